@@ -1,0 +1,146 @@
+# The whole platform builds from this one file. Variants: build/release (make up,
+# make bench) and build/asan (make test: AddressSanitizer + UBSan).
+#   common/<mod>.c            -> build/<v>/libcommon.a     (tests: common/<mod>_test.c)
+#   proto/*.proto             -> build/gen/*.pb-c.[ch]     (tests/proto/*.proto: test-only)
+#   services/<svc>/*.c        -> build/<v>/bin/<svc>       (tests: services/<svc>/*_test.c)
+#   tests/api/*.c             -> build/<v>/bin/api-test
+#   tests/integration/*_test.c-> build/<v>/tests/<name>    (need a running PostgreSQL/bus)
+
+VARIANT  ?= release
+B        := build/$(VARIANT)
+GEN      := build/gen
+PKGS     := libprotobuf-c libevent libevent_pthreads jansson hiredis libpq openssl
+CC       ?= cc
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wformat=2
+BASEFLAGS = -std=c11 -D_GNU_SOURCE -g -Icommon -I$(GEN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ifeq ($(VARIANT),asan)
+OPTFLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDSAN    := -fsanitize=address,undefined
+else
+OPTFLAGS := -O2
+LDSAN    :=
+endif
+CFLAGS   := $(BASEFLAGS) $(OPTFLAGS) $(WARN)
+GENFLAGS := $(BASEFLAGS) $(OPTFLAGS) -Wall -Werror
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lnng -lpthread -lm
+TESTLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+PROTOS      := $(wildcard proto/*.proto)
+TEST_PROTOS := $(wildcard tests/proto/*.proto)
+GEN_C       := $(patsubst proto/%.proto,$(GEN)/%.pb-c.c,$(PROTOS))
+GEN_TEST_C  := $(patsubst tests/proto/%.proto,$(GEN)/%.pb-c.c,$(TEST_PROTOS))
+GEN_H       := $(GEN_C:.c=.h) $(GEN_TEST_C:.c=.h)
+
+COMMON_SRC  := $(filter-out %_test.c,$(wildcard common/*.c))
+COMMON_TEST := $(wildcard common/*_test.c)
+SERVICES    := $(notdir $(patsubst %/,%,$(dir $(wildcard services/*/main.c))))
+SVC_TESTS   := $(wildcard services/*/*_test.c)
+INT_TESTS   := $(wildcard tests/integration/*_test.c)
+API_SRC     := $(wildcard tests/api/*.c)
+
+LIBCOMMON   := $(B)/libcommon.a
+LIBTESTPB   := $(B)/libtestproto.a
+BINS        := $(addprefix $(B)/bin/,$(SERVICES))
+UNIT_BINS   := $(patsubst common/%.c,$(B)/tests/%,$(COMMON_TEST)) \
+               $(foreach t,$(SVC_TESTS),$(B)/tests/$(notdir $(patsubst %/,%,$(dir $(t))))_$(basename $(notdir $(t))))
+INT_BINS    := $(patsubst tests/integration/%.c,$(B)/tests/%,$(INT_TESTS))
+
+.PHONY: all build up down test unit bench clean format format-check deps lint
+.DEFAULT_GOAL := all
+.SECONDARY:
+
+all build: $(BINS) $(B)/bin/api-test
+
+$(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto
+	@mkdir -p $(GEN)
+	protoc-c -Iproto --c_out=$(GEN) $<
+
+$(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: tests/proto/%.proto
+	@mkdir -p $(GEN)
+	protoc-c -Iproto -Itests/proto --c_out=$(GEN) $<
+
+$(B)/gen/%.o: $(GEN)/%.c | $(GEN_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(GENFLAGS) -c -o $@ $<
+
+$(B)/obj/%.o: %.c | $(GEN_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+$(LIBCOMMON): $(patsubst %.c,$(B)/obj/%.o,$(COMMON_SRC)) $(patsubst $(GEN)/%.c,$(B)/gen/%.o,$(GEN_C))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIBTESTPB): $(patsubst $(GEN)/%.c,$(B)/gen/%.o,$(GEN_TEST_C))
+	@rm -f $@
+	ar rcs $@ $^ $(if $^,,)
+
+# A service binary: every non-test .c of its folder.
+define service_rules
+$(B)/bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$(filter-out %_test.c,$(wildcard services/$(1)/*.c))) $(LIBCOMMON)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDSAN) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
+
+# A service unit test: the test file plus the service's objects except main.
+define svc_test_rules
+$(B)/tests/$(2)_$(basename $(notdir $(1))): $(B)/obj/$(basename $(1)).o $(patsubst %.c,$(B)/obj/%.o,$(filter-out %_test.c services/$(2)/main.c,$(wildcard services/$(2)/*.c))) $(LIBCOMMON)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDSAN) -o $$@ $$^ $$(LDLIBS) $$(TESTLIBS)
+endef
+$(foreach t,$(SVC_TESTS),$(eval $(call svc_test_rules,$(t),$(notdir $(patsubst %/,%,$(dir $(t)))))))
+
+$(B)/tests/%_test: $(B)/obj/common/%_test.o $(LIBCOMMON) $(LIBTESTPB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) $(TESTLIBS)
+
+$(B)/tests/%: $(B)/obj/tests/integration/%.o $(LIBCOMMON) $(LIBTESTPB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) $(TESTLIBS)
+
+$(B)/bin/api-test: $(patsubst %.c,$(B)/obj/%.o,$(API_SRC)) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs libcurl 2>/dev/null)
+
+# ---- commands from the README ------------------------------------------------
+
+deps:
+	@bash deploy/local/deps.sh $(DEPS_PROFILE)
+
+up: 
+	@bash deploy/local/deps.sh run
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@bash deploy/local/stack.sh up
+
+down:
+	@bash deploy/local/stack.sh down
+
+unit: $(UNIT_BINS)
+	@bash tests/run-unit.sh $(UNIT_BINS)
+
+test:
+	@bash deploy/local/deps.sh test
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory VARIANT=asan all unit-bins int-bins
+	@bash tests/run-all.sh build/asan
+
+unit-bins: $(UNIT_BINS)
+int-bins: $(INT_BINS)
+
+lint:
+	@bash tests/lint.sh
+
+format:
+	@clang-format -i $$(git ls-files 'common/*.[ch]' 'services/*.[ch]' 'tests/*.[ch]')
+
+bench:
+	@bash deploy/local/deps.sh bench
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@bash deploy/bench/bench.sh
+
+clean:
+	rm -rf build
