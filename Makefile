@@ -4,7 +4,7 @@
 #   proto/*.proto             -> build/gen/*.pb-c.[ch]     (tests/proto/*.proto: test-only)
 #   services/<svc>/*.c        -> build/<v>/bin/<svc>       (tests: services/<svc>/*_test.c)
 #   tests/api/*.c             -> build/<v>/bin/api-test
-#   tests/integration/*_test.c-> build/<v>/tests/<name>    (need a running PostgreSQL/bus)
+#   tests/integration/*_test.c-> build/<v>/itests/<name>    (need a running PostgreSQL/bus)
 
 VARIANT  ?= release
 B        := build/$(VARIANT)
@@ -44,7 +44,7 @@ LIBTESTPB   := $(B)/libtestproto.a
 BINS        := $(addprefix $(B)/bin/,$(SERVICES))
 UNIT_BINS   := $(patsubst common/%.c,$(B)/tests/%,$(COMMON_TEST)) \
                $(foreach t,$(SVC_TESTS),$(B)/tests/$(notdir $(patsubst %/,%,$(dir $(t))))_$(basename $(notdir $(t))))
-INT_BINS    := $(patsubst tests/integration/%.c,$(B)/tests/%,$(INT_TESTS))
+INT_BINS    := $(patsubst tests/integration/%.c,$(B)/itests/%,$(INT_TESTS))
 
 .PHONY: all build up down test unit bench clean format format-check deps lint
 .DEFAULT_GOAL := all
@@ -98,7 +98,7 @@ $(B)/tests/%_test: $(B)/obj/common/%_test.o $(LIBCOMMON) $(LIBTESTPB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) $(TESTLIBS)
 
-$(B)/tests/%: $(B)/obj/tests/integration/%.o $(LIBCOMMON) $(LIBTESTPB)
+$(B)/itests/%: $(B)/obj/tests/integration/%.o $(LIBCOMMON) $(LIBTESTPB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) $(TESTLIBS)
 

@@ -1,0 +1,382 @@
+/* Bus addresses and the req/rep client (see bus.h). */
+#include "bus.h"
+
+#include "status.h"
+
+#include <nng/protocol/reqrep0/req.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *const bus_service_names[] = {"accounts", "enterprise", "market", "billfin",
+					 "certs",    "payments",   "notify"};
+const size_t bus_service_count = sizeof bus_service_names / sizeof bus_service_names[0];
+
+int bus_service_known(const char *name)
+{
+	for (size_t i = 0; i < bus_service_count; i++)
+		if (strcmp(name, bus_service_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int64_t bus_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+size_t bus_bases(const char *bus_urls, arena *a, char **out)
+{
+	size_t n = 0;
+	const char *p = bus_urls;
+	while (p && *p && n < BUS_MAX_BASES) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		while (len && (*p == ' ')) {
+			p++;
+			len--;
+		}
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len) {
+			if (strncmp(p, "ipc://", 6) != 0 && strncmp(p, "tcp://", 6) != 0)
+				return 0;
+			out[n++] = arena_strndup(a, p, len);
+		}
+		p = comma ? comma + 1 : NULL;
+	}
+	return n;
+}
+
+/* Port offset of an endpoint on a tcp base; -1 when the name is unknown. */
+static int bus_endpoint_offset(const char *name)
+{
+	if (strcmp(name, "events-in") == 0)
+		return 0;
+	if (strcmp(name, "events-out") == 0)
+		return 1;
+	if (strncmp(name, "rpc.", 4) != 0)
+		return -1;
+	const char *svc = name + 4;
+	const char *dot = strrchr(svc, '.');
+	if (!dot)
+		return -1;
+	int back;
+	if (strcmp(dot, ".front") == 0)
+		back = 0;
+	else if (strcmp(dot, ".back") == 0)
+		back = 1;
+	else
+		return -1;
+	if (dot == svc)
+		return -1;
+	for (size_t i = 0; i < bus_service_count; i++) {
+		size_t len = strlen(bus_service_names[i]);
+		if ((size_t)(dot - svc) == len && strncmp(svc, bus_service_names[i], len) == 0)
+			return 2 + 2 * (int)i + back;
+	}
+	/* Not a platform service: addressable over ipc only (tests run their own). */
+	return 1000;
+}
+
+int bus_endpoint(const char *base, const char *name, char *out, size_t outlen)
+{
+	int off = bus_endpoint_offset(name);
+	if (off < 0)
+		return -1;
+	if (strncmp(base, "ipc://", 6) == 0) {
+		int n = snprintf(out, outlen, "%s/%s", base, name);
+		return n > 0 && (size_t)n < outlen ? 0 : -1;
+	}
+	if (strncmp(base, "tcp://", 6) != 0 || off >= 1000)
+		return -1;
+	const char *colon = strrchr(base + 6, ':');
+	if (!colon)
+		return -1;
+	char *end = NULL;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port <= 0 || port + off > 65535)
+		return -1;
+	int n = snprintf(out, outlen, "%.*s:%ld", (int)(colon - base), base, port + off);
+	return n > 0 && (size_t)n < outlen ? 0 : -1;
+}
+
+int bus_dial_all(nng_socket s, const char *bus_urls, const char *name)
+{
+	arena *a = arena_new();
+	char *bases[BUS_MAX_BASES];
+	size_t n = bus_bases(bus_urls, a, bases);
+	int rv = n ? 0 : -1;
+	for (size_t i = 0; i < n && rv == 0; i++) {
+		char addr[512];
+		if (bus_endpoint(bases[i], name, addr, sizeof addr) != 0 ||
+		    nng_dial(s, addr, NULL, NNG_FLAG_NONBLOCK) != 0)
+			rv = -1;
+	}
+	arena_free(a);
+	return rv;
+}
+
+int bus_ctx_send(nng_ctx ctx, nng_aio *aio, nng_msg *m)
+{
+	nng_aio_set_msg(aio, m);
+	nng_ctx_send(ctx, aio);
+	nng_aio_wait(aio);
+	int rv = nng_aio_result(aio);
+	nng_aio_set_msg(aio, NULL);
+	return rv;
+}
+
+int bus_ctx_recv(nng_ctx ctx, nng_aio *aio, nng_msg **m)
+{
+	nng_ctx_recv(ctx, aio);
+	nng_aio_wait(aio);
+	int rv = nng_aio_result(aio);
+	*m = rv == 0 ? nng_aio_get_msg(aio) : NULL;
+	return rv;
+}
+
+/* ---- client ---------------------------------------------------------------- */
+
+struct bus_call_slot {
+	bus_client *client;
+	nng_ctx ctx;
+	nng_aio *aio;
+	int receiving;
+	int64_t deadline;
+	bus_done_fn done;
+	void *arg;
+	struct bus_call_slot *next;
+};
+
+/*
+ * A client spreads its calls over a few REQ sockets: every operation on a socket
+ * takes that socket's lock, and with dozens of calls in flight one lock was the
+ * bottleneck (measured: futex waits in nng's task threads).
+ */
+#define BUS_CLIENT_SOCKETS 4
+
+struct bus_client {
+	nng_socket socks[BUS_CLIENT_SOCKETS];
+	unsigned next_sock;
+	pthread_mutex_t lock; /* guards free_slots and all_slots */
+	struct bus_call_slot *free_slots;
+	struct bus_call_slot **all_slots;
+	size_t nslots;
+};
+
+int bus_client_open(bus_client **out, const char *bus_urls, const char *service)
+{
+	char name[64];
+	bus_client *c = xcalloc(1, sizeof *c);
+	int i = 0;
+	snprintf(name, sizeof name, "rpc.%s.front", service);
+	for (; i < BUS_CLIENT_SOCKETS; i++) {
+		if (nng_req0_open(&c->socks[i]) != 0)
+			goto fail;
+		/* No automatic resend: a command must not run twice because a reply was slow. */
+		nng_socket_set_ms(c->socks[i], NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+		if (bus_dial_all(c->socks[i], bus_urls, name) != 0) {
+			nng_close(c->socks[i]);
+			goto fail;
+		}
+	}
+	pthread_mutex_init(&c->lock, NULL);
+	*out = c;
+	return 0;
+fail:
+	while (i-- > 0)
+		nng_close(c->socks[i]);
+	free(c);
+	return -1;
+}
+
+void bus_client_close(bus_client *c)
+{
+	if (!c)
+		return;
+	/* Stop every outstanding operation first; their callbacks see the cancel. */
+	for (size_t i = 0; i < c->nslots; i++)
+		nng_aio_stop(c->all_slots[i]->aio);
+	for (int i = 0; i < BUS_CLIENT_SOCKETS; i++)
+		nng_close(c->socks[i]);
+	for (size_t i = 0; i < c->nslots; i++) {
+		nng_aio_free(c->all_slots[i]->aio);
+		free(c->all_slots[i]);
+	}
+	free(c->all_slots);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+static int bus_map_nng_error(int err) { return err == NNG_ETIMEDOUT ? ST_DEADLINE : ST_UNAVAILABLE; }
+
+nng_msg *bus_request_new(const char *method, const Bus__Caller *caller, int64_t deadline_ms,
+			 const char *idempotency_key, const uint8_t *body, size_t body_len)
+{
+	Bus__Request req = BUS__REQUEST__INIT;
+	req.method = (char *)method;
+	req.caller = (Bus__Caller *)caller;
+	req.has_deadline_ms = 1;
+	req.deadline_ms = deadline_ms;
+	req.idempotency_key = (char *)idempotency_key;
+	req.has_body = 1;
+	req.body.data = (uint8_t *)body;
+	req.body.len = body_len;
+	size_t len = bus__request__get_packed_size(&req);
+	nng_msg *m = NULL;
+	if (nng_msg_alloc(&m, len) != 0)
+		abort();
+	bus__request__pack(&req, nng_msg_body(m));
+	return m;
+}
+
+Bus__Response *bus_response_decode(const void *buf, size_t len, arena *a)
+{
+	ProtobufCAllocator al = arena_pb_allocator(a);
+	return bus__response__unpack(&al, len, buf);
+}
+
+int bus_response_status(const Bus__Response *r)
+{
+	if (!r->status || !r->status->has_code)
+		return status_err(ST_OK, NULL);
+	int code = r->status->code;
+	if (code == ST_OK || code == ST_CREATED)
+		return code;
+	return status_errmsg(code, r->status->field, r->status->message);
+}
+
+int bus_call(bus_client *c, const char *method, const Bus__Caller *caller, int timeout_ms,
+	     const ProtobufCMessage *in, const ProtobufCMessageDescriptor *out_desc, arena *a,
+	     ProtobufCMessage **out)
+{
+	nng_ctx ctx;
+	nng_aio *aio = NULL;
+	nng_msg *m = NULL;
+	int rv, err;
+	size_t len = protobuf_c_message_get_packed_size(in);
+	uint8_t *body = arena_alloc(a, len ? len : 1);
+	protobuf_c_message_pack(in, body);
+	pthread_mutex_lock(&c->lock);
+	nng_socket sock = c->socks[c->next_sock++ % BUS_CLIENT_SOCKETS];
+	pthread_mutex_unlock(&c->lock);
+	if ((err = nng_ctx_open(&ctx, sock)) != 0)
+		return status_err(ST_UNAVAILABLE, NULL);
+	if (nng_aio_alloc(&aio, NULL, NULL) != 0) {
+		nng_ctx_close(ctx);
+		return status_err(ST_UNAVAILABLE, NULL);
+	}
+	int64_t deadline = bus_now_ms() + timeout_ms;
+	nng_aio_set_timeout(aio, timeout_ms);
+	m = bus_request_new(method, caller, deadline, NULL, body, len);
+	if ((err = bus_ctx_send(ctx, aio, m)) != 0) {
+		nng_msg_free(m);
+		rv = status_err(bus_map_nng_error(err), NULL);
+		goto out;
+	}
+	m = NULL;
+	int64_t left = deadline - bus_now_ms();
+	nng_aio_set_timeout(aio, left > 0 ? (nng_duration)left : 1);
+	if ((err = bus_ctx_recv(ctx, aio, &m)) != 0) {
+		rv = status_err(bus_map_nng_error(err), NULL);
+		goto out;
+	}
+	Bus__Response *resp = bus_response_decode(nng_msg_body(m), nng_msg_len(m), a);
+	if (!resp) {
+		rv = status_err(ST_BAD_MESSAGE, NULL);
+		goto out;
+	}
+	rv = bus_response_status(resp);
+	if (rv != ST_OK && rv != ST_CREATED)
+		goto out;
+	ProtobufCAllocator al = arena_pb_allocator(a);
+	*out = protobuf_c_message_unpack(out_desc, &al, resp->body.len, resp->body.data);
+	if (!*out)
+		rv = status_err(ST_BAD_MESSAGE, NULL);
+out:
+	nng_msg_free(m);
+	nng_aio_free(aio);
+	nng_ctx_close(ctx);
+	return rv;
+}
+
+static void bus_slot_finish(struct bus_call_slot *s, int rv, nng_msg *reply)
+{
+	bus_done_fn done = s->done;
+	void *arg = s->arg;
+	bus_client *c = s->client;
+	pthread_mutex_lock(&c->lock);
+	s->next = c->free_slots;
+	c->free_slots = s;
+	pthread_mutex_unlock(&c->lock);
+	done(arg, rv, reply);
+}
+
+static void bus_slot_cb(void *p)
+{
+	struct bus_call_slot *s = p;
+	int err = nng_aio_result(s->aio);
+	if (!s->receiving) {
+		if (err) {
+			nng_msg_free(nng_aio_get_msg(s->aio));
+			bus_slot_finish(s, bus_map_nng_error(err), NULL);
+			return;
+		}
+		int64_t left = s->deadline - bus_now_ms();
+		s->receiving = 1;
+		nng_aio_set_timeout(s->aio, left > 0 ? (nng_duration)left : 1);
+		nng_ctx_recv(s->ctx, s->aio);
+		return;
+	}
+	if (err) {
+		bus_slot_finish(s, bus_map_nng_error(err), NULL);
+		return;
+	}
+	bus_slot_finish(s, ST_OK, nng_aio_get_msg(s->aio));
+}
+
+static struct bus_call_slot *bus_slot_get(bus_client *c)
+{
+	pthread_mutex_lock(&c->lock);
+	struct bus_call_slot *s = c->free_slots;
+	if (s) {
+		c->free_slots = s->next;
+		pthread_mutex_unlock(&c->lock);
+		return s;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->client = c;
+	nng_socket sock = c->socks[c->next_sock++ % BUS_CLIENT_SOCKETS];
+	if (nng_ctx_open(&s->ctx, sock) != 0 || nng_aio_alloc(&s->aio, bus_slot_cb, s) != 0) {
+		pthread_mutex_unlock(&c->lock);
+		free(s);
+		return NULL;
+	}
+	c->all_slots = xrealloc(c->all_slots, (c->nslots + 1) * sizeof *c->all_slots);
+	c->all_slots[c->nslots++] = s;
+	pthread_mutex_unlock(&c->lock);
+	return s;
+}
+
+int bus_call_async(bus_client *c, nng_msg *req, int timeout_ms, bus_done_fn done, void *arg)
+{
+	struct bus_call_slot *s = bus_slot_get(c);
+	if (!s) {
+		nng_msg_free(req);
+		done(arg, ST_UNAVAILABLE, NULL);
+		return 0;
+	}
+	s->done = done;
+	s->arg = arg;
+	s->receiving = 0;
+	s->deadline = bus_now_ms() + timeout_ms;
+	nng_aio_set_msg(s->aio, req);
+	nng_aio_set_timeout(s->aio, timeout_ms);
+	nng_ctx_send(s->ctx, s->aio);
+	return 0;
+}

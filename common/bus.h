@@ -1,0 +1,81 @@
+/*
+ * The bus as seen by its users: where each socket lives, and how a client calls
+ * a service's method (synchronously from a worker thread, or asynchronously from
+ * an event loop). Every client dials every bus process listed in BUS_URLS.
+ *
+ * Addresses: an ipc base "ipc:///dir" gives "ipc:///dir/<name>"; a tcp base
+ * "tcp://host:PORT" gives PORT + offset, with events-in 0, events-out 1, and for
+ * the i-th service of bus_service_names rpc.<svc>.front 2+2i, rpc.<svc>.back 3+2i.
+ */
+#ifndef COMMON_BUS_H
+#define COMMON_BUS_H
+
+#include "bus.pb-c.h"
+#include "mem.h"
+
+#include <nng/nng.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BUS_MAX_BASES 8
+extern const char *const bus_service_names[];
+extern const size_t bus_service_count;
+
+/* 1 when name is one of bus_service_names. */
+int bus_service_known(const char *name);
+/* Splits a comma-separated BUS_URLS into at most BUS_MAX_BASES bases (copied into
+ * the caller's arena). Returns the count, 0 when none or malformed. */
+size_t bus_bases(const char *bus_urls, arena *a, char **out);
+/* The address of endpoint name ("events-in", "events-out", "rpc.<svc>.front",
+ * "rpc.<svc>.back") on one bus base. 0 ok, -1 unknown name or bad base. */
+int bus_endpoint(const char *base, const char *name, char *out, size_t outlen);
+/* Dials endpoint name on every base of bus_urls with a non-blocking dial, so a
+ * bus that is not up yet is reached when it starts. 0 ok, -1 bad address. */
+int bus_dial_all(nng_socket s, const char *bus_urls, const char *name);
+
+/* Blocking send and receive on a context through the caller's aio (created
+ * with no callback; its timeout applies). nng 1.5 has no nng_ctx_sendmsg.
+ * Return 0 or an nng error; a message that failed to send stays the caller's. */
+int bus_ctx_send(nng_ctx ctx, nng_aio *aio, nng_msg *m);
+int bus_ctx_recv(nng_ctx ctx, nng_aio *aio, nng_msg **m);
+
+/* Milliseconds since the Unix epoch. */
+int64_t bus_now_ms(void);
+
+typedef struct bus_client bus_client;
+
+/* A client of one service; close with bus_client_close(). 0 or -1. */
+int bus_client_open(bus_client **out, const char *bus_urls, const char *service);
+void bus_client_close(bus_client *c);
+
+/*
+ * Calls method synchronously (one nng context per call, so threads may share a
+ * client). On ST_OK *out is the reply decoded into a. Otherwise the remote status
+ * (its field and message are set as by status_errmsg()), ST_DEADLINE when no
+ * answer came within timeout_ms, ST_UNAVAILABLE when the bus refused, or
+ * ST_BAD_MESSAGE.
+ */
+int bus_call(bus_client *c, const char *method, const Bus__Caller *caller, int timeout_ms,
+	     const ProtobufCMessage *in, const ProtobufCMessageDescriptor *out_desc, arena *a,
+	     ProtobufCMessage **out);
+
+/* Packs a request envelope around body (already packed) into a new message the
+ * caller owns (or hands to bus_call_async). */
+nng_msg *bus_request_new(const char *method, const Bus__Caller *caller, int64_t deadline_ms,
+			 const char *idempotency_key, const uint8_t *body, size_t body_len);
+/* Decodes a reply envelope into a; NULL when it is not one. */
+Bus__Response *bus_response_decode(const void *buf, size_t len, arena *a);
+/* Fills the status of an error reply from the envelope; returns its code. */
+int bus_response_status(const Bus__Response *r);
+
+/*
+ * Completion of an asynchronous call. Runs on an nng thread: it must not block.
+ * rv is ST_OK with reply (the callee frees it with nng_msg_free), or ST_DEADLINE /
+ * ST_UNAVAILABLE with reply NULL.
+ */
+typedef void (*bus_done_fn)(void *arg, int rv, nng_msg *reply);
+/* Sends req (ownership passes to the call in every case) and calls done exactly
+ * once. Returns 0; the failure, if any, arrives through done. */
+int bus_call_async(bus_client *c, nng_msg *req, int timeout_ms, bus_done_fn done, void *arg);
+
+#endif

@@ -1,0 +1,413 @@
+/* The service worker pool and a daemon's main (see svc.h). */
+#include "svc.h"
+
+#include "bus.h"
+#include "events.h"
+#include "log.h"
+#include "status.h"
+#include "svc_internal.h"
+
+#include <nng/protocol/reqrep0/rep.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SVC_MAX_METHODS 128
+
+struct svc_method {
+	const char *name;
+	const ProtobufCMethodDescriptor *md;
+	svc_handler_fn fn;
+};
+
+struct svc_worker {
+	svc_server *server;
+	pthread_t thread;
+	nng_ctx ctx;
+	nng_aio *aio;
+	db_conn *db;
+	arena *arena;
+};
+
+struct svc_server {
+	const svc_def *def;
+	svc_settings set;
+	nng_socket sock;
+	struct svc_method methods[SVC_MAX_METHODS];
+	size_t nmethods;
+	struct svc_worker *workers;
+	long nworkers;
+	svc_publisher *publisher;
+	svc_subscriber *subscriber;
+};
+
+static int svc_ping_handler(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	(void)in;
+	Bus__PingResponse *r = arena_alloc(ctx->arena, sizeof *r);
+	bus__ping_response__init(r);
+	r->service = (char *)ctx->service;
+	r->version = "1";
+	r->has_database = 1;
+	r->database = db_ensure(ctx->db) == 0;
+	*out = &r->base;
+	return ST_OK;
+}
+
+static int svc_replay_handler(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Events__ReplayRequest *req = (const Events__ReplayRequest *)in;
+	Events__ReplayResponse *r = arena_alloc(ctx->arena, sizeof *r);
+	events__replay_response__init(r);
+	int limit = req->has_limit && req->limit > 0 && req->limit <= 500 ? req->limit : 500;
+	int rv = events_replay(ctx->db, req->has_after_seq ? req->after_seq : 0, limit, ctx->arena, r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	for (size_t i = 0; i < r->n_events; i++)
+		r->events[i]->source = (char *)ctx->service;
+	*out = &r->base;
+	return ST_OK;
+}
+
+static const svc_handler_fn svc_control_handlers[] = {svc_ping_handler};
+static const svc_handler_fn svc_eventsource_handlers[] = {svc_replay_handler};
+
+static int svc_methods_add(svc_server *s, const svc_api *api)
+{
+	for (unsigned i = 0; i < api->desc->n_methods; i++) {
+		const ProtobufCMethodDescriptor *md = &api->desc->methods[i];
+		if (!api->handlers[i])
+			continue;
+		for (size_t k = 0; k < s->nmethods; k++) {
+			if (strcmp(s->methods[k].name, md->name) == 0) {
+				log_kv(LOGL_ERROR, NULL, "method defined twice", "method", md->name, NULL);
+				return -1;
+			}
+		}
+		if (s->nmethods == SVC_MAX_METHODS)
+			return -1;
+		s->methods[s->nmethods++] = (struct svc_method){md->name, md, api->handlers[i]};
+	}
+	return 0;
+}
+
+static const struct svc_method *svc_method_find(const svc_server *s, const char *name)
+{
+	for (size_t k = 0; k < s->nmethods; k++)
+		if (strcmp(s->methods[k].name, name) == 0)
+			return &s->methods[k];
+	return NULL;
+}
+
+static int64_t svc_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Builds the reply envelope for one request; the returned message is the caller's. */
+static nng_msg *svc_reply_build(int rv, const ProtobufCMessage *out, arena *a)
+{
+	Bus__Status st = BUS__STATUS__INIT;
+	Bus__Response resp = BUS__RESPONSE__INIT;
+	st.has_code = 1;
+	st.code = rv;
+	st.error = (char *)status_code_name(rv);
+	if (rv != ST_OK && rv != ST_CREATED) {
+		st.message = (char *)status_text(rv);
+		if (*status_field())
+			st.field = (char *)status_field();
+	}
+	resp.status = &st;
+	if ((rv == ST_OK || rv == ST_CREATED) && out) {
+		size_t len = protobuf_c_message_get_packed_size(out);
+		resp.has_body = 1;
+		resp.body.len = len;
+		resp.body.data = arena_alloc(a, len ? len : 1);
+		protobuf_c_message_pack(out, resp.body.data);
+	}
+	nng_msg *m = NULL;
+	if (nng_msg_alloc(&m, bus__response__get_packed_size(&resp)) != 0)
+		abort();
+	bus__response__pack(&resp, nng_msg_body(m));
+	return m;
+}
+
+/* Decodes, dispatches and answers one request. */
+static nng_msg *svc_handle(struct svc_worker *w, nng_msg *req)
+{
+	svc_server *s = w->server;
+	static const Bus__Caller no_caller = BUS__CALLER__INIT;
+	ProtobufCAllocator al = arena_pb_allocator(w->arena);
+	ProtobufCMessage *in = NULL, *out = NULL;
+	const char *method = "-";
+	int64_t t0 = svc_now_us();
+	int rv;
+	svc_ctx ctx = {.service = s->def->name, .caller = &no_caller, .request_id = "",
+		       .db = w->db, .arena = w->arena, .app = s->def->app};
+
+	status_clear();
+	Bus__Request *env = bus__request__unpack(&al, nng_msg_len(req), nng_msg_body(req));
+	if (!env || !env->method) {
+		rv = status_err(ST_BAD_MESSAGE, NULL);
+		goto reply;
+	}
+	method = env->method;
+	if (env->caller) {
+		ctx.caller = env->caller;
+		if (env->caller->request_id)
+			ctx.request_id = env->caller->request_id;
+	}
+	ctx.idempotency_key = env->idempotency_key;
+	ctx.deadline_ms = env->has_deadline_ms ? env->deadline_ms : 0;
+	if (ctx.deadline_ms && bus_now_ms() > ctx.deadline_ms) {
+		/* The caller has given up; doing the work would only add load. */
+		rv = status_err(ST_DEADLINE, NULL);
+		goto reply;
+	}
+	const struct svc_method *m = svc_method_find(s, env->method);
+	if (!m) {
+		rv = status_err(ST_METHOD_UNKNOWN, NULL);
+		goto reply;
+	}
+	in = protobuf_c_message_unpack(m->md->input, &al, env->body.len, env->body.data);
+	if (!in) {
+		rv = status_err(ST_BAD_MESSAGE, NULL);
+		goto reply;
+	}
+	rv = m->fn(&ctx, in, &out);
+	if ((rv == ST_OK || rv == ST_CREATED) && !out)
+		rv = status_err(ST_INTERNAL, NULL);
+	/* A handler that failed mid-transaction must not leave it open for the next request. */
+	db_rollback(w->db);
+reply:;
+	nng_msg *reply = svc_reply_build(rv, out, w->arena);
+	int level = rv >= ST_INTERNAL ? LOGL_WARN : LOGL_INFO;
+	if (log_enabled(level)) {
+		log_line l;
+		log_line_begin(&l, level, "request", ctx.request_id);
+		log_line_str(&l, "method", method);
+		log_line_int(&l, "status", rv);
+		if (rv != ST_OK && rv != ST_CREATED)
+			log_line_str(&l, "error", status_code_name(rv));
+		if (*status_field())
+			log_line_str(&l, "field", status_field());
+		log_line_ms(&l, "latency_ms", svc_now_us() - t0);
+		log_line_end(&l);
+	}
+	return reply;
+}
+
+static void *svc_worker_main(void *arg)
+{
+	struct svc_worker *w = arg;
+	for (;;) {
+		nng_msg *req = NULL;
+		nng_aio_set_timeout(w->aio, NNG_DURATION_INFINITE);
+		int err = bus_ctx_recv(w->ctx, w->aio, &req);
+		if (err == NNG_ECLOSED)
+			break;
+		if (err)
+			continue;
+		nng_msg *reply = svc_handle(w, req);
+		nng_msg_free(req);
+		/* A reply the bus cannot take within a second is dropped: the caller times out. */
+		nng_aio_set_timeout(w->aio, 1000);
+		if (bus_ctx_send(w->ctx, w->aio, reply) != 0)
+			nng_msg_free(reply);
+		arena_reset(w->arena);
+	}
+	return NULL;
+}
+
+static int svc_run_start_hook(svc_server *s, db_conn *db)
+{
+	if (!s->def->start)
+		return ST_OK;
+	static const Bus__Caller no_caller = BUS__CALLER__INIT;
+	arena *a = arena_new();
+	svc_ctx ctx = {.service = s->def->name, .caller = &no_caller, .request_id = "",
+		       .db = db, .arena = a, .app = s->def->app};
+	int rv = s->def->start(&ctx);
+	arena_free(a);
+	return rv;
+}
+
+int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **out)
+{
+	svc_server *s = xcalloc(1, sizeof *s);
+	db_conn *db = NULL;
+	char name[96];
+	int rv = ST_INTERNAL;
+	s->def = def;
+	s->set = *set;
+	svc_api control = {&bus__control__descriptor, svc_control_handlers};
+	svc_api source = {&events__event_source__descriptor, svc_eventsource_handlers};
+	if (svc_methods_add(s, &control) || svc_methods_add(s, &source))
+		goto fail;
+	for (size_t i = 0; i < def->napis; i++)
+		if (svc_methods_add(s, &def->apis[i]))
+			goto fail;
+
+	db = db_open(set->db_url);
+	if (!db) {
+		rv = ST_DB;
+		goto fail;
+	}
+	if ((rv = db_migrate(db, &events_migration, 1, set->migrations_dir)) != ST_OK)
+		goto fail;
+	if ((rv = svc_run_start_hook(s, db)) != ST_OK)
+		goto fail;
+	db_close(db);
+	db = NULL;
+
+	rv = ST_UNAVAILABLE;
+	if (nng_rep0_open(&s->sock) != 0)
+		goto fail;
+	snprintf(name, sizeof name, "rpc.%s.back", def->name);
+	if (bus_dial_all(s->sock, set->bus_urls, name) != 0) {
+		log_kv(LOGL_ERROR, NULL, "bad bus address", "bus_urls", set->bus_urls, NULL);
+		goto fail_sock;
+	}
+	s->nworkers = set->workers > 0 ? set->workers : 1;
+	s->workers = xcalloc((size_t)s->nworkers, sizeof *s->workers);
+	for (long i = 0; i < s->nworkers; i++) {
+		struct svc_worker *w = &s->workers[i];
+		w->server = s;
+		w->arena = arena_new();
+		w->db = db_open(set->db_url);
+		if (!w->db || nng_ctx_open(&w->ctx, s->sock) != 0 ||
+		    nng_aio_alloc(&w->aio, NULL, NULL) != 0) {
+			rv = ST_DB;
+			goto fail_workers;
+		}
+	}
+	s->publisher = svc_publisher_start(def, set);
+	if (!s->publisher)
+		goto fail_workers;
+	if (def->nsubs) {
+		s->subscriber = svc_subscriber_start(def, set);
+		if (!s->subscriber)
+			goto fail_workers;
+	}
+	for (long i = 0; i < s->nworkers; i++)
+		pthread_create(&s->workers[i].thread, NULL, svc_worker_main, &s->workers[i]);
+	log_kv(LOGL_INFO, NULL, "service started", "service", def->name, NULL);
+	*out = s;
+	return ST_OK;
+
+fail_workers:
+	svc_publisher_stop(s->publisher);
+	for (long i = 0; i < s->nworkers; i++) {
+		nng_aio_free(s->workers[i].aio);
+		db_close(s->workers[i].db);
+		arena_free(s->workers[i].arena);
+	}
+	free(s->workers);
+fail_sock:
+	nng_close(s->sock);
+fail:
+	db_close(db);
+	free(s);
+	return rv;
+}
+
+void svc_server_stop(svc_server *s)
+{
+	if (!s)
+		return;
+	/* Closing the socket wakes every worker with NNG_ECLOSED. */
+	nng_close(s->sock);
+	for (long i = 0; i < s->nworkers; i++)
+		pthread_join(s->workers[i].thread, NULL);
+	svc_subscriber_stop(s->subscriber);
+	svc_publisher_stop(s->publisher);
+	for (long i = 0; i < s->nworkers; i++) {
+		nng_aio_free(s->workers[i].aio);
+		db_close(s->workers[i].db);
+		arena_free(s->workers[i].arena);
+	}
+	free(s->workers);
+	free(s);
+}
+
+int svc_ping(const char *bus_urls, const char *service, int timeout_ms)
+{
+	bus_client *c = NULL;
+	if (bus_client_open(&c, bus_urls, service) != 0)
+		return -1;
+	arena *a = arena_new();
+	Bus__PingRequest req = BUS__PING_REQUEST__INIT;
+	ProtobufCMessage *out = NULL;
+	int rv = bus_call(c, "Ping", NULL, timeout_ms, &req.base, &bus__ping_response__descriptor, a,
+			  &out);
+	arena_free(a);
+	bus_client_close(c);
+	return rv == ST_OK ? 0 : -1;
+}
+
+int svc_main(const svc_def *def, int argc, char **argv, config_common *common,
+	     const config_item *items, size_t nitems)
+{
+	char default_migrations[128];
+	svc_settings set = {0};
+	int check = 0, rv = 1;
+	snprintf(default_migrations, sizeof default_migrations, "services/%s/migrations", def->name);
+	config_item base[] = {
+		{"DB_URL", CFG_STR, NULL, 0, 0, "libpq connection string of this service's role",
+		 &set.db_url},
+		{"SVC_WORKERS", CFG_INT, "4", 1, 64, "worker threads (each with its own connection)",
+		 &set.workers},
+		{"MIGRATIONS_DIR", CFG_STR, default_migrations, 0, 0, "directory of NNN_*.sql files",
+		 &set.migrations_dir},
+		{"REPLAY_INTERVAL_MS", CFG_INT, "2000", 100, 60000,
+		 "how often to ask event sources for missed events", &set.replay_interval_ms},
+	};
+	size_t nbase = sizeof base / sizeof base[0];
+	config_item *all = xmalloc((nbase + nitems) * sizeof *all);
+	memcpy(all, base, sizeof base);
+	if (nitems)
+		memcpy(all + nbase, items, nitems * sizeof *items);
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--check") == 0)
+			check = 1;
+	if (check) {
+		/* A probe needs only the bus address, not the database's. */
+		config_item probe[] = {CONFIG_COMMON_ITEMS(common)};
+		char err[256];
+		if (config_load(probe, sizeof probe / sizeof probe[0], err, sizeof err) == 0)
+			rv = svc_ping(common->bus_urls, def->name, 2000) == 0 ? 0 : 1;
+		goto out;
+	}
+	int crv = config_init(def->name, argc, argv, common, all, nbase + nitems);
+	if (crv != 0) {
+		rv = crv > 0 ? 0 : 2;
+		goto out;
+	}
+	set.bus_urls = common->bus_urls;
+
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	svc_server *s = NULL;
+	if (svc_server_start(def, &set, &s) != ST_OK) {
+		log_kv(LOGL_ERROR, NULL, "service failed to start", "service", def->name, NULL);
+		goto out;
+	}
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	log_kv(LOGL_INFO, NULL, "stopping", "signal", sig == SIGTERM ? "TERM" : "INT", NULL);
+	svc_server_stop(s);
+	rv = 0;
+out:
+	free(all);
+	return rv;
+}

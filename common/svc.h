@@ -1,0 +1,90 @@
+/*
+ * A service process: the worker pool answering its methods over the bus, the
+ * publisher of its outbox, and the subscriber applying other services' events.
+ *
+ * Workers are N threads, each with its own nng context and database connection;
+ * a worker receives a request, decodes it (method table from the protobuf-c
+ * service descriptors), calls the handler, and replies. Every service also
+ * answers Control.Ping and EventSource.Replay.
+ */
+#ifndef COMMON_SVC_H
+#define COMMON_SVC_H
+
+#include "bus.pb-c.h"
+#include "config.h"
+#include "db.h"
+#include "events.pb-c.h"
+#include "mem.h"
+
+#include <stdint.h>
+
+typedef struct svc_ctx {
+	const char *service;
+	const Bus__Caller *caller;   /* never NULL: an empty caller when none came */
+	const char *request_id;      /* "" when none */
+	const char *idempotency_key; /* NULL when none */
+	int64_t deadline_ms;         /* 0 when none */
+	db_conn *db;                 /* this thread's connection */
+	arena *arena;                /* freed after the reply */
+	void *app;                   /* the service's shared state */
+} svc_ctx;
+
+/* Handles one request: returns ST_OK/ST_CREATED with *out allocated in
+ * ctx->arena, or an error code (detail through status_err()). */
+typedef int (*svc_handler_fn)(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+
+typedef struct svc_api {
+	const ProtobufCServiceDescriptor *desc;
+	const svc_handler_fn *handlers; /* one per desc->methods[i], same order */
+} svc_api;
+
+/* Applies one event inside the transaction that advances the cursor; returns
+ * ST_OK, or an error to roll back and retry later. */
+typedef int (*svc_apply_fn)(svc_ctx *ctx, const Events__Event *ev);
+
+typedef struct svc_subscription {
+	const char *source; /* publishing service; its event types start with "<source>." */
+	svc_apply_fn apply;
+} svc_subscription;
+
+typedef struct svc_def {
+	const char *name;
+	const svc_api *apis;
+	size_t napis;
+	const svc_subscription *subs;
+	size_t nsubs;
+	/* Runs once after migrations with a connection (e.g. loads reference data).
+	 * May be NULL. Returns ST_OK or stops the start. */
+	int (*start)(svc_ctx *ctx);
+	void *app;
+} svc_def;
+
+typedef struct svc_settings {
+	const char *bus_urls;
+	const char *db_url;
+	const char *migrations_dir; /* NULL: none */
+	long workers;
+	long replay_interval_ms;    /* how often a subscriber asks sources for missed events */
+} svc_settings;
+
+typedef struct svc_server svc_server;
+
+/* Connects, migrates, runs def->start, and starts workers, publisher and
+ * subscriber. Returns ST_OK with *out (stop it with svc_server_stop), or an error. */
+int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **out);
+/* Stops every thread, closes sockets and connections, frees the server. */
+void svc_server_stop(svc_server *s);
+
+/*
+ * A daemon's whole main(): reads the common settings, DB_URL, SVC_WORKERS,
+ * MIGRATIONS_DIR (default services/<name>/migrations) and the daemon's own items,
+ * handles --help and --check (ping this service through the bus, exit 0 when it
+ * answers), starts the server and runs until SIGTERM or SIGINT. Returns the exit code.
+ */
+int svc_main(const svc_def *def, int argc, char **argv, config_common *common,
+	     const config_item *items, size_t nitems);
+
+/* Ping a service through the bus; 0 when it answered within timeout_ms. */
+int svc_ping(const char *bus_urls, const char *service, int timeout_ms);
+
+#endif

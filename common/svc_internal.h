@@ -1,0 +1,17 @@
+/* Pieces of the service runtime shared by svc.c and svc_events.c only. */
+#ifndef COMMON_SVC_INTERNAL_H
+#define COMMON_SVC_INTERNAL_H
+
+#include "svc.h"
+
+typedef struct svc_publisher svc_publisher;
+typedef struct svc_subscriber svc_subscriber;
+
+/* Starts the outbox publisher thread; NULL on failure (logged). */
+svc_publisher *svc_publisher_start(const svc_def *def, const svc_settings *set);
+void svc_publisher_stop(svc_publisher *p);
+/* Starts the subscriber thread for def->subs; NULL on failure (logged). */
+svc_subscriber *svc_subscriber_start(const svc_def *def, const svc_settings *set);
+void svc_subscriber_stop(svc_subscriber *s);
+
+#endif

@@ -1,0 +1,86 @@
+/* Shared validators of user input (DOMAIN.md "Validation rules") and masking for display. */
+#ifndef COMMON_VALIDATE_H
+#define COMMON_VALIDATE_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+/*
+ * Every validate_* check is a pure function of its arguments: no I/O, no allocation,
+ * no status_err() side effect (the caller names the field). Each returns 0 when the
+ * value is valid, else the status code of the first rule it breaks. A NULL value is
+ * invalid and returns the function's format code.
+ */
+
+/* Mobile: exactly 11 ASCII digits matching 1[3-9]\d{9}. ST_MOBILE_INVALID otherwise. */
+int validate_mobile(const char *s);
+
+/*
+ * Password, rules checked in this order:
+ *   ST_PASSWORD_CHARSET    a character outside printable ASCII '!'..'~' (space, control
+ *                          characters and non-ASCII such as Chinese are refused: space
+ *                          because clients and password managers disagree on trimming it);
+ *   ST_PASSWORD_LENGTH     not 8-20 characters;
+ *   ST_PASSWORD_WEAK       fewer than three of: upper case, lower case, digit, punctuation;
+ *   ST_PASSWORD_HAS_PHONE  contains phone as a substring (skipped when phone is NULL or "").
+ */
+int validate_password(const char *pw, const char *phone);
+
+/*
+ * Resident identity number (GB 11643-1999), checked in this order:
+ *   ST_ID_NUMBER_INVALID    not 18 characters, first 17 digits, last a digit or 'X'
+ *                           (upper case only: a lower-case 'x' is refused, so one person
+ *                           has one spelling; clients should upper-case before sending);
+ *   ST_ID_NUMBER_REGION     first two digits not a province-level code (11-15, 21-23,
+ *                           31-37, 41-46, 50-54, 61-65, 71, 81, 82);
+ *   ST_ID_NUMBER_BIRTHDATE  digits 7-14 not a real calendar date from 1900-01-01 to today
+ *                           (today in China Standard Time, UTC+8, whatever the host's zone);
+ *   ST_ID_NUMBER_CHECKSUM   the ISO 7064 MOD 11-2 check character differs.
+ */
+int validate_resident_id(const char *s);
+/* The same with "today" given as YYYYMMDD (e.g. 20240131), for tests and replays. */
+int validate_resident_id_on(const char *s, int today_yyyymmdd);
+
+/*
+ * Unified Social Credit Code (GB 32100-2015), checked in this order:
+ *   ST_USCC_INVALID   not 18 characters from "0123456789ABCDEFGHJKLMNPQRTUWXY"
+ *                     (upper case only; I, O, Z, S, V never occur);
+ *   ST_USCC_TYPE      character 1 (registration authority) not one of 1-9, A, N, Y, or
+ *                     character 2 (organisation type) not defined for that authority;
+ *   ST_USCC_REGION    characters 3-8 not six digits;
+ *   ST_USCC_CHECKSUM  character 18 differs from the mod-31 check character.
+ * ST_USCC_CHECKSUM is returned only when every other rule passed, so a caller may
+ * still accept the code when the registry knows it (DOMAIN.md: the registry outranks
+ * the check character).
+ */
+int validate_uscc(const char *s);
+
+/* Bank card: ST_BANK_CARD_INVALID unless 15-19 digits; ST_BANK_CARD_CHECKSUM when Luhn fails. */
+int validate_bank_card(const char *s);
+
+/* Corporate settlement account: 6-32 digits, no check digit. ST_ACCOUNT_NUMBER_INVALID otherwise.
+ */
+int validate_account_number(const char *s);
+
+/* 1 when digits is a non-empty string of ASCII digits passing the Luhn check, else 0. */
+int validate_luhn(const char *digits);
+
+/*
+ * "13812341234" -> "138****1234". Any input that is not exactly 11 bytes (or NULL)
+ * gives "****", so nothing of a malformed value leaks. out is always NUL-terminated.
+ */
+void validate_mask_mobile(const char *phone, char out[16]);
+
+/*
+ * Copies s to out with all but the first keep_head and last keep_tail characters
+ * replaced by '*', one '*' per character: ("430102199003071234", 4, 4) ->
+ * "4301**********1234". Characters are UTF-8 code points, so names mask too
+ * ("张小明", 1, 1 -> "张*明"). When keep_head + keep_tail would leave nothing masked,
+ * everything is masked. Negative keeps count as 0; NULL s gives "". out is always
+ * NUL-terminated when outlen > 0; output that does not fit is cut at a character
+ * boundary (room for strlen(s) + 1 bytes is always enough).
+ */
+void validate_mask_middle(const char *s, int keep_head, int keep_tail, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,603 @@
+/* Unit tests for validate: each test names the rule it checks; values from the standards. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "status.h"
+#include "validate.h"
+
+/* A fixed "today" so birth-date tests do not drift with the calendar. */
+#define TODAY 20240601
+
+/* ---- mobile ---------------------------------------------------------------- */
+
+static void test_mobile_accepts_1_then_3_to_9_then_9_digits(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_mobile("13812341234"), 0);
+	assert_int_equal(validate_mobile("13000000000"), 0);
+	assert_int_equal(validate_mobile("19999999999"), 0);
+}
+
+static void test_mobile_rejects_second_digit_0_to_2(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_mobile("10012341234"), ST_MOBILE_INVALID);
+	assert_int_equal(validate_mobile("11012341234"), ST_MOBILE_INVALID);
+	assert_int_equal(validate_mobile("12812341234"), ST_MOBILE_INVALID);
+}
+
+static void test_mobile_rejects_first_digit_other_than_1(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_mobile("23812341234"), ST_MOBILE_INVALID);
+	assert_int_equal(validate_mobile("03812341234"), ST_MOBILE_INVALID);
+}
+
+static void test_mobile_rejects_length_other_than_11(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_mobile(""), ST_MOBILE_INVALID);
+	assert_int_equal(validate_mobile("1381234123"), ST_MOBILE_INVALID);
+	assert_int_equal(validate_mobile("138123412345"), ST_MOBILE_INVALID);
+}
+
+static void test_mobile_rejects_non_digits_and_prefixes(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_mobile("1381234123a"), ST_MOBILE_INVALID);
+	assert_int_equal(validate_mobile("+8613812341234"), ST_MOBILE_INVALID);
+	assert_int_equal(validate_mobile(" 13812341234"), ST_MOBILE_INVALID);
+	assert_int_equal(validate_mobile("138-1234-1234"), ST_MOBILE_INVALID);
+	assert_int_equal(validate_mobile("１３８１２３４１２３４"),
+	                 ST_MOBILE_INVALID); /* full width */
+}
+
+static void test_mobile_rejects_null(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_mobile(NULL), ST_MOBILE_INVALID);
+}
+
+/* ---- password -------------------------------------------------------------- */
+
+static void test_password_accepts_any_three_of_four_classes(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_password("Abcdefg1", NULL), 0); /* upper lower digit */
+	assert_int_equal(validate_password("abcdef1!", NULL), 0); /* lower digit punct */
+	assert_int_equal(validate_password("ABCDEF1!", NULL), 0); /* upper digit punct */
+	assert_int_equal(validate_password("Abcdefg!", NULL), 0); /* upper lower punct */
+	assert_int_equal(validate_password("Ab1!Ab1!", NULL), 0); /* all four */
+	assert_int_equal(validate_password("aB3~`{}|", NULL), 0); /* punctuation edges */
+}
+
+static void test_password_accepts_8_and_20_characters(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_password("Abcdef12", NULL), 0);
+	assert_int_equal(validate_password("Abcdef1234567890abcd", NULL), 0);
+}
+
+static void test_password_rejects_7_and_21_characters(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_password("Abcde12", NULL), ST_PASSWORD_LENGTH);
+	assert_int_equal(validate_password("Abcdef1234567890abcde", NULL), ST_PASSWORD_LENGTH);
+	assert_int_equal(validate_password("", NULL), ST_PASSWORD_LENGTH);
+	assert_int_equal(validate_password(NULL, NULL), ST_PASSWORD_LENGTH);
+}
+
+static void test_password_rejects_only_two_classes(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_password("abcdefgh1", NULL), ST_PASSWORD_WEAK);
+	assert_int_equal(validate_password("ABCDEFGHij", NULL), ST_PASSWORD_WEAK);
+	assert_int_equal(validate_password("abcdefgh!", NULL), ST_PASSWORD_WEAK);
+	assert_int_equal(validate_password("12345678!", NULL), ST_PASSWORD_WEAK);
+	assert_int_equal(validate_password("aaaaaaaa", NULL), ST_PASSWORD_WEAK);
+}
+
+static void test_password_rejects_space_control_and_non_ascii(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_password("Abc def1!", NULL), ST_PASSWORD_CHARSET);
+	assert_int_equal(validate_password("Abc\tdef1!", NULL), ST_PASSWORD_CHARSET);
+	assert_int_equal(validate_password("Abcdef1\x7f", NULL), ST_PASSWORD_CHARSET);
+	assert_int_equal(validate_password("Abcdef1密码", NULL), ST_PASSWORD_CHARSET);
+	assert_int_equal(validate_password("Abcdef1！", NULL),
+	                 ST_PASSWORD_CHARSET); /* full width */
+}
+
+static void test_password_reports_charset_before_length(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_password("密码", NULL), ST_PASSWORD_CHARSET);
+}
+
+static void test_password_rejects_containing_the_phone_number(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_password("Ab!13812341234", "13812341234"), ST_PASSWORD_HAS_PHONE);
+	assert_int_equal(validate_password("13812341234aB", "13812341234"), ST_PASSWORD_HAS_PHONE);
+	/* A different number, or only part of it, is fine. */
+	assert_int_equal(validate_password("Ab!13812341234", "13912341234"), 0);
+	assert_int_equal(validate_password("Ab!1381234123", "13812341234"), 0);
+}
+
+static void test_password_skips_phone_rule_when_phone_null_or_empty(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_password("Ab!13812341234", NULL), 0);
+	assert_int_equal(validate_password("Ab!13812341234", ""), 0);
+}
+
+/* ---- resident ID (GB 11643) ------------------------------------------------ */
+
+static void test_resident_id_accepts_gb11643_example_11010519491231002X(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_resident_id_on("11010519491231002X", TODAY), 0);
+	/* The same through the real clock (today is after 1949). */
+	assert_int_equal(validate_resident_id("11010519491231002X"), 0);
+}
+
+static void test_resident_id_accepts_computed_valid_numbers(void **state)
+{
+	(void)state;
+	/* Check characters computed by MOD 11-2 for these 17-digit bodies. */
+	assert_int_equal(validate_resident_id_on("430102199003071234", TODAY), 0);
+	assert_int_equal(validate_resident_id_on("440308199912310045", TODAY), 0);
+	assert_int_equal(validate_resident_id_on("500103198001010059", TODAY), 0);
+	assert_int_equal(validate_resident_id_on("110105194912310011", TODAY), 0);
+}
+
+static void test_resident_id_rejects_wrong_check_char(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_resident_id_on("110105194912310020", TODAY),
+	                 ST_ID_NUMBER_CHECKSUM);
+	assert_int_equal(validate_resident_id_on("110105194912310021", TODAY),
+	                 ST_ID_NUMBER_CHECKSUM);
+	assert_int_equal(validate_resident_id_on("430102199003071235", TODAY),
+	                 ST_ID_NUMBER_CHECKSUM);
+	assert_int_equal(validate_resident_id_on("43010219900307123X", TODAY),
+	                 ST_ID_NUMBER_CHECKSUM);
+}
+
+static void test_resident_id_rejects_lower_case_x(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_resident_id_on("11010519491231002x", TODAY),
+	                 ST_ID_NUMBER_INVALID);
+}
+
+static void test_resident_id_rejects_length_other_than_18(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_resident_id_on("", TODAY), ST_ID_NUMBER_INVALID);
+	assert_int_equal(validate_resident_id_on("11010519491231002", TODAY), ST_ID_NUMBER_INVALID);
+	assert_int_equal(validate_resident_id_on("11010519491231002X1", TODAY),
+	                 ST_ID_NUMBER_INVALID);
+	/* The retired 15-digit format. */
+	assert_int_equal(validate_resident_id_on("110105491231002", TODAY), ST_ID_NUMBER_INVALID);
+	assert_int_equal(validate_resident_id_on(NULL, TODAY), ST_ID_NUMBER_INVALID);
+}
+
+static void test_resident_id_rejects_non_digit_in_first_17(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_resident_id_on("1101051949123100XX", TODAY),
+	                 ST_ID_NUMBER_INVALID);
+	assert_int_equal(validate_resident_id_on("11010519491231 02X", TODAY),
+	                 ST_ID_NUMBER_INVALID);
+	assert_int_equal(validate_resident_id_on("11010519491231002Y", TODAY),
+	                 ST_ID_NUMBER_INVALID);
+}
+
+static void test_resident_id_rejects_province_99(void **state)
+{
+	(void)state;
+	/* Check character correct, so only the region is wrong. */
+	assert_int_equal(validate_resident_id_on("990105194912310023", TODAY), ST_ID_NUMBER_REGION);
+}
+
+static void test_resident_id_rejects_province_91_10_16(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_resident_id_on("910105194912310029", TODAY), ST_ID_NUMBER_REGION);
+	assert_int_equal(validate_resident_id_on("100105194912310028", TODAY), ST_ID_NUMBER_REGION);
+	assert_int_equal(validate_resident_id_on("160105194912310029", TODAY), ST_ID_NUMBER_REGION);
+}
+
+static void test_resident_id_accepts_taiwan_hongkong_macao_71_81_82(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_resident_id_on("710105194912310021", TODAY), 0);
+	assert_int_equal(validate_resident_id_on("820105194912310027", TODAY), 0);
+}
+
+static void test_resident_id_rejects_feb_30(void **state)
+{
+	(void)state;
+	/* 1999-02-30, check character correct for the body. */
+	assert_int_equal(validate_resident_id_on("110105199902300015", TODAY),
+	                 ST_ID_NUMBER_BIRTHDATE);
+}
+
+static void test_resident_id_accepts_feb_29_of_leap_year_2000(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_resident_id_on("11010520000229003X", TODAY), 0);
+}
+
+static void test_resident_id_rejects_feb_29_of_1900_not_leap(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_resident_id_on("110105190002290017", TODAY),
+	                 ST_ID_NUMBER_BIRTHDATE);
+}
+
+static void test_resident_id_rejects_month_13_month_00_day_00(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_resident_id_on("110105194913010029", TODAY),
+	                 ST_ID_NUMBER_BIRTHDATE);
+	assert_int_equal(validate_resident_id_on("11010519490001002X", TODAY),
+	                 ST_ID_NUMBER_BIRTHDATE);
+	assert_int_equal(validate_resident_id_on("110105194912000021", TODAY),
+	                 ST_ID_NUMBER_BIRTHDATE);
+}
+
+static void test_resident_id_rejects_birth_before_1900(void **state)
+{
+	(void)state;
+	/* GB 11643's second example (born 1880, valid check character) and 1899-12-31. */
+	assert_int_equal(validate_resident_id_on("440524188001010014", TODAY),
+	                 ST_ID_NUMBER_BIRTHDATE);
+	assert_int_equal(validate_resident_id_on("110105189912310015", TODAY),
+	                 ST_ID_NUMBER_BIRTHDATE);
+}
+
+static void test_resident_id_accepts_birth_on_1900_01_01(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_resident_id_on("11010519000101001X", TODAY), 0);
+}
+
+static void test_resident_id_accepts_birth_today_rejects_tomorrow(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_resident_id_on("110105202406010013", TODAY), 0);
+	assert_int_equal(validate_resident_id_on("110105202406020019", TODAY),
+	                 ST_ID_NUMBER_BIRTHDATE);
+	assert_int_equal(validate_resident_id_on("110105210001010015", TODAY),
+	                 ST_ID_NUMBER_BIRTHDATE);
+}
+
+/* ---- USCC (GB 32100) ------------------------------------------------------- */
+
+static void test_uscc_accepts_published_example_91350100M000100Y43(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_uscc("91350100M000100Y43"), 0);
+}
+
+static void test_uscc_accepts_real_company_codes(void **state)
+{
+	(void)state;
+	/* Codes as published by Huawei Technologies, Tencent (Shenzhen) and Xiaomi;
+	 * each verified by the mod-31 check. */
+	assert_int_equal(validate_uscc("914403001922038216"), 0);
+	assert_int_equal(validate_uscc("9144030071526726XG"), 0);
+	assert_int_equal(validate_uscc("91110108551385082Q"), 0);
+}
+
+static void test_uscc_accepts_each_authority_with_a_defined_type(void **state)
+{
+	(void)state;
+	/* Check characters computed for these bodies. */
+	assert_int_equal(validate_uscc("521100005000000008"), 0); /* 民政 民办非企业单位 */
+	assert_int_equal(validate_uscc("53100000500021676K"), 0); /* 民政 基金会 */
+	assert_int_equal(validate_uscc("Y1350100M000100Y4D"), 0); /* 其他 */
+	assert_int_equal(validate_uscc("N2330102MF00000016"), 0); /* 农业 村级集体经济组织 */
+	assert_int_equal(validate_uscc("A1110000MB0000000J"), 0); /* 军队事业单位 */
+}
+
+static void test_uscc_maps_check_value_31_to_0(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_uscc("91350100M000100Y30"), 0);
+	assert_int_equal(validate_uscc("91350100M000100Y3Y"), ST_USCC_CHECKSUM);
+}
+
+static void test_uscc_rejects_wrong_check_char(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_uscc("91350100M000100Y44"), ST_USCC_CHECKSUM);
+	assert_int_equal(validate_uscc("91350100M000100Y4A"), ST_USCC_CHECKSUM);
+	assert_int_equal(validate_uscc("9144030071526726X0"), ST_USCC_CHECKSUM);
+}
+
+static void test_uscc_rejects_forbidden_letters_I_O_Z_S_V(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_uscc("91350100I000100Y43"), ST_USCC_INVALID);
+	assert_int_equal(validate_uscc("91350100O000100Y43"), ST_USCC_INVALID);
+	assert_int_equal(validate_uscc("91350100Z000100Y43"), ST_USCC_INVALID);
+	assert_int_equal(validate_uscc("91350100S000100Y43"), ST_USCC_INVALID);
+	assert_int_equal(validate_uscc("91350100V000100Y43"), ST_USCC_INVALID);
+	assert_int_equal(validate_uscc("91350100M000100Y4I"), ST_USCC_INVALID);
+}
+
+static void test_uscc_rejects_lower_case(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_uscc("91350100m000100y43"), ST_USCC_INVALID);
+	assert_int_equal(validate_uscc("9144030071526726xg"), ST_USCC_INVALID);
+}
+
+static void test_uscc_rejects_length_other_than_18(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_uscc(""), ST_USCC_INVALID);
+	assert_int_equal(validate_uscc("91350100M000100Y4"), ST_USCC_INVALID);
+	assert_int_equal(validate_uscc("91350100M000100Y433"), ST_USCC_INVALID);
+	assert_int_equal(validate_uscc(NULL), ST_USCC_INVALID);
+}
+
+static void test_uscc_rejects_type_not_defined_for_authority(void **state)
+{
+	(void)state;
+	/* Correct check characters: only the authority/type pair is wrong. */
+	assert_int_equal(validate_uscc("94350100M000100Y4R"), ST_USCC_TYPE); /* 工商 has 1-3 */
+	assert_int_equal(validate_uscc("99350100M000100Y4A"), ST_USCC_TYPE);
+	assert_int_equal(validate_uscc("Y2350100M000100Y43"), ST_USCC_TYPE); /* 其他 has only 1 */
+}
+
+static void test_uscc_rejects_unknown_authority(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_uscc("B1350100M000100Y41"), ST_USCC_TYPE);
+	assert_int_equal(validate_uscc("01350100M000100Y43"), ST_USCC_TYPE);
+}
+
+static void test_uscc_rejects_letter_in_division_code(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_uscc("9135010AM000100Y4K"), ST_USCC_REGION);
+}
+
+/* ---- Luhn, bank card, account number ---------------------------------------- */
+
+static void test_luhn_accepts_published_examples(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_luhn("4111111111111111"), 1);
+	assert_int_equal(validate_luhn("79927398713"), 1);
+	assert_int_equal(validate_luhn("0"), 1);
+}
+
+static void test_luhn_rejects_changed_digit_and_non_digits(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_luhn("4111111111111112"), 0);
+	assert_int_equal(validate_luhn("79927398710"), 0);
+	assert_int_equal(validate_luhn("4111 1111 1111 1111"), 0);
+	assert_int_equal(validate_luhn(""), 0);
+	assert_int_equal(validate_luhn(NULL), 0);
+}
+
+static void test_bank_card_accepts_15_to_19_digits_passing_luhn(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_bank_card("378282246310005"), 0);     /* 15 */
+	assert_int_equal(validate_bank_card("4111111111111111"), 0);    /* 16 */
+	assert_int_equal(validate_bank_card("6222020200112345679"), 0); /* 19, Luhn computed */
+}
+
+static void test_bank_card_rejects_luhn_failure(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_bank_card("4111111111111112"), ST_BANK_CARD_CHECKSUM);
+	assert_int_equal(validate_bank_card("6222020200112345678"), ST_BANK_CARD_CHECKSUM);
+}
+
+static void test_bank_card_rejects_luhn_valid_11_digits(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_bank_card("79927398713"), ST_BANK_CARD_INVALID);
+}
+
+static void test_bank_card_rejects_14_and_20_digits_and_separators(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_bank_card("41111111111111"), ST_BANK_CARD_INVALID);
+	assert_int_equal(validate_bank_card("41111111111111111110"), ST_BANK_CARD_INVALID);
+	assert_int_equal(validate_bank_card("4111 1111 1111 1111"), ST_BANK_CARD_INVALID);
+	assert_int_equal(validate_bank_card("4111-1111-1111-1111"), ST_BANK_CARD_INVALID);
+	assert_int_equal(validate_bank_card(""), ST_BANK_CARD_INVALID);
+	assert_int_equal(validate_bank_card(NULL), ST_BANK_CARD_INVALID);
+}
+
+static void test_account_number_accepts_6_to_32_digits_without_luhn(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_account_number("123456"), 0);
+	assert_int_equal(validate_account_number("4111111111111112"), 0); /* fails Luhn: fine */
+	assert_int_equal(validate_account_number("12345678901234567890123456789012"), 0);
+}
+
+static void test_account_number_rejects_5_and_33_digits_and_non_digits(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_account_number("12345"), ST_ACCOUNT_NUMBER_INVALID);
+	assert_int_equal(validate_account_number("123456789012345678901234567890123"),
+	                 ST_ACCOUNT_NUMBER_INVALID);
+	assert_int_equal(validate_account_number("1234-5678"), ST_ACCOUNT_NUMBER_INVALID);
+	assert_int_equal(validate_account_number("12345678A"), ST_ACCOUNT_NUMBER_INVALID);
+	assert_int_equal(validate_account_number(""), ST_ACCOUNT_NUMBER_INVALID);
+	assert_int_equal(validate_account_number(NULL), ST_ACCOUNT_NUMBER_INVALID);
+}
+
+/* ---- masking ----------------------------------------------------------------- */
+
+static void test_mask_mobile_keeps_first_3_and_last_4(void **state)
+{
+	(void)state;
+	char out[16];
+	validate_mask_mobile("13812341234", out);
+	assert_string_equal(out, "138****1234");
+}
+
+static void test_mask_mobile_hides_all_when_not_11_chars(void **state)
+{
+	(void)state;
+	char out[16];
+	validate_mask_mobile("1381234123", out);
+	assert_string_equal(out, "****");
+	validate_mask_mobile("138123412345", out);
+	assert_string_equal(out, "****");
+	validate_mask_mobile("", out);
+	assert_string_equal(out, "****");
+	validate_mask_mobile(NULL, out);
+	assert_string_equal(out, "****");
+}
+
+static void test_mask_middle_keeps_head_and_tail_of_id_and_card(void **state)
+{
+	(void)state;
+	char out[64];
+	validate_mask_middle("430102199003071234", 4, 4, out, sizeof out);
+	assert_string_equal(out, "4301**********1234");
+	validate_mask_middle("6222020200112345679", 6, 4, out, sizeof out);
+	assert_string_equal(out, "622202*********5679");
+	validate_mask_middle("430102199003071234", 0, 4, out, sizeof out);
+	assert_string_equal(out, "**************1234");
+}
+
+static void test_mask_middle_masks_all_when_keeps_cover_the_string(void **state)
+{
+	(void)state;
+	char out[64];
+	validate_mask_middle("1234", 2, 2, out, sizeof out);
+	assert_string_equal(out, "****");
+	validate_mask_middle("1234", 10, 0, out, sizeof out);
+	assert_string_equal(out, "****");
+	validate_mask_middle("1234", -1, -5, out, sizeof out);
+	assert_string_equal(out, "****");
+	validate_mask_middle("", 1, 1, out, sizeof out);
+	assert_string_equal(out, "");
+	validate_mask_middle(NULL, 1, 1, out, sizeof out);
+	assert_string_equal(out, "");
+}
+
+static void test_mask_middle_counts_utf8_characters(void **state)
+{
+	(void)state;
+	char out[64];
+	validate_mask_middle("张小明", 1, 1, out, sizeof out);
+	assert_string_equal(out, "张*明");
+	validate_mask_middle("欧阳小明", 1, 0, out, sizeof out);
+	assert_string_equal(out, "欧***");
+}
+
+static void test_mask_middle_cuts_output_to_outlen_at_char_boundary(void **state)
+{
+	(void)state;
+	char out[8];
+	validate_mask_middle("430102199003071234", 4, 4, out, sizeof out);
+	assert_string_equal(out, "4301***");
+	validate_mask_middle("张小明", 1, 1, out, 3); /* "张" needs 3 bytes + NUL */
+	assert_string_equal(out, "");
+	validate_mask_middle("430102199003071234", 4, 4, out, 1);
+	assert_string_equal(out, "");
+}
+
+/* ---- registry ---------------------------------------------------------------- */
+
+static void test_validation_codes_are_registered_as_http_400(void **state)
+{
+	(void)state;
+	static const int codes[] = {
+	        ST_MOBILE_INVALID,         ST_PASSWORD_LENGTH,     ST_PASSWORD_CHARSET,
+	        ST_PASSWORD_WEAK,          ST_PASSWORD_HAS_PHONE,  ST_ID_NUMBER_INVALID,
+	        ST_ID_NUMBER_REGION,       ST_ID_NUMBER_BIRTHDATE, ST_ID_NUMBER_CHECKSUM,
+	        ST_USCC_INVALID,           ST_USCC_TYPE,           ST_USCC_REGION,
+	        ST_USCC_CHECKSUM,          ST_BANK_CARD_INVALID,   ST_BANK_CARD_CHECKSUM,
+	        ST_ACCOUNT_NUMBER_INVALID,
+	};
+	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+		assert_true(codes[i] >= 100 && codes[i] <= 199);
+		assert_true(status_known(codes[i]));
+		assert_int_equal(status_http(codes[i]), 400);
+		assert_true(strlen(status_message(codes[i])) > 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_mobile_accepts_1_then_3_to_9_then_9_digits),
+	        cmocka_unit_test(test_mobile_rejects_second_digit_0_to_2),
+	        cmocka_unit_test(test_mobile_rejects_first_digit_other_than_1),
+	        cmocka_unit_test(test_mobile_rejects_length_other_than_11),
+	        cmocka_unit_test(test_mobile_rejects_non_digits_and_prefixes),
+	        cmocka_unit_test(test_mobile_rejects_null),
+	        cmocka_unit_test(test_password_accepts_any_three_of_four_classes),
+	        cmocka_unit_test(test_password_accepts_8_and_20_characters),
+	        cmocka_unit_test(test_password_rejects_7_and_21_characters),
+	        cmocka_unit_test(test_password_rejects_only_two_classes),
+	        cmocka_unit_test(test_password_rejects_space_control_and_non_ascii),
+	        cmocka_unit_test(test_password_reports_charset_before_length),
+	        cmocka_unit_test(test_password_rejects_containing_the_phone_number),
+	        cmocka_unit_test(test_password_skips_phone_rule_when_phone_null_or_empty),
+	        cmocka_unit_test(test_resident_id_accepts_gb11643_example_11010519491231002X),
+	        cmocka_unit_test(test_resident_id_accepts_computed_valid_numbers),
+	        cmocka_unit_test(test_resident_id_rejects_wrong_check_char),
+	        cmocka_unit_test(test_resident_id_rejects_lower_case_x),
+	        cmocka_unit_test(test_resident_id_rejects_length_other_than_18),
+	        cmocka_unit_test(test_resident_id_rejects_non_digit_in_first_17),
+	        cmocka_unit_test(test_resident_id_rejects_province_99),
+	        cmocka_unit_test(test_resident_id_rejects_province_91_10_16),
+	        cmocka_unit_test(test_resident_id_accepts_taiwan_hongkong_macao_71_81_82),
+	        cmocka_unit_test(test_resident_id_rejects_feb_30),
+	        cmocka_unit_test(test_resident_id_accepts_feb_29_of_leap_year_2000),
+	        cmocka_unit_test(test_resident_id_rejects_feb_29_of_1900_not_leap),
+	        cmocka_unit_test(test_resident_id_rejects_month_13_month_00_day_00),
+	        cmocka_unit_test(test_resident_id_rejects_birth_before_1900),
+	        cmocka_unit_test(test_resident_id_accepts_birth_on_1900_01_01),
+	        cmocka_unit_test(test_resident_id_accepts_birth_today_rejects_tomorrow),
+	        cmocka_unit_test(test_uscc_accepts_published_example_91350100M000100Y43),
+	        cmocka_unit_test(test_uscc_accepts_real_company_codes),
+	        cmocka_unit_test(test_uscc_accepts_each_authority_with_a_defined_type),
+	        cmocka_unit_test(test_uscc_maps_check_value_31_to_0),
+	        cmocka_unit_test(test_uscc_rejects_wrong_check_char),
+	        cmocka_unit_test(test_uscc_rejects_forbidden_letters_I_O_Z_S_V),
+	        cmocka_unit_test(test_uscc_rejects_lower_case),
+	        cmocka_unit_test(test_uscc_rejects_length_other_than_18),
+	        cmocka_unit_test(test_uscc_rejects_type_not_defined_for_authority),
+	        cmocka_unit_test(test_uscc_rejects_unknown_authority),
+	        cmocka_unit_test(test_uscc_rejects_letter_in_division_code),
+	        cmocka_unit_test(test_luhn_accepts_published_examples),
+	        cmocka_unit_test(test_luhn_rejects_changed_digit_and_non_digits),
+	        cmocka_unit_test(test_bank_card_accepts_15_to_19_digits_passing_luhn),
+	        cmocka_unit_test(test_bank_card_rejects_luhn_failure),
+	        cmocka_unit_test(test_bank_card_rejects_luhn_valid_11_digits),
+	        cmocka_unit_test(test_bank_card_rejects_14_and_20_digits_and_separators),
+	        cmocka_unit_test(test_account_number_accepts_6_to_32_digits_without_luhn),
+	        cmocka_unit_test(test_account_number_rejects_5_and_33_digits_and_non_digits),
+	        cmocka_unit_test(test_mask_mobile_keeps_first_3_and_last_4),
+	        cmocka_unit_test(test_mask_mobile_hides_all_when_not_11_chars),
+	        cmocka_unit_test(test_mask_middle_keeps_head_and_tail_of_id_and_card),
+	        cmocka_unit_test(test_mask_middle_masks_all_when_keeps_cover_the_string),
+	        cmocka_unit_test(test_mask_middle_counts_utf8_characters),
+	        cmocka_unit_test(test_mask_middle_cuts_output_to_outlen_at_char_boundary),
+	        cmocka_unit_test(test_validation_codes_are_registered_as_http_400),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# The platform's benchmark, run by `make bench` after the release build. On
+# loopback only, in one run, so that ratios between figures mean something
+# (FACTS.md: compare ratios measured in one run, never absolute figures across runs):
+#   (a) GET /api/v1/regions?parent=43 through the whole stack (gateway → bus →
+#       enterprise → PostgreSQL), wrk -t2 -c64 -d10s --latency;
+#   (b) nginx serving a static file with exactly the bytes of that response, same wrk;
+#   (c) pgbench -S -M prepared -c16 -j2 -T10 over TCP on the stack's own PostgreSQL;
+# then prints req/s, p50, p99, TPS, the ratios regions/nginx and regions/pgbench,
+# and every daemon's resident memory, and writes the table to build/bench/last.txt
+# (raw tool outputs beside it in build/bench/raw/).
+#
+# The stack is a throw-away one (deploy/local/stack.sh with its own VAR_DIR and
+# free ports), stopped and removed on exit whatever happens.
+#
+# More figures: see "HOOK: more figures" below.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+
+BIN_DIR=${BIN_DIR:-$ROOT/build/release/bin}
+OUT_DIR=$ROOT/build/bench
+RAW_DIR=$OUT_DIR/raw
+WRK_ARGS=(-t2 -c64 -d10s --latency)
+PGBENCH_SCALE=10
+PGBENCH_ARGS=(-S -M prepared -c16 -j2 -T10)
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() {
+	log "$*"
+	exit 1
+}
+
+for tool in wrk curl nginx psql; do
+	command -v "$tool" >/dev/null 2>&1 || [[ -x /usr/sbin/$tool ]] ||
+		die "$tool not found (make bench installs it with deploy/local/deps.sh bench)"
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+PGBENCH=/usr/lib/postgresql/15/bin/pgbench
+[[ -x $PGBENCH ]] || PGBENCH=$(command -v pgbench) || die "pgbench not found"
+[[ -x $BIN_DIR/gateway ]] || die "no $BIN_DIR/gateway: build first (make VARIANT=release all)"
+
+# ---- throw-away stack and scratch space -------------------------------------
+
+# Free TCP ports, no extra tools: none in use now (any socket state, from
+# /proc/net/tcp*), and below the kernel's ephemeral range, where wrk's own client
+# connections would otherwise collide with a server that binds after a run.
+used_ports() {
+	local hex
+	awk 'FNR > 1 { split($2, a, ":"); print a[2] }' /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+		while read -r hex; do echo $((16#$hex)); done
+}
+EPHEMERAL_LOW=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+((EPHEMERAL_LOW > 12000)) || EPHEMERAL_LOW=32768
+TAKEN=" $(used_ports | tr '\n' ' ') "
+free_port() {
+	local p
+	while :; do
+		p=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000)))
+		if [[ $TAKEN != *" $p "* ]]; then
+			TAKEN+="$p "
+			echo "$p"
+			return
+		fi
+	done
+}
+
+# Loopback only: the gateway binds 127.0.0.1.
+export VAR_DIR BIN_DIR GATEWAY_PORT PG_PORT REDIS_PORT STACK_QUIET=1 GATEWAY_ADDR=127.0.0.1 LOG_LEVEL=info
+VAR_DIR=$(mktemp -d)
+# Traversable by a database that runs as its own user (secrets.env stays 0600).
+chmod 0711 "$VAR_DIR"
+GATEWAY_PORT=$(free_port)
+PG_PORT=$(free_port)
+REDIS_PORT=$(free_port)
+NGINX_PORT=$(free_port)
+SCRATCH=$(mktemp -d)
+NGINX_PID=
+
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [[ -n $NGINX_PID ]]; then
+		kill "$NGINX_PID" 2>/dev/null || true
+		wait "$NGINX_PID" 2>/dev/null || true
+	fi
+	bash "$ROOT/deploy/local/stack.sh" down >/dev/null 2>&1 || log "stack.sh down failed (VAR_DIR $VAR_DIR)"
+	rm -rf "$SCRATCH" "$VAR_DIR"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$RAW_DIR"
+log "starting a throw-away stack (gateway :$GATEWAY_PORT, postgres :$PG_PORT, redis :$REDIS_PORT)"
+bash "$ROOT/deploy/local/stack.sh" up >"$RAW_DIR/stack.log" 2>&1 ||
+	die "stack.sh up failed; its output is in $RAW_DIR/stack.log"
+
+# ---- the report ----------------------------------------------------------------
+
+REPORT=()
+row() { REPORT+=("$(printf '%-34s %12s %10s %10s' "$@")"); }
+line() { REPORT+=("$*"); }
+
+# wrk's figures, normalised: Requests/sec, and the 50 % and 99 % latencies in ms.
+WRK_RPS='' WRK_P50='' WRK_P99='' WRK_NOTE=''
+to_ms() {
+	awk -v v="$1" 'BEGIN {
+		if (v ~ /us$/) { sub(/us$/, "", v); printf "%.2f", v / 1000 }
+		else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.2f", v }
+		else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.2f", v * 1000 }
+		else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.2f", v * 60000 }
+		else printf "?" }'
+}
+# wrk_run NAME URL: runs wrk, keeps its output in raw/NAME.wrk.txt, sets WRK_*.
+wrk_run() {
+	local name=$1 url=$2 out=$RAW_DIR/$1.wrk.txt bad
+	wrk "${WRK_ARGS[@]}" "$url" >"$out" 2>&1 || die "wrk failed for $name (see $out)"
+	WRK_RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
+	WRK_P50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+	WRK_P99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+	[[ -n $WRK_RPS ]] || die "no Requests/sec in $out"
+	# Errors make a throughput figure meaningless: say so next to it.
+	bad=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out")
+	WRK_NOTE=
+	if ((bad > 0)); then WRK_NOTE="  ($bad errors or non-2xx: see $out)"; fi
+	return 0
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+
+# ---- (a) regions through the whole stack --------------------------------------
+
+REGIONS_URL="http://127.0.0.1:$GATEWAY_PORT/api/v1/regions?parent=43"
+BODY=$SCRATCH/regions.json
+code=000
+for _ in $(seq 1 60); do # up to ~30 s for the first 200
+	code=$(curl -s -o "$BODY" -w '%{http_code}' "$REGIONS_URL" || true)
+	[[ $code == 200 ]] && break
+	sleep 0.5
+done
+[[ $code == 200 ]] || die "GET $REGIONS_URL answered $code, not 200"
+log "(a) regions through the stack: wrk ${WRK_ARGS[*]}"
+wrk_run regions "$REGIONS_URL"
+REGIONS_RPS=$WRK_RPS
+row "regions?parent=43 (full stack)" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
+[[ -z $WRK_NOTE ]] || line "$WRK_NOTE"
+
+# ---- (b) nginx, the same bytes as a static file ------------------------------
+
+NGX=$SCRATCH/nginx
+mkdir -p "$NGX/www" "$NGX/tmp"
+cp "$BODY" "$NGX/www/regions.json"
+# nginx's workers run as nobody when started by root: let them read the file.
+chmod 755 "$SCRATCH" "$NGX" "$NGX/www"
+chmod 644 "$NGX/www/regions.json"
+cat >"$NGX/nginx.conf" <<EOF
+daemon off;
+worker_processes 2;
+pid $NGX/nginx.pid;
+error_log $NGX/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $NGX/tmp/body;
+    proxy_temp_path $NGX/tmp/proxy;
+    fastcgi_temp_path $NGX/tmp/fastcgi;
+    uwsgi_temp_path $NGX/tmp/uwsgi;
+    scgi_temp_path $NGX/tmp/scgi;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $NGX/www;
+        location = /regions { default_type application/json; try_files /regions.json =404; }
+    }
+}
+EOF
+"$NGINX" -p "$NGX/" -e "$NGX/error.log" -c "$NGX/nginx.conf" &
+NGINX_PID=$!
+NGINX_URL="http://127.0.0.1:$NGINX_PORT/regions"
+code=000
+for _ in $(seq 1 50); do # up to ~5 s
+	code=$(curl -s -o "$SCRATCH/nginx.json" -w '%{http_code}' "$NGINX_URL" || true)
+	[[ $code == 200 ]] && break
+	kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited: $(cat "$NGX/error.log" 2>/dev/null)"
+	sleep 0.1
+done
+[[ $code == 200 ]] || die "nginx answered $code"
+cmp -s "$BODY" "$SCRATCH/nginx.json" || die "nginx's body differs from the regions body"
+log "(b) nginx, same $(wc -c <"$BODY") bytes: wrk ${WRK_ARGS[*]}"
+wrk_run nginx "$NGINX_URL"
+NGINX_RPS=$WRK_RPS
+row "nginx, same bytes (static file)" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
+[[ -z $WRK_NOTE ]] || line "$WRK_NOTE"
+kill "$NGINX_PID" 2>/dev/null || true
+wait "$NGINX_PID" 2>/dev/null || true
+NGINX_PID=
+
+# ---- (c) pgbench on the stack's PostgreSQL ------------------------------------
+
+# The superuser of the stack's PostgreSQL, as stack.sh records it in secrets.env
+# (KEY=VALUE lines; read, not sourced).
+secret() {
+	local key line value
+	for key in "$@"; do
+		line=$(grep -E "^(export[[:space:]]+)?${key}=" "$VAR_DIR/secrets.env" 2>/dev/null | tail -n 1) || continue
+		value=${line#*=}
+		value=${value%$'\r'}
+		if [[ $value == \"*\" || $value == \'*\' ]]; then value=${value:1:${#value}-2}; fi
+		printf '%s\n' "$value"
+		return 0
+	done
+	return 1
+}
+PGUSER=$(secret PG_SUPERUSER POSTGRES_USER) || PGUSER=postgres
+PGPASSWORD=$(secret PG_SUPERUSER_PASSWORD POSTGRES_PASSWORD) || PGPASSWORD=
+export PGUSER PGPASSWORD PGPORT=$PG_PORT PGHOST=127.0.0.1
+# Over TCP like the reference figure; the stack's socket directory if its server
+# does not accept the superuser over TCP (the row then says so).
+PG_VIA="TCP"
+if ! psql -qtAX -d postgres -c 'SELECT 1' >/dev/null 2>"$RAW_DIR/pgbench-init.txt"; then
+	PGHOST=$VAR_DIR/run PG_VIA="unix socket"
+	psql -qtAX -d postgres -c 'SELECT 1' >/dev/null 2>>"$RAW_DIR/pgbench-init.txt" ||
+		die "cannot connect to the stack's PostgreSQL as $PGUSER (see $RAW_DIR/pgbench-init.txt)"
+fi
+log "(c) pgbench: a separate database 'bench', scale $PGBENCH_SCALE"
+psql -qX -v ON_ERROR_STOP=1 -d postgres -c 'DROP DATABASE IF EXISTS bench' -c 'CREATE DATABASE bench' \
+	>>"$RAW_DIR/pgbench-init.txt" 2>&1 || die "cannot create database bench (see $RAW_DIR/pgbench-init.txt)"
+"$PGBENCH" -i -q -s "$PGBENCH_SCALE" bench >>"$RAW_DIR/pgbench-init.txt" 2>&1 ||
+	die "pgbench -i failed (see $RAW_DIR/pgbench-init.txt)"
+log "(c) pgbench ${PGBENCH_ARGS[*]}"
+"$PGBENCH" "${PGBENCH_ARGS[@]}" bench >"$RAW_DIR/pgbench.txt" 2>&1 || die "pgbench failed (see $RAW_DIR/pgbench.txt)"
+PG_TPS=$(awk '/^tps = / { printf "%.0f", $3; exit }' "$RAW_DIR/pgbench.txt")
+[[ -n $PG_TPS ]] || die "no tps in $RAW_DIR/pgbench.txt"
+row "pgbench -S prepared (TPS, $PG_VIA)" "$PG_TPS" "" ""
+psql -qX -d postgres -c 'DROP DATABASE IF EXISTS bench' >/dev/null 2>&1 || true
+unset PGHOST PGPORT PGUSER PGPASSWORD
+
+line ""
+row "ratio regions / nginx" "$(ratio "$REGIONS_RPS" "$NGINX_RPS")" "" ""
+row "ratio regions / pgbench" "$(ratio "$REGIONS_RPS" "$PG_TPS")" "" ""
+
+# ---- HOOK: more figures ------------------------------------------------------
+# A later figure (say, logins per second) is a function here that runs against the
+# live stack (its URL base is http://127.0.0.1:$GATEWAY_PORT; VAR_DIR, PG_PORT and
+# REDIS_PORT are set), keeps its raw output in $RAW_DIR, and adds its line(s) with
+#   row "label" "rate" "p50 ms" "p99 ms"      (wrk_run NAME URL sets WRK_RPS/P50/P99)
+# Then list the function in EXTRA_FIGURES. Keep each run bounded (10 s) and on loopback.
+#
+# bench_login() {
+#     wrk_run login "http://127.0.0.1:$GATEWAY_PORT/…"   # a wrk -s script for POSTs
+#     row "login (full stack)" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
+# }
+EXTRA_FIGURES=()
+for figure in "${EXTRA_FIGURES[@]}"; do
+	log "extra figure: $figure"
+	"$figure"
+done
+# ---- end of HOOK ---------------------------------------------------------------
+
+# ---- resident memory of every daemon, after the runs --------------------------
+
+line ""
+line "resident memory after the run (VmRSS):"
+for pidfile in "$VAR_DIR"/run/*.pid; do
+	[[ -e $pidfile ]] || continue
+	name=$(basename "$pidfile" .pid)
+	pid=$(head -n 1 "$pidfile" | tr -dc '0-9')
+	rss=$(awk '/^VmRSS:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null || true)
+	REPORT+=("$(printf '  %-32s %12s' "$name" "${rss:-not running}")")
+done
+
+# ---- print and keep -------------------------------------------------------------
+
+{
+	echo "benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ), $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) CPUs, loopback"
+	echo "wrk ${WRK_ARGS[*]}; pgbench scale $PGBENCH_SCALE ${PGBENCH_ARGS[*]}"
+	echo "figures vary ±15 % between runs: read the ratios (FACTS.md)"
+	echo
+	printf '%-34s %12s %10s %10s\n' "figure" "req/s | TPS" "p50 ms" "p99 ms"
+	printf '%s\n' "${REPORT[@]}"
+} | sed 's/ *$//' | tee "$OUT_DIR/last.txt"

@@ -1,0 +1,43 @@
+/* The gateway's settings and the pieces main.c wires together. */
+#ifndef GATEWAY_GATEWAY_H
+#define GATEWAY_GATEWAY_H
+
+#include "config.h"
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <jansson.h>
+
+typedef struct gw_config {
+	config_common common;
+	const char *addr;
+	long port;
+	const char *web_dir;
+	long max_body;
+	long max_headers;
+	long deadline_ms;
+	long idle_timeout_s;
+} gw_config;
+
+/* Registers the request handler on http. cfg must outlive the server. */
+void gw_server_setup(struct evhttp *http, const gw_config *cfg);
+
+/* Sends a JSON body with status (and the request id header); consumes body. */
+void gw_reply_json(struct evhttp_request *req, int status, json_t *body);
+
+/* Health monitor: pings every routed service once a second through the bus. */
+void gw_health_start(struct event_base *base);
+void gw_health_stop(void);
+/* 1 when the last ping of service failed or is overdue. */
+int gw_health_service_down(const char *service);
+/* GET /readyz: 200 when the bus and every routed service answered recently. */
+void gw_health_readyz(struct evhttp_request *req);
+
+/* GET /api/v1/openapi.json, built once from the route table and descriptors. */
+void gw_openapi_reply(struct evhttp_request *req);
+void gw_openapi_free(void);
+
+/* Serves a file under web_dir for GET path; 404 when absent or outside it. */
+int gw_static_reply(struct evhttp_request *req, const char *web_dir, const char *path);
+
+#endif

@@ -1,0 +1,77 @@
+/* gateway: wires configuration, the bus, the HTTP server and the health monitor. */
+#include "gateway.h"
+#include "log.h"
+#include "metrics.h"
+#include "routes.h"
+#include "upstream.h"
+
+#include <event2/thread.h>
+#include <signal.h>
+#include <stdio.h>
+
+static void gw_on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	log_kv(LOGL_INFO, NULL, "stopping", "signal", sig == SIGTERM ? "TERM" : "INT", NULL);
+	event_base_loopexit(arg, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	static gw_config cfg;
+	config_item items[] = {
+		{"GATEWAY_ADDR", CFG_STR, "127.0.0.1", 0, 0, "address to listen on", &cfg.addr},
+		{"GATEWAY_PORT", CFG_INT, "8080", 1, 65535, "HTTP port", &cfg.port},
+		{"GATEWAY_WEB_DIR", CFG_STR, "services/gateway/web", 0, 0, "static files of the web UI",
+		 &cfg.web_dir},
+		{"GATEWAY_MAX_BODY_BYTES", CFG_INT, "1048576", 1024, 64 << 20, "largest request body",
+		 &cfg.max_body},
+		{"GATEWAY_MAX_HEADER_BYTES", CFG_INT, "16384", 1024, 1 << 20, "largest request header block",
+		 &cfg.max_headers},
+		{"GATEWAY_DEADLINE_MS", CFG_INT, "5000", 50, 120000, "deadline of a call to a service",
+		 &cfg.deadline_ms},
+		{"GATEWAY_IDLE_TIMEOUT_S", CFG_INT, "30", 1, 3600, "read/write timeout of a connection",
+		 &cfg.idle_timeout_s},
+	};
+	int rv = config_init("gateway", argc, argv, &cfg.common, items, sizeof items / sizeof items[0]);
+	if (rv != 0)
+		return rv > 0 ? 0 : 2;
+	if (gw_routes_init() != 0)
+		return 1;
+	/* nng completes calls on its own threads: libevent must be thread-aware first. */
+	evthread_use_pthreads();
+	signal(SIGPIPE, SIG_IGN);
+	struct event_base *base = event_base_new();
+	struct evhttp *http = evhttp_new(base);
+	struct event *sigterm = evsignal_new(base, SIGTERM, gw_on_signal, base);
+	struct event *sigint = evsignal_new(base, SIGINT, gw_on_signal, base);
+	event_add(sigterm, NULL);
+	event_add(sigint, NULL);
+	rv = 1;
+	if (gw_upstream_init(base, cfg.common.bus_urls) != 0) {
+		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS", "bus_urls", cfg.common.bus_urls, NULL);
+		goto out;
+	}
+	gw_server_setup(http, &cfg);
+	if (evhttp_bind_socket(http, cfg.addr, (ev_uint16_t)cfg.port) != 0) {
+		log_kv(LOGL_ERROR, NULL, "cannot listen", "addr", cfg.addr, NULL);
+		goto out;
+	}
+	gw_health_start(base);
+	char url[96];
+	snprintf(url, sizeof url, "http://%s:%ld/", cfg.addr, cfg.port);
+	log_kv(LOGL_INFO, NULL, "gateway listening", "url", url, NULL);
+	event_base_dispatch(base);
+	rv = 0;
+out:
+	gw_health_stop();
+	evhttp_free(http);
+	gw_upstream_shutdown();
+	gw_openapi_free();
+	gw_metrics_free();
+	event_free(sigterm);
+	event_free(sigint);
+	event_base_free(base);
+	libevent_global_shutdown();
+	return rv;
+}

@@ -1,0 +1,96 @@
+/* The route table and path-template matching (see routes.h). */
+#include "routes.h"
+
+#include "enterprise.pb-c.h"
+#include "log.h"
+#include "status.h"
+
+#include <string.h>
+
+static gw_route gw_routes[] = {
+	{"GET", "/api/v1/regions", "enterprise", &enterprise__enterprise__descriptor, "ListRegions",
+	 GW_AUTH_NONE, 0, "行政区划列表（省、市、区县、乡镇街道）", NULL},
+	{"POST", "/api/v1/region-lookups", "enterprise", &enterprise__enterprise__descriptor,
+	 "ResolveRegions", GW_AUTH_NONE, 0, "按行政区划代码批量查询名称与上级区划", NULL},
+};
+
+static const size_t gw_nroutes = sizeof gw_routes / sizeof gw_routes[0];
+
+int gw_routes_init(void)
+{
+	for (size_t i = 0; i < gw_nroutes; i++) {
+		gw_route *r = &gw_routes[i];
+		r->md = protobuf_c_service_descriptor_get_method_by_name(r->desc, r->rpc);
+		if (!r->md) {
+			log_kv(LOGL_ERROR, NULL, "route names an unknown method", "path", r->path, "rpc",
+			       r->rpc, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+const gw_route *gw_routes_all(size_t *n)
+{
+	*n = gw_nroutes;
+	return gw_routes;
+}
+
+/* Matches one template against a path, collecting {params}. */
+static int gw_template_match(const char *tpl, const char *path, gw_match *m)
+{
+	m->nparams = 0;
+	while (*tpl && *path) {
+		if (*tpl != '/' || *path != '/')
+			return 0;
+		tpl++;
+		path++;
+		const char *tend = strchrnul(tpl, '/');
+		const char *pend = strchrnul(path, '/');
+		size_t plen = (size_t)(pend - path);
+		if (*tpl == '{') {
+			size_t nlen = (size_t)(tend - tpl) - 2;
+			if (plen == 0 || plen >= sizeof m->values[0] || m->nparams == GW_MAX_PARAMS ||
+			    nlen >= sizeof m->names[0])
+				return 0;
+			memcpy(m->names[m->nparams], tpl + 1, nlen);
+			m->names[m->nparams][nlen] = '\0';
+			memcpy(m->values[m->nparams], path, plen);
+			m->values[m->nparams][plen] = '\0';
+			m->nparams++;
+		} else if ((size_t)(tend - tpl) != plen || memcmp(tpl, path, plen) != 0) {
+			return 0;
+		}
+		tpl = tend;
+		path = pend;
+	}
+	return *tpl == '\0' && (*path == '\0' || strcmp(path, "/") == 0);
+}
+
+int gw_routes_match(const char *method, const char *path, gw_match *m)
+{
+	int path_seen = 0;
+	for (size_t i = 0; i < gw_nroutes; i++) {
+		if (!gw_template_match(gw_routes[i].path, path, m))
+			continue;
+		path_seen = 1;
+		if (strcmp(gw_routes[i].method, method) != 0)
+			continue;
+		m->route = &gw_routes[i];
+		return 0;
+	}
+	return path_seen ? ST_METHOD_NOT_ALLOWED : ST_ROUTE_NOT_FOUND;
+}
+
+size_t gw_routes_services(const char **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < gw_nroutes; i++) {
+		size_t k = 0;
+		while (k < n && strcmp(out[k], gw_routes[i].service) != 0)
+			k++;
+		if (k == n && n < max)
+			out[n++] = gw_routes[i].service;
+	}
+	return n;
+}

@@ -1,0 +1,402 @@
+/*
+ * The request path of the gateway: limits, routing, JSON -> protobuf, the call
+ * through the bus, protobuf -> JSON, errors, the access log and metrics.
+ * Everything here runs on the loop thread.
+ */
+#include "bus.h"
+#include "crypto.h"
+#include "gateway.h"
+#include "log.h"
+#include "metrics.h"
+#include "pbjson.h"
+#include "routes.h"
+#include "status.h"
+#include "upstream.h"
+
+#include <event2/buffer.h>
+#include <event2/keyvalq_struct.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* One request from arrival to reply; freed after the reply (or the client's leaving). */
+struct gw_exchange {
+	struct evhttp_request *req;
+	struct evhttp_connection *conn;
+	const gw_config *cfg;
+	const gw_route *route;
+	const char *route_name;
+	char method[8];
+	char request_id[40];
+	char client_ip[64];
+	int64_t t0_us;
+	int64_t upstream_t0_us;
+	int64_t upstream_us;
+	size_t bytes_in;
+	int cancelled; /* the connection closed while the call was out */
+};
+
+static const gw_config *gw_cfg;
+
+static int64_t gw_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static const char *gw_method_name(enum evhttp_cmd_type t)
+{
+	switch (t) {
+	case EVHTTP_REQ_GET:
+		return "GET";
+	case EVHTTP_REQ_POST:
+		return "POST";
+	case EVHTTP_REQ_PUT:
+		return "PUT";
+	case EVHTTP_REQ_PATCH:
+		return "PATCH";
+	case EVHTTP_REQ_DELETE:
+		return "DELETE";
+	case EVHTTP_REQ_HEAD:
+		return "HEAD";
+	case EVHTTP_REQ_OPTIONS:
+		return "OPTIONS";
+	default:
+		return "OTHER";
+	}
+}
+
+/* A caller's X-Request-Id is kept when it is short and plain; otherwise a new one. */
+static void gw_request_id(struct evhttp_request *req, char out[40])
+{
+	const char *given = evhttp_find_header(evhttp_request_get_input_headers(req), "X-Request-Id");
+	if (given) {
+		size_t n = strlen(given), i = 0;
+		while (i < n && i < 36 &&
+		       (('0' <= given[i] && given[i] <= '9') || ('a' <= given[i] && given[i] <= 'z') ||
+			('A' <= given[i] && given[i] <= 'Z') || given[i] == '-' || given[i] == '_'))
+			i++;
+		if (n >= 8 && i == n) {
+			memcpy(out, given, n + 1);
+			return;
+		}
+	}
+	unsigned char rnd[12];
+	crypto_random_bytes(rnd, sizeof rnd);
+	for (size_t i = 0; i < sizeof rnd; i++)
+		snprintf(out + 2 * i, 3, "%02x", rnd[i]);
+}
+
+static void gw_access_log(struct gw_exchange *x, int status, size_t bytes_out, const char *error)
+{
+	int64_t latency = gw_now_us() - x->t0_us;
+	gw_metrics_request(x->route_name, status, latency);
+	int level = status >= 500 ? LOGL_WARN : LOGL_INFO;
+	if (!log_enabled(level))
+		return;
+	log_line l;
+	log_line_begin(&l, level, "access", x->request_id);
+	log_line_str(&l, "method", x->method);
+	log_line_str(&l, "route", x->route_name);
+	log_line_int(&l, "status", status);
+	log_line_ms(&l, "latency_ms", latency);
+	log_line_str(&l, "upstream", x->route ? x->route->service : NULL);
+	log_line_ms(&l, "upstream_ms", x->upstream_us);
+	log_line_str(&l, "person", NULL);
+	log_line_str(&l, "enterprise", NULL);
+	log_line_str(&l, "ip", x->client_ip);
+	log_line_int(&l, "bytes_in", (int64_t)x->bytes_in);
+	log_line_int(&l, "bytes_out", (int64_t)bytes_out);
+	log_line_str(&l, "error", error);
+	log_line_end(&l);
+}
+
+static void gw_exchange_free(struct gw_exchange *x) { free(x); }
+
+void gw_reply_json(struct evhttp_request *req, int status, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	struct evbuffer *out = evbuffer_new();
+	evbuffer_add(out, text, strlen(text));
+	free(text);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+			  "application/json; charset=utf-8");
+	evhttp_send_reply(req, status, NULL, out);
+	evbuffer_free(out);
+}
+
+/* Sends the reply of an exchange and frees it. */
+static void gw_finish(struct gw_exchange *x, int status, const char *body, size_t len,
+		      const char *error)
+{
+	if (x->cancelled) {
+		gw_access_log(x, 499, 0, "CLIENT_CLOSED");
+		gw_exchange_free(x);
+		return;
+	}
+	if (x->conn)
+		evhttp_connection_set_closecb(x->conn, NULL, NULL);
+	struct evkeyvalq *h = evhttp_request_get_output_headers(x->req);
+	evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	struct evbuffer *out = evbuffer_new();
+	evbuffer_add(out, body, len);
+	evhttp_send_reply(x->req, status, NULL, out);
+	evbuffer_free(out);
+	gw_access_log(x, status, len, error);
+	gw_exchange_free(x);
+}
+
+/* The error body: {"error":{"code","message","field","request_id"}}. */
+static void gw_fail(struct gw_exchange *x, int code, const char *field, const char *message)
+{
+	json_t *err = json_object();
+	json_object_set_new(err, "code", json_string(status_code_name(code)));
+	json_object_set_new(err, "message", json_string(message ? message : status_message(code)));
+	json_object_set_new(err, "field", field && *field ? json_string(field) : json_null());
+	json_object_set_new(err, "request_id", json_string(x->request_id));
+	json_t *body = json_pack("{s:o}", "error", err);
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	int http = status_http(code);
+	if (code == ST_RATE_LIMITED)
+		evhttp_add_header(evhttp_request_get_output_headers(x->req), "Retry-After", "60");
+	gw_finish(x, http, text, strlen(text), status_code_name(code));
+	free(text);
+}
+
+static void gw_conn_closed(struct evhttp_connection *conn, void *arg)
+{
+	(void)conn;
+	struct gw_exchange *x = arg;
+	x->cancelled = 1;
+}
+
+/* Loop thread: the service answered, failed or timed out. */
+static void gw_call_done(void *arg, int rv, nng_msg *reply)
+{
+	struct gw_exchange *x = arg;
+	arena *a = arena_new();
+	x->upstream_us = gw_now_us() - x->upstream_t0_us;
+	if (rv != ST_OK) {
+		/* A timeout from a service known to be down is "unavailable", not "slow". */
+		if (rv == ST_DEADLINE && gw_health_service_down(x->route->service))
+			rv = ST_UNAVAILABLE;
+		gw_metrics_upstream_error(x->route->service, status_code_name(rv));
+		gw_fail(x, rv, NULL, NULL);
+		goto out;
+	}
+	Bus__Response *resp = bus_response_decode(nng_msg_body(reply), nng_msg_len(reply), a);
+	if (!resp) {
+		gw_metrics_upstream_error(x->route->service, "BAD_MESSAGE");
+		gw_fail(x, ST_BAD_MESSAGE, NULL, NULL);
+		goto out;
+	}
+	int code = bus_response_status(resp);
+	if (code != ST_OK && code != ST_CREATED) {
+		if (status_http(code) >= 500)
+			gw_metrics_upstream_error(x->route->service, status_code_name(code));
+		gw_fail(x, code, status_field(), status_text(code));
+		goto out;
+	}
+	ProtobufCAllocator al = arena_pb_allocator(a);
+	ProtobufCMessage *out =
+		protobuf_c_message_unpack(x->route->md->output, &al, resp->body.len, resp->body.data);
+	if (!out) {
+		gw_fail(x, ST_BAD_MESSAGE, NULL, NULL);
+		goto out;
+	}
+	size_t len = 0;
+	char *text = pbjson_dump(out, &len);
+	gw_finish(x, code == ST_CREATED || x->route->created ? 201 : 200, text, len, NULL);
+	free(text);
+out:
+	nng_msg_free(reply);
+	arena_free(a);
+}
+
+/* Query and path parameters, then the JSON body, into the method's input message. */
+static int gw_build_input(struct gw_exchange *x, const gw_match *m, arena *a,
+			  ProtobufCMessage **msg)
+{
+	const ProtobufCMessageDescriptor *d = x->route->md->input;
+	struct evbuffer *in = evhttp_request_get_input_buffer(x->req);
+	const char *ctype =
+		evhttp_find_header(evhttp_request_get_input_headers(x->req), "Content-Type");
+	int rv;
+	if (x->bytes_in > 0 && strcmp(x->method, "GET") != 0 && strcmp(x->method, "DELETE") != 0) {
+		if (!ctype || strncasecmp(ctype, "application/json", 16) != 0)
+			return status_err(ST_UNSUPPORTED_MEDIA, "Content-Type");
+		json_error_t jerr;
+		json_t *body = json_loadb((const char *)evbuffer_pullup(in, -1), x->bytes_in,
+					  JSON_REJECT_DUPLICATES, &jerr);
+		if (!body) {
+			char text[160];
+			snprintf(text, sizeof text, "请求体不是合法的 JSON（第 %d 行第 %d 列）", jerr.line,
+				 jerr.column);
+			return status_errmsg(ST_JSON_MALFORMED, "body", text);
+		}
+		if (!json_is_object(body)) {
+			json_decref(body);
+			return status_errmsg(ST_JSON_MALFORMED, "body", "请求体必须是 JSON 对象");
+		}
+		rv = pbjson_from_json(d, body, a, msg);
+		json_decref(body);
+		if (rv != ST_OK)
+			return rv;
+	} else {
+		*msg = pbjson_new(d, a);
+	}
+	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(x->req));
+	if (query && *query) {
+		struct evkeyvalq q;
+		if (evhttp_parse_query_str(query, &q) != 0)
+			return status_err(ST_VALIDATION, "query");
+		rv = ST_OK;
+		for (struct evkeyval *kv = q.tqh_first; kv && rv == ST_OK; kv = kv->next.tqe_next)
+			rv = pbjson_set_from_string(d, *msg, kv->key, kv->value, a);
+		evhttp_clear_headers(&q);
+		if (rv != ST_OK)
+			return rv;
+	}
+	for (size_t i = 0; i < m->nparams; i++) {
+		char *decoded = evhttp_uridecode(m->values[i], 0, NULL);
+		rv = pbjson_set_from_string(d, *msg, m->names[i], decoded ? decoded : "", a);
+		free(decoded);
+		if (rv != ST_OK)
+			return rv;
+	}
+	return ST_OK;
+}
+
+static void gw_api(struct gw_exchange *x, const char *path)
+{
+	gw_match m;
+	arena *a = arena_new();
+	ProtobufCMessage *msg = NULL;
+	int rv = gw_routes_match(x->method, path, &m);
+	if (rv != 0) {
+		gw_fail(x, rv, NULL, NULL);
+		goto out;
+	}
+	x->route = m.route;
+	x->route_name = m.route->path;
+	if (x->bytes_in > (size_t)x->cfg->max_body) {
+		gw_fail(x, ST_BODY_TOO_LARGE, "body", NULL);
+		goto out;
+	}
+	status_clear();
+	if ((rv = gw_build_input(x, &m, a, &msg)) != ST_OK) {
+		gw_fail(x, rv, status_field(), status_text(rv));
+		goto out;
+	}
+	const char *idem =
+		evhttp_find_header(evhttp_request_get_input_headers(x->req), "Idempotency-Key");
+	if (idem && (strlen(idem) == 0 || strlen(idem) > 128)) {
+		gw_fail(x, ST_VALIDATION, "Idempotency-Key", "Idempotency-Key 长度须为 1 到 128 个字符");
+		goto out;
+	}
+	if (gw_health_service_down(m.route->service)) {
+		gw_metrics_upstream_error(m.route->service, "SERVICE_UNAVAILABLE");
+		gw_fail(x, ST_UNAVAILABLE, NULL, NULL);
+		goto out;
+	}
+	size_t len = protobuf_c_message_get_packed_size(msg);
+	uint8_t *body = arena_alloc(a, len ? len : 1);
+	protobuf_c_message_pack(msg, body);
+	Bus__Caller caller = BUS__CALLER__INIT;
+	caller.request_id = x->request_id;
+	caller.client_ip = x->client_ip;
+	nng_msg *req = bus_request_new(m.route->rpc, &caller, bus_now_ms() + x->cfg->deadline_ms, idem,
+				       body, len);
+	x->conn = evhttp_request_get_connection(x->req);
+	if (x->conn)
+		evhttp_connection_set_closecb(x->conn, gw_conn_closed, x);
+	x->upstream_t0_us = gw_now_us();
+	gw_upstream_call(m.route->service, req, (int)x->cfg->deadline_ms, gw_call_done, x);
+out:
+	arena_free(a);
+}
+
+static void gw_builtin_reply_logged(struct gw_exchange *x, int status)
+{
+	gw_access_log(x, status, 0, NULL);
+	gw_exchange_free(x);
+}
+
+static void gw_handle(struct evhttp_request *req, void *arg)
+{
+	(void)arg;
+	struct gw_exchange *x = xcalloc(1, sizeof *x);
+	x->req = req;
+	x->cfg = gw_cfg;
+	x->t0_us = gw_now_us();
+	x->route_name = "unmatched";
+	snprintf(x->method, sizeof x->method, "%s", gw_method_name(evhttp_request_get_command(req)));
+	gw_request_id(req, x->request_id);
+	x->bytes_in = evbuffer_get_length(evhttp_request_get_input_buffer(req));
+	struct evhttp_connection *conn = evhttp_request_get_connection(req);
+	char *peer = NULL;
+	ev_uint16_t port = 0;
+	if (conn)
+		evhttp_connection_get_peer(conn, &peer, &port);
+	snprintf(x->client_ip, sizeof x->client_ip, "%s", peer ? peer : "-");
+	evhttp_add_header(evhttp_request_get_output_headers(req), "X-Request-Id", x->request_id);
+
+	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+	if (!path || !*path)
+		path = "/";
+	if (strncmp(path, "/api/", 5) == 0 && strcmp(path, "/api/v1/openapi.json") != 0) {
+		gw_api(x, path);
+		return;
+	}
+	if (strcmp(x->method, "GET") != 0 && strcmp(x->method, "HEAD") != 0) {
+		gw_fail(x, ST_METHOD_NOT_ALLOWED, NULL, NULL);
+		return;
+	}
+	if (strcmp(path, "/healthz") == 0) {
+		x->route_name = "/healthz";
+		gw_reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
+		gw_builtin_reply_logged(x, 200);
+	} else if (strcmp(path, "/readyz") == 0) {
+		x->route_name = "/readyz";
+		gw_health_readyz(req);
+		gw_builtin_reply_logged(x, evhttp_request_get_response_code(req));
+	} else if (strcmp(path, "/metrics") == 0) {
+		x->route_name = "/metrics";
+		struct evbuffer *out = evbuffer_new();
+		gw_metrics_render(out);
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+				  "text/plain; version=0.0.4");
+		evhttp_send_reply(req, 200, "OK", out);
+		evbuffer_free(out);
+		gw_builtin_reply_logged(x, 200);
+	} else if (strcmp(path, "/api/v1/openapi.json") == 0) {
+		x->route_name = "/api/v1/openapi.json";
+		gw_openapi_reply(req);
+		gw_builtin_reply_logged(x, 200);
+	} else {
+		x->route_name = "static";
+		if (gw_static_reply(req, x->cfg->web_dir, path) == 200)
+			gw_builtin_reply_logged(x, 200);
+		else
+			gw_fail(x, ST_NOT_FOUND, NULL, NULL);
+	}
+}
+
+void gw_server_setup(struct evhttp *http, const gw_config *cfg)
+{
+	gw_cfg = cfg;
+	/* The hard limit only guards memory; bodies over max_body get our JSON 413 below it. */
+	evhttp_set_max_body_size(http, (ev_ssize_t)cfg->max_body * 4);
+	evhttp_set_max_headers_size(http, (ev_ssize_t)cfg->max_headers);
+	evhttp_set_timeout(http, (int)cfg->idle_timeout_s);
+	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+						 EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE |
+						 EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
+	evhttp_set_gencb(http, gw_handle, NULL);
+}

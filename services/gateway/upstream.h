@@ -1,0 +1,24 @@
+/*
+ * Calls from the gateway's event loop to services over the bus. The loop never
+ * waits: a call is sent with a deadline, nng completes it on its own thread,
+ * and the result is queued back to the loop, where the callback runs.
+ */
+#ifndef GATEWAY_UPSTREAM_H
+#define GATEWAY_UPSTREAM_H
+
+#include <event2/event.h>
+#include <nng/nng.h>
+
+/* Runs on the loop thread. rv is ST_OK with reply (the callback frees it), or
+ * ST_DEADLINE / ST_UNAVAILABLE with reply NULL. */
+typedef void (*gw_upstream_cb)(void *arg, int rv, nng_msg *reply);
+
+/* 0, or -1 when the bus addresses are malformed. Call once on the loop thread. */
+int gw_upstream_init(struct event_base *base, const char *bus_urls);
+/* Sends req (ownership passes) to service; cb runs exactly once on the loop. */
+void gw_upstream_call(const char *service, nng_msg *req, int timeout_ms, gw_upstream_cb cb,
+		      void *arg);
+/* Cancels outstanding calls (their callbacks run), closes the clients. */
+void gw_upstream_shutdown(void);
+
+#endif

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Static checks of the deployment files (nothing here starts a container or talks
+# to a cluster): docker-compose.yml parses under docker-compose, the Kubernetes
+# base renders under kustomize, and the committed development secrets agree with
+# each other. Prints "ok - …", "skip - …" or "not ok - …" per check and exits
+# non-zero when a check failed.
+#   bash tests/deploy-check.sh
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
+
+passed=0 failed=0 skipped=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+skip() { echo "skip - $1"; skipped=$((skipped + 1)); }
+not_ok() {
+	echo "not ok - $1"
+	sed 's/^/#   /' "$out" | head -n 40
+	failed=$((failed + 1))
+}
+
+# config -q prints nothing when the file is good; a warning (an unset variable,
+# say) is a failure too.
+if command -v docker-compose >/dev/null 2>&1; then
+	if docker-compose -f docker-compose.yml config -q >"$out" 2>&1 && [[ ! -s $out ]]; then
+		ok "docker-compose config"
+	else
+		not_ok "docker-compose config"
+	fi
+else
+	skip "docker-compose config (docker-compose not installed)"
+fi
+
+if command -v kubectl >/dev/null 2>&1; then
+	if kubectl kustomize deploy/k8s 2>"$out" >/dev/null; then
+		ok "kubectl kustomize deploy/k8s"
+	else
+		not_ok "kubectl kustomize deploy/k8s"
+	fi
+else
+	skip "kubectl kustomize deploy/k8s (kubectl not installed)"
+fi
+
+# docker-compose.yml repeats each role's dev password in that service's DB_URL,
+# and dev.env repeats the Redis password in REDIS_URL: they must agree.
+dev_secrets_agree() {
+	local pgenv=deploy/docker/dev-postgres.env devenv=deploy/docker/dev.env
+	local svc pw want n=0 redis_pw
+	while read -r svc pw; do
+		want=$(sed -n "s/^${svc^^}_DB_PASSWORD=//p" "$pgenv")
+		if [[ -z $want || $want != "$pw" ]]; then
+			echo "DB_URL of $svc in docker-compose.yml vs ${svc^^}_DB_PASSWORD in $pgenv"
+			return 1
+		fi
+		n=$((n + 1))
+	done < <(sed -n 's/^ *DB_URL: .* user=\([a-z]*\) password=\([^ ]*\).*$/\1 \2/p' docker-compose.yml)
+	if ((n != 7)); then
+		echo "found $n service DB_URLs in docker-compose.yml, expected 7"
+		return 1
+	fi
+	redis_pw=$(sed -n 's/^REDIS_PASSWORD=//p' "$devenv")
+	if [[ -z $redis_pw ]] || ! grep -qF "REDIS_URL=redis://:${redis_pw}@" "$devenv"; then
+		echo "REDIS_URL vs REDIS_PASSWORD in $devenv"
+		return 1
+	fi
+}
+if dev_secrets_agree >"$out" 2>&1; then
+	ok "development secrets agree (compose DB_URLs, dev env files)"
+else
+	not_ok "development secrets agree (compose DB_URLs, dev env files)"
+fi
+
+echo "deploy-check: $passed passed, $failed failed, $skipped skipped"
+((failed == 0))
