@@ -4,7 +4,6 @@
 #include "status.h"
 
 #include <nng/protocol/reqrep0/req.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,55 +141,26 @@ int bus_ctx_recv(nng_ctx ctx, nng_aio *aio, nng_msg **m)
 
 /* ---- client ---------------------------------------------------------------- */
 
-struct bus_call_slot {
-	bus_client *client;
-	nng_ctx ctx;
-	nng_aio *aio;
-	int receiving;
-	int64_t deadline;
-	bus_done_fn done;
-	void *arg;
-	struct bus_call_slot *next;
-};
-
-/*
- * A client spreads its calls over a few REQ sockets: every operation on a socket
- * takes that socket's lock, and with dozens of calls in flight one lock was the
- * bottleneck (measured: futex waits in nng's task threads).
- */
-#define BUS_CLIENT_SOCKETS 4
-
 struct bus_client {
-	nng_socket socks[BUS_CLIENT_SOCKETS];
-	unsigned next_sock;
-	pthread_mutex_t lock; /* guards free_slots and all_slots */
-	struct bus_call_slot *free_slots;
-	struct bus_call_slot **all_slots;
-	size_t nslots;
+	nng_socket sock;
 };
 
 int bus_client_open(bus_client **out, const char *bus_urls, const char *service)
 {
 	char name[64];
 	bus_client *c = xcalloc(1, sizeof *c);
-	int i = 0;
+	if (nng_req0_open(&c->sock) != 0)
+		goto fail;
+	/* No automatic resend: a command must not run twice because a reply was slow. */
+	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
 	snprintf(name, sizeof name, "rpc.%s.front", service);
-	for (; i < BUS_CLIENT_SOCKETS; i++) {
-		if (nng_req0_open(&c->socks[i]) != 0)
-			goto fail;
-		/* No automatic resend: a command must not run twice because a reply was slow. */
-		nng_socket_set_ms(c->socks[i], NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
-		if (bus_dial_all(c->socks[i], bus_urls, name) != 0) {
-			nng_close(c->socks[i]);
-			goto fail;
-		}
+	if (bus_dial_all(c->sock, bus_urls, name) != 0) {
+		nng_close(c->sock);
+		goto fail;
 	}
-	pthread_mutex_init(&c->lock, NULL);
 	*out = c;
 	return 0;
 fail:
-	while (i-- > 0)
-		nng_close(c->socks[i]);
 	free(c);
 	return -1;
 }
@@ -199,17 +169,7 @@ void bus_client_close(bus_client *c)
 {
 	if (!c)
 		return;
-	/* Stop every outstanding operation first; their callbacks see the cancel. */
-	for (size_t i = 0; i < c->nslots; i++)
-		nng_aio_stop(c->all_slots[i]->aio);
-	for (int i = 0; i < BUS_CLIENT_SOCKETS; i++)
-		nng_close(c->socks[i]);
-	for (size_t i = 0; i < c->nslots; i++) {
-		nng_aio_free(c->all_slots[i]->aio);
-		free(c->all_slots[i]);
-	}
-	free(c->all_slots);
-	pthread_mutex_destroy(&c->lock);
+	nng_close(c->sock);
 	free(c);
 }
 
@@ -262,10 +222,7 @@ int bus_call(bus_client *c, const char *method, const Bus__Caller *caller, int t
 	size_t len = protobuf_c_message_get_packed_size(in);
 	uint8_t *body = arena_alloc(a, len ? len : 1);
 	protobuf_c_message_pack(in, body);
-	pthread_mutex_lock(&c->lock);
-	nng_socket sock = c->socks[c->next_sock++ % BUS_CLIENT_SOCKETS];
-	pthread_mutex_unlock(&c->lock);
-	if ((err = nng_ctx_open(&ctx, sock)) != 0)
+	if ((err = nng_ctx_open(&ctx, c->sock)) != 0)
 		return status_err(ST_UNAVAILABLE, NULL);
 	if (nng_aio_alloc(&aio, NULL, NULL) != 0) {
 		nng_ctx_close(ctx);
@@ -303,80 +260,4 @@ out:
 	nng_aio_free(aio);
 	nng_ctx_close(ctx);
 	return rv;
-}
-
-static void bus_slot_finish(struct bus_call_slot *s, int rv, nng_msg *reply)
-{
-	bus_done_fn done = s->done;
-	void *arg = s->arg;
-	bus_client *c = s->client;
-	pthread_mutex_lock(&c->lock);
-	s->next = c->free_slots;
-	c->free_slots = s;
-	pthread_mutex_unlock(&c->lock);
-	done(arg, rv, reply);
-}
-
-static void bus_slot_cb(void *p)
-{
-	struct bus_call_slot *s = p;
-	int err = nng_aio_result(s->aio);
-	if (!s->receiving) {
-		if (err) {
-			nng_msg_free(nng_aio_get_msg(s->aio));
-			bus_slot_finish(s, bus_map_nng_error(err), NULL);
-			return;
-		}
-		int64_t left = s->deadline - bus_now_ms();
-		s->receiving = 1;
-		nng_aio_set_timeout(s->aio, left > 0 ? (nng_duration)left : 1);
-		nng_ctx_recv(s->ctx, s->aio);
-		return;
-	}
-	if (err) {
-		bus_slot_finish(s, bus_map_nng_error(err), NULL);
-		return;
-	}
-	bus_slot_finish(s, ST_OK, nng_aio_get_msg(s->aio));
-}
-
-static struct bus_call_slot *bus_slot_get(bus_client *c)
-{
-	pthread_mutex_lock(&c->lock);
-	struct bus_call_slot *s = c->free_slots;
-	if (s) {
-		c->free_slots = s->next;
-		pthread_mutex_unlock(&c->lock);
-		return s;
-	}
-	s = xcalloc(1, sizeof *s);
-	s->client = c;
-	nng_socket sock = c->socks[c->next_sock++ % BUS_CLIENT_SOCKETS];
-	if (nng_ctx_open(&s->ctx, sock) != 0 || nng_aio_alloc(&s->aio, bus_slot_cb, s) != 0) {
-		pthread_mutex_unlock(&c->lock);
-		free(s);
-		return NULL;
-	}
-	c->all_slots = xrealloc(c->all_slots, (c->nslots + 1) * sizeof *c->all_slots);
-	c->all_slots[c->nslots++] = s;
-	pthread_mutex_unlock(&c->lock);
-	return s;
-}
-
-int bus_call_async(bus_client *c, nng_msg *req, int timeout_ms, bus_done_fn done, void *arg)
-{
-	struct bus_call_slot *s = bus_slot_get(c);
-	if (!s) {
-		nng_msg_free(req);
-		done(arg, ST_UNAVAILABLE, NULL);
-		return 0;
-	}
-	s->done = done;
-	s->arg = arg;
-	s->receiving = 0;
-	s->deadline = bus_now_ms() + timeout_ms;
-	nng_aio_set_msg(s->aio, req);
-	nng_aio_set_timeout(s->aio, timeout_ms);
-	nng_ctx_send(s->ctx, s->aio);
-	return 0;
 }

@@ -50,7 +50,8 @@ void bus_client_close(bus_client *c);
 
 /*
  * Calls method synchronously (one nng context per call, so threads may share a
- * client). On ST_OK *out is the reply decoded into a. Otherwise the remote status
+ * client). The gateway, which must never block, speaks to the bus its own way
+ * (services/gateway/upstream.c). On ST_OK *out is the reply decoded into a. Otherwise the remote status
  * (its field and message are set as by status_errmsg()), ST_DEADLINE when no
  * answer came within timeout_ms, ST_UNAVAILABLE when the bus refused, or
  * ST_BAD_MESSAGE.
@@ -60,22 +61,12 @@ int bus_call(bus_client *c, const char *method, const Bus__Caller *caller, int t
 	     ProtobufCMessage **out);
 
 /* Packs a request envelope around body (already packed) into a new message the
- * caller owns (or hands to bus_call_async). */
+ * caller owns. */
 nng_msg *bus_request_new(const char *method, const Bus__Caller *caller, int64_t deadline_ms,
 			 const char *idempotency_key, const uint8_t *body, size_t body_len);
 /* Decodes a reply envelope into a; NULL when it is not one. */
 Bus__Response *bus_response_decode(const void *buf, size_t len, arena *a);
 /* Fills the status of an error reply from the envelope; returns its code. */
 int bus_response_status(const Bus__Response *r);
-
-/*
- * Completion of an asynchronous call. Runs on an nng thread: it must not block.
- * rv is ST_OK with reply (the callee frees it with nng_msg_free), or ST_DEADLINE /
- * ST_UNAVAILABLE with reply NULL.
- */
-typedef void (*bus_done_fn)(void *arg, int rv, nng_msg *reply);
-/* Sends req (ownership passes to the call in every case) and calls done exactly
- * once. Returns 0; the failure, if any, arrives through done. */
-int bus_call_async(bus_client *c, nng_msg *req, int timeout_ms, bus_done_fn done, void *arg);
 
 #endif

@@ -10,7 +10,8 @@
 
 int config_parse_long(const char *s, long min, long max, long *out)
 {
-	if (!s || !*s)
+	/* strtol would skip leading blanks and accept '+': a setting is digits only. */
+	if (!s || !((*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' && s[1] <= '9')))
 		return -1;
 	char *end = NULL;
 	errno = 0;

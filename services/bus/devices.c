@@ -135,18 +135,6 @@ out:
 	return rv;
 }
 
-void bus_devices_stop(bus_devices *b)
-{
-	for (size_t i = 0; i < b->n; i++) {
-		nng_close(b->devs[i].front);
-		nng_close(b->devs[i].back);
-	}
-	for (size_t i = 0; i < b->n; i++)
-		pthread_join(b->devs[i].thread, NULL);
-	free(b->devs);
-	free(b);
-}
-
 int bus_devices_probe(const char *base)
 {
 	char addr[512];

@@ -8,8 +8,6 @@ typedef struct bus_devices bus_devices;
  * service in the comma-separated list, and starts a thread per device.
  * 0 with *out (stop with bus_devices_stop), or -1 (logged). */
 int bus_devices_start(const char *base, const char *services, bus_devices **out);
-/* Closes every socket and joins the device threads; frees b. */
-void bus_devices_stop(bus_devices *b);
 /* 0 when a bus is listening on base. */
 int bus_devices_probe(const char *base);
 

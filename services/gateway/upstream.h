@@ -1,7 +1,8 @@
 /*
  * Calls from the gateway's event loop to services over the bus. The loop never
- * waits: a call is sent with a deadline, nng completes it on its own thread,
- * and the result is queued back to the loop, where the callback runs.
+ * waits: a call is sent without blocking, its reply is read when the socket's
+ * descriptor is readable, and a timer enforces its deadline; the callback runs
+ * on the loop thread.
  */
 #ifndef GATEWAY_UPSTREAM_H
 #define GATEWAY_UPSTREAM_H
@@ -9,8 +10,9 @@
 #include <event2/event.h>
 #include <nng/nng.h>
 
-/* Runs on the loop thread. rv is ST_OK with reply (the callback frees it), or
- * ST_DEADLINE / ST_UNAVAILABLE with reply NULL. */
+/* Runs on the loop thread, possibly before gw_upstream_call() returns. rv is
+ * ST_OK with reply (the callback frees it), or ST_DEADLINE / ST_UNAVAILABLE
+ * with reply NULL. */
 typedef void (*gw_upstream_cb)(void *arg, int rv, nng_msg *reply);
 
 /* 0, or -1 when the bus addresses are malformed. Call once on the loop thread. */
