@@ -10,7 +10,7 @@
 #include <time.h>
 
 const char *const bus_service_names[] = {"accounts", "enterprise", "market", "billfin",
-					 "certs",    "payments",   "notify"};
+                                         "certs",    "payments",   "notify"};
 const size_t bus_service_count = sizeof bus_service_names / sizeof bus_service_names[0];
 
 int bus_service_known(const char *name)
@@ -173,10 +173,13 @@ void bus_client_close(bus_client *c)
 	free(c);
 }
 
-static int bus_map_nng_error(int err) { return err == NNG_ETIMEDOUT ? ST_DEADLINE : ST_UNAVAILABLE; }
+static int bus_map_nng_error(int err)
+{
+	return err == NNG_ETIMEDOUT ? ST_DEADLINE : ST_UNAVAILABLE;
+}
 
 nng_msg *bus_request_new(const char *method, const Bus__Caller *caller, int64_t deadline_ms,
-			 const char *idempotency_key, const uint8_t *body, size_t body_len)
+                         const char *idempotency_key, const uint8_t *body, size_t body_len)
 {
 	Bus__Request req = BUS__REQUEST__INIT;
 	req.method = (char *)method;
@@ -212,8 +215,8 @@ int bus_response_status(const Bus__Response *r)
 }
 
 int bus_call(bus_client *c, const char *method, const Bus__Caller *caller, int timeout_ms,
-	     const ProtobufCMessage *in, const ProtobufCMessageDescriptor *out_desc, arena *a,
-	     ProtobufCMessage **out)
+             const ProtobufCMessage *in, const ProtobufCMessageDescriptor *out_desc, arena *a,
+             ProtobufCMessage **out)
 {
 	nng_ctx ctx;
 	nng_aio *aio = NULL;

@@ -51,19 +51,18 @@ void bus_client_close(bus_client *c);
 /*
  * Calls method synchronously (one nng context per call, so threads may share a
  * client). The gateway, which must never block, speaks to the bus its own way
- * (services/gateway/upstream.c). On ST_OK *out is the reply decoded into a. Otherwise the remote status
- * (its field and message are set as by status_errmsg()), ST_DEADLINE when no
- * answer came within timeout_ms, ST_UNAVAILABLE when the bus refused, or
- * ST_BAD_MESSAGE.
+ * (services/gateway/upstream.c). On ST_OK *out is the reply decoded into a. Otherwise the remote
+ * status (its field and message are set as by status_errmsg()), ST_DEADLINE when no answer came
+ * within timeout_ms, ST_UNAVAILABLE when the bus refused, or ST_BAD_MESSAGE.
  */
 int bus_call(bus_client *c, const char *method, const Bus__Caller *caller, int timeout_ms,
-	     const ProtobufCMessage *in, const ProtobufCMessageDescriptor *out_desc, arena *a,
-	     ProtobufCMessage **out);
+             const ProtobufCMessage *in, const ProtobufCMessageDescriptor *out_desc, arena *a,
+             ProtobufCMessage **out);
 
 /* Packs a request envelope around body (already packed) into a new message the
  * caller owns. */
 nng_msg *bus_request_new(const char *method, const Bus__Caller *caller, int64_t deadline_ms,
-			 const char *idempotency_key, const uint8_t *body, size_t body_len);
+                         const char *idempotency_key, const uint8_t *body, size_t body_len);
 /* Decodes a reply envelope into a; NULL when it is not one. */
 Bus__Response *bus_response_decode(const void *buf, size_t len, arena *a);
 /* Fills the status of an error reply from the envelope; returns its code. */

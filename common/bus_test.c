@@ -20,7 +20,8 @@ static void test_bus_endpoint_ipc_names_a_socket_in_the_directory(void **state)
 {
 	(void)state;
 	char out[256];
-	assert_int_equal(bus_endpoint("ipc:///run/bus0", "rpc.enterprise.front", out, sizeof out), 0);
+	assert_int_equal(bus_endpoint("ipc:///run/bus0", "rpc.enterprise.front", out, sizeof out),
+	                 0);
 	assert_string_equal(out, "ipc:///run/bus0/rpc.enterprise.front");
 	assert_int_equal(bus_endpoint("ipc:///run/bus0", "events-in", out, sizeof out), 0);
 	assert_string_equal(out, "ipc:///run/bus0/events-in");
@@ -35,11 +36,14 @@ static void test_bus_endpoint_tcp_uses_fixed_port_offsets(void **state)
 	assert_int_equal(bus_endpoint("tcp://bus-0:7000", "events-out", out, sizeof out), 0);
 	assert_string_equal(out, "tcp://bus-0:7001");
 	/* enterprise is the second service: front 2 + 2*1, back 3 + 2*1. */
-	assert_int_equal(bus_endpoint("tcp://bus-0:7000", "rpc.enterprise.front", out, sizeof out), 0);
+	assert_int_equal(bus_endpoint("tcp://bus-0:7000", "rpc.enterprise.front", out, sizeof out),
+	                 0);
 	assert_string_equal(out, "tcp://bus-0:7004");
-	assert_int_equal(bus_endpoint("tcp://bus-0:7000", "rpc.enterprise.back", out, sizeof out), 0);
+	assert_int_equal(bus_endpoint("tcp://bus-0:7000", "rpc.enterprise.back", out, sizeof out),
+	                 0);
 	assert_string_equal(out, "tcp://bus-0:7005");
-	assert_int_equal(bus_endpoint("tcp://bus-0:7000", "rpc.unknown.front", out, sizeof out), -1);
+	assert_int_equal(bus_endpoint("tcp://bus-0:7000", "rpc.unknown.front", out, sizeof out),
+	                 -1);
 	assert_int_equal(bus_endpoint("tcp://bus-0:7000", "nonsense", out, sizeof out), -1);
 	assert_int_equal(bus_endpoint("udp://x:1", "events-in", out, sizeof out), -1);
 }
@@ -156,8 +160,9 @@ static void test_bus_call_without_a_worker_times_out_at_the_deadline(void **stat
 	arena *a = arena_new();
 	Bus__PingRequest in = BUS__PING_REQUEST__INIT;
 	ProtobufCMessage *out = NULL;
-	assert_int_equal(bus_call(c, "Echo", NULL, 200, &in.base, &bus__ping_request__descriptor, a, &out),
-			 ST_DEADLINE);
+	assert_int_equal(
+	        bus_call(c, "Echo", NULL, 200, &in.base, &bus__ping_request__descriptor, a, &out),
+	        ST_DEADLINE);
 	arena_free(a);
 	bus_client_close(c);
 }
@@ -175,13 +180,13 @@ static void test_bus_call_round_trip_returns_the_body_and_remote_status(void **s
 	in.service = "长沙市";
 	ProtobufCMessage *out = NULL;
 	assert_int_equal(
-		bus_call(c, "Echo", NULL, 2000, &in.base, &bus__ping_response__descriptor, a, &out),
-		ST_OK);
+	        bus_call(c, "Echo", NULL, 2000, &in.base, &bus__ping_response__descriptor, a, &out),
+	        ST_OK);
 	assert_string_equal(((Bus__PingResponse *)out)->service, "长沙市");
 	status_clear();
 	assert_int_equal(
-		bus_call(c, "Fail", NULL, 2000, &in.base, &bus__ping_response__descriptor, a, &out),
-		ST_REGION_UNKNOWN);
+	        bus_call(c, "Fail", NULL, 2000, &in.base, &bus__ping_response__descriptor, a, &out),
+	        ST_REGION_UNKNOWN);
 	assert_string_equal(status_field(), "parent");
 	assert_string_equal(status_text(ST_REGION_UNKNOWN), "行政区划代码不存在");
 	arena_free(a);
@@ -192,11 +197,11 @@ static void test_bus_call_round_trip_returns_the_body_and_remote_status(void **s
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bus_endpoint_ipc_names_a_socket_in_the_directory),
-		cmocka_unit_test(test_bus_endpoint_tcp_uses_fixed_port_offsets),
-		cmocka_unit_test(test_bus_bases_split_and_refuse_unknown_schemes),
-		cmocka_unit_test(test_bus_call_without_a_worker_times_out_at_the_deadline),
-		cmocka_unit_test(test_bus_call_round_trip_returns_the_body_and_remote_status),
+	        cmocka_unit_test(test_bus_endpoint_ipc_names_a_socket_in_the_directory),
+	        cmocka_unit_test(test_bus_endpoint_tcp_uses_fixed_port_offsets),
+	        cmocka_unit_test(test_bus_bases_split_and_refuse_unknown_schemes),
+	        cmocka_unit_test(test_bus_call_without_a_worker_times_out_at_the_deadline),
+	        cmocka_unit_test(test_bus_call_round_trip_returns_the_body_and_remote_status),
 	};
 	int rv = cmocka_run_group_tests_name("bus", tests, bus_fixture_setup, bus_fixture_teardown);
 	nng_fini();

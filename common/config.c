@@ -36,8 +36,8 @@ int config_load(const config_item *items, size_t n, char *err, size_t errlen)
 		if (it->type == CFG_STR) {
 			*(const char **)it->dst = v;
 		} else if (config_parse_long(v, it->min, it->max, (long *)it->dst) != 0) {
-			snprintf(err, errlen, "%s=\"%s\" is not an integer in [%ld, %ld]", it->env, v,
-				 it->min, it->max);
+			snprintf(err, errlen, "%s=\"%s\" is not an integer in [%ld, %ld]", it->env,
+			         v, it->min, it->max);
 			return -1;
 		}
 	}
@@ -49,7 +49,8 @@ void config_usage(FILE *out, const char *prog, const config_item *items, size_t 
 	fprintf(out, "usage: %s [--help]\nconfigured by environment variables:\n", prog);
 	for (size_t i = 0; i < n; i++) {
 		const config_item *it = &items[i];
-		fprintf(out, "  %-24s %s (default: %s", it->env, it->help, it->def ? it->def : "required");
+		fprintf(out, "  %-24s %s (default: %s", it->env, it->help,
+		        it->def ? it->def : "required");
 		if (it->type == CFG_INT)
 			fprintf(out, ", %ld..%ld", it->min, it->max);
 		fprintf(out, ")\n");
@@ -57,7 +58,7 @@ void config_usage(FILE *out, const char *prog, const config_item *items, size_t 
 }
 
 int config_init(const char *service, int argc, char **argv, config_common *common,
-		const config_item *items, size_t n)
+                const config_item *items, size_t n)
 {
 	config_item base[] = {CONFIG_COMMON_ITEMS(common)};
 	size_t nbase = sizeof base / sizeof base[0];

@@ -17,7 +17,8 @@ typedef struct config_item {
 	const char *def; /* default as text; NULL: required */
 	long min, max;   /* bounds for CFG_INT */
 	const char *help;
-	void *dst;       /* const char ** for CFG_STR (points into the environment or def), long * for CFG_INT */
+	void *dst; /* const char ** for CFG_STR (points into the environment or def), long * for
+	              CFG_INT */
 } config_item;
 
 /* Settings every daemon has. */
@@ -28,13 +29,22 @@ typedef struct config_common {
 	const char *var_dir;
 } config_common;
 
-#define CONFIG_COMMON_ITEMS(c)                                                                       \
-	{"BUS_URLS", CFG_STR, "ipc://var/run/bus0", 0, 0,                                           \
-	 "comma-separated bus bases (ipc://DIR or tcp://HOST:PORT), one per bus process",            \
-	 &(c)->bus_urls},                                                                           \
-	{"LOG_LEVEL", CFG_STR, "info", 0, 0, "debug | info | warn | error", &(c)->log_level},       \
-	{"PLATFORM_MODE", CFG_STR, "development", 0, 0, "development | production", &(c)->mode},    \
-	{"VAR_DIR", CFG_STR, "var", 0, 0, "directory for runtime files (sinks, sockets)", &(c)->var_dir}
+#define CONFIG_COMMON_ITEMS(c)                                                                     \
+	{"BUS_URLS",                                                                               \
+	 CFG_STR,                                                                                  \
+	 "ipc://var/run/bus0",                                                                     \
+	 0,                                                                                        \
+	 0,                                                                                        \
+	 "comma-separated bus bases (ipc://DIR or tcp://HOST:PORT), one per bus process",          \
+	 &(c)->bus_urls},                                                                          \
+	        {"LOG_LEVEL",    CFG_STR, "info", 0, 0, "debug | info | warn | error",             \
+	         &(c)->log_level},                                                                 \
+	        {"PLATFORM_MODE", CFG_STR, "development", 0, 0, "development | production",        \
+	         &(c)->mode},                                                                      \
+	{                                                                                          \
+		"VAR_DIR", CFG_STR, "var", 0, 0, "directory for runtime files (sinks, sockets)",   \
+		        &(c)->var_dir                                                              \
+	}
 
 /* Reads every item from the environment. Returns 0, or -1 with a message naming
  * the variable in err. */
@@ -46,7 +56,7 @@ int config_parse_long(const char *s, long min, long max, long *out);
 /* Reads the common table plus the daemon's own, handles --help, sets up logging.
  * Returns 0 to go on, 1 when --help was printed, -1 on a bad value (printed). */
 int config_init(const char *service, int argc, char **argv, config_common *common,
-		const config_item *items, size_t n);
+                const config_item *items, size_t n);
 /* 1 when PLATFORM_MODE is development. */
 int config_is_development(const config_common *common);
 

@@ -15,8 +15,8 @@ static void test_config_uses_defaults_when_unset(void **state)
 	const char *name = NULL;
 	long port = 0;
 	config_item items[] = {
-		{"CFGTEST_NAME", CFG_STR, "gateway", 0, 0, "a name", &name},
-		{"CFGTEST_PORT", CFG_INT, "8080", 1, 65535, "a port", &port},
+	        {"CFGTEST_NAME", CFG_STR, "gateway", 0, 0, "a name", &name},
+	        {"CFGTEST_PORT", CFG_INT, "8080", 1, 65535, "a port", &port},
 	};
 	char err[128];
 	unsetenv("CFGTEST_NAME");
@@ -73,10 +73,11 @@ static void test_config_required_item_without_value_is_an_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_config_uses_defaults_when_unset),
-		cmocka_unit_test(test_config_reads_the_environment),
-		cmocka_unit_test(test_config_out_of_bounds_or_garbage_stops_with_the_variable_named),
-		cmocka_unit_test(test_config_required_item_without_value_is_an_error),
+	        cmocka_unit_test(test_config_uses_defaults_when_unset),
+	        cmocka_unit_test(test_config_reads_the_environment),
+	        cmocka_unit_test(
+	                test_config_out_of_bounds_or_garbage_stops_with_the_variable_named),
+	        cmocka_unit_test(test_config_required_item_without_value_is_an_error),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

@@ -36,7 +36,8 @@ db_conn *db_open(const char *conninfo)
 {
 	PGconn *pg = PQconnectdb(conninfo);
 	if (PQstatus(pg) != CONNECTION_OK) {
-		log_kv(LOGL_ERROR, NULL, "database connection failed", "error", PQerrorMessage(pg), NULL);
+		log_kv(LOGL_ERROR, NULL, "database connection failed", "error", PQerrorMessage(pg),
+		       NULL);
 		PQfinish(pg);
 		return NULL;
 	}
@@ -118,7 +119,7 @@ static int db_result_status(PGresult *r)
 }
 
 int db_query(db_conn *c, const char *sql, int n, const char *const *vals, const int *lens,
-	     const int *fmts, int result_binary, PGresult **res)
+             const int *fmts, int result_binary, PGresult **res)
 {
 	PGresult *r = NULL;
 	int rv;
@@ -173,7 +174,8 @@ static int db_simple(db_conn *c, const char *sql)
 	PGresult *r = PQexec(c->pg, sql);
 	int rv = db_result_status(r);
 	if (rv != ST_OK)
-		log_kv(LOGL_ERROR, NULL, "sql failed", "sql", sql, "error", PQresultErrorMessage(r), NULL);
+		log_kv(LOGL_ERROR, NULL, "sql failed", "sql", sql, "error", PQresultErrorMessage(r),
+		       NULL);
 	PQclear(r);
 	return rv;
 }
@@ -237,7 +239,8 @@ static int db_migrate_one(db_conn *c, const char *name, const char *sql)
 		int same = strcmp(PQgetvalue(r, 0, 0), sum) == 0;
 		PQclear(r);
 		if (!same) {
-			log_kv(LOGL_ERROR, NULL, "applied migration was changed", "migration", name, NULL);
+			log_kv(LOGL_ERROR, NULL, "applied migration was changed", "migration", name,
+			       NULL);
 			return ST_DB;
 		}
 		return ST_OK;
@@ -249,7 +252,7 @@ static int db_migrate_one(db_conn *c, const char *name, const char *sql)
 		goto fail;
 	const char *p2[] = {name, sum};
 	if ((rv = db_exec(c, "INSERT INTO schema_migrations(name, sha256) VALUES ($1, $2)", 2, p2,
-			  NULL)) != ST_OK)
+	                  NULL)) != ST_OK)
 		goto fail;
 	if ((rv = db_commit(c)) != ST_OK)
 		goto fail;
@@ -271,8 +274,8 @@ int db_migrate(db_conn *c, const db_migration *builtin, size_t nbuiltin, const c
 	if ((rv = db_simple(c, "SELECT pg_advisory_lock(hashtext(current_schema()))")) != ST_OK)
 		return rv;
 	rv = db_simple(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			  " name text PRIMARY KEY, sha256 text NOT NULL,"
-			  " applied_at timestamptz NOT NULL DEFAULT now())");
+	                  " name text PRIMARY KEY, sha256 text NOT NULL,"
+	                  " applied_at timestamptz NOT NULL DEFAULT now())");
 	if (rv != ST_OK)
 		goto out;
 	for (size_t i = 0; i < nbuiltin; i++)

@@ -31,7 +31,7 @@ int db_ensure(db_conn *c);
  * failure on this thread is in db_last_sqlstate().
  */
 int db_query(db_conn *c, const char *sql, int n, const char *const *vals, const int *lens,
-	     const int *fmts, int result_binary, PGresult **res);
+             const int *fmts, int result_binary, PGresult **res);
 /* Text parameters and text results. */
 int db_exec(db_conn *c, const char *sql, int n, const char *const *vals, PGresult **res);
 const char *db_last_sqlstate(void);

@@ -13,18 +13,18 @@
  * that has seen N can never later find a committed N-1 it skipped.
  */
 const db_migration events_migration = {
-	"000_common_events",
-	"CREATE TABLE outbox_head (one boolean PRIMARY KEY DEFAULT true CHECK (one),"
-	"  seq bigint NOT NULL);"
-	"INSERT INTO outbox_head VALUES (true, 0);"
-	"CREATE TABLE outbox (seq bigint PRIMARY KEY, id uuid NOT NULL UNIQUE,"
-	"  type text NOT NULL, subject text NOT NULL, payload bytea NOT NULL,"
-	"  created_at timestamptz NOT NULL DEFAULT clock_timestamp());"
-	"CREATE TABLE inbox_cursor (source text PRIMARY KEY, last_seq bigint NOT NULL,"
-	"  updated_at timestamptz NOT NULL DEFAULT now());"};
+        "000_common_events",
+        "CREATE TABLE outbox_head (one boolean PRIMARY KEY DEFAULT true CHECK (one),"
+        "  seq bigint NOT NULL);"
+        "INSERT INTO outbox_head VALUES (true, 0);"
+        "CREATE TABLE outbox (seq bigint PRIMARY KEY, id uuid NOT NULL UNIQUE,"
+        "  type text NOT NULL, subject text NOT NULL, payload bytea NOT NULL,"
+        "  created_at timestamptz NOT NULL DEFAULT clock_timestamp());"
+        "CREATE TABLE inbox_cursor (source text PRIMARY KEY, last_seq bigint NOT NULL,"
+        "  updated_at timestamptz NOT NULL DEFAULT now());"};
 
 int events_append(db_conn *db, const char *type, const char *subject,
-		  const ProtobufCMessage *payload)
+                  const ProtobufCMessage *payload)
 {
 	size_t len = payload ? protobuf_c_message_get_packed_size(payload) : 0;
 	uint8_t *buf = xmalloc(len ? len : 1);
@@ -34,10 +34,10 @@ int events_append(db_conn *db, const char *type, const char *subject,
 	int lens[] = {0, 0, (int)len};
 	int fmts[] = {0, 0, 1};
 	int rv = db_query(db,
-			  "WITH h AS (UPDATE outbox_head SET seq = seq + 1 RETURNING seq) "
-			  "INSERT INTO outbox (seq, id, type, subject, payload) "
-			  "SELECT h.seq, gen_random_uuid(), $1, $2, $3 FROM h",
-			  3, vals, lens, fmts, 0, NULL);
+	                  "WITH h AS (UPDATE outbox_head SET seq = seq + 1 RETURNING seq) "
+	                  "INSERT INTO outbox (seq, id, type, subject, payload) "
+	                  "SELECT h.seq, gen_random_uuid(), $1, $2, $3 FROM h",
+	                  3, vals, lens, fmts, 0, NULL);
 	free(buf);
 	if (rv != ST_OK)
 		return rv;
@@ -52,8 +52,7 @@ static int64_t events_be64(const char *p)
 	return (int64_t)v;
 }
 
-int events_replay(db_conn *db, int64_t after_seq, int limit, arena *a,
-		  Events__ReplayResponse *resp)
+int events_replay(db_conn *db, int64_t after_seq, int limit, arena *a, Events__ReplayResponse *resp)
 {
 	PGresult *r = NULL;
 	char after[24], lim[16];
@@ -62,10 +61,10 @@ int events_replay(db_conn *db, int64_t after_seq, int limit, arena *a,
 	const char *vals[] = {after, lim};
 	/* Binary results: seq and time as int8, payload as raw bytes. */
 	int rv = db_query(db,
-			  "SELECT seq, id::text, type, subject, payload,"
-			  " (extract(epoch FROM created_at) * 1000)::int8"
-			  " FROM outbox WHERE seq > $1::int8 ORDER BY seq LIMIT $2::int4",
-			  2, vals, NULL, NULL, 1, &r);
+	                  "SELECT seq, id::text, type, subject, payload,"
+	                  " (extract(epoch FROM created_at) * 1000)::int8"
+	                  " FROM outbox WHERE seq > $1::int8 ORDER BY seq LIMIT $2::int4",
+	                  2, vals, NULL, NULL, 1, &r);
 	if (rv != ST_OK)
 		return rv;
 	int n = PQntuples(r);
@@ -119,8 +118,7 @@ Events__Event *events_wire_decode(const void *buf, size_t len, arena *a)
 		return NULL;
 	size_t skip = (size_t)(zero - (const char *)buf) + 1;
 	ProtobufCAllocator al = arena_pb_allocator(a);
-	Events__Event *ev =
-		events__event__unpack(&al, len - skip, (const uint8_t *)buf + skip);
+	Events__Event *ev = events__event__unpack(&al, len - skip, (const uint8_t *)buf + skip);
 	if (!ev || !ev->type || !ev->source || !ev->has_seq)
 		return NULL;
 	return ev;

@@ -23,11 +23,11 @@ extern const db_migration events_migration;
  * Returns ST_OK or ST_DB.
  */
 int events_append(db_conn *db, const char *type, const char *subject,
-		  const ProtobufCMessage *payload);
+                  const ProtobufCMessage *payload);
 
 /* Reads up to limit outbox events after after_seq into resp (arena-allocated). */
 int events_replay(db_conn *db, int64_t after_seq, int limit, arena *a,
-		  Events__ReplayResponse *resp);
+                  Events__ReplayResponse *resp);
 
 /* Wire form on pub/sub: "<type>\0" + packed Event. */
 nng_msg *events_wire_encode(const Events__Event *ev);

@@ -34,7 +34,7 @@ void log_time_now(char out[48])
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	snprintf(out, 48, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000));
+	         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000));
 }
 
 /* Room kept for the closing "}\n" and a truncation marker. */
@@ -111,7 +111,7 @@ void log_line_ms(log_line *l, const char *key, int64_t micros)
 {
 	char num[32];
 	int n = snprintf(num, sizeof num, "%lld.%03lld", (long long)(micros / 1000),
-			 (long long)(micros % 1000));
+	                 (long long)(micros % 1000));
 	log_key(l, key);
 	log_raw(l, num, (size_t)n);
 }

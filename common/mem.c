@@ -115,7 +115,8 @@ void *arena_alloc(arena *a, size_t n)
 	struct arena_block *b = a->head;
 	if (b->size - b->used < need) {
 		if (need > ARENA_BLOCK / 2) {
-			/* Large: its own block, linked behind the head so the head keeps filling. */
+			/* Large: its own block, linked behind the head so the head keeps filling.
+			 */
 			struct arena_block *big = arena_block_new(need);
 			big->used = need;
 			big->next = b->next;
@@ -173,6 +174,7 @@ static void arena_pb_free(void *data, void *p)
 
 ProtobufCAllocator arena_pb_allocator(arena *a)
 {
-	ProtobufCAllocator al = {.alloc = arena_pb_alloc, .free = arena_pb_free, .allocator_data = a};
+	ProtobufCAllocator al = {
+	        .alloc = arena_pb_alloc, .free = arena_pb_free, .allocator_data = a};
 	return al;
 }

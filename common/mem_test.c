@@ -62,10 +62,10 @@ static void test_arena_strings_copy_and_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_arena_allocations_are_aligned_and_distinct),
-		cmocka_unit_test(test_arena_large_allocation_gets_its_own_block),
-		cmocka_unit_test(test_arena_reset_reuses_memory),
-		cmocka_unit_test(test_arena_strings_copy_and_format),
+	        cmocka_unit_test(test_arena_allocations_are_aligned_and_distinct),
+	        cmocka_unit_test(test_arena_large_allocation_gets_its_own_block),
+	        cmocka_unit_test(test_arena_reset_reuses_memory),
+	        cmocka_unit_test(test_arena_strings_copy_and_format),
 	};
 	return cmocka_run_group_tests_name("mem", tests, NULL, NULL);
 }

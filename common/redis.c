@@ -17,7 +17,7 @@ struct redis_conn {
 };
 
 int redis_url_parse(const char *url, char *host, size_t hostlen, int *port, char *password,
-		    size_t pwlen, int *db)
+                    size_t pwlen, int *db)
 {
 	const char *p = url;
 	long v;
@@ -76,8 +76,8 @@ static redisContext *redis_connect_url(const char *url, int timeout_ms)
 	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
 	redisContext *ctx = redisConnectWithTimeout(host, port, tv);
 	if (!ctx || ctx->err) {
-		log_kv(LOGL_ERROR, NULL, "redis connection failed", "error", ctx ? ctx->errstr : "oom",
-		       NULL);
+		log_kv(LOGL_ERROR, NULL, "redis connection failed", "error",
+		       ctx ? ctx->errstr : "oom", NULL);
 		goto fail;
 	}
 	redisSetTimeout(ctx, tv);

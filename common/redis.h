@@ -14,7 +14,7 @@ typedef struct redis_conn redis_conn;
 /* Parses "redis://[:password@]host[:port][/db]". 0 ok, -1 malformed. Copies into
  * the caller's buffers. */
 int redis_url_parse(const char *url, char *host, size_t hostlen, int *port, char *password,
-		    size_t pwlen, int *db);
+                    size_t pwlen, int *db);
 /* Connects (timeout_ms for connect and each command), authenticates and selects
  * the database. NULL (logged) on failure; the caller closes. */
 redis_conn *redis_open(const char *url, int timeout_ms);

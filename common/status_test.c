@@ -68,10 +68,10 @@ static void test_status_err_keeps_field_and_message_override(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_status_numbers_and_codes_are_unique),
-		cmocka_unit_test(test_status_every_row_has_an_http_status_and_a_chinese_message),
-		cmocka_unit_test(test_status_unknown_number_maps_to_internal_error),
-		cmocka_unit_test(test_status_err_keeps_field_and_message_override),
+	        cmocka_unit_test(test_status_numbers_and_codes_are_unique),
+	        cmocka_unit_test(test_status_every_row_has_an_http_status_and_a_chinese_message),
+	        cmocka_unit_test(test_status_unknown_number_maps_to_internal_error),
+	        cmocka_unit_test(test_status_err_keeps_field_and_message_override),
 	};
 	return cmocka_run_group_tests_name("status", tests, NULL, NULL);
 }

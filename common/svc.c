@@ -63,7 +63,8 @@ static int svc_replay_handler(svc_ctx *ctx, const ProtobufCMessage *in, Protobuf
 	Events__ReplayResponse *r = arena_alloc(ctx->arena, sizeof *r);
 	events__replay_response__init(r);
 	int limit = req->has_limit && req->limit > 0 && req->limit <= 500 ? req->limit : 500;
-	int rv = events_replay(ctx->db, req->has_after_seq ? req->after_seq : 0, limit, ctx->arena, r);
+	int rv = events_replay(ctx->db, req->has_after_seq ? req->after_seq : 0, limit, ctx->arena,
+	                       r);
 	if (rv != ST_OK)
 		return status_err(rv, NULL);
 	for (size_t i = 0; i < r->n_events; i++)
@@ -83,7 +84,8 @@ static int svc_methods_add(svc_server *s, const svc_api *api)
 			continue;
 		for (size_t k = 0; k < s->nmethods; k++) {
 			if (strcmp(s->methods[k].name, md->name) == 0) {
-				log_kv(LOGL_ERROR, NULL, "method defined twice", "method", md->name, NULL);
+				log_kv(LOGL_ERROR, NULL, "method defined twice", "method", md->name,
+				       NULL);
 				return -1;
 			}
 		}
@@ -147,8 +149,12 @@ static nng_msg *svc_handle(struct svc_worker *w, nng_msg *req)
 	const char *method = "-";
 	int64_t t0 = svc_now_us();
 	int rv;
-	svc_ctx ctx = {.service = s->def->name, .caller = &no_caller, .request_id = "",
-		       .db = w->db, .arena = w->arena, .app = s->def->app};
+	svc_ctx ctx = {.service = s->def->name,
+	               .caller = &no_caller,
+	               .request_id = "",
+	               .db = w->db,
+	               .arena = w->arena,
+	               .app = s->def->app};
 
 	status_clear();
 	Bus__Request *env = bus__request__unpack(&al, nng_msg_len(req), nng_msg_body(req));
@@ -186,7 +192,10 @@ static nng_msg *svc_handle(struct svc_worker *w, nng_msg *req)
 	db_rollback(w->db);
 reply:;
 	nng_msg *reply = svc_reply_build(rv, out, w->arena);
-	int level = rv >= ST_INTERNAL ? LOGL_WARN : LOGL_INFO;
+	/* Health pings arrive every second from every gateway: only worth a debug line. */
+	int level = rv >= ST_INTERNAL             ? LOGL_WARN
+	            : strcmp(method, "Ping") == 0 ? LOGL_DEBUG
+	                                          : LOGL_INFO;
 	if (log_enabled(level)) {
 		log_line l;
 		log_line_begin(&l, level, "request", ctx.request_id);
@@ -230,8 +239,12 @@ static int svc_run_start_hook(svc_server *s, db_conn *db)
 		return ST_OK;
 	static const Bus__Caller no_caller = BUS__CALLER__INIT;
 	arena *a = arena_new();
-	svc_ctx ctx = {.service = s->def->name, .caller = &no_caller, .request_id = "",
-		       .db = db, .arena = a, .app = s->def->app};
+	svc_ctx ctx = {.service = s->def->name,
+	               .caller = &no_caller,
+	               .request_id = "",
+	               .db = db,
+	               .arena = a,
+	               .app = s->def->app};
 	int rv = s->def->start(&ctx);
 	arena_free(a);
 	return rv;
@@ -343,29 +356,30 @@ int svc_ping(const char *bus_urls, const char *service, int timeout_ms)
 	arena *a = arena_new();
 	Bus__PingRequest req = BUS__PING_REQUEST__INIT;
 	ProtobufCMessage *out = NULL;
-	int rv = bus_call(c, "Ping", NULL, timeout_ms, &req.base, &bus__ping_response__descriptor, a,
-			  &out);
+	int rv = bus_call(c, "Ping", NULL, timeout_ms, &req.base, &bus__ping_response__descriptor,
+	                  a, &out);
 	arena_free(a);
 	bus_client_close(c);
 	return rv == ST_OK ? 0 : -1;
 }
 
 int svc_main(const svc_def *def, int argc, char **argv, config_common *common,
-	     const config_item *items, size_t nitems)
+             const config_item *items, size_t nitems)
 {
 	char default_migrations[128];
 	svc_settings set = {0};
 	int check = 0, rv = 1;
-	snprintf(default_migrations, sizeof default_migrations, "services/%s/migrations", def->name);
+	snprintf(default_migrations, sizeof default_migrations, "services/%s/migrations",
+	         def->name);
 	config_item base[] = {
-		{"DB_URL", CFG_STR, NULL, 0, 0, "libpq connection string of this service's role",
-		 &set.db_url},
-		{"SVC_WORKERS", CFG_INT, "4", 1, 64, "worker threads (each with its own connection)",
-		 &set.workers},
-		{"MIGRATIONS_DIR", CFG_STR, default_migrations, 0, 0, "directory of NNN_*.sql files",
-		 &set.migrations_dir},
-		{"REPLAY_INTERVAL_MS", CFG_INT, "2000", 100, 60000,
-		 "how often to ask event sources for missed events", &set.replay_interval_ms},
+	        {"DB_URL", CFG_STR, NULL, 0, 0, "libpq connection string of this service's role",
+	         &set.db_url},
+	        {"SVC_WORKERS", CFG_INT, "4", 1, 64,
+	         "worker threads (each with its own connection)", &set.workers},
+	        {"MIGRATIONS_DIR", CFG_STR, default_migrations, 0, 0,
+	         "directory of NNN_*.sql files", &set.migrations_dir},
+	        {"REPLAY_INTERVAL_MS", CFG_INT, "2000", 100, 60000,
+	         "how often to ask event sources for missed events", &set.replay_interval_ms},
 	};
 	size_t nbase = sizeof base / sizeof base[0];
 	config_item *all = xmalloc((nbase + nitems) * sizeof *all);

@@ -64,7 +64,7 @@ typedef struct svc_settings {
 	const char *db_url;
 	const char *migrations_dir; /* NULL: none */
 	long workers;
-	long replay_interval_ms;    /* how often a subscriber asks sources for missed events */
+	long replay_interval_ms; /* how often a subscriber asks sources for missed events */
 } svc_settings;
 
 typedef struct svc_server svc_server;
@@ -82,7 +82,7 @@ void svc_server_stop(svc_server *s);
  * answers), starts the server and runs until SIGTERM or SIGINT. Returns the exit code.
  */
 int svc_main(const svc_def *def, int argc, char **argv, config_common *common,
-	     const config_item *items, size_t nitems);
+             const config_item *items, size_t nitems);
 
 /* Ping a service through the bus; 0 when it answered within timeout_ms. */
 int svc_ping(const char *bus_urls, const char *service, int timeout_ms);

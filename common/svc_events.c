@@ -152,11 +152,12 @@ static int svc_cursor_load(struct svc_subscriber *s, struct svc_source *src)
 	PGresult *r = NULL;
 	const char *v[] = {src->sub->source};
 	int rv = db_exec(s->db,
-			 "INSERT INTO inbox_cursor (source, last_seq) VALUES ($1, 0)"
-			 " ON CONFLICT (source) DO NOTHING",
-			 1, v, NULL);
+	                 "INSERT INTO inbox_cursor (source, last_seq) VALUES ($1, 0)"
+	                 " ON CONFLICT (source) DO NOTHING",
+	                 1, v, NULL);
 	if (rv == ST_OK)
-		rv = db_exec(s->db, "SELECT last_seq FROM inbox_cursor WHERE source = $1", 1, v, &r);
+		rv = db_exec(s->db, "SELECT last_seq FROM inbox_cursor WHERE source = $1", 1, v,
+		             &r);
 	if (rv != ST_OK)
 		return rv;
 	src->last = PQntuples(r) ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
@@ -169,8 +170,8 @@ static int svc_cursor_load(struct svc_subscriber *s, struct svc_source *src)
  * by the expected previous value, so of two replicas racing, one applies and
  * the other finds the row moved on and only reloads its cursor.
  */
-static int svc_event_apply(struct svc_subscriber *s, struct svc_source *src, const Events__Event *ev,
-			   arena *a)
+static int svc_event_apply(struct svc_subscriber *s, struct svc_source *src,
+                           const Events__Event *ev, arena *a)
 {
 	static const Bus__Caller no_caller = BUS__CALLER__INIT;
 	char seq[24], prev[24];
@@ -184,9 +185,9 @@ static int svc_event_apply(struct svc_subscriber *s, struct svc_source *src, con
 		return rv;
 	const char *v[] = {seq, src->sub->source, prev};
 	rv = db_exec(s->db,
-		     "UPDATE inbox_cursor SET last_seq = $1::int8, updated_at = now()"
-		     " WHERE source = $2 AND last_seq = $3::int8",
-		     3, v, &r);
+	             "UPDATE inbox_cursor SET last_seq = $1::int8, updated_at = now()"
+	             " WHERE source = $2 AND last_seq = $3::int8",
+	             3, v, &r);
 	if (rv != ST_OK)
 		goto fail;
 	int moved = strcmp(PQcmdTuples(r), "1") == 0;
@@ -195,8 +196,12 @@ static int svc_event_apply(struct svc_subscriber *s, struct svc_source *src, con
 		db_rollback(s->db);
 		return svc_cursor_load(s, src) == ST_OK ? ST_CONFLICT : ST_DB;
 	}
-	svc_ctx ctx = {.service = s->def->name, .caller = &no_caller, .request_id = ev->id ? ev->id : "",
-		       .db = s->db, .arena = a, .app = s->def->app};
+	svc_ctx ctx = {.service = s->def->name,
+	               .caller = &no_caller,
+	               .request_id = ev->id ? ev->id : "",
+	               .db = s->db,
+	               .arena = a,
+	               .app = s->def->app};
 	if ((rv = src->sub->apply(&ctx, ev)) != ST_OK)
 		goto fail;
 	if ((rv = db_commit(s->db)) != ST_OK)
@@ -222,7 +227,7 @@ static void svc_source_catch_up(struct svc_subscriber *s, struct svc_source *src
 		req.limit = EVENTS_PAGE;
 		ProtobufCMessage *out = NULL;
 		if (bus_call(src->client, "Replay", NULL, 1000, &req.base,
-			     &events__replay_response__descriptor, a, &out) != ST_OK)
+		             &events__replay_response__descriptor, a, &out) != ST_OK)
 			return;
 		Events__ReplayResponse *resp = (Events__ReplayResponse *)out;
 		for (size_t i = 0; i < resp->n_events; i++) {
@@ -261,7 +266,8 @@ static void *svc_subscriber_main(void *arg)
 		Events__Event *ev = events_wire_decode(nng_msg_body(m), nng_msg_len(m), a);
 		struct svc_source *src = ev ? svc_source_find(s, ev->source) : NULL;
 		if (src && ev->seq > src->last) {
-			if (svc_event_apply(s, src, ev, a) == ST_CONFLICT && ev->seq > src->last + 1)
+			if (svc_event_apply(s, src, ev, a) == ST_CONFLICT &&
+			    ev->seq > src->last + 1)
 				svc_source_catch_up(s, src, a); /* a gap: something was dropped */
 		}
 		nng_msg_free(m);

@@ -72,8 +72,12 @@ main() {
 	((${#missing[@]} + ${#opt_missing[@]})) || return 0
 
 	if ((EUID != 0)); then
-		echo "deps.sh: missing packages; run:" >&2
-		echo "sudo apt-get install -y ${missing[*]} ${opt_missing[*]}" | sed 's/ *$//'
+		if ((${#missing[@]} == 0)); then
+			echo "deps.sh: optional, not installed (not root): ${opt_missing[*]}" >&2
+			return 0
+		fi
+		echo "deps.sh: missing packages; as root, run:" >&2
+		echo "sudo apt-get install -y ${missing[*]}${opt_missing[*]:+ ${opt_missing[*]}}"
 		exit 1
 	fi
 

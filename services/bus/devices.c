@@ -32,8 +32,8 @@ static void *bus_device_main(void *arg)
 	struct bus_device *d = arg;
 	int rv = nng_device(d->front, d->back);
 	if (rv != NNG_ECLOSED)
-		log_kv(LOGL_ERROR, NULL, "device stopped", "device", d->name, "error", nng_strerror(rv),
-		       NULL);
+		log_kv(LOGL_ERROR, NULL, "device stopped", "device", d->name, "error",
+		       nng_strerror(rv), NULL);
 	return NULL;
 }
 
@@ -44,8 +44,8 @@ static int bus_listen(nng_socket s, const char *base, const char *name)
 		return -1;
 	int rv = nng_listen(s, addr, NULL, 0);
 	if (rv != 0) {
-		log_kv(LOGL_ERROR, NULL, "cannot listen", "address", addr, "error", nng_strerror(rv),
-		       NULL);
+		log_kv(LOGL_ERROR, NULL, "cannot listen", "address", addr, "error",
+		       nng_strerror(rv), NULL);
 		return -1;
 	}
 	return 0;

@@ -47,7 +47,7 @@ struct region_file {
 };
 
 static const struct region_file region_files[] = {
-	{"provinces.csv", 1}, {"cities.csv", 2}, {"areas.csv", 3}, {"streets.csv", 4}};
+        {"provinces.csv", 1}, {"cities.csv", 2}, {"areas.csv", 3}, {"streets.csv", 4}};
 
 static char *region_read(const char *path, size_t *len)
 {
@@ -101,9 +101,9 @@ static long region_csv_to_copy(const char *csv, int level, char **out, size_t *o
 		size_t need = len + 16;
 		if (*outlen + need >= *cap)
 			*out = xrealloc(*out, *cap = (*cap + need) * 2);
-		*outlen += (size_t)snprintf(*out + *outlen, *cap - *outlen, "%.*s\t%.*s\t%.*s\t%d\n",
-					    (int)(c1 - line), line, (int)(q2 - c1 - 2), c1 + 2,
-					    (int)plen, parent, level);
+		*outlen += (size_t)snprintf(*out + *outlen, *cap - *outlen,
+		                            "%.*s\t%.*s\t%.*s\t%d\n", (int)(c1 - line), line,
+		                            (int)(q2 - c1 - 2), c1 + 2, (int)plen, parent, level);
 		rows++;
 	next:
 		line = eol;
@@ -123,8 +123,8 @@ static int region_copy_in(db_conn *db, const char *data, size_t len)
 	ok = PQputCopyEnd(pg, ok ? NULL : "client failed") == 1 && ok;
 	while ((r = PQgetResult(pg))) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-			log_kv(LOGL_ERROR, NULL, "regions copy failed", "error", PQresultErrorMessage(r),
-			       NULL);
+			log_kv(LOGL_ERROR, NULL, "regions copy failed", "error",
+			       PQresultErrorMessage(r), NULL);
 			ok = 0;
 		}
 		PQclear(r);
@@ -168,12 +168,12 @@ int enterprise_regions_load(db_conn *db, const char *dir)
 	if ((rv = db_begin(db)) != ST_OK)
 		goto out;
 	/* Replicas starting together: one loads, the others then see its checksum. */
-	if ((rv = db_exec(db, "SELECT pg_advisory_xact_lock(hashtext('enterprise.regions'))", 0, NULL,
-			  NULL)) != ST_OK)
+	if ((rv = db_exec(db, "SELECT pg_advisory_xact_lock(hashtext('enterprise.regions'))", 0,
+	                  NULL, NULL)) != ST_OK)
 		goto fail;
 	const char *v1[] = {sum};
-	if ((rv = db_exec(db, "SELECT 1 FROM reference_data WHERE name = 'regions' AND sha256 = $1", 1,
-			  v1, &r)) != ST_OK)
+	if ((rv = db_exec(db, "SELECT 1 FROM reference_data WHERE name = 'regions' AND sha256 = $1",
+	                  1, v1, &r)) != ST_OK)
 		goto fail;
 	int current = PQntuples(r) == 1;
 	PQclear(r);
@@ -187,10 +187,11 @@ int enterprise_regions_load(db_conn *db, const char *dir)
 		goto fail;
 	snprintf(rows_txt, sizeof rows_txt, "%ld", rows);
 	const char *v2[] = {sum, rows_txt};
-	if ((rv = db_exec(db,
-			  "INSERT INTO reference_data (name, sha256, rows) VALUES ('regions', $1, $2)"
-			  " ON CONFLICT (name) DO UPDATE SET sha256 = $1, rows = $2, loaded_at = now()",
-			  2, v2, NULL)) != ST_OK ||
+	if ((rv = db_exec(
+	             db,
+	             "INSERT INTO reference_data (name, sha256, rows) VALUES ('regions', $1, $2)"
+	             " ON CONFLICT (name) DO UPDATE SET sha256 = $1, rows = $2, loaded_at = now()",
+	             2, v2, NULL)) != ST_OK ||
 	    (rv = db_commit(db)) != ST_OK)
 		goto fail;
 	log_kv(LOGL_INFO, NULL, "regions loaded", "rows", rows_txt, "sha256", sum, NULL);
@@ -214,8 +215,9 @@ int enterprise_regions_list(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufC
 	if (in->parent && *in->parent && enterprise_region_code_normalize(in->parent, parent) != 0)
 		return status_err(ST_REGION_CODE_INVALID, "parent");
 	const char *v[] = {parent};
-	rv = db_exec(ctx->db, "SELECT code, name, level FROM regions WHERE parent = $1 ORDER BY code",
-		     1, v, &r);
+	rv = db_exec(ctx->db,
+	             "SELECT code, name, level FROM regions WHERE parent = $1 ORDER BY code", 1, v,
+	             &r);
 	if (rv != ST_OK)
 		return status_err(rv, NULL);
 	int n = PQntuples(r);
@@ -269,7 +271,8 @@ static size_t region_lineage(const char *code, char out[4][10])
 
 int enterprise_regions_resolve(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
 {
-	const Enterprise__ResolveRegionsRequest *in = (const Enterprise__ResolveRegionsRequest *)in_;
+	const Enterprise__ResolveRegionsRequest *in =
+	        (const Enterprise__ResolveRegionsRequest *)in_;
 	PGresult *r = NULL;
 	char field[32];
 	if (in->n_codes == 0)
@@ -288,13 +291,15 @@ int enterprise_regions_resolve(svc_ctx *ctx, const ProtobufCMessage *in_, Protob
 		char lineage[4][10];
 		size_t n = region_lineage(codes[i], lineage);
 		for (size_t k = 0; k < n; k++)
-			pos += (size_t)snprintf(list + pos, 12, "%s%s", pos > 1 ? "," : "", lineage[k]);
+			pos += (size_t)snprintf(list + pos, 12, "%s%s", pos > 1 ? "," : "",
+			                        lineage[k]);
 	}
 	list[pos++] = '}';
 	list[pos] = '\0';
 	const char *v[] = {list};
-	int rv = db_exec(ctx->db, "SELECT code, name, level FROM regions WHERE code = ANY($1::text[])",
-			 1, v, &r);
+	int rv = db_exec(ctx->db,
+	                 "SELECT code, name, level FROM regions WHERE code = ANY($1::text[])", 1, v,
+	                 &r);
 	if (rv != ST_OK)
 		return status_err(rv, NULL);
 	int rows = PQntuples(r);

@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-#define GW_HEALTH_MAX 16
-#define GW_PING_EVERY_MS 1000
+#define GW_HEALTH_MAX      16
+#define GW_PING_EVERY_MS   1000
 #define GW_PING_TIMEOUT_MS 800
 /* A service whose last answer is older than this is down. */
 #define GW_STALE_MS 2500
@@ -30,7 +30,8 @@ static void gw_health_ping_done(void *arg, int rv, nng_msg *reply)
 	h->in_flight = 0;
 	if (rv == ST_OK) {
 		arena *a = arena_new();
-		Bus__Response *resp = bus_response_decode(nng_msg_body(reply), nng_msg_len(reply), a);
+		Bus__Response *resp =
+		        bus_response_decode(nng_msg_body(reply), nng_msg_len(reply), a);
 		if (resp && bus_response_status(resp) == ST_OK)
 			h->last_ok_ms = bus_now_ms();
 		arena_free(a);
@@ -53,8 +54,8 @@ static void gw_health_tick(evutil_socket_t fd, short what, void *arg)
 		Bus__PingRequest ping = BUS__PING_REQUEST__INIT;
 		uint8_t body[8];
 		size_t len = bus__ping_request__pack(&ping, body);
-		nng_msg *m = bus_request_new("Ping", &caller, bus_now_ms() + GW_PING_TIMEOUT_MS, NULL,
-					     body, len);
+		nng_msg *m = bus_request_new("Ping", &caller, bus_now_ms() + GW_PING_TIMEOUT_MS,
+		                             NULL, body, len);
 		gw_upstream_call(h->service, m, GW_PING_TIMEOUT_MS, gw_health_ping_done, h);
 	}
 }
@@ -100,7 +101,8 @@ void gw_health_readyz(struct evhttp_request *req)
 	int ready = gw_nhealth > 0;
 	for (size_t i = 0; i < gw_nhealth; i++) {
 		int up = gw_health[i].last_ok_ms && now - gw_health[i].last_ok_ms <= GW_STALE_MS;
-		json_object_set_new(services, gw_health[i].service, json_string(up ? "up" : "down"));
+		json_object_set_new(services, gw_health[i].service,
+		                    json_string(up ? "up" : "down"));
 		ready &= up;
 	}
 	json_t *body = json_object();

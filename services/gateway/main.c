@@ -20,20 +20,21 @@ int main(int argc, char **argv)
 {
 	static gw_config cfg;
 	config_item items[] = {
-		{"GATEWAY_ADDR", CFG_STR, "127.0.0.1", 0, 0, "address to listen on", &cfg.addr},
-		{"GATEWAY_PORT", CFG_INT, "8080", 1, 65535, "HTTP port", &cfg.port},
-		{"GATEWAY_WEB_DIR", CFG_STR, "services/gateway/web", 0, 0, "static files of the web UI",
-		 &cfg.web_dir},
-		{"GATEWAY_MAX_BODY_BYTES", CFG_INT, "1048576", 1024, 64 << 20, "largest request body",
-		 &cfg.max_body},
-		{"GATEWAY_MAX_HEADER_BYTES", CFG_INT, "16384", 1024, 1 << 20, "largest request header block",
-		 &cfg.max_headers},
-		{"GATEWAY_DEADLINE_MS", CFG_INT, "5000", 50, 120000, "deadline of a call to a service",
-		 &cfg.deadline_ms},
-		{"GATEWAY_IDLE_TIMEOUT_S", CFG_INT, "30", 1, 3600, "read/write timeout of a connection",
-		 &cfg.idle_timeout_s},
+	        {"GATEWAY_ADDR", CFG_STR, "127.0.0.1", 0, 0, "address to listen on", &cfg.addr},
+	        {"GATEWAY_PORT", CFG_INT, "8080", 1, 65535, "HTTP port", &cfg.port},
+	        {"GATEWAY_WEB_DIR", CFG_STR, "services/gateway/web", 0, 0,
+	         "static files of the web UI", &cfg.web_dir},
+	        {"GATEWAY_MAX_BODY_BYTES", CFG_INT, "1048576", 1024, 64 << 20,
+	         "largest request body", &cfg.max_body},
+	        {"GATEWAY_MAX_HEADER_BYTES", CFG_INT, "16384", 1024, 1 << 20,
+	         "largest request header block", &cfg.max_headers},
+	        {"GATEWAY_DEADLINE_MS", CFG_INT, "5000", 50, 120000,
+	         "deadline of a call to a service", &cfg.deadline_ms},
+	        {"GATEWAY_IDLE_TIMEOUT_S", CFG_INT, "30", 1, 3600,
+	         "read/write timeout of a connection", &cfg.idle_timeout_s},
 	};
-	int rv = config_init("gateway", argc, argv, &cfg.common, items, sizeof items / sizeof items[0]);
+	int rv = config_init("gateway", argc, argv, &cfg.common, items,
+	                     sizeof items / sizeof items[0]);
 	if (rv != 0)
 		return rv > 0 ? 0 : 2;
 	if (gw_routes_init() != 0)

@@ -83,7 +83,8 @@ static void gw_schema_add(json_t *schemas, const ProtobufCMessageDescriptor *d)
 	json_object_set_new(schema, "additionalProperties", json_false());
 	json_object_set(schemas, d->name, schema); /* before recursing: stops cycles */
 	for (unsigned i = 0; i < d->n_fields; i++)
-		json_object_set_new(props, d->fields[i].name, gw_field_schema(schemas, &d->fields[i]));
+		json_object_set_new(props, d->fields[i].name,
+		                    gw_field_schema(schemas, &d->fields[i]));
 	json_object_set_new(schema, "properties", props);
 	json_decref(schema);
 }
@@ -115,22 +116,23 @@ static json_t *gw_operation(json_t *schemas, const gw_route *r)
 		int in_path = strstr(r->path, needle) != NULL;
 		if (!in_path && (has_body || f->type == PROTOBUF_C_TYPE_MESSAGE))
 			continue;
-		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:o}", "name", f->name, "in",
-							in_path ? "path" : "query", "required", in_path,
-							"schema", gw_field_schema(schemas, f)));
+		json_array_append_new(params,
+		                      json_pack("{s:s,s:s,s:b,s:o}", "name", f->name, "in",
+		                                in_path ? "path" : "query", "required", in_path,
+		                                "schema", gw_field_schema(schemas, f)));
 	}
 	json_object_set_new(op, "parameters", params);
 	if (has_body)
 		json_object_set_new(op, "requestBody",
-				    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
-					      "application/json", "schema", gw_ref(in->name)));
+		                    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
+		                              "application/json", "schema", gw_ref(in->name)));
 	json_t *responses = json_object();
 	json_object_set_new(responses, r->created ? "201" : "200",
-			    json_pack("{s:s,s:{s:{s:o}}}", "description", "成功", "content",
-				      "application/json", "schema", gw_ref(out->name)));
+	                    json_pack("{s:s,s:{s:{s:o}}}", "description", "成功", "content",
+	                              "application/json", "schema", gw_ref(out->name)));
 	json_object_set_new(responses, "default",
-			    json_pack("{s:s,s:{s:{s:o}}}", "description", "错误", "content",
-				      "application/json", "schema", gw_ref("Error")));
+	                    json_pack("{s:s,s:{s:{s:o}}}", "description", "错误", "content",
+	                              "application/json", "schema", gw_ref("Error")));
 	json_object_set_new(op, "responses", responses);
 	return op;
 }
@@ -141,12 +143,12 @@ static void gw_openapi_build(void)
 	const gw_route *routes = gw_routes_all(&n);
 	json_t *paths = json_object();
 	json_t *schemas = json_object();
-	json_object_set_new(
-		schemas, "Error",
-		json_pack("{s:s,s:{s:{s:s,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s}}}}}", "type", "object",
-			  "properties", "error", "type", "object", "properties", "code", "type",
-			  "string", "message", "type", "string", "field", "type", "string",
-			  "request_id", "type", "string"));
+	json_object_set_new(schemas, "Error",
+	                    json_pack("{s:s,s:{s:{s:s,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s}}}}}",
+	                              "type", "object", "properties", "error", "type", "object",
+	                              "properties", "code", "type", "string", "message", "type",
+	                              "string", "field", "type", "string", "request_id", "type",
+	                              "string"));
 	for (size_t i = 0; i < n; i++) {
 		json_t *item = json_object_get(paths, routes[i].path);
 		if (!item) {
@@ -160,12 +162,12 @@ static void gw_openapi_build(void)
 		method[k] = '\0';
 		json_object_set_new(item, method, gw_operation(schemas, &routes[i]));
 	}
-	json_t *doc = json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o}}", "openapi", "3.0.3",
-				"info", "title", "中小企业金融服务平台 API", "version", "1",
-				"description",
-				"错误响应统一为 {\"error\":{\"code\",\"message\",\"field\",\"request_id\"}}；"
-				"金额单位为分（*_fen），利率单位为基点（*_bp）。",
-				"servers", "url", "/", "paths", paths, "components", "schemas", schemas);
+	json_t *doc = json_pack(
+	        "{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o}}", "openapi", "3.0.3", "info", "title",
+	        "中小企业金融服务平台 API", "version", "1", "description",
+	        "错误响应统一为 {\"error\":{\"code\",\"message\",\"field\",\"request_id\"}}；"
+	        "金额单位为分（*_fen），利率单位为基点（*_bp）。",
+	        "servers", "url", "/", "paths", paths, "components", "schemas", schemas);
 	gw_openapi_text = json_dumps(doc, JSON_COMPACT);
 	gw_openapi_len = strlen(gw_openapi_text);
 	json_decref(doc);
@@ -178,7 +180,7 @@ void gw_openapi_reply(struct evhttp_request *req)
 	struct evbuffer *out = evbuffer_new();
 	evbuffer_add(out, gw_openapi_text, gw_openapi_len);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-			  "application/json; charset=utf-8");
+	                  "application/json; charset=utf-8");
 	evhttp_send_reply(req, 200, "OK", out);
 	evbuffer_free(out);
 }

@@ -8,10 +8,10 @@
 #include <string.h>
 
 static gw_route gw_routes[] = {
-	{"GET", "/api/v1/regions", "enterprise", &enterprise__enterprise__descriptor, "ListRegions",
-	 GW_AUTH_NONE, 0, "行政区划列表（省、市、区县、乡镇街道）", NULL},
-	{"POST", "/api/v1/region-lookups", "enterprise", &enterprise__enterprise__descriptor,
-	 "ResolveRegions", GW_AUTH_NONE, 0, "按行政区划代码批量查询名称与上级区划", NULL},
+        {"GET", "/api/v1/regions", "enterprise", &enterprise__enterprise__descriptor, "ListRegions",
+         GW_AUTH_NONE, 0, "行政区划列表（省、市、区县、乡镇街道）", NULL},
+        {"POST", "/api/v1/region-lookups", "enterprise", &enterprise__enterprise__descriptor,
+         "ResolveRegions", GW_AUTH_NONE, 0, "按行政区划代码批量查询名称与上级区划", NULL},
 };
 
 static const size_t gw_nroutes = sizeof gw_routes / sizeof gw_routes[0];
@@ -22,8 +22,8 @@ int gw_routes_init(void)
 		gw_route *r = &gw_routes[i];
 		r->md = protobuf_c_service_descriptor_get_method_by_name(r->desc, r->rpc);
 		if (!r->md) {
-			log_kv(LOGL_ERROR, NULL, "route names an unknown method", "path", r->path, "rpc",
-			       r->rpc, NULL);
+			log_kv(LOGL_ERROR, NULL, "route names an unknown method", "path", r->path,
+			       "rpc", r->rpc, NULL);
 			return -1;
 		}
 	}
@@ -50,8 +50,8 @@ static int gw_template_match(const char *tpl, const char *path, gw_match *m)
 		size_t plen = (size_t)(pend - path);
 		if (*tpl == '{') {
 			size_t nlen = (size_t)(tend - tpl) - 2;
-			if (plen == 0 || plen >= sizeof m->values[0] || m->nparams == GW_MAX_PARAMS ||
-			    nlen >= sizeof m->names[0])
+			if (plen == 0 || plen >= sizeof m->values[0] ||
+			    m->nparams == GW_MAX_PARAMS || nlen >= sizeof m->names[0])
 				return 0;
 			memcpy(m->names[m->nparams], tpl + 1, nlen);
 			m->names[m->nparams][nlen] = '\0';

@@ -13,14 +13,14 @@ enum gw_auth {
 #define GW_MAX_PARAMS 4
 
 typedef struct gw_route {
-	const char *method;   /* GET, POST, PUT, PATCH, DELETE */
-	const char *path;     /* template: /api/v1/bill-orders/{id}/confirmation */
-	const char *service;  /* bus queue */
+	const char *method;  /* GET, POST, PUT, PATCH, DELETE */
+	const char *path;    /* template: /api/v1/bill-orders/{id}/confirmation */
+	const char *service; /* bus queue */
 	const ProtobufCServiceDescriptor *desc;
-	const char *rpc;      /* method name in desc */
+	const char *rpc; /* method name in desc */
 	enum gw_auth auth;
-	int created;          /* 1: success is 201 */
-	const char *summary;  /* OpenAPI summary, Chinese */
+	int created;         /* 1: success is 201 */
+	const char *summary; /* OpenAPI summary, Chinese */
 	/* Filled by gw_routes_init(). */
 	const ProtobufCMethodDescriptor *md;
 } gw_route;

@@ -71,12 +71,14 @@ static const char *gw_method_name(enum evhttp_cmd_type t)
 /* A caller's X-Request-Id is kept when it is short and plain; otherwise a new one. */
 static void gw_request_id(struct evhttp_request *req, char out[40])
 {
-	const char *given = evhttp_find_header(evhttp_request_get_input_headers(req), "X-Request-Id");
+	const char *given =
+	        evhttp_find_header(evhttp_request_get_input_headers(req), "X-Request-Id");
 	if (given) {
 		size_t n = strlen(given), i = 0;
 		while (i < n && i < 36 &&
-		       (('0' <= given[i] && given[i] <= '9') || ('a' <= given[i] && given[i] <= 'z') ||
-			('A' <= given[i] && given[i] <= 'Z') || given[i] == '-' || given[i] == '_'))
+		       (('0' <= given[i] && given[i] <= '9') ||
+		        ('a' <= given[i] && given[i] <= 'z') ||
+		        ('A' <= given[i] && given[i] <= 'Z') || given[i] == '-' || given[i] == '_'))
 			i++;
 		if (n >= 8 && i == n) {
 			memcpy(out, given, n + 1);
@@ -123,14 +125,14 @@ void gw_reply_json(struct evhttp_request *req, int status, json_t *body)
 	evbuffer_add(out, text, strlen(text));
 	free(text);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-			  "application/json; charset=utf-8");
+	                  "application/json; charset=utf-8");
 	evhttp_send_reply(req, status, NULL, out);
 	evbuffer_free(out);
 }
 
 /* Sends the reply of an exchange and frees it. */
 static void gw_finish(struct gw_exchange *x, int status, const char *body, size_t len,
-		      const char *error)
+                      const char *error)
 {
 	if (x->cancelled) {
 		gw_access_log(x, 499, 0, "CLIENT_CLOSED");
@@ -204,8 +206,8 @@ static void gw_call_done(void *arg, int rv, nng_msg *reply)
 		goto out;
 	}
 	ProtobufCAllocator al = arena_pb_allocator(a);
-	ProtobufCMessage *out =
-		protobuf_c_message_unpack(x->route->md->output, &al, resp->body.len, resp->body.data);
+	ProtobufCMessage *out = protobuf_c_message_unpack(x->route->md->output, &al, resp->body.len,
+	                                                  resp->body.data);
 	if (!out) {
 		gw_fail(x, ST_BAD_MESSAGE, NULL, NULL);
 		goto out;
@@ -221,23 +223,23 @@ out:
 
 /* Query and path parameters, then the JSON body, into the method's input message. */
 static int gw_build_input(struct gw_exchange *x, const gw_match *m, arena *a,
-			  ProtobufCMessage **msg)
+                          ProtobufCMessage **msg)
 {
 	const ProtobufCMessageDescriptor *d = x->route->md->input;
 	struct evbuffer *in = evhttp_request_get_input_buffer(x->req);
 	const char *ctype =
-		evhttp_find_header(evhttp_request_get_input_headers(x->req), "Content-Type");
+	        evhttp_find_header(evhttp_request_get_input_headers(x->req), "Content-Type");
 	int rv;
 	if (x->bytes_in > 0 && strcmp(x->method, "GET") != 0 && strcmp(x->method, "DELETE") != 0) {
 		if (!ctype || strncasecmp(ctype, "application/json", 16) != 0)
 			return status_err(ST_UNSUPPORTED_MEDIA, "Content-Type");
 		json_error_t jerr;
 		json_t *body = json_loadb((const char *)evbuffer_pullup(in, -1), x->bytes_in,
-					  JSON_REJECT_DUPLICATES, &jerr);
+		                          JSON_REJECT_DUPLICATES, &jerr);
 		if (!body) {
 			char text[160];
-			snprintf(text, sizeof text, "请求体不是合法的 JSON（第 %d 行第 %d 列）", jerr.line,
-				 jerr.column);
+			snprintf(text, sizeof text, "请求体不是合法的 JSON（第 %d 行第 %d 列）",
+			         jerr.line, jerr.column);
 			return status_errmsg(ST_JSON_MALFORMED, "body", text);
 		}
 		if (!json_is_object(body)) {
@@ -295,9 +297,10 @@ static void gw_api(struct gw_exchange *x, const char *path)
 		goto out;
 	}
 	const char *idem =
-		evhttp_find_header(evhttp_request_get_input_headers(x->req), "Idempotency-Key");
+	        evhttp_find_header(evhttp_request_get_input_headers(x->req), "Idempotency-Key");
 	if (idem && (strlen(idem) == 0 || strlen(idem) > 128)) {
-		gw_fail(x, ST_VALIDATION, "Idempotency-Key", "Idempotency-Key 长度须为 1 到 128 个字符");
+		gw_fail(x, ST_VALIDATION, "Idempotency-Key",
+		        "Idempotency-Key 长度须为 1 到 128 个字符");
 		goto out;
 	}
 	if (gw_health_service_down(m.route->service)) {
@@ -311,8 +314,8 @@ static void gw_api(struct gw_exchange *x, const char *path)
 	Bus__Caller caller = BUS__CALLER__INIT;
 	caller.request_id = x->request_id;
 	caller.client_ip = x->client_ip;
-	nng_msg *req = bus_request_new(m.route->rpc, &caller, bus_now_ms() + x->cfg->deadline_ms, idem,
-				       body, len);
+	nng_msg *req = bus_request_new(m.route->rpc, &caller, bus_now_ms() + x->cfg->deadline_ms,
+	                               idem, body, len);
 	x->conn = evhttp_request_get_connection(x->req);
 	if (x->conn)
 		evhttp_connection_set_closecb(x->conn, gw_conn_closed, x);
@@ -336,7 +339,8 @@ static void gw_handle(struct evhttp_request *req, void *arg)
 	x->cfg = gw_cfg;
 	x->t0_us = gw_now_us();
 	x->route_name = "unmatched";
-	snprintf(x->method, sizeof x->method, "%s", gw_method_name(evhttp_request_get_command(req)));
+	snprintf(x->method, sizeof x->method, "%s",
+	         gw_method_name(evhttp_request_get_command(req)));
 	gw_request_id(req, x->request_id);
 	x->bytes_in = evbuffer_get_length(evhttp_request_get_input_buffer(req));
 	struct evhttp_connection *conn = evhttp_request_get_connection(req);
@@ -371,7 +375,7 @@ static void gw_handle(struct evhttp_request *req, void *arg)
 		struct evbuffer *out = evbuffer_new();
 		gw_metrics_render(out);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-				  "text/plain; version=0.0.4");
+		                  "text/plain; version=0.0.4");
 		evhttp_send_reply(req, 200, "OK", out);
 		evbuffer_free(out);
 		gw_builtin_reply_logged(x, 200);
@@ -396,7 +400,7 @@ void gw_server_setup(struct evhttp *http, const gw_config *cfg)
 	evhttp_set_max_headers_size(http, (ev_ssize_t)cfg->max_headers);
 	evhttp_set_timeout(http, (int)cfg->idle_timeout_s);
 	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-						 EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE |
-						 EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
+	                                         EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE |
+	                                         EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
 	evhttp_set_gencb(http, gw_handle, NULL);
 }

@@ -156,7 +156,7 @@ static struct gw_call *gw_call_alloc(void)
 }
 
 void gw_upstream_call(const char *service, nng_msg *req, int timeout_ms, gw_upstream_cb cb,
-		      void *arg)
+                      void *arg)
 {
 	struct gw_client *cl = gw_client_for(service);
 	struct gw_call *c = cl ? gw_call_alloc() : NULL;

@@ -19,7 +19,7 @@ typedef void (*gw_upstream_cb)(void *arg, int rv, nng_msg *reply);
 int gw_upstream_init(struct event_base *base, const char *bus_urls);
 /* Sends req (ownership passes) to service; cb runs exactly once on the loop. */
 void gw_upstream_call(const char *service, nng_msg *req, int timeout_ms, gw_upstream_cb cb,
-		      void *arg);
+                      void *arg);
 /* Cancels outstanding calls (their callbacks run), closes the clients. */
 void gw_upstream_shutdown(void);
 

@@ -49,9 +49,9 @@ static int outbox_sink_apply(svc_ctx *ctx, const Events__Event *ev)
 	snprintf(seq, sizeof seq, "%lld", (long long)ev->seq);
 	const char *v[] = {ev->id, seq};
 	return db_exec(ctx->db,
-		       "INSERT INTO applied (event_id, seq) VALUES ($1::uuid, $2::int8)"
-		       " ON CONFLICT (event_id) DO UPDATE SET n = applied.n + 1",
-		       2, v, NULL);
+	               "INSERT INTO applied (event_id, seq) VALUES ($1::uuid, $2::int8)"
+	               " ON CONFLICT (event_id) DO UPDATE SET n = applied.n + 1",
+	               2, v, NULL);
 }
 
 static const svc_subscription outbox_subs[] = {{"evsrc", outbox_sink_apply}};
@@ -124,7 +124,8 @@ static void outbox_append(int n)
 {
 	for (int i = 0; i < n; i++) {
 		assert_int_equal(db_begin(env.src), ST_OK);
-		assert_int_equal(events_append(env.src, "evsrc.thing.happened", "thing/1", NULL), ST_OK);
+		assert_int_equal(events_append(env.src, "evsrc.thing.happened", "thing/1", NULL),
+		                 ST_OK);
 		assert_int_equal(db_commit(env.src), ST_OK);
 		env.appended++;
 	}
@@ -132,8 +133,8 @@ static void outbox_append(int n)
 
 static svc_server *outbox_server(const svc_def *def, const char *url)
 {
-	svc_settings set = {.bus_urls = env.bus_urls, .db_url = url, .workers = 2,
-			    .replay_interval_ms = 300};
+	svc_settings set = {
+	        .bus_urls = env.bus_urls, .db_url = url, .workers = 2, .replay_interval_ms = 300};
 	svc_server *s = NULL;
 	assert_int_equal(svc_server_start(def, &set, &s), ST_OK);
 	return s;
@@ -152,10 +153,10 @@ static int outbox_setup(void **state)
 	if (!admin)
 		return -1;
 	PGresult *r = PQexec(db_pg(admin), "DROP SCHEMA IF EXISTS evsrc CASCADE;"
-					    "DROP SCHEMA IF EXISTS evsink CASCADE;"
-					    "CREATE SCHEMA evsrc; CREATE SCHEMA evsink;"
-					    "CREATE TABLE evsink.applied (event_id uuid PRIMARY KEY,"
-					    " seq bigint NOT NULL, n int NOT NULL DEFAULT 1);");
+	                                   "DROP SCHEMA IF EXISTS evsink CASCADE;"
+	                                   "CREATE SCHEMA evsrc; CREATE SCHEMA evsink;"
+	                                   "CREATE TABLE evsink.applied (event_id uuid PRIMARY KEY,"
+	                                   " seq bigint NOT NULL, n int NOT NULL DEFAULT 1);");
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
 	db_close(admin);
@@ -164,7 +165,8 @@ static int outbox_setup(void **state)
 	snprintf(env.src_url, sizeof env.src_url, "%s options='-csearch_path=evsrc'", pg);
 	snprintf(env.sink_url, sizeof env.sink_url, "%s options='-csearch_path=evsink'", pg);
 	for (int i = 0; i < 2; i++)
-		snprintf(env.bus_base[i], sizeof env.bus_base[i], "ipc://%s/run/outbox-bus%d", var, i);
+		snprintf(env.bus_base[i], sizeof env.bus_base[i], "ipc://%s/run/outbox-bus%d", var,
+		         i);
 	snprintf(env.bus_urls, sizeof env.bus_urls, "%s,%s", env.bus_base[0], env.bus_base[1]);
 	env.bus_pid[0] = outbox_bus_start(0);
 	env.source_server = outbox_server(&outbox_source_def, env.src_url);
@@ -234,7 +236,8 @@ static void test_every_event_applied_exactly_once_in_order(void **state)
 {
 	(void)state;
 	assert_int_equal(outbox_query_long("SELECT max(n) FROM applied"), 1);
-	assert_int_equal(outbox_query_long("SELECT count(DISTINCT seq) FROM applied"), env.appended);
+	assert_int_equal(outbox_query_long("SELECT count(DISTINCT seq) FROM applied"),
+	                 env.appended);
 	assert_int_equal(outbox_query_long("SELECT min(seq) FROM applied"), 1);
 	assert_int_equal(outbox_query_long("SELECT max(seq) FROM applied"), env.appended);
 }
@@ -242,11 +245,12 @@ static void test_every_event_applied_exactly_once_in_order(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_events_reach_a_running_subscriber_once),
-		cmocka_unit_test(test_events_published_while_subscriber_stopped_arrive_after_restart),
-		cmocka_unit_test(test_events_published_while_bus_down_arrive_after_bus_restart),
-		cmocka_unit_test(test_two_buses_deliver_each_event_once),
-		cmocka_unit_test(test_every_event_applied_exactly_once_in_order),
+	        cmocka_unit_test(test_events_reach_a_running_subscriber_once),
+	        cmocka_unit_test(
+	                test_events_published_while_subscriber_stopped_arrive_after_restart),
+	        cmocka_unit_test(test_events_published_while_bus_down_arrive_after_bus_restart),
+	        cmocka_unit_test(test_two_buses_deliver_each_event_once),
+	        cmocka_unit_test(test_every_event_applied_exactly_once_in_order),
 	};
 	return cmocka_run_group_tests_name("outbox", tests, outbox_setup, outbox_teardown);
 }
