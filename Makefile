@@ -46,11 +46,14 @@ UNIT_BINS   := $(patsubst common/%.c,$(B)/tests/%,$(COMMON_TEST)) \
                $(foreach t,$(SVC_TESTS),$(B)/tests/$(notdir $(patsubst %/,%,$(dir $(t))))_$(basename $(notdir $(t))))
 INT_BINS    := $(patsubst tests/integration/%.c,$(B)/itests/%,$(INT_TESTS))
 
-.PHONY: all build up down test unit bench clean format format-check deps lint
+.PHONY: all build daemons up down test unit bench clean format format-check deps lint
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all build: $(BINS) $(B)/bin/api-test
+all build: daemons $(B)/bin/api-test
+
+# What `make up` and `make bench` run: every daemon, not the test tools.
+daemons: $(BINS)
 
 $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto
 	@mkdir -p $(GEN)
@@ -113,7 +116,7 @@ deps:
 
 up: 
 	@bash deploy/local/deps.sh run
-	@$(MAKE) --no-print-directory VARIANT=release all
+	@$(MAKE) --no-print-directory VARIANT=release daemons
 	@bash deploy/local/stack.sh up
 
 down:
@@ -139,7 +142,7 @@ format:
 
 bench:
 	@bash deploy/local/deps.sh bench
-	@$(MAKE) --no-print-directory VARIANT=release all
+	@$(MAKE) --no-print-directory VARIANT=release daemons
 	@bash deploy/bench/bench.sh
 
 clean:

@@ -250,6 +250,17 @@ static int svc_run_start_hook(svc_server *s, db_conn *db)
 	return rv;
 }
 
+/* Frees what the workers own; their threads have ended or never started. */
+static void svc_workers_free(svc_server *s)
+{
+	for (long i = 0; i < s->nworkers; i++) {
+		nng_aio_free(s->workers[i].aio);
+		db_close(s->workers[i].db);
+		arena_free(s->workers[i].arena);
+	}
+	free(s->workers);
+}
+
 int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **out)
 {
 	svc_server *s = xcalloc(1, sizeof *s);
@@ -315,12 +326,7 @@ int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **o
 
 fail_workers:
 	svc_publisher_stop(s->publisher);
-	for (long i = 0; i < s->nworkers; i++) {
-		nng_aio_free(s->workers[i].aio);
-		db_close(s->workers[i].db);
-		arena_free(s->workers[i].arena);
-	}
-	free(s->workers);
+	svc_workers_free(s);
 fail_sock:
 	nng_close(s->sock);
 fail:
@@ -339,12 +345,7 @@ void svc_server_stop(svc_server *s)
 		pthread_join(s->workers[i].thread, NULL);
 	svc_subscriber_stop(s->subscriber);
 	svc_publisher_stop(s->publisher);
-	for (long i = 0; i < s->nworkers; i++) {
-		nng_aio_free(s->workers[i].aio);
-		db_close(s->workers[i].db);
-		arena_free(s->workers[i].arena);
-	}
-	free(s->workers);
+	svc_workers_free(s);
 	free(s);
 }
 
