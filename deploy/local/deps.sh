@@ -13,9 +13,9 @@ readonly RUN_PKGS=(
 	postgresql-15 redis-server curl ca-certificates procps util-linux iproute2
 )
 readonly TEST_PKGS=(libcmocka-dev libcurl4-openssl-dev clang-format docker-compose)
+# No kubectl from Debian: its kubernetes-client (1.20) embeds kustomize v2, too old
+# for deploy/k8s; tests/deploy-check.sh uses a kubectl that is already there.
 readonly BENCH_PKGS=(wrk nginx-light postgresql-contrib)
-# Installed for `test` only when no kubectl exists; its failure is ignored.
-readonly OPTIONAL_TEST_PKGS=(kubernetes-client)
 
 usage() {
 	echo "usage: bash deploy/local/deps.sh run|test|bench" >&2
@@ -58,7 +58,6 @@ main() {
 	run) ;;
 	test)
 		wanted+=("${TEST_PKGS[@]}")
-		command -v kubectl >/dev/null 2>&1 || optional+=("${OPTIONAL_TEST_PKGS[@]}")
 		;;
 	bench) wanted+=("${BENCH_PKGS[@]}") ;;
 	*) usage ;;

@@ -1,49 +1,199 @@
 #!/usr/bin/env bash
-# The local stack behind `make up` / `make down` and the throw-away stacks of
-# `make test` and `make bench`: PostgreSQL and Redis under $VAR_DIR, then the
-# bus, every service that is built, and the gateway.
-#
-#   bash deploy/local/stack.sh up|down|status
-#   bash deploy/local/stack.sh start|stop|restart NAME     (bus0, enterprise, gateway, ...)
-#
-# Environment (defaults in brackets): VAR_DIR [<repo>/var], BIN_DIR
-# [<repo>/build/release/bin], GATEWAY_ADDR [127.0.0.1], GATEWAY_PORT [8080],
-# PG_PORT [5433], REDIS_PORT [6380], BUS_COUNT [1], LOG_LEVEL [info],
-# PLATFORM_MODE [development], STACK_QUIET [0].
-#
-# PostgreSQL refuses to run as root: as root its programs run in a user
-# namespace mapped to nobody (files stay owned by root outside it).
+# The whole platform on one machine: its own PostgreSQL 15 and Redis under
+# $VAR_DIR, then the bus, the services and the gateway from $BIN_DIR.
+#   bash deploy/local/stack.sh up | down | status
+#   bash deploy/local/stack.sh start|stop|restart NAME   (bus0, enterprise, gateway, redis, postgres, …)
+# Settings (environment, with defaults): see deploy/local/README.md.
 set -euo pipefail
+umask 077
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-VAR_DIR=${VAR_DIR:-$REPO/var}
-mkdir -p "$VAR_DIR"
-VAR_DIR=$(cd "$VAR_DIR" && pwd)
-BIN_DIR=${BIN_DIR:-$REPO/build/release/bin}
-BIN_DIR=$(cd "$BIN_DIR" 2>/dev/null && pwd || echo "$BIN_DIR")
-GATEWAY_ADDR=${GATEWAY_ADDR:-127.0.0.1}
-GATEWAY_PORT=${GATEWAY_PORT:-8080}
-PG_PORT=${PG_PORT:-5433}
-REDIS_PORT=${REDIS_PORT:-6380}
-BUS_COUNT=${BUS_COUNT:-1}
-LOG_LEVEL=${LOG_LEVEL:-info}
-PLATFORM_MODE=${PLATFORM_MODE:-development}
-STACK_QUIET=${STACK_QUIET:-0}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+readonly ROOT
+readonly SERVICES=(accounts enterprise market billfin certs payments notify)
+readonly PG_BIN=/usr/lib/postgresql/15/bin
+readonly PG_DB=sme
+readonly READY_TIMEOUT=60 # seconds for /readyz
+readonly STOP_TIMEOUT=10  # seconds between SIGTERM and SIGKILL
+# Settings `up` records in $VAR_DIR/run/stack.env; the other commands use them
+# when the environment does not set them (so `restart gateway` keeps the port).
+readonly SAVED_SETTINGS=(BIN_DIR GATEWAY_PORT GATEWAY_ADDR PG_PORT REDIS_PORT BUS_COUNT LOG_LEVEL PLATFORM_MODE)
 
-PG_BIN=/usr/lib/postgresql/15/bin
-SERVICES=(accounts enterprise market billfin certs payments notify)
-RUN=$VAR_DIR/run
-LOG=$VAR_DIR/log
-SECRETS=$VAR_DIR/secrets.env
-
-say() { [[ $STACK_QUIET == 1 ]] || echo "$@"; }
+say() { [[ ${STACK_QUIET:-0} == 1 ]] || printf 'stack: %s\n' "$*"; }
+warn() { printf 'stack: %s\n' "$*" >&2; }
 die() {
-	echo "stack.sh: $*" >&2
+	warn "$*"
 	exit 1
 }
 
-# Runs a PostgreSQL program; as root inside a user namespace mapped to nobody.
-pg_run() {
+usage() {
+	cat >&2 <<'EOF'
+usage: bash deploy/local/stack.sh up | down | status
+       bash deploy/local/stack.sh start NAME | stop NAME | restart NAME
+NAME: postgres, redis, busN, accounts, enterprise, market, billfin, certs, payments, notify, gateway
+EOF
+	exit 2
+}
+
+# ---- settings -----------------------------------------------------------------
+
+# settings COMMAND: fills the globals from the environment, the last `up`'s
+# record (not for `up` itself) and the defaults.
+settings() {
+	local cmd=$1 key line value
+	VAR_DIR=$(realpath -m -- "${VAR_DIR:-$ROOT/var}")
+	RUN_DIR=$VAR_DIR/run
+	LOG_DIR=$VAR_DIR/log
+	PG_DATA=$VAR_DIR/pg
+	REDIS_DIR=$VAR_DIR/redis
+	SECRETS=$VAR_DIR/secrets.env
+	if [[ $cmd != up && -f $RUN_DIR/stack.env ]]; then
+		for key in "${SAVED_SETTINGS[@]}"; do
+			[[ -z ${!key:-} ]] || continue
+			line=$(grep -E "^${key}=" "$RUN_DIR/stack.env" | tail -n 1) || continue
+			value=${line#*=}
+			printf -v "$key" '%s' "$value"
+		done
+	fi
+	BIN_DIR=$(realpath -m -- "${BIN_DIR:-$ROOT/build/release/bin}")
+	GATEWAY_PORT=${GATEWAY_PORT:-8080}
+	GATEWAY_ADDR=${GATEWAY_ADDR:-127.0.0.1}
+	PG_PORT=${PG_PORT:-5433}
+	REDIS_PORT=${REDIS_PORT:-6380}
+	BUS_COUNT=${BUS_COUNT:-1}
+	LOG_LEVEL=${LOG_LEVEL:-info}
+	PLATFORM_MODE=${PLATFORM_MODE:-development}
+	STACK_QUIET=${STACK_QUIET:-0}
+	local p
+	for p in GATEWAY_PORT PG_PORT REDIS_PORT; do
+		if [[ ! ${!p} =~ ^[0-9]+$ ]] || ((${!p} < 1 || ${!p} > 65535)); then
+			die "$p=${!p} is not a TCP port"
+		fi
+	done
+	[[ $BUS_COUNT =~ ^[1-9]$ ]] || die "BUS_COUNT=$BUS_COUNT: expected 1..9"
+}
+
+save_settings() {
+	local key tmp=$RUN_DIR/stack.env.tmp
+	{
+		echo "# the settings of the last 'stack.sh up' (read by the other commands)"
+		for key in "${SAVED_SETTINGS[@]}"; do
+			printf '%s=%s\n' "$key" "${!key}"
+		done
+	} >"$tmp"
+	mv -f "$tmp" "$RUN_DIR/stack.env"
+}
+
+# ---- secrets ------------------------------------------------------------------
+
+declare -A SECRET=()
+
+hex() { od -An -vtx1 -N"$1" /dev/urandom | tr -d ' \n'; }
+
+# Reads $SECRETS (KEY=VALUE lines; not sourced).
+read_secrets() {
+	local line key value
+	[[ -f $SECRETS ]] || return 0
+	while IFS= read -r line || [[ -n $line ]]; do
+		line=${line%$'\r'}
+		line=${line#export }
+		[[ $line =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || continue
+		key=${line%%=*}
+		value=${line#*=}
+		if [[ $value == \"*\" || $value == \'*\' ]]; then
+			value=${value:1:${#value}-2}
+		fi
+		SECRET[$key]=$value
+	done <"$SECRETS"
+}
+
+# Creates $SECRETS (mode 600) or adds the keys it lacks; never changes a value.
+ensure_secrets() {
+	local -a add=()
+	local key svc
+	read_secrets
+	want() { [[ -n ${SECRET[$1]:-} ]] || add+=("$1=$2"); }
+	want PG_SUPERUSER postgres
+	want PG_SUPERUSER_PASSWORD "$(hex 16)"
+	want REDIS_PASSWORD "$(hex 16)"
+	want PII_ENC_KEY "$(hex 32)"
+	want PII_MAC_KEY "$(hex 32)"
+	for svc in "${SERVICES[@]}"; do
+		want "${svc^^}_DB_PASSWORD" "$(hex 16)"
+	done
+	unset -f want
+	((${#add[@]})) || return 0
+	if [[ ! -f $SECRETS ]]; then
+		printf '# Generated by deploy/local/stack.sh for this VAR_DIR only; keep it private.\n' >"$SECRETS"
+	fi
+	chmod 600 "$SECRETS"
+	printf '%s\n' "${add[@]}" >>"$SECRETS"
+	for key in "${add[@]}"; do
+		SECRET[${key%%=*}]=${key#*=}
+	done
+}
+
+need_secrets() {
+	[[ -f $SECRETS ]] || die "$SECRETS is missing: run 'bash deploy/local/stack.sh up' first"
+	read_secrets
+}
+
+# A libpq conninfo value, quoted when it needs to be.
+conninfo_value() {
+	local v=$1
+	if [[ $v =~ ^[A-Za-z0-9._/:@+-]+$ ]]; then
+		printf '%s' "$v"
+	else
+		v=${v//\\/\\\\}
+		printf "'%s'" "${v//\'/\\\'}"
+	fi
+}
+
+# ---- processes ----------------------------------------------------------------
+
+# True when PID is a live process (not a zombie).
+alive() {
+	local pid=$1 stat
+	[[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+	stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[[ ${stat%% *} != Z ]]
+}
+
+# The pid in PIDFILE when that process is alive and runs PROGRAM (its comm),
+# so that a stale pid file never names an unrelated process.
+pid_of() {
+	local pidfile=$1 program=$2 pid comm
+	[[ -f $pidfile ]] || return 1
+	pid=$(head -n 1 "$pidfile" 2>/dev/null | tr -dc '0-9')
+	[[ -n $pid ]] && alive "$pid" || return 1
+	comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
+	[[ $comm == "${program:0:15}" ]] || return 1
+	printf '%s\n' "$pid"
+}
+
+# Sends SIGTERM to PID, waits up to STOP_TIMEOUT seconds, then SIGKILL.
+terminate() {
+	local pid=$1 name=$2 i
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do
+		alive "$pid" || return 0
+		sleep 0.1
+	done
+	warn "$name (pid $pid) did not stop within ${STOP_TIMEOUT}s: SIGKILL"
+	kill -KILL "$pid" 2>/dev/null || true
+	for ((i = 0; i < 50; i++)); do
+		alive "$pid" || return 0
+		sleep 0.1
+	done
+	warn "$name (pid $pid) still there after SIGKILL"
+	return 1
+}
+
+# ---- PostgreSQL -----------------------------------------------------------------
+
+# PostgreSQL refuses uid 0: as root its programs run in a user namespace where
+# we are `nobody` (files stay owned by root outside; see FACTS.md).
+as_pg() {
 	if ((EUID == 0)); then
 		unshare --user --map-user=65534 --map-group=65534 -- "$@"
 	else
@@ -51,319 +201,448 @@ pg_run() {
 	fi
 }
 
-# 64 hex characters from the kernel's CSPRNG.
-random_hex() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
+pg_running() { [[ -f $PG_DATA/PG_VERSION ]] && as_pg "$PG_BIN/pg_ctl" status -D "$PG_DATA" >/dev/null 2>&1; }
 
-secrets_load() {
-	if [[ ! -f $SECRETS ]]; then
-		(
-			umask 077
-			{
-				echo "PG_SUPERUSER=postgres"
-				echo "PG_SUPERUSER_PASSWORD=$(random_hex)"
-				echo "REDIS_PASSWORD=$(random_hex)"
-				echo "PII_ENC_KEY=$(random_hex)"
-				echo "PII_MAC_KEY=$(random_hex)"
-				local s
-				for s in "${SERVICES[@]}"; do
-					echo "DB_PASSWORD_${s^^}=$(random_hex)"
-				done
-			} >"$SECRETS"
-		)
+pg_pid() { head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null | tr -dc '0-9'; }
+
+# psql as the superuser over the stack's socket; SQL on stdin or in arguments.
+psql_su() {
+	(
+		export PGPASSWORD=${SECRET[PG_SUPERUSER_PASSWORD]}
+		as_pg "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$RUN_DIR" -p "$PG_PORT" \
+			-U "${SECRET[PG_SUPERUSER]}" "$@"
+	)
+}
+
+pg_init() {
+	[[ -f $PG_DATA/PG_VERSION ]] && return 0
+	local locale=C pwfile=$VAR_DIR/.pg-superuser-password
+	if locale -a 2>/dev/null | grep -qixE 'c\.utf-?8'; then
+		locale=C.UTF-8
 	fi
-	# shellcheck disable=SC1090
-	source "$SECRETS"
-}
-
-pid_alive() { [[ -f $RUN/$1.pid ]] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
-
-# ---- PostgreSQL -------------------------------------------------------------
-
-psql_super() {
-	PGPASSWORD=$PG_SUPERUSER_PASSWORD PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 \
-		"host=$RUN port=$PG_PORT user=$PG_SUPERUSER dbname=${PGDB:-postgres}" "$@"
-}
-
-pg_up() {
-	if [[ ! -f $VAR_DIR/pg/PG_VERSION ]]; then
-		say "initialising PostgreSQL in $VAR_DIR/pg"
-		local pwfile=$VAR_DIR/.pgpw
-		(umask 077 && printf '%s\n' "$PG_SUPERUSER_PASSWORD" >"$pwfile")
-		pg_run "$PG_BIN/initdb" -D "$VAR_DIR/pg" -U "$PG_SUPERUSER" --pwfile="$pwfile" \
-			--auth=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >"$LOG/initdb.log" 2>&1 ||
-			pg_run "$PG_BIN/initdb" -D "$VAR_DIR/pg" -U "$PG_SUPERUSER" --pwfile="$pwfile" \
-				--auth=scram-sha-256 --encoding=UTF8 --locale=C >"$LOG/initdb.log" 2>&1 ||
-			{
-				rm -f "$pwfile"
-				cat "$LOG/initdb.log" >&2
-				die "initdb failed"
-			}
+	say "initdb $PG_DATA (locale $locale)"
+	printf '%s\n' "${SECRET[PG_SUPERUSER_PASSWORD]}" >"$pwfile"
+	if ! as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U "${SECRET[PG_SUPERUSER]}" --pwfile="$pwfile" \
+		--encoding=UTF8 --locale="$locale" --auth=scram-sha-256 >"$LOG_DIR/initdb.log" 2>&1; then
 		rm -f "$pwfile"
-		cat >>"$VAR_DIR/pg/postgresql.conf" <<-EOF
-			listen_addresses = '127.0.0.1'
-			unix_socket_directories = '$RUN'
-			max_connections = 200
-			shared_buffers = 128MB
-		EOF
+		tail -n 20 "$LOG_DIR/initdb.log" >&2
+		die "initdb failed (whole output in $LOG_DIR/initdb.log)"
 	fi
-	if ! pg_run "$PG_BIN/pg_ctl" -D "$VAR_DIR/pg" status >/dev/null 2>&1; then
-		pg_run "$PG_BIN/pg_ctl" -D "$VAR_DIR/pg" -w -t 60 -l "$LOG/postgres.log" \
-			-o "-p $PG_PORT" start >/dev/null || {
-			tail -n 20 "$LOG/postgres.log" >&2
-			die "PostgreSQL did not start"
-		}
-	fi
-	pg_roles
+	rm -f "$pwfile"
+	printf "\n# Settings of deploy/local/stack.sh, rewritten by every 'up'.\ninclude_if_exists = 'stack.conf'\n" \
+		>>"$PG_DATA/postgresql.conf"
 }
 
-# One database, and per service a login role owning one schema and nothing else.
-pg_roles() {
-	if [[ -z $(psql_super -tAc "SELECT 1 FROM pg_database WHERE datname = 'sme'") ]]; then
-		psql_super -c "CREATE DATABASE sme"
+pg_start() {
+	if pg_running; then
+		say "postgres already running (pid $(pg_pid))"
+		return 0
 	fi
-	local s pw
-	for s in "${SERVICES[@]}"; do
-		pw=DB_PASSWORD_${s^^}
-		PGDB=sme psql_super -v role="$s" -v pw="${!pw}" <<-'EOF'
-			SELECT format('CREATE ROLE %I LOGIN', :'role')
-			 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec
-			ALTER ROLE :"role" PASSWORD :'pw';
-			ALTER ROLE :"role" SET search_path = :"role";
-			CREATE SCHEMA IF NOT EXISTS :"role" AUTHORIZATION :"role";
-			GRANT CONNECT ON DATABASE sme TO :"role";
-		EOF
-	done
-	PGDB=sme psql_super <<-'EOF'
-		REVOKE ALL ON SCHEMA public FROM PUBLIC;
-		REVOKE CONNECT, TEMPORARY ON DATABASE sme FROM PUBLIC;
-	EOF
+	local sockdir=${RUN_DIR//\'/\'\'}
+	cat >"$PG_DATA/stack.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$sockdir'
+max_connections = 200
+shared_buffers = 128MB
+fsync = on
+EOF
+	if ! as_pg "$PG_BIN/pg_ctl" start -D "$PG_DATA" -w -t 60 -l "$LOG_DIR/postgres.log" >/dev/null 2>&1; then
+		tail -n 20 "$LOG_DIR/postgres.log" >&2 || true
+		die "PostgreSQL did not start (log: $LOG_DIR/postgres.log)"
+	fi
+	say "postgres started on 127.0.0.1:$PG_PORT (pid $(pg_pid))"
 }
 
-pg_down() {
-	if [[ -f $VAR_DIR/pg/PG_VERSION ]] &&
-		pg_run "$PG_BIN/pg_ctl" -D "$VAR_DIR/pg" status >/dev/null 2>&1; then
-		pg_run "$PG_BIN/pg_ctl" -D "$VAR_DIR/pg" -m fast -w stop >/dev/null
-	fi
+pg_stop() {
+	pg_running || return 0
+	local pid
+	pid=$(pg_pid)
+	as_pg "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m fast -w -t 60 >/dev/null ||
+		die "pg_ctl stop failed (log: $LOG_DIR/postgres.log)"
+	say "postgres stopped (pid $pid)"
 }
 
-# ---- Redis ------------------------------------------------------------------
+# The database, one role and schema per service, nothing for PUBLIC. Idempotent;
+# role passwords are (re)set from secrets.env and reach psql by its environment.
+pg_setup() {
+	psql_su -d postgres >/dev/null <<SQL || die "creating database $PG_DB failed"
+SELECT 'CREATE DATABASE $PG_DB' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_DB') \gexec
+SQL
+	local svc
+	{
+		cat <<SQL
+SET client_min_messages = warning;
+REVOKE ALL ON DATABASE $PG_DB FROM PUBLIC;
+REVOKE ALL ON SCHEMA public FROM PUBLIC;
+SQL
+		for svc in "${SERVICES[@]}"; do
+			printf '\\set role %s\n\\getenv pw STACK_PW_%s\n' "$svc" "${svc^^}"
+			cat <<SQL
+SELECT format('CREATE ROLE %I', :'role')
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec
+ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION
+  NOBYPASSRLS PASSWORD :'pw';
+ALTER ROLE :"role" SET search_path = :"role";
+GRANT CONNECT, TEMPORARY ON DATABASE $PG_DB TO :"role";
+CREATE SCHEMA IF NOT EXISTS :"role" AUTHORIZATION :"role";
+ALTER SCHEMA :"role" OWNER TO :"role";
+SQL
+		done
+	} | (
+		for svc in "${SERVICES[@]}"; do
+			export "STACK_PW_${svc^^}=${SECRET[${svc^^}_DB_PASSWORD]}"
+		done
+		psql_su -d "$PG_DB" >/dev/null
+	) || die "setting up database $PG_DB failed"
+}
 
-redis_up() {
-	pid_alive redis && return 0
-	mkdir -p "$VAR_DIR/redis"
-	local conf=$VAR_DIR/redis/redis.conf
-	(
-		umask 077
-		cat >"$conf" <<-EOF
-			bind 127.0.0.1
-			port $REDIS_PORT
-			unixsocket ""
-			daemonize yes
-			pidfile $RUN/redis.pid
-			logfile $LOG/redis.log
-			dir $VAR_DIR/redis
-			appendonly yes
-			requirepass $REDIS_PASSWORD
-			save ""
-		EOF
-	)
-	redis-server "$conf" || die "Redis did not start"
-	local i
+# ---- Redis ----------------------------------------------------------------------
+
+redis_pid() { pid_of "$RUN_DIR/redis.pid" redis-server; }
+
+redis_ping() {
+	REDISCLI_AUTH=${SECRET[REDIS_PASSWORD]} redis-cli --no-auth-warning -h 127.0.0.1 \
+		-p "$REDIS_PORT" ping 2>/dev/null | grep -qx PONG
+}
+
+redis_start() {
+	local pid i
+	if pid=$(redis_pid); then
+		say "redis already running (pid $pid)"
+		return 0
+	fi
+	mkdir -p "$REDIS_DIR"
+	cat >"$REDIS_DIR/redis.conf" <<EOF
+# Written by deploy/local/stack.sh on every start.
+bind 127.0.0.1
+port $REDIS_PORT
+protected-mode yes
+unixsocket ""
+daemonize yes
+supervised no
+pidfile "$RUN_DIR/redis.pid"
+logfile "$LOG_DIR/redis.log"
+dir "$REDIS_DIR"
+requirepass "${SECRET[REDIS_PASSWORD]}"
+appendonly yes
+EOF
+	rm -f "$RUN_DIR/redis.pid"
+	redis-server "$REDIS_DIR/redis.conf" </dev/null >>"$LOG_DIR/redis.log" 2>&1 ||
+		die "redis-server failed (log: $LOG_DIR/redis.log)"
 	for ((i = 0; i < 100; i++)); do
-		REDISCLI_AUTH=$REDIS_PASSWORD redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	die "Redis did not answer"
-}
-
-redis_down() {
-	if pid_alive redis; then
-		kill "$(cat "$RUN/redis.pid")"
-		wait_gone redis
-	fi
-	rm -f "$RUN/redis.pid"
-}
-
-# ---- daemons ----------------------------------------------------------------
-
-bus_urls() {
-	local i urls=()
-	for ((i = 0; i < BUS_COUNT; i++)); do
-		urls+=("ipc://$RUN/bus$i")
-	done
-	local IFS=,
-	echo "${urls[*]}"
-}
-
-# Starts one daemon in the background with its environment; no-op when running.
-daemon_start() {
-	local name=$1 bin env=()
-	pid_alive "$name" && return 0
-	case $name in
-	bus*)
-		bin=$BIN_DIR/bus
-		env+=("BUS_LISTEN=ipc://$RUN/$name")
-		;;
-	gateway)
-		bin=$BIN_DIR/gateway
-		env+=("GATEWAY_ADDR=$GATEWAY_ADDR" "GATEWAY_PORT=$GATEWAY_PORT"
-			"GATEWAY_WEB_DIR=$REPO/services/gateway/web")
-		;;
-	*)
-		bin=$BIN_DIR/$name
-		local pw=DB_PASSWORD_${name^^}
-		env+=("DB_URL=host=$RUN port=$PG_PORT dbname=sme user=$name password=${!pw}"
-			"MIGRATIONS_DIR=$REPO/services/$name/migrations")
-		[[ $name == enterprise ]] && env+=("REGIONS_DIR=$REPO/services/enterprise/data/regions")
-		;;
-	esac
-	[[ -x $bin ]] || die "no binary $bin (run make first)"
-	env+=("BUS_URLS=$(bus_urls)" "LOG_LEVEL=$LOG_LEVEL" "PLATFORM_MODE=$PLATFORM_MODE"
-		"VAR_DIR=$VAR_DIR" "REDIS_URL=redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/0"
-		"PII_ENC_KEY=$PII_ENC_KEY" "PII_MAC_KEY=$PII_MAC_KEY")
-	(
-		cd "$REPO"
-		env "${env[@]}" setsid "$bin" >>"$LOG/$name.log" 2>&1 </dev/null &
-		echo $! >"$RUN/$name.pid"
-	)
-}
-
-# Waits (bounded) until the process of a pid file has gone.
-wait_gone() {
-	local name=$1 pid i
-	[[ -f $RUN/$name.pid ]] || return 0
-	pid=$(cat "$RUN/$name.pid")
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-}
-
-daemon_stop() {
-	local name=$1
-	if pid_alive "$name"; then
-		kill -TERM "$(cat "$RUN/$name.pid")" 2>/dev/null || true
-		wait_gone "$name"
-	fi
-	rm -f "$RUN/$name.pid"
-}
-
-# Daemons in start order: buses, the services that are built, the gateway.
-daemons() {
-	local i s
-	for ((i = 0; i < BUS_COUNT; i++)); do
-		echo "bus$i"
-	done
-	for s in "${SERVICES[@]}"; do
-		[[ -x $BIN_DIR/$s ]] && echo "$s"
-	done
-	echo gateway
-}
-
-# Every daemon that has a pid file, gateway first, buses last.
-running_daemons() {
-	local f names=()
-	for f in "$RUN"/*.pid; do
-		[[ -e $f ]] || continue
-		f=${f##*/}
-		f=${f%.pid}
-		[[ $f == redis ]] || names+=("$f")
-	done
-	printf '%s\n' "${names[@]}" | awk '{ o = /^gateway$/ ? 0 : (/^bus/ ? 2 : 1); print o, $0 }' |
-		sort | cut -d' ' -f2
-}
-
-wait_ready() {
-	local url="http://$GATEWAY_ADDR:$GATEWAY_PORT/readyz" i
-	for ((i = 0; i < 300; i++)); do
-		[[ $(curl -s -o /dev/null -w '%{http_code}' "$url" 2>/dev/null) == 200 ]] && return 0
-		if ! pid_alive gateway; then
-			break
+		if redis_ping && pid=$(redis_pid); then
+			say "redis started on 127.0.0.1:$REDIS_PORT (pid $pid)"
+			return 0
 		fi
-		sleep 0.2
+		sleep 0.1
 	done
-	echo "stack.sh: the platform did not become ready; last log lines:" >&2
-	local f
-	for f in "$LOG"/*.log; do
-		echo "== $f" >&2
-		tail -n 20 "$f" >&2
+	tail -n 20 "$LOG_DIR/redis.log" >&2 || true
+	die "Redis did not answer on 127.0.0.1:$REDIS_PORT within 10s (log: $LOG_DIR/redis.log)"
+}
+
+redis_stop() {
+	local pid
+	pid=$(redis_pid) || {
+		rm -f "$RUN_DIR/redis.pid"
+		return 0
+	}
+	terminate "$pid" redis || die "redis (pid $pid) did not stop"
+	rm -f "$RUN_DIR/redis.pid"
+	say "redis stopped (pid $pid)"
+}
+
+# ---- the daemons ----------------------------------------------------------------
+
+is_service() {
+	local s
+	for s in "${SERVICES[@]}"; do
+		[[ $s == "$1" ]] && return 0
 	done
 	return 1
 }
 
-# ---- commands ---------------------------------------------------------------
+# The program a daemon name runs: bus0, bus1… run `bus`.
+program_of() {
+	if [[ $1 =~ ^bus[0-9]+$ ]]; then echo bus; else echo "$1"; fi
+}
+
+valid_daemon() { [[ $1 =~ ^bus[0-9]+$ || $1 == gateway ]] || is_service "$1"; }
+
+# Every daemon `up` starts, in order.
+daemon_names() {
+	local i
+	for ((i = 0; i < BUS_COUNT; i++)); do echo "bus$i"; done
+	printf '%s\n' "${SERVICES[@]}" gateway
+}
+
+daemon_pid() { pid_of "$RUN_DIR/$1.pid" "$(program_of "$1")"; }
+
+bus_urls() {
+	local i urls=
+	for ((i = 0; i < BUS_COUNT; i++)); do
+		urls+="${urls:+,}ipc://$RUN_DIR/bus$i"
+	done
+	printf '%s\n' "$urls"
+}
+
+# start_daemon NAME: in the background, its own session, cwd the repository.
+start_daemon() {
+	local name=$1 program bin pid
+	program=$(program_of "$name")
+	bin=$BIN_DIR/$program
+	[[ -x $bin ]] || die "$bin is not built (make VARIANT=release all)"
+	if pid=$(daemon_pid "$name"); then
+		say "$name already running (pid $pid)"
+		return 0
+	fi
+	(
+		cd "$ROOT"
+		unset DB_URL BUS_LISTEN REGIONS_DIR
+		export BUS_URLS
+		BUS_URLS=$(bus_urls)
+		export REDIS_URL="redis://:${SECRET[REDIS_PASSWORD]}@127.0.0.1:$REDIS_PORT/0"
+		export PII_ENC_KEY=${SECRET[PII_ENC_KEY]} PII_MAC_KEY=${SECRET[PII_MAC_KEY]}
+		export LOG_LEVEL PLATFORM_MODE VAR_DIR
+		case $name in
+		bus[0-9]*) export BUS_LISTEN="ipc://$RUN_DIR/$name" ;;
+		gateway)
+			export GATEWAY_ADDR GATEWAY_PORT GATEWAY_WEB_DIR="$ROOT/services/gateway/web"
+			;;
+		*)
+			export DB_URL
+			DB_URL="host=$(conninfo_value "$RUN_DIR") port=$PG_PORT dbname=$PG_DB user=$name"
+			DB_URL+=" password=$(conninfo_value "${SECRET[${name^^}_DB_PASSWORD]}")"
+			[[ $name != enterprise ]] || export REGIONS_DIR="$ROOT/services/enterprise/data/regions"
+			;;
+		esac
+		# Not a process-group leader (no job control here), so setsid execs in place
+		# and $! is the daemon's pid.
+		exec setsid "$bin" </dev/null >>"$LOG_DIR/$name.log" 2>&1
+	) &
+	pid=$!
+	printf '%s\n' "$pid" >"$RUN_DIR/$name.pid"
+	say "$name started (pid $pid, log $LOG_DIR/$name.log)"
+}
+
+stop_daemon() {
+	local name=$1 pid
+	if pid=$(daemon_pid "$name"); then
+		terminate "$pid" "$name" || die "$name (pid $pid) did not stop"
+		say "$name stopped (pid $pid)"
+	fi
+	rm -f "$RUN_DIR/$name.pid"
+}
+
+print_log_tails() {
+	local name
+	for name in $(daemon_names); do
+		[[ -f $LOG_DIR/$name.log ]] || continue
+		printf '\n--- last 20 lines of %s\n' "$LOG_DIR/$name.log" >&2
+		tail -n 20 "$LOG_DIR/$name.log" >&2
+	done
+}
+
+# Waits until the gateway's /readyz answers 200; fails at once when a daemon dies.
+wait_ready() {
+	local host=$GATEWAY_ADDR url code name deadline
+	case $host in
+	0.0.0.0 | '') host=127.0.0.1 ;;
+	:: | '[::]') host='[::1]' ;;
+	*:*) [[ $host == \[* ]] || host="[$host]" ;;
+	esac
+	url="http://$host:$GATEWAY_PORT/readyz"
+	deadline=$((SECONDS + READY_TIMEOUT))
+	while ((SECONDS < deadline)); do
+		code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$url" 2>/dev/null) || true
+		[[ $code == 200 ]] && return 0
+		for name in "${STARTED[@]}"; do
+			if ! daemon_pid "$name" >/dev/null; then
+				print_log_tails
+				die "$name exited while waiting for $url"
+			fi
+		done
+		sleep 0.2
+	done
+	print_log_tails
+	die "$url did not answer 200 within ${READY_TIMEOUT}s (last: ${code:-none})"
+}
+
+# ---- checks ---------------------------------------------------------------------
+
+need_tools() {
+	local -a missing=()
+	[[ -x $PG_BIN/initdb ]] || missing+=(postgresql-15)
+	command -v redis-server >/dev/null || missing+=(redis-server)
+	command -v redis-cli >/dev/null || missing+=(redis-tools)
+	command -v curl >/dev/null || missing+=(curl)
+	command -v setsid >/dev/null || missing+=(util-linux)
+	((${#missing[@]} == 0)) || die "missing: ${missing[*]} (run: bash deploy/local/deps.sh run)"
+	if ((EUID == 0)) && ! unshare --user --map-user=65534 --map-group=65534 -- true 2>/dev/null; then
+		die "as root, PostgreSQL runs in a user namespace, and 'unshare --user' is refused here" \
+			"(inside a chroot? see FACTS.md); run as a normal user instead"
+	fi
+}
+
+# Unix socket paths are limited to 107 bytes.
+check_socket_paths() {
+	local longest="$RUN_DIR/bus$((BUS_COUNT - 1))/rpc.enterprise.front" pg="$RUN_DIR/.s.PGSQL.$PG_PORT.lock"
+	((${#longest} <= 107 && ${#pg} <= 107)) ||
+		die "VAR_DIR=$VAR_DIR is too long for unix socket paths (at most ~70 characters)"
+}
+
+# ---- commands -------------------------------------------------------------------
+
+STARTED=()
 
 cmd_up() {
-	mkdir -p "$RUN" "$LOG"
-	secrets_load
-	pg_up
-	redis_up
-	local d
-	for d in $(daemons); do
-		daemon_start "$d"
+	need_tools
+	mkdir -p "$VAR_DIR" "$RUN_DIR" "$LOG_DIR" "$REDIS_DIR"
+	check_socket_paths
+	ensure_secrets
+	save_settings
+
+	pg_init
+	pg_start
+	pg_setup
+	redis_start
+
+	local name program
+	for name in $(daemon_names); do
+		program=$(program_of "$name")
+		if [[ ! -x $BIN_DIR/$program ]]; then
+			# Services that are not written yet are skipped silently.
+			is_service "$name" || say "$name: $BIN_DIR/$program is not built, skipped"
+			continue
+		fi
+		if daemon_pid "$name" >/dev/null; then
+			say "$name already running (pid $(daemon_pid "$name"))"
+			continue
+		fi
+		start_daemon "$name"
+		STARTED+=("$name")
 	done
-	wait_ready
-	if [[ -x $REPO/deploy/local/demo-data.sh ]]; then
-		VAR_DIR=$VAR_DIR BIN_DIR=$BIN_DIR GATEWAY_URL="http://$GATEWAY_ADDR:$GATEWAY_PORT" \
-			bash "$REPO/deploy/local/demo-data.sh"
+
+	if [[ ! -x $BIN_DIR/gateway ]]; then
+		say "no gateway ($BIN_DIR/gateway is not built): not waiting for /readyz"
+		return 0
 	fi
-	say "ready: http://127.0.0.1:$GATEWAY_PORT/"
-	say "  try: curl 'http://127.0.0.1:$GATEWAY_PORT/api/v1/regions?parent=43'"
-	say "  logs: $LOG/<daemon>.log   stop: make down"
-	if [[ $STACK_QUIET != 1 && -f $VAR_DIR/demo-accounts.txt ]]; then
-		cat "$VAR_DIR/demo-accounts.txt"
+	wait_ready
+	say "ready"
+
+	if [[ -f $ROOT/deploy/local/demo-data.sh ]]; then
+		(
+			export VAR_DIR BIN_DIR GATEWAY_ADDR GATEWAY_PORT PG_PORT REDIS_PORT STACK_QUIET
+			export GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"
+			cd "$ROOT"
+			bash deploy/local/demo-data.sh
+		) || die "deploy/local/demo-data.sh failed"
+	fi
+
+	if [[ $STACK_QUIET != 1 ]]; then
+		echo "http://127.0.0.1:$GATEWAY_PORT/"
+		if [[ -x $BIN_DIR/accounts && -f $VAR_DIR/demo-accounts.txt ]]; then
+			cat "$VAR_DIR/demo-accounts.txt"
+		fi
 	fi
 }
 
 cmd_down() {
-	local d
-	for d in $(running_daemons); do
-		daemon_stop "$d"
+	[[ -d $VAR_DIR ]] || return 0
+	local -a order=(gateway) buses=()
+	local i f name
+	for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do order+=("${SERVICES[i]}"); done
+	# Any other daemon pid file (a service no longer listed), then the buses, last first.
+	for f in "$RUN_DIR"/*.pid; do
+		[[ -e $f ]] || continue
+		name=$(basename "$f" .pid)
+		if [[ $name =~ ^bus[0-9]+$ ]]; then
+			buses+=("$name")
+		elif [[ $name != redis && $name != gateway ]] && ! is_service "$name"; then
+			order+=("$name")
+		fi
 	done
-	redis_down
-	pg_down
-	say "stopped"
+	if ((${#buses[@]})); then
+		mapfile -t buses < <(printf '%s\n' "${buses[@]}" | sort -t s -k 2 -rn)
+		order+=("${buses[@]}")
+	fi
+	for name in "${order[@]}"; do
+		stop_daemon "$name"
+	done
+	redis_stop
+	pg_stop
 }
 
 cmd_status() {
-	local d
-	for d in $(daemons) redis; do
-		if pid_alive "$d"; then
-			echo "$d: running (pid $(cat "$RUN/$d.pid"))"
+	local name pid program note
+	if pg_running; then
+		echo "postgres   running  pid $(pg_pid)  127.0.0.1:$PG_PORT"
+	else
+		echo "postgres   stopped"
+	fi
+	if pid=$(redis_pid); then
+		echo "redis      running  pid $pid  127.0.0.1:$REDIS_PORT"
+	else
+		echo "redis      stopped"
+	fi
+	for name in $(daemon_names); do
+		program=$(program_of "$name")
+		note=
+		[[ -x $BIN_DIR/$program ]] || note="  (not built)"
+		[[ $name != gateway ]] || note+="  http://127.0.0.1:$GATEWAY_PORT/"
+		if pid=$(daemon_pid "$name"); then
+			printf '%-10s running  pid %s%s\n' "$name" "$pid" "$note"
 		else
-			echo "$d: stopped"
+			printf '%-10s stopped%s\n' "$name" "$note"
 		fi
 	done
-	if pg_run "$PG_BIN/pg_ctl" -D "$VAR_DIR/pg" status >/dev/null 2>&1; then
-		echo "postgres: running"
-	else
-		echo "postgres: stopped"
-	fi
+}
+
+cmd_start() {
+	local name=$1
+	need_secrets
+	mkdir -p "$RUN_DIR" "$LOG_DIR"
+	case $name in
+	postgres)
+		need_tools
+		pg_start
+		;;
+	redis) redis_start ;;
+	*) start_daemon "$name" ;;
+	esac
+}
+
+cmd_stop() {
+	case $1 in
+	postgres) pg_stop ;;
+	redis) redis_stop ;;
+	*) stop_daemon "$1" ;;
+	esac
 }
 
 main() {
-	local cmd=${1:-}
+	(($# >= 1)) || usage
+	local cmd=$1
+	shift
+	case $cmd in
+	up | down | status) (($# == 0)) || usage ;;
+	start | stop | restart)
+		(($# == 1)) || usage
+		[[ $1 == postgres || $1 == redis ]] || valid_daemon "$1" || die "unknown component '$1'"
+		;;
+	*) usage ;;
+	esac
+	settings "$cmd"
 	case $cmd in
 	up) cmd_up ;;
 	down) cmd_down ;;
 	status) cmd_status ;;
-	start)
-		[[ -n ${2:-} ]] || die "start NAME"
-		secrets_load
-		daemon_start "$2"
-		;;
-	stop)
-		[[ -n ${2:-} ]] || die "stop NAME"
-		daemon_stop "$2"
-		;;
+	start) cmd_start "$1" ;;
+	stop) cmd_stop "$1" ;;
 	restart)
-		[[ -n ${2:-} ]] || die "restart NAME"
-		secrets_load
-		daemon_stop "$2"
-		daemon_start "$2"
+		cmd_stop "$1"
+		cmd_start "$1"
 		;;
-	*) die "usage: stack.sh up|down|status|start NAME|stop NAME|restart NAME" ;;
 	esac
 }
 
