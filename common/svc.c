@@ -29,6 +29,7 @@ struct svc_worker {
 	nng_ctx ctx;
 	nng_aio *aio;
 	db_conn *db;
+	redis_conn *redis;
 	arena *arena;
 };
 
@@ -255,6 +256,7 @@ static void svc_workers_free(svc_server *s)
 {
 	for (long i = 0; i < s->nworkers; i++) {
 		nng_aio_free(s->workers[i].aio);
+		redis_close(s->workers[i].redis);
 		db_close(s->workers[i].db);
 		arena_free(s->workers[i].arena);
 	}
@@ -307,6 +309,11 @@ int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **o
 		if (!w->db || nng_ctx_open(&w->ctx, s->sock) != 0 ||
 		    nng_aio_alloc(&w->aio, NULL, NULL) != 0) {
 			rv = ST_DB;
+			goto fail_workers;
+		}
+		if (set->redis_url && *set->redis_url &&
+		    !(w->redis = redis_open(set->redis_url, 1000))) {
+			rv = ST_UNAVAILABLE;
 			goto fail_workers;
 		}
 	}

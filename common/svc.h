@@ -15,6 +15,7 @@
 #include "db.h"
 #include "events.pb-c.h"
 #include "mem.h"
+#include "redis.h"
 
 #include <stdint.h>
 
@@ -25,6 +26,7 @@ typedef struct svc_ctx {
 	const char *idempotency_key; /* NULL when none */
 	int64_t deadline_ms;         /* 0 when none */
 	db_conn *db;                 /* this thread's connection */
+	redis_conn *redis;           /* this thread's Redis connection; NULL without REDIS_URL */
 	arena *arena;                /* freed after the reply */
 	void *app;                   /* the service's shared state */
 } svc_ctx;
@@ -63,6 +65,7 @@ typedef struct svc_settings {
 	const char *bus_urls;
 	const char *db_url;
 	const char *migrations_dir; /* NULL: none */
+	const char *redis_url;      /* NULL or "": workers get no Redis connection */
 	long workers;
 	long replay_interval_ms; /* how often a subscriber asks sources for missed events */
 } svc_settings;
@@ -77,7 +80,8 @@ void svc_server_stop(svc_server *s);
 
 /*
  * A daemon's whole main(): reads the common settings, DB_URL, SVC_WORKERS,
- * MIGRATIONS_DIR (default services/<name>/migrations) and the daemon's own items,
+ * MIGRATIONS_DIR (default services/<name>/migrations), REDIS_URL (optional) and
+ * the daemon's own items,
  * handles --help and --check (ping this service through the bus, exit 0 when it
  * answers), starts the server and runs until SIGTERM or SIGINT. Returns the exit code.
  */
