@@ -36,20 +36,27 @@ static int session_write(redis_conn *r, const char *key, const session_info *inf
 {
 	char ttl[16];
 	snprintf(ttl, sizeof ttl, "%d", SESSION_TTL_S);
-	const char *hset[] = {"HSET",           key,
-			      "person_id",      info->person_id,
-			      "enterprise_id",  info->enterprise_id,
-			      "enterprise_role", info->enterprise_role,
-			      "institution_id", info->institution_id,
-			      "operator_roles", info->operator_roles,
-			      "csrf",           info->csrf};
+	const char *hset[] = {"HSET",
+	                      key,
+	                      "person_id",
+	                      info->person_id,
+	                      "enterprise_id",
+	                      info->enterprise_id,
+	                      "enterprise_role",
+	                      info->enterprise_role,
+	                      "institution_id",
+	                      info->institution_id,
+	                      "operator_roles",
+	                      info->operator_roles,
+	                      "csrf",
+	                      info->csrf};
 	const char *expire[] = {"EXPIRE", key, ttl};
 	int rv = session_cmd(r, sizeof hset / sizeof hset[0], hset);
 	return rv == ST_OK ? session_cmd(r, 3, expire) : rv;
 }
 
 int session_create(redis_conn *r, session_info *info, char token[SESSION_TOKEN_MAX],
-		   char session_id[SESSION_ID_MAX])
+                   char session_id[SESSION_ID_MAX])
 {
 	char key[96], people[128];
 	if (crypto_token(token, SESSION_TOKEN_MAX, 32) != 0 ||

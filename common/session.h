@@ -11,10 +11,10 @@
 
 #include "redis.h"
 
-#define SESSION_TTL_S 1800
+#define SESSION_TTL_S     1800
 #define SESSION_TOKEN_MAX 64
-#define SESSION_ID_MAX 65 /* sha256 hex + NUL */
-#define SESSION_COOKIE "sme_session"
+#define SESSION_ID_MAX    65 /* sha256 hex + NUL */
+#define SESSION_COOKIE    "sme_session"
 
 /* The fields of the hash, and what the gateway copies into the request envelope. */
 typedef struct session_info {
@@ -37,7 +37,7 @@ void session_key(const char *session_id, char *out, size_t outlen);
  * ST_OK, or ST_UNAVAILABLE when Redis failed.
  */
 int session_create(redis_conn *r, session_info *info, char token[SESSION_TOKEN_MAX],
-		   char session_id[SESSION_ID_MAX]);
+                   char session_id[SESSION_ID_MAX]);
 /* Reads a session by id; ST_OK, ST_UNAUTHENTICATED when absent, ST_UNAVAILABLE. */
 int session_get(redis_conn *r, const char *session_id, session_info *info);
 /* Replaces the identity fields of a live session (identity switch). */

@@ -159,15 +159,18 @@ alive() {
 	[[ ${stat%% *} != Z ]]
 }
 
-# The pid in PIDFILE when that process is alive and runs PROGRAM (its comm),
-# so that a stale pid file never names an unrelated process.
+# The pid in PIDFILE when that process is alive and runs PROGRAM (by its comm
+# or its executable), so that a stale pid file never names an unrelated process.
 pid_of() {
-	local pidfile=$1 program=$2 pid comm
+	local pidfile=$1 program=$2 pid comm exe
 	[[ -f $pidfile ]] || return 1
 	pid=$(head -n 1 "$pidfile" 2>/dev/null | tr -dc '0-9')
-	[[ -n $pid ]] && alive "$pid" || return 1
+	[[ -n $pid ]] || return 1
+	alive "$pid" || return 1
 	comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
-	[[ $comm == "${program:0:15}" ]] || return 1
+	exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || exe=
+	exe=${exe% (deleted)}
+	[[ $comm == "${program:0:15}" || ${exe##*/} == "$program" ]] || return 1
 	printf '%s\n' "$pid"
 }
 
@@ -434,10 +437,11 @@ stop_daemon() {
 	rm -f "$RUN_DIR/$name.pid"
 }
 
+# The end of the log of each daemon this `up` runs.
 print_log_tails() {
 	local name
 	for name in $(daemon_names); do
-		[[ -f $LOG_DIR/$name.log ]] || continue
+		[[ -x $BIN_DIR/$(program_of "$name") && -f $LOG_DIR/$name.log ]] || continue
 		printf '\n--- last 20 lines of %s\n' "$LOG_DIR/$name.log" >&2
 		tail -n 20 "$LOG_DIR/$name.log" >&2
 	done

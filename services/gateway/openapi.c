@@ -139,8 +139,7 @@ static json_t *gw_operation(json_t *schemas, const gw_route *r)
 
 static void gw_openapi_build(void)
 {
-	size_t n;
-	const gw_route *routes = gw_routes_all(&n);
+	const gw_route *r;
 	json_t *paths = json_object();
 	json_t *schemas = json_object();
 	json_object_set_new(schemas, "Error",
@@ -149,18 +148,18 @@ static void gw_openapi_build(void)
 	                              "properties", "code", "type", "string", "message", "type",
 	                              "string", "field", "type", "string", "request_id", "type",
 	                              "string"));
-	for (size_t i = 0; i < n; i++) {
-		json_t *item = json_object_get(paths, routes[i].path);
+	for (size_t i = 0; (r = gw_route_at(i)); i++) {
+		json_t *item = json_object_get(paths, r->path);
 		if (!item) {
 			item = json_object();
-			json_object_set_new(paths, routes[i].path, item);
+			json_object_set_new(paths, r->path, item);
 		}
 		char method[8];
 		size_t k = 0;
-		for (; routes[i].method[k] && k < sizeof method - 1; k++)
-			method[k] = (char)(routes[i].method[k] | 0x20);
+		for (; r->method[k] && k < sizeof method - 1; k++)
+			method[k] = (char)(r->method[k] | 0x20);
 		method[k] = '\0';
-		json_object_set_new(item, method, gw_operation(schemas, &routes[i]));
+		json_object_set_new(item, method, gw_operation(schemas, r));
 	}
 	json_t *doc = json_pack(
 	        "{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o}}", "openapi", "3.0.3", "info", "title",

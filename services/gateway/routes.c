@@ -1,39 +1,42 @@
 /* The route table and path-template matching (see routes.h). */
 #include "routes.h"
 
-#include "enterprise.pb-c.h"
 #include "log.h"
 #include "status.h"
 
 #include <string.h>
 
-static gw_route gw_routes[] = {
-        {"GET", "/api/v1/regions", "enterprise", &enterprise__enterprise__descriptor, "ListRegions",
-         GW_AUTH_NONE, 0, "行政区划列表（省、市、区县、乡镇街道）", NULL},
-        {"POST", "/api/v1/region-lookups", "enterprise", &enterprise__enterprise__descriptor,
-         "ResolveRegions", GW_AUTH_NONE, 0, "按行政区划代码批量查询名称与上级区划", NULL},
+/* Every service's table; a new service adds its routes_<service>.c here. */
+static const gw_route_table *const gw_tables[] = {
+        &gw_routes_enterprise,
 };
 
-static const size_t gw_nroutes = sizeof gw_routes / sizeof gw_routes[0];
+#define GW_NTABLES (sizeof gw_tables / sizeof gw_tables[0])
+
+const gw_route *gw_route_at(size_t i)
+{
+	for (size_t t = 0; t < GW_NTABLES; t++) {
+		if (i < gw_tables[t]->n)
+			return &gw_tables[t]->routes[i];
+		i -= gw_tables[t]->n;
+	}
+	return NULL;
+}
 
 int gw_routes_init(void)
 {
-	for (size_t i = 0; i < gw_nroutes; i++) {
-		gw_route *r = &gw_routes[i];
-		r->md = protobuf_c_service_descriptor_get_method_by_name(r->desc, r->rpc);
-		if (!r->md) {
-			log_kv(LOGL_ERROR, NULL, "route names an unknown method", "path", r->path,
-			       "rpc", r->rpc, NULL);
-			return -1;
+	for (size_t t = 0; t < GW_NTABLES; t++) {
+		for (size_t i = 0; i < gw_tables[t]->n; i++) {
+			gw_route *r = &gw_tables[t]->routes[i];
+			r->md = protobuf_c_service_descriptor_get_method_by_name(r->desc, r->rpc);
+			if (!r->md) {
+				log_kv(LOGL_ERROR, NULL, "route names an unknown method", "path",
+				       r->path, "rpc", r->rpc, NULL);
+				return -1;
+			}
 		}
 	}
 	return 0;
-}
-
-const gw_route *gw_routes_all(size_t *n)
-{
-	*n = gw_nroutes;
-	return gw_routes;
 }
 
 /* Matches one template against a path, collecting {params}. */
@@ -70,13 +73,14 @@ static int gw_template_match(const char *tpl, const char *path, gw_match *m)
 int gw_routes_match(const char *method, const char *path, gw_match *m)
 {
 	int path_seen = 0;
-	for (size_t i = 0; i < gw_nroutes; i++) {
-		if (!gw_template_match(gw_routes[i].path, path, m))
+	const gw_route *r;
+	for (size_t i = 0; (r = gw_route_at(i)); i++) {
+		if (!gw_template_match(r->path, path, m))
 			continue;
 		path_seen = 1;
-		if (strcmp(gw_routes[i].method, method) != 0)
+		if (strcmp(r->method, method) != 0)
 			continue;
-		m->route = &gw_routes[i];
+		m->route = r;
 		return 0;
 	}
 	return path_seen ? ST_METHOD_NOT_ALLOWED : ST_ROUTE_NOT_FOUND;
@@ -85,12 +89,13 @@ int gw_routes_match(const char *method, const char *path, gw_match *m)
 size_t gw_routes_services(const char **out, size_t max)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < gw_nroutes; i++) {
+	const gw_route *r;
+	for (size_t i = 0; (r = gw_route_at(i)); i++) {
 		size_t k = 0;
-		while (k < n && strcmp(out[k], gw_routes[i].service) != 0)
+		while (k < n && strcmp(out[k], r->service) != 0)
 			k++;
 		if (k == n && n < max)
-			out[n++] = gw_routes[i].service;
+			out[n++] = r->service;
 	}
 	return n;
 }

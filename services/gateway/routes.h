@@ -6,8 +6,16 @@
 #include <stddef.h>
 
 enum gw_auth {
-	GW_AUTH_NONE,    /* anyone */
-	GW_AUTH_SESSION, /* a logged-in person */
+	GW_AUTH_NONE,    /* anyone; a session, if any, still reaches the service */
+	GW_AUTH_SESSION, /* a logged-in person: 401 without a session */
+	GW_AUTH_DEV,     /* development mode only (404 otherwise), e.g. the SMS sink */
+};
+
+/* What the gateway does with the session cookie after a successful call. */
+enum gw_session_effect {
+	GW_SESSION_KEEP,  /* nothing */
+	GW_SESSION_ISSUE, /* the output's `token` and `csrf_token` become cookies */
+	GW_SESSION_END,   /* the cookies are cleared */
 };
 
 #define GW_MAX_PARAMS 4
@@ -21,6 +29,7 @@ typedef struct gw_route {
 	enum gw_auth auth;
 	int created;         /* 1: success is 201 */
 	const char *summary; /* OpenAPI summary, Chinese */
+	enum gw_session_effect session;
 	/* Filled by gw_routes_init(). */
 	const ProtobufCMethodDescriptor *md;
 } gw_route;
@@ -32,9 +41,18 @@ typedef struct gw_match {
 	char values[GW_MAX_PARAMS][128];
 } gw_match;
 
+/* Each service's routes live in routes_<service>.c as one of these tables. */
+typedef struct gw_route_table {
+	gw_route *routes;
+	size_t n;
+} gw_route_table;
+
+extern const gw_route_table gw_routes_enterprise;
+
 /* Resolves every route's method descriptor; 0, or -1 (logged) on a table error. */
 int gw_routes_init(void);
-const gw_route *gw_routes_all(size_t *n);
+/* The i-th route over all tables, or NULL past the end. */
+const gw_route *gw_route_at(size_t i);
 /*
  * Finds the route for method and path (without query). Returns 0 with *m
  * filled, ST_ROUTE_NOT_FOUND when no template matches the path, or
