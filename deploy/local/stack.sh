@@ -447,14 +447,22 @@ print_log_tails() {
 	done
 }
 
-# Waits until the gateway's /readyz answers 200; fails at once when a daemon dies.
-wait_ready() {
-	local host=$GATEWAY_ADDR url code name deadline
+# The address at which this machine reaches the gateway (a wildcard is loopback).
+probe_host() {
+	local host=${GATEWAY_ADDR#[}
+	host=${host%]}
 	case $host in
 	0.0.0.0 | '') host=127.0.0.1 ;;
-	:: | '[::]') host='[::1]' ;;
-	*:*) [[ $host == \[* ]] || host="[$host]" ;;
+	::) host=::1 ;;
 	esac
+	printf '%s\n' "$host"
+}
+
+# Waits until the gateway's /readyz answers 200; fails at once when a daemon dies.
+wait_ready() {
+	local host url code name deadline
+	host=$(probe_host)
+	[[ $host != *:* ]] || host="[$host]"
 	url="http://$host:$GATEWAY_PORT/readyz"
 	deadline=$((SECONDS + READY_TIMEOUT))
 	while ((SECONDS < deadline)); do
@@ -522,6 +530,10 @@ cmd_up() {
 		if daemon_pid "$name" >/dev/null; then
 			say "$name already running (pid $(daemon_pid "$name"))"
 			continue
+		fi
+		# Else /readyz could be answered by whatever holds the port.
+		if [[ $name == gateway ]] && (exec 3<>"/dev/tcp/$(probe_host)/$GATEWAY_PORT") 2>/dev/null; then
+			die "GATEWAY_PORT $GATEWAY_PORT is taken by another process (not this stack's gateway)"
 		fi
 		start_daemon "$name"
 		STARTED+=("$name")

@@ -17,6 +17,7 @@ typedef struct gw_config {
 	long max_headers;
 	long deadline_ms;
 	long idle_timeout_s;
+	const char *redis_url;
 } gw_config;
 
 /* Registers the request handler on http. cfg must outlive the server. */

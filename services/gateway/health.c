@@ -2,6 +2,7 @@
 #include "bus.h"
 #include "gateway.h"
 #include "routes.h"
+#include "sessions.h"
 #include "status.h"
 #include "upstream.h"
 
@@ -98,17 +99,21 @@ void gw_health_readyz(struct evhttp_request *req)
 {
 	json_t *services = json_object();
 	int64_t now = bus_now_ms();
-	int ready = gw_nhealth > 0;
+	int services_ok = gw_nhealth > 0;
 	for (size_t i = 0; i < gw_nhealth; i++) {
 		int up = gw_health[i].last_ok_ms && now - gw_health[i].last_ok_ms <= GW_STALE_MS;
 		json_object_set_new(services, gw_health[i].service,
 		                    json_string(up ? "up" : "down"));
-		ready &= up;
+		services_ok &= up;
 	}
+	/* Sessions live in Redis: without it no logged-in request can be served. */
+	int redis = gw_sessions_up();
+	int ready = services_ok && redis;
 	json_t *body = json_object();
 	json_object_set_new(body, "status", json_string(ready ? "ready" : "not_ready"));
+	json_object_set_new(body, "redis", json_string(redis ? "up" : "down"));
 	/* A service answering through the bus is the proof that the bus forwards. */
-	json_object_set_new(body, "bus", json_string(ready ? "up" : "unknown"));
+	json_object_set_new(body, "bus", json_string(services_ok ? "up" : "unknown"));
 	json_object_set_new(body, "services", services);
 	gw_reply_json(req, ready ? 200 : 503, body);
 }

@@ -3,6 +3,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "routes.h"
+#include "sessions.h"
 #include "upstream.h"
 
 #include <event2/thread.h>
@@ -32,6 +33,8 @@ int main(int argc, char **argv)
 	         "deadline of a call to a service", &cfg.deadline_ms},
 	        {"GATEWAY_IDLE_TIMEOUT_S", CFG_INT, "30", 1, 3600,
 	         "read/write timeout of a connection", &cfg.idle_timeout_s},
+	        {"REDIS_URL", CFG_STR, "redis://127.0.0.1:6379/0", 0, 0,
+	         "Redis holding the sessions (written by accounts)", &cfg.redis_url},
 	};
 	int rv = config_init("gateway", argc, argv, &cfg.common, items,
 	                     sizeof items / sizeof items[0]);
@@ -53,6 +56,10 @@ int main(int argc, char **argv)
 		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS", "bus_urls", cfg.common.bus_urls, NULL);
 		goto out;
 	}
+	if (gw_sessions_init(base, cfg.redis_url) != 0) {
+		log_kv(LOGL_ERROR, NULL, "bad REDIS_URL", NULL);
+		goto out;
+	}
 	gw_server_setup(http, &cfg);
 	if (evhttp_bind_socket(http, cfg.addr, (ev_uint16_t)cfg.port) != 0) {
 		log_kv(LOGL_ERROR, NULL, "cannot listen", "addr", cfg.addr, NULL);
@@ -67,6 +74,7 @@ int main(int argc, char **argv)
 out:
 	gw_health_stop();
 	evhttp_free(http);
+	gw_sessions_shutdown();
 	gw_upstream_shutdown();
 	gw_openapi_free();
 	gw_metrics_free();

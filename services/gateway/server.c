@@ -10,6 +10,7 @@
 #include "metrics.h"
 #include "pbjson.h"
 #include "routes.h"
+#include "sessions.h"
 #include "status.h"
 #include "upstream.h"
 
@@ -35,6 +36,12 @@ struct gw_exchange {
 	int64_t upstream_us;
 	size_t bytes_in;
 	int cancelled; /* the connection closed while the call was out */
+	gw_match match;
+	arena *arena;  /* the request's input message and caller */
+	int by_cookie; /* the session came from the cookie: unsafe methods need CSRF */
+	int has_session;
+	session_info session;
+	char session_id[SESSION_ID_MAX];
 };
 
 static const gw_config *gw_cfg;
@@ -106,8 +113,10 @@ static void gw_access_log(struct gw_exchange *x, int status, size_t bytes_out, c
 	log_line_ms(&l, "latency_ms", latency);
 	log_line_str(&l, "upstream", x->route ? x->route->service : NULL);
 	log_line_ms(&l, "upstream_ms", x->upstream_us);
-	log_line_str(&l, "person", NULL);
-	log_line_str(&l, "enterprise", NULL);
+	log_line_str(&l, "person", x->has_session ? x->session.person_id : NULL);
+	log_line_str(&l, "enterprise",
+	             x->has_session && x->session.enterprise_id[0] ? x->session.enterprise_id
+	                                                           : NULL);
 	log_line_str(&l, "ip", x->client_ip);
 	log_line_int(&l, "bytes_in", (int64_t)x->bytes_in);
 	log_line_int(&l, "bytes_out", (int64_t)bytes_out);
@@ -115,7 +124,11 @@ static void gw_access_log(struct gw_exchange *x, int status, size_t bytes_out, c
 	log_line_end(&l);
 }
 
-static void gw_exchange_free(struct gw_exchange *x) { free(x); }
+static void gw_exchange_free(struct gw_exchange *x)
+{
+	arena_free(x->arena);
+	free(x);
+}
 
 void gw_reply_json(struct evhttp_request *req, int status, json_t *body)
 {
@@ -178,6 +191,44 @@ static void gw_conn_closed(struct evhttp_connection *conn, void *arg)
 	x->cancelled = 1;
 }
 
+/* The string field name of a message, or NULL. */
+static const char *gw_string_field(const ProtobufCMessage *m, const char *name)
+{
+	const ProtobufCFieldDescriptor *f =
+	        protobuf_c_message_descriptor_get_field_by_name(m->descriptor, name);
+	if (!f || f->type != PROTOBUF_C_TYPE_STRING || f->label == PROTOBUF_C_LABEL_REPEATED)
+		return NULL;
+	return *(const char *const *)((const char *)m + f->offset);
+}
+
+/*
+ * Login sets the session cookie (HttpOnly: scripts never see the token) and a
+ * readable CSRF cookie whose value the web UI echoes in X-CSRF-Token; logout
+ * clears both.
+ */
+static void gw_session_cookies(struct gw_exchange *x, const ProtobufCMessage *out)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(x->req);
+	char cookie[256];
+	if (x->route->session == GW_SESSION_ISSUE) {
+		const char *token = gw_string_field(out, "token");
+		const char *csrf = gw_string_field(out, "csrf_token");
+		if (!token || !csrf)
+			return;
+		snprintf(cookie, sizeof cookie,
+		         SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
+		         SESSION_TTL_S);
+		evhttp_add_header(h, "Set-Cookie", cookie);
+		snprintf(cookie, sizeof cookie, "sme_csrf=%s; Path=/; SameSite=Strict; Max-Age=%d",
+		         csrf, SESSION_TTL_S);
+		evhttp_add_header(h, "Set-Cookie", cookie);
+	} else if (x->route->session == GW_SESSION_END) {
+		evhttp_add_header(h, "Set-Cookie",
+		                  SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+		evhttp_add_header(h, "Set-Cookie", "sme_csrf=; Path=/; SameSite=Strict; Max-Age=0");
+	}
+}
+
 /* Loop thread: the service answered, failed or timed out. */
 static void gw_call_done(void *arg, int rv, nng_msg *reply)
 {
@@ -212,6 +263,7 @@ static void gw_call_done(void *arg, int rv, nng_msg *reply)
 		gw_fail(x, ST_BAD_MESSAGE, NULL, NULL);
 		goto out;
 	}
+	gw_session_cookies(x, out);
 	size_t len = 0;
 	char *text = pbjson_dump(out, &len);
 	gw_finish(x, code == ST_CREATED || x->route->created ? 201 : 200, text, len, NULL);
@@ -275,54 +327,176 @@ static int gw_build_input(struct gw_exchange *x, const gw_match *m, arena *a,
 	return ST_OK;
 }
 
-static void gw_api(struct gw_exchange *x, const char *path)
+/* The caller of the envelope, from the session (arena-allocated). */
+static void gw_caller_fill(struct gw_exchange *x, Bus__Caller *caller)
 {
-	gw_match m;
-	arena *a = arena_new();
-	ProtobufCMessage *msg = NULL;
-	int rv = gw_routes_match(x->method, path, &m);
-	if (rv != 0) {
-		gw_fail(x, rv, NULL, NULL);
-		goto out;
+	caller->request_id = x->request_id;
+	caller->client_ip = x->client_ip;
+	if (!x->has_session)
+		return;
+	session_info *si = &x->session;
+	caller->person_id = si->person_id;
+	caller->session_id = x->session_id;
+	if (si->enterprise_id[0]) {
+		caller->enterprise_id = si->enterprise_id;
+		caller->enterprise_role = si->enterprise_role;
 	}
-	x->route = m.route;
-	x->route_name = m.route->path;
-	if (x->bytes_in > (size_t)x->cfg->max_body) {
-		gw_fail(x, ST_BODY_TOO_LARGE, "body", NULL);
-		goto out;
+	if (si->institution_id[0])
+		caller->institution_id = si->institution_id;
+	if (!si->operator_roles[0])
+		return;
+	char *roles = arena_strdup(x->arena, si->operator_roles);
+	caller->operator_roles = arena_alloc(x->arena, sizeof(char *) * 16);
+	char *save = NULL;
+	for (char *r = strtok_r(roles, ",", &save); r && caller->n_operator_roles < 16;
+	     r = strtok_r(NULL, ",", &save))
+		caller->operator_roles[caller->n_operator_roles++] = r;
+}
+
+static int gw_method_is_safe(const char *method)
+{
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 ||
+	       strcmp(method, "OPTIONS") == 0;
+}
+
+/* Second half of an API request, once the session (if any) is known. */
+static void gw_api_call(struct gw_exchange *x)
+{
+	const gw_route *route = x->route;
+	ProtobufCMessage *msg = NULL;
+	int rv;
+	if (route->auth == GW_AUTH_SESSION && !x->has_session) {
+		gw_fail(x, ST_UNAUTHENTICATED, NULL, NULL);
+		return;
+	}
+	if (x->has_session && x->by_cookie && !gw_method_is_safe(x->method)) {
+		/* A cookie rides along on cross-site requests; the CSRF header cannot. */
+		const char *sent = evhttp_find_header(evhttp_request_get_input_headers(x->req),
+		                                      "X-CSRF-Token");
+		size_t n = strlen(x->session.csrf);
+		if (!sent || strlen(sent) != n || !crypto_ct_equal(sent, x->session.csrf, n)) {
+			gw_fail(x, ST_CSRF_FAILED, "X-CSRF-Token", NULL);
+			return;
+		}
 	}
 	status_clear();
-	if ((rv = gw_build_input(x, &m, a, &msg)) != ST_OK) {
+	if ((rv = gw_build_input(x, &x->match, x->arena, &msg)) != ST_OK) {
 		gw_fail(x, rv, status_field(), status_text(rv));
-		goto out;
+		return;
 	}
 	const char *idem =
 	        evhttp_find_header(evhttp_request_get_input_headers(x->req), "Idempotency-Key");
 	if (idem && (strlen(idem) == 0 || strlen(idem) > 128)) {
 		gw_fail(x, ST_VALIDATION, "Idempotency-Key",
 		        "Idempotency-Key 长度须为 1 到 128 个字符");
-		goto out;
+		return;
 	}
-	if (gw_health_service_down(m.route->service)) {
-		gw_metrics_upstream_error(m.route->service, "SERVICE_UNAVAILABLE");
+	if (gw_health_service_down(route->service)) {
+		gw_metrics_upstream_error(route->service, "SERVICE_UNAVAILABLE");
 		gw_fail(x, ST_UNAVAILABLE, NULL, NULL);
-		goto out;
+		return;
 	}
 	size_t len = protobuf_c_message_get_packed_size(msg);
-	uint8_t *body = arena_alloc(a, len ? len : 1);
+	uint8_t *body = arena_alloc(x->arena, len ? len : 1);
 	protobuf_c_message_pack(msg, body);
 	Bus__Caller caller = BUS__CALLER__INIT;
-	caller.request_id = x->request_id;
-	caller.client_ip = x->client_ip;
-	nng_msg *req = bus_request_new(m.route->rpc, &caller, bus_now_ms() + x->cfg->deadline_ms,
+	gw_caller_fill(x, &caller);
+	nng_msg *req = bus_request_new(route->rpc, &caller, bus_now_ms() + x->cfg->deadline_ms,
 	                               idem, body, len);
+	x->upstream_t0_us = gw_now_us();
+	gw_upstream_call(route->service, req, (int)x->cfg->deadline_ms, gw_call_done, x);
+}
+
+static void gw_session_found(void *arg, int rv, const session_info *info, const char *session_id)
+{
+	struct gw_exchange *x = arg;
+	if (x->cancelled) {
+		gw_finish(x, 499, "", 0, "CLIENT_CLOSED");
+		return;
+	}
+	if (rv == ST_UNAVAILABLE) {
+		gw_fail(x, ST_UNAVAILABLE, NULL, NULL);
+		return;
+	}
+	if (rv == ST_OK) {
+		x->has_session = 1;
+		x->session = *info;
+		snprintf(x->session_id, sizeof x->session_id, "%s", session_id);
+	} else if (x->route->auth == GW_AUTH_SESSION || !x->by_cookie) {
+		/* A Bearer token that names no session is an error even on a public route:
+		 * the client believes it is logged in. A stale cookie on a public route is not. */
+		gw_fail(x, ST_UNAUTHENTICATED, NULL, "登录已失效，请重新登录");
+		return;
+	}
+	gw_api_call(x);
+}
+
+/* The session token of a request: Authorization: Bearer first, then the cookie. */
+static int gw_request_token(struct gw_exchange *x, char out[SESSION_TOKEN_MAX])
+{
+	struct evkeyvalq *in = evhttp_request_get_input_headers(x->req);
+	const char *v = evhttp_find_header(in, "Authorization");
+	const char *tok = NULL;
+	size_t n = 0;
+	if (v && strncasecmp(v, "Bearer ", 7) == 0) {
+		tok = v + 7;
+		n = strlen(tok);
+	} else if ((v = evhttp_find_header(in, "Cookie"))) {
+		const char *c = strstr(v, SESSION_COOKIE "=");
+		while (c && c != v && c[-1] != ' ' && c[-1] != ';')
+			c = strstr(c + 1, SESSION_COOKIE "=");
+		if (c) {
+			tok = c + strlen(SESSION_COOKIE "=");
+			n = strcspn(tok, "; ");
+			x->by_cookie = 1;
+		}
+	}
+	if (!tok || n == 0 || n >= SESSION_TOKEN_MAX)
+		return tok ? -1 : 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = tok[i];
+		if (!(('0' <= ch && ch <= '9') || ('a' <= ch && ch <= 'z') ||
+		      ('A' <= ch && ch <= 'Z') || ch == '-' || ch == '_'))
+			return -1;
+	}
+	memcpy(out, tok, n);
+	out[n] = '\0';
+	return 1;
+}
+
+static void gw_api(struct gw_exchange *x, const char *path)
+{
+	char token[SESSION_TOKEN_MAX];
+	int rv = gw_routes_match(x->method, path, &x->match);
+	if (rv != 0) {
+		gw_fail(x, rv, NULL, NULL);
+		return;
+	}
+	x->route = x->match.route;
+	x->route_name = x->route->path;
+	if (x->route->auth == GW_AUTH_DEV && !config_is_development(&x->cfg->common)) {
+		/* Development aids do not exist in production, not even as a 403. */
+		gw_fail(x, ST_ROUTE_NOT_FOUND, NULL, NULL);
+		return;
+	}
+	if (x->bytes_in > (size_t)x->cfg->max_body) {
+		gw_fail(x, ST_BODY_TOO_LARGE, "body", NULL);
+		return;
+	}
+	x->arena = arena_new();
 	x->conn = evhttp_request_get_connection(x->req);
 	if (x->conn)
 		evhttp_connection_set_closecb(x->conn, gw_conn_closed, x);
-	x->upstream_t0_us = gw_now_us();
-	gw_upstream_call(m.route->service, req, (int)x->cfg->deadline_ms, gw_call_done, x);
-out:
-	arena_free(a);
+	int has_token = gw_request_token(x, token);
+	if (has_token < 0 && !x->by_cookie) {
+		gw_fail(x, ST_UNAUTHENTICATED, "Authorization", "登录凭证格式不正确");
+		return;
+	}
+	if (has_token > 0) {
+		gw_session_lookup(token, gw_session_found, x);
+		return;
+	}
+	gw_api_call(x);
 }
 
 static void gw_builtin_reply_logged(struct gw_exchange *x, int status)
