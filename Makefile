@@ -138,7 +138,7 @@ lint:
 	@bash tests/lint.sh
 
 format:
-	@clang-format -i $$(git ls-files 'common/*.[ch]' 'services/*.[ch]' 'tests/*.[ch]')
+	@clang-format -i $$(git ls-files -co --exclude-standard 'common/*.[ch]' 'services/*.[ch]' 'tests/*.[ch]')
 
 bench:
 	@bash deploy/local/deps.sh bench

@@ -84,7 +84,7 @@ static void gw_sessions_connect(void)
 int gw_sessions_init(struct event_base *base, const char *redis_url)
 {
 	if (redis_url_parse(redis_url, gw_host, sizeof gw_host, &gw_port, gw_password,
-			    sizeof gw_password, &gw_db) != 0)
+	                    sizeof gw_password, &gw_db) != 0)
 		return -1;
 	gw_sess_base = base;
 	gw_reconnect_timer = evtimer_new(base, gw_reconnect_cb, NULL);

@@ -13,8 +13,7 @@
 
 /* Runs on the loop. rv: ST_OK with info and session_id, ST_UNAUTHENTICATED
  * (no such session), or ST_UNAVAILABLE (Redis not reachable). */
-typedef void (*gw_session_cb)(void *arg, int rv, const session_info *info,
-			      const char *session_id);
+typedef void (*gw_session_cb)(void *arg, int rv, const session_info *info, const char *session_id);
 
 /* Connects (and keeps reconnecting) to redis_url; 0, or -1 when malformed. */
 int gw_sessions_init(struct event_base *base, const char *redis_url);
