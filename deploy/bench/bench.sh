@@ -85,8 +85,13 @@ cleanup() {
 		kill "$NGINX_PID" 2>/dev/null || true
 		wait "$NGINX_PID" 2>/dev/null || true
 	fi
-	bash "$ROOT/deploy/local/stack.sh" down >/dev/null 2>&1 || log "stack.sh down failed (VAR_DIR $VAR_DIR)"
-	rm -rf "$SCRATCH" "$VAR_DIR"
+	rm -rf "$SCRATCH"
+	# Keep VAR_DIR (pid files, logs) when something may still be running.
+	if bash "$ROOT/deploy/local/stack.sh" down >/dev/null 2>&1; then
+		rm -rf "$VAR_DIR"
+	else
+		log "stack.sh down failed: see $VAR_DIR (stop it with VAR_DIR=$VAR_DIR bash deploy/local/stack.sh down)"
+	fi
 	exit "$rc"
 }
 trap cleanup EXIT
@@ -211,8 +216,8 @@ secret() {
 	done
 	return 1
 }
-PGUSER=$(secret PG_SUPERUSER POSTGRES_USER) || PGUSER=postgres
-PGPASSWORD=$(secret PG_SUPERUSER_PASSWORD POSTGRES_PASSWORD) || PGPASSWORD=
+PGUSER=$(secret PG_SUPERUSER) || PGUSER=postgres
+PGPASSWORD=$(secret PG_SUPERUSER_PASSWORD) || PGPASSWORD=
 export PGUSER PGPASSWORD PGPORT=$PG_PORT PGHOST=127.0.0.1
 # Over TCP like the reference figure; the stack's socket directory if its server
 # does not accept the superuser over TCP (the row then says so).
@@ -261,13 +266,20 @@ done
 
 line ""
 line "resident memory after the run (VmRSS):"
+rss_row() {
+	local name=$1 pid=$2 rss=
+	[[ -n $pid ]] && rss=$(awk '/^VmRSS:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null)
+	REPORT+=("$(printf '  %-32s %12s' "$name" "${rss:-not running}")")
+}
+# stack.sh's pid files: the daemons (bus0, services, gateway) and redis.
 for pidfile in "$VAR_DIR"/run/*.pid; do
 	[[ -e $pidfile ]] || continue
-	name=$(basename "$pidfile" .pid)
-	pid=$(head -n 1 "$pidfile" | tr -dc '0-9')
-	rss=$(awk '/^VmRSS:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null || true)
-	REPORT+=("$(printf '  %-32s %12s' "$name" "${rss:-not running}")")
+	rss_row "$(basename "$pidfile" .pid)" "$(head -n 1 "$pidfile" | tr -dc '0-9')"
 done
+# PostgreSQL's main process (its backends come and go with connections).
+if [[ -f $VAR_DIR/pg/postmaster.pid ]]; then
+	rss_row "postgres (postmaster)" "$(head -n 1 "$VAR_DIR/pg/postmaster.pid" | tr -dc '0-9')"
+fi
 
 # ---- print and keep -------------------------------------------------------------
 
