@@ -211,7 +211,10 @@ int bus_response_status(const Bus__Response *r)
 	int code = r->status->code;
 	if (code == ST_OK || code == ST_CREATED)
 		return code;
-	return status_errmsg(code, r->status->field, r->status->message);
+	status_errmsg(code, r->status->field, r->status->message);
+	if (r->status->has_retry_after_s)
+		status_set_retry_after(r->status->retry_after_s);
+	return code;
 }
 
 int bus_call(bus_client *c, const char *method, const Bus__Caller *caller, int timeout_ms,

@@ -84,6 +84,10 @@ typedef struct crypto_keys {
 /* Fills k from two strings of exactly 64 hex digits (either case); k untouched on -1. */
 int crypto_keys_from_hex(crypto_keys *k, const char *enc_hex64, const char *mac_hex64);
 
+/* The platform's keys from PII_ENC_KEY and PII_MAC_KEY (64 hex digits each): 0, or -1
+ * when either is absent or malformed. */
+int crypto_keys_from_env(crypto_keys *k);
+
 /* Bytes crypto_seal() adds to the plaintext: version 1 + nonce 12 + tag 16. */
 #define CRYPTO_SEAL_OVERHEAD 29
 

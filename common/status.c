@@ -47,6 +47,7 @@ const char *status_message(int code)
 
 static _Thread_local char status_tl_field[128];
 static _Thread_local char status_tl_message[256];
+static _Thread_local int status_tl_retry_after;
 
 static void status_copy(char *dst, size_t cap, const char *src)
 {
@@ -60,6 +61,7 @@ int status_errmsg(int code, const char *field, const char *message)
 {
 	status_copy(status_tl_field, sizeof status_tl_field, field);
 	status_copy(status_tl_message, sizeof status_tl_message, message);
+	status_tl_retry_after = 0;
 	return code;
 }
 
@@ -69,7 +71,12 @@ void status_clear(void)
 {
 	status_tl_field[0] = '\0';
 	status_tl_message[0] = '\0';
+	status_tl_retry_after = 0;
 }
+
+void status_set_retry_after(int seconds) { status_tl_retry_after = seconds > 0 ? seconds : 0; }
+
+int status_retry_after(void) { return status_tl_retry_after; }
 
 const char *status_field(void) { return status_tl_field; }
 

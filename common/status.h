@@ -26,6 +26,10 @@ int status_known(int code);
 int status_err(int code, const char *field);
 int status_errmsg(int code, const char *field, const char *message);
 void status_clear(void);
+/* Seconds before the caller may try again (429, 423), set after status_err*()
+ * and cleared by the next one; 0 when none. The gateway sends it as Retry-After. */
+void status_set_retry_after(int seconds);
+int status_retry_after(void);
 /* "" when no field was named. */
 const char *status_field(void);
 /* The override given to status_errmsg(), else the registry's message for code. */

@@ -124,6 +124,10 @@ static nng_msg *svc_reply_build(int rv, const ProtobufCMessage *out, arena *a)
 		st.message = (char *)status_text(rv);
 		if (*status_field())
 			st.field = (char *)status_field();
+		if (status_retry_after() > 0) {
+			st.has_retry_after_s = 1;
+			st.retry_after_s = status_retry_after();
+		}
 	}
 	resp.status = &st;
 	if ((rv == ST_OK || rv == ST_CREATED) && out) {

@@ -1,6 +1,7 @@
 /* Shared validators: mobile, password, resident ID, USCC, bank card, account; masking. */
 #include "validate.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <time.h>
 
@@ -298,4 +299,148 @@ void validate_mask_middle(const char *s, int keep_head, int keep_tail, char *out
 		p += clen;
 	}
 	out[pos] = '\0';
+}
+
+/* ---- text fields ------------------------------------------------------------ */
+
+/* Decodes one UTF-8 code point at s (strict: no overlongs, surrogates or > U+10FFFF).
+ * Returns its length in bytes, 0 at the end, -1 when malformed. */
+static int utf8_next(const unsigned char *s, unsigned *cp)
+{
+	if (!*s)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	int n;
+	unsigned min;
+	if ((s[0] & 0xE0) == 0xC0) {
+		n = 2, min = 0x80, *cp = s[0] & 0x1F;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		n = 3, min = 0x800, *cp = s[0] & 0x0F;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		n = 4, min = 0x10000, *cp = s[0] & 0x07;
+	} else {
+		return -1;
+	}
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return -1;
+		*cp = (*cp << 6) | (s[i] & 0x3F);
+	}
+	if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF))
+		return -1;
+	return n;
+}
+
+static int email_atext(int c)
+{
+	return isalnum(c) || (c && strchr("!#$%&'*+/=?^_`{|}~-", c));
+}
+
+int validate_email(const char *s)
+{
+	if (!s)
+		return ST_EMAIL_INVALID;
+	size_t n = strlen(s);
+	const char *at = strchr(s, '@');
+	if (n > 254 || !at || at == s || at - s > 64 || strchr(at + 1, '@'))
+		return ST_EMAIL_INVALID;
+	for (const char *p = s; p < at; p++) {
+		int c = (unsigned char)*p;
+		if (c == '.') {
+			if (p == s || p + 1 == at || p[1] == '.')
+				return ST_EMAIL_INVALID;
+		} else if (!email_atext(c)) {
+			return ST_EMAIL_INVALID;
+		}
+	}
+	const char *label = at + 1;
+	int labels = 0, last_alpha = 0;
+	for (;;) {
+		const char *end = label;
+		last_alpha = 1;
+		while (*end && *end != '.') {
+			int c = (unsigned char)*end;
+			if (!isalnum(c) && c != '-')
+				return ST_EMAIL_INVALID;
+			if (!isalpha(c))
+				last_alpha = 0;
+			end++;
+		}
+		size_t len = (size_t)(end - label);
+		if (len == 0 || len > 63 || label[0] == '-' || end[-1] == '-')
+			return ST_EMAIL_INVALID;
+		labels++;
+		if (!*end)
+			break;
+		label = end + 1;
+	}
+	return labels >= 2 && last_alpha ? 0 : ST_EMAIL_INVALID;
+}
+
+static int name_letter(unsigned cp)
+{
+	return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+	       (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+	       (cp >= 0x20000 && cp <= 0x2FA1F);
+}
+
+int validate_person_name(const char *s)
+{
+	if (!s)
+		return ST_NAME_INVALID;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t count = 0;
+	unsigned cp = 0, prev = ' ';
+	int len;
+	while ((len = utf8_next(p, &cp)) > 0) {
+		if (!name_letter(cp) && cp != ' ' && cp != 0xB7)
+			return ST_NAME_INVALID;
+		if ((cp == ' ' || cp == 0xB7) && (prev == ' ' || prev == 0xB7))
+			return ST_NAME_INVALID;
+		prev = cp;
+		count++;
+		p += len;
+	}
+	if (len < 0 || count < 2 || count > 30 || prev == ' ' || prev == 0xB7)
+		return ST_NAME_INVALID;
+	return 0;
+}
+
+int validate_text(const char *s, size_t max_chars)
+{
+	if (!s)
+		return 0;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t count = 0;
+	unsigned cp;
+	int len;
+	while ((len = utf8_next(p, &cp)) > 0) {
+		if (++count > max_chars)
+			return ST_TEXT_TOO_LONG;
+		p += len;
+	}
+	return len < 0 ? ST_TEXT_TOO_LONG : 0;
+}
+
+int validate_page(int has_page, int page, int has_size, int size, int *out_page, int *out_size,
+                  const char **field)
+{
+	*field = "page";
+	if (!has_page)
+		page = 1;
+	if (!has_size)
+		size = 20;
+	if (page < 1)
+		return ST_FIELD_RANGE;
+	*field = "page_size";
+	if (size > 100)
+		return ST_PAGE_SIZE;
+	if (size < 1)
+		return ST_FIELD_RANGE;
+	*out_page = page;
+	*out_size = size;
+	return 0;
 }

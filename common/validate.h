@@ -67,6 +67,35 @@ int validate_account_number(const char *s);
 int validate_luhn(const char *digits);
 
 /*
+ * E-mail address, a practical subset of RFC 5321: at most 254 bytes; a local part of
+ * 1-64 characters from letters, digits and !#$%&'*+/=?^_`{|}~.- (no leading, trailing or
+ * doubled dot); '@'; a domain of at least two dot-separated labels of letters, digits
+ * and '-' (no label starting or ending with '-'), the last one letters only.
+ * ST_EMAIL_INVALID otherwise.
+ */
+int validate_email(const char *s);
+
+/*
+ * A person's name as entered in forms: 2-30 characters (UTF-8 code points), valid
+ * UTF-8, made of letters (CJK ideographs or Latin letters), spaces and the middle dots
+ * used in transliterated names (· U+00B7, • U+2022 refused); no digits, no other
+ * punctuation, no leading or trailing space. ST_NAME_INVALID otherwise.
+ */
+int validate_person_name(const char *s);
+
+/* Free text of at most max_chars UTF-8 code points (and valid UTF-8): ST_TEXT_TOO_LONG. */
+int validate_text(const char *s, size_t max_chars);
+
+/*
+ * List paging (ARCHITECTURE.md "Lists"): page defaults to 1 and must be >= 1
+ * (ST_FIELD_RANGE), page_size defaults to 20 and must be 1-100 (ST_PAGE_SIZE above
+ * 100, ST_FIELD_RANGE below 1). has_* say whether the field was sent; *field names
+ * the offending one ("page" or "page_size") when the result is not 0.
+ */
+int validate_page(int has_page, int page, int has_size, int size, int *out_page, int *out_size,
+                  const char **field);
+
+/*
  * "13812341234" -> "138****1234". Any input that is not exactly 11 bytes (or NULL)
  * gives "****", so nothing of a malformed value leaks. out is always NUL-terminated.
  */

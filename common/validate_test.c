@@ -539,6 +539,73 @@ static void test_validation_codes_are_registered_as_http_400(void **state)
 	}
 }
 
+
+/* ---- e-mail, names, text, paging ------------------------------------------- */
+
+static void test_email_accepts_common_addresses(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_email("zhang.san@example.com"), 0);
+	assert_int_equal(validate_email("a+b@mail.hn.cn"), 0);
+	assert_int_equal(validate_email("x@qq.com"), 0);
+}
+
+static void test_email_rejects_missing_parts_dots_and_bad_labels(void **state)
+{
+	(void)state;
+	const char *bad[] = {"", "zhangsan", "@example.com", "a@", "a@example", "a@@b.com",
+	                     ".a@b.com", "a.@b.com", "a..b@c.com", "a@-b.com", "a@b-.com",
+	                     "a@b.c0m", "a b@c.com", "张三@example.com", "a@b..com"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(validate_email(bad[i]), ST_EMAIL_INVALID);
+	assert_int_equal(validate_email(NULL), ST_EMAIL_INVALID);
+}
+
+static void test_person_name_accepts_chinese_latin_and_middle_dot(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_person_name("张三"), 0);
+	assert_int_equal(validate_person_name("欧阳娜娜"), 0);
+	assert_int_equal(validate_person_name("迪丽热巴·迪力木拉提"), 0);
+	assert_int_equal(validate_person_name("John Smith"), 0);
+}
+
+static void test_person_name_rejects_digits_symbols_length_and_edges(void **state)
+{
+	(void)state;
+	const char *bad[] = {"张", "张3", "张三!", " 张三", "张三 ", "张  三", "·张三", "张三·",
+	                     "", "\xff\xfe", "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(validate_person_name(bad[i]), ST_NAME_INVALID);
+}
+
+static void test_text_counts_characters_not_bytes(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_text("湖南省长沙市", 6), 0);
+	assert_int_equal(validate_text("湖南省长沙市", 5), ST_TEXT_TOO_LONG);
+	assert_int_equal(validate_text("\xc0\xaf", 10), ST_TEXT_TOO_LONG);
+	assert_int_equal(validate_text(NULL, 0), 0);
+}
+
+static void test_page_defaults_and_bounds_name_the_field(void **state)
+{
+	(void)state;
+	int page, size;
+	const char *field = NULL;
+	assert_int_equal(validate_page(0, 0, 0, 0, &page, &size, &field), 0);
+	assert_int_equal(page, 1);
+	assert_int_equal(size, 20);
+	assert_int_equal(validate_page(1, 3, 1, 100, &page, &size, &field), 0);
+	assert_int_equal(size, 100);
+	assert_int_equal(validate_page(1, 0, 0, 0, &page, &size, &field), ST_FIELD_RANGE);
+	assert_string_equal(field, "page");
+	assert_int_equal(validate_page(0, 0, 1, 101, &page, &size, &field), ST_PAGE_SIZE);
+	assert_string_equal(field, "page_size");
+	assert_int_equal(validate_page(0, 0, 1, 0, &page, &size, &field), ST_FIELD_RANGE);
+	assert_string_equal(field, "page_size");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -598,6 +665,12 @@ int main(void)
 	        cmocka_unit_test(test_mask_middle_counts_utf8_characters),
 	        cmocka_unit_test(test_mask_middle_cuts_output_to_outlen_at_char_boundary),
 	        cmocka_unit_test(test_validation_codes_are_registered_as_http_400),
+	        cmocka_unit_test(test_email_accepts_common_addresses),
+	        cmocka_unit_test(test_email_rejects_missing_parts_dots_and_bad_labels),
+	        cmocka_unit_test(test_person_name_accepts_chinese_latin_and_middle_dot),
+	        cmocka_unit_test(test_person_name_rejects_digits_symbols_length_and_edges),
+	        cmocka_unit_test(test_text_counts_characters_not_bytes),
+	        cmocka_unit_test(test_page_defaults_and_bounds_name_the_field),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,8 @@
 
 /* Every service's table; a new service adds its routes_<service>.c here. */
 static const gw_route_table *const gw_tables[] = {
+        &gw_routes_accounts,
+        &gw_routes_notify,
         &gw_routes_enterprise,
 };
 

@@ -47,6 +47,8 @@ typedef struct gw_route_table {
 	size_t n;
 } gw_route_table;
 
+extern const gw_route_table gw_routes_accounts;
+extern const gw_route_table gw_routes_notify;
 extern const gw_route_table gw_routes_enterprise;
 
 /* Resolves every route's method descriptor; 0, or -1 (logged) on a table error. */

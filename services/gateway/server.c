@@ -166,7 +166,8 @@ static void gw_finish(struct gw_exchange *x, int status, const char *body, size_
 	gw_exchange_free(x);
 }
 
-/* The error body: {"error":{"code","message","field","request_id"}}. */
+/* The error body: {"error":{"code","message","field","request_id"}}, plus
+ * "retry_after" (and the Retry-After header) when the service set one. */
 static void gw_fail(struct gw_exchange *x, int code, const char *field, const char *message)
 {
 	json_t *err = json_object();
@@ -174,13 +175,20 @@ static void gw_fail(struct gw_exchange *x, int code, const char *field, const ch
 	json_object_set_new(err, "message", json_string(message ? message : status_message(code)));
 	json_object_set_new(err, "field", field && *field ? json_string(field) : json_null());
 	json_object_set_new(err, "request_id", json_string(x->request_id));
+	int retry = status_retry_after();
+	status_set_retry_after(0);
+	if (retry <= 0 && code == ST_RATE_LIMITED)
+		retry = 60;
+	if (retry > 0) {
+		char secs[16];
+		snprintf(secs, sizeof secs, "%d", retry);
+		evhttp_add_header(evhttp_request_get_output_headers(x->req), "Retry-After", secs);
+		json_object_set_new(err, "retry_after", json_integer(retry));
+	}
 	json_t *body = json_pack("{s:o}", "error", err);
 	char *text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
-	int http = status_http(code);
-	if (code == ST_RATE_LIMITED)
-		evhttp_add_header(evhttp_request_get_output_headers(x->req), "Retry-After", "60");
-	gw_finish(x, http, text, strlen(text), status_code_name(code));
+	gw_finish(x, status_http(code), text, strlen(text), status_code_name(code));
 	free(text);
 }
 

@@ -1,0 +1,21 @@
+/* Routes of the notify service. */
+#include "notify.pb-c.h"
+#include "routes.h"
+
+#define NTF(m, p, rpc, auth, created, summary)                                                     \
+	{m, p, "notify", &notify__notify__descriptor, rpc, auth, created, summary, GW_SESSION_KEEP, NULL}
+
+static gw_route routes[] = {
+        NTF("POST", "/api/v1/sms-codes", "IssueSmsCode", GW_AUTH_NONE, 1, "发送短信验证码"),
+        NTF("GET", "/api/v1/dev/sms", "ListDevSms", GW_AUTH_DEV, 0,
+            "开发模式：查看开发短信通道发出的短信"),
+        NTF("GET", "/api/v1/me/messages", "ListMessages", GW_AUTH_SESSION, 0, "我的消息"),
+        NTF("GET", "/api/v1/me/messages/unread-count", "UnreadCount", GW_AUTH_SESSION, 0,
+            "未读消息数"),
+        NTF("POST", "/api/v1/me/messages/{id}/read", "MarkRead", GW_AUTH_SESSION, 0,
+            "标记消息已读"),
+        NTF("POST", "/api/v1/me/messages/read-all", "MarkAllRead", GW_AUTH_SESSION, 0,
+            "全部标记为已读"),
+};
+
+const gw_route_table gw_routes_notify = {routes, sizeof routes / sizeof routes[0]};
