@@ -1,6 +1,8 @@
 /* The service worker pool and a daemon's main (see svc.h). */
 #include "svc.h"
 
+#include "audit.h"
+
 #include "bus.h"
 #include "events.h"
 #include "log.h"
@@ -288,7 +290,8 @@ int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **o
 		rv = ST_DB;
 		goto fail;
 	}
-	if ((rv = db_migrate(db, &events_migration, 1, set->migrations_dir)) != ST_OK)
+	const db_migration builtin[] = {events_migration, audit_migration};
+	if ((rv = db_migrate(db, builtin, 2, set->migrations_dir)) != ST_OK)
 		goto fail;
 	if ((rv = svc_run_start_hook(s, db)) != ST_OK)
 		goto fail;
