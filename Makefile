@@ -9,7 +9,7 @@
 VARIANT  ?= release
 B        := build/$(VARIANT)
 GEN      := build/gen
-PKGS     := libprotobuf-c libevent libevent_pthreads jansson hiredis libpq openssl
+PKGS     := libprotobuf-c libevent libevent_pthreads jansson hiredis libpq openssl libcurl
 CC       ?= cc
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wformat=2
@@ -107,7 +107,7 @@ $(B)/itests/%: $(B)/obj/tests/integration/%.o $(LIBCOMMON) $(LIBTESTPB)
 
 $(B)/bin/api-test: $(patsubst %.c,$(B)/obj/%.o,$(API_SRC)) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs libcurl 2>/dev/null)
+	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
 
 # ---- commands from the README ------------------------------------------------
 

@@ -9,10 +9,10 @@ set -euo pipefail
 
 readonly RUN_PKGS=(
 	build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev libnng-dev
-	libevent-dev libjansson-dev libhiredis-dev libpq-dev libssl-dev
+	libevent-dev libjansson-dev libhiredis-dev libpq-dev libssl-dev libcurl4-openssl-dev
 	postgresql-15 redis-server curl ca-certificates procps util-linux iproute2
 )
-readonly TEST_PKGS=(libcmocka-dev libcurl4-openssl-dev clang-format docker-compose)
+readonly TEST_PKGS=(libcmocka-dev clang-format docker-compose)
 # No kubectl from Debian: its kubernetes-client (1.20) embeds kustomize v2, too old
 # for deploy/k8s; tests/deploy-check.sh uses a kubectl that is already there.
 readonly BENCH_PKGS=(wrk nginx-light postgresql-contrib)
