@@ -67,6 +67,12 @@ int accounts_sms_verify(svc_ctx *ctx, const char *phone, const char *purpose, co
 /* Asks notify to send a code (its limits apply); ST_OK or notify's status. */
 int accounts_sms_issue(svc_ctx *ctx, const char *phone, const char *purpose);
 
+/*
+ * Checks and uses up a captcha (captcha.c): ST_OK when answer matches (case-insensitive),
+ * ST_CAPTCHA_WRONG (field captcha_answer) when it does not or the captcha expired.
+ */
+int accounts_captcha_check(svc_ctx *ctx, const char *captcha_id, const char *answer);
+
 /* The `accounts admin ...` command line (admin.c); returns the exit code. */
 int accounts_admin_main(int argc, char **argv);
 
