@@ -118,10 +118,12 @@ to_ms() {
 		else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.2f", v * 60000 }
 		else printf "?" }'
 }
-# wrk_run NAME URL: runs wrk, keeps its output in raw/NAME.wrk.txt, sets WRK_*.
+# wrk_run NAME URL [WRK ARGS...]: runs wrk, keeps its output in raw/NAME.wrk.txt, sets WRK_*.
+# Further arguments go to wrk (e.g. -s script.lua).
 wrk_run() {
 	local name=$1 url=$2 out=$RAW_DIR/$1.wrk.txt bad
-	wrk "${WRK_ARGS[@]}" "$url" >"$out" 2>&1 || die "wrk failed for $name (see $out)"
+	shift 2
+	wrk "${WRK_ARGS[@]}" "$@" "$url" >"$out" 2>&1 || die "wrk failed for $name (see $out)"
 	WRK_RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
 	WRK_P50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
 	WRK_P99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
@@ -251,11 +253,27 @@ row "ratio regions / pgbench" "$(ratio "$REGIONS_RPS" "$PG_TPS")" "" ""
 #   row "label" "rate" "p50 ms" "p99 ms"      (wrk_run NAME URL sets WRK_RPS/P50/P99)
 # Then list the function in EXTRA_FIGURES. Keep each run bounded (10 s) and on loopback.
 #
-# bench_login() {
-#     wrk_run login "http://127.0.0.1:$GATEWAY_PORT/…"   # a wrk -s script for POSTs
-#     row "login (full stack)" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
-# }
-EXTRA_FIGURES=()
+
+# Password logins per second: every login runs the password KDF (scrypt at the
+# cost accounts uses, see services/accounts/README.md) and creates a session.
+# 8 connections, not 64: the KDF bounds the rate, more would only queue.
+bench_login() {
+	local base="http://127.0.0.1:$GATEWAY_PORT" phone password code
+	phone=$(printf '135%08d' $((RANDOM * 32768 + RANDOM)))
+	password='Bench-Pass1'
+	curl -sf -o /dev/null -H 'Content-Type: application/json' \
+		-d "{\"phone\":\"$phone\",\"purpose\":\"register\"}" "$base/api/v1/sms-codes" ||
+		die "login figure: no SMS code for $phone"
+	code=$(curl -sf "$base/api/v1/dev/sms?phone=$phone" | sed -n 's/.*"code":"\([0-9]*\)".*/\1/p' | head -n 1)
+	[[ -n $code ]] || die "login figure: the development SMS sink has no code for $phone"
+	curl -sf -o /dev/null -H 'Content-Type: application/json' -d "{\"phone\":\"$phone\",\"sms_code\":\"$code\",\"password\":\"$password\",\"password_confirm\":\"$password\",\"agreements\":[{\"id\":\"register\",\"version\":\"2023-01\"}]}" \
+		"$base/api/v1/accounts" || die "login figure: registering $phone failed"
+	BENCH_PHONE=$phone BENCH_PASSWORD=$password wrk_run login "$base/api/v1/sessions" \
+		-s "$ROOT/deploy/bench/login.lua" -c8 --timeout 10s
+	row "login, password, 8 connections" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
+	[[ -z $WRK_NOTE ]] || line "$WRK_NOTE"
+}
+EXTRA_FIGURES=(bench_login)
 for figure in "${EXTRA_FIGURES[@]}"; do
 	log "extra figure: $figure"
 	"$figure"
