@@ -1,8 +1,13 @@
-/* HTTP exchanges of the API test runner, through libcurl's easy interface. */
+/*
+ * HTTP exchanges of the API test runner, through libcurl's easy interface.
+ * The racing exchanges run on threads of their own; they share only the
+ * request, which they read, and the start line, under its mutex.
+ */
 #include "http.h"
 
 #include "mem.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +140,85 @@ int http_exchange(CURL *h, const struct http_request *rq, struct http_response *
 	}
 	snprintf(err, errlen, "%s %s: %s (after %.0f ms)", rq->method, rq->url, why, resp->ms);
 	return -1;
+}
+
+/* The start line of http_exchange_parallel(): each thread, once ready, waits for go. */
+struct race {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t ready;
+	int go; /* 0: wait; 1: send; -1: give up */
+	const struct http_request *rq;
+};
+
+struct racer {
+	struct race *race;
+	struct http_result *res;
+};
+
+static void *racer_run(void *arg)
+{
+	struct racer *me = arg;
+	struct race *race = me->race;
+	struct http_result *res = me->res;
+	CURL *h = curl_easy_init();
+	pthread_mutex_lock(&race->mu);
+	race->ready++;
+	pthread_cond_broadcast(&race->cv);
+	while (race->go == 0)
+		pthread_cond_wait(&race->cv, &race->mu);
+	int go = race->go;
+	pthread_mutex_unlock(&race->mu);
+	if (go < 0) {
+		res->failed = 1;
+		snprintf(res->err, sizeof res->err, "not sent");
+	} else if (!h) {
+		res->failed = 1;
+		snprintf(res->err, sizeof res->err, "cannot create a curl handle");
+	} else if (http_exchange(h, race->rq, &res->resp, res->err, sizeof res->err) != 0) {
+		res->failed = 1;
+	}
+	if (h)
+		curl_easy_cleanup(h);
+	return NULL;
+}
+
+int http_exchange_parallel(const struct http_request *rq, size_t n, struct http_result *out,
+                           char *err, size_t errlen)
+{
+	struct race race = {.rq = rq};
+	pthread_t *threads = xcalloc(n, sizeof *threads);
+	struct racer *racers = xcalloc(n, sizeof *racers);
+	size_t started = 0;
+	int rc = -1, e = 0;
+	pthread_mutex_init(&race.mu, NULL);
+	pthread_cond_init(&race.cv, NULL);
+	for (; started < n; started++) {
+		racers[started] = (struct racer){.race = &race, .res = &out[started]};
+		e = pthread_create(&threads[started], NULL, racer_run, &racers[started]);
+		if (e != 0)
+			break;
+	}
+	pthread_mutex_lock(&race.mu);
+	while (e == 0 && race.ready < n)
+		pthread_cond_wait(&race.cv, &race.mu);
+	race.go = e == 0 ? 1 : -1;
+	pthread_cond_broadcast(&race.cv);
+	pthread_mutex_unlock(&race.mu);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	if (e != 0) {
+		snprintf(err, errlen, "cannot start thread %zu of %zu: %s", started + 1, n,
+		         strerror(e));
+		goto out;
+	}
+	rc = 0;
+out:
+	pthread_cond_destroy(&race.cv);
+	pthread_mutex_destroy(&race.mu);
+	free(racers);
+	free(threads);
+	return rc;
 }
 
 const char *http_header(const struct http_response *r, const char *name, size_t nth)

@@ -1,7 +1,8 @@
 /*
  * One HTTP exchange of the API test runner over a reused libcurl easy handle
  * (connections are kept alive between cases): the request as built from a
- * case, the response with its headers, status, body and time.
+ * case, the response with its headers, status, body and time. And the same
+ * request sent several times at once, for the cases that race.
  */
 #ifndef API_HTTP_H
 #define API_HTTP_H
@@ -52,6 +53,24 @@ char *http_url(const char *base, const char *path);
  */
 int http_exchange(CURL *h, const struct http_request *rq, struct http_response *resp, char *err,
                   size_t errlen);
+
+/* One exchange of http_exchange_parallel(): its response, or failed with the reason in err. */
+struct http_result {
+	struct http_response resp;
+	int failed;
+	char err[512];
+};
+
+/*
+ * Sends rq n times at once: n threads, each with an easy handle (so a
+ * connection) of its own, released together once all of them are ready.
+ * Fills out[0..n-1], zero-initialised by the caller, who releases each resp
+ * with http_response_free(). Returns 0 when the exchanges ran (each may have
+ * failed on its own), or -1 with the reason in err when the threads could not
+ * be started (then nothing was sent).
+ */
+int http_exchange_parallel(const struct http_request *rq, size_t n, struct http_result *out,
+                           char *err, size_t errlen);
 
 /* The nth value (from 0) of a response header, name in any case, or NULL. */
 const char *http_header(const struct http_response *r, const char *name, size_t nth);

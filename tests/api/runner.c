@@ -2,14 +2,18 @@
  * api-test: drives a running gateway with the case files in tests/api/cases/.
  * A case file is a JSON array of cases, each one request and what its response
  * must hold (status, headers, a JSON subset pattern, a text); cases run in
- * order and may save values for later ones. See tests/api/README.md.
+ * order and may save values for later ones. A case may instead send its
+ * request several times at once ("parallel"), repeat it until it passes
+ * ("until_ms"), or run a shell command ("exec"). See tests/api/README.md.
  *
  * Output is TAP-like ("ok 3 - regions.json: ...", diagnostics on "#" lines)
  * and ends with the line "N passed, N failed"; the exit status is 1 when a
  * case failed, 2 on a usage error.
  */
+#include "expect.h"
 #include "http.h"
 #include "match.h"
+#include "proc.h"
 #include "selftest.h"
 #include "strbuf.h"
 #include "vars.h"
@@ -17,6 +21,7 @@
 #include "mem.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,8 +31,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_BODY_SIZE ((json_int_t)256 << 20)
-#define SHOWN_BODY    600
+#define MAX_BODY_SIZE      ((json_int_t)256 << 20)
+#define SHOWN_BODY         600
+#define SHOWN_RACER_BODY   200 /* of each response of a "parallel" case */
+#define SHOWN_OUTPUT_LINES 20  /* of an "exec" command */
+#define UNTIL_EVERY_MS     200
 
 struct runner {
 	CURL *curl;
@@ -39,41 +47,94 @@ struct runner {
 	int skipped;
 };
 
-/* One case's result: failed once any check fails; diag is printed after its line. */
+/*
+ * One case's result (or one attempt's): failed once any check fails, bad when
+ * the case itself is wrong so that trying again cannot help; diag is printed
+ * after its line.
+ */
 struct outcome {
 	int failed;
+	int bad;
 	struct strbuf diag;
 };
 
-static const char *const case_keys[] = {"name",     "method",    "path",   "headers", "body",
-                                        "body_raw", "body_size", "expect", "save",    "max_ms",
-                                        "skip",     "note",      NULL};
-static const char *const expect_keys[] = {"status", "headers", "json", "body_contains", NULL};
+static const char *const case_keys[] = {
+        "name",   "method", "path",   "headers",  "body", "body_raw",        "body_size",
+        "expect", "save",   "max_ms", "parallel", "exec", "exec_timeout_ms", "until_ms",
+        "skip",   "note",   NULL};
+static const char *const expect_keys[] = {"status",        "headers", "json", "body_contains",
+                                          "status_counts", "exit",    NULL};
 
 static void fail(struct outcome *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail_bad(struct outcome *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(struct outcome *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add_line(struct outcome *o, const char *fmt, va_list ap)
+        __attribute__((format(printf, 2, 0)));
+
+static void add_line(struct outcome *o, const char *fmt, va_list ap)
+{
+	strbuf_add(&o->diag, "#   ", 4);
+	strbuf_vprintf(&o->diag, fmt, ap);
+	strbuf_add(&o->diag, "\n", 1);
+}
 
 /* Marks the case failed with one diagnostic line. */
 static void fail(struct outcome *o, const char *fmt, ...)
 {
 	o->failed = 1;
-	strbuf_add(&o->diag, "#   ", 4);
 	va_list ap;
 	va_start(ap, fmt);
-	strbuf_vprintf(&o->diag, fmt, ap);
+	add_line(o, fmt, ap);
 	va_end(ap);
-	strbuf_add(&o->diag, "\n", 1);
+}
+
+/* Marks the case failed for a fault of its own (a bad key, pattern or variable). */
+static void fail_bad(struct outcome *o, const char *fmt, ...)
+{
+	o->failed = 1;
+	o->bad = 1;
+	va_list ap;
+	va_start(ap, fmt);
+	add_line(o, fmt, ap);
+	va_end(ap);
 }
 
 /* A diagnostic line shown only when the case fails. */
 static void note(struct outcome *o, const char *fmt, ...)
 {
-	strbuf_add(&o->diag, "#   ", 4);
 	va_list ap;
 	va_start(ap, fmt);
-	strbuf_vprintf(&o->diag, fmt, ap);
+	add_line(o, fmt, ap);
 	va_end(ap);
-	strbuf_add(&o->diag, "\n", 1);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void sleep_until(double t)
+{
+	double left = t - now_ms();
+	if (left <= 0)
+		return;
+	long long ns = (long long)(left * 1e6);
+	struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000),
+	                      .tv_nsec = (long)(ns % 1000000000)};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* How many bytes of text (len long) to show within max, cut at a UTF-8 boundary. */
+static size_t shown_length(const char *text, size_t len, size_t max)
+{
+	size_t n = len < max ? len : max;
+	while (n > 0 && n < len && ((unsigned char)text[n] & 0xC0) == 0x80)
+		n--;
+	return n;
 }
 
 static const char *base_name(const char *path)
@@ -94,7 +155,7 @@ static int check_keys(const json_t *obj, const char *const *known, const char *w
 		while (known[i] && strcmp(known[i], k) != 0)
 			i++;
 		if (!known[i]) {
-			fail(o, "bad case: unknown key \"%s\" in %s", k, what);
+			fail_bad(o, "bad case: unknown key \"%s\" in %s", k, what);
 			bad = 1;
 		}
 	}
@@ -110,13 +171,13 @@ static int make_body(struct runner *r, const json_t *c, struct strbuf *body, int
 	char err[512];
 	*has = (j != NULL) + (raw != NULL) + (size != NULL);
 	if (*has > 1) {
-		fail(o, "bad case: give only one of body, body_raw and body_size");
+		fail_bad(o, "bad case: give only one of body, body_raw and body_size");
 		return -1;
 	}
 	if (j) {
 		json_t *x = vars_expand_json(r->vars, j, err, sizeof err);
 		if (!x) {
-			fail(o, "body: %s", err);
+			fail_bad(o, "body: %s", err);
 			return -1;
 		}
 		char *text = json_dumps(x, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -129,15 +190,15 @@ static int make_body(struct runner *r, const json_t *c, struct strbuf *body, int
 		free(text);
 	} else if (raw) {
 		if (!json_is_string(raw)) {
-			fail(o, "bad case: body_raw must be a string");
+			fail_bad(o, "bad case: body_raw must be a string");
 			return -1;
 		}
 		strbuf_add(body, json_string_value(raw), json_string_length(raw));
 	} else if (size) {
 		if (!json_is_integer(size) || json_integer_value(size) < 0 ||
 		    json_integer_value(size) > MAX_BODY_SIZE) {
-			fail(o, "bad case: body_size must be an integer from 0 to %lld",
-			     (long long)MAX_BODY_SIZE);
+			fail_bad(o, "bad case: body_size must be an integer from 0 to %lld",
+			         (long long)MAX_BODY_SIZE);
 			return -1;
 		}
 		size_t n = (size_t)json_integer_value(size);
@@ -160,7 +221,7 @@ static int make_headers(struct runner *r, const json_t *c, int has_body, struct 
 	int has_type = 0;
 	char err[512];
 	if (hs && !json_is_object(hs)) {
-		fail(o, "bad case: headers must be an object");
+		fail_bad(o, "bad case: headers must be an object");
 		return -1;
 	}
 	const char *k;
@@ -172,11 +233,11 @@ static int make_headers(struct runner *r, const json_t *c, int has_body, struct 
 		if (json_is_null(v)) {
 			strbuf_add(&line, ":", 1); /* curl drops a header it would add */
 		} else if (!json_is_string(v)) {
-			fail(o, "bad case: header %s must be a string or null", k);
+			fail_bad(o, "bad case: header %s must be a string or null", k);
 		} else {
 			char *val = vars_expand(r->vars, json_string_value(v), err, sizeof err);
 			if (!val)
-				fail(o, "header %s: %s", k, err);
+				fail_bad(o, "header %s: %s", k, err);
 			else if (val[0] == '\0')
 				strbuf_add(&line, ";", 1); /* curl's way to send an empty header */
 			else {
@@ -199,33 +260,12 @@ static int make_headers(struct runner *r, const json_t *c, int has_body, struct 
 
 static void check_status(const json_t *want, const struct http_response *resp, struct outcome *o)
 {
-	if (!want)
-		return;
-	if (json_is_integer(want)) {
-		if (resp->status != (long)json_integer_value(want))
-			fail(o, "status %ld, expected %lld", resp->status,
-			     (long long)json_integer_value(want));
-		return;
-	}
-	if (json_is_array(want) && json_array_size(want) > 0) {
-		size_t i;
-		const json_t *s;
-		json_array_foreach(want, i, s)
-		{
-			if (!json_is_integer(s)) {
-				fail(o, "bad case: expect.status must be an integer or a list of "
-				        "them");
-				return;
-			}
-			if (resp->status == (long)json_integer_value(s))
-				return;
-		}
-		char *list = json_dumps(want, JSON_COMPACT);
-		fail(o, "status %ld, expected one of %s", resp->status, list ? list : "?");
-		free(list);
-		return;
-	}
-	fail(o, "bad case: expect.status must be an integer or a list of them");
+	char err[512];
+	int rc = expect_status(want, resp->status, err, sizeof err);
+	if (rc < 0)
+		fail_bad(o, "bad case: %s", err);
+	else if (rc > 0)
+		fail(o, "%s", err);
 }
 
 static void check_headers(struct runner *r, const json_t *want, const struct http_response *resp,
@@ -234,7 +274,7 @@ static void check_headers(struct runner *r, const json_t *want, const struct htt
 	if (!want)
 		return;
 	if (!json_is_object(want)) {
-		fail(o, "bad case: expect.headers must be an object");
+		fail_bad(o, "bad case: expect.headers must be an object");
 		return;
 	}
 	const char *k;
@@ -243,12 +283,12 @@ static void check_headers(struct runner *r, const json_t *want, const struct htt
 	json_object_foreach((json_t *)want, k, v)
 	{
 		if (!json_is_string(v)) {
-			fail(o, "bad case: expect.headers.%s must be a string", k);
+			fail_bad(o, "bad case: expect.headers.%s must be a string", k);
 			continue;
 		}
 		char *prefix = vars_expand(r->vars, json_string_value(v), err, sizeof err);
 		if (!prefix) {
-			fail(o, "expect.headers.%s: %s", k, err);
+			fail_bad(o, "expect.headers.%s: %s", k, err);
 			continue;
 		}
 		const char *first = http_header(resp, k, 0);
@@ -290,7 +330,7 @@ static void check_json(struct runner *r, const json_t *pattern, const struct htt
 	char err[512];
 	json_t *p = vars_expand_json(r->vars, pattern, err, sizeof err);
 	if (!p) {
-		fail(o, "expect.json: %s", err);
+		fail_bad(o, "expect.json: %s", err);
 		return;
 	}
 	json_t *actual = response_json(resp, parsed, err, sizeof err);
@@ -300,7 +340,7 @@ static void check_json(struct runner *r, const json_t *pattern, const struct htt
 		struct match_diag d;
 		int rc = match_json(p, actual, &d);
 		if (rc == MATCH_BAD_PATTERN)
-			fail(o, "bad pattern at %s: %s (%s)", d.path, d.reason, d.expected);
+			fail_bad(o, "bad pattern at %s: %s (%s)", d.path, d.reason, d.expected);
 		else if (rc == MATCH_FAIL)
 			fail(o, "at %s: %s\n#     expected: %s\n#     actual:   %s", d.path,
 			     d.reason, d.expected, d.actual);
@@ -314,13 +354,13 @@ static void check_contains(struct runner *r, const json_t *text, const struct ht
 	if (!text)
 		return;
 	if (!json_is_string(text)) {
-		fail(o, "bad case: expect.body_contains must be a string");
+		fail_bad(o, "bad case: expect.body_contains must be a string");
 		return;
 	}
 	char err[512];
 	char *want = vars_expand(r->vars, json_string_value(text), err, sizeof err);
 	if (!want) {
-		fail(o, "expect.body_contains: %s", err);
+		fail_bad(o, "expect.body_contains: %s", err);
 		return;
 	}
 	if (!resp->body.p || !memmem(resp->body.p, resp->body.len, want, strlen(want)))
@@ -328,13 +368,14 @@ static void check_contains(struct runner *r, const json_t *text, const struct ht
 	free(want);
 }
 
-static void save_vars(struct runner *r, const json_t *save, const struct http_response *resp,
-                      json_t **parsed, struct outcome *o)
+/* The values a case saves, into saved (name -> value). */
+static void save_vars(const json_t *save, const struct http_response *resp, json_t **parsed,
+                      json_t *saved, struct outcome *o)
 {
 	if (!save)
 		return;
 	if (!json_is_object(save)) {
-		fail(o, "bad case: save must be an object");
+		fail_bad(o, "bad case: save must be an object");
 		return;
 	}
 	const char *k;
@@ -345,7 +386,7 @@ static void save_vars(struct runner *r, const json_t *save, const struct http_re
 		char err[512] = "";
 		json_t *val = NULL;
 		if (!path) {
-			fail(o, "bad case: save.%s must be a path string", k);
+			fail_bad(o, "bad case: save.%s must be a path string", k);
 			continue;
 		}
 		if (strncmp(path, "header:", 7) == 0) {
@@ -363,7 +404,7 @@ static void save_vars(struct runner *r, const json_t *save, const struct http_re
 			val = found ? json_deep_copy(found) : NULL;
 		}
 		if (val)
-			json_object_set_new(r->vars, k, val);
+			json_object_set_new(saved, k, val);
 		else
 			fail(o, "save %s: %s", k, err);
 	}
@@ -376,9 +417,7 @@ static void show_response(const struct http_response *resp, struct outcome *o)
 		note(o, "x-request-id: %s", rid);
 	if (!resp->body.len)
 		return;
-	size_t n = resp->body.len < SHOWN_BODY ? resp->body.len : SHOWN_BODY;
-	while (n > 0 && n < resp->body.len && ((unsigned char)resp->body.p[n] & 0xC0) == 0x80)
-		n--;
+	size_t n = shown_length(resp->body.p, resp->body.len, SHOWN_BODY);
 	note(o, "body: %.*s%s", (int)n, resp->body.p, n < resp->body.len ? "..." : "");
 }
 
@@ -396,23 +435,255 @@ static void report(struct runner *r, const char *file, const char *name, const c
 		fputs(o->diag.p, stdout);
 }
 
+/*
+ * One exchange of a request case and every check on it, into o; the values
+ * to save go into saved. *ms is the exchange's time, or -1 without a response.
+ */
+static void attempt(struct runner *r, const json_t *c, const struct http_request *rq,
+                    struct outcome *o, json_t *saved, double *ms)
+{
+	const json_t *expect = json_object_get(c, "expect"), *jmax = json_object_get(c, "max_ms");
+	struct http_response resp = {0};
+	json_t *parsed = NULL;
+	char err[512];
+	*ms = -1;
+	if (http_exchange(r->curl, rq, &resp, err, sizeof err) != 0) {
+		fail(o, "%s", err);
+		goto out;
+	}
+	*ms = resp.ms;
+	if (resp.ended_early)
+		note(o, "the server closed the connection before taking the whole body");
+	note(o, "%s %s -> %ld in %.0f ms", rq->method, rq->url, resp.status, resp.ms);
+	check_status(json_object_get(expect, "status"), &resp, o);
+	check_headers(r, json_object_get(expect, "headers"), &resp, o);
+	check_json(r, json_object_get(expect, "json"), &resp, &parsed, o);
+	check_contains(r, json_object_get(expect, "body_contains"), &resp, o);
+	save_vars(json_object_get(c, "save"), &resp, &parsed, saved, o);
+	if (jmax && resp.ms > json_number_value(jmax))
+		fail(o, "took %.0f ms, more than max_ms %.0f", resp.ms, json_number_value(jmax));
+	if (o->failed)
+		show_response(&resp, o);
+out:
+	json_decref(parsed);
+	http_response_free(&resp);
+}
+
+/*
+ * Sends the request once, or with "until_ms" every UNTIL_EVERY_MS until an
+ * attempt passes or the time is up; the last attempt is the case's result and
+ * the one whose values are saved.
+ */
+static void run_attempts(struct runner *r, const json_t *c, const struct http_request *rq,
+                         struct outcome *o, char *suffix, size_t suffixlen)
+{
+	const json_t *until = json_object_get(c, "until_ms"), *jmax = json_object_get(c, "max_ms");
+	double until_ms = until ? (double)json_integer_value(until) : 0, start = now_ms(), ms = -1;
+	struct outcome last = {0};
+	json_t *saved = NULL;
+	int attempts = 0;
+	for (;;) {
+		double t = now_ms();
+		free(last.diag.p);
+		last = (struct outcome){0};
+		json_decref(saved);
+		saved = json_object();
+		attempts++;
+		attempt(r, c, rq, &last, saved, &ms);
+		if (!last.failed || last.bad || t + UNTIL_EVERY_MS > start + until_ms)
+			break;
+		sleep_until(t + UNTIL_EVERY_MS);
+	}
+	json_object_update(r->vars, saved);
+	char took[32] = "";
+	if (jmax && ms >= 0)
+		snprintf(took, sizeof took, "%.0f ms", ms);
+	if (until) {
+		double total = now_ms() - start;
+		if (last.bad)
+			note(o, "not tried again: the case itself is wrong");
+		else
+			note(o, "none of %d attempt%s in %.0f ms (until_ms %.0f) passed; the last:",
+			     attempts, attempts == 1 ? "" : "s", total, until_ms);
+		snprintf(suffix, suffixlen, " (%s%s%d attempt%s in %.0f ms)", took,
+		         *took ? "; " : "", attempts, attempts == 1 ? "" : "s", total);
+	} else if (*took) {
+		snprintf(suffix, suffixlen, " (%s)", took);
+	}
+	o->failed |= last.failed;
+	if (last.diag.p)
+		strbuf_add(&o->diag, last.diag.p, last.diag.len);
+	free(last.diag.p);
+	json_decref(saved);
+}
+
+/* What each response of a failed "parallel" case was. */
+static void show_racers(const struct http_result *res, size_t n, struct outcome *o)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct http_response *resp = &res[i].resp;
+		if (res[i].failed) {
+			note(o, "[%zu] no response: %s", i + 1, res[i].err);
+			continue;
+		}
+		const char *rid = http_header(resp, "x-request-id", 0);
+		size_t len = shown_length(resp->body.p, resp->body.len, SHOWN_RACER_BODY);
+		note(o, "[%zu] %ld in %.0f ms%s%s: %.*s%s", i + 1, resp->status, resp->ms,
+		     rid ? ", x-request-id " : "", rid ? rid : "", (int)len,
+		     resp->body.p ? resp->body.p : "", len < resp->body.len ? "..." : "");
+	}
+}
+
+/* Sends the request "parallel" times at once and checks every status and their counts. */
+static void run_parallel(const json_t *c, const struct http_request *rq, struct outcome *o,
+                         char *suffix, size_t suffixlen)
+{
+	const json_t *expect = json_object_get(c, "expect"), *jmax = json_object_get(c, "max_ms");
+	const json_t *counts = json_object_get(expect, "status_counts");
+	size_t n = (size_t)json_integer_value(json_object_get(c, "parallel"));
+	struct http_result *res = xcalloc(n, sizeof *res);
+	long *statuses = xcalloc(n, sizeof *statuses);
+	double slowest = 0;
+	char err[512];
+	if (http_exchange_parallel(rq, n, res, err, sizeof err) != 0) {
+		fail(o, "%s", err);
+		goto out;
+	}
+	note(o, "%s %s, %zu at once", rq->method, rq->url, n);
+	size_t lost = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (res[i].failed) {
+			lost++;
+			continue;
+		}
+		statuses[i] = res[i].resp.status;
+		slowest = res[i].resp.ms > slowest ? res[i].resp.ms : slowest;
+		int rc = expect_status(json_object_get(expect, "status"), statuses[i], err,
+		                       sizeof err);
+		if (rc < 0)
+			fail_bad(o, "bad case: %s", err);
+		else if (rc > 0)
+			fail(o, "response %zu: %s", i + 1, err);
+		if (jmax && res[i].resp.ms > json_number_value(jmax))
+			fail(o, "response %zu took %.0f ms, more than max_ms %.0f", i + 1,
+			     res[i].resp.ms, json_number_value(jmax));
+	}
+	if (lost)
+		fail(o, "%zu of %zu requests got no response", lost, n);
+	int rc = counts ? expect_status_counts(counts, statuses, n, err, sizeof err) : 0;
+	if (rc < 0)
+		fail_bad(o, "bad case: %s", err);
+	else if (rc > 0)
+		fail(o, "status_counts: %s", err);
+	if (jmax)
+		snprintf(suffix, suffixlen, " (slowest %.0f ms)", slowest);
+	if (o->failed)
+		show_racers(res, n, o);
+out:
+	for (size_t i = 0; i < n; i++)
+		http_response_free(&res[i].resp);
+	free(statuses);
+	free(res);
+}
+
+/* A request case: builds the request, then sends it once, repeatedly or at once. */
+static void run_request(struct runner *r, const json_t *c, const char *method, struct outcome *o,
+                        char *suffix, size_t suffixlen)
+{
+	struct strbuf body = {0};
+	struct curl_slist *headers = NULL;
+	char *path = NULL, *url = NULL, err[512];
+	int has_body = 0;
+	if (make_body(r, c, &body, &has_body, o) != 0 ||
+	    make_headers(r, c, has_body, &headers, o) != 0)
+		goto out;
+	path = vars_expand(r->vars, json_string_value(json_object_get(c, "path")), err, sizeof err);
+	if (!path) {
+		fail_bad(o, "path: %s", err);
+		goto out;
+	}
+	url = http_url(r->base, path);
+	struct http_request rq = {.method = method,
+	                          .url = url,
+	                          .headers = headers,
+	                          .body = &body,
+	                          .has_body = has_body};
+	if (json_object_get(c, "parallel"))
+		run_parallel(c, &rq, o, suffix, suffixlen);
+	else
+		run_attempts(r, c, &rq, o, suffix, suffixlen);
+out:
+	curl_slist_free_all(headers);
+	free(body.p);
+	free(path);
+	free(url);
+}
+
+/* The last lines of an "exec" command's output. */
+static void show_output(const struct proc_result *res, struct outcome *o)
+{
+	if (res->out_total == 0) {
+		note(o, "no output");
+		return;
+	}
+	const char *text = res->out.p;
+	size_t len = res->out.len, at = proc_tail_lines(text, len, SHOWN_OUTPUT_LINES);
+	note(o, "output (%zu bytes), the last lines:", res->out_total);
+	while (at < len) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		note(o, "| %.*s", (int)(end - at), text + at);
+		at = end + 1;
+	}
+}
+
+/* An "exec" case: runs the shell command and checks its exit status. */
+static void run_exec(struct runner *r, const json_t *c, struct outcome *o)
+{
+	struct proc_result res = {0};
+	long timeout_ms = expect_exec_timeout_ms(c);
+	int want = expect_exit_code(c);
+	char err[512];
+	char *cmd = vars_expand(r->vars, json_string_value(json_object_get(c, "exec")), err,
+	                        sizeof err);
+	if (!cmd) {
+		fail_bad(o, "exec: %s", err);
+		goto out;
+	}
+	if (proc_run(cmd, timeout_ms, &res, err, sizeof err) != 0) {
+		fail(o, "exec: %s", err);
+		goto out;
+	}
+	note(o, "$ %s", cmd);
+	if (res.timed_out)
+		fail(o, "still running after exec_timeout_ms %ld: its process group was killed",
+		     timeout_ms);
+	else if (!res.exited)
+		fail(o, "killed by signal %d after %.0f ms", res.signal, res.ms);
+	else if (res.code != want)
+		fail(o, "exit status %d after %.0f ms, expected %d", res.code, res.ms, want);
+	if (o->failed)
+		show_output(&res, o);
+out:
+	proc_result_free(&res);
+	free(cmd);
+}
+
 static void run_case(struct runner *r, const char *file, size_t index, const json_t *c)
 {
 	struct outcome o = {0};
-	char fallback[64], suffix[64] = "", err[512];
+	char fallback[64], suffix[96] = "", err[512];
 	snprintf(fallback, sizeof fallback, "case %zu", index + 1);
 	const char *name = fallback;
 	if (!json_is_object(c)) {
-		fail(&o, "bad case: not an object");
-		report(r, file, name, "", &o);
-		free(o.diag.p);
-		return;
+		fail_bad(&o, "bad case: not an object");
+		goto out;
 	}
 	const json_t *jname = json_object_get(c, "name"), *skip = json_object_get(c, "skip");
 	if (json_is_string(jname))
 		name = json_string_value(jname);
 	else
-		fail(&o, "bad case: \"name\" must say what the case checks");
+		fail_bad(&o, "bad case: \"name\" must say what the case checks");
 	check_keys(c, case_keys, "the case", &o);
 	if (json_is_string(skip) && !o.failed) {
 		r->n++;
@@ -422,69 +693,30 @@ static void run_case(struct runner *r, const char *file, size_t index, const jso
 		return;
 	}
 	const json_t *expect = json_object_get(c, "expect"), *jmax = json_object_get(c, "max_ms");
-	const json_t *jmethod = json_object_get(c, "method"), *jpath = json_object_get(c, "path");
+	const json_t *jmethod = json_object_get(c, "method");
 	const char *method = jmethod ? json_string_value(jmethod) : "GET";
+	int exec = json_object_get(c, "exec") != NULL;
 	if (expect && !json_is_object(expect))
-		fail(&o, "bad case: expect must be an object");
+		fail_bad(&o, "bad case: expect must be an object");
 	else if (expect)
 		check_keys(expect, expect_keys, "expect", &o);
-	if (!method || !*method || strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(method))
-		fail(&o, "bad case: method must be an upper-case word");
-	if (!json_is_string(jpath))
-		fail(&o, "bad case: path must be a string");
+	if (expect_case_shape(c, err, sizeof err) != 0)
+		fail_bad(&o, "bad case: %s", err);
+	if (!exec &&
+	    (!method || !*method || strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(method)))
+		fail_bad(&o, "bad case: method must be an upper-case word");
+	if (!exec && !json_is_string(json_object_get(c, "path")))
+		fail_bad(&o, "bad case: path must be a string");
 	if (jmax && (!json_is_number(jmax) || json_number_value(jmax) <= 0))
-		fail(&o, "bad case: max_ms must be a positive number");
-
-	struct strbuf body = {0};
-	struct curl_slist *headers = NULL;
-	struct http_response resp = {0};
-	json_t *parsed = NULL;
-	char *path = NULL, *url = NULL;
-	int has_body = 0;
-	double ms = 0;
-	if (o.failed || make_body(r, c, &body, &has_body, &o) != 0 ||
-	    make_headers(r, c, has_body, &headers, &o) != 0)
-		goto out;
-	path = vars_expand(r->vars, json_string_value(jpath), err, sizeof err);
-	if (!path) {
-		fail(&o, "path: %s", err);
-		goto out;
-	}
-	url = http_url(r->base, path);
-	struct http_request rq = {.method = method,
-	                          .url = url,
-	                          .headers = headers,
-	                          .body = &body,
-	                          .has_body = has_body};
-	if (http_exchange(r->curl, &rq, &resp, err, sizeof err) != 0) {
-		fail(&o, "%s", err);
-		goto out;
-	}
-	ms = resp.ms;
-	if (resp.ended_early)
-		note(&o, "the server closed the connection before taking the whole body");
-	note(&o, "%s %s -> %ld in %.0f ms", method, url, resp.status, ms);
-	check_status(json_object_get(expect, "status"), &resp, &o);
-	check_headers(r, json_object_get(expect, "headers"), &resp, &o);
-	check_json(r, json_object_get(expect, "json"), &resp, &parsed, &o);
-	check_contains(r, json_object_get(expect, "body_contains"), &resp, &o);
-	save_vars(r, json_object_get(c, "save"), &resp, &parsed, &o);
-	if (jmax) {
-		snprintf(suffix, sizeof suffix, " (%.0f ms)", ms);
-		if (ms > json_number_value(jmax))
-			fail(&o, "took %.0f ms, more than max_ms %.0f", ms,
-			     json_number_value(jmax));
-	}
+		fail_bad(&o, "bad case: max_ms must be a positive number");
 	if (o.failed)
-		show_response(&resp, &o);
+		goto out;
+	if (exec)
+		run_exec(r, c, &o);
+	else
+		run_request(r, c, method, &o, suffix, sizeof suffix);
 out:
 	report(r, file, name, suffix, &o);
-	json_decref(parsed);
-	http_response_free(&resp);
-	curl_slist_free_all(headers);
-	free(body.p);
-	free(path);
-	free(url);
 	free(o.diag.p);
 }
 

@@ -1,10 +1,14 @@
 /*
  * api-test --self-test: every matcher operator against values it must and must
- * not match, the diagnostics' paths, and variable substitution and lookup.
+ * not match, the diagnostics' paths, variable substitution and lookup, which
+ * case shapes are accepted, the status and status_counts checks, and the
+ * output lines shown for a failed command.
  */
 #include "selftest.h"
 
+#include "expect.h"
 #include "match.h"
+#include "proc.h"
 #include "vars.h"
 
 #include <stdio.h>
@@ -106,6 +110,89 @@ static const struct match_check match_checks[] = {
         {"operators mixed with keys are a pattern error", "{\"$len\":1,\"a\":1}", "{\"a\":1}",
          MATCH_BAD_PATTERN},
         {"an operator object fails on a missing key", "{\"a\":{\"$len\":0}}", "{}", MATCH_FAIL},
+};
+
+struct shape_check {
+	const char *what;
+	const char *json; /* a case */
+	int ok;           /* 1: accepted; 0: a bad case */
+};
+
+static const struct shape_check shape_checks[] = {
+        {"a plain request is accepted", "{\"path\":\"/x\",\"expect\":{\"status\":200}}", 1},
+        {"a malformed expect.status is refused",
+         "{\"path\":\"/x\",\"expect\":{\"status\":\"200\"}}", 0},
+        {"an empty status list is refused", "{\"path\":\"/x\",\"expect\":{\"status\":[]}}", 0},
+        {"parallel with status and status_counts is accepted",
+         "{\"path\":\"/x\",\"parallel\":2,\"expect\":{\"status\":[201,409],"
+         "\"status_counts\":{\"201\":1,\"409\":1}}}",
+         1},
+        {"parallel 32 is accepted", "{\"path\":\"/x\",\"parallel\":32}", 1},
+        {"parallel 1 is refused", "{\"path\":\"/x\",\"parallel\":1}", 0},
+        {"parallel 33 is refused", "{\"path\":\"/x\",\"parallel\":33}", 0},
+        {"parallel as a string is refused", "{\"path\":\"/x\",\"parallel\":\"2\"}", 0},
+        {"parallel with expect.json is refused",
+         "{\"path\":\"/x\",\"parallel\":2,\"expect\":{\"json\":{}}}", 0},
+        {"parallel with expect.headers is refused",
+         "{\"path\":\"/x\",\"parallel\":2,\"expect\":{\"headers\":{}}}", 0},
+        {"parallel with expect.body_contains is refused",
+         "{\"path\":\"/x\",\"parallel\":2,\"expect\":{\"body_contains\":\"a\"}}", 0},
+        {"parallel with save is refused",
+         "{\"path\":\"/x\",\"parallel\":2,\"save\":{\"a\":\"id\"}}", 0},
+        {"parallel with until_ms is refused", "{\"path\":\"/x\",\"parallel\":2,\"until_ms\":1000}",
+         0},
+        {"status_counts without parallel is refused",
+         "{\"path\":\"/x\",\"expect\":{\"status_counts\":{\"200\":1}}}", 0},
+        {"status_counts adding up past parallel is refused",
+         "{\"path\":\"/x\",\"parallel\":2,\"expect\":{\"status_counts\":{\"201\":2,\"409\":1}}}",
+         0},
+        {"status_counts with a key that is no status is refused",
+         "{\"path\":\"/x\",\"parallel\":2,\"expect\":{\"status_counts\":{\"2xx\":1}}}", 0},
+        {"status_counts with a status past 599 is refused",
+         "{\"path\":\"/x\",\"parallel\":2,\"expect\":{\"status_counts\":{\"600\":1}}}", 0},
+        {"status_counts with a negative count is refused",
+         "{\"path\":\"/x\",\"parallel\":2,\"expect\":{\"status_counts\":{\"201\":-1}}}", 0},
+        {"an empty status_counts is refused",
+         "{\"path\":\"/x\",\"parallel\":2,\"expect\":{\"status_counts\":{}}}", 0},
+        {"exec alone is accepted", "{\"exec\":\"true\"}", 1},
+        {"exec with expect.exit and a timeout is accepted",
+         "{\"exec\":\"exit 3\",\"exec_timeout_ms\":1000,\"expect\":{\"exit\":3}}", 1},
+        {"an empty exec is refused", "{\"exec\":\"\"}", 0},
+        {"exec with path is refused", "{\"exec\":\"true\",\"path\":\"/x\"}", 0},
+        {"exec with a body is refused", "{\"exec\":\"true\",\"body\":{}}", 0},
+        {"exec with until_ms is refused", "{\"exec\":\"true\",\"until_ms\":1000}", 0},
+        {"exec with expect.status is refused", "{\"exec\":\"true\",\"expect\":{\"status\":200}}",
+         0},
+        {"expect.exit past 255 is refused", "{\"exec\":\"true\",\"expect\":{\"exit\":256}}", 0},
+        {"expect.exit without exec is refused", "{\"path\":\"/x\",\"expect\":{\"exit\":0}}", 0},
+        {"exec_timeout_ms without exec is refused", "{\"path\":\"/x\",\"exec_timeout_ms\":10}", 0},
+        {"exec_timeout_ms 0 is refused", "{\"exec\":\"true\",\"exec_timeout_ms\":0}", 0},
+        {"until_ms 60000 is accepted",
+         "{\"path\":\"/x\",\"until_ms\":60000,\"save\":{\"a\":\"id\"}}", 1},
+        {"until_ms 60001 is refused", "{\"path\":\"/x\",\"until_ms\":60001}", 0},
+        {"until_ms 0 is refused", "{\"path\":\"/x\",\"until_ms\":0}", 0},
+};
+
+struct counts_check {
+	const char *what;
+	const char *want; /* status_counts */
+	long statuses[4];
+	size_t n;
+	int rc; /* 0 holds, 1 does not, -1 malformed */
+};
+
+static const struct counts_check counts_checks[] = {
+        {"one 201 and one 409 hold", "{\"201\":1,\"409\":1}", {409, 201}, 2, 0},
+        {"two 201s do not hold one winner", "{\"201\":1,\"409\":1}", {201, 201}, 2, 1},
+        {"a status not named may occur", "{\"201\":1}", {201, 409, 500}, 3, 0},
+        {"a count of 0 forbids the status", "{\"500\":0}", {200, 500}, 2, 1},
+        {"a count of 0 holds without the status", "{\"500\":0}", {200, 200}, 2, 0},
+        {"no response is no status", "{\"200\":2}", {200, 0}, 2, 1},
+        {"counts past the responses are malformed", "{\"200\":3}", {200, 200}, 2, -1},
+        {"a non-numeric key is malformed", "{\"ok\":1}", {200, 200}, 2, -1},
+        {"a two-digit key is malformed", "{\"20\":1}", {200, 200}, 2, -1},
+        {"a real count is malformed", "{\"200\":1.0}", {200, 200}, 2, -1},
+        {"a list is malformed", "[200]", {200, 200}, 2, -1},
 };
 
 struct selftest {
@@ -238,6 +325,80 @@ static void run_var_checks(struct selftest *t)
 	json_decref(vars);
 }
 
+static void run_shape_checks(struct selftest *t)
+{
+	for (size_t i = 0; i < sizeof shape_checks / sizeof shape_checks[0]; i++) {
+		const struct shape_check *sc = &shape_checks[i];
+		json_t *c = parse(sc->json);
+		char err[256] = "";
+		int rc = c ? expect_case_shape(c, err, sizeof err) : -2;
+		int ok = sc->ok ? rc == 0 : rc == -1 && err[0] != '\0';
+		if (!ok)
+			printf("# shape of %s: %d (%s)\n", sc->json, rc, err);
+		report(t, ok, sc->what);
+		json_decref(c);
+	}
+}
+
+static void check_status(struct selftest *t, const char *what, const char *want, long status,
+                         int rc_want)
+{
+	json_t *w = parse(want);
+	char err[256] = "";
+	int rc = w ? expect_status(w, status, err, sizeof err) : -2;
+	int ok = rc == rc_want && (rc == 0 || err[0] != '\0');
+	if (!ok)
+		printf("# status %ld against %s: %d (%s)\n", status, want, rc, err);
+	report(t, ok, what);
+	json_decref(w);
+}
+
+static void run_status_checks(struct selftest *t)
+{
+	check_status(t, "status 200 is 200", "200", 200, 0);
+	check_status(t, "status 404 is not 200", "200", 404, 1);
+	check_status(t, "status 504 is one of [503, 504]", "[503,504]", 504, 0);
+	check_status(t, "status 500 is not one of [503, 504]", "[503,504]", 500, 1);
+	check_status(t, "a status list of strings is malformed", "[\"200\"]", 200, -1);
+	for (size_t i = 0; i < sizeof counts_checks / sizeof counts_checks[0]; i++) {
+		const struct counts_check *cc = &counts_checks[i];
+		json_t *w = parse(cc->want);
+		char err[256] = "";
+		int rc = w ? expect_status_counts(w, cc->statuses, cc->n, err, sizeof err) : -2;
+		int ok = rc == cc->rc && (rc == 0 || err[0] != '\0');
+		if (!ok)
+			printf("# status_counts %s: %d (%s)\n", cc->want, rc, err);
+		report(t, ok, cc->what);
+		json_decref(w);
+	}
+}
+
+static void check_tail(struct selftest *t, const char *text, size_t max_lines, const char *want)
+{
+	size_t at = proc_tail_lines(text, strlen(text), max_lines);
+	int ok = strcmp(text + at, want) == 0;
+	json_t *jt = json_string(text), *jw = json_string(want);
+	char shown_text[64], shown_want[64], what[160];
+	match_describe(jt, shown_text, sizeof shown_text);
+	match_describe(jw, shown_want, sizeof shown_want);
+	if (!ok)
+		printf("# the tail of %s starts at %zu\n", shown_text, at);
+	snprintf(what, sizeof what, "the last %zu line(s) of %s are %s", max_lines, shown_text,
+	         shown_want);
+	report(t, ok, what);
+	json_decref(jt);
+	json_decref(jw);
+}
+
+static void run_tail_checks(struct selftest *t)
+{
+	check_tail(t, "a\nb\nc\n", 2, "b\nc\n");
+	check_tail(t, "a\nb\nc", 2, "b\nc");
+	check_tail(t, "a\nb\n", 5, "a\nb\n");
+	check_tail(t, "", 3, "");
+	check_tail(t, "\n\n", 1, "\n");
+}
+
 void selftest_run(int *passed, int *failed)
 {
 	struct selftest t = {.passed = passed, .failed = failed};
@@ -250,4 +411,7 @@ void selftest_run(int *passed, int *failed)
 	check_diag(&t, "$each names the failing element", "{\"items\":{\"$each\":{\"n\":1}}}",
 	           "{\"items\":[{\"n\":1},{\"n\":2}]}", "$.items[1].n", "2");
 	run_var_checks(&t);
+	run_shape_checks(&t);
+	run_status_checks(&t);
+	run_tail_checks(&t);
 }
