@@ -16,11 +16,14 @@ CREATE TABLE persons (
     id_number_hash    text UNIQUE,
     id_number_masked  text,
     -- platform staff and financial-institution staff
-    operator_roles    text[] NOT NULL DEFAULT '{}',
+    operator_roles    text[] NOT NULL DEFAULT '{}'
+                      CHECK (operator_roles <@ ARRAY['reviewer', 'quoter', 'finance', 'ca_officer', 'admin']),
     institution_id    text,
     disabled          boolean NOT NULL DEFAULT false,
-    -- lockout: 5 failures lock for LOGIN_LOCKOUT_S; captcha from the 4th attempt
-    failed_logins     integer NOT NULL DEFAULT 0,
+    -- lockout: 5 failures lock for LOGIN_LOCKOUT_S; captcha from the 4th attempt.
+    -- An attempt is counted before its secret is checked and refunded on success, so
+    -- concurrent guesses cannot exceed the limit (services/accounts/README.md).
+    failed_logins     integer NOT NULL DEFAULT 0 CHECK (failed_logins >= 0),
     locked_until      timestamptz,
     password_changed_at timestamptz NOT NULL DEFAULT now(),
     created_at        timestamptz NOT NULL DEFAULT now(),

@@ -1,0 +1,370 @@
+/*
+ * `accounts admin ...`: platform staff and institution staff are not registered through
+ * the API but from the shell, with the service's database role and PII keys:
+ *   accounts admin create-operator --phone P --password W --roles R1,R2 [--name N]
+ *   accounts admin create-staff    --phone P --password W --institution ID [--name N]
+ *   accounts admin create-person   --phone P --password W [--name N]
+ *   accounts admin unlock          --phone P
+ * create-* on a registered phone updates the roles (or institution) and says so; the
+ * password stays unless --reset-password is given (then, with REDIS_URL, the person's
+ * sessions end). Same validation as the API; audited as actor "system:admin-cli".
+ */
+#include "accounts.h"
+
+#include "audit.h"
+#include "config.h"
+#include "log.h"
+#include "session.h"
+#include "status.h"
+#include "validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ADMIN_ACTOR "system:admin-cli"
+
+static const char *const admin_roles[] = {"reviewer", "quoter", "finance", "ca_officer", "admin"};
+#define ADMIN_NROLES (sizeof admin_roles / sizeof admin_roles[0])
+
+int accounts_roles_normalise(const char *csv, char *out, size_t outlen)
+{
+	int want[ADMIN_NROLES] = {0}, any = 0;
+	const char *p = csv;
+	if (!csv || !*csv)
+		return -1;
+	for (;;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		size_t k = 0;
+		while (k < ADMIN_NROLES &&
+		       !(strlen(admin_roles[k]) == len && memcmp(admin_roles[k], p, len) == 0))
+			k++;
+		if (k == ADMIN_NROLES)
+			return -1;
+		want[k] = any = 1;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	size_t used = 0;
+	if (outlen)
+		out[0] = '\0';
+	for (size_t k = 0; k < ADMIN_NROLES; k++) {
+		if (!want[k])
+			continue;
+		int n = snprintf(out + used, outlen - used, "%s%s", used ? "," : "",
+		                 admin_roles[k]);
+		if (n < 0 || (size_t)n >= outlen - used)
+			return -1;
+		used += (size_t)n;
+	}
+	return any ? 0 : -1;
+}
+
+static int institution_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 1 || n > 63)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+struct admin_args {
+	const char *cmd;
+	const char *phone, *password, *roles, *institution, *name;
+	int reset_password;
+};
+
+static int admin_usage(void)
+{
+	fprintf(stderr,
+	        "usage: accounts admin create-operator --phone P --password W --roles R1,R2 "
+	        "[--name N] [--reset-password]\n"
+	        "       accounts admin create-staff --phone P --password W --institution ID "
+	        "[--name N] [--reset-password]\n"
+	        "       accounts admin create-person --phone P --password W [--name N] "
+	        "[--reset-password]\n"
+	        "       accounts admin unlock --phone P\n"
+	        "roles: reviewer, quoter, finance, ca_officer, admin\n"
+	        "environment: DB_URL, PII_ENC_KEY, PII_MAC_KEY, PASSWORD_KDF_LOG_N, REDIS_URL "
+	        "(optional: ends the sessions of a person whose password is reset)\n");
+	return 2;
+}
+
+/* A refused value: the option, the stable code and the Chinese message. */
+static int admin_refuse(const char *option, int code)
+{
+	fprintf(stderr, "accounts admin: %s: %s %s\n", option, status_code_name(code),
+	        status_message(code));
+	return 1;
+}
+
+static int admin_parse(int argc, char **argv, struct admin_args *a)
+{
+	memset(a, 0, sizeof *a);
+	if (argc < 2)
+		return -1;
+	a->cmd = argv[1];
+	for (int i = 2; i < argc; i++) {
+		const char *o = argv[i];
+		const char **dst = strcmp(o, "--phone") == 0         ? &a->phone
+		                   : strcmp(o, "--password") == 0    ? &a->password
+		                   : strcmp(o, "--roles") == 0       ? &a->roles
+		                   : strcmp(o, "--institution") == 0 ? &a->institution
+		                   : strcmp(o, "--name") == 0        ? &a->name
+		                                                     : NULL;
+		if (strcmp(o, "--reset-password") == 0) {
+			a->reset_password = 1;
+			continue;
+		}
+		if (!dst || i + 1 >= argc)
+			return -1;
+		*dst = argv[++i];
+	}
+	return 0;
+}
+
+/* Checks the options of a command; 0, or the exit code. */
+static int admin_validate(const struct admin_args *a, char *roles, size_t roleslen)
+{
+	int rv;
+	int is_op = strcmp(a->cmd, "create-operator") == 0;
+	int is_staff = strcmp(a->cmd, "create-staff") == 0;
+	int is_person = strcmp(a->cmd, "create-person") == 0;
+	int is_unlock = strcmp(a->cmd, "unlock") == 0;
+	if (!is_op && !is_staff && !is_person && !is_unlock)
+		return admin_usage();
+	if (!a->phone)
+		return admin_usage();
+	if ((rv = validate_mobile(a->phone)) != 0)
+		return admin_refuse("--phone", rv);
+	if (is_unlock)
+		return a->password || a->roles || a->institution || a->name ? admin_usage() : 0;
+	if (!a->password || (is_op != (a->roles != NULL)) || (is_staff != (a->institution != NULL)))
+		return admin_usage();
+	if ((rv = validate_password(a->password, a->phone)) != 0)
+		return admin_refuse("--password", rv);
+	if (a->name && (rv = validate_person_name(a->name)) != 0)
+		return admin_refuse("--name", rv);
+	if (is_op && accounts_roles_normalise(a->roles, roles, roleslen) != 0) {
+		fprintf(stderr,
+		        "accounts admin: --roles: one or more of reviewer, quoter, finance, "
+		        "ca_officer, admin, comma-separated\n");
+		return 1;
+	}
+	if (is_staff && !institution_ok(a->institution)) {
+		fprintf(stderr, "accounts admin: --institution: 1-63 of A-Z a-z 0-9 _ -\n");
+		return 1;
+	}
+	return 0;
+}
+
+static const char *admin_kind(const struct admin_args *a)
+{
+	return strcmp(a->cmd, "create-operator") == 0 ? "operator"
+	       : strcmp(a->cmd, "create-staff") == 0  ? "institution staff"
+	                                              : "person";
+}
+
+static int admin_create_new(svc_ctx *ctx, const struct admin_args *a, const char *roles)
+{
+	char pwhash[CRYPTO_PASSWORD_HASH_MAX], id[40] = "", subject[64], detail[128];
+	int rv = accounts_password_hash(ctx->app, a->password, pwhash);
+	if (rv != ST_OK)
+		return rv;
+	if ((rv = db_begin(ctx->db)) != ST_OK)
+		return rv;
+	rv = accounts_person_insert(ctx, a->phone, pwhash, a->name, roles, a->institution, id);
+	snprintf(subject, sizeof subject, "person/%s", id);
+	snprintf(detail, sizeof detail, "{\"via\":\"admin-cli\",\"kind\":\"%s\"}", admin_kind(a));
+	if (rv == ST_OK)
+		rv = audit_append(ctx->db, ADMIN_ACTOR, subject, "person.registered", detail);
+	if (rv == ST_OK)
+		rv = accounts_person_registered_event(ctx, id, a->phone);
+	if (rv == ST_OK)
+		rv = db_commit(ctx->db);
+	db_rollback(ctx->db);
+	if (rv != ST_OK)
+		return rv;
+	char masked[16];
+	validate_mask_mobile(a->phone, masked);
+	printf("created %s %s (person %s)%s%s%s%s\n", admin_kind(a), masked, id,
+	       *roles ? ", roles " : "", roles, a->institution ? ", institution " : "",
+	       a->institution ? a->institution : "");
+	return ST_OK;
+}
+
+static void admin_revoke_sessions(const char *person_id)
+{
+	const char *url = getenv("REDIS_URL");
+	redis_conn *r = url && *url ? redis_open(url, 2000) : NULL;
+	if (r && session_revoke_others(r, person_id, NULL) == ST_OK)
+		printf("  sessions ended\n");
+	else
+		printf("  sessions NOT ended (no REDIS_URL or Redis unreachable): they expire "
+		       "after %d s without use\n",
+		       SESSION_TTL_S);
+	redis_close(r);
+}
+
+static int admin_update(svc_ctx *ctx, const struct admin_args *a, const char *roles,
+                        const accounts_login_row *row)
+{
+	char pwhash[CRYPTO_PASSWORD_HASH_MAX] = "", subject[64];
+	int same = crypto_password_verify(a->password, row->password_hash) == 1;
+	int set_pw = a->reset_password && !same;
+	int rv;
+	if (set_pw && (rv = accounts_password_hash(ctx->app, a->password, pwhash)) != ST_OK)
+		return rv;
+	int is_op = strcmp(a->cmd, "create-operator") == 0;
+	int is_staff = strcmp(a->cmd, "create-staff") == 0;
+	const char *vals[] = {row->id,
+	                      is_op ? "t" : "f",
+	                      roles,
+	                      is_staff ? "t" : "f",
+	                      a->institution ? a->institution : "",
+	                      a->name ? a->name : "",
+	                      set_pw ? pwhash : ""};
+	if ((rv = db_begin(ctx->db)) != ST_OK)
+		return rv;
+	rv = db_exec(ctx->db,
+	             "UPDATE persons SET"
+	             " operator_roles = CASE WHEN $2::boolean THEN string_to_array($3, ',')"
+	             " ELSE operator_roles END,"
+	             " institution_id = CASE WHEN $4::boolean THEN $5 ELSE institution_id END,"
+	             " name = CASE WHEN $6 <> '' AND verified_at IS NULL THEN $6 ELSE name END,"
+	             " password_hash = CASE WHEN $7 <> '' THEN $7 ELSE password_hash END,"
+	             " password_changed_at = CASE WHEN $7 <> '' THEN now()"
+	             " ELSE password_changed_at END,"
+	             " failed_logins = CASE WHEN $7 <> '' THEN 0 ELSE failed_logins END,"
+	             " locked_until = CASE WHEN $7 <> '' THEN NULL ELSE locked_until END,"
+	             " updated_at = now() WHERE id = $1::uuid",
+	             7, vals, NULL);
+	snprintf(subject, sizeof subject, "person/%s", row->id);
+	if (rv == ST_OK && (is_op || is_staff))
+		rv = audit_append(ctx->db, ADMIN_ACTOR, subject,
+		                  is_op ? "person.operator_roles_set" : "person.institution_set",
+		                  "{\"via\":\"admin-cli\"}");
+	if (rv == ST_OK && set_pw)
+		rv = audit_append(ctx->db, ADMIN_ACTOR, subject, "person.password_reset",
+		                  "{\"via\":\"admin-cli\"}");
+	if (rv == ST_OK)
+		rv = db_commit(ctx->db);
+	db_rollback(ctx->db);
+	if (rv != ST_OK)
+		return rv;
+	printf("%s %s is already registered (person %s): updated", admin_kind(a), row->phone_masked,
+	       row->id);
+	if (is_op)
+		printf(", roles now %s", roles);
+	if (is_staff)
+		printf(", institution now %s", a->institution);
+	if (set_pw) {
+		printf(", password replaced\n");
+		admin_revoke_sessions(row->id);
+	} else if (same) {
+		printf(", password unchanged\n");
+	} else {
+		printf("; the password differs and was kept (--reset-password replaces it)\n");
+	}
+	return ST_OK;
+}
+
+static int admin_unlock(svc_ctx *ctx, const accounts_login_row *row)
+{
+	char subject[64];
+	snprintf(subject, sizeof subject, "person/%s", row->id);
+	const char *vals[] = {row->id};
+	int rv = db_begin(ctx->db);
+	if (rv != ST_OK)
+		return rv;
+	rv = db_exec(
+	        ctx->db,
+	        "UPDATE persons SET failed_logins = 0, locked_until = NULL WHERE id = $1::uuid", 1,
+	        vals, NULL);
+	if (rv == ST_OK)
+		rv = audit_append(ctx->db, ADMIN_ACTOR, subject, "person.unlocked",
+		                  "{\"reason\":\"admin\"}");
+	if (rv == ST_OK)
+		rv = db_commit(ctx->db);
+	db_rollback(ctx->db);
+	if (rv == ST_OK)
+		printf("unlocked %s (person %s; it had %d failed logins%s)\n", row->phone_masked,
+		       row->id, row->failed_logins, row->locked_for_s > 0 ? ", locked" : "");
+	return rv;
+}
+
+int accounts_admin_main(int argc, char **argv)
+{
+	struct accounts_app app;
+	struct admin_args a;
+	char roles[128] = "", err[256];
+	const char *db_url = NULL;
+	db_conn *db = NULL;
+	arena *ar = NULL;
+	int code;
+
+	memset(&app, 0, sizeof app);
+	if (admin_parse(argc, argv, &a) != 0)
+		return admin_usage();
+	if ((code = admin_validate(&a, roles, sizeof roles)) != 0)
+		return code;
+	config_item items[] = {
+	        {"DB_URL", CFG_STR, NULL, 0, 0, "libpq connection string of the accounts role",
+	         &db_url},
+	        {"PASSWORD_KDF_LOG_N", CFG_INT, "15", 15, 17, "scrypt cost: N = 2^value",
+	         &app.kdf_log_n},
+	};
+	if (config_load(items, sizeof items / sizeof items[0], err, sizeof err) != 0) {
+		fprintf(stderr, "accounts admin: %s\n", err);
+		return 2;
+	}
+	if (crypto_keys_from_env(&app.keys) != 0) {
+		fprintf(stderr,
+		        "accounts admin: PII_ENC_KEY and PII_MAC_KEY must be 64 hex digits\n");
+		return 2;
+	}
+	log_setup("accounts", "warn");
+	code = 1;
+	if (!(db = db_open(db_url)))
+		goto out;
+	ar = arena_new();
+	static const Bus__Caller no_caller = BUS__CALLER__INIT;
+	svc_ctx ctx = {.service = "accounts",
+	               .caller = &no_caller,
+	               .request_id = "",
+	               .db = db,
+	               .arena = ar,
+	               .app = &app};
+	accounts_login_row row;
+	int rv = accounts_login_row_by_phone(&ctx, a.phone, &row);
+	if (rv != ST_OK && rv != ST_NOT_FOUND) {
+		fprintf(stderr, "accounts admin: reading the person failed (%s)\n",
+		        status_code_name(rv));
+		goto out;
+	}
+	if (strcmp(a.cmd, "unlock") == 0) {
+		if (rv == ST_NOT_FOUND) {
+			fprintf(stderr, "accounts admin: no person has this phone\n");
+			goto out;
+		}
+		rv = admin_unlock(&ctx, &row);
+	} else {
+		rv = rv == ST_NOT_FOUND ? admin_create_new(&ctx, &a, roles)
+		                        : admin_update(&ctx, &a, roles, &row);
+	}
+	if (rv != ST_OK) {
+		fprintf(stderr, "accounts admin: %s failed (%s)\n", a.cmd, status_code_name(rv));
+		goto out;
+	}
+	code = 0;
+out:
+	arena_free(ar);
+	db_close(db);
+	return code;
+}

@@ -1,0 +1,80 @@
+/* accounts: wires config, keys, the notify client, the KYC provider and the handlers. */
+#include "accounts.h"
+#include "kyc.h"
+#include "log.h"
+#include "status.h"
+
+#include <string.h>
+
+static struct accounts_app app;
+static config_common common;
+
+/* After migrations: what the handlers share. A failure stops the start. */
+static int accounts_start(svc_ctx *ctx)
+{
+	(void)ctx;
+	char pw[48];
+	app.development = config_is_development(&common);
+	if (crypto_keys_from_env(&app.keys) != 0) {
+		log_kv(LOGL_ERROR, NULL, "PII_ENC_KEY and PII_MAC_KEY must be 64 hex digits each",
+		       NULL);
+		return ST_INTERNAL;
+	}
+	/* The stand-in hash for unknown phones: same cost as every real one. */
+	if (crypto_token(pw, sizeof pw, 24) != 0 ||
+	    accounts_password_hash(&app, pw, app.dummy_hash) != ST_OK)
+		return ST_INTERNAL;
+	if (bus_client_open(&app.notify, common.bus_urls, "notify") != 0) {
+		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the notify client", NULL);
+		return ST_UNAVAILABLE;
+	}
+	if (kyc_provider_open(app.kyc_provider, app.kyc_url, app.kyc_timeout_ms, &app.kyc) != 0)
+		return ST_INTERNAL;
+	return ST_OK;
+}
+
+/* In the order of service Accounts in proto/accounts.proto. */
+static const svc_handler_fn accounts_handlers[] = {
+        accounts_person_create,
+        accounts_session_login,
+        accounts_session_logout,
+        accounts_captcha_get,
+        accounts_captcha_dev,
+        accounts_password_reset,
+        accounts_password_change,
+        accounts_me_get,
+        accounts_me_update,
+        accounts_verification_start,
+        accounts_verification_confirm,
+        accounts_verification_get,
+        accounts_identities_list,
+        accounts_identity_switch,
+};
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "admin") == 0)
+		return accounts_admin_main(argc - 1, argv + 1);
+	_Static_assert(sizeof accounts_handlers / sizeof accounts_handlers[0] == 14,
+	               "one handler per method of service Accounts");
+	config_item items[] = {
+	        {"LOGIN_LOCKOUT_S", CFG_INT, "900", 60, 86400,
+	         "seconds an account stays locked after 5 failed logins", &app.lockout_s},
+	        {"PASSWORD_KDF_LOG_N", CFG_INT, "15", 15, 17,
+	         "scrypt cost of new password hashes: N = 2^value (r 8, p 3)", &app.kdf_log_n},
+	        {"KYC_PROVIDER", CFG_STR, "sandbox", 0, 0, "identity checks: sandbox | http",
+	         &app.kyc_provider},
+	        {"KYC_URL", CFG_STR, "", 0, 0, "base URL of the http identity-check provider",
+	         &app.kyc_url},
+	        {"KYC_TIMEOUT_MS", CFG_INT, "2000", 100, 60000,
+	         "deadline of one call to the identity-check provider", &app.kyc_timeout_ms},
+	};
+	svc_api apis[] = {{&accounts__accounts__descriptor, accounts_handlers}};
+	svc_def def = {
+	        .name = "accounts", .apis = apis, .napis = 1, .start = accounts_start, .app = &app};
+	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
+	if (app.kyc)
+		kyc_provider_close(app.kyc);
+	bus_client_close(app.notify);
+	return rv;
+}

@@ -1,0 +1,523 @@
+/* Persons: registration, the masked Person view, profile (GetMe, UpdateMe), credentials. */
+#include "accounts.h"
+
+#include "audit.h"
+#include "events.h"
+#include "log.h"
+#include "status.h"
+#include "validate.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PHONE_AAD "accounts.persons.phone"
+
+/* Profile limits (characters). */
+#define ADDRESS_MAX  200
+#define POSITION_MAX 50
+
+/* RFC 3339 in China Standard Time, as every response shows instants. */
+#define SQL_CST(col)                                                                               \
+	"to_char(" col " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
+
+int accounts_caller_person(svc_ctx *ctx, const char **person_id)
+{
+	const char *id = ctx->caller->person_id;
+	if (!id || !accounts_is_uuid(id))
+		return status_err(ST_UNAUTHENTICATED, NULL);
+	*person_id = id;
+	return ST_OK;
+}
+
+int accounts_is_uuid(const char *s)
+{
+	if (!s || strlen(s) != 36)
+		return 0;
+	for (int i = 0; i < 36; i++) {
+		char c = s[i];
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-')
+				return 0;
+		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int accounts_phone_hash(const struct accounts_app *app, const char *phone, char out[65])
+{
+	return crypto_lookup_hash(&app->keys, phone, out);
+}
+
+int accounts_password_hash(const struct accounts_app *app, const char *pw,
+                           char out[CRYPTO_PASSWORD_HASH_MAX])
+{
+	struct crypto_kdf_params prm = {(uint64_t)1 << app->kdf_log_n, CRYPTO_KDF_DEFAULT_R,
+	                                CRYPTO_KDF_DEFAULT_P};
+	if (crypto_password_hash(pw, &prm, out, CRYPTO_PASSWORD_HASH_MAX) != 0)
+		return status_err(ST_INTERNAL, NULL);
+	return ST_OK;
+}
+
+/* The column's text, or NULL when it is SQL NULL (arena copy). */
+static char *person_col(svc_ctx *ctx, PGresult *res, int col)
+{
+	if (PQgetisnull(res, 0, col))
+		return NULL;
+	return arena_strdup(ctx->arena, PQgetvalue(res, 0, col));
+}
+
+/* Splits "a,b" into an arena array. */
+static void person_roles(svc_ctx *ctx, const char *csv, char ***out, size_t *n)
+{
+	*n = 0;
+	*out = NULL;
+	if (!csv || !*csv)
+		return;
+	size_t count = 1;
+	for (const char *p = csv; *p; p++)
+		count += *p == ',';
+	char **items = arena_alloc(ctx->arena, count * sizeof *items);
+	char *copy = arena_strdup(ctx->arena, csv);
+	char *save = NULL;
+	for (char *r = strtok_r(copy, ",", &save); r; r = strtok_r(NULL, ",", &save))
+		items[(*n)++] = r;
+	*out = items;
+}
+
+int accounts_person_load(svc_ctx *ctx, const char *person_id, Accounts__Person **out)
+{
+	PGresult *res = NULL;
+	if (!accounts_is_uuid(person_id))
+		return status_err(ST_NOT_FOUND, NULL);
+	const char *vals[] = {person_id};
+	int rv = db_exec(
+	        ctx->db,
+	        "SELECT id::text, phone_masked, name, email, address, position,"
+	        " verified_at IS NOT NULL, id_number_masked, " SQL_CST("verified_at") ", " SQL_CST(
+	                "created_at") ", array_to_string(operator_roles, ','),"
+	                              " institution_id FROM persons WHERE id = $1::uuid",
+	        1, vals, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(res) != 1) {
+		rv = status_err(ST_NOT_FOUND, NULL);
+		goto out;
+	}
+	Accounts__Person *p = arena_alloc(ctx->arena, sizeof *p);
+	accounts__person__init(p);
+	p->id = person_col(ctx, res, 0);
+	p->phone_masked = person_col(ctx, res, 1);
+	p->name = person_col(ctx, res, 2);
+	p->email = person_col(ctx, res, 3);
+	p->address = person_col(ctx, res, 4);
+	p->position = person_col(ctx, res, 5);
+	p->has_verified = 1;
+	p->verified = PQgetvalue(res, 0, 6)[0] == 't';
+	p->id_number_masked = person_col(ctx, res, 7);
+	p->verified_at = person_col(ctx, res, 8);
+	p->created_at = person_col(ctx, res, 9);
+	person_roles(ctx, PQgetvalue(res, 0, 10), &p->operator_roles, &p->n_operator_roles);
+	p->institution_id = person_col(ctx, res, 11);
+	*out = p;
+	rv = ST_OK;
+out:
+	PQclear(res);
+	return rv;
+}
+
+int accounts_person_insert(svc_ctx *ctx, const char *phone, const char *password_hash,
+                           const char *name, const char *roles_csv, const char *institution_id,
+                           char id[40])
+{
+	struct accounts_app *app = ACCOUNTS_APP(ctx);
+	unsigned char *sealed = NULL;
+	size_t sealed_len = 0;
+	char hash[65], masked[16];
+	PGresult *res = NULL;
+	int rv;
+	if (crypto_seal(&app->keys, phone, strlen(phone), PHONE_AAD, &sealed, &sealed_len) != 0 ||
+	    accounts_phone_hash(app, phone, hash) != 0)
+		return status_err(ST_INTERNAL, NULL);
+	validate_mask_mobile(phone, masked);
+	const char *vals[] = {(const char *)sealed,
+	                      hash,
+	                      masked,
+	                      password_hash,
+	                      name ? name : "",
+	                      roles_csv ? roles_csv : "",
+	                      institution_id ? institution_id : ""};
+	int lens[] = {(int)sealed_len, 0, 0, 0, 0, 0, 0};
+	int fmts[] = {1, 0, 0, 0, 0, 0, 0};
+	rv = db_query(
+	        ctx->db,
+	        "INSERT INTO persons (phone_enc, phone_hash, phone_masked, password_hash, name,"
+	        " operator_roles, institution_id) VALUES ($1, $2, $3, $4, NULLIF($5, ''),"
+	        " coalesce(string_to_array(NULLIF($6, ''), ','), '{}'), NULLIF($7, ''))"
+	        " RETURNING id::text",
+	        7, vals, lens, fmts, 0, &res);
+	if (rv != ST_OK)
+		goto out;
+	snprintf(id, 40, "%s", PQgetvalue(res, 0, 0));
+out:
+	PQclear(res);
+	free(sealed);
+	return rv;
+}
+
+int accounts_person_registered_event(svc_ctx *ctx, const char *person_id, const char *phone)
+{
+	char subject[64], masked[16];
+	Accounts__PersonRegistered ev = ACCOUNTS__PERSON_REGISTERED__INIT;
+	validate_mask_mobile(phone, masked);
+	ev.person_id = (char *)person_id;
+	ev.phone_masked = masked;
+	snprintf(subject, sizeof subject, "person/%s", person_id);
+	return events_append(ctx->db, "accounts.person.registered", subject, &ev.base);
+}
+
+/* ---- credentials ---------------------------------------------------------------- */
+
+#define LOGIN_ROW_SELECT                                                                           \
+	"SELECT id::text, password_hash, phone_masked, array_to_string(operator_roles, ','),"      \
+	" coalesce(institution_id, ''), failed_logins, disabled,"                                  \
+	" greatest(coalesce(ceil(extract(epoch FROM locked_until - now())), 0), 0)::bigint,"       \
+	" coalesce(floor(extract(epoch FROM locked_until)), 0)::bigint, phone_enc FROM persons "
+
+static void login_copy(char *dst, size_t cap, PGresult *res, int col)
+{
+	snprintf(dst, cap, "%s", PQgetvalue(res, 0, col));
+}
+
+static int login_row_fill(svc_ctx *ctx, PGresult *res, accounts_login_row *row)
+{
+	struct accounts_app *app = ACCOUNTS_APP(ctx);
+	size_t enc_len = 0;
+	char *phone = NULL;
+	size_t phone_len = 0;
+	memset(row, 0, sizeof *row);
+	login_copy(row->id, sizeof row->id, res, 0);
+	login_copy(row->password_hash, sizeof row->password_hash, res, 1);
+	login_copy(row->phone_masked, sizeof row->phone_masked, res, 2);
+	login_copy(row->operator_roles, sizeof row->operator_roles, res, 3);
+	login_copy(row->institution_id, sizeof row->institution_id, res, 4);
+	row->failed_logins = (int)strtol(PQgetvalue(res, 0, 5), NULL, 10);
+	row->disabled = PQgetvalue(res, 0, 6)[0] == 't';
+	row->locked_for_s = strtoll(PQgetvalue(res, 0, 7), NULL, 10);
+	row->locked_until = strtoll(PQgetvalue(res, 0, 8), NULL, 10);
+	unsigned char *enc =
+	        PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 9), &enc_len);
+	int ok = enc && crypto_open(&app->keys, enc, enc_len, PHONE_AAD, &phone, &phone_len) == 0;
+	if (enc)
+		PQfreemem(enc);
+	if (!ok || phone_len >= sizeof row->phone) {
+		free(phone);
+		log_kv(LOGL_ERROR, ctx->request_id, "phone does not unseal", "person", row->id,
+		       NULL);
+		return status_err(ST_INTERNAL, NULL);
+	}
+	memcpy(row->phone, phone, phone_len + 1);
+	free(phone);
+	return ST_OK;
+}
+
+static int login_row_query(svc_ctx *ctx, const char *sql, const char *key, accounts_login_row *row)
+{
+	PGresult *res = NULL;
+	const char *vals[] = {key};
+	int rv = db_exec(ctx->db, sql, 1, vals, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	rv = PQntuples(res) == 1 ? login_row_fill(ctx, res, row) : ST_NOT_FOUND;
+	PQclear(res);
+	return rv;
+}
+
+int accounts_login_row_by_phone(svc_ctx *ctx, const char *phone, accounts_login_row *row)
+{
+	char hash[65];
+	if (accounts_phone_hash(ACCOUNTS_APP(ctx), phone, hash) != 0)
+		return status_err(ST_INTERNAL, NULL);
+	return login_row_query(ctx, LOGIN_ROW_SELECT "WHERE phone_hash = $1", hash, row);
+}
+
+int accounts_login_row_by_id(svc_ctx *ctx, const char *person_id, accounts_login_row *row)
+{
+	if (!accounts_is_uuid(person_id))
+		return ST_NOT_FOUND;
+	return login_row_query(ctx, LOGIN_ROW_SELECT "WHERE id = $1::uuid", person_id, row);
+}
+
+/* ---- registration ------------------------------------------------------------- */
+
+static int agreement_id_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 1 || n > 40)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		      s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static int agreement_version_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 1 || n > 32)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '!' || s[i] > '~')
+			return 0;
+	return 1;
+}
+
+int accounts_agreements_valid(Accounts__Agreement *const *items, size_t n)
+{
+	int has_register = 0;
+	for (size_t i = 0; i < n; i++) {
+		const Accounts__Agreement *a = items[i];
+		if (!a || !agreement_id_ok(a->id) || !agreement_version_ok(a->version))
+			return 0;
+		has_register |= strcmp(a->id, "register") == 0;
+	}
+	return has_register;
+}
+
+/* The audit detail of a registration: which agreement versions were accepted. */
+static char *register_detail(svc_ctx *ctx, const Accounts__RegisterRequest *req)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < req->n_agreements; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s}", "id", req->agreements[i]->id,
+		                                      "version", req->agreements[i]->version));
+	json_t *obj = json_pack("{s:o}", "agreements", list);
+	char *text = json_dumps(obj, JSON_COMPACT);
+	char *copy = arena_strdup(ctx->arena, text ? text : "{}");
+	free(text);
+	json_decref(obj);
+	return copy;
+}
+
+static int register_validate(const Accounts__RegisterRequest *req)
+{
+	int rv;
+	if (!req->phone || !*req->phone)
+		return status_err(ST_FIELD_REQUIRED, "phone");
+	if ((rv = validate_mobile(req->phone)) != 0)
+		return status_err(rv, "phone");
+	if (!req->sms_code || !*req->sms_code)
+		return status_err(ST_FIELD_REQUIRED, "sms_code");
+	if (!req->password || !*req->password)
+		return status_err(ST_FIELD_REQUIRED, "password");
+	if ((rv = validate_password(req->password, req->phone)) != 0)
+		return status_err(rv, "password");
+	if (!req->password_confirm || !*req->password_confirm)
+		return status_err(ST_FIELD_REQUIRED, "password_confirm");
+	if (strcmp(req->password, req->password_confirm) != 0)
+		return status_err(ST_PASSWORD_CONFIRM, "password_confirm");
+	if (!accounts_agreements_valid(req->agreements, req->n_agreements))
+		return status_err(ST_AGREEMENT_REQUIRED, "agreements");
+	return ST_OK;
+}
+
+/*
+ * Race-safe: the code is checked without being used up, the row inserted (a second
+ * registration of the phone waits on the unique index), then the code is used up and
+ * the transaction commits. Of two racing registrations one commits, the other meets the
+ * unique violation: 409 PHONE_TAKEN.
+ */
+int accounts_person_create(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Accounts__RegisterRequest *req = (const Accounts__RegisterRequest *)in;
+	struct accounts_app *app = ACCOUNTS_APP(ctx);
+	char pwhash[CRYPTO_PASSWORD_HASH_MAX], id[40], actor[64], subject[64];
+	Accounts__Person *person = NULL;
+	int rv;
+
+	if ((rv = register_validate(req)) != ST_OK)
+		return rv;
+	if ((rv = accounts_sms_verify(ctx, req->phone, "register", req->sms_code, 0, "sms_code")) !=
+	    ST_OK)
+		return rv;
+	if ((rv = accounts_password_hash(app, req->password, pwhash)) != ST_OK)
+		return rv;
+
+	if ((rv = db_begin(ctx->db)) != ST_OK)
+		return status_err(rv, NULL);
+	rv = accounts_person_insert(ctx, req->phone, pwhash, NULL, NULL, NULL, id);
+	if (rv == ST_CONFLICT) {
+		rv = status_err(ST_PHONE_TAKEN, "phone");
+		goto out;
+	}
+	if (rv != ST_OK)
+		goto fail;
+	for (size_t i = 0; i < req->n_agreements; i++) {
+		const char *vals[] = {id, req->agreements[i]->id, req->agreements[i]->version,
+		                      ctx->caller->client_ip};
+		rv = db_exec(ctx->db,
+		             "INSERT INTO agreement_acceptances (person_id, agreement_id, version,"
+		             " client_ip) VALUES ($1::uuid, $2, $3, $4) ON CONFLICT DO NOTHING",
+		             4, vals, NULL);
+		if (rv != ST_OK)
+			goto fail;
+	}
+	/* Used up only now, while the row is ours: a failure here undoes the insert. */
+	if ((rv = accounts_sms_verify(ctx, req->phone, "register", req->sms_code, 1, "sms_code")) !=
+	    ST_OK)
+		goto out;
+	snprintf(actor, sizeof actor, "person:%s", id);
+	snprintf(subject, sizeof subject, "person/%s", id);
+	if ((rv = audit_append(ctx->db, actor, subject, "person.registered",
+	                       register_detail(ctx, req))) != ST_OK ||
+	    (rv = accounts_person_registered_event(ctx, id, req->phone)) != ST_OK)
+		goto fail;
+	if ((rv = db_commit(ctx->db)) != ST_OK) {
+		/* Lost a serialisation race at commit: the phone is someone else's now. */
+		rv = status_err(rv == ST_CONFLICT ? ST_PHONE_TAKEN : rv,
+		                rv == ST_CONFLICT ? "phone" : NULL);
+		goto out;
+	}
+	if ((rv = accounts_person_load(ctx, id, &person)) != ST_OK)
+		return rv;
+	log_kv(LOGL_INFO, ctx->request_id, "person registered", "person", id, NULL);
+	*out = &person->base;
+	return ST_CREATED;
+fail:
+	rv = status_err(rv, NULL);
+out:
+	db_rollback(ctx->db);
+	return rv;
+}
+
+/* ---- profile -------------------------------------------------------------------- */
+
+int accounts_me_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	(void)in;
+	const char *pid = NULL;
+	Accounts__Person *p = NULL;
+	int rv = accounts_caller_person(ctx, &pid);
+	if (rv == ST_OK)
+		rv = accounts_person_load(ctx, pid, &p);
+	if (rv == ST_NOT_FOUND)
+		rv = status_err(ST_UNAUTHENTICATED,
+		                NULL); /* a session of a person no longer there */
+	if (rv != ST_OK)
+		return rv;
+	*out = &p->base;
+	return ST_OK;
+}
+
+/* "" clears a field; anything else must pass its validator. */
+static int update_validate(const Accounts__UpdateMeRequest *req)
+{
+	int rv;
+	if (req->name && *req->name && (rv = validate_person_name(req->name)) != 0)
+		return status_err(rv, "name");
+	if (req->email && *req->email && (rv = validate_email(req->email)) != 0)
+		return status_err(rv, "email");
+	if (req->address && (rv = validate_text(req->address, ADDRESS_MAX)) != 0)
+		return status_err(rv, "address");
+	if (req->position && (rv = validate_text(req->position, POSITION_MAX)) != 0)
+		return status_err(rv, "position");
+	return ST_OK;
+}
+
+/* The audit detail of a profile change: the names of the fields sent, not their values. */
+static char *update_detail(svc_ctx *ctx, const Accounts__UpdateMeRequest *req)
+{
+	const char *names[] = {"name", "email", "address", "position"};
+	const char *vals[] = {req->name, req->email, req->address, req->position};
+	char buf[96] = "{\"fields\":[";
+	size_t len = strlen(buf);
+	int first = 1;
+	for (int i = 0; i < 4; i++) {
+		if (!vals[i])
+			continue;
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s\"%s\"", first ? "" : ",",
+		                        names[i]);
+		first = 0;
+	}
+	snprintf(buf + len, sizeof buf - len, "]}");
+	return arena_strdup(ctx->arena, buf);
+}
+
+/*
+ * PATCH: absent fields stay, "" clears. Once verified, the name is the verified one:
+ * a different name (or "") is a 409, guarded in the UPDATE itself so a verification
+ * finishing meanwhile is respected.
+ */
+int accounts_me_update(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Accounts__UpdateMeRequest *req = (const Accounts__UpdateMeRequest *)in;
+	const char *pid = NULL;
+	char subject[64], actor[64];
+	Accounts__Person *p = NULL;
+	PGresult *res = NULL;
+	int rv;
+
+	if ((rv = accounts_caller_person(ctx, &pid)) != ST_OK)
+		return rv;
+	if ((rv = update_validate(req)) != ST_OK)
+		return rv;
+	if (!req->name && !req->email && !req->address && !req->position)
+		return accounts_me_get(ctx, in, out);
+
+	const char *vals[] = {pid,
+	                      req->name ? "t" : "f",
+	                      req->name ? req->name : "",
+	                      req->email ? "t" : "f",
+	                      req->email ? req->email : "",
+	                      req->address ? "t" : "f",
+	                      req->address ? req->address : "",
+	                      req->position ? "t" : "f",
+	                      req->position ? req->position : ""};
+	if ((rv = db_begin(ctx->db)) != ST_OK)
+		return status_err(rv, NULL);
+	rv = db_exec(ctx->db,
+	             "UPDATE persons SET"
+	             " name = CASE WHEN $2::boolean THEN NULLIF($3, '') ELSE name END,"
+	             " email = CASE WHEN $4::boolean THEN NULLIF($5, '') ELSE email END,"
+	             " address = CASE WHEN $6::boolean THEN NULLIF($7, '') ELSE address END,"
+	             " position = CASE WHEN $8::boolean THEN NULLIF($9, '') ELSE position END,"
+	             " updated_at = now()"
+	             " WHERE id = $1::uuid AND (NOT $2::boolean OR verified_at IS NULL"
+	             " OR name IS NOT DISTINCT FROM NULLIF($3, '')) RETURNING id",
+	             9, vals, &res);
+	if (rv != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto out;
+	}
+	if (PQntuples(res) != 1) {
+		/* Either the person is gone or the verified name was to change. */
+		PQclear(res);
+		res = NULL;
+		rv = db_exec(ctx->db, "SELECT 1 FROM persons WHERE id = $1::uuid", 1, vals, &res);
+		if (rv != ST_OK)
+			rv = status_err(rv, NULL);
+		else if (PQntuples(res) == 1)
+			rv = status_err(ST_IDENTITY_VERIFIED, "name");
+		else
+			rv = status_err(ST_UNAUTHENTICATED, NULL);
+		goto out;
+	}
+	snprintf(actor, sizeof actor, "person:%s", pid);
+	snprintf(subject, sizeof subject, "person/%s", pid);
+	if ((rv = audit_append(ctx->db, actor, subject, "person.profile_updated",
+	                       update_detail(ctx, req))) != ST_OK ||
+	    (rv = db_commit(ctx->db)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto out;
+	}
+	if ((rv = accounts_person_load(ctx, pid, &p)) == ST_OK)
+		*out = &p->base;
+out:
+	PQclear(res);
+	db_rollback(ctx->db);
+	return rv;
+}
