@@ -1,0 +1,52 @@
+/* notify: wires the SMS provider, the handlers and the event subscriptions to the runtime. */
+#include "notify.h"
+#include "notify.pb-c.h"
+#include "status.h"
+
+static config_common common;
+static struct notify_app app = {.common = &common};
+
+static int notify_start(svc_ctx *ctx) { return notify_sms_setup(NOTIFY_APP(ctx)); }
+
+/* In the order of the Notify service in proto/notify.proto. */
+static const svc_handler_fn notify_handlers[] = {notify_sms_issue,
+                                                 notify_sms_verify,
+                                                 notify_sms_dev_list,
+                                                 notify_messages_list,
+                                                 notify_messages_unread_count,
+                                                 notify_messages_mark_read,
+                                                 notify_messages_mark_all_read};
+
+/* In-site messages come from these sources' events (durable: outbox and replay). */
+static const svc_subscription notify_subs[] = {{"accounts", notify_messages_apply},
+                                               {"enterprise", notify_messages_apply}};
+
+int main(int argc, char **argv)
+{
+	config_item items[] = {
+	        {"SMS_PROVIDER", CFG_STR, "", 0, 0,
+	         "dev | http; empty: dev in development, http in production (dev is refused there)",
+	         &app.sms_provider},
+	        {"SMS_HTTP_URL", CFG_STR, "", 0, 0, "http provider: the SendSms endpoint",
+	         &app.http.url},
+	        {"SMS_HTTP_KEY_ID", CFG_STR, "", 0, 0, "http provider: AccessKeyId",
+	         &app.http.key_id},
+	        {"SMS_HTTP_SECRET", CFG_STR, "", 0, 0, "http provider: the key that signs requests",
+	         &app.http.secret},
+	        {"SMS_HTTP_TIMEOUT_MS", CFG_INT, "5000", 100, 30000,
+	         "http provider: time allowed for one send", &app.http_timeout_ms},
+	        {"SMS_SIGN_NAME", CFG_STR, "中小企业金融服务平台", 0, 0,
+	         "the SMS signature (签名) shown as 【…】", &app.http.sign_name},
+	};
+	svc_api apis[] = {{&notify__notify__descriptor, notify_handlers}};
+	svc_def def = {.name = "notify",
+	               .apis = apis,
+	               .napis = 1,
+	               .subs = notify_subs,
+	               .nsubs = sizeof notify_subs / sizeof notify_subs[0],
+	               .start = notify_start,
+	               .app = &app};
+	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
+	notify_sms_teardown(&app);
+	return rv;
+}

@@ -1,0 +1,257 @@
+/*
+ * In-site messages (我的消息): made from other services' events through the
+ * template table (templates.c), one per (event, recipient) however often the
+ * event is delivered; listed, counted and marked read by the person they are
+ * for. A person sees the messages addressed to them and, while acting as an
+ * enterprise, those addressed to it; read marks are per person.
+ */
+#include "notify.h"
+
+#include "log.h"
+#include "notify.pb-c.h"
+#include "status.h"
+#include "templates.h"
+#include "validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Who may see a message: $1 the caller's person, $2 the active enterprise (NULL if none). */
+#define NOTIFY_VISIBLE "(m.person_id = $1 OR m.enterprise_id = $2)"
+#define NOTIFY_CST_TEXT(col)                                                                       \
+	"to_char(" col " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
+/* The columns notify_message_from_row() reads, for reader $1. */
+#define NOTIFY_MESSAGE_COLS                                                                        \
+	"m.id, m.event_type, m.title, m.body, r.read_at IS NOT NULL, " NOTIFY_CST_TEXT(            \
+	        "m.created_at") ", " NOTIFY_CST_TEXT("r.read_at") ", m.enterprise_id"
+#define NOTIFY_MESSAGE_FROM                                                                        \
+	" FROM messages m LEFT JOIN message_reads r ON r.message_id = m.id AND r.person_id = $1"
+
+/* ---- events -------------------------------------------------------------------------- */
+
+int notify_messages_apply(svc_ctx *ctx, const Events__Event *ev)
+{
+	notify_message msg;
+	char time_ms[24];
+	int r = notify_template_render(ev, ctx->arena, &msg);
+	if (r == 0)
+		return ST_OK;
+	if (r < 0) {
+		/* Retrying cannot mend a bad payload, and a retried event would hold back
+		 * every later one of its source: skip it, loudly. */
+		log_kv(LOGL_WARN, ev->id, "event payload unusable, no message", "type", ev->type,
+		       NULL);
+		return ST_OK;
+	}
+	const char *event_id =
+	        ev->id && *ev->id ? ev->id
+	                          : arena_printf(ctx->arena, "%s:%lld",
+	                                         ev->source ? ev->source : "-", (long long)ev->seq);
+	snprintf(time_ms, sizeof time_ms, "%lld", (long long)ev->time_ms);
+	const char *v[] = {event_id,
+	                   ev->type,
+	                   msg.person_id,
+	                   msg.enterprise_id,
+	                   msg.title,
+	                   msg.body,
+	                   ev->has_time_ms && ev->time_ms > 0 ? time_ms : NULL};
+	int rv = db_exec(ctx->db,
+	                 "INSERT INTO messages (event_id, event_type, person_id, enterprise_id,"
+	                 " title, body, created_at)"
+	                 " VALUES ($1, $2, $3, $4, $5, $6,"
+	                 " COALESCE(to_timestamp($7::bigint / 1000.0), now()))"
+	                 " ON CONFLICT (event_id, recipient) DO NOTHING",
+	                 7, v, NULL);
+	return rv == ST_OK ? ST_OK : status_err(rv, NULL);
+}
+
+/* ---- requests ------------------------------------------------------------------------ */
+
+/* The caller's person and active enterprise (NULL when none); ST_UNAUTHENTICATED. */
+static int notify_reader(svc_ctx *ctx, const char **person, const char **enterprise)
+{
+	const Bus__Caller *c = ctx->caller;
+	if (!c->person_id || !*c->person_id)
+		return status_err(ST_UNAUTHENTICATED, NULL);
+	*person = c->person_id;
+	*enterprise = c->enterprise_id && *c->enterprise_id ? c->enterprise_id : NULL;
+	return ST_OK;
+}
+
+static char *notify_col(svc_ctx *ctx, PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? NULL : arena_strdup(ctx->arena, PQgetvalue(r, row, col));
+}
+
+/* One row of NOTIFY_MESSAGE_COLS as a Message in the arena. */
+static Notify__Message *notify_message_from_row(svc_ctx *ctx, PGresult *r, int row)
+{
+	Notify__Message *m = arena_alloc(ctx->arena, sizeof *m);
+	notify__message__init(m);
+	m->id = notify_col(ctx, r, row, 0);
+	m->type = notify_col(ctx, r, row, 1);
+	m->title = notify_col(ctx, r, row, 2);
+	m->body = notify_col(ctx, r, row, 3);
+	m->has_read = 1;
+	m->read = strcmp(PQgetvalue(r, row, 4), "t") == 0;
+	m->created_at = notify_col(ctx, r, row, 5);
+	m->read_at = notify_col(ctx, r, row, 6);
+	m->enterprise_id = notify_col(ctx, r, row, 7);
+	return m;
+}
+
+int notify_messages_list(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
+{
+	const Notify__ListMessagesRequest *in = (const Notify__ListMessagesRequest *)in_;
+	const char *person, *enterprise, *field = NULL;
+	char limit[16], offset[24];
+	int page, size, rv;
+	PGresult *r = NULL;
+	if ((rv = notify_reader(ctx, &person, &enterprise)) != ST_OK)
+		return rv;
+	if ((rv = validate_page(in->has_page, in->page, in->has_page_size, in->page_size, &page,
+	                        &size, &field)) != 0)
+		return status_err(rv, field);
+	snprintf(limit, sizeof limit, "%d", size);
+	snprintf(offset, sizeof offset, "%lld", (long long)(page - 1) * size);
+	const char *unread = in->has_unread && in->unread ? "true" : "false";
+	const char *v[] = {person, enterprise, unread, limit, offset};
+
+	rv = db_exec(ctx->db,
+	             "SELECT count(*)" NOTIFY_MESSAGE_FROM " WHERE " NOTIFY_VISIBLE
+	             " AND (NOT $3::bool OR r.message_id IS NULL)",
+	             3, v, &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	long long total = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	r = NULL;
+
+	Notify__ListMessagesResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
+	notify__list_messages_response__init(resp);
+	rv = db_exec(ctx->db,
+	             "SELECT " NOTIFY_MESSAGE_COLS NOTIFY_MESSAGE_FROM " WHERE " NOTIFY_VISIBLE
+	             " AND (NOT $3::bool OR r.message_id IS NULL)"
+	             " ORDER BY m.created_at DESC, m.id DESC LIMIT $4::int OFFSET $5::bigint",
+	             5, v, &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	int n = PQntuples(r);
+	resp->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *resp->items);
+	for (int i = 0; i < n; i++)
+		resp->items[resp->n_items++] = notify_message_from_row(ctx, r, i);
+	PQclear(r);
+	resp->has_total = 1;
+	resp->total = total > INT32_MAX ? INT32_MAX : (int32_t)total;
+	resp->has_page = 1;
+	resp->page = page;
+	resp->has_page_size = 1;
+	resp->page_size = size;
+	*out = &resp->base;
+	return ST_OK;
+}
+
+int notify_messages_unread_count(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	(void)in;
+	const char *person, *enterprise;
+	PGresult *r = NULL;
+	int rv;
+	if ((rv = notify_reader(ctx, &person, &enterprise)) != ST_OK)
+		return rv;
+	const char *v[] = {person, enterprise};
+	rv = db_exec(ctx->db,
+	             "SELECT count(*) FROM messages m WHERE " NOTIFY_VISIBLE
+	             " AND NOT EXISTS (SELECT 1 FROM message_reads r"
+	             " WHERE r.message_id = m.id AND r.person_id = $1)",
+	             2, v, &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	long long n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	Notify__UnreadCountResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
+	notify__unread_count_response__init(resp);
+	resp->has_count = 1;
+	resp->count = n > INT32_MAX ? INT32_MAX : (int32_t)n;
+	*out = &resp->base;
+	return ST_OK;
+}
+
+/* 1 when s is a UUID in its text form (8-4-4-4-12 hex digits). Anything else cannot
+ * name a message, and casting it in SQL would be an error instead of a 404. */
+static int notify_is_uuid(const char *s)
+{
+	if (!s || strlen(s) != 36)
+		return 0;
+	for (int i = 0; i < 36; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+		char c = s[i];
+		int hex =
+		        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+		if (dash ? c != '-' : !hex)
+			return 0;
+	}
+	return 1;
+}
+
+int notify_messages_mark_read(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
+{
+	const Notify__MarkReadRequest *in = (const Notify__MarkReadRequest *)in_;
+	const char *person, *enterprise;
+	PGresult *r = NULL;
+	int rv;
+	if ((rv = notify_reader(ctx, &person, &enterprise)) != ST_OK)
+		return rv;
+	/* Someone else's message and no message at all look the same (ARCHITECTURE.md). */
+	if (!notify_is_uuid(in->id))
+		return status_err(ST_NOT_FOUND, "id");
+	const char *v[] = {person, enterprise, in->id};
+	/* Marking twice keeps the first read time. */
+	rv = db_exec(ctx->db,
+	             "INSERT INTO message_reads (message_id, person_id)"
+	             " SELECT m.id, $1 FROM messages m WHERE m.id = $3::uuid AND " NOTIFY_VISIBLE
+	             " ON CONFLICT (message_id, person_id) DO NOTHING",
+	             3, v, NULL);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	rv = db_exec(ctx->db,
+	             "SELECT " NOTIFY_MESSAGE_COLS NOTIFY_MESSAGE_FROM
+	             " WHERE m.id = $3::uuid AND " NOTIFY_VISIBLE,
+	             3, v, &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return status_err(ST_NOT_FOUND, "id");
+	}
+	*out = &notify_message_from_row(ctx, r, 0)->base;
+	PQclear(r);
+	return ST_OK;
+}
+
+int notify_messages_mark_all_read(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	(void)in;
+	const char *person, *enterprise;
+	PGresult *r = NULL;
+	int rv;
+	if ((rv = notify_reader(ctx, &person, &enterprise)) != ST_OK)
+		return rv;
+	const char *v[] = {person, enterprise};
+	rv = db_exec(ctx->db,
+	             "INSERT INTO message_reads (message_id, person_id)"
+	             " SELECT m.id, $1 FROM messages m WHERE " NOTIFY_VISIBLE
+	             " ON CONFLICT (message_id, person_id) DO NOTHING",
+	             2, v, &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	long n = strtol(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	Notify__MarkAllReadResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
+	notify__mark_all_read_response__init(resp);
+	resp->has_updated = 1;
+	resp->updated = n > INT32_MAX ? INT32_MAX : (int32_t)n;
+	*out = &resp->base;
+	return ST_OK;
+}

@@ -1,0 +1,193 @@
+/*
+ * The development SMS provider: every message becomes one JSON line
+ * {phone, purpose, text, code, sent_at} appended to $VAR_DIR/sms/outbox.jsonl,
+ * and ListDevSms reads them back (development mode only) so that people and
+ * tests can use the codes. The file is opened with O_APPEND and each line is one
+ * write(), so workers and replicas appending at once never interleave.
+ */
+#include "notify.h"
+
+#include "log.h"
+#include "notify.pb-c.h"
+#include "status.h"
+#include "validate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NOTIFY_DEV_LIST_MAX 50
+
+struct notify_sms_dev {
+	notify_sms_provider base; /* first: the provider pointer is the struct's */
+	char *path;
+};
+
+/* mkdir -p of the directory holding path. 0 or -1. */
+static int notify_mkdirs_for(const char *path)
+{
+	char dir[1024];
+	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+		return -1;
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Now as RFC 3339 in Beijing time: 2026-12-02T10:15:03.123+08:00. */
+static void notify_now_rfc3339(char out[96])
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	time_t t = ts.tv_sec + 8 * 3600;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	snprintf(out, 96, "%04d-%02d-%02dT%02d:%02d:%02d.%03ld+08:00", tm.tm_year + 1900,
+	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+}
+
+static int notify_sms_dev_send(notify_sms_provider *p_, const notify_sms_msg *m,
+                               const char *request_id)
+{
+	struct notify_sms_dev *p = (struct notify_sms_dev *)p_;
+	const char *code = NULL;
+	char sent_at[96], masked[16];
+	int fd = -1, rv = -1;
+	char *line = NULL;
+	for (size_t i = 0; i < m->nparams; i++)
+		if (strcmp(m->params[i].name, "code") == 0)
+			code = m->params[i].value;
+	notify_now_rfc3339(sent_at);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s?, s:s}", "phone", m->phone, "purpose",
+	                      m->purpose ? m->purpose : "", "text", m->text, "code", code,
+	                      "sent_at", sent_at);
+	if (!o)
+		goto out;
+	line = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (!line)
+		goto out;
+	size_t len = strlen(line);
+	line[len++] = '\n'; /* replaces the NUL: written with its length, not as a string */
+	fd = open(p->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == ENOENT && notify_mkdirs_for(p->path) == 0)
+		fd = open(p->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto out;
+	/* One write per line: a short write on a local file means the disk is full. */
+	if (write(fd, line, len) != (ssize_t)len)
+		goto out;
+	rv = 0;
+out:
+	validate_mask_mobile(m->phone, masked);
+	if (rv != 0)
+		log_kv(LOGL_ERROR, request_id, "dev sms sink write failed", "path", p->path,
+		       "error", strerror(errno), "phone", masked, NULL);
+	if (fd >= 0)
+		close(fd);
+	free(line);
+	return rv;
+}
+
+static void notify_sms_dev_free(notify_sms_provider *p_)
+{
+	struct notify_sms_dev *p = (struct notify_sms_dev *)p_;
+	if (!p)
+		return;
+	free(p->path);
+	free(p);
+}
+
+notify_sms_provider *notify_sms_dev_new(const char *path)
+{
+	if (notify_mkdirs_for(path) != 0) {
+		log_kv(LOGL_ERROR, NULL, "cannot create the dev sms sink directory", "path", path,
+		       "error", strerror(errno), NULL);
+		return NULL;
+	}
+	struct notify_sms_dev *p = xcalloc(1, sizeof *p);
+	p->base.name = "dev";
+	p->base.send = notify_sms_dev_send;
+	p->base.free = notify_sms_dev_free;
+	p->path = xstrdup(path);
+	return &p->base;
+}
+
+/* ---- ListDevSms ------------------------------------------------------------------ */
+
+static char *notify_json_str(arena *a, json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+int notify_sms_dev_list(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
+{
+	const Notify__ListDevSmsRequest *in = (const Notify__ListDevSmsRequest *)in_;
+	struct notify_app *app = NOTIFY_APP(ctx);
+	/* The route is refused by the gateway outside development too; this is the
+	 * service's own guard, so no other caller on the bus can read codes either. */
+	if (!config_is_development(app->common))
+		return status_err(ST_NOT_FOUND, NULL);
+	if (!in->phone || !*in->phone)
+		return status_err(ST_FIELD_REQUIRED, "phone");
+	if (validate_mobile(in->phone) != 0)
+		return status_err(ST_MOBILE_INVALID, "phone");
+
+	/* The newest NOTIFY_DEV_LIST_MAX lines of this phone, in a ring. */
+	json_t *ring[NOTIFY_DEV_LIST_MAX] = {0};
+	size_t seen = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f = fopen(app->sink_path, "re");
+	if (f) {
+		while (getline(&line, &cap, f) > 0) {
+			json_t *o = json_loads(line, JSON_DISABLE_EOF_CHECK, NULL);
+			const char *phone = json_string_value(json_object_get(o, "phone"));
+			if (!phone || strcmp(phone, in->phone) != 0) {
+				json_decref(o);
+				continue;
+			}
+			json_decref(ring[seen % NOTIFY_DEV_LIST_MAX]);
+			ring[seen++ % NOTIFY_DEV_LIST_MAX] = o;
+		}
+		fclose(f);
+	}
+	free(line);
+
+	size_t n = seen < NOTIFY_DEV_LIST_MAX ? seen : NOTIFY_DEV_LIST_MAX;
+	Notify__ListDevSmsResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
+	notify__list_dev_sms_response__init(resp);
+	resp->items = arena_alloc(ctx->arena, (n ? n : 1) * sizeof *resp->items);
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = ring[(seen - 1 - i) % NOTIFY_DEV_LIST_MAX];
+		Notify__DevSms *it = arena_alloc(ctx->arena, sizeof *it);
+		notify__dev_sms__init(it);
+		it->phone = notify_json_str(ctx->arena, o, "phone");
+		it->purpose = notify_json_str(ctx->arena, o, "purpose");
+		it->text = notify_json_str(ctx->arena, o, "text");
+		it->code = notify_json_str(ctx->arena, o, "code");
+		it->sent_at = notify_json_str(ctx->arena, o, "sent_at");
+		resp->items[resp->n_items++] = it;
+	}
+	for (size_t i = 0; i < NOTIFY_DEV_LIST_MAX; i++)
+		json_decref(ring[i]);
+	*out = &resp->base;
+	return ST_OK;
+}

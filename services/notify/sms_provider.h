@@ -1,0 +1,63 @@
+/*
+ * SMS providers: one interface, chosen by SMS_PROVIDER (DOMAIN.md "External
+ * providers"). `dev` appends what it would send to a local sink file that
+ * development tools read (sms_dev.c); `http` calls an Aliyun-style SMS HTTP API
+ * (sms_http.c). Both are thread-safe: workers share one provider.
+ */
+#ifndef NOTIFY_SMS_PROVIDER_H
+#define NOTIFY_SMS_PROVIDER_H
+
+#include <stddef.h>
+
+typedef struct notify_sms_param {
+	const char *name;
+	const char *value;
+} notify_sms_param;
+
+/* One message to send; every string is the caller's and only read during send. */
+typedef struct notify_sms_msg {
+	const char *phone;              /* 11 digits, already validated */
+	const char *purpose;            /* register, login, ... (the dev sink records it) */
+	const char *text;               /* the whole text as the person reads it, sign included */
+	const char *template_id;        /* the provider's template for text (TemplateCode) */
+	const notify_sms_param *params; /* the template's variables, e.g. {"code", "123456"} */
+	size_t nparams;
+} notify_sms_msg;
+
+typedef struct notify_sms_provider notify_sms_provider;
+
+struct notify_sms_provider {
+	const char *name; /* "dev", "http" */
+	/* 0 when the provider accepted the message, -1 otherwise (logged, phone masked).
+	 * request_id (may be NULL) goes into the log lines. */
+	int (*send)(notify_sms_provider *p, const notify_sms_msg *m, const char *request_id);
+	/* Frees the provider. */
+	void (*free)(notify_sms_provider *p);
+};
+
+/* The development sink: one JSON line per message appended to path (directories
+ * created as needed). NULL when path cannot be created (logged). */
+notify_sms_provider *notify_sms_dev_new(const char *path);
+
+typedef struct notify_sms_http_config {
+	const char *url;       /* SMS_HTTP_URL, http:// or https:// */
+	const char *key_id;    /* SMS_HTTP_KEY_ID (AccessKeyId) */
+	const char *secret;    /* SMS_HTTP_SECRET (signs each request) */
+	const char *sign_name; /* SMS_SIGN_NAME (SignName) */
+	long timeout_ms;       /* whole exchange; connecting gets at most half */
+} notify_sms_http_config;
+
+/* The HTTP provider; copies the configuration. Needs curl_global_init() done. */
+notify_sms_provider *notify_sms_http_new(const notify_sms_http_config *cfg);
+
+/*
+ * The request signature of the HTTP API (exported for tests): the parameters
+ * sorted by name, each "enc(name)=enc(value)" joined by '&' (enc: RFC 3986
+ * percent-encoding, only A-Z a-z 0-9 - _ . ~ left as is), string to sign
+ * "POST&%2F&" + enc(that), then base64(HMAC-SHA256(key secret + "&", it)).
+ * 0 with the base64 text in out (45 bytes suffice), -1 when it does not fit.
+ */
+int notify_sms_http_signature(const notify_sms_param *params, size_t n, const char *secret,
+                              char *out, size_t outlen);
+
+#endif

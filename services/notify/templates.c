@@ -1,0 +1,165 @@
+/* SMS and in-site message texts (see templates.h). */
+#include "templates.h"
+
+#include "accounts.pb-c.h"
+#include "sms_limits.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- SMS verification codes ---------------------------------------------------- */
+
+/* Template codes as registered with the SMS provider, one per purpose, so the
+ * provider's audit shows what each code was for. */
+static const notify_sms_purpose notify_purposes[] = {
+        {"register", "注册", "SMS_CODE_REGISTER"},
+        {"login", "登录", "SMS_CODE_LOGIN"},
+        {"reset", "重置密码", "SMS_CODE_RESET"},
+        {"kyc", "实名认证", "SMS_CODE_KYC"},
+        {"sign", "签署合同", "SMS_CODE_SIGN"},
+        {"cert_apply", "申请数字证书", "SMS_CODE_CERT_APPLY"},
+        {"bank_verify", "验证银行卡", "SMS_CODE_BANK_VERIFY"},
+        {"bill_confirm", "确认票据融资", "SMS_CODE_BILL_CONFIRM"},
+};
+
+const notify_sms_purpose *notify_sms_purpose_find(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < sizeof notify_purposes / sizeof notify_purposes[0]; i++)
+		if (strcmp(notify_purposes[i].name, name) == 0)
+			return &notify_purposes[i];
+	return NULL;
+}
+
+void notify_sms_code_text(const notify_sms_purpose *p, const char *sign_name, const char *code,
+                          char *out, size_t outlen)
+{
+	snprintf(out, outlen,
+	         "【%s】您的验证码为%s，用于%s，%d分钟内有效。请勿将验证码告诉他人，"
+	         "如非本人操作请忽略本短信。",
+	         sign_name, code, p->label, NOTIFY_SMS_CODE_TTL_S / 60);
+}
+
+/* ---- in-site messages ---------------------------------------------------------- */
+
+void notify_format_cst(int64_t ms, char *out, size_t outlen)
+{
+	time_t t = (time_t)(ms / 1000 + NOTIFY_CST_OFFSET_S);
+	struct tm tm;
+	if (ms <= 0 || !gmtime_r(&t, &tm)) {
+		snprintf(out, outlen, "%s", "");
+		return;
+	}
+	snprintf(out, outlen, "%04d年%02d月%02d日 %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+	         tm.tm_mday, tm.tm_hour, tm.tm_min);
+}
+
+/* Unpacks ev's payload with desc into a; NULL when absent or malformed. */
+static const void *notify_payload(const Events__Event *ev, const ProtobufCMessageDescriptor *desc,
+                                  arena *a)
+{
+	if (!ev->has_payload)
+		return NULL;
+	ProtobufCAllocator al = arena_pb_allocator(a);
+	return protobuf_c_message_unpack(desc, &al, ev->payload.len, ev->payload.data);
+}
+
+static int notify_has(const char *s) { return s && *s; }
+
+static int notify_person_registered(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Accounts__PersonRegistered *p =
+	        notify_payload(ev, &accounts__person_registered__descriptor, a);
+	if (!p || !notify_has(p->person_id))
+		return -1;
+	out->person_id = p->person_id;
+	out->title = "欢迎注册中小企业金融服务平台";
+	out->body =
+	        arena_printf(a,
+	                     "您已使用手机号%s成功注册中小企业金融服务平台。完成个人实名认证后，"
+	                     "即可认证或加入企业、申请融资及办理数字证书。",
+	                     notify_has(p->phone_masked) ? p->phone_masked : "");
+	return 1;
+}
+
+static const char *notify_kyc_method_label(const char *method)
+{
+	static const struct {
+		const char *method, *label;
+	} labels[] = {
+	        {"face", "人脸识别"}, {"bank4", "银行卡四要素"}, {"carrier3", "运营商三要素"}};
+	for (size_t i = 0; method && i < sizeof labels / sizeof labels[0]; i++)
+		if (strcmp(labels[i].method, method) == 0)
+			return labels[i].label;
+	return NULL;
+}
+
+static int notify_person_verified(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Accounts__PersonVerified *p =
+	        notify_payload(ev, &accounts__person_verified__descriptor, a);
+	if (!p || !notify_has(p->person_id))
+		return -1;
+	const char *how = notify_kyc_method_label(p->method);
+	out->person_id = p->person_id;
+	out->title = "实名认证成功";
+	out->body = arena_printf(a, "您的个人实名认证已通过%s%s%s%s%s。认证信息已锁定，不可修改。",
+	                         how ? "（认证方式：" : "", how ? how : "", how ? "）" : "",
+	                         notify_has(p->name_masked) ? "，认证姓名：" : "",
+	                         notify_has(p->name_masked) ? p->name_masked : "");
+	return 1;
+}
+
+static int notify_password_changed(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Accounts__PasswordChanged *p =
+	        notify_payload(ev, &accounts__password_changed__descriptor, a);
+	if (!p || !notify_has(p->person_id))
+		return -1;
+	char when[48], at[64] = "";
+	notify_format_cst(ev->has_time_ms ? ev->time_ms : 0, when, sizeof when);
+	if (*when)
+		snprintf(at, sizeof at, "于%s", when);
+	out->person_id = p->person_id;
+	out->title = "密码已修改";
+	/* A reset signs out every device; a change keeps the session it was made in. */
+	if (p->how && strcmp(p->how, "reset") == 0)
+		out->body = arena_printf(
+		        a,
+		        "您的登录密码已%s通过短信验证码重置，所有设备上的登录均已退出。"
+		        "如非本人操作请立即联系客服。",
+		        at);
+	else
+		out->body = arena_printf(a,
+		                         "您的登录密码已%s修改，其他设备上的登录均已退出。"
+		                         "如非本人操作请立即联系客服。",
+		                         at);
+	return 1;
+}
+
+typedef int (*notify_render_fn)(const Events__Event *ev, arena *a, notify_message *out);
+
+/* Event types that give an in-site message; any other type is ignored. */
+static const struct {
+	const char *type;
+	notify_render_fn render;
+} notify_templates[] = {
+        {"accounts.person.registered", notify_person_registered},
+        {"accounts.person.verified", notify_person_verified},
+        {"accounts.password.changed", notify_password_changed},
+};
+
+int notify_template_render(const Events__Event *ev, arena *a, notify_message *out)
+{
+	if (!ev->type)
+		return 0;
+	for (size_t i = 0; i < sizeof notify_templates / sizeof notify_templates[0]; i++) {
+		if (strcmp(notify_templates[i].type, ev->type) != 0)
+			continue;
+		memset(out, 0, sizeof *out);
+		return notify_templates[i].render(ev, a, out);
+	}
+	return 0;
+}

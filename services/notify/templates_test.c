@@ -1,0 +1,178 @@
+/* Unit tests of the SMS code texts and the in-site message templates. */
+#include "templates.h"
+
+#include "accounts.pb-c.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static void test_the_eight_purposes_and_nothing_else(void **state)
+{
+	(void)state;
+	const char *ok[] = {"register", "login",      "reset",       "kyc",
+	                    "sign",     "cert_apply", "bank_verify", "bill_confirm"};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		const notify_sms_purpose *p = notify_sms_purpose_find(ok[i]);
+		assert_non_null(p);
+		assert_string_equal(p->name, ok[i]);
+		assert_non_null(p->template_id);
+	}
+	assert_null(notify_sms_purpose_find(NULL));
+	assert_null(notify_sms_purpose_find(""));
+	assert_null(notify_sms_purpose_find("Register"));
+	assert_null(notify_sms_purpose_find("register "));
+	assert_null(notify_sms_purpose_find("payment"));
+}
+
+static void test_sms_text_has_sign_code_purpose_and_validity(void **state)
+{
+	(void)state;
+	char t[512];
+	notify_sms_code_text(notify_sms_purpose_find("reset"), "测试平台", "042917", t, sizeof t);
+	assert_string_equal(t, "【测试平台】您的验证码为042917，用于重置密码，5分钟内有效。"
+	                       "请勿将验证码告诉他人，如非本人操作请忽略本短信。");
+}
+
+/* An event of type with payload msg packed into it (buffer from the arena). */
+static Events__Event *event_with(arena *a, const char *type, const ProtobufCMessage *msg)
+{
+	Events__Event *ev = arena_calloc(a, sizeof *ev);
+	events__event__init(ev);
+	ev->id = "9b1de0c2-8a8e-4c55-9d3e-5b0c2f1f0a01";
+	ev->type = (char *)type;
+	ev->has_time_ms = 1;
+	ev->time_ms = 1706668200000LL; /* 2024-01-31 10:30 in Beijing */
+	if (msg) {
+		ev->has_payload = 1;
+		ev->payload.len = protobuf_c_message_get_packed_size(msg);
+		ev->payload.data = arena_alloc(a, ev->payload.len + 1);
+		protobuf_c_message_pack(msg, ev->payload.data);
+	}
+	return ev;
+}
+
+static void test_registered_welcomes_the_person_by_masked_phone(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	Accounts__PersonRegistered p = ACCOUNTS__PERSON_REGISTERED__INIT;
+	p.person_id = "p-1";
+	p.phone_masked = "138****1234";
+	notify_message m;
+	assert_int_equal(
+	        notify_template_render(event_with(a, "accounts.person.registered", &p.base), a, &m),
+	        1);
+	assert_string_equal(m.person_id, "p-1");
+	assert_null(m.enterprise_id);
+	assert_string_equal(m.title, "欢迎注册中小企业金融服务平台");
+	assert_non_null(strstr(m.body, "138****1234"));
+	arena_free(a);
+}
+
+static void test_verified_names_the_method_and_the_masked_name(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	Accounts__PersonVerified p = ACCOUNTS__PERSON_VERIFIED__INIT;
+	p.person_id = "p-2";
+	p.name_masked = "张*明";
+	p.method = "bank4";
+	notify_message m;
+	assert_int_equal(
+	        notify_template_render(event_with(a, "accounts.person.verified", &p.base), a, &m),
+	        1);
+	assert_string_equal(m.title, "实名认证成功");
+	assert_string_equal(m.body,
+	                    "您的个人实名认证已通过（认证方式：银行卡四要素），认证姓名：张*明。"
+	                    "认证信息已锁定，不可修改。");
+	/* An unknown method is left out rather than shown raw. */
+	p.method = "mystery";
+	p.name_masked = NULL;
+	assert_int_equal(
+	        notify_template_render(event_with(a, "accounts.person.verified", &p.base), a, &m),
+	        1);
+	assert_string_equal(m.body, "您的个人实名认证已通过。认证信息已锁定，不可修改。");
+	arena_free(a);
+}
+
+static void test_password_changed_says_reset_or_change_with_time_and_warning(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	Accounts__PasswordChanged p = ACCOUNTS__PASSWORD_CHANGED__INIT;
+	p.person_id = "p-3";
+	p.how = "reset";
+	notify_message m;
+	assert_int_equal(
+	        notify_template_render(event_with(a, "accounts.password.changed", &p.base), a, &m),
+	        1);
+	assert_string_equal(m.title, "密码已修改");
+	assert_non_null(strstr(m.body, "于2024年01月31日 10:30"));
+	assert_non_null(strstr(m.body, "重置"));
+	assert_non_null(strstr(m.body, "如非本人操作请立即联系客服"));
+	p.how = "change";
+	assert_int_equal(
+	        notify_template_render(event_with(a, "accounts.password.changed", &p.base), a, &m),
+	        1);
+	assert_null(strstr(m.body, "重置"));
+	assert_non_null(strstr(m.body, "修改"));
+	assert_non_null(strstr(m.body, "如非本人操作请立即联系客服"));
+	arena_free(a);
+}
+
+static void test_unknown_types_are_ignored_and_bad_payloads_refused(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	notify_message m;
+	assert_int_equal(
+	        notify_template_render(event_with(a, "accounts.session.created", NULL), a, &m), 0);
+	Events__Event none = EVENTS__EVENT__INIT;
+	assert_int_equal(notify_template_render(&none, a, &m), 0);
+	/* No payload, a payload that is not protobuf, and one without a person. */
+	assert_int_equal(
+	        notify_template_render(event_with(a, "accounts.person.registered", NULL), a, &m),
+	        -1);
+	Events__Event *bad = event_with(a, "accounts.person.registered", NULL);
+	static uint8_t junk[] = {0xff, 0xff, 0xff};
+	bad->has_payload = 1;
+	bad->payload.data = junk;
+	bad->payload.len = sizeof junk;
+	assert_int_equal(notify_template_render(bad, a, &m), -1);
+	Accounts__PersonRegistered p = ACCOUNTS__PERSON_REGISTERED__INIT;
+	assert_int_equal(
+	        notify_template_render(event_with(a, "accounts.person.registered", &p.base), a, &m),
+	        -1);
+	arena_free(a);
+}
+
+static void test_beijing_time_text(void **state)
+{
+	(void)state;
+	char t[48];
+	notify_format_cst(1706716799999LL, t, sizeof t);
+	assert_string_equal(t, "2024年01月31日 23:59");
+	notify_format_cst(1706716800000LL, t, sizeof t);
+	assert_string_equal(t, "2024年02月01日 00:00");
+	notify_format_cst(0, t, sizeof t);
+	assert_string_equal(t, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_the_eight_purposes_and_nothing_else),
+	        cmocka_unit_test(test_sms_text_has_sign_code_purpose_and_validity),
+	        cmocka_unit_test(test_registered_welcomes_the_person_by_masked_phone),
+	        cmocka_unit_test(test_verified_names_the_method_and_the_masked_name),
+	        cmocka_unit_test(test_password_changed_says_reset_or_change_with_time_and_warning),
+	        cmocka_unit_test(test_unknown_types_are_ignored_and_bad_payloads_refused),
+	        cmocka_unit_test(test_beijing_time_text),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
