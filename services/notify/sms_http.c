@@ -211,7 +211,7 @@ static int notify_sms_http_send(notify_sms_provider *p_, const notify_sms_msg *m
 	ans = resp.p ? json_loads(resp.p, 0, NULL) : NULL;
 	const char *code = json_string_value(json_object_get(ans, "Code"));
 	if (http_status != 200 || !code || strcmp(code, "OK") != 0) {
-		why = code ? code : "unexpected answer";
+		why = http_status != 200 ? "http status" : code ? code : "unexpected answer";
 		goto out;
 	}
 	rv = 0;
