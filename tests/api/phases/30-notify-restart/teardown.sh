@@ -1,0 +1,2 @@
+# Whatever the cases did, notify runs again and the stack is ready.
+bash deploy/local/stack.sh start notify && wait_ready 60
