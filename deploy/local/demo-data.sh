@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Demo data of a local stack, run by deploy/local/stack.sh once the stack is ready:
+# one personal user, one platform operator with every operator role and one staff
+# member of the institution "demo-bank", created with the accounts admin CLI. Their
+# phones and passwords go to $VAR_DIR/demo-accounts.txt (mode 600), which stack.sh
+# prints. Idempotent: a second run reuses the passwords in that file and leaves the
+# accounts as they are (a lost file gets new passwords, set on the existing accounts).
+#   bash deploy/local/demo-data.sh
+# The same CLI with this stack's database and keys, for people and tests:
+#   bash deploy/local/demo-data.sh admin unlock --phone 19900000001
+# Environment (exported by stack.sh): VAR_DIR, BIN_DIR, PG_PORT, REDIS_PORT.
+set -euo pipefail
+umask 077
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+VAR_DIR=$(realpath -m -- "${VAR_DIR:-$ROOT/var}")
+BIN_DIR=$(realpath -m -- "${BIN_DIR:-$ROOT/build/release/bin}")
+PG_PORT=${PG_PORT:-5433}
+REDIS_PORT=${REDIS_PORT:-6380}
+SECRETS=$VAR_DIR/secrets.env
+OUT=$VAR_DIR/demo-accounts.txt
+
+readonly OPERATOR_ROLES=reviewer,quoter,finance,ca_officer,admin
+readonly INSTITUTION=demo-bank
+# Outside 13x-18x, where the API tests take their phones.
+readonly PERSON_PHONE=19900000001 OPERATOR_PHONE=19900000002 STAFF_PHONE=19900000003
+
+say() { [[ ${STACK_QUIET:-0} == 1 ]] || printf 'demo-data: %s\n' "$*"; }
+die() {
+	printf 'demo-data: %s\n' "$*" >&2
+	exit 1
+}
+
+# The value of KEY in secrets.env (KEY=VALUE lines, as stack.sh writes them; not sourced).
+secret() {
+	local line
+	line=$(grep -E "^(export[[:space:]]+)?$1=" "$SECRETS" | tail -n 1) || return 1
+	line=${line#*=}
+	line=${line%$'\r'}
+	if [[ $line == \"*\" || $line == \'*\' ]]; then
+		line=${line:1:${#line}-2}
+	fi
+	printf '%s\n' "$line"
+}
+
+# A libpq conninfo value, quoted when it needs to be.
+conninfo_value() {
+	local v=$1
+	if [[ $v =~ ^[A-Za-z0-9._/:@+-]+$ ]]; then
+		printf '%s' "$v"
+	else
+		v=${v//\\/\\\\}
+		printf "'%s'" "${v//\'/\\\'}"
+	fi
+}
+
+# accounts admin ARGS... with the stack's database role, PII keys and Redis.
+accounts_admin() {
+	[[ -r $SECRETS ]] || die "$SECRETS is missing: run 'make up' first"
+	[[ -x $BIN_DIR/accounts ]] || die "$BIN_DIR/accounts is not built"
+	local pw
+	pw=$(secret ACCOUNTS_DB_PASSWORD) || die "ACCOUNTS_DB_PASSWORD is not in $SECRETS"
+	DB_URL="host=$(conninfo_value "$VAR_DIR/run") port=$PG_PORT dbname=sme user=accounts password=$(conninfo_value "$pw")" \
+		PII_ENC_KEY=$(secret PII_ENC_KEY) PII_MAC_KEY=$(secret PII_MAC_KEY) \
+		REDIS_URL="redis://:$(secret REDIS_PASSWORD)@127.0.0.1:$REDIS_PORT/0" \
+		"$BIN_DIR/accounts" admin "$@"
+}
+
+# A password the policy accepts: upper, lower, punctuation and 8 random hex digits.
+new_password() { printf 'Demo-%s' "$(od -An -vtx1 -N4 /dev/urandom | tr -d ' \n')"; }
+
+# The password of ROLE in an earlier demo-accounts.txt, else a new one.
+password_of() {
+	local pw=
+	[[ -f $OUT ]] && pw=$(awk -v r="$1" '$1 == r { print $3; exit }' "$OUT")
+	[[ -n $pw ]] || pw=$(new_password)
+	printf '%s\n' "$pw"
+}
+
+main() {
+	if [[ ${1:-} == admin ]]; then
+		shift
+		accounts_admin "$@"
+		return
+	fi
+	(($# == 0)) || die "usage: bash deploy/local/demo-data.sh [admin ARGS...]"
+	if [[ ! -x $BIN_DIR/accounts ]]; then
+		say "accounts is not built: no demo accounts"
+		return 0
+	fi
+	local person operator staff log
+	person=$(password_of person)
+	operator=$(password_of operator)
+	staff=$(password_of staff)
+	log=$(mktemp "${TMPDIR:-/tmp}/demo-data.XXXXXX")
+	# shellcheck disable=SC2064
+	trap "rm -f '$log'" RETURN
+	{
+		accounts_admin create-person --phone "$PERSON_PHONE" --password "$person" \
+			--name 张小明 --reset-password &&
+			accounts_admin create-operator --phone "$OPERATOR_PHONE" --password "$operator" \
+				--roles "$OPERATOR_ROLES" --name 王运营 --reset-password &&
+			accounts_admin create-staff --phone "$STAFF_PHONE" --password "$staff" \
+				--institution "$INSTITUTION" --name 李信贷 --reset-password
+	} >"$log" 2>&1 || {
+		cat "$log" >&2
+		die "creating the demo accounts failed"
+	}
+	[[ ${STACK_QUIET:-0} == 1 ]] || sed 's/^/demo-data: /' "$log"
+	cat >"$OUT.tmp" <<EOF
+# Demo accounts of this stack (deploy/local/demo-data.sh): log in with phone + password.
+person    $PERSON_PHONE  $person  personal user 个人用户 (张小明)
+operator  $OPERATOR_PHONE  $operator  platform operator 平台运营, roles $OPERATOR_ROLES
+staff     $STAFF_PHONE  $staff  institution staff 金融机构 of $INSTITUTION
+EOF
+	mv -f "$OUT.tmp" "$OUT"
+	say "demo accounts in $OUT"
+}
+
+main "$@"
