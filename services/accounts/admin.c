@@ -212,13 +212,20 @@ static void admin_revoke_sessions(const char *person_id)
 	redis_close(r);
 }
 
+/* One line for one attribute: what it is now, and whether this run changed it. */
+static void admin_say(const char *what, const char *value, int changed)
+{
+	printf(", %s %s %s", what, changed ? "set to" : "unchanged:", value);
+}
+
 static int admin_update(svc_ctx *ctx, const struct admin_args *a, const char *roles,
                         const accounts_login_row *row)
 {
 	char pwhash[CRYPTO_PASSWORD_HASH_MAX] = "", subject[64];
+	PGresult *res = NULL;
 	int same = crypto_password_verify(a->password, row->password_hash) == 1;
 	int set_pw = a->reset_password && !same;
-	int rv;
+	int roles_changed = 0, inst_changed = 0, rv;
 	if (set_pw && (rv = accounts_password_hash(ctx->app, a->password, pwhash)) != ST_OK)
 		return rv;
 	int is_op = strcmp(a->cmd, "create-operator") == 0;
@@ -232,23 +239,40 @@ static int admin_update(svc_ctx *ctx, const struct admin_args *a, const char *ro
 	                      set_pw ? pwhash : ""};
 	if ((rv = db_begin(ctx->db)) != ST_OK)
 		return rv;
-	rv = db_exec(ctx->db,
-	             "UPDATE persons SET"
-	             " operator_roles = CASE WHEN $2::boolean THEN string_to_array($3, ',')"
-	             " ELSE operator_roles END,"
-	             " institution_id = CASE WHEN $4::boolean THEN $5 ELSE institution_id END,"
-	             " name = CASE WHEN $6 <> '' AND verified_at IS NULL THEN $6 ELSE name END,"
-	             " password_hash = CASE WHEN $7 <> '' THEN $7 ELSE password_hash END,"
-	             " password_changed_at = CASE WHEN $7 <> '' THEN now()"
-	             " ELSE password_changed_at END,"
-	             " failed_logins = CASE WHEN $7 <> '' THEN 0 ELSE failed_logins END,"
-	             " locked_until = CASE WHEN $7 <> '' THEN NULL ELSE locked_until END,"
-	             " updated_at = now() WHERE id = $1::uuid",
-	             7, vals, NULL);
+	/* Only what differs is written (and audited): a second `make up` changes nothing. */
+	rv = db_exec(
+	        ctx->db,
+	        "WITH old AS (SELECT id, operator_roles, institution_id, name, verified_at"
+	        " FROM persons WHERE id = $1::uuid FOR UPDATE)"
+	        " UPDATE persons p SET"
+	        " operator_roles = CASE WHEN $2::boolean THEN string_to_array($3, ',')"
+	        " ELSE p.operator_roles END,"
+	        " institution_id = CASE WHEN $4::boolean THEN $5 ELSE p.institution_id END,"
+	        " name = CASE WHEN $6 <> '' AND p.verified_at IS NULL THEN $6 ELSE p.name END,"
+	        " password_hash = CASE WHEN $7 <> '' THEN $7 ELSE p.password_hash END,"
+	        " password_changed_at = CASE WHEN $7 <> '' THEN now()"
+	        " ELSE p.password_changed_at END,"
+	        " failed_logins = CASE WHEN $7 <> '' THEN 0 ELSE p.failed_logins END,"
+	        " locked_until = CASE WHEN $7 <> '' THEN NULL ELSE p.locked_until END,"
+	        " updated_at = now() FROM old WHERE p.id = old.id AND ("
+	        " ($2::boolean AND old.operator_roles IS DISTINCT FROM string_to_array($3, ','))"
+	        " OR ($4::boolean AND old.institution_id IS DISTINCT FROM $5)"
+	        " OR ($6 <> '' AND old.verified_at IS NULL AND old.name IS DISTINCT FROM $6)"
+	        " OR $7 <> '')"
+	        " RETURNING old.operator_roles IS DISTINCT FROM p.operator_roles,"
+	        " old.institution_id IS DISTINCT FROM p.institution_id",
+	        7, vals, &res);
+	if (rv == ST_OK && PQntuples(res) == 1) {
+		roles_changed = PQgetvalue(res, 0, 0)[0] == 't';
+		inst_changed = PQgetvalue(res, 0, 1)[0] == 't';
+	}
+	PQclear(res);
 	snprintf(subject, sizeof subject, "person/%s", row->id);
-	if (rv == ST_OK && (is_op || is_staff))
-		rv = audit_append(ctx->db, ADMIN_ACTOR, subject,
-		                  is_op ? "person.operator_roles_set" : "person.institution_set",
+	if (rv == ST_OK && roles_changed)
+		rv = audit_append(ctx->db, ADMIN_ACTOR, subject, "person.operator_roles_set",
+		                  "{\"via\":\"admin-cli\"}");
+	if (rv == ST_OK && inst_changed)
+		rv = audit_append(ctx->db, ADMIN_ACTOR, subject, "person.institution_set",
 		                  "{\"via\":\"admin-cli\"}");
 	if (rv == ST_OK && set_pw)
 		rv = audit_append(ctx->db, ADMIN_ACTOR, subject, "person.password_reset",
@@ -258,12 +282,12 @@ static int admin_update(svc_ctx *ctx, const struct admin_args *a, const char *ro
 	db_rollback(ctx->db);
 	if (rv != ST_OK)
 		return rv;
-	printf("%s %s is already registered (person %s): updated", admin_kind(a), row->phone_masked,
+	printf("%s %s is already registered (person %s)", admin_kind(a), row->phone_masked,
 	       row->id);
 	if (is_op)
-		printf(", roles now %s", roles);
+		admin_say("roles", roles, roles_changed);
 	if (is_staff)
-		printf(", institution now %s", a->institution);
+		admin_say("institution", a->institution, inst_changed);
 	if (set_pw) {
 		printf(", password replaced\n");
 		admin_revoke_sessions(row->id);
