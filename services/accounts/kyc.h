@@ -3,6 +3,11 @@
  * bank card 4 factors and carrier 3 factors. One interface, chosen by KYC_PROVIDER:
  * "sandbox" (kyc_sandbox.c: deterministic test citizens, same shapes and failure
  * modes as the real one) or "http" (kyc_http.c: a real provider's HTTP API).
+ *
+ * Both providers speak the same wire format (below, "wire format"): the client in
+ * kyc_http.c builds and signs the request, hands it to a transport (libcurl, or the
+ * in-process sandbox server of kyc_sandbox.c), checks the response's signature and
+ * parses it with the one parser. So the sandbox exercises everything but the socket.
  */
 #ifndef ACCOUNTS_KYC_H
 #define ACCOUNTS_KYC_H
@@ -20,23 +25,141 @@ enum kyc_outcome {
 typedef struct kyc_result {
 	enum kyc_outcome outcome;
 	char failed_factor[32]; /* name | id_number | bank_card | phone | face */
-	char reason[128];       /* the provider's Chinese explanation */
+	char reason[128];       /* Chinese explanation of a mismatch, from our own table */
 } kyc_result;
 
 typedef struct kyc_provider kyc_provider;
 
-/* Opens the provider named by name ("sandbox" | "http"); 0 or -1 (logged). */
+/*
+ * Opens the provider named by name ("sandbox" | "http") with timeout_ms as the
+ * deadline of each provider call (connect included). url is the provider's base URL
+ * (required for "http"; for "sandbox" only the base of the face URLs it hands out).
+ * Also read from the environment, like the PII keys:
+ *   KYC_APP_ID, KYC_SECRET  the account and the HMAC-SHA256 key of the signatures
+ *                           (required for "http"; the sandbox defaults to "sandbox" /
+ *                           KYC_SANDBOX_SECRET);
+ *   PLATFORM_MODE           in production the sandbox opens only when KYC_PROVIDER is
+ *                           set explicitly in the environment (then with a warning);
+ *   KYC_PROVIDER            whether the choice was explicit.
+ * Returns 0 with *out (close it with kyc_provider_close), or -1 (logged).
+ */
 int kyc_provider_open(const char *name, const char *url, long timeout_ms, kyc_provider **out);
 void kyc_provider_close(kyc_provider *p);
 
-/* Starts a liveness session: a session id and the URL the person opens. */
+/*
+ * The checks. Each returns 0 with *r filled (outcome MATCH, MISMATCH, PENDING,
+ * TIMEOUT or ERROR), or -1 when an argument is missing. Each call blocks at most about
+ * the provider's timeout. Thread-safe: a provider is shared by every worker.
+ */
+
+/* Starts a liveness session: a session id and the URL the person opens (outcome MATCH
+ * when the session was created). */
 int kyc_face_start(kyc_provider *p, const char *name, const char *id_number, char *session_id,
                    size_t session_len, char *url, size_t url_len, kyc_result *r);
-/* The session's result: MATCH, MISMATCH (face), PENDING, TIMEOUT or ERROR. */
+/* The session's result: MATCH, MISMATCH (face, name or id_number), PENDING, TIMEOUT or ERROR. */
 int kyc_face_result(kyc_provider *p, const char *session_id, kyc_result *r);
 int kyc_bank4(kyc_provider *p, const char *name, const char *id_number, const char *card,
               const char *phone, kyc_result *r);
 int kyc_carrier3(kyc_provider *p, const char *name, const char *id_number, const char *phone,
                  kyc_result *r);
+
+/* ---- wire format (kyc_http.c; pure functions, shared by both providers) ----------- */
+/*
+ *   POST {KYC_URL}/bank4          {"request_id","name","id_number","bank_card","phone"}
+ *   POST {KYC_URL}/carrier3       {"request_id","name","id_number","phone"}
+ *   POST {KYC_URL}/face/sessions  {"request_id","name","id_number"}
+ *   GET  {KYC_URL}/face/sessions/{session_id}
+ * Request headers X-KYC-App-Id, X-KYC-Timestamp (Unix seconds), X-KYC-Nonce (32 hex)
+ * and X-KYC-Signature = hex HMAC-SHA256(secret, METHOD "\n" path "\n" timestamp "\n"
+ * nonce "\n" hex SHA-256(body)). The response carries X-KYC-Timestamp and
+ * X-KYC-Signature over "RESPONSE" "\n" path "\n" timestamp "\n" the request's nonce
+ * "\n" hex SHA-256(body), so it is bound to its request.
+ * Response body: {"code":"0000","message":"…","request_id":"…","data":{…}} with
+ *   checks:       data.result "1" match | "2" mismatch (data.mismatch names the factor) |
+ *                 "3" no record of the ID number (a mismatch of id_number);
+ *   face start:   data.session_id, data.url;
+ *   face result:  data.status "pending" | "done", and when done data.result as above.
+ * Codes: "0000" done; "2001" the data source (bank, carrier, ID authority) timed out
+ * (TIMEOUT); "1001" bad parameters, "1002" bad signature, "1003" unknown session,
+ * "1004" unknown path, "2002" data source unavailable, anything else: ERROR.
+ */
+
+enum kyc_call { KYC_CALL_BANK4, KYC_CALL_CARRIER3, KYC_CALL_FACE_START, KYC_CALL_FACE_RESULT };
+
+/* The facts a call sends; the ones a call does not use may be NULL. */
+typedef struct kyc_request {
+	const char *name;
+	const char *id_number;
+	const char *bank_card;
+	const char *phone;
+	const char *session_id; /* face result */
+} kyc_request;
+
+/* What a face start answers. */
+typedef struct kyc_face_session {
+	char id[65];
+	char url[512];
+} kyc_face_session;
+
+#define KYC_SESSION_ID_MAX 64 /* [A-Za-z0-9_-], 1-64 characters */
+
+/*
+ * The HTTP method ("POST"/"GET"), path and JSON body (malloc'd, the caller frees; NULL
+ * for a GET) of a call. request_id is echoed by the provider. Returns 0, or -1 when a
+ * fact the call needs is missing or the session id is malformed (nothing allocated).
+ */
+int kyc_wire_request(enum kyc_call call, const kyc_request *rq, const char *request_id,
+                     const char **method, char *path, size_t pathlen, char **body);
+
+/*
+ * Parses the response (HTTP status http_status, body of len bytes; NULL when none) of
+ * a call into *r, and for KYC_CALL_FACE_START the session into *fs. Never fails: an
+ * answer it cannot read is KYC_ERROR, a data-source timeout KYC_TIMEOUT. A mismatch
+ * names a factor the call checks, else the answer is KYC_ERROR.
+ */
+void kyc_wire_parse(enum kyc_call call, long http_status, const char *body, size_t len,
+                    kyc_result *r, kyc_face_session *fs);
+
+/* The Chinese explanation of a mismatch of factor in call ("" for an unknown factor). */
+const char *kyc_wire_reason(enum kyc_call call, const char *factor);
+
+/*
+ * The signature: hex HMAC-SHA256 under secret of
+ * verb "\n" path "\n" timestamp "\n" nonce "\n" hex SHA-256(body[0..len)), where verb is
+ * the request's method or "RESPONSE". Returns 0, or -1 when OpenSSL fails.
+ */
+int kyc_wire_sign(const char *secret, const char *verb, const char *path, const char *timestamp,
+                  const char *nonce, const char *body, size_t len, char out[65]);
+
+/* ---- between the client (kyc_http.c) and the sandbox server (kyc_sandbox.c) ------- */
+
+/* One HTTP exchange: the request the client sends and what comes back. */
+typedef struct kyc_exchange {
+	const char *method;
+	const char *path;
+	const char *body; /* NULL for a GET */
+	size_t body_len;
+	const char *app_id, *timestamp, *nonce, *signature; /* request headers */
+	/* response */
+	int timed_out;   /* no answer within the timeout */
+	int failed;      /* no HTTP answer at all (connection refused, ...) */
+	long status;     /* HTTP status */
+	char *resp_body; /* malloc'd, NUL-terminated; the client frees */
+	size_t resp_len; /* bytes of resp_body */
+	char resp_timestamp[24];
+	char resp_signature[65];
+} kyc_exchange;
+
+/* The sandbox's default signing secret (KYC_SANDBOX_SECRET when KYC_SECRET is unset). */
+#define KYC_SANDBOX_SECRET "kyc-sandbox-secret"
+
+/*
+ * The sandbox provider's server side: checks the request's signature with secret,
+ * answers from the test citizens (README.md "Sandbox test citizens"), signs the
+ * answer. A call about the citizen whose checks time out sleeps timeout_ms and sets
+ * x->timed_out, as a real provider that never answers would. face_base is the base of
+ * the face URLs it hands out.
+ */
+void kyc_sandbox_serve(const char *secret, const char *face_base, long timeout_ms, kyc_exchange *x);
 
 #endif

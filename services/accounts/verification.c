@@ -1,0 +1,695 @@
+/*
+ * Personal real-name verification (个人实名认证): the person submits name, ID number,
+ * e-mail and phone and picks a method; face (liveness through the provider), bank4
+ * (name, ID, card and the card's reserved phone, proved by an SMS code to that phone)
+ * or carrier3 (name, ID and the phone, proved by an SMS code). A match makes the name
+ * and ID number of the person read-only.
+ *
+ * Provider calls and SMS checks happen outside any transaction; every state change
+ * afterwards is guarded in SQL (WHERE state = 'pending'), so two racing confirmations
+ * cannot both win, and the person's UNIQUE id_number_hash settles two persons racing
+ * for one ID number. Numbers are kept only sealed (crypto_seal) with masked copies.
+ */
+#include "accounts.h"
+
+#include "audit.h"
+#include "events.h"
+#include "kyc.h"
+#include "log.h"
+#include "status.h"
+#include "validate.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define AAD_V_ID    "accounts.verifications.id_number"
+#define AAD_V_CARD  "accounts.verifications.bank_card"
+#define AAD_V_PHONE "accounts.verifications.phone"
+#define AAD_P_ID    "accounts.persons.id_number"
+
+#define SMS_PURPOSE "kyc"
+/* Verifications a person may start per 24 hours: each one may cost a provider call. */
+#define STARTS_PER_DAY 20
+
+/* An instant as the API shows it: RFC 3339 in China Standard Time. */
+#define V_TS(col)                                                                                  \
+	"to_char(" col " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
+
+/* The columns of the masked view, in the order verification_view() reads them. */
+#define V_COLS                                                                                     \
+	"id, method, state, name, id_number_masked, phone_masked, bank_card_masked, email, "       \
+	"face_url, failed_factor, failure_reason, " V_TS("created_at") ", " V_TS("verified_at")
+
+/* The submitted form, validated and normalised (strings in the request's arena). */
+struct vform {
+	const char *method;
+	const char *name;
+	char *id_number;
+	const char *email;
+	const char *phone;
+	char *bank_card; /* bank4 only */
+};
+
+/* A pending verification with its numbers opened (arena strings). */
+struct vpending {
+	char *id;
+	char *method;
+	char *name;
+	char *id_number;
+	char *bank_card; /* NULL unless bank4 */
+	char *phone;
+	char *session; /* face */
+};
+
+static int verification_method_valid(const char *m)
+{
+	return strcmp(m, "face") == 0 || strcmp(m, "bank4") == 0 || strcmp(m, "carrier3") == 0;
+}
+
+static int verification_form_read(arena *a, const Accounts__StartVerificationRequest *in,
+                                  struct vform *f)
+{
+	int rv;
+	if (!in->name || !*in->name)
+		return status_err(ST_FIELD_REQUIRED, "name");
+	if ((rv = validate_person_name(in->name)) != 0)
+		return status_err(rv, "name");
+	if (!in->id_number || !*in->id_number)
+		return status_err(ST_FIELD_REQUIRED, "id_number");
+	/* One spelling per person: the check character is stored upper case. */
+	f->id_number = arena_strdup(a, in->id_number);
+	for (char *p = f->id_number; *p; p++)
+		if (*p == 'x')
+			*p = 'X';
+	if ((rv = validate_resident_id(f->id_number)) != 0)
+		return status_err(rv, "id_number");
+	if (!in->email || !*in->email)
+		return status_err(ST_FIELD_REQUIRED, "email");
+	if ((rv = validate_email(in->email)) != 0)
+		return status_err(rv, "email");
+	if (!in->phone || !*in->phone)
+		return status_err(ST_FIELD_REQUIRED, "phone");
+	if ((rv = validate_mobile(in->phone)) != 0)
+		return status_err(rv, "phone");
+	if (!in->method || !*in->method)
+		return status_err(ST_FIELD_REQUIRED, "method");
+	if (!verification_method_valid(in->method))
+		return status_err(ST_KYC_METHOD, "method");
+	f->name = in->name;
+	f->email = in->email;
+	f->phone = in->phone;
+	f->method = in->method;
+	f->bank_card = NULL;
+	if (strcmp(f->method, "bank4") != 0)
+		return ST_OK; /* a card sent with another method is not kept */
+	if (!in->bank_card || !*in->bank_card)
+		return status_err(ST_FIELD_REQUIRED, "bank_card");
+	/* Cards are written in groups of four: the spaces are not part of the number. */
+	size_t n = 0;
+	f->bank_card = arena_strdup(a, in->bank_card);
+	for (const char *p = in->bank_card; *p; p++)
+		if (*p != ' ')
+			f->bank_card[n++] = *p;
+	f->bank_card[n] = '\0';
+	if ((rv = validate_bank_card(f->bank_card)) != 0)
+		return status_err(rv, "bank_card");
+	return ST_OK;
+}
+
+/* "张*明", "张*" (two characters), "欧阳**" stays readable but not whole. */
+static void verification_mask_name(const char *name, char *out, size_t outlen)
+{
+	size_t chars = 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			chars++;
+	validate_mask_middle(name, 1, chars > 2 ? 1 : 0, out, outlen);
+}
+
+/* ---- the masked view ------------------------------------------------------------ */
+
+static char *verification_col(arena *a, const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? NULL : arena_strdup(a, PQgetvalue(r, row, col));
+}
+
+static Accounts__Verification *verification_view(arena *a, const PGresult *r, int row)
+{
+	Accounts__Verification *v = arena_alloc(a, sizeof *v);
+	accounts__verification__init(v);
+	v->id = verification_col(a, r, row, 0);
+	v->method = verification_col(a, r, row, 1);
+	v->state = verification_col(a, r, row, 2);
+	v->name = verification_col(a, r, row, 3);
+	v->id_number_masked = verification_col(a, r, row, 4);
+	v->phone_masked = verification_col(a, r, row, 5);
+	v->bank_card_masked = verification_col(a, r, row, 6);
+	v->email = verification_col(a, r, row, 7);
+	v->failed_factor = verification_col(a, r, row, 9);
+	v->failure_reason = verification_col(a, r, row, 10);
+	v->created_at = verification_col(a, r, row, 11);
+	v->verified_at = verification_col(a, r, row, 12);
+	int pending = v->state && strcmp(v->state, "pending") == 0;
+	int face = v->method && strcmp(v->method, "face") == 0;
+	v->next_step = arena_strdup(a, !pending ? "" : face ? "face" : "sms");
+	if (pending && face)
+		v->face_url = verification_col(a, r, row, 8);
+	return v;
+}
+
+/* The masked view of verification id into *out. */
+static int verification_load_view(svc_ctx *ctx, const char *id, Accounts__Verification **out)
+{
+	PGresult *r = NULL;
+	const char *v[] = {id};
+	int rv = db_exec(ctx->db, "SELECT " V_COLS " FROM verifications WHERE id = $1", 1, v, &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return status_err(ST_NOT_FOUND, NULL);
+	}
+	*out = verification_view(ctx->arena, r, 0);
+	PQclear(r);
+	return ST_OK;
+}
+
+/* ---- sealing ------------------------------------------------------------------------ */
+
+struct sealed {
+	unsigned char *buf;
+	size_t len;
+};
+
+static int verification_seal(const crypto_keys *k, const char *plain, const char *aad,
+                             struct sealed *s)
+{
+	if (!plain) {
+		s->buf = NULL;
+		s->len = 0;
+		return ST_OK;
+	}
+	if (crypto_seal(k, plain, strlen(plain), aad, &s->buf, &s->len) != 0)
+		return status_err(ST_INTERNAL, NULL);
+	return ST_OK;
+}
+
+/* Opens a bytea column (text form "\x…") sealed under aad into an arena string. */
+static int verification_open(const crypto_keys *k, arena *a, const PGresult *r, int row, int col,
+                             const char *aad, char **out)
+{
+	size_t n = 0, plen = 0;
+	char *plain = NULL;
+	*out = NULL;
+	if (PQgetisnull(r, row, col))
+		return ST_OK;
+	unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(r, row, col), &n);
+	int ok = raw && crypto_open(k, raw, n, aad, &plain, &plen) == 0;
+	PQfreemem(raw);
+	if (!ok) {
+		log_kv(LOGL_ERROR, NULL, "verification: a sealed value does not open", "aad", aad,
+		       NULL);
+		return status_err(ST_INTERNAL, NULL);
+	}
+	*out = arena_strndup(a, plain, plen);
+	OPENSSL_cleanse(plain, plen);
+	free(plain);
+	return ST_OK;
+}
+
+/* ---- checks shared by start and confirm ------------------------------------------------ */
+
+/* ST_OK when the person exists and is not verified yet. lock: FOR UPDATE (in a transaction). */
+static int verification_person_open(svc_ctx *ctx, const char *pid, int lock)
+{
+	PGresult *r = NULL;
+	const char *v[] = {pid};
+	int rv = db_exec(
+	        ctx->db,
+	        lock ? "SELECT verified_at IS NOT NULL FROM persons WHERE id = $1 FOR UPDATE"
+	             : "SELECT verified_at IS NOT NULL FROM persons WHERE id = $1",
+	        1, v, &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	rv = PQntuples(r) != 1                       ? status_err(ST_UNAUTHENTICATED, NULL)
+	     : strcmp(PQgetvalue(r, 0, 0), "t") == 0 ? status_err(ST_IDENTITY_VERIFIED, NULL)
+	                                             : ST_OK;
+	PQclear(r);
+	return rv;
+}
+
+/* ST_ID_NUMBER_TAKEN when another person is verified with this ID number. */
+static int verification_id_free(svc_ctx *ctx, const char *pid, const char *id_hash)
+{
+	PGresult *r = NULL;
+	const char *v[] = {id_hash, pid};
+	int rv = db_exec(ctx->db, "SELECT 1 FROM persons WHERE id_number_hash = $1 AND id <> $2", 2,
+	                 v, &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	rv = PQntuples(r) > 0 ? status_err(ST_ID_NUMBER_TAKEN, "id_number") : ST_OK;
+	PQclear(r);
+	return rv;
+}
+
+/* ST_RATE_LIMITED (with Retry-After) past STARTS_PER_DAY starts in 24 hours. */
+static int verification_start_budget(svc_ctx *ctx, const char *pid)
+{
+	PGresult *r = NULL;
+	char limit[16];
+	snprintf(limit, sizeof limit, "%d", STARTS_PER_DAY);
+	const char *v[] = {pid, limit};
+	int rv = db_exec(ctx->db,
+	                 "SELECT count(*) >= $2::int, ceil(extract(epoch FROM min(created_at) + "
+	                 "interval '1 day' - now()))::int FROM verifications WHERE person_id = $1 "
+	                 "AND created_at > now() - interval '1 day'",
+	                 2, v, &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	rv = ST_OK;
+	if (strcmp(PQgetvalue(r, 0, 0), "t") == 0) {
+		long wait = strtol(PQgetvalue(r, 0, 1), NULL, 10);
+		rv = status_errmsg(ST_RATE_LIMITED, NULL, "今日实名认证次数已达上限，请明天再试");
+		status_set_retry_after(wait > 0 ? (int)wait : 1);
+	}
+	PQclear(r);
+	return rv;
+}
+
+/* ---- StartVerification ------------------------------------------------------------------ */
+
+/* Stores the new pending verification (superseding the old one); its id into *id. */
+static int verification_insert(svc_ctx *ctx, const char *pid, const struct vform *f,
+                               const char *id_hash, const char *session, const char *face_url,
+                               char **id)
+{
+	struct accounts_app *app = ACCOUNTS_APP(ctx);
+	struct sealed sid = {0}, scard = {0}, sphone = {0};
+	char id_masked[32], card_masked[32] = "", phone_masked[16], actor[64], subject[64];
+	char detail[160];
+	PGresult *r = NULL;
+	int rv;
+
+	validate_mask_middle(f->id_number, 4, 4, id_masked, sizeof id_masked);
+	if (f->bank_card)
+		validate_mask_middle(f->bank_card, 0, 4, card_masked, sizeof card_masked);
+	validate_mask_mobile(f->phone, phone_masked);
+	if ((rv = verification_seal(&app->keys, f->id_number, AAD_V_ID, &sid)) != ST_OK ||
+	    (rv = verification_seal(&app->keys, f->bank_card, AAD_V_CARD, &scard)) != ST_OK ||
+	    (rv = verification_seal(&app->keys, f->phone, AAD_V_PHONE, &sphone)) != ST_OK)
+		goto out;
+
+	if ((rv = db_begin(ctx->db)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto out;
+	}
+	/* The person's row serialises starts and confirmations of one person. */
+	if ((rv = verification_person_open(ctx, pid, 1)) != ST_OK)
+		goto fail;
+	const char *v1[] = {pid};
+	if ((rv = db_exec(ctx->db,
+	                  "UPDATE verifications SET state = 'superseded', updated_at = now() "
+	                  "WHERE person_id = $1 AND state = 'pending'",
+	                  1, v1, NULL)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto fail;
+	}
+	const char *v2[] = {pid,
+	                    f->method,
+	                    f->name,
+	                    (const char *)sid.buf,
+	                    id_hash,
+	                    id_masked,
+	                    (const char *)scard.buf,
+	                    f->bank_card ? card_masked : NULL,
+	                    (const char *)sphone.buf,
+	                    phone_masked,
+	                    f->email,
+	                    session,
+	                    face_url};
+	const int lens[] = {0, 0, 0, (int)sid.len, 0, 0, (int)scard.len, 0, (int)sphone.len, 0,
+	                    0, 0, 0};
+	const int fmts[] = {0, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0};
+	if ((rv = db_query(
+	             ctx->db,
+	             "INSERT INTO verifications (person_id, method, name, id_number_enc, "
+	             "id_number_hash, id_number_masked, bank_card_enc, bank_card_masked, "
+	             "phone_enc, phone_masked, email, provider_session, face_url) VALUES ($1, "
+	             "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+	             13, v2, lens, fmts, 0, &r)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto fail;
+	}
+	*id = arena_strdup(ctx->arena, PQgetvalue(r, 0, 0));
+	snprintf(actor, sizeof actor, "person:%s", pid);
+	snprintf(subject, sizeof subject, "person/%s", pid);
+	snprintf(detail, sizeof detail, "{\"verification_id\":\"%s\",\"method\":\"%s\"}", *id,
+	         f->method);
+	if ((rv = audit_append(ctx->db, actor, subject, "person.verification.started", detail)) !=
+	            ST_OK ||
+	    (rv = db_commit(ctx->db)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto fail;
+	}
+	log_kv(LOGL_INFO, ctx->request_id, "verification started", "verification_id", *id, "method",
+	       f->method, "id_number", id_masked, "phone", phone_masked, NULL);
+	goto out;
+fail:
+	db_rollback(ctx->db);
+out:
+	PQclear(r);
+	free(sid.buf);
+	free(scard.buf);
+	free(sphone.buf);
+	return rv;
+}
+
+int accounts_verification_start(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
+{
+	const Accounts__StartVerificationRequest *in =
+	        (const Accounts__StartVerificationRequest *)in_;
+	struct accounts_app *app = ACCOUNTS_APP(ctx);
+	struct vform f;
+	const char *pid = NULL;
+	char id_hash[65], session[KYC_SESSION_ID_MAX + 1] = "", face_url[512] = "";
+	char *id = NULL;
+	Accounts__Verification *v = NULL;
+	int rv;
+
+	if ((rv = accounts_caller_person(ctx, &pid)) != ST_OK)
+		return rv;
+	if ((rv = verification_form_read(ctx->arena, in, &f)) != ST_OK)
+		return rv;
+	if (crypto_lookup_hash(&app->keys, f.id_number, id_hash) != 0)
+		return status_err(ST_INTERNAL, NULL);
+	/* Cheap refusals first: nothing is sent to a phone or a provider for them. */
+	if ((rv = verification_person_open(ctx, pid, 0)) != ST_OK ||
+	    (rv = verification_id_free(ctx, pid, id_hash)) != ST_OK ||
+	    (rv = verification_start_budget(ctx, pid)) != ST_OK)
+		return rv;
+
+	if (strcmp(f.method, "face") == 0) {
+		kyc_result kr;
+		if (!app->kyc ||
+		    kyc_face_start(app->kyc, f.name, f.id_number, session, sizeof session, face_url,
+		                   sizeof face_url, &kr) != 0)
+			return status_err(ST_KYC_PROVIDER_ERROR, NULL);
+		if (kr.outcome == KYC_TIMEOUT)
+			return status_err(ST_KYC_PROVIDER_TIMEOUT, NULL);
+		if (kr.outcome != KYC_MATCH)
+			return status_err(ST_KYC_PROVIDER_ERROR, NULL);
+	} else if ((rv = accounts_sms_issue(ctx, f.phone, SMS_PURPOSE)) != ST_OK) {
+		return rv; /* notify's limits (429 with Retry-After) pass through */
+	}
+
+	int face = strcmp(f.method, "face") == 0;
+	if ((rv = verification_insert(ctx, pid, &f, id_hash, face ? session : NULL,
+	                              face ? face_url : NULL, &id)) != ST_OK)
+		return rv;
+	if ((rv = verification_load_view(ctx, id, &v)) != ST_OK)
+		return rv;
+	*out = &v->base;
+	return ST_CREATED;
+}
+
+/* ---- ConfirmVerification ------------------------------------------------------------------ */
+
+/* The person's pending verification, numbers opened; ST_KYC_NOT_STARTED when none. */
+static int verification_pending_load(svc_ctx *ctx, const char *pid, struct vpending *p)
+{
+	struct accounts_app *app = ACCOUNTS_APP(ctx);
+	PGresult *r = NULL;
+	const char *v[] = {pid};
+	int rv = db_exec(ctx->db,
+	                 "SELECT id, method, name, id_number_enc, bank_card_enc, phone_enc, "
+	                 "provider_session FROM verifications WHERE person_id = $1 AND state = "
+	                 "'pending' ORDER BY created_at DESC LIMIT 1",
+	                 1, v, &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		/* Already verified says more than "not started" to a second click. */
+		if ((rv = verification_person_open(ctx, pid, 0)) != ST_OK)
+			return rv;
+		return status_err(ST_KYC_NOT_STARTED, NULL);
+	}
+	p->id = verification_col(ctx->arena, r, 0, 0);
+	p->method = verification_col(ctx->arena, r, 0, 1);
+	p->name = verification_col(ctx->arena, r, 0, 2);
+	p->session = verification_col(ctx->arena, r, 0, 6);
+	if ((rv = verification_open(&app->keys, ctx->arena, r, 0, 3, AAD_V_ID, &p->id_number)) ==
+	            ST_OK &&
+	    (rv = verification_open(&app->keys, ctx->arena, r, 0, 4, AAD_V_CARD, &p->bank_card)) ==
+	            ST_OK)
+		rv = verification_open(&app->keys, ctx->arena, r, 0, 5, AAD_V_PHONE, &p->phone);
+	PQclear(r);
+	if (rv == ST_OK && !p->id_number)
+		rv = status_err(ST_INTERNAL, NULL);
+	return rv;
+}
+
+/* A non-final answer (timeout, provider error): the attempt is counted, the state kept. */
+static void verification_count_attempt(svc_ctx *ctx, const char *vid)
+{
+	const char *v[] = {vid};
+	db_exec(ctx->db,
+	        "UPDATE verifications SET attempts = attempts + 1, updated_at = now() WHERE id = "
+	        "$1 "
+	        "AND state = 'pending'",
+	        1, v, NULL);
+}
+
+/* Marks the verification failed on factor; the caller returns the mismatch to the person. */
+static int verification_fail(svc_ctx *ctx, const char *pid, const struct vpending *p,
+                             const char *factor, const char *reason)
+{
+	char actor[64], subject[64], detail[200];
+	PGresult *r = NULL;
+	int rv;
+	if ((rv = db_begin(ctx->db)) != ST_OK)
+		return status_err(rv, NULL);
+	const char *v[] = {p->id, factor, reason};
+	if ((rv = db_exec(ctx->db,
+	                  "UPDATE verifications SET state = 'failed', failed_factor = $2, "
+	                  "failure_reason = $3, failed_at = now(), attempts = attempts + 1, "
+	                  "updated_at = now() WHERE id = $1 AND state = 'pending' RETURNING id",
+	                  3, v, &r)) != ST_OK)
+		goto fail;
+	int changed = PQntuples(r) == 1;
+	PQclear(r);
+	if (!changed) { /* a racing request settled it first */
+		db_rollback(ctx->db);
+		return ST_OK;
+	}
+	snprintf(actor, sizeof actor, "person:%s", pid);
+	snprintf(subject, sizeof subject, "person/%s", pid);
+	snprintf(detail, sizeof detail,
+	         "{\"verification_id\":\"%s\",\"method\":\"%s\",\"failed_factor\":\"%s\"}", p->id,
+	         p->method, factor);
+	if ((rv = audit_append(ctx->db, actor, subject, "person.verification.failed", detail)) !=
+	            ST_OK ||
+	    (rv = db_commit(ctx->db)) != ST_OK)
+		goto fail;
+	log_kv(LOGL_INFO, ctx->request_id, "verification failed", "verification_id", p->id,
+	       "method", p->method, "failed_factor", factor, NULL);
+	return ST_OK;
+fail:
+	db_rollback(ctx->db);
+	return status_err(rv, NULL);
+}
+
+/*
+ * The match: the verification and the person change together, with the audit entry and
+ * the accounts.person.verified event. ST_ID_NUMBER_TAKEN when another person got this
+ * ID number verified meanwhile (the UNIQUE id_number_hash decides).
+ */
+static int verification_complete(svc_ctx *ctx, const char *pid, const struct vpending *p)
+{
+	struct accounts_app *app = ACCOUNTS_APP(ctx);
+	struct sealed sid = {0};
+	char id_hash[65], id_masked[32], name_masked[96], actor[64], subject[64], detail[160];
+	PGresult *r = NULL;
+	int rv, taken = 0;
+
+	validate_mask_middle(p->id_number, 4, 4, id_masked, sizeof id_masked);
+	verification_mask_name(p->name, name_masked, sizeof name_masked);
+	if (crypto_lookup_hash(&app->keys, p->id_number, id_hash) != 0) {
+		rv = status_err(ST_INTERNAL, NULL);
+		goto out;
+	}
+	if ((rv = verification_seal(&app->keys, p->id_number, AAD_P_ID, &sid)) != ST_OK)
+		goto out;
+	if ((rv = db_begin(ctx->db)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto out;
+	}
+	const char *v1[] = {p->id};
+	if ((rv = db_exec(ctx->db,
+	                  "UPDATE verifications SET state = 'verified', verified_at = now(), "
+	                  "attempts = attempts + 1, updated_at = now() WHERE id = $1 AND state = "
+	                  "'pending' RETURNING id",
+	                  1, v1, &r)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto fail;
+	}
+	int changed = PQntuples(r) == 1;
+	PQclear(r);
+	r = NULL;
+	if (!changed) {
+		rv = status_err(ST_CONFLICT, NULL);
+		goto fail;
+	}
+	const char *v2[] = {pid, p->name, (const char *)sid.buf, id_hash, id_masked};
+	const int lens[] = {0, 0, (int)sid.len, 0, 0};
+	const int fmts[] = {0, 0, 1, 0, 0};
+	rv = db_query(
+	        ctx->db,
+	        "UPDATE persons SET verified_at = now(), name = $2, id_number_enc = $3, "
+	        "id_number_hash = $4, id_number_masked = $5, updated_at = now() WHERE id = $1 "
+	        "AND verified_at IS NULL RETURNING id",
+	        5, v2, lens, fmts, 0, &r);
+	if (rv == ST_CONFLICT && strcmp(db_last_sqlstate(), "23505") == 0) {
+		taken = 1;
+		goto fail;
+	}
+	if (rv != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto fail;
+	}
+	changed = PQntuples(r) == 1;
+	PQclear(r);
+	r = NULL;
+	if (!changed) {
+		rv = status_err(ST_IDENTITY_VERIFIED, NULL);
+		goto fail;
+	}
+	Accounts__PersonVerified ev = ACCOUNTS__PERSON_VERIFIED__INIT;
+	ev.person_id = (char *)pid;
+	ev.name_masked = name_masked;
+	ev.method = p->method;
+	snprintf(actor, sizeof actor, "person:%s", pid);
+	snprintf(subject, sizeof subject, "person/%s", pid);
+	snprintf(detail, sizeof detail, "{\"verification_id\":\"%s\",\"method\":\"%s\"}", p->id,
+	         p->method);
+	if ((rv = audit_append(ctx->db, actor, subject, "person.verified", detail)) != ST_OK ||
+	    (rv = events_append(ctx->db, "accounts.person.verified", subject, &ev.base)) != ST_OK ||
+	    (rv = db_commit(ctx->db)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto fail;
+	}
+	log_kv(LOGL_INFO, ctx->request_id, "person verified", "verification_id", p->id, "method",
+	       p->method, "id_number", id_masked, NULL);
+	goto out;
+fail:
+	db_rollback(ctx->db);
+	if (taken) {
+		const char *why = status_message(ST_ID_NUMBER_TAKEN);
+		if ((rv = verification_fail(ctx, pid, p, "id_number", why)) == ST_OK)
+			rv = status_err(ST_ID_NUMBER_TAKEN, "id_number");
+	}
+out:
+	PQclear(r);
+	free(sid.buf);
+	return rv;
+}
+
+int accounts_verification_confirm(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
+{
+	const Accounts__ConfirmVerificationRequest *in =
+	        (const Accounts__ConfirmVerificationRequest *)in_;
+	struct accounts_app *app = ACCOUNTS_APP(ctx);
+	struct vpending p = {0};
+	const char *pid = NULL;
+	Accounts__Verification *v = NULL;
+	kyc_result kr;
+	int rv, sms;
+
+	if ((rv = accounts_caller_person(ctx, &pid)) != ST_OK)
+		return rv;
+	if ((rv = verification_pending_load(ctx, pid, &p)) != ST_OK)
+		return rv;
+	sms = strcmp(p.method, "face") != 0;
+	if (sms) {
+		if (!in->sms_code || !*in->sms_code)
+			return status_err(ST_FIELD_REQUIRED, "sms_code");
+		/*
+		 * Checked now, used up only once the provider has given a final answer: a
+		 * timeout or provider error leaves the code valid for a retry within its five
+		 * minutes, so the person does not need another SMS for our provider's failure.
+		 */
+		if ((rv = accounts_sms_verify(ctx, p.phone, SMS_PURPOSE, in->sms_code, 0,
+		                              "sms_code")) != ST_OK)
+			return rv;
+	}
+	if (!app->kyc)
+		return status_err(ST_KYC_PROVIDER_ERROR, NULL);
+	int called = strcmp(p.method, "face") == 0 ? kyc_face_result(app->kyc, p.session, &kr)
+	             : strcmp(p.method, "bank4") == 0
+	                     ? kyc_bank4(app->kyc, p.name, p.id_number, p.bank_card, p.phone, &kr)
+	                     : kyc_carrier3(app->kyc, p.name, p.id_number, p.phone, &kr);
+	if (called != 0)
+		return status_err(ST_KYC_PROVIDER_ERROR, NULL);
+
+	switch (kr.outcome) {
+	case KYC_PENDING:
+		return status_err(ST_KYC_FACE_PENDING, NULL);
+	case KYC_TIMEOUT:
+		verification_count_attempt(ctx, p.id);
+		log_kv(LOGL_WARN, ctx->request_id, "verification: provider timeout",
+		       "verification_id", p.id, "method", p.method, NULL);
+		return status_err(ST_KYC_PROVIDER_TIMEOUT, NULL);
+	case KYC_ERROR:
+		verification_count_attempt(ctx, p.id);
+		log_kv(LOGL_WARN, ctx->request_id, "verification: provider error",
+		       "verification_id", p.id, "method", p.method, NULL);
+		return status_err(ST_KYC_PROVIDER_ERROR, NULL);
+	case KYC_MISMATCH:
+	case KYC_MATCH:
+		break;
+	}
+	/* A final answer uses the code up; a racing request that used it first wins. */
+	if (sms && (rv = accounts_sms_verify(ctx, p.phone, SMS_PURPOSE, in->sms_code, 1,
+	                                     "sms_code")) != ST_OK)
+		return rv;
+	if (kr.outcome == KYC_MISMATCH) {
+		const char *reason = kr.reason[0] ? kr.reason : status_message(ST_KYC_MISMATCH);
+		if ((rv = verification_fail(ctx, pid, &p, kr.failed_factor, reason)) != ST_OK)
+			return rv;
+		return status_errmsg(ST_KYC_MISMATCH, kr.failed_factor, reason);
+	}
+	if ((rv = verification_complete(ctx, pid, &p)) != ST_OK)
+		return rv;
+	if ((rv = verification_load_view(ctx, p.id, &v)) != ST_OK)
+		return rv;
+	*out = &v->base;
+	return ST_OK;
+}
+
+/* ---- GetVerification ------------------------------------------------------------------ */
+
+int accounts_verification_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const char *pid = NULL;
+	PGresult *r = NULL;
+	int rv;
+	(void)in;
+	if ((rv = accounts_caller_person(ctx, &pid)) != ST_OK)
+		return rv;
+	const char *v[] = {pid};
+	if ((rv = db_exec(ctx->db,
+	                  "SELECT " V_COLS " FROM verifications WHERE person_id = $1 ORDER BY "
+	                  "created_at DESC, id DESC LIMIT 1",
+	                  1, v, &r)) != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return status_errmsg(ST_NOT_FOUND, NULL, "尚未提交实名认证");
+	}
+	Accounts__Verification *ver = verification_view(ctx->arena, r, 0);
+	PQclear(r);
+	*out = &ver->base;
+	return ST_OK;
+}
