@@ -1,2 +1,3 @@
 # Whatever the cases did, notify runs again and the stack is ready.
-bash deploy/local/stack.sh start notify && wait_ready 60
+bash deploy/local/stack.sh start notify || return 1
+wait_ready 60
