@@ -33,15 +33,16 @@ int audit_append(db_conn *db, const char *actor, const char *subject, const char
 	if (rv != ST_OK)
 		return rv;
 	const char *vals[] = {actor, subject, action, detail_json};
-	return db_exec(db,
-	               "WITH p AS (SELECT (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1) AS prev,"
-	               " coalesce((SELECT max(seq) FROM audit_log), 0) + 1 AS seq),"
-	               " a AS (SELECT p.seq, now() AS at, $1::text AS actor, $2::text AS subject,"
-	               " $3::text AS action, $4::jsonb AS detail FROM p)"
-	               " INSERT INTO audit_log (seq, at, actor, subject, action, detail, prev_hash, hash)"
-	               " SELECT a.seq, a.at, a.actor, a.subject, a.action, a.detail, p.prev, " AUDIT_ROW_HASH
-	               " FROM a, p",
-	               4, vals, NULL);
+	return db_exec(
+	        db,
+	        "WITH p AS (SELECT (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1) AS prev,"
+	        " coalesce((SELECT max(seq) FROM audit_log), 0) + 1 AS seq),"
+	        " a AS (SELECT p.seq, now() AS at, $1::text AS actor, $2::text AS subject,"
+	        " $3::text AS action, $4::jsonb AS detail FROM p)"
+	        " INSERT INTO audit_log (seq, at, actor, subject, action, detail, prev_hash, hash)"
+	        " SELECT a.seq, a.at, a.actor, a.subject, a.action, a.detail, "
+	        "p.prev, " AUDIT_ROW_HASH " FROM a, p",
+	        4, vals, NULL);
 }
 
 int audit_verify(db_conn *db, long long *bad_seq)

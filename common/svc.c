@@ -160,6 +160,7 @@ static nng_msg *svc_handle(struct svc_worker *w, nng_msg *req)
 	               .caller = &no_caller,
 	               .request_id = "",
 	               .db = w->db,
+	               .redis = w->redis,
 	               .arena = w->arena,
 	               .app = s->def->app};
 
@@ -395,6 +396,8 @@ int svc_main(const svc_def *def, int argc, char **argv, config_common *common,
 	         "directory of NNN_*.sql files", &set.migrations_dir},
 	        {"REPLAY_INTERVAL_MS", CFG_INT, "2000", 100, 60000,
 	         "how often to ask event sources for missed events", &set.replay_interval_ms},
+	        {"REDIS_URL", CFG_STR, "", 0, 0,
+	         "redis://[:password@]host:port/db for workers; empty: none", &set.redis_url},
 	};
 	size_t nbase = sizeof base / sizeof base[0];
 	config_item *all = xmalloc((nbase + nitems) * sizeof *all);

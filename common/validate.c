@@ -334,10 +334,7 @@ static int utf8_next(const unsigned char *s, unsigned *cp)
 	return n;
 }
 
-static int email_atext(int c)
-{
-	return isalnum(c) || (c && strchr("!#$%&'*+/=?^_`{|}~-", c));
-}
+static int email_atext(int c) { return isalnum(c) || (c && strchr("!#$%&'*+/=?^_`{|}~-", c)); }
 
 int validate_email(const char *s)
 {

@@ -539,7 +539,6 @@ static void test_validation_codes_are_registered_as_http_400(void **state)
 	}
 }
 
-
 /* ---- e-mail, names, text, paging ------------------------------------------- */
 
 static void test_email_accepts_common_addresses(void **state)
@@ -553,9 +552,10 @@ static void test_email_accepts_common_addresses(void **state)
 static void test_email_rejects_missing_parts_dots_and_bad_labels(void **state)
 {
 	(void)state;
-	const char *bad[] = {"", "zhangsan", "@example.com", "a@", "a@example", "a@@b.com",
-	                     ".a@b.com", "a.@b.com", "a..b@c.com", "a@-b.com", "a@b-.com",
-	                     "a@b.c0m", "a b@c.com", "张三@example.com", "a@b..com"};
+	const char *bad[] = {"",           "zhangsan",         "@example.com", "a@",
+	                     "a@example",  "a@@b.com",         ".a@b.com",     "a.@b.com",
+	                     "a..b@c.com", "a@-b.com",         "a@b-.com",     "a@b.c0m",
+	                     "a b@c.com",  "张三@example.com", "a@b..com"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(validate_email(bad[i]), ST_EMAIL_INVALID);
 	assert_int_equal(validate_email(NULL), ST_EMAIL_INVALID);
@@ -573,8 +573,17 @@ static void test_person_name_accepts_chinese_latin_and_middle_dot(void **state)
 static void test_person_name_rejects_digits_symbols_length_and_edges(void **state)
 {
 	(void)state;
-	const char *bad[] = {"张", "张3", "张三!", " 张三", "张三 ", "张  三", "·张三", "张三·",
-	                     "", "\xff\xfe", "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一"};
+	const char *bad[] = {"张",
+	                     "张3",
+	                     "张三!",
+	                     " 张三",
+	                     "张三 ",
+	                     "张  三",
+	                     "·张三",
+	                     "张三·",
+	                     "",
+	                     "\xff\xfe",
+	                     "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(validate_person_name(bad[i]), ST_NAME_INVALID);
 }

@@ -3,7 +3,10 @@
 #include "routes.h"
 
 #define ACC(m, p, rpc, auth, created, summary, effect)                                             \
-	{m, p, "accounts", &accounts__accounts__descriptor, rpc, auth, created, summary, effect, NULL}
+	{                                                                                          \
+		m, p, "accounts", &accounts__accounts__descriptor, rpc, auth, created, summary,    \
+		        effect, NULL                                                               \
+	}
 
 static gw_route routes[] = {
         ACC("POST", "/api/v1/accounts", "CreateAccount", GW_AUTH_NONE, 1, "手机号注册",
@@ -21,12 +24,11 @@ static gw_route routes[] = {
         ACC("PUT", "/api/v1/me/password", "ChangePassword", GW_AUTH_SESSION, 0, "修改密码",
             GW_SESSION_KEEP),
         ACC("GET", "/api/v1/me", "GetMe", GW_AUTH_SESSION, 0, "个人资料", GW_SESSION_KEEP),
-        ACC("PATCH", "/api/v1/me", "UpdateMe", GW_AUTH_SESSION, 0, "修改个人资料",
-            GW_SESSION_KEEP),
+        ACC("PATCH", "/api/v1/me", "UpdateMe", GW_AUTH_SESSION, 0, "修改个人资料", GW_SESSION_KEEP),
         ACC("POST", "/api/v1/me/verification", "StartVerification", GW_AUTH_SESSION, 1,
             "提交个人实名认证信息", GW_SESSION_KEEP),
-        ACC("POST", "/api/v1/me/verification/confirmation", "ConfirmVerification",
-            GW_AUTH_SESSION, 0, "完成个人实名认证（短信验证码或人脸识别结果）", GW_SESSION_KEEP),
+        ACC("POST", "/api/v1/me/verification/confirmation", "ConfirmVerification", GW_AUTH_SESSION,
+            0, "完成个人实名认证（短信验证码或人脸识别结果）", GW_SESSION_KEEP),
         ACC("GET", "/api/v1/me/verification", "GetVerification", GW_AUTH_SESSION, 0,
             "个人实名认证状态", GW_SESSION_KEEP),
         ACC("GET", "/api/v1/me/identities", "ListIdentities", GW_AUTH_SESSION, 0,

@@ -3,7 +3,10 @@
 #include "routes.h"
 
 #define NTF(m, p, rpc, auth, created, summary)                                                     \
-	{m, p, "notify", &notify__notify__descriptor, rpc, auth, created, summary, GW_SESSION_KEEP, NULL}
+	{                                                                                          \
+		m, p, "notify", &notify__notify__descriptor, rpc, auth, created, summary,          \
+		        GW_SESSION_KEEP, NULL                                                      \
+	}
 
 static gw_route routes[] = {
         NTF("POST", "/api/v1/sms-codes", "IssueSmsCode", GW_AUTH_NONE, 1, "发送短信验证码"),
