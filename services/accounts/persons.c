@@ -325,6 +325,39 @@ static int register_validate(const Accounts__RegisterRequest *req)
 	return ST_OK;
 }
 
+/* Inside the open transaction: the row, the agreements, the code used up, audit, event. */
+static int register_tx(svc_ctx *ctx, const Accounts__RegisterRequest *req, const char *pwhash,
+                       char id[40])
+{
+	char actor[64], subject[64];
+	int rv = accounts_person_insert(ctx, req->phone, pwhash, NULL, NULL, NULL, id);
+	if (rv == ST_CONFLICT)
+		return status_err(ST_PHONE_TAKEN, "phone");
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	for (size_t i = 0; i < req->n_agreements; i++) {
+		const char *vals[] = {id, req->agreements[i]->id, req->agreements[i]->version,
+		                      ctx->caller->client_ip};
+		rv = db_exec(ctx->db,
+		             "INSERT INTO agreement_acceptances (person_id, agreement_id, version,"
+		             " client_ip) VALUES ($1::uuid, $2, $3, $4) ON CONFLICT DO NOTHING",
+		             4, vals, NULL);
+		if (rv != ST_OK)
+			return status_err(rv, NULL);
+	}
+	/* Used up only now, while the row is ours: a failure here undoes the insert. */
+	if ((rv = accounts_sms_verify(ctx, req->phone, "register", req->sms_code, 1, "sms_code")) !=
+	    ST_OK)
+		return rv;
+	snprintf(actor, sizeof actor, "person:%s", id);
+	snprintf(subject, sizeof subject, "person/%s", id);
+	if ((rv = audit_append(ctx->db, actor, subject, "person.registered",
+	                       register_detail(ctx, req))) != ST_OK ||
+	    (rv = accounts_person_registered_event(ctx, id, req->phone)) != ST_OK)
+		return status_err(rv, NULL);
+	return ST_OK;
+}
+
 /*
  * Race-safe: the code is checked without being used up, the row inserted (a second
  * registration of the phone waits on the unique index), then the code is used up and
@@ -335,7 +368,7 @@ int accounts_person_create(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMe
 {
 	const Accounts__RegisterRequest *req = (const Accounts__RegisterRequest *)in;
 	struct accounts_app *app = ACCOUNTS_APP(ctx);
-	char pwhash[CRYPTO_PASSWORD_HASH_MAX], id[40], actor[64], subject[64];
+	char pwhash[CRYPTO_PASSWORD_HASH_MAX], id[40] = "";
 	Accounts__Person *person = NULL;
 	int rv;
 
@@ -346,52 +379,19 @@ int accounts_person_create(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMe
 		return rv;
 	if ((rv = accounts_password_hash(app, req->password, pwhash)) != ST_OK)
 		return rv;
-
 	if ((rv = db_begin(ctx->db)) != ST_OK)
 		return status_err(rv, NULL);
-	rv = accounts_person_insert(ctx, req->phone, pwhash, NULL, NULL, NULL, id);
-	if (rv == ST_CONFLICT) {
-		rv = status_err(ST_PHONE_TAKEN, "phone");
-		goto out;
-	}
+	rv = register_tx(ctx, req, pwhash, id);
+	if (rv == ST_OK && (rv = db_commit(ctx->db)) != ST_OK)
+		rv = status_err(rv, NULL);
+	db_rollback(ctx->db);
 	if (rv != ST_OK)
-		goto fail;
-	for (size_t i = 0; i < req->n_agreements; i++) {
-		const char *vals[] = {id, req->agreements[i]->id, req->agreements[i]->version,
-		                      ctx->caller->client_ip};
-		rv = db_exec(ctx->db,
-		             "INSERT INTO agreement_acceptances (person_id, agreement_id, version,"
-		             " client_ip) VALUES ($1::uuid, $2, $3, $4) ON CONFLICT DO NOTHING",
-		             4, vals, NULL);
-		if (rv != ST_OK)
-			goto fail;
-	}
-	/* Used up only now, while the row is ours: a failure here undoes the insert. */
-	if ((rv = accounts_sms_verify(ctx, req->phone, "register", req->sms_code, 1, "sms_code")) !=
-	    ST_OK)
-		goto out;
-	snprintf(actor, sizeof actor, "person:%s", id);
-	snprintf(subject, sizeof subject, "person/%s", id);
-	if ((rv = audit_append(ctx->db, actor, subject, "person.registered",
-	                       register_detail(ctx, req))) != ST_OK ||
-	    (rv = accounts_person_registered_event(ctx, id, req->phone)) != ST_OK)
-		goto fail;
-	if ((rv = db_commit(ctx->db)) != ST_OK) {
-		/* Lost a serialisation race at commit: the phone is someone else's now. */
-		rv = status_err(rv == ST_CONFLICT ? ST_PHONE_TAKEN : rv,
-		                rv == ST_CONFLICT ? "phone" : NULL);
-		goto out;
-	}
+		return rv;
 	if ((rv = accounts_person_load(ctx, id, &person)) != ST_OK)
 		return rv;
 	log_kv(LOGL_INFO, ctx->request_id, "person registered", "person", id, NULL);
 	*out = &person->base;
 	return ST_CREATED;
-fail:
-	rv = status_err(rv, NULL);
-out:
-	db_rollback(ctx->db);
-	return rv;
 }
 
 /* ---- profile -------------------------------------------------------------------- */
@@ -404,9 +404,9 @@ int accounts_me_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage *
 	int rv = accounts_caller_person(ctx, &pid);
 	if (rv == ST_OK)
 		rv = accounts_person_load(ctx, pid, &p);
+	/* A session of a person who is no longer there is no session. */
 	if (rv == ST_NOT_FOUND)
-		rv = status_err(ST_UNAUTHENTICATED,
-		                NULL); /* a session of a person no longer there */
+		rv = status_err(ST_UNAUTHENTICATED, NULL);
 	if (rv != ST_OK)
 		return rv;
 	*out = &p->base;
