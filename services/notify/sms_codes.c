@@ -241,7 +241,7 @@ int notify_sms_issue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage
 	unsigned char *sealed = NULL;
 	size_t sealed_len = 0;
 	redisReply *rep = NULL;
-	int reused = 0, rv;
+	int reused = 0, give_back = 0, rv;
 
 	if ((rv = notify_sms_args(in->phone, in->purpose, &purpose)) != ST_OK)
 		return rv;
@@ -319,9 +319,11 @@ int notify_sms_issue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage
 	}
 	freeReplyObject(rep);
 	rep = NULL;
+	/* From here until the provider accepts, a failure gives the units back. */
+	give_back = 1;
 	if (!reused && notify_code_new(code) != 0) {
 		rv = status_err(ST_INTERNAL, NULL);
-		goto release;
+		goto out;
 	}
 
 	char text[512];
@@ -337,8 +339,9 @@ int notify_sms_issue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage
 	OPENSSL_cleanse(text, sizeof text);
 	if (sent != 0) {
 		rv = status_err(ST_SMS_SEND_FAILED, NULL);
-		goto release;
+		goto out;
 	}
+	give_back = 0; /* sent: it counts, whatever happens next */
 
 	if (notify_code_mac(&app->keys, purpose->name, phone_hash, code, mac) != 0 ||
 	    crypto_seal(&app->keys, code, 6, NOTIFY_SEAL_AAD, &sealed, &sealed_len) != 0) {
@@ -370,15 +373,15 @@ int notify_sms_issue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage
 	resp->resend_after = NOTIFY_SMS_GAP_S;
 	*out = &resp->base;
 	rv = ST_CREATED;
-	goto out;
-
-release:;
-	/* Nothing was sent: the attempt must not count against the person. */
-	const char *rargs[] = {use_ip ? "1" : "0"};
-	redisReply *r2 = notify_eval(ctx->redis, notify_lua_release, 4, keys, 1, rargs, NULL);
-	if (r2)
-		freeReplyObject(r2);
 out:
+	if (give_back) {
+		/* Nothing was sent: the attempt must not count against the person. */
+		const char *rargs[] = {use_ip ? "1" : "0"};
+		redisReply *r2 =
+		        notify_eval(ctx->redis, notify_lua_release, 4, keys, 1, rargs, NULL);
+		if (r2)
+			freeReplyObject(r2);
+	}
 	OPENSSL_cleanse(code, sizeof code);
 	free(sealed);
 	if (rep)
