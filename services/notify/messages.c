@@ -104,7 +104,7 @@ static Notify__Message *notify_message_from_row(svc_ctx *ctx, PGresult *r, int r
 int notify_messages_list(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
 {
 	const Notify__ListMessagesRequest *in = (const Notify__ListMessagesRequest *)in_;
-	const char *person, *enterprise, *field = NULL;
+	const char *person = NULL, *enterprise = NULL, *field = NULL;
 	char limit[16], offset[24];
 	int page, size, rv;
 	PGresult *r = NULL;
@@ -155,7 +155,7 @@ int notify_messages_list(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMes
 int notify_messages_unread_count(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	(void)in;
-	const char *person, *enterprise;
+	const char *person = NULL, *enterprise = NULL;
 	PGresult *r = NULL;
 	int rv;
 	if ((rv = notify_reader(ctx, &person, &enterprise)) != ST_OK)
@@ -198,7 +198,7 @@ static int notify_is_uuid(const char *s)
 int notify_messages_mark_read(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
 {
 	const Notify__MarkReadRequest *in = (const Notify__MarkReadRequest *)in_;
-	const char *person, *enterprise;
+	const char *person = NULL, *enterprise = NULL;
 	PGresult *r = NULL;
 	int rv;
 	if ((rv = notify_reader(ctx, &person, &enterprise)) != ST_OK)
@@ -233,7 +233,7 @@ int notify_messages_mark_read(svc_ctx *ctx, const ProtobufCMessage *in_, Protobu
 int notify_messages_mark_all_read(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	(void)in;
-	const char *person, *enterprise;
+	const char *person = NULL, *enterprise = NULL;
 	PGresult *r = NULL;
 	int rv;
 	if ((rv = notify_reader(ctx, &person, &enterprise)) != ST_OK)
