@@ -285,7 +285,7 @@ phase_api_cases() {
 		log "0 passed, 0 failed"
 		return 0
 	fi
-	limited "$API_TIMEOUT" "$API_TEST" --base "$GATEWAY_URL" "${files[@]}"
+	limited "$API_TIMEOUT" "$API_TEST" --base "$GATEWAY_URL" --client-ip-per-file "${files[@]}"
 }
 
 # Runs in a subshell (run_phase): what setup.sh exports reaches the cases and
@@ -366,6 +366,9 @@ main() {
 	export VAR_DIR GATEWAY_PORT PG_PORT REDIS_PORT
 	export BIN_DIR=$BUILD_DIR/bin GATEWAY_ADDR=127.0.0.1 STACK_QUIET=1 BUS_COUNT=1
 	export PLATFORM_MODE=development LOG_LEVEL=debug
+	# api-test speaks for one client address per case file (X-Forwarded-For), so
+	# per-IP limits are budgeted per file; phases keep 127.0.0.1.
+	export GATEWAY_TRUSTED_PROXIES=127.0.0.1
 	export GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT
 	export BUS_URLS=ipc://$VAR_DIR/run/bus0
 

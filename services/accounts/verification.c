@@ -371,7 +371,7 @@ int accounts_verification_start(svc_ctx *ctx, const ProtobufCMessage *in_, Proto
 	const Accounts__StartVerificationRequest *in =
 	        (const Accounts__StartVerificationRequest *)in_;
 	struct accounts_app *app = ACCOUNTS_APP(ctx);
-	struct vform f;
+	struct vform f = {0};
 	const char *pid = NULL;
 	char id_hash[65], session[KYC_SESSION_ID_MAX + 1] = "", face_url[512] = "";
 	char *id = NULL;

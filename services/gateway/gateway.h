@@ -18,6 +18,7 @@ typedef struct gw_config {
 	long deadline_ms;
 	long idle_timeout_s;
 	const char *redis_url;
+	const char *trusted_proxies; /* whose X-Forwarded-For names the client */
 } gw_config;
 
 /* Registers the request handler on http. cfg must outlive the server. */

@@ -33,6 +33,9 @@ int main(int argc, char **argv)
 	         "deadline of a call to a service", &cfg.deadline_ms},
 	        {"GATEWAY_IDLE_TIMEOUT_S", CFG_INT, "30", 1, 3600,
 	         "read/write timeout of a connection", &cfg.idle_timeout_s},
+	        {"GATEWAY_TRUSTED_PROXIES", CFG_STR, "", 0, 0,
+	         "comma-separated proxy addresses whose X-Forwarded-For is believed",
+	         &cfg.trusted_proxies},
 	        {"REDIS_URL", CFG_STR, "redis://127.0.0.1:6379/0", 0, 0,
 	         "Redis holding the sessions (written by accounts)", &cfg.redis_url},
 	};

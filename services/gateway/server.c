@@ -11,6 +11,7 @@
 #include "pbjson.h"
 #include "routes.h"
 #include "sessions.h"
+#include "client_ip.h"
 #include "status.h"
 #include "upstream.h"
 
@@ -530,7 +531,9 @@ static void gw_handle(struct evhttp_request *req, void *arg)
 	ev_uint16_t port = 0;
 	if (conn)
 		evhttp_connection_get_peer(conn, &peer, &port);
-	snprintf(x->client_ip, sizeof x->client_ip, "%s", peer ? peer : "-");
+	gw_client_ip(peer, gw_cfg->trusted_proxies,
+	             evhttp_find_header(evhttp_request_get_input_headers(req), "X-Forwarded-For"),
+	             x->client_ip, sizeof x->client_ip);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "X-Request-Id", x->request_id);
 
 	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));

@@ -40,7 +40,9 @@
 struct runner {
 	CURL *curl;
 	const char *base;
-	json_t *vars; /* name -> value, from --var and "save" */
+	json_t *vars;     /* name -> value, from --var and "save" */
+	int ip_per_file;  /* --client-ip-per-file */
+	char file_ip[32]; /* this file's X-Forwarded-For, "" when none */
 	int n;
 	int passed;
 	int failed;
@@ -218,7 +220,7 @@ static int make_headers(struct runner *r, const json_t *c, int has_body, struct 
 {
 	const json_t *hs = json_object_get(c, "headers");
 	struct curl_slist *list = NULL;
-	int has_type = 0;
+	int has_type = 0, has_xff = 0;
 	char err[512];
 	if (hs && !json_is_object(hs)) {
 		fail_bad(o, "bad case: headers must be an object");
@@ -248,12 +250,19 @@ static int make_headers(struct runner *r, const json_t *c, int has_body, struct 
 		}
 		if (strcasecmp(k, "content-type") == 0)
 			has_type = 1;
+		if (strcasecmp(k, "x-forwarded-for") == 0)
+			has_xff = 1;
 		if (!o->failed)
 			list = curl_slist_append(list, line.p);
 		free(line.p);
 	}
 	if (has_body && !has_type)
 		list = curl_slist_append(list, "Content-Type: application/json");
+	if (r->file_ip[0] && !has_xff) {
+		char xff[64];
+		snprintf(xff, sizeof xff, "X-Forwarded-For: %s", r->file_ip);
+		list = curl_slist_append(list, xff);
+	}
 	*out = list;
 	return o->failed ? -1 : 0;
 }
@@ -758,7 +767,7 @@ static int usage(const char *msg)
 	if (msg)
 		fprintf(stderr, "api-test: %s\n", msg);
 	fprintf(stderr, "usage: api-test --base http://127.0.0.1:PORT [--var NAME=VALUE]... "
-	                "FILE.json...\n"
+	                "[--client-ip-per-file] FILE.json...\n"
 	                "       api-test --self-test\n");
 	return 2;
 }
@@ -796,6 +805,8 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "--var") == 0 && i + 1 < argc) {
 			if (set_var(r.vars, argv[++i]) != 0)
 				rc = usage("--var takes NAME=VALUE");
+		} else if (strcmp(a, "--client-ip-per-file") == 0) {
+			r.ip_per_file = 1;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			rc = usage(NULL);
 		} else if (a[0] == '-' && a[1] == '-') {
@@ -821,8 +832,13 @@ int main(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	for (int i = 0; i < nfiles; i++)
+	for (int i = 0; i < nfiles; i++) {
+		/* Each file its own client address (TEST-NET 198.18.0.0/15), so per-IP limits
+		 * such as SMS codes per day are budgeted per file, not per run. */
+		if (r.ip_per_file)
+			snprintf(r.file_ip, sizeof r.file_ip, "198.18.%d.%d", i / 250, i % 250 + 1);
 		run_file(&r, files[i]);
+	}
 	curl_easy_cleanup(r.curl);
 	curl_global_cleanup();
 	print_totals(&r);
