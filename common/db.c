@@ -297,7 +297,8 @@ int db_migrate(db_conn *c, const db_migration *builtin, size_t nbuiltin, const c
 		names = xrealloc(names, (nnames + 1) * sizeof *names);
 		names[nnames++] = xstrdup(e->d_name);
 	}
-	qsort(names, nnames, sizeof *names, db_name_cmp);
+	if (nnames > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(names, nnames, sizeof *names, db_name_cmp);
 	for (size_t i = 0; i < nnames && rv == ST_OK; i++) {
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);

@@ -32,12 +32,39 @@ static int session_cmd(redis_conn *r, int argc, const char **argv)
 	return ok ? ST_OK : ST_UNAVAILABLE;
 }
 
-static int session_write(redis_conn *r, const char *key, const session_info *info)
+/*
+ * Writes the hash and its expiry in one step. KEYS[1] the session, KEYS[2] the
+ * person's set (create only); ARGV[1] "create" or "update", ARGV[2] the TTL, then
+ * field/value pairs. An update of a session that no longer exists returns 0 and
+ * writes nothing, so an identity switch racing a logout cannot bring it back. A
+ * create also drops the ids of the person's expired sessions from the set.
+ */
+static const char session_write_lua[] =
+        "if ARGV[1] == 'update' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end "
+        "local kv = {} "
+        "for i = 3, #ARGV do kv[#kv + 1] = ARGV[i] end "
+        "redis.call('HSET', KEYS[1], unpack(kv)) "
+        "redis.call('EXPIRE', KEYS[1], ARGV[2]) "
+        "if ARGV[1] == 'create' then "
+        " for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do "
+        "  if redis.call('EXISTS', 'session:' .. id) == 0 then redis.call('SREM', KEYS[2], id) end "
+        " end "
+        " redis.call('SADD', KEYS[2], string.sub(KEYS[1], 9)) "
+        "end "
+        "return 1";
+
+static int session_write(redis_conn *r, const char *key, const char *people,
+                         const session_info *info)
 {
 	char ttl[16];
 	snprintf(ttl, sizeof ttl, "%d", SESSION_TTL_S);
-	const char *hset[] = {"HSET",
+	const char *argv[] = {"EVAL",
+	                      session_write_lua,
+	                      "2",
 	                      key,
+	                      people ? people : key,
+	                      people ? "create" : "update",
+	                      ttl,
 	                      "person_id",
 	                      info->person_id,
 	                      "enterprise_id",
@@ -50,9 +77,13 @@ static int session_write(redis_conn *r, const char *key, const session_info *inf
 	                      info->operator_roles,
 	                      "csrf",
 	                      info->csrf};
-	const char *expire[] = {"EXPIRE", key, ttl};
-	int rv = session_cmd(r, sizeof hset / sizeof hset[0], hset);
-	return rv == ST_OK ? session_cmd(r, 3, expire) : rv;
+	redisReply *rep = redis_cmd(r, sizeof argv / sizeof argv[0], argv, NULL);
+	int rv = ST_UNAVAILABLE;
+	if (rep && rep->type == REDIS_REPLY_INTEGER)
+		rv = rep->integer == 1 ? ST_OK : ST_UNAUTHENTICATED;
+	if (rep)
+		freeReplyObject(rep);
+	return rv;
 }
 
 int session_create(redis_conn *r, session_info *info, char token[SESSION_TOKEN_MAX],
@@ -65,10 +96,7 @@ int session_create(redis_conn *r, session_info *info, char token[SESSION_TOKEN_M
 	session_id_of(token, session_id);
 	session_key(session_id, key, sizeof key);
 	session_people_key(info->person_id, people, sizeof people);
-	int rv = session_write(r, key, info);
-	const char *sadd[] = {"SADD", people, session_id};
-	if (rv == ST_OK)
-		rv = session_cmd(r, 3, sadd);
+	int rv = session_write(r, key, people, info);
 	return rv == ST_OK ? ST_OK : status_err(rv, NULL);
 }
 
@@ -120,7 +148,8 @@ int session_set_identity(redis_conn *r, const char *session_id, const session_in
 {
 	char key[96];
 	session_key(session_id, key, sizeof key);
-	return session_write(r, key, info);
+	int rv = session_write(r, key, NULL, info);
+	return rv == ST_OK ? ST_OK : status_err(rv, NULL);
 }
 
 int session_revoke(redis_conn *r, const char *person_id, const char *session_id)

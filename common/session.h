@@ -3,7 +3,8 @@
  * (which resolves them on every request). A session lives in Redis as a hash
  * under "session:<sha256 hex of the token>"; the token itself is never stored.
  * Every session of a person is listed in the set "person-sessions:<person id>"
- * so that a password change can revoke the others. Expiry slides: the gateway
+ * so that a password change can revoke the others; creating a session drops the ids
+ * of expired ones from that set. Expiry slides: the gateway
  * renews SESSION_TTL_S on each use.
  */
 #ifndef COMMON_SESSION_H
@@ -40,7 +41,8 @@ int session_create(redis_conn *r, session_info *info, char token[SESSION_TOKEN_M
                    char session_id[SESSION_ID_MAX]);
 /* Reads a session by id; ST_OK, ST_UNAUTHENTICATED when absent, ST_UNAVAILABLE. */
 int session_get(redis_conn *r, const char *session_id, session_info *info);
-/* Replaces the identity fields of a live session (identity switch). */
+/* Replaces the identity fields of a live session (identity switch); ST_UNAUTHENTICATED
+ * when it ended meanwhile (nothing is written then), ST_UNAVAILABLE. */
 int session_set_identity(redis_conn *r, const char *session_id, const session_info *info);
 /* Deletes one session. */
 int session_revoke(redis_conn *r, const char *person_id, const char *session_id);

@@ -201,7 +201,7 @@ static nng_msg *svc_handle(struct svc_worker *w, nng_msg *req)
 reply:;
 	nng_msg *reply = svc_reply_build(rv, out, w->arena);
 	/* Health pings arrive every second from every gateway: only worth a debug line. */
-	int level = rv >= ST_INTERNAL             ? LOGL_WARN
+	int level = status_http(rv) >= 500        ? LOGL_WARN
 	            : strcmp(method, "Ping") == 0 ? LOGL_DEBUG
 	                                          : LOGL_INFO;
 	if (log_enabled(level)) {

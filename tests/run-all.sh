@@ -83,9 +83,17 @@ phase_counts() {
 	return 1
 }
 
-# Records a phase's result from its exit status and captured output.
+# Records a phase's result from its exit status and captured output. A phase
+# folder with cases must show api-test's closing line: a setup.sh that ends its
+# shell early (bash may exec a sourced script's last command in place) would
+# otherwise pass without running a case.
 record() {
 	local name=$1 rc=$2 out=$3 secs=$4 p=0 f=0 counts status
+	if [[ $name == "phase "* ]] && compgen -G "tests/api/phases/${name#phase }/*.json" >/dev/null &&
+		! phase_counts "$out" >/dev/null; then
+		log "# $name: its cases did not run (no closing line)"
+		rc=1
+	fi
 	if counts=$(phase_counts "$out"); then
 		read -r p f <<<"$counts"
 		# A failing exit without a counted failure still fails the phase.
