@@ -145,6 +145,12 @@ struct bus_client {
 	nng_socket sock;
 };
 
+void bus_socket_defaults(nng_socket s)
+{
+	/* nng's default limit (1 MiB) would silently drop an uploaded file's request. */
+	nng_socket_set_size(s, NNG_OPT_RECVMAXSZ, BUS_MAX_MSG);
+}
+
 int bus_client_open(bus_client **out, const char *bus_urls, const char *service)
 {
 	char name[64];
@@ -153,6 +159,7 @@ int bus_client_open(bus_client **out, const char *bus_urls, const char *service)
 		goto fail;
 	/* No automatic resend: a command must not run twice because a reply was slow. */
 	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+	bus_socket_defaults(c->sock);
 	snprintf(name, sizeof name, "rpc.%s.front", service);
 	if (bus_dial_all(c->sock, bus_urls, name) != 0) {
 		nng_close(c->sock);

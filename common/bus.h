@@ -31,6 +31,11 @@ size_t bus_bases(const char *bus_urls, arena *a, char **out);
 int bus_endpoint(const char *base, const char *name, char *out, size_t outlen);
 /* Dials endpoint name on every base of bus_urls with a non-blocking dial, so a
  * bus that is not up yet is reached when it starts. 0 ok, -1 bad address. */
+/* The largest message any bus socket accepts: an upload (5 MiB) and its envelope fit. */
+#define BUS_MAX_MSG (16u << 20)
+/* Applies the platform's socket defaults (BUS_MAX_MSG) before dialing or listening. */
+void bus_socket_defaults(nng_socket s);
+
 int bus_dial_all(nng_socket s, const char *bus_urls, const char *name);
 
 /* Blocking send and receive on a context through the caller's aio (created

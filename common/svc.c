@@ -302,6 +302,7 @@ int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **o
 	rv = ST_UNAVAILABLE;
 	if (nng_rep0_open(&s->sock) != 0)
 		goto fail;
+	bus_socket_defaults(s->sock);
 	snprintf(name, sizeof name, "rpc.%s.back", def->name);
 	if (bus_dial_all(s->sock, set->bus_urls, name) != 0) {
 		log_kv(LOGL_ERROR, NULL, "bad bus address", "bus_urls", set->bus_urls, NULL);

@@ -91,6 +91,8 @@ static int bus_device_open_queue(struct bus_device *d, const char *base, const c
 	snprintf(back, sizeof back, "rpc.%s.back", service);
 	if (nng_rep0_open_raw(&d->front) != 0 || nng_req0_open_raw(&d->back) != 0)
 		return -1;
+	bus_socket_defaults(d->front);
+	bus_socket_defaults(d->back);
 	if (bus_listen(d->front, base, front) || bus_listen(d->back, base, back))
 		return -1;
 	return 0;

@@ -30,6 +30,9 @@ void gw_reply_json(struct evhttp_request *req, int status, json_t *body);
 /* Health monitor: pings every routed service once a second through the bus. */
 void gw_health_start(struct event_base *base);
 void gw_health_stop(void);
+/* A reply from service arrived: it is alive even when busy enough for pings to
+ * wait behind real work (a service of slow password hashes, say). */
+void gw_health_seen(const char *service);
 /* 1 when the last ping of service failed or is overdue. */
 int gw_health_service_down(const char *service);
 /* GET /readyz: 200 when the bus and every routed service answered recently. */

@@ -81,6 +81,13 @@ void gw_health_stop(void)
 	gw_health_timer = NULL;
 }
 
+void gw_health_seen(const char *service)
+{
+	for (size_t i = 0; i < gw_nhealth; i++)
+		if (strcmp(gw_health[i].service, service) == 0)
+			gw_health[i].last_ok_ms = bus_now_ms();
+}
+
 int gw_health_service_down(const char *service)
 {
 	int64_t now = bus_now_ms();

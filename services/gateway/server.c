@@ -252,6 +252,7 @@ static void gw_call_done(void *arg, int rv, nng_msg *reply)
 		gw_fail(x, rv, NULL, NULL);
 		goto out;
 	}
+	gw_health_seen(x->route->service);
 	Bus__Response *resp = bus_response_decode(nng_msg_body(reply), nng_msg_len(reply), a);
 	if (!resp) {
 		gw_metrics_upstream_error(x->route->service, "BAD_MESSAGE");

@@ -103,6 +103,7 @@ static struct gw_client *gw_client_for(const char *service)
 	/* Requests wait in the socket's queue while every pipe is busy. */
 	nng_socket_set_int(cl->sock, NNG_OPT_SENDBUF, 1024);
 	nng_socket_set_int(cl->sock, NNG_OPT_RECVBUF, 1024);
+	bus_socket_defaults(cl->sock);
 	if (bus_dial_all(cl->sock, gw_bus_urls, name) != 0 ||
 	    nng_socket_get_int(cl->sock, NNG_OPT_RECVFD, &fd) != 0)
 		goto fail_sock;
