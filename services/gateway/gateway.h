@@ -14,6 +14,7 @@ typedef struct gw_config {
 	long port;
 	const char *web_dir;
 	long max_body;
+	long max_upload; /* multipart routes */
 	long max_headers;
 	long deadline_ms;
 	long idle_timeout_s;

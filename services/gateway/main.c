@@ -27,6 +27,8 @@ int main(int argc, char **argv)
 	         "static files of the web UI", &cfg.web_dir},
 	        {"GATEWAY_MAX_BODY_BYTES", CFG_INT, "1048576", 1024, 64 << 20,
 	         "largest request body", &cfg.max_body},
+	        {"GATEWAY_MAX_UPLOAD_BYTES", CFG_INT, "6291456", 1024, 64 << 20,
+	         "largest multipart (upload) body: a 5 MiB file and its form", &cfg.max_upload},
 	        {"GATEWAY_MAX_HEADER_BYTES", CFG_INT, "16384", 1024, 1 << 20,
 	         "largest request header block", &cfg.max_headers},
 	        {"GATEWAY_DEADLINE_MS", CFG_INT, "5000", 50, 120000,

@@ -1,6 +1,7 @@
 /* The OpenAPI 3 description, generated from the route table and the protobuf
  * descriptors so that it cannot drift from what the gateway accepts. */
 #include "gateway.h"
+#include "files.pb-c.h"
 #include "routes.h"
 
 #include <event2/buffer.h>
@@ -96,6 +97,29 @@ static json_t *gw_ref(const char *name)
 	return json_pack("{s:s}", "$ref", ref);
 }
 
+/* A multipart form: files.Upload fields are binary parts, the rest text parts. */
+static json_t *gw_multipart_body(json_t *schemas, const gw_route *r)
+{
+	const ProtobufCMessageDescriptor *in = r->md->input;
+	json_t *props = json_object();
+	for (unsigned i = 0; i < in->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &in->fields[i];
+		char needle[64];
+		snprintf(needle, sizeof needle, "{%s}", f->name);
+		if (strstr(r->path, needle))
+			continue;
+		if (f->type == PROTOBUF_C_TYPE_MESSAGE &&
+		    f->descriptor == &files__upload__descriptor)
+			json_object_set_new(
+			        props, f->name,
+			        json_pack("{s:s,s:s}", "type", "string", "format", "binary"));
+		else
+			json_object_set_new(props, f->name, gw_field_schema(schemas, f));
+	}
+	return json_pack("{s:b,s:{s:{s:{s:s,s:o}}}}", "required", 1, "content",
+	                 "multipart/form-data", "schema", "type", "object", "properties", props);
+}
+
 static json_t *gw_operation(json_t *schemas, const gw_route *r)
 {
 	const ProtobufCMessageDescriptor *in = r->md->input, *out = r->md->output;
@@ -122,14 +146,24 @@ static json_t *gw_operation(json_t *schemas, const gw_route *r)
 		                                "schema", gw_field_schema(schemas, f)));
 	}
 	json_object_set_new(op, "parameters", params);
-	if (has_body)
+	if (r->flags & GW_MULTIPART)
+		json_object_set_new(op, "requestBody", gw_multipart_body(schemas, r));
+	else if (has_body)
 		json_object_set_new(op, "requestBody",
 		                    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
 		                              "application/json", "schema", gw_ref(in->name)));
 	json_t *responses = json_object();
-	json_object_set_new(responses, r->created ? "201" : "200",
-	                    json_pack("{s:s,s:{s:{s:o}}}", "description", "成功", "content",
-	                              "application/json", "schema", gw_ref(out->name)));
+	if (r->flags & GW_FILE_REPLY)
+		json_object_set_new(
+		        responses, "200",
+		        json_pack(
+		                "{s:s,s:{s:{s:{s:s,s:s}}}}", "description",
+		                "文件内容（Content-Type 与 Content-Disposition 说明类型和文件名）",
+		                "content", "*/*", "schema", "type", "string", "format", "binary"));
+	else
+		json_object_set_new(responses, r->created ? "201" : "200",
+		                    json_pack("{s:s,s:{s:{s:o}}}", "description", "成功", "content",
+		                              "application/json", "schema", gw_ref(out->name)));
 	json_object_set_new(responses, "default",
 	                    json_pack("{s:s,s:{s:{s:o}}}", "description", "错误", "content",
 	                              "application/json", "schema", gw_ref("Error")));

@@ -32,7 +32,13 @@ typedef struct gw_route {
 	enum gw_session_effect session;
 	/* Filled by gw_routes_init(). */
 	const ProtobufCMethodDescriptor *md;
+	unsigned flags; /* GW_MULTIPART, GW_FILE_REPLY */
 } gw_route;
+
+/* The body is multipart/form-data: file parts fill files.Upload fields. */
+#define GW_MULTIPART 1u
+/* The output is files.Download, sent as the raw body with its Content-Type. */
+#define GW_FILE_REPLY 2u
 
 typedef struct gw_match {
 	const gw_route *route;

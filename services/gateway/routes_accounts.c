@@ -5,7 +5,7 @@
 #define ACC(m, p, rpc, auth, created, summary, effect)                                             \
 	{                                                                                          \
 		m, p, "accounts", &accounts__accounts__descriptor, rpc, auth, created, summary,    \
-		        effect, NULL                                                               \
+		        effect, NULL, 0                                                            \
 	}
 
 static gw_route routes[] = {

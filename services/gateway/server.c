@@ -12,6 +12,8 @@
 #include "routes.h"
 #include "sessions.h"
 #include "client_ip.h"
+#include "files.pb-c.h"
+#include "multipart.h"
 #include "status.h"
 #include "upstream.h"
 
@@ -144,9 +146,9 @@ void gw_reply_json(struct evhttp_request *req, int status, json_t *body)
 	evbuffer_free(out);
 }
 
-/* Sends the reply of an exchange and frees it. */
-static void gw_finish(struct gw_exchange *x, int status, const char *body, size_t len,
-                      const char *error)
+/* Sends the reply of an exchange with its Content-Type and frees it. */
+static void gw_finish_typed(struct gw_exchange *x, int status, const char *content_type,
+                            const char *body, size_t len, const char *error)
 {
 	if (x->cancelled) {
 		gw_access_log(x, 499, 0, "CLIENT_CLOSED");
@@ -156,7 +158,7 @@ static void gw_finish(struct gw_exchange *x, int status, const char *body, size_
 	if (x->conn)
 		evhttp_connection_set_closecb(x->conn, NULL, NULL);
 	struct evkeyvalq *h = evhttp_request_get_output_headers(x->req);
-	evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8");
+	evhttp_add_header(h, "Content-Type", content_type);
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	struct evbuffer *out = evbuffer_new();
@@ -165,6 +167,12 @@ static void gw_finish(struct gw_exchange *x, int status, const char *body, size_
 	evbuffer_free(out);
 	gw_access_log(x, status, len, error);
 	gw_exchange_free(x);
+}
+
+static void gw_finish(struct gw_exchange *x, int status, const char *body, size_t len,
+                      const char *error)
+{
+	gw_finish_typed(x, status, "application/json; charset=utf-8", body, len, error);
 }
 
 /* The error body: {"error":{"code","message","field","request_id"}}, plus
@@ -238,6 +246,37 @@ static void gw_session_cookies(struct gw_exchange *x, const ProtobufCMessage *ou
 	}
 }
 
+/*
+ * A download: the files.Download output becomes the body. The name travels as
+ * RFC 6266/5987 filename* (UTF-8, percent-encoded) with an ASCII fallback.
+ */
+static void gw_file_reply(struct gw_exchange *x, const ProtobufCMessage *out)
+{
+	const Files__Download *f = (const Files__Download *)out;
+	if (out->descriptor != &files__download__descriptor) {
+		gw_fail(x, ST_BAD_MESSAGE, NULL, NULL);
+		return;
+	}
+	const char *name = f->name && *f->name ? f->name : "download";
+	char *enc = evhttp_uriencode(name, -1, 0);
+	char ascii[128], disp[1024];
+	size_t n = 0;
+	for (const char *p = name; *p && n + 1 < sizeof ascii; p++)
+		if ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f && *p != '"' &&
+		    *p != '\\')
+			ascii[n++] = *p;
+	ascii[n] = '\0';
+	snprintf(disp, sizeof disp, "%s; filename=\"%s\"; filename*=UTF-8''%s",
+	         f->has_inline_ && f->inline_ ? "inline" : "attachment", n ? ascii : "download",
+	         enc ? enc : "download");
+	free(enc);
+	evhttp_add_header(evhttp_request_get_output_headers(x->req), "Content-Disposition", disp);
+	gw_finish_typed(x, 200,
+	                f->content_type && *f->content_type ? f->content_type
+	                                                    : "application/octet-stream",
+	                (const char *)f->data.data, f->has_data ? f->data.len : 0, NULL);
+}
+
 /* Loop thread: the service answered, failed or timed out. */
 static void gw_call_done(void *arg, int rv, nng_msg *reply)
 {
@@ -273,6 +312,10 @@ static void gw_call_done(void *arg, int rv, nng_msg *reply)
 		gw_fail(x, ST_BAD_MESSAGE, NULL, NULL);
 		goto out;
 	}
+	if (x->route->flags & GW_FILE_REPLY) {
+		gw_file_reply(x, out);
+		goto out;
+	}
 	gw_session_cookies(x, out);
 	size_t len = 0;
 	char *text = pbjson_dump(out, &len);
@@ -281,6 +324,57 @@ static void gw_call_done(void *arg, int rv, nng_msg *reply)
 out:
 	nng_msg_free(reply);
 	arena_free(a);
+}
+
+/*
+ * A multipart/form-data body into the input message: a file part fills the
+ * files.Upload field of its name, a text part the scalar field of its name.
+ */
+static int gw_build_multipart(struct gw_exchange *x, const ProtobufCMessageDescriptor *d,
+                              const char *ctype, arena *a, ProtobufCMessage **msg)
+{
+	static const char multipart_only[] = "请以 multipart/form-data 上传文件";
+	if (!ctype || strncasecmp(ctype, "multipart/form-data", 19) != 0)
+		return status_errmsg(ST_UNSUPPORTED_MEDIA, "Content-Type", multipart_only);
+	struct evbuffer *in = evhttp_request_get_input_buffer(x->req);
+	const unsigned char *body = evbuffer_pullup(in, -1);
+	gw_part parts[GW_MULTIPART_MAX_PARTS];
+	size_t nparts = 0;
+	if (!body || gw_multipart_parse(ctype, body, x->bytes_in, parts, &nparts) != 0)
+		return status_errmsg(ST_VALIDATION, "body", "multipart/form-data 请求体格式不正确");
+	*msg = pbjson_new(d, a);
+	for (size_t i = 0; i < nparts; i++) {
+		const gw_part *p = &parts[i];
+		const ProtobufCFieldDescriptor *f =
+		        protobuf_c_message_descriptor_get_field_by_name(d, p->name);
+		if (!f)
+			return status_err(ST_FIELD_UNKNOWN, p->name);
+		if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+			if (f->descriptor != &files__upload__descriptor ||
+			    f->label == PROTOBUF_C_LABEL_REPEATED || !p->filename[0])
+				return status_errmsg(ST_FIELD_TYPE, p->name,
+				                     "该字段应为上传的文件");
+			Files__Upload *u = arena_alloc(a, sizeof *u);
+			files__upload__init(u);
+			u->name = arena_strdup(a, p->filename);
+			u->content_type = arena_strdup(a, p->content_type);
+			u->has_data = 1;
+			u->data.len = p->len;
+			u->data.data = arena_alloc(a, p->len ? p->len : 1);
+			memcpy(u->data.data, p->data, p->len);
+			*(Files__Upload **)((char *)*msg + f->offset) = u;
+			continue;
+		}
+		if (p->filename[0])
+			return status_errmsg(ST_FIELD_TYPE, p->name, "该字段不是文件");
+		char *value = arena_alloc(a, p->len + 1);
+		memcpy(value, p->data, p->len);
+		value[p->len] = '\0';
+		int rv = pbjson_set_from_string(d, *msg, p->name, value, a);
+		if (rv != ST_OK)
+			return rv;
+	}
+	return ST_OK;
 }
 
 /* Query and path parameters, then the JSON body, into the method's input message. */
@@ -292,7 +386,11 @@ static int gw_build_input(struct gw_exchange *x, const gw_match *m, arena *a,
 	const char *ctype =
 	        evhttp_find_header(evhttp_request_get_input_headers(x->req), "Content-Type");
 	int rv;
-	if (x->bytes_in > 0 && strcmp(x->method, "GET") != 0 && strcmp(x->method, "DELETE") != 0) {
+	if (x->route->flags & GW_MULTIPART) {
+		if ((rv = gw_build_multipart(x, d, ctype, a, msg)) != ST_OK)
+			return rv;
+	} else if (x->bytes_in > 0 && strcmp(x->method, "GET") != 0 &&
+	           strcmp(x->method, "DELETE") != 0) {
 		if (!ctype || strncasecmp(ctype, "application/json", 16) != 0)
 			return status_err(ST_UNSUPPORTED_MEDIA, "Content-Type");
 		json_error_t jerr;
@@ -489,7 +587,8 @@ static void gw_api(struct gw_exchange *x, const char *path)
 		gw_fail(x, ST_ROUTE_NOT_FOUND, NULL, NULL);
 		return;
 	}
-	if (x->bytes_in > (size_t)x->cfg->max_body) {
+	if (x->bytes_in >
+	    (size_t)((x->route->flags & GW_MULTIPART) ? x->cfg->max_upload : x->cfg->max_body)) {
 		gw_fail(x, ST_BODY_TOO_LARGE, "body", NULL);
 		return;
 	}
@@ -582,7 +681,8 @@ void gw_server_setup(struct evhttp *http, const gw_config *cfg)
 {
 	gw_cfg = cfg;
 	/* The hard limit only guards memory; bodies over max_body get our JSON 413 below it. */
-	evhttp_set_max_body_size(http, (ev_ssize_t)cfg->max_body * 4);
+	long hard = cfg->max_body * 4 > cfg->max_upload ? cfg->max_body * 4 : cfg->max_upload;
+	evhttp_set_max_body_size(http, (ev_ssize_t)hard);
 	evhttp_set_max_headers_size(http, (ev_ssize_t)cfg->max_headers);
 	evhttp_set_timeout(http, (int)cfg->idle_timeout_s);
 	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |

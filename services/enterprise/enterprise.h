@@ -1,0 +1,51 @@
+/*
+ * enterprise: the service's shared state and the helpers its files share.
+ *   regions.c        administrative divisions (reference data, ListRegions, ResolveRegions)
+ *   registry*.c      the business-registry adapter and its sandbox (SearchRegistry)
+ *   files.c          uploads judged by content, stored with SHA-256; downloads
+ *   letter.c         the authorisation-letter template (PDF)
+ *   certification.c  企业认证: drafts, submission, the operator review queue
+ *   members.c        加入企业: join requests, members, admin hand-over
+ *   accounts.c       收款账户: receiving accounts
+ *   persons.c        the verified-person projection from accounts' events; Readiness
+ */
+#ifndef ENTERPRISE_ENTERPRISE_H
+#define ENTERPRISE_ENTERPRISE_H
+
+#include "bus.h"
+#include "svc.h"
+
+#include <stdint.h>
+
+struct registry_provider;
+
+struct enterprise_app {
+	const char *regions_dir;
+	const char *registry_provider; /* REGISTRY_PROVIDER: sandbox | http */
+	const char *registry_url;      /* REGISTRY_URL (http) */
+	const char *registry_file;     /* REGISTRY_SANDBOX_FILE (sandbox data set) */
+	struct registry_provider *registry;
+	bus_client *accounts;          /* identity checks for the legal representative */
+	int development;
+};
+
+#define ENTERPRISE_APP(ctx) ((struct enterprise_app *)(ctx)->app)
+
+/* The caller's person id, or ST_UNAUTHENTICATED. */
+int enterprise_caller_person(svc_ctx *ctx, const char **person_id);
+
+/* 1 when the caller holds operator role (e.g. "reviewer"), else 0. */
+int enterprise_caller_has_role(svc_ctx *ctx, const char *role);
+
+/*
+ * The caller's active enterprise identity, checked live against memberships (a
+ * removed member's session still names the enterprise): ST_OK with the id and the
+ * role ("admin" | "member"), ST_FORBIDDEN when the caller acts as a person, or
+ * ST_NOT_FOUND when the caller is not (any longer) an active member. (members.c)
+ */
+int enterprise_caller_enterprise(svc_ctx *ctx, const char **enterprise_id, const char **role);
+
+/* 1 when accounts reported the person verified (persons projection), else 0. (persons.c) */
+int enterprise_person_verified(svc_ctx *ctx, const char *person_id);
+
+#endif
