@@ -4,6 +4,7 @@
 #include "log.h"
 #include "status.h"
 
+#include <malloc.h>
 #include <string.h>
 
 static struct accounts_app app;
@@ -55,6 +56,10 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "admin") == 0)
 		return accounts_admin_main(argc - 1, argv + 1);
+	/* Each password hash takes a 32 MiB scrypt buffer. A fixed mmap threshold makes
+	 * glibc map and unmap it per hash; its default sliding threshold would keep every
+	 * worker's buffer resident after the first login. */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	_Static_assert(sizeof accounts_handlers / sizeof accounts_handlers[0] == 14,
 	               "one handler per method of service Accounts");
 	config_item items[] = {
