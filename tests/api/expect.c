@@ -1,15 +1,24 @@
-/* The shape of an API test case and its expectations on statuses and exit codes. */
+/*
+ * The shape of an API test case and its expectations on statuses, exit codes
+ * and the raw bytes of a body.
+ */
 #include "expect.h"
+
+#include "bytes.h"
+#include "match.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The keys that describe a request and so make no sense beside "exec". */
-static const char *const request_keys[] = {"path",     "method",    "headers", "body",
-                                           "body_raw", "body_size", "save",    "max_ms",
-                                           "parallel", "until_ms",  NULL};
+static const char *const request_keys[] = {"path",     "method",    "headers",   "body",
+                                           "body_raw", "body_size", "multipart", "save",
+                                           "max_ms",   "parallel",  "until_ms",  NULL};
+/* The other ways to give a request body, which "multipart" replaces. */
+static const char *const body_keys[] = {"body", "body_raw", "body_size", NULL};
 
 static int expect_err(char *err, size_t errlen, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
@@ -121,6 +130,18 @@ static int exec_shape(const json_t *c, const json_t *expect, char *err, size_t e
 	return 0;
 }
 
+static int multipart_shape(const json_t *c, char *err, size_t errlen)
+{
+	const json_t *parts = json_object_get(c, "multipart");
+	if (!json_is_array(parts) || json_array_size(parts) == 0)
+		return expect_err(err, errlen, "multipart must be a non-empty array of parts");
+	for (size_t i = 0; body_keys[i]; i++)
+		if (json_object_get(c, body_keys[i]))
+			return expect_err(err, errlen, "multipart does not go with %s",
+			                  body_keys[i]);
+	return 0;
+}
+
 static int parallel_shape(const json_t *c, const json_t *expect, char *err, size_t errlen)
 {
 	static const char *const allowed[] = {"status", "status_counts", NULL};
@@ -157,6 +178,8 @@ int expect_case_shape(const json_t *c, char *err, size_t errlen)
 		return expect_err(err, errlen, "exec_timeout_ms goes only with exec");
 	if (json_is_object(expect) && json_object_get(expect, "exit"))
 		return expect_err(err, errlen, "expect.exit goes only with exec");
+	if (json_object_get(c, "multipart") && multipart_shape(c, err, errlen) != 0)
+		return -1;
 	if (until && !int_within(until, 1, EXPECT_UNTIL_MAX_MS))
 		return expect_err(err, errlen, "until_ms must be an integer from 1 to %d",
 		                  EXPECT_UNTIL_MAX_MS);
@@ -256,4 +279,80 @@ long expect_exec_timeout_ms(const json_t *c)
 {
 	const json_t *t = json_object_get(c, "exec_timeout_ms");
 	return json_is_integer(t) ? (long)json_integer_value(t) : EXPECT_EXEC_TIMEOUT_MS;
+}
+
+static int hex_digits(const char *s, size_t n)
+{
+	return strlen(s) == n && strspn(s, "0123456789abcdefABCDEF") == n;
+}
+
+int expect_body_sha256(const json_t *want, const char *body, size_t len, char *err, size_t errlen)
+{
+	const char *w = json_string_value(want);
+	char got[BYTES_SHA256_HEX];
+	if (!w || !hex_digits(w, BYTES_SHA256_HEX - 1))
+		return expect_err(err, errlen, "expect.body_sha256 must be 64 hex digits");
+	bytes_sha256_hex(body, len, got);
+	if (strcasecmp(got, w) == 0)
+		return 0;
+	snprintf(err, errlen, "body_sha256 %s (%zu bytes), expected %s", got, len, w);
+	return 1;
+}
+
+int expect_body_size(const json_t *want, size_t len, char *err, size_t errlen)
+{
+	if (json_is_integer(want) && json_integer_value(want) >= 0) {
+		if ((json_int_t)len == json_integer_value(want))
+			return 0;
+		snprintf(err, errlen, "body of %zu bytes, expected %lld", len,
+		         (long long)json_integer_value(want));
+		return 1;
+	}
+	if (!json_is_object(want))
+		return expect_err(err, errlen,
+		                  "expect.body_size must be a number of bytes or a pattern such as "
+		                  "{\"$gte\": 1}");
+	json_t *actual = json_integer((json_int_t)len);
+	struct match_diag d;
+	int rc = match_json(want, actual, &d);
+	json_decref(actual);
+	if (rc == MATCH_BAD_PATTERN)
+		return expect_err(err, errlen, "expect.body_size: %s (%s)", d.reason, d.expected);
+	if (rc == MATCH_FAIL) {
+		snprintf(err, errlen, "body of %zu bytes, expected %s", len, d.expected);
+		return 1;
+	}
+	return 0;
+}
+
+int expect_body_prefix_hex(const json_t *want, const char *body, size_t len, char *err,
+                           size_t errlen)
+{
+	struct strbuf prefix = {0};
+	char why[256];
+	int rc = -1;
+	if (!json_is_string(want)) {
+		expect_err(err, errlen, "expect.body_prefix_hex must be a string of hex digits");
+		goto out;
+	}
+	if (bytes_from_hex(json_string_value(want), &prefix, why, sizeof why) != 0) {
+		expect_err(err, errlen, "expect.body_prefix_hex: %s", why);
+		goto out;
+	}
+	if (prefix.len == 0) {
+		expect_err(err, errlen, "expect.body_prefix_hex: no bytes given");
+		goto out;
+	}
+	rc = len >= prefix.len && memcmp(body, prefix.p, prefix.len) == 0 ? 0 : 1;
+	if (rc == 0)
+		goto out;
+	size_t shown = len < 16 ? len : 16;
+	char got[2 * 16 + 1] = "";
+	for (size_t i = 0; i < shown; i++)
+		snprintf(got + 2 * i, 3, "%02x", (unsigned char)body[i]);
+	snprintf(err, errlen, "body starts with %s%s (%zu bytes), expected %s",
+	         shown ? got : "(empty)", shown < len ? "..." : "", len, json_string_value(want));
+out:
+	free(prefix.p);
+	return rc;
 }

@@ -1,7 +1,9 @@
 /*
  * What a case of the API test runner may say and what its expectations on
- * statuses and exit codes mean: the pure checks behind "parallel", "exec",
- * "until_ms", "expect.status", "expect.status_counts" and "expect.exit".
+ * statuses, exit codes and raw bodies mean: the pure checks behind "parallel",
+ * "exec", "until_ms", "multipart", "expect.status", "expect.status_counts",
+ * "expect.exit", "expect.body_sha256", "expect.body_size" and
+ * "expect.body_prefix_hex".
  */
 #ifndef API_EXPECT_H
 #define API_EXPECT_H
@@ -17,7 +19,8 @@
 
 /*
  * Checks how the keys of case c combine: "exec" excludes the keys of a request,
- * "parallel" and "until_ms" their bounds and what they cannot go with,
+ * "multipart" the other bodies, "parallel" and "until_ms" their bounds and
+ * what they cannot go with,
  * "status_counts" and "exit" the kind of case that has them. Unknown keys are
  * not its concern. Returns 0, or -1 with the first problem in err.
  */
@@ -45,5 +48,18 @@ int expect_exit_code(const json_t *c);
 
 /* The "exec_timeout_ms" of case c, else EXPECT_EXEC_TIMEOUT_MS. */
 long expect_exec_timeout_ms(const json_t *c);
+
+/*
+ * The checks on the raw bytes of a response body (len bytes at body; want
+ * with its variables expanded). Each returns 0 when the body holds, 1 when not
+ * (err says how), -1 when want is malformed (err says why).
+ *   body_sha256:     want is 64 hex digits, either case: the body's SHA-256
+ *   body_size:       want is a count of bytes or a pattern on it ({"$gte": N})
+ *   body_prefix_hex: want is hex digits of at least one byte the body starts with
+ */
+int expect_body_sha256(const json_t *want, const char *body, size_t len, char *err, size_t errlen);
+int expect_body_size(const json_t *want, size_t len, char *err, size_t errlen);
+int expect_body_prefix_hex(const json_t *want, const char *body, size_t len, char *err,
+                           size_t errlen);
 
 #endif

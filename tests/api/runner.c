@@ -2,7 +2,9 @@
  * api-test: drives a running gateway with the case files in tests/api/cases/.
  * A case file is a JSON array of cases, each one request and what its response
  * must hold (status, headers, a JSON subset pattern, a text); cases run in
- * order and may save values for later ones. A case may instead send its
+ * order and may save values for later ones. A body may be JSON, raw text or
+ * multipart/form-data with files ("multipart"); a response body may be checked
+ * byte for byte (its SHA-256, size and first bytes). A case may instead send its
  * request several times at once ("parallel"), repeat it until it passes
  * ("until_ms"), or run a shell command ("exec"). See tests/api/README.md.
  *
@@ -10,9 +12,11 @@
  * and ends with the line "N passed, N failed"; the exit status is 1 when a
  * case failed, 2 on a usage error.
  */
+#include "bytes.h"
 #include "expect.h"
 #include "http.h"
 #include "match.h"
+#include "multipart.h"
 #include "proc.h"
 #include "selftest.h"
 #include "strbuf.h"
@@ -33,6 +37,7 @@
 
 #define MAX_BODY_SIZE      ((json_int_t)256 << 20)
 #define SHOWN_BODY         600
+#define SHOWN_BINARY       32  /* bytes, as hex, of a body that is not text */
 #define SHOWN_RACER_BODY   200 /* of each response of a "parallel" case */
 #define SHOWN_OUTPUT_LINES 20  /* of an "exec" command */
 #define UNTIL_EVERY_MS     200
@@ -61,11 +66,12 @@ struct outcome {
 };
 
 static const char *const case_keys[] = {
-        "name",   "method", "path",   "headers",  "body", "body_raw",        "body_size",
-        "expect", "save",   "max_ms", "parallel", "exec", "exec_timeout_ms", "until_ms",
-        "skip",   "note",   NULL};
-static const char *const expect_keys[] = {"status",        "headers", "json", "body_contains",
-                                          "status_counts", "exit",    NULL};
+        "name",      "method",          "path",     "headers", "body",   "body_raw",
+        "body_size", "multipart",       "expect",   "save",    "max_ms", "parallel",
+        "exec",      "exec_timeout_ms", "until_ms", "skip",    "note",   NULL};
+static const char *const expect_keys[] = {
+        "status", "headers",     "json",      "body_contains",   "status_counts",
+        "exit",   "body_sha256", "body_size", "body_prefix_hex", NULL};
 
 static void fail(struct outcome *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail_bad(struct outcome *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -164,19 +170,37 @@ static int check_keys(const json_t *obj, const char *const *known, const char *w
 	return bad ? -1 : 0;
 }
 
-/* The request body of a case: "body", "body_raw" or "body_size"; *has 0 for none. */
-static int make_body(struct runner *r, const json_t *c, struct strbuf *body, int *has,
-                     struct outcome *o)
+/*
+ * The request body of a case: "body", "body_raw", "body_size" or "multipart";
+ * *has 0 for none. type gets the Content-Type to send unless the case's
+ * headers set one ("" when none).
+ */
+static int make_body(struct runner *r, const json_t *c, struct strbuf *body, int *has, char *type,
+                     size_t typelen, struct outcome *o)
 {
 	const json_t *j = json_object_get(c, "body"), *raw = json_object_get(c, "body_raw"),
-	             *size = json_object_get(c, "body_size");
+	             *size = json_object_get(c, "body_size"),
+	             *parts = json_object_get(c, "multipart");
 	char err[512];
-	*has = (j != NULL) + (raw != NULL) + (size != NULL);
+	*has = (j != NULL) + (raw != NULL) + (size != NULL) + (parts != NULL);
 	if (*has > 1) {
-		fail_bad(o, "bad case: give only one of body, body_raw and body_size");
+		fail_bad(o, "bad case: give only one of body, body_raw, body_size and multipart");
 		return -1;
 	}
-	if (j) {
+	snprintf(type, typelen, "%s", *has ? "application/json" : "");
+	if (parts) {
+		/* 128 random bits: the boundary cannot occur in the parts by chance. */
+		char boundary[64] = "api-test-";
+		if (bytes_random_hex(boundary + strlen(boundary), 16) != 0) {
+			fail(o, "multipart: no random bytes for a boundary");
+			return -1;
+		}
+		if (multipart_body(r->vars, parts, boundary, body, err, sizeof err) != 0) {
+			fail_bad(o, "bad case: %s", err);
+			return -1;
+		}
+		snprintf(type, typelen, "multipart/form-data; boundary=%s", boundary);
+	} else if (j) {
 		json_t *x = vars_expand_json(r->vars, j, err, sizeof err);
 		if (!x) {
 			fail_bad(o, "body: %s", err);
@@ -215,8 +239,9 @@ static int make_body(struct runner *r, const json_t *c, struct strbuf *body, int
 	return 0;
 }
 
-static int make_headers(struct runner *r, const json_t *c, int has_body, struct curl_slist **out,
-                        struct outcome *o)
+/* The request headers: the case's, then type as Content-Type unless the case set one. */
+static int make_headers(struct runner *r, const json_t *c, const char *type,
+                        struct curl_slist **out, struct outcome *o)
 {
 	const json_t *hs = json_object_get(c, "headers");
 	struct curl_slist *list = NULL;
@@ -256,8 +281,11 @@ static int make_headers(struct runner *r, const json_t *c, int has_body, struct 
 			list = curl_slist_append(list, line.p);
 		free(line.p);
 	}
-	if (has_body && !has_type)
-		list = curl_slist_append(list, "Content-Type: application/json");
+	if (*type && !has_type) {
+		char line[160];
+		snprintf(line, sizeof line, "Content-Type: %s", type);
+		list = curl_slist_append(list, line);
+	}
 	if (r->file_ip[0] && !has_xff) {
 		char xff[64];
 		snprintf(xff, sizeof xff, "X-Forwarded-For: %s", r->file_ip);
@@ -377,6 +405,37 @@ static void check_contains(struct runner *r, const json_t *text, const struct ht
 	free(want);
 }
 
+/* expect.body_sha256, body_size and body_prefix_hex: the raw bytes of the body. */
+static void check_body_bytes(struct runner *r, const json_t *expect,
+                             const struct http_response *resp, struct outcome *o)
+{
+	static const char *const keys[] = {"body_sha256", "body_size", "body_prefix_hex", NULL};
+	for (size_t i = 0; keys[i]; i++) {
+		const json_t *want = json_object_get(expect, keys[i]);
+		char err[512];
+		int rc;
+		if (!want)
+			continue;
+		json_t *x = vars_expand_json(r->vars, want, err, sizeof err);
+		if (!x) {
+			fail_bad(o, "expect.%s: %s", keys[i], err);
+			continue;
+		}
+		if (i == 0)
+			rc = expect_body_sha256(x, resp->body.p, resp->body.len, err, sizeof err);
+		else if (i == 1)
+			rc = expect_body_size(x, resp->body.len, err, sizeof err);
+		else
+			rc = expect_body_prefix_hex(x, resp->body.p, resp->body.len, err,
+			                            sizeof err);
+		json_decref(x);
+		if (rc < 0)
+			fail_bad(o, "bad case: %s", err);
+		else if (rc > 0)
+			fail(o, "%s", err);
+	}
+}
+
 /* The values a case saves, into saved (name -> value). */
 static void save_vars(const json_t *save, const struct http_response *resp, json_t **parsed,
                       json_t *saved, struct outcome *o)
@@ -398,7 +457,11 @@ static void save_vars(const json_t *save, const struct http_response *resp, json
 			fail_bad(o, "bad case: save.%s must be a path string", k);
 			continue;
 		}
-		if (strncmp(path, "header:", 7) == 0) {
+		if (strcmp(path, "body_sha256") == 0) {
+			char hex[BYTES_SHA256_HEX];
+			bytes_sha256_hex(resp->body.p, resp->body.len, hex);
+			val = json_string(hex);
+		} else if (strncmp(path, "header:", 7) == 0) {
 			const char *h = http_header(resp, path + 7, 0);
 			val = h ? json_string(h) : NULL;
 			if (!val)
@@ -419,6 +482,52 @@ static void save_vars(const json_t *save, const struct http_response *resp, json
 	}
 }
 
+/* Whether the n bytes at p are UTF-8 without NULs: text that can be shown as is. */
+static int is_text(const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	for (size_t i = 0; i < n; i++) {
+		size_t more;
+		if (s[i] == 0)
+			return 0;
+		if (s[i] < 0x80)
+			continue;
+		if (s[i] >= 0xC2 && s[i] < 0xE0)
+			more = 1;
+		else if (s[i] >= 0xE0 && s[i] < 0xF0)
+			more = 2;
+		else if (s[i] >= 0xF0 && s[i] < 0xF5)
+			more = 3;
+		else
+			return 0;
+		if (i + more >= n)
+			return 0;
+		for (size_t k = 1; k <= more; k++)
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+		i += more;
+	}
+	return 1;
+}
+
+/* The start of a response body for a diagnostic: text as is, other bytes as hex. */
+static void body_excerpt(const struct http_response *resp, size_t max, struct strbuf *out)
+{
+	const char *p = resp->body.p ? resp->body.p : "";
+	size_t len = resp->body.len, n = shown_length(p, len, max);
+	strbuf_add(out, "", 0);
+	if (is_text(p, n)) {
+		strbuf_add(out, p, n);
+		strbuf_addstr(out, n < len ? "..." : "");
+		return;
+	}
+	n = len < SHOWN_BINARY ? len : SHOWN_BINARY;
+	strbuf_printf(out, "%zu bytes, not text:", len);
+	for (size_t i = 0; i < n; i++)
+		strbuf_printf(out, "%s%02x", i % 4 ? "" : " ", (unsigned char)p[i]);
+	strbuf_addstr(out, n < len ? "..." : "");
+}
+
 static void show_response(const struct http_response *resp, struct outcome *o)
 {
 	const char *rid = http_header(resp, "x-request-id", 0);
@@ -426,8 +535,10 @@ static void show_response(const struct http_response *resp, struct outcome *o)
 		note(o, "x-request-id: %s", rid);
 	if (!resp->body.len)
 		return;
-	size_t n = shown_length(resp->body.p, resp->body.len, SHOWN_BODY);
-	note(o, "body: %.*s%s", (int)n, resp->body.p, n < resp->body.len ? "..." : "");
+	struct strbuf shown = {0};
+	body_excerpt(resp, SHOWN_BODY, &shown);
+	note(o, "body: %s", shown.p);
+	free(shown.p);
 }
 
 static void report(struct runner *r, const char *file, const char *name, const char *suffix,
@@ -468,6 +579,7 @@ static void attempt(struct runner *r, const json_t *c, const struct http_request
 	check_headers(r, json_object_get(expect, "headers"), &resp, o);
 	check_json(r, json_object_get(expect, "json"), &resp, &parsed, o);
 	check_contains(r, json_object_get(expect, "body_contains"), &resp, o);
+	check_body_bytes(r, expect, &resp, o);
 	save_vars(json_object_get(c, "save"), &resp, &parsed, saved, o);
 	if (jmax && resp.ms > json_number_value(jmax))
 		fail(o, "took %.0f ms, more than max_ms %.0f", resp.ms, json_number_value(jmax));
@@ -536,10 +648,11 @@ static void show_racers(const struct http_result *res, size_t n, struct outcome 
 			continue;
 		}
 		const char *rid = http_header(resp, "x-request-id", 0);
-		size_t len = shown_length(resp->body.p, resp->body.len, SHOWN_RACER_BODY);
-		note(o, "[%zu] %ld in %.0f ms%s%s: %.*s%s", i + 1, resp->status, resp->ms,
-		     rid ? ", x-request-id " : "", rid ? rid : "", (int)len,
-		     resp->body.p ? resp->body.p : "", len < resp->body.len ? "..." : "");
+		struct strbuf shown = {0};
+		body_excerpt(resp, SHOWN_RACER_BODY, &shown);
+		note(o, "[%zu] %ld in %.0f ms%s%s: %s", i + 1, resp->status, resp->ms,
+		     rid ? ", x-request-id " : "", rid ? rid : "", shown.p);
+		free(shown.p);
 	}
 }
 
@@ -601,11 +714,13 @@ static void run_request(struct runner *r, const json_t *c, const char *method, s
 {
 	struct strbuf body = {0};
 	struct curl_slist *headers = NULL;
-	char *path = NULL, *url = NULL, err[512];
+	char *path = NULL, *url = NULL, err[512], type[128];
 	int has_body = 0;
-	if (make_body(r, c, &body, &has_body, o) != 0 ||
-	    make_headers(r, c, has_body, &headers, o) != 0)
+	if (make_body(r, c, &body, &has_body, type, sizeof type, o) != 0 ||
+	    make_headers(r, c, type, &headers, o) != 0)
 		goto out;
+	if (json_object_get(c, "multipart"))
+		note(o, "multipart/form-data body of %zu bytes", body.len);
 	path = vars_expand(r->vars, json_string_value(json_object_get(c, "path")), err, sizeof err);
 	if (!path) {
 		fail_bad(o, "path: %s", err);

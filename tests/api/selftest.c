@@ -1,13 +1,16 @@
 /*
  * api-test --self-test: every matcher operator against values it must and must
  * not match, the diagnostics' paths, variable substitution and lookup, which
- * case shapes are accepted, the status and status_counts checks, and the
- * output lines shown for a failed command.
+ * case shapes are accepted, the status and status_counts checks, the output
+ * lines shown for a failed command, hex and base64 decoding, multipart bodies
+ * and the checks on a body's raw bytes.
  */
 #include "selftest.h"
 
+#include "bytes.h"
 #include "expect.h"
 #include "match.h"
+#include "multipart.h"
 #include "proc.h"
 #include "vars.h"
 
@@ -171,6 +174,27 @@ static const struct shape_check shape_checks[] = {
          "{\"path\":\"/x\",\"until_ms\":60000,\"save\":{\"a\":\"id\"}}", 1},
         {"until_ms 60001 is refused", "{\"path\":\"/x\",\"until_ms\":60001}", 0},
         {"until_ms 0 is refused", "{\"path\":\"/x\",\"until_ms\":0}", 0},
+        {"multipart is accepted",
+         "{\"method\":\"POST\",\"path\":\"/x\",\"multipart\":[{\"name\":\"a\",\"value\":\"1\"}]}",
+         1},
+        {"multipart with body is refused",
+         "{\"path\":\"/x\",\"multipart\":[{\"name\":\"a\",\"value\":\"1\"}],\"body\":{}}", 0},
+        {"multipart with body_raw is refused",
+         "{\"path\":\"/x\",\"multipart\":[{\"name\":\"a\",\"value\":\"1\"}],\"body_raw\":\"x\"}",
+         0},
+        {"multipart with body_size is refused",
+         "{\"path\":\"/x\",\"multipart\":[{\"name\":\"a\",\"value\":\"1\"}],\"body_size\":9}", 0},
+        {"an empty multipart is refused", "{\"path\":\"/x\",\"multipart\":[]}", 0},
+        {"a multipart that is an object is refused",
+         "{\"path\":\"/x\",\"multipart\":{\"name\":\"a\",\"value\":\"1\"}}", 0},
+        {"exec with multipart is refused",
+         "{\"exec\":\"true\",\"multipart\":[{\"name\":\"a\",\"value\":\"1\"}]}", 0},
+        {"multipart with parallel is accepted",
+         "{\"path\":\"/x\",\"parallel\":2,\"multipart\":[{\"name\":\"a\",\"value\":\"1\"}]}", 1},
+        {"expect.body_sha256 with parallel is refused",
+         "{\"path\":\"/x\",\"parallel\":2,\"expect\":{\"body_sha256\":\"00\"}}", 0},
+        {"expect.body_size with exec is refused",
+         "{\"exec\":\"true\",\"expect\":{\"body_size\":1}}", 0},
 };
 
 struct counts_check {
@@ -399,6 +423,253 @@ static void run_tail_checks(struct selftest *t)
 	check_tail(t, "\n\n", 1, "\n");
 }
 
+static void check_hex(struct selftest *t, const char *what, const char *hex, const char *want,
+                      size_t want_len)
+{
+	struct strbuf b = {0};
+	char err[256] = "";
+	int rc = bytes_from_hex(hex, &b, err, sizeof err);
+	int ok = want ? rc == 0 && b.len == want_len &&
+	                         (!want_len || memcmp(b.p, want, want_len) == 0)
+	              : rc == -1 && err[0] != '\0';
+	if (!ok)
+		printf("# hex \"%s\": rc %d, %zu bytes (%s)\n", hex, rc, b.len, err);
+	report(t, ok, what);
+	free(b.p);
+}
+
+static void check_base64(struct selftest *t, const char *what, const char *text, const char *want,
+                         size_t want_len)
+{
+	struct strbuf b = {0};
+	char err[256] = "";
+	int rc = bytes_from_base64(text, &b, err, sizeof err);
+	int ok = want ? rc == 0 && b.len == want_len &&
+	                         (!want_len || memcmp(b.p, want, want_len) == 0)
+	              : rc == -1 && err[0] != '\0';
+	if (!ok)
+		printf("# base64 \"%s\": rc %d, %zu bytes (%s)\n", text, rc, b.len, err);
+	report(t, ok, what);
+	free(b.p);
+}
+
+static void run_bytes_checks(struct selftest *t)
+{
+	check_hex(t, "hex decodes %PDF", "25504446", "%PDF", 4);
+	check_hex(t, "hex takes either case and ignores spaces", "89 50\n4e 47", "\x89PNG", 4);
+	check_hex(t, "hex of nothing is no bytes", "", "", 0);
+	check_hex(t, "hex decodes a NUL", "00ff", "\0\xff", 2);
+	check_hex(t, "hex with an odd number of digits is refused", "895", NULL, 0);
+	check_hex(t, "hex with a foreign character is refused", "89zz", NULL, 0);
+	check_hex(t, "hex with a 0x prefix is refused", "0x89", NULL, 0);
+	check_base64(t, "base64 decodes a padded text", "aGVsbG8=", "hello", 5);
+	check_base64(t, "base64 decodes without padding", "aGVsbG8", "hello", 5);
+	check_base64(t, "base64 decodes two '='", "aGVsbA==", "hell", 4);
+	check_base64(t, "base64 ignores line breaks", "aGVs\nbG8h", "hello!", 6);
+	check_base64(t, "base64 decodes binary bytes", "iVBORw0KGgo=", "\x89PNG\r\n\x1a\n", 8);
+	check_base64(t, "base64 takes the URL-safe alphabet", "-_8=", "\xfb\xff", 2);
+	check_base64(t, "base64 of nothing is no bytes", "", "", 0);
+	check_base64(t, "base64 with too much padding is refused", "aGVsbG8==", NULL, 0);
+	check_base64(t, "base64 of a lone digit is refused", "aGVsb", NULL, 0);
+	check_base64(t, "base64 with text after the padding is refused", "aGVsbA==aGVs", NULL, 0);
+	check_base64(t, "base64 with a foreign character is refused", "aGV*bG8=", NULL, 0);
+	check_base64(t, "base64 of only padding is refused", "====", NULL, 0);
+	char hex[BYTES_SHA256_HEX];
+	bytes_sha256_hex("abc", 3, hex);
+	report(t,
+	       strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") == 0,
+	       "the SHA-256 of \"abc\" is ba7816bf...");
+	bytes_sha256_hex(NULL, 0, hex);
+	report(t,
+	       strcmp(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") == 0,
+	       "the SHA-256 of no bytes is e3b0c442...");
+}
+
+struct multipart_check {
+	const char *what;
+	const char *parts; /* the case's "multipart" */
+	const char
+	        *want; /* the body with boundary "B"; "": only its size is checked; NULL: refused */
+	size_t want_len;
+	const char *want_err; /* with want NULL: text the error must contain */
+};
+
+#define PART(name)             "--B\r\nContent-Disposition: form-data; name=\"" name "\""
+#define TEXT_PART(name, value) PART(name) "\r\n\r\n" value "\r\n"
+#define END                    "--B--\r\n"
+#define BODY(s)                s, sizeof(s) - 1
+
+static const struct multipart_check multipart_checks[] = {
+        {"a text field", "[{\"name\":\"kind\",\"value\":\"business_licence\"}]",
+         BODY(TEXT_PART("kind", "business_licence") END), NULL},
+        {"a file part with a UTF-8 name, its type and hex bytes",
+         "[{\"name\":\"kind\",\"value\":\"x\"},{\"name\":\"file\",\"filename\":\"营业执照.png\","
+         "\"content_type\":\"image/png\",\"hex\":\"89504e47\"}]",
+         BODY(TEXT_PART("kind", "x") PART("file") "; filename=\"营业执照.png\"\r\n"
+                                                  "Content-Type: image/png\r\n\r\n\x89PNG\r\n" END),
+         NULL},
+        {"a file without content_type is application/octet-stream",
+         "[{\"name\":\"f\",\"filename\":\"a.bin\",\"base64\":\"AAE=\"}]",
+         BODY(PART("f") "; filename=\"a.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                        "\0\x01\r\n" END),
+         NULL},
+        {"a text file is sent as is, without filename when none is given",
+         "[{\"name\":\"meta\",\"content_type\":\"application/json\",\"text\":\"{\\\"a\\\":1}\"}]",
+         BODY(PART("meta") "\r\nContent-Type: application/json\r\n\r\n{\"a\":1}\r\n" END), NULL},
+        {"pad_to appends 'A' up to its size",
+         "[{\"name\":\"f\",\"filename\":\"a.pdf\",\"text\":\"%PDF\",\"pad_to\":7}]",
+         BODY(PART("f") "; filename=\"a.pdf\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                        "%PDFAAA\r\n" END),
+         NULL},
+        {"pad_to equal to the content adds nothing",
+         "[{\"name\":\"f\",\"hex\":\"2550\",\"pad_to\":2}]",
+         BODY(PART("f") "\r\nContent-Type: application/octet-stream\r\n\r\n%P\r\n" END), NULL},
+        {"pad_to pads empty content", "[{\"name\":\"f\",\"base64\":\"\",\"pad_to\":3}]",
+         BODY(PART("f") "\r\nContent-Type: application/octet-stream\r\n\r\nAAA\r\n" END), NULL},
+        {"variables are expanded in value, filename and text, not in name",
+         "[{\"name\":\"{{k}}\",\"value\":\"{{k}}-{{n}}\"},"
+         "{\"name\":\"f\",\"filename\":\"{{k}}.txt\",\"text\":\"n={{n}}\"}]",
+         BODY(TEXT_PART("{{k}}", "licence-7")
+                      PART("f") "; filename=\"licence.txt\"\r\n"
+                                "Content-Type: application/octet-stream\r\n\r\n"
+                                "n=7\r\n" END),
+         NULL},
+        {"quotes and line breaks in names are percent-encoded",
+         "[{\"name\":\"a\\\"b\",\"filename\":\"x\\r\\ny\\\".txt\",\"text\":\"\"}]",
+         BODY(PART("a%22b") "; filename=\"x%0D%0Ay%22.txt\"\r\nContent-Type: "
+                            "application/octet-stream\r\n\r\n\r\n" END),
+         NULL},
+        {"pad_to up to 32 MiB is accepted", "[{\"name\":\"f\",\"text\":\"x\",\"pad_to\":33554432}]",
+         BODY(""), NULL},
+        {"pad_to past 32 MiB is refused", "[{\"name\":\"f\",\"text\":\"x\",\"pad_to\":33554433}]",
+         NULL, 0, "pad_to"},
+        {"a negative pad_to is refused", "[{\"name\":\"f\",\"text\":\"x\",\"pad_to\":-1}]", NULL, 0,
+         "pad_to"},
+        {"pad_to as a string is refused", "[{\"name\":\"f\",\"text\":\"x\",\"pad_to\":\"10\"}]",
+         NULL, 0, "pad_to"},
+        {"pad_to below the content's size is refused",
+         "[{\"name\":\"f\",\"hex\":\"255044462d\",\"pad_to\":4}]", NULL, 0, "already 5 bytes"},
+        {"pad_to on a text field is refused", "[{\"name\":\"f\",\"value\":\"x\",\"pad_to\":10}]",
+         NULL, 0, "pad_to"},
+        {"filename on a text field is refused",
+         "[{\"name\":\"f\",\"value\":\"x\",\"filename\":\"a.txt\"}]", NULL, 0, "filename"},
+        {"a part without name is refused", "[{\"value\":\"x\"}]", NULL, 0, "name"},
+        {"a part with an empty name is refused", "[{\"name\":\"\",\"value\":\"x\"}]", NULL, 0,
+         "name"},
+        {"a part without value or content is refused", "[{\"name\":\"f\",\"filename\":\"a.png\"}]",
+         NULL, 0, "multipart[0]"},
+        {"value with content is refused", "[{\"name\":\"f\",\"value\":\"x\",\"text\":\"y\"}]", NULL,
+         0, "not both"},
+        {"two contents are refused", "[{\"name\":\"f\",\"hex\":\"00\",\"base64\":\"AA==\"}]", NULL,
+         0, "only one"},
+        {"an unknown part key is refused",
+         "[{\"name\":\"f\",\"text\":\"x\",\"filname\":\"a.png\"}]", NULL, 0, "filname"},
+        {"a value that is not a string is refused", "[{\"name\":\"n\",\"value\":5}]", NULL, 0,
+         "value"},
+        {"a content_type with a line break is refused",
+         "[{\"name\":\"f\",\"text\":\"x\",\"content_type\":\"a/b\\r\\nX: y\"}]", NULL, 0,
+         "content_type"},
+        {"bad hex is refused, naming the part",
+         "[{\"name\":\"a\",\"value\":\"1\"},{\"name\":\"f\",\"hex\":\"8950z\"}]", NULL, 0,
+         "multipart[1].hex"},
+        {"bad base64 is refused", "[{\"name\":\"f\",\"base64\":\"a\"}]", NULL, 0, "base64"},
+        {"an undefined variable is refused", "[{\"name\":\"f\",\"text\":\"{{nope}}\"}]", NULL, 0,
+         "nope"},
+        {"a part that is not an object is refused", "[\"file\"]", NULL, 0, "object"},
+        {"an empty list of parts is refused", "[]", NULL, 0, "non-empty"},
+};
+
+static void run_multipart_checks(struct selftest *t)
+{
+	json_t *vars = parse("{\"k\":\"licence\",\"n\":7}");
+	for (size_t i = 0; i < sizeof multipart_checks / sizeof multipart_checks[0]; i++) {
+		const struct multipart_check *mc = &multipart_checks[i];
+		json_t *parts = parse(mc->parts);
+		struct strbuf body = {0};
+		char err[256] = "";
+		int rc = parts ? multipart_body(vars, parts, "B", &body, err, sizeof err) : -2;
+		size_t want_len = mc->want_len;
+		int ok;
+		if (!mc->want)
+			ok = rc == -1 && strstr(err, mc->want_err) != NULL;
+		else if (!*mc->want) /* only its success and size matter */
+			ok = rc == 0 && body.len > MULTIPART_PAD_MAX;
+		else
+			ok = rc == 0 && body.len == want_len &&
+			     memcmp(body.p, mc->want, want_len) == 0;
+		if (!ok)
+			printf("# multipart %s: rc %d (%s), %zu bytes: %.*s\n", mc->parts, rc, err,
+			       body.len, (int)(body.len < 300 ? body.len : 300),
+			       body.p ? body.p : "");
+		report(t, ok, mc->what);
+		free(body.p);
+		json_decref(parts);
+	}
+	json_decref(vars);
+}
+
+static void check_body(struct selftest *t, const char *what, const char *key, const char *want,
+                       const char *body, int rc_want)
+{
+	json_t *w = parse(want);
+	char err[256] = "";
+	size_t len = strlen(body);
+	int rc = -2;
+	if (w && strcmp(key, "body_sha256") == 0)
+		rc = expect_body_sha256(w, body, len, err, sizeof err);
+	else if (w && strcmp(key, "body_size") == 0)
+		rc = expect_body_size(w, len, err, sizeof err);
+	else if (w)
+		rc = expect_body_prefix_hex(w, body, len, err, sizeof err);
+	int ok = rc == rc_want && (rc == 0 || err[0] != '\0');
+	if (!ok)
+		printf("# %s %s on \"%s\": %d (%s)\n", key, want, body, rc, err);
+	report(t, ok, what);
+	json_decref(w);
+}
+
+static void run_body_checks(struct selftest *t)
+{
+	const char *abc = "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"";
+	const char *abc_upper =
+	        "\"BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD\"";
+	check_body(t, "body_sha256 holds for its body", "body_sha256", abc, "abc", 0);
+	check_body(t, "body_sha256 takes upper-case hex", "body_sha256", abc_upper, "abc", 0);
+	check_body(t, "body_sha256 fails for another body", "body_sha256", abc, "abd", 1);
+	check_body(t, "body_sha256 of 63 digits is malformed", "body_sha256",
+	           "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a\"", "abc",
+	           -1);
+	check_body(t, "body_sha256 with a foreign digit is malformed", "body_sha256",
+	           "\"za7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"", "abc",
+	           -1);
+	check_body(t, "body_sha256 as a number is malformed", "body_sha256", "1", "abc", -1);
+	check_body(t, "body_size 3 holds for 3 bytes", "body_size", "3", "abc", 0);
+	check_body(t, "body_size 0 holds for no body", "body_size", "0", "", 0);
+	check_body(t, "body_size 4 fails for 3 bytes", "body_size", "4", "abc", 1);
+	check_body(t, "body_size {$gte: 3} holds for 3 bytes", "body_size", "{\"$gte\":3}", "abc",
+	           0);
+	check_body(t, "body_size {$gte: 4} fails for 3 bytes", "body_size", "{\"$gte\":4}", "abc",
+	           1);
+	check_body(t, "body_size {$gte: 1, $lte: 2} fails for 3 bytes", "body_size",
+	           "{\"$gte\":1,\"$lte\":2}", "abc", 1);
+	check_body(t, "body_size as a string is malformed", "body_size", "\"3\"", "abc", -1);
+	check_body(t, "a negative body_size is malformed", "body_size", "-1", "abc", -1);
+	check_body(t, "body_size with an unknown operator is malformed", "body_size",
+	           "{\"$size\":3}", "abc", -1);
+	check_body(t, "body_prefix_hex holds for %PDF", "body_prefix_hex", "\"25504446\"",
+	           "%PDF-1.7", 0);
+	check_body(t, "body_prefix_hex holds for the whole body", "body_prefix_hex", "\"2550\"",
+	           "%P", 0);
+	check_body(t, "body_prefix_hex fails for other bytes", "body_prefix_hex", "\"89504e47\"",
+	           "%PDF-1.7", 1);
+	check_body(t, "body_prefix_hex fails for a shorter body", "body_prefix_hex",
+	           "\"2550444600\"", "%PDF", 1);
+	check_body(t, "body_prefix_hex fails for no body", "body_prefix_hex", "\"25\"", "", 1);
+	check_body(t, "body_prefix_hex with bad hex is malformed", "body_prefix_hex", "\"2g\"",
+	           "%P", -1);
+	check_body(t, "an empty body_prefix_hex is malformed", "body_prefix_hex", "\"\"", "%P", -1);
+}
+
 void selftest_run(int *passed, int *failed)
 {
 	struct selftest t = {.passed = passed, .failed = failed};
@@ -414,4 +685,7 @@ void selftest_run(int *passed, int *failed)
 	run_shape_checks(&t);
 	run_status_checks(&t);
 	run_tail_checks(&t);
+	run_bytes_checks(&t);
+	run_multipart_checks(&t);
+	run_body_checks(&t);
 }
