@@ -13,6 +13,7 @@
 #define ENTERPRISE_ENTERPRISE_H
 
 #include "bus.h"
+#include "crypto.h"
 #include "svc.h"
 
 #include <stdint.h>
@@ -25,7 +26,8 @@ struct enterprise_app {
 	const char *registry_url;      /* REGISTRY_URL (http) */
 	const char *registry_file;     /* REGISTRY_SANDBOX_FILE (sandbox data set) */
 	struct registry_provider *registry;
-	bus_client *accounts;          /* identity checks for the legal representative */
+	bus_client *accounts; /* identity checks for the legal representative */
+	crypto_keys keys;     /* PII_ENC_KEY / PII_MAC_KEY: sealed personal numbers */
 	int development;
 };
 

@@ -1,6 +1,7 @@
 /* enterprise: wires config, reference data, providers and the handlers to the runtime. */
 #include "enterprise.h"
 #include "enterprise.pb-c.h"
+#include "log.h"
 #include "regions.h"
 #include "status.h"
 
@@ -10,6 +11,15 @@ static config_common common;
 static int enterprise_start(svc_ctx *ctx)
 {
 	app.development = config_is_development(&common);
+	if (crypto_keys_from_env(&app.keys) != 0) {
+		log_kv(LOGL_ERROR, NULL, "PII_ENC_KEY and PII_MAC_KEY must be 64 hex digits each",
+		       NULL);
+		return ST_INTERNAL;
+	}
+	if (bus_client_open(&app.accounts, common.bus_urls, "accounts") != 0) {
+		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the accounts client", NULL);
+		return ST_UNAVAILABLE;
+	}
 	return enterprise_regions_load(ctx->db, app.regions_dir);
 }
 
@@ -32,5 +42,7 @@ int main(int argc, char **argv)
 	               .napis = sizeof apis / sizeof apis[0],
 	               .start = enterprise_start,
 	               .app = &app};
-	return svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
+	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
+	bus_client_close(app.accounts);
+	return rv;
 }
