@@ -3,10 +3,12 @@
 #include "enterprise.pb-c.h"
 #include "log.h"
 #include "regions.h"
+#include "registry.h"
 #include "status.h"
 
 static struct enterprise_app app;
 static config_common common;
+static long registry_timeout_ms;
 
 static int enterprise_start(svc_ctx *ctx)
 {
@@ -20,6 +22,8 @@ static int enterprise_start(svc_ctx *ctx)
 		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the accounts client", NULL);
 		return ST_UNAVAILABLE;
 	}
+	if (enterprise_registry_open(&app, registry_timeout_ms) != ST_OK)
+		return ST_INTERNAL;
 	return enterprise_regions_load(ctx->db, app.regions_dir);
 }
 
@@ -32,10 +36,20 @@ int main(int argc, char **argv)
 	config_item items[] = {
 	        {"REGIONS_DIR", CFG_STR, "services/enterprise/data/regions", 0, 0,
 	         "directory of the GB/T 2260 division CSV files", &app.regions_dir},
+	        {"REGISTRY_PROVIDER", CFG_STR, "sandbox", 0, 0, "business registry: sandbox | http",
+	         &app.registry_provider},
+	        {"REGISTRY_URL", CFG_STR, "", 0, 0, "base URL of the http business-registry API",
+	         &app.registry_url},
+	        {"REGISTRY_SANDBOX_FILE", CFG_STR,
+	         "services/enterprise/data/registry/enterprises.csv", 0, 0,
+	         "the sandbox registry's data set (CSV)", &app.registry_file},
+	        {"REGISTRY_TIMEOUT_MS", CFG_INT, "3000", 100, 60000,
+	         "deadline of one call to the business registry", &registry_timeout_ms},
 	};
 	/* One entry per service of the enterprise daemon's proto files. */
 	svc_api apis[] = {
 	        {&enterprise__enterprise__descriptor, enterprise_handlers},
+	        {&enterprise__registry__descriptor, enterprise_registry_handlers},
 	};
 	svc_def def = {.name = "enterprise",
 	               .apis = apis,
@@ -43,6 +57,7 @@ int main(int argc, char **argv)
 	               .start = enterprise_start,
 	               .app = &app};
 	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
+	enterprise_registry_close(&app);
 	bus_client_close(app.accounts);
 	return rv;
 }
