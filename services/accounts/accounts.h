@@ -24,6 +24,7 @@ struct kyc_provider;
 struct accounts_app {
 	crypto_keys keys;         /* PII_ENC_KEY / PII_MAC_KEY */
 	bus_client *notify;       /* VerifySmsCode, IssueSmsCode */
+	bus_client *enterprise;   /* ListPersonEnterprises, GetMembership (identities) */
 	struct kyc_provider *kyc; /* face, bank4 and carrier3 checks */
 	int development;          /* PLATFORM_MODE=development: dev-only routes answer */
 	const char *kyc_provider; /* KYC_PROVIDER: sandbox | http */

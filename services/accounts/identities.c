@@ -3,12 +3,17 @@
  * belong to (admin or member). The active one lives in the session, which the gateway
  * copies into every request envelope.
  *
- * Enterprise memberships are the enterprise service's; until it answers for them,
- * identities_enterprises() finds none. It is the one place to ask it (over the bus),
- * so listing and switching pick enterprise identities up together.
+ * Enterprise memberships are the enterprise service's: it is asked over the bus
+ * (enterprise.ListPersonEnterprises to list, enterprise.GetMembership to switch), so a
+ * membership approved, removed or handed over a moment ago shows at once. The role put
+ * into the session is the one of the switch; enterprise checks the live membership on
+ * every enterprise-scoped request, so a session naming an enterprise its person has
+ * left acts for it no more.
  */
 #include "accounts.h"
 
+#include "enterprise_members.pb-c.h"
+#include "log.h"
 #include "session.h"
 #include "status.h"
 
@@ -22,17 +27,69 @@ struct enterprise_identity {
 	const char *role; /* admin | member */
 };
 
-/*
- * The person's enterprise identities (arena-allocated). None yet: membership
- * (加入企业) is the enterprise service's, which will answer this over the bus.
- */
+/* How long a call to enterprise may take: well inside the gateway's deadline. */
+#define IDENTITIES_ENTERPRISE_TIMEOUT_MS 2000
+
+/* A failed call to enterprise: down or late is a 503/504; its own answer passes as is. */
+static int identities_call_failed(svc_ctx *ctx, const char *method, int rv)
+{
+	log_kv(LOGL_WARN, ctx->request_id, "enterprise call failed", "method", method, "error",
+	       status_code_name(rv), NULL);
+	if (rv == ST_DEADLINE || rv == ST_UNAVAILABLE)
+		return status_err(rv, NULL);
+	return rv; /* field and message set by bus_call */
+}
+
+/* The person's enterprise identities, active memberships only (arena-allocated). */
 static int identities_enterprises(svc_ctx *ctx, const char *person_id,
                                   struct enterprise_identity **out, size_t *n)
 {
-	(void)ctx;
-	(void)person_id;
-	*out = NULL;
-	*n = 0;
+	Enterprise__ListPersonEnterprisesRequest req =
+	        ENTERPRISE__LIST_PERSON_ENTERPRISES_REQUEST__INIT;
+	ProtobufCMessage *reply = NULL;
+	req.person_id = (char *)person_id;
+	int rv = bus_call(ACCOUNTS_APP(ctx)->enterprise, "ListPersonEnterprises", ctx->caller,
+	                  IDENTITIES_ENTERPRISE_TIMEOUT_MS, &req.base,
+	                  &enterprise__list_person_enterprises_response__descriptor, ctx->arena,
+	                  &reply);
+	if (rv != ST_OK)
+		return identities_call_failed(ctx, "ListPersonEnterprises", rv);
+	const Enterprise__ListPersonEnterprisesResponse *resp =
+	        (const Enterprise__ListPersonEnterprisesResponse *)reply;
+	struct enterprise_identity *ents =
+	        arena_alloc(ctx->arena, (resp->n_items ? resp->n_items : 1) * sizeof *ents);
+	size_t k = 0;
+	for (size_t i = 0; i < resp->n_items; i++) {
+		const Enterprise__PersonEnterprise *pe = resp->items[i];
+		if (!pe->enterprise_id || !pe->name || !pe->role)
+			continue;
+		ents[k++] = (struct enterprise_identity){pe->enterprise_id, pe->name, pe->role};
+	}
+	*out = ents;
+	*n = k;
+	return ST_OK;
+}
+
+/* The person's active membership of one enterprise: ST_NOT_FOUND when there is none. */
+static int identities_membership(svc_ctx *ctx, const char *person_id, const char *enterprise_id,
+                                 struct enterprise_identity *out)
+{
+	Enterprise__GetMembershipRequest req = ENTERPRISE__GET_MEMBERSHIP_REQUEST__INIT;
+	ProtobufCMessage *reply = NULL;
+	req.person_id = (char *)person_id;
+	req.enterprise_id = (char *)enterprise_id;
+	int rv = bus_call(ACCOUNTS_APP(ctx)->enterprise, "GetMembership", ctx->caller,
+	                  IDENTITIES_ENTERPRISE_TIMEOUT_MS, &req.base,
+	                  &enterprise__person_enterprise__descriptor, ctx->arena, &reply);
+	/* Not one of the caller's enterprises: as if it did not exist. */
+	if (rv == ST_NOT_FOUND)
+		return status_err(ST_NOT_FOUND, "enterprise_id");
+	if (rv != ST_OK)
+		return identities_call_failed(ctx, "GetMembership", rv);
+	const Enterprise__PersonEnterprise *pe = (const Enterprise__PersonEnterprise *)reply;
+	if (!pe->enterprise_id || !pe->name || !pe->role)
+		return status_err(ST_BAD_MESSAGE, NULL);
+	*out = (struct enterprise_identity){pe->enterprise_id, pe->name, pe->role};
 	return ST_OK;
 }
 
@@ -70,6 +127,25 @@ static int identities_person(svc_ctx *ctx, const char **pid, Accounts__Person **
 	return rv == ST_NOT_FOUND ? status_err(ST_UNAUTHENTICATED, NULL) : rv;
 }
 
+/*
+ * The session names an enterprise its person no longer belongs to (removed, left):
+ * back to the personal identity, so that the list, the envelope and whatever trusts it
+ * agree again. Best effort: enterprise refuses such a session on its own anyway.
+ */
+static void identities_reset(svc_ctx *ctx, const char *pid)
+{
+	const char *sid = ctx->caller->session_id;
+	session_info info;
+	if (!ctx->redis || !sid || !*sid || session_get(ctx->redis, sid, &info) != ST_OK ||
+	    strcmp(info.person_id, pid) != 0)
+		return;
+	info.enterprise_id[0] = '\0';
+	info.enterprise_role[0] = '\0';
+	if (session_set_identity(ctx->redis, sid, &info) == ST_OK)
+		log_kv(LOGL_INFO, ctx->request_id, "identity reset to personal: membership ended",
+		       "person", pid, NULL);
+}
+
 int accounts_identities_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	(void)in;
@@ -83,6 +159,15 @@ int accounts_identities_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 		return rv;
 	if ((rv = identities_enterprises(ctx, pid, &ents, &nents)) != ST_OK)
 		return rv;
+	if (*active) {
+		size_t i = 0;
+		while (i < nents && strcmp(ents[i].enterprise_id, active) != 0)
+			i++;
+		if (i == nents) {
+			identities_reset(ctx, pid);
+			active = "";
+		}
+	}
 	Accounts__ListIdentitiesResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
 	accounts__list_identities_response__init(resp);
 	resp->items = arena_alloc(ctx->arena, (nents + 1) * sizeof *resp->items);
@@ -99,8 +184,7 @@ int accounts_identity_switch(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 	const Accounts__SwitchIdentityRequest *req = (const Accounts__SwitchIdentityRequest *)in;
 	const char *pid = NULL, *sid = ctx->caller->session_id;
 	Accounts__Person *p = NULL;
-	struct enterprise_identity *ents = NULL, *target = NULL;
-	size_t nents = 0;
+	struct enterprise_identity membership, *target = NULL;
 	session_info info;
 	int rv = identities_person(ctx, &pid, &p);
 	if (rv != ST_OK)
@@ -113,14 +197,10 @@ int accounts_identity_switch(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 	if (!personal) {
 		if (!req->enterprise_id || !*req->enterprise_id)
 			return status_err(ST_FIELD_REQUIRED, "enterprise_id");
-		if ((rv = identities_enterprises(ctx, pid, &ents, &nents)) != ST_OK)
+		if ((rv = identities_membership(ctx, pid, req->enterprise_id, &membership)) !=
+		    ST_OK)
 			return rv;
-		for (size_t i = 0; i < nents && !target; i++)
-			if (strcmp(ents[i].enterprise_id, req->enterprise_id) == 0)
-				target = &ents[i];
-		/* Not one of the caller's enterprises: as if it did not exist. */
-		if (!target)
-			return status_err(ST_NOT_FOUND, "enterprise_id");
+		target = &membership;
 	}
 	if (!sid || !*sid)
 		return status_err(ST_UNAUTHENTICATED, NULL);

@@ -29,6 +29,10 @@ static int accounts_start(svc_ctx *ctx)
 		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the notify client", NULL);
 		return ST_UNAVAILABLE;
 	}
+	if (bus_client_open(&app.enterprise, common.bus_urls, "enterprise") != 0) {
+		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the enterprise client", NULL);
+		return ST_UNAVAILABLE;
+	}
 	if (kyc_provider_open(app.kyc_provider, app.kyc_url, app.kyc_timeout_ms, &app.kyc) != 0)
 		return ST_INTERNAL;
 	return ST_OK;
@@ -81,5 +85,6 @@ int main(int argc, char **argv)
 	if (app.kyc)
 		kyc_provider_close(app.kyc);
 	bus_client_close(app.notify);
+	bus_client_close(app.enterprise);
 	return rv;
 }

@@ -2,6 +2,7 @@
 #include "enterprise.h"
 #include "enterprise.pb-c.h"
 #include "log.h"
+#include "members.h"
 #include "regions.h"
 #include "registry.h"
 #include "status.h"
@@ -50,10 +51,15 @@ int main(int argc, char **argv)
 	svc_api apis[] = {
 	        {&enterprise__enterprise__descriptor, enterprise_handlers},
 	        {&enterprise__registry__descriptor, enterprise_registry_handlers},
+	        enterprise_membership_api,
 	};
+	/* One entry per source of events (the subscriber finds a source's first). */
+	svc_subscription subs[] = {enterprise_persons_subscription};
 	svc_def def = {.name = "enterprise",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],
+	               .subs = subs,
+	               .nsubs = sizeof subs / sizeof subs[0],
 	               .start = enterprise_start,
 	               .app = &app};
 	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);

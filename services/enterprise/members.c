@@ -12,9 +12,17 @@
 #include "enterprise.h"
 #include "members.h"
 
+#include "audit.h"
+#include "enterprise_members.pb-c.h"
+#include "events.h"
 #include "log.h"
 #include "status.h"
+#include "validate.h"
 
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int enterprise_uuid_ok(const char *s)
@@ -83,3 +91,858 @@ out:
 	PQclear(res);
 	return rv;
 }
+
+int enterprise_caller_admin(svc_ctx *ctx, const char **enterprise_id)
+{
+	const char *eid = NULL, *role = NULL;
+	int rv = enterprise_caller_enterprise(ctx, &eid, &role);
+	if (rv != ST_OK)
+		return rv;
+	if (strcmp(role, "admin") != 0)
+		return status_err(ST_ENTERPRISE_ADMIN_REQUIRED, NULL);
+	*enterprise_id = eid;
+	return ST_OK;
+}
+
+/* ---- rules (pure) ------------------------------------------------------------------ */
+
+int enterprise_member_state_known(const char *state)
+{
+	static const char *const states[] = {"requested", "active",  "rejected",
+	                                     "withdrawn", "removed", "left"};
+	for (size_t i = 0; state && i < sizeof states / sizeof states[0]; i++)
+		if (strcmp(states[i], state) == 0)
+			return 1;
+	return 0;
+}
+
+int enterprise_join_target(const char *uscc, const char *name, char uscc_out[20],
+                           const char **field)
+{
+	size_t n = 0;
+	*field = NULL;
+	uscc_out[0] = '\0';
+	if ((!uscc || !*uscc) && (!name || !*name)) {
+		*field = "uscc";
+		return ST_JOIN_TARGET_REQUIRED;
+	}
+	if (name && *name && validate_text(name, ENTERPRISE_NAME_MAX) != 0) {
+		*field = "enterprise_name";
+		return ST_TEXT_TOO_LONG;
+	}
+	if (!uscc || !*uscc)
+		return 0;
+	/* As people type it: spaces between groups, lower case. */
+	for (const char *p = uscc; *p; p++) {
+		if (*p == ' ')
+			continue;
+		if (n == 19) {
+			*field = "uscc";
+			return ST_USCC_INVALID;
+		}
+		uscc_out[n++] = (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
+	}
+	uscc_out[n] = '\0';
+	int rv = validate_uscc(uscc_out);
+	/* A failing check character may still be a code the registry knows (DOMAIN.md):
+	 * only the look-up decides then. */
+	if (rv != 0 && rv != ST_USCC_CHECKSUM) {
+		*field = "uscc";
+		return rv;
+	}
+	return 0;
+}
+
+/* ---- the Member view ------------------------------------------------------------------ */
+
+/* RFC 3339 in China Standard Time, as every response shows instants. */
+#define SQL_CST(col)                                                                               \
+	"to_char(" col " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
+
+/* The columns member_from_row() reads. */
+#define MEMBER_COLS                                                                                \
+	"m.id::text, m.enterprise_id::text, e.name, m.person_id::text, p.name_masked,"             \
+	" p.phone_masked, m.role, m.state, m.reason, m.decision_reason, " SQL_CST(                 \
+	        "m.requested_at") ", " SQL_CST("m.decided_at") ", " SQL_CST("m.updated_at")
+#define MEMBER_FROM                                                                                \
+	" FROM memberships m JOIN enterprises e ON e.id = m.enterprise_id"                         \
+	" LEFT JOIN persons p ON p.person_id = m.person_id"
+
+static char *member_col(svc_ctx *ctx, PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL
+	                                  : arena_strdup(ctx->arena, PQgetvalue(res, row, col));
+}
+
+static Enterprise__Member *member_from_row(svc_ctx *ctx, PGresult *res, int row)
+{
+	Enterprise__Member *m = arena_alloc(ctx->arena, sizeof *m);
+	enterprise__member__init(m);
+	m->id = member_col(ctx, res, row, 0);
+	m->enterprise_id = member_col(ctx, res, row, 1);
+	m->enterprise_name = member_col(ctx, res, row, 2);
+	m->person_id = member_col(ctx, res, row, 3);
+	m->person_name_masked = member_col(ctx, res, row, 4);
+	m->phone_masked = member_col(ctx, res, row, 5);
+	m->role = member_col(ctx, res, row, 6);
+	m->state = member_col(ctx, res, row, 7);
+	m->reason = member_col(ctx, res, row, 8);
+	m->decision_reason = member_col(ctx, res, row, 9);
+	m->requested_at = member_col(ctx, res, row, 10);
+	m->decided_at = member_col(ctx, res, row, 11);
+	m->updated_at = member_col(ctx, res, row, 12);
+	return m;
+}
+
+/* One membership by id; ST_NOT_FOUND. */
+static int member_load(svc_ctx *ctx, const char *id, Enterprise__Member **out)
+{
+	PGresult *res = NULL;
+	const char *vals[] = {id};
+	int rv = db_exec(ctx->db, "SELECT " MEMBER_COLS MEMBER_FROM " WHERE m.id = $1::uuid", 1,
+	                 vals, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(res) != 1) {
+		rv = status_err(ST_NOT_FOUND, NULL);
+		goto out;
+	}
+	*out = member_from_row(ctx, res, 0);
+	rv = ST_OK;
+out:
+	PQclear(res);
+	return rv;
+}
+
+/* A JSON object as arena text for audit details; takes obj. */
+static char *member_detail(svc_ctx *ctx, json_t *obj)
+{
+	char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+	char *copy = arena_strdup(ctx->arena, text ? text : "{}");
+	free(text);
+	json_decref(obj);
+	return copy;
+}
+
+/*
+ * Inside the open transaction: the audit entry for membership id (whose state moved
+ * from -> to) and, when type is set, the event about it. who is the acting person.
+ */
+static int member_record(svc_ctx *ctx, const char *who, const char *action, const char *id,
+                         const char *from, const char *to, const char *type,
+                         Enterprise__MemberEvent *ev)
+{
+	char actor[64], subject[64], esubject[64];
+	int rv;
+	snprintf(actor, sizeof actor, "person:%s", who);
+	snprintf(subject, sizeof subject, "membership/%s", id);
+	json_t *d = json_pack("{s:s, s:s, s:s?, s:s?}", "enterprise_id", ev->enterprise_id,
+	                      "person_id", ev->person_id, "from", from, "to", to);
+	if ((rv = audit_append(ctx->db, actor, subject, action, member_detail(ctx, d))) != ST_OK)
+		return status_err(rv, NULL);
+	if (!type)
+		return ST_OK;
+	snprintf(esubject, sizeof esubject, "enterprise/%s", ev->enterprise_id);
+	ev->membership_id = (char *)id;
+	if ((rv = events_append(ctx->db, type, esubject, &ev->base)) != ST_OK)
+		return status_err(rv, NULL);
+	return ST_OK;
+}
+
+/* The event payload about a loaded membership. */
+static Enterprise__MemberEvent *member_event(svc_ctx *ctx, const Enterprise__Member *m)
+{
+	Enterprise__MemberEvent *ev = arena_alloc(ctx->arena, sizeof *ev);
+	enterprise__member_event__init(ev);
+	ev->membership_id = m->id;
+	ev->enterprise_id = m->enterprise_id;
+	ev->enterprise_name = m->enterprise_name;
+	ev->person_id = m->person_id;
+	ev->person_name_masked = m->person_name_masked;
+	return ev;
+}
+
+/* Commits when rv is ST_OK; always leaves no transaction open. */
+static int member_finish(svc_ctx *ctx, int rv)
+{
+	if (rv == ST_OK && (rv = db_commit(ctx->db)) != ST_OK)
+		rv = status_err(rv, NULL);
+	db_rollback(ctx->db);
+	return rv;
+}
+
+/* ---- 加入企业: the applicant ------------------------------------------------------------ */
+
+/* The certified enterprise named by USCC and/or exact name: ST_JOIN_ENTERPRISE_UNKNOWN. */
+static int join_enterprise_find(svc_ctx *ctx, const char *uscc, const char *name, char id[40])
+{
+	PGresult *res = NULL;
+	const char *vals[] = {uscc, name ? name : ""};
+	int rv = db_exec(ctx->db,
+	                 "SELECT id::text FROM enterprises WHERE ($1 = '' OR uscc = $1)"
+	                 " AND ($2 = '' OR name = $2) ORDER BY certified_at LIMIT 2",
+	                 2, vals, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	int n = PQntuples(res);
+	if (n == 0)
+		rv = status_err(ST_JOIN_ENTERPRISE_UNKNOWN, *uscc ? "uscc" : "enterprise_name");
+	else if (n > 1)
+		rv = status_err(ST_ENTERPRISE_NAME_AMBIGUOUS, "enterprise_name");
+	else
+		snprintf(id, 40, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rv;
+}
+
+/* Why a join cannot be (re)requested: the existing row's state. */
+static int join_refusal(svc_ctx *ctx, const char *eid, const char *pid)
+{
+	PGresult *res = NULL;
+	const char *vals[] = {eid, pid};
+	int rv = db_exec(ctx->db,
+	                 "SELECT state FROM memberships WHERE enterprise_id = $1::uuid"
+	                 " AND person_id = $2::uuid",
+	                 2, vals, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	const char *state = PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "";
+	if (strcmp(state, "active") == 0)
+		rv = status_err(ST_ALREADY_MEMBER, NULL);
+	else if (strcmp(state, "requested") == 0)
+		rv = status_err(ST_JOIN_REQUEST_PENDING, NULL);
+	else
+		rv = status_err(ST_CONFLICT, NULL); /* moved on meanwhile: try again */
+	PQclear(res);
+	return rv;
+}
+
+/* Inside the transaction: the row (new, or an ended one requested again), audit, event. */
+static int join_tx(svc_ctx *ctx, const char *eid, const char *pid, const char *reason, char id[40])
+{
+	PGresult *res = NULL;
+	Enterprise__Member *m = NULL;
+	const char *vals[] = {eid, pid, reason};
+	int rv = db_exec(ctx->db,
+	                 "INSERT INTO memberships AS m (enterprise_id, person_id, role, state,"
+	                 " reason) VALUES ($1::uuid, $2::uuid, 'member', 'requested', $3)"
+	                 " ON CONFLICT (enterprise_id, person_id) DO UPDATE SET"
+	                 " state = 'requested', role = 'member', reason = EXCLUDED.reason,"
+	                 " decision_reason = NULL, decided_by = NULL, decided_at = NULL,"
+	                 " requested_at = now(), updated_at = now()"
+	                 " WHERE m.state IN ('rejected', 'withdrawn', 'removed', 'left')"
+	                 " RETURNING m.id::text",
+	                 3, vals, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(res) != 1) {
+		rv = join_refusal(ctx, eid, pid);
+		goto out;
+	}
+	snprintf(id, 40, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	res = NULL;
+	if ((rv = member_load(ctx, id, &m)) != ST_OK)
+		goto out;
+	/* The admin to tell (none only for an enterprise without one, which KYB prevents). */
+	if ((rv = db_exec(ctx->db,
+	                  "SELECT person_id::text FROM memberships WHERE enterprise_id = $1::uuid"
+	                  " AND role = 'admin' AND state = 'active'",
+	                  1, vals, &res)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto out;
+	}
+	Enterprise__MemberEvent *ev = member_event(ctx, m);
+	ev->admin_person_id =
+	        PQntuples(res) ? arena_strdup(ctx->arena, PQgetvalue(res, 0, 0)) : NULL;
+	ev->reason = (char *)reason;
+	rv = member_record(ctx, pid, "member.requested", id, NULL, "requested",
+	                   "enterprise.member.requested", ev);
+out:
+	PQclear(res);
+	return rv;
+}
+
+int enterprise_join_request_create(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Enterprise__JoinEnterpriseRequest *req =
+	        (const Enterprise__JoinEnterpriseRequest *)in;
+	const char *pid = NULL, *field = NULL;
+	char uscc[20], eid[40], id[40];
+	Enterprise__Member *m = NULL;
+	int rv;
+	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+		return rv;
+	if ((rv = enterprise_join_target(req->uscc, req->enterprise_name, uscc, &field)) != 0)
+		return status_err(rv, field);
+	if (!req->reason || !*req->reason)
+		return status_err(ST_FIELD_REQUIRED, "reason");
+	if (validate_text(req->reason, JOIN_REASON_MAX) != 0)
+		return status_err(ST_TEXT_TOO_LONG, "reason");
+	if (!enterprise_person_verified(ctx, pid))
+		return status_errmsg(ST_PERSON_NOT_VERIFIED, NULL,
+		                     "请先完成个人实名认证，再申请加入企业");
+	if ((rv = join_enterprise_find(ctx, uscc, req->enterprise_name, eid)) != ST_OK)
+		return rv;
+	if ((rv = db_begin(ctx->db)) != ST_OK)
+		return status_err(rv, NULL);
+	rv = member_finish(ctx, join_tx(ctx, eid, pid, req->reason, id));
+	if (rv != ST_OK)
+		return rv;
+	if ((rv = member_load(ctx, id, &m)) != ST_OK)
+		return rv;
+	log_kv(LOGL_INFO, ctx->request_id, "join requested", "membership", id, "enterprise", eid,
+	       "person", pid, NULL);
+	*out = &m->base;
+	return ST_CREATED;
+}
+
+/*
+ * One page of memberships: where is a condition on m with $1 and $2 (the rest of
+ * vals are appended as $3 limit and $4 offset). order is the ORDER BY list.
+ */
+static int member_page(svc_ctx *ctx, const char *where, const char *order, const char *p1,
+                       const char *p2, int has_page, int page_in, int has_size, int size_in,
+                       Enterprise__MemberList **out)
+{
+	const char *field = NULL;
+	char limit[16], offset[24];
+	int page, size, rv;
+	PGresult *res = NULL;
+	if ((rv = validate_page(has_page, page_in, has_size, size_in, &page, &size, &field)) != 0)
+		return status_err(rv, field);
+	snprintf(limit, sizeof limit, "%d", size);
+	snprintf(offset, sizeof offset, "%lld", (long long)(page - 1) * size);
+	const char *vals[] = {p1, p2, limit, offset};
+	char *sql = arena_printf(ctx->arena,
+	                         "SELECT " MEMBER_COLS ", count(*) OVER ()" MEMBER_FROM
+	                         " WHERE %s ORDER BY %s LIMIT $3::int OFFSET $4::bigint",
+	                         where, order);
+	if ((rv = db_exec(ctx->db, sql, 4, vals, &res)) != ST_OK)
+		return status_err(rv, NULL);
+	Enterprise__MemberList *list = arena_alloc(ctx->arena, sizeof *list);
+	enterprise__member_list__init(list);
+	int n = PQntuples(res);
+	list->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *list->items);
+	for (int i = 0; i < n; i++)
+		list->items[list->n_items++] = member_from_row(ctx, res, i);
+	long long total = n ? strtoll(PQgetvalue(res, 0, 13), NULL, 10) : 0;
+	PQclear(res);
+	res = NULL;
+	if (n == 0 && page > 1) {
+		/* Past the end: the total still counts. */
+		char *csql =
+		        arena_printf(ctx->arena, "SELECT count(*)" MEMBER_FROM " WHERE %s", where);
+		if ((rv = db_exec(ctx->db, csql, 2, vals, &res)) != ST_OK)
+			return status_err(rv, NULL);
+		total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		PQclear(res);
+	}
+	list->has_total = 1;
+	list->total = total > INT32_MAX ? INT32_MAX : (int32_t)total;
+	list->has_page = 1;
+	list->page = page;
+	list->has_page_size = 1;
+	list->page_size = size;
+	*out = list;
+	return ST_OK;
+}
+
+int enterprise_join_requests_mine(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Enterprise__ListMyJoinRequestsRequest *req =
+	        (const Enterprise__ListMyJoinRequestsRequest *)in;
+	const char *pid = NULL;
+	Enterprise__MemberList *list = NULL;
+	int rv;
+	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+		return rv;
+	if (req->state && *req->state && !enterprise_member_state_known(req->state))
+		return status_err(ST_FIELD_RANGE, "state");
+	rv = member_page(ctx, "m.person_id = $1::uuid AND ($2 = '' OR m.state = $2)",
+	                 "m.updated_at DESC, m.id", pid, req->state ? req->state : "",
+	                 req->has_page, req->page, req->has_page_size, req->page_size, &list);
+	if (rv != ST_OK)
+		return rv;
+	*out = &list->base;
+	return ST_OK;
+}
+
+/* Requested and active counts of an enterprise, for the admin's list. */
+static int member_counts(svc_ctx *ctx, const char *eid, Enterprise__MemberCounts **out)
+{
+	PGresult *res = NULL;
+	const char *vals[] = {eid};
+	int rv = db_exec(ctx->db,
+	                 "SELECT count(*) FILTER (WHERE state = 'requested'),"
+	                 " count(*) FILTER (WHERE state = 'active')"
+	                 " FROM memberships WHERE enterprise_id = $1::uuid",
+	                 1, vals, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	Enterprise__MemberCounts *c = arena_alloc(ctx->arena, sizeof *c);
+	enterprise__member_counts__init(c);
+	c->has_requested = c->has_active = 1;
+	c->requested = (int32_t)strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	c->active = (int32_t)strtol(PQgetvalue(res, 0, 1), NULL, 10);
+	PQclear(res);
+	*out = c;
+	return ST_OK;
+}
+
+int enterprise_members_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Enterprise__ListMembersRequest *req = (const Enterprise__ListMembersRequest *)in;
+	const char *eid = NULL, *role = NULL;
+	const char *state = req->state && *req->state ? req->state : NULL;
+	Enterprise__MemberList *list = NULL;
+	int rv;
+	if ((rv = enterprise_caller_enterprise(ctx, &eid, &role)) != ST_OK)
+		return rv;
+	if (state && !enterprise_member_state_known(state))
+		return status_err(ST_FIELD_RANGE, "state");
+	int admin = strcmp(role, "admin") == 0;
+	/* Members see who is in; requests and former members are the admin's business. */
+	if (!admin && state && strcmp(state, "active") != 0)
+		return status_err(ST_ENTERPRISE_ADMIN_REQUIRED, "state");
+	const char *states = state ? state : admin ? "requested,active" : "active";
+	/* Pending requests first (they wait for the admin), then the admin, newest first. */
+	rv = member_page(
+	        ctx, "m.enterprise_id = $1::uuid AND m.state = ANY(string_to_array($2, ','))",
+	        "m.state = 'requested' DESC, m.role = 'admin' DESC, m.updated_at DESC, m.id", eid,
+	        states, req->has_page, req->page, req->has_page_size, req->page_size, &list);
+	if (rv == ST_OK && admin)
+		rv = member_counts(ctx, eid, &list->counts);
+	if (rv != ST_OK)
+		return rv;
+	*out = &list->base;
+	return ST_OK;
+}
+
+/* Inside the transaction: the applicant's pending request becomes withdrawn. */
+static int withdraw_tx(svc_ctx *ctx, const char *id, const char *pid)
+{
+	PGresult *res = NULL;
+	Enterprise__Member *m = NULL;
+	const char *vals[] = {id, pid};
+	int rv = db_exec(ctx->db,
+	                 "UPDATE memberships SET state = 'withdrawn', updated_at = now()"
+	                 " WHERE id = $1::uuid AND person_id = $2::uuid AND state = 'requested'",
+	                 2, vals, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	int moved = strcmp(PQcmdTuples(res), "1") == 0;
+	PQclear(res);
+	if ((rv = member_load(ctx, id, &m)) != ST_OK)
+		return rv;
+	/* Someone else's request is not the caller's to see. */
+	if (strcmp(m->person_id, pid) != 0)
+		return status_err(ST_NOT_FOUND, "id");
+	if (!moved)
+		return status_err(ST_JOIN_REQUEST_CLOSED, "id");
+	return member_record(ctx, pid, "member.withdrawn", id, "requested", "withdrawn", NULL,
+	                     member_event(ctx, m));
+}
+
+int enterprise_join_request_withdraw(svc_ctx *ctx, const ProtobufCMessage *in,
+                                     ProtobufCMessage **out)
+{
+	const Enterprise__JoinRequestRef *req = (const Enterprise__JoinRequestRef *)in;
+	const char *pid = NULL;
+	Enterprise__Member *m = NULL;
+	int rv;
+	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+		return rv;
+	if (!enterprise_uuid_ok(req->id))
+		return status_err(ST_NOT_FOUND, "id");
+	if ((rv = db_begin(ctx->db)) != ST_OK)
+		return status_err(rv, NULL);
+	if ((rv = member_finish(ctx, withdraw_tx(ctx, req->id, pid))) != ST_OK)
+		return rv;
+	if ((rv = member_load(ctx, req->id, &m)) != ST_OK)
+		return rv;
+	*out = &m->base;
+	return ST_OK;
+}
+
+/* ---- the admin's decisions ---------------------------------------------------------- */
+
+/* Guard of every admin action: $admin is still the active admin of $enterprise. */
+#define STILL_ADMIN(e, a)                                                                          \
+	" EXISTS (SELECT 1 FROM memberships a WHERE a.enterprise_id = " e "::uuid"                 \
+	" AND a.person_id = " a "::uuid AND a.role = 'admin' AND a.state = 'active')"
+
+/*
+ * Why a guarded admin UPDATE of membership id matched nothing: not of this enterprise
+ * (404), no longer in state `from` (409 `closed`), or the caller no longer its admin (403).
+ */
+static int decision_refusal(svc_ctx *ctx, const char *id, const char *eid, const char *from,
+                            int closed, const char *field)
+{
+	PGresult *res = NULL;
+	const char *vals[] = {id, eid};
+	int rv = db_exec(ctx->db,
+	                 "SELECT state FROM memberships WHERE id = $1::uuid"
+	                 " AND enterprise_id = $2::uuid",
+	                 2, vals, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(res) != 1)
+		rv = status_err(ST_NOT_FOUND, field);
+	else if (strcmp(PQgetvalue(res, 0, 0), from) != 0)
+		rv = status_err(closed, field);
+	else
+		rv = status_err(ST_ENTERPRISE_ADMIN_REQUIRED, NULL);
+	PQclear(res);
+	return rv;
+}
+
+/* Inside the transaction: a pending request of the admin's enterprise approved or rejected. */
+static int decide_tx(svc_ctx *ctx, const char *id, const char *eid, const char *admin,
+                     const char *reason)
+{
+	PGresult *res = NULL;
+	Enterprise__Member *m = NULL;
+	const char *to = reason ? "rejected" : "active";
+	const char *vals[] = {id, eid, admin, to, reason};
+	int rv = db_exec(
+	        ctx->db,
+	        "UPDATE memberships m SET state = $4, role = 'member', decided_by = $3::uuid,"
+	        " decided_at = now(), decision_reason = $5, updated_at = now()"
+	        " WHERE m.id = $1::uuid AND m.enterprise_id = $2::uuid"
+	        " AND m.state = 'requested' AND" STILL_ADMIN("$2", "$3"),
+	        5, vals, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	int moved = strcmp(PQcmdTuples(res), "1") == 0;
+	PQclear(res);
+	if (!moved)
+		return decision_refusal(ctx, id, eid, "requested", ST_JOIN_REQUEST_CLOSED, "id");
+	if ((rv = member_load(ctx, id, &m)) != ST_OK)
+		return rv;
+	Enterprise__MemberEvent *ev = member_event(ctx, m);
+	ev->admin_person_id = (char *)admin;
+	ev->reason = (char *)reason;
+	return member_record(
+	        ctx, admin, reason ? "member.rejected" : "member.joined", id, "requested", to,
+	        reason ? "enterprise.member.rejected" : "enterprise.member.joined", ev);
+}
+
+/* Approve (reason NULL) or reject (reason required) the pending request id. */
+static int decide(svc_ctx *ctx, const char *id, int reject, const char *reason,
+                  ProtobufCMessage **out)
+{
+	const char *eid = NULL, *admin = NULL;
+	Enterprise__Member *m = NULL;
+	int rv;
+	if ((rv = enterprise_caller_admin(ctx, &eid)) != ST_OK)
+		return rv;
+	admin = ctx->caller->person_id;
+	if (!enterprise_uuid_ok(id))
+		return status_err(ST_NOT_FOUND, "id");
+	if (reject && (!reason || !*reason))
+		return status_err(ST_FIELD_REQUIRED, "reason");
+	if (reject && validate_text(reason, DECISION_REASON_MAX) != 0)
+		return status_err(ST_TEXT_TOO_LONG, "reason");
+	if ((rv = db_begin(ctx->db)) != ST_OK)
+		return status_err(rv, NULL);
+	rv = member_finish(ctx, decide_tx(ctx, id, eid, admin, reject ? reason : NULL));
+	if (rv != ST_OK)
+		return rv;
+	if ((rv = member_load(ctx, id, &m)) != ST_OK)
+		return rv;
+	log_kv(LOGL_INFO, ctx->request_id, reject ? "join rejected" : "join approved", "membership",
+	       id, "enterprise", eid, NULL);
+	*out = &m->base;
+	return ST_OK;
+}
+
+int enterprise_join_request_approve(svc_ctx *ctx, const ProtobufCMessage *in,
+                                    ProtobufCMessage **out)
+{
+	return decide(ctx, ((const Enterprise__JoinRequestRef *)in)->id, 0, NULL, out);
+}
+
+int enterprise_join_request_reject(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Enterprise__RejectJoinRequestRequest *req =
+	        (const Enterprise__RejectJoinRequestRequest *)in;
+	return decide(ctx, req->id, 1, req->reason, out);
+}
+
+/* ---- removal, leaving, hand-over -------------------------------------------------------- */
+
+/* Why the active member target of eid could not be removed or promoted. */
+static int member_refusal(svc_ctx *ctx, const char *eid, const char *target)
+{
+	PGresult *res = NULL;
+	const char *vals[] = {eid, target};
+	int rv = db_exec(ctx->db,
+	                 "SELECT state, role FROM memberships WHERE enterprise_id = $1::uuid"
+	                 " AND person_id = $2::uuid",
+	                 2, vals, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(res) != 1)
+		rv = status_err(ST_NOT_FOUND, "person_id");
+	else if (strcmp(PQgetvalue(res, 0, 0), "active") != 0)
+		rv = status_err(ST_MEMBER_NOT_ACTIVE, "person_id");
+	else if (strcmp(PQgetvalue(res, 0, 1), "admin") == 0)
+		rv = status_err(ST_ADMIN_MUST_HAND_OVER, "person_id");
+	else
+		rv = status_err(ST_ENTERPRISE_ADMIN_REQUIRED, NULL);
+	PQclear(res);
+	return rv;
+}
+
+/*
+ * Inside the transaction: member target of eid leaves (actor == target) or is removed
+ * by the admin actor. Only a member row moves: the admin hands over first.
+ */
+static int remove_tx(svc_ctx *ctx, const char *eid, const char *target, const char *actor,
+                     char id[40])
+{
+	PGresult *res = NULL;
+	Enterprise__Member *m = NULL;
+	int leaving = strcmp(target, actor) == 0;
+	const char *vals[] = {eid, target, actor};
+	int rv = leaving ? db_exec(ctx->db,
+	                           "UPDATE memberships m SET state = 'left', updated_at = now()"
+	                           " WHERE m.enterprise_id = $1::uuid AND m.person_id = $2::uuid"
+	                           " AND m.state = 'active' AND m.role = 'member'"
+	                           " RETURNING m.id::text",
+	                           2, vals, &res)
+	                 : db_exec(ctx->db,
+	                           "UPDATE memberships m SET state = 'removed',"
+	                           " decided_by = $3::uuid, decided_at = now(),"
+	                           " decision_reason = NULL, updated_at = now()"
+	                           " WHERE m.enterprise_id = $1::uuid AND m.person_id = $2::uuid"
+	                           " AND m.state = 'active' AND m.role = 'member'"
+	                           " AND" STILL_ADMIN("$1", "$3") " RETURNING m.id::text",
+	                           3, vals, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(res) != 1) {
+		rv = member_refusal(ctx, eid, target);
+		goto out;
+	}
+	snprintf(id, 40, "%s", PQgetvalue(res, 0, 0));
+	if ((rv = member_load(ctx, id, &m)) != ST_OK)
+		goto out;
+	Enterprise__MemberEvent *ev = member_event(ctx, m);
+	ev->how = leaving ? "left" : "removed";
+	ev->admin_person_id = leaving ? NULL : (char *)actor;
+	rv = member_record(ctx, actor, leaving ? "member.left" : "member.removed", id, "active",
+	                   m->state, "enterprise.member.left", ev);
+out:
+	PQclear(res);
+	return rv;
+}
+
+/* DELETE /members/{person_id}: the admin removes a member; a member's own id: leaving. */
+int enterprise_member_remove(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Enterprise__MemberRef *req = (const Enterprise__MemberRef *)in;
+	const char *eid = NULL, *role = NULL, *pid = NULL;
+	char id[40];
+	Enterprise__Member *m = NULL;
+	int rv;
+	if ((rv = enterprise_caller_enterprise(ctx, &eid, &role)) != ST_OK)
+		return rv;
+	pid = ctx->caller->person_id;
+	int self = req->person_id && strcmp(req->person_id, pid) == 0;
+	int admin = strcmp(role, "admin") == 0;
+	if (self && admin)
+		return status_err(ST_ADMIN_MUST_HAND_OVER, "person_id");
+	if (!self && !admin)
+		return status_err(ST_ENTERPRISE_ADMIN_REQUIRED, NULL);
+	if (!enterprise_uuid_ok(req->person_id))
+		return status_err(ST_NOT_FOUND, "person_id");
+	if ((rv = db_begin(ctx->db)) != ST_OK)
+		return status_err(rv, NULL);
+	if ((rv = member_finish(ctx, remove_tx(ctx, eid, req->person_id, pid, id))) != ST_OK)
+		return rv;
+	if ((rv = member_load(ctx, id, &m)) != ST_OK)
+		return rv;
+	log_kv(LOGL_INFO, ctx->request_id, self ? "member left" : "member removed", "membership",
+	       id, "enterprise", eid, NULL);
+	*out = &m->base;
+	return ST_OK;
+}
+
+/* Inside the transaction: admin becomes a member, target (an active member) the admin. */
+static int handover_tx(svc_ctx *ctx, const char *eid, const char *admin, const char *target,
+                       char new_id[40], char old_id[40])
+{
+	PGresult *res = NULL;
+	Enterprise__Member *m = NULL;
+	const char *demote[] = {eid, admin};
+	const char *promote[] = {eid, target};
+	/* Demote first: the partial unique index allows one active admin at any instant. */
+	int rv = db_exec(ctx->db,
+	                 "UPDATE memberships SET role = 'member', updated_at = now()"
+	                 " WHERE enterprise_id = $1::uuid AND person_id = $2::uuid"
+	                 " AND role = 'admin' AND state = 'active' RETURNING id::text",
+	                 2, demote, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(res) != 1) {
+		rv = status_err(ST_ENTERPRISE_ADMIN_REQUIRED, NULL);
+		goto out;
+	}
+	snprintf(old_id, 40, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	res = NULL;
+	if ((rv = db_exec(ctx->db,
+	                  "UPDATE memberships SET role = 'admin', updated_at = now()"
+	                  " WHERE enterprise_id = $1::uuid AND person_id = $2::uuid"
+	                  " AND role = 'member' AND state = 'active' RETURNING id::text",
+	                  2, promote, &res)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto out;
+	}
+	if (PQntuples(res) != 1) {
+		rv = member_refusal(ctx, eid, target);
+		goto out;
+	}
+	snprintf(new_id, 40, "%s", PQgetvalue(res, 0, 0));
+	if ((rv = member_load(ctx, old_id, &m)) != ST_OK ||
+	    (rv = member_record(ctx, admin, "member.admin_handed_over", old_id, "admin", "member",
+	                        NULL, member_event(ctx, m))) != ST_OK)
+		goto out;
+	if ((rv = member_load(ctx, new_id, &m)) != ST_OK)
+		goto out;
+	Enterprise__MemberEvent *ev = member_event(ctx, m);
+	ev->admin_person_id = (char *)admin;
+	rv = member_record(ctx, admin, "member.admin_received", new_id, "member", "admin",
+	                   "enterprise.admin.transferred", ev);
+out:
+	PQclear(res);
+	return rv;
+}
+
+int enterprise_admin_hand_over(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Enterprise__MemberRef *req = (const Enterprise__MemberRef *)in;
+	const char *eid = NULL, *admin = NULL;
+	char new_id[40], old_id[40];
+	int rv;
+	if ((rv = enterprise_caller_admin(ctx, &eid)) != ST_OK)
+		return rv;
+	admin = ctx->caller->person_id;
+	if (!req->person_id || !*req->person_id)
+		return status_err(ST_FIELD_REQUIRED, "person_id");
+	if (strcmp(req->person_id, admin) == 0)
+		return status_err(ST_HANDOVER_TO_SELF, "person_id");
+	if (!enterprise_uuid_ok(req->person_id))
+		return status_err(ST_NOT_FOUND, "person_id");
+	if ((rv = db_begin(ctx->db)) != ST_OK)
+		return status_err(rv, NULL);
+	rv = member_finish(ctx, handover_tx(ctx, eid, admin, req->person_id, new_id, old_id));
+	if (rv != ST_OK)
+		return rv;
+	Enterprise__AdminHandOverResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
+	enterprise__admin_hand_over_response__init(resp);
+	if ((rv = member_load(ctx, new_id, &resp->admin)) != ST_OK ||
+	    (rv = member_load(ctx, old_id, &resp->former_admin)) != ST_OK)
+		return rv;
+	log_kv(LOGL_INFO, ctx->request_id, "admin handed over", "enterprise", eid, "to",
+	       req->person_id, NULL);
+	*out = &resp->base;
+	return ST_OK;
+}
+
+/* ---- bus-only look-ups (accounts: identities) ------------------------------------------ */
+
+int enterprise_person_enterprises(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Enterprise__ListPersonEnterprisesRequest *req =
+	        (const Enterprise__ListPersonEnterprisesRequest *)in;
+	PGresult *res = NULL;
+	if (!req->person_id || !*req->person_id)
+		return status_err(ST_FIELD_REQUIRED, "person_id");
+	Enterprise__ListPersonEnterprisesResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
+	enterprise__list_person_enterprises_response__init(resp);
+	if (!enterprise_uuid_ok(req->person_id)) {
+		*out = &resp->base;
+		return ST_OK;
+	}
+	const char *vals[] = {req->person_id};
+	int rv = db_exec(ctx->db,
+	                 "SELECT m.enterprise_id::text, e.name, m.role FROM memberships m"
+	                 " JOIN enterprises e ON e.id = m.enterprise_id"
+	                 " WHERE m.person_id = $1::uuid AND m.state = 'active'"
+	                 " ORDER BY m.role = 'admin' DESC, e.name, m.enterprise_id",
+	                 1, vals, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	int n = PQntuples(res);
+	resp->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *resp->items);
+	for (int i = 0; i < n; i++) {
+		Enterprise__PersonEnterprise *pe = arena_alloc(ctx->arena, sizeof *pe);
+		enterprise__person_enterprise__init(pe);
+		pe->enterprise_id = member_col(ctx, res, i, 0);
+		pe->name = member_col(ctx, res, i, 1);
+		pe->role = member_col(ctx, res, i, 2);
+		resp->items[resp->n_items++] = pe;
+	}
+	PQclear(res);
+	*out = &resp->base;
+	return ST_OK;
+}
+
+int enterprise_membership_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Enterprise__GetMembershipRequest *req = (const Enterprise__GetMembershipRequest *)in;
+	PGresult *res = NULL;
+	if (!enterprise_uuid_ok(req->person_id) || !enterprise_uuid_ok(req->enterprise_id))
+		return status_err(ST_NOT_FOUND, "enterprise_id");
+	const char *vals[] = {req->person_id, req->enterprise_id};
+	int rv = db_exec(ctx->db,
+	                 "SELECT m.enterprise_id::text, e.name, m.role FROM memberships m"
+	                 " JOIN enterprises e ON e.id = m.enterprise_id"
+	                 " WHERE m.person_id = $1::uuid AND m.enterprise_id = $2::uuid"
+	                 " AND m.state = 'active'",
+	                 2, vals, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(res) != 1) {
+		rv = status_err(ST_NOT_FOUND, "enterprise_id");
+		goto out;
+	}
+	Enterprise__PersonEnterprise *pe = arena_alloc(ctx->arena, sizeof *pe);
+	enterprise__person_enterprise__init(pe);
+	pe->enterprise_id = member_col(ctx, res, 0, 0);
+	pe->name = member_col(ctx, res, 0, 1);
+	pe->role = member_col(ctx, res, 0, 2);
+	*out = &pe->base;
+	rv = ST_OK;
+out:
+	PQclear(res);
+	return rv;
+}
+
+/* ---- the service table ----------------------------------------------------------------- */
+
+/* In the order of service Membership in proto/enterprise_members.proto. */
+static const svc_handler_fn membership_handlers[] = {
+        enterprise_join_request_create,
+        enterprise_join_requests_mine,
+        enterprise_join_request_withdraw,
+        enterprise_members_list,
+        enterprise_join_request_approve,
+        enterprise_join_request_reject,
+        enterprise_member_remove,
+        enterprise_admin_hand_over,
+        enterprise_person_enterprises,
+        enterprise_membership_get,
+        enterprise_readiness,
+        enterprise_readiness_mine,
+        enterprise_receiving_account_create,
+        enterprise_receiving_accounts_list,
+};
+_Static_assert(sizeof membership_handlers / sizeof membership_handlers[0] == 14,
+               "one handler per method of service Membership");
+
+const svc_api enterprise_membership_api = {&enterprise__membership__descriptor,
+                                           membership_handlers};

@@ -17,8 +17,29 @@ extern const svc_api enterprise_membership_api;
 /* The persons projection, fed by accounts' events (persons.c). */
 extern const svc_subscription enterprise_persons_subscription;
 
+/* Limits of free text, in characters. */
+#define ENTERPRISE_NAME_MAX 100 /* an enterprise name as typed to join */
+#define JOIN_REASON_MAX     200 /* the applicant's reason */
+#define DECISION_REASON_MAX 200 /* the admin's reason to reject */
+#define BANK_NAME_MAX       50  /* a receiving account's bank */
+#define BRANCH_NAME_MAX     100 /* and its branch (开户支行) */
+
 /* 1 when s is a canonical lower-case UUID text (what uuid::text gives). Pure. */
 int enterprise_uuid_ok(const char *s);
+
+/* 1 when state is one of a membership's states (requested, active, rejected, withdrawn,
+ * removed, left). Pure. */
+int enterprise_member_state_known(const char *state);
+
+/*
+ * Checks what a join request names (pure): a USCC and/or an exact enterprise name, at
+ * least one. The USCC is normalised into uscc_out (spaces dropped, upper case; "" when
+ * none) and must pass validate_uscc() except for its check character (a code the
+ * registry knows may fail it: the look-up decides). Returns 0, or a status code with
+ * *field naming the offending field (ST_JOIN_TARGET_REQUIRED names "uscc").
+ */
+int enterprise_join_target(const char *uscc, const char *name, char uscc_out[20],
+                           const char **field);
 
 /*
  * The caller acting for its active enterprise as its admin: ST_OK with the id, else
@@ -26,6 +47,30 @@ int enterprise_uuid_ok(const char *s);
  * for a member. (members.c)
  */
 int enterprise_caller_admin(svc_ctx *ctx, const char **enterprise_id);
+
+/*
+ * Readiness (persons.c): what a person lacks to act for an enterprise, as bits
+ * 1 << ENTERPRISE_MISSING_*, listed in this order. Acting as a person (no
+ * enterprise) gives IDENTITY and nothing about certification or membership. Pure.
+ */
+enum {
+	ENTERPRISE_MISSING_PERSON_VERIFIED, /* PERSON_NOT_VERIFIED */
+	ENTERPRISE_MISSING_IDENTITY,        /* ENTERPRISE_IDENTITY_REQUIRED */
+	ENTERPRISE_MISSING_CERTIFIED,       /* ENTERPRISE_NOT_CERTIFIED */
+	ENTERPRISE_MISSING_MEMBER,          /* NOT_A_MEMBER */
+	ENTERPRISE_MISSING_COUNT
+};
+unsigned enterprise_readiness_missing(int person_verified, int has_enterprise, int certified,
+                                      int member);
+/* The stable code of one ENTERPRISE_MISSING_* item; NULL out of range. */
+const char *enterprise_readiness_code(int item);
+
+/*
+ * A corporate settlement account number as typed (pure): spaces between digit groups
+ * dropped into out, which must then pass validate_account_number (6-32 digits).
+ * 0, or ST_ACCOUNT_NUMBER_INVALID (also when out is too small). (receiving_accounts.c)
+ */
+int enterprise_account_number_normalize(const char *in, char *out, size_t outlen);
 
 /* Handlers of service Membership, by file. */
 /* members.c */

@@ -1,12 +1,20 @@
 /* Routes of the enterprise service. */
 #include "enterprise.pb-c.h"
 #include "enterprise_registry.pb-c.h"
+#include "enterprise_members.pb-c.h"
 #include "routes.h"
 
 #define ENT(m, p, rpc, auth, created, summary, flags)                                              \
 	{                                                                                          \
 		m, p, "enterprise", &enterprise__enterprise__descriptor, rpc, auth, created,       \
 		        summary, GW_SESSION_KEEP, NULL, flags                                      \
+	}
+
+/* Service Membership (proto/enterprise_members.proto): 加入企业, members, 收款账户. */
+#define MEM(m, p, rpc, created, summary)                                                           \
+	{                                                                                          \
+		m, p, "enterprise", &enterprise__membership__descriptor, rpc, GW_AUTH_SESSION,     \
+		        created, summary, GW_SESSION_KEEP, NULL, 0                                 \
 	}
 
 static gw_route routes[] = {
@@ -18,6 +26,28 @@ static gw_route routes[] = {
         {"GET", "/api/v1/registry/enterprises", "enterprise", &enterprise__registry__descriptor,
          "SearchRegistry", GW_AUTH_SESSION, 0, "工商登记信息查询（按统一社会信用代码或企业名称）",
          GW_SESSION_KEEP, NULL, 0},
+        MEM("POST", "/api/v1/enterprise/join-requests", "JoinEnterprise", 1,
+            "申请加入企业（按统一社会信用代码或企业全称，需已完成个人实名认证）"),
+        MEM("GET", "/api/v1/enterprise/join-requests", "ListMyJoinRequests", 0,
+            "我加入的企业：我的加入申请及成员身份"),
+        MEM("POST", "/api/v1/enterprise/join-requests/{id}/withdrawal", "WithdrawJoinRequest", 0,
+            "撤销加入申请"),
+        MEM("POST", "/api/v1/enterprise/join-requests/{id}/approval", "ApproveJoinRequest", 0,
+            "企业管理员：同意加入申请"),
+        MEM("POST", "/api/v1/enterprise/join-requests/{id}/rejection", "RejectJoinRequest", 0,
+            "企业管理员：拒绝加入申请（须填写原因）"),
+        MEM("GET", "/api/v1/enterprise/members", "ListMembers", 0,
+            "当前企业的成员（管理员另见待审核的加入申请）"),
+        MEM("DELETE", "/api/v1/enterprise/members/{person_id}", "RemoveMember", 0,
+            "企业管理员移除成员；成员传自己的 ID 即退出企业"),
+        MEM("POST", "/api/v1/enterprise/admin-handover", "HandOverAdmin", 0,
+            "企业管理员：将管理员身份移交给其他成员"),
+        MEM("GET", "/api/v1/enterprise/readiness", "GetMyReadiness", 0,
+            "当前身份办理企业业务尚缺的条件（实名、企业认证、成员身份）"),
+        MEM("POST", "/api/v1/enterprise/receiving-accounts", "CreateReceivingAccount", 1,
+            "企业管理员：添加收款账户（账户名称为认证企业名称）"),
+        MEM("GET", "/api/v1/enterprise/receiving-accounts", "ListReceivingAccounts", 0,
+            "当前企业的收款账户（账号脱敏）"),
 };
 
 const gw_route_table gw_routes_enterprise = {routes, sizeof routes / sizeof routes[0]};

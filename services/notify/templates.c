@@ -2,6 +2,7 @@
 #include "templates.h"
 
 #include "accounts.pb-c.h"
+#include "enterprise_members.pb-c.h"
 #include "sms_limits.h"
 
 #include <stdio.h>
@@ -139,6 +140,108 @@ static int notify_password_changed(const Events__Event *ev, arena *a, notify_mes
 	return 1;
 }
 
+/* ---- membership (加入企业): enterprise.member.*, enterprise.admin.transferred ---------- */
+
+/* The payload of a membership event with its person and enterprise, or NULL. */
+static const Enterprise__MemberEvent *notify_member_event(const Events__Event *ev, arena *a)
+{
+	const Enterprise__MemberEvent *m =
+	        notify_payload(ev, &enterprise__member_event__descriptor, a);
+	if (!m || !notify_has(m->person_id) || !notify_has(m->enterprise_id))
+		return NULL;
+	return m;
+}
+
+/* 「name」, or "企业" when the event carries no name. */
+static const char *notify_enterprise_label(const Enterprise__MemberEvent *m, arena *a)
+{
+	return notify_has(m->enterprise_name) ? arena_printf(a, "「%s」", m->enterprise_name)
+	                                      : "企业";
+}
+
+/* A person asked to join: the admin is told (the enterprise, when no admin is named). */
+static int notify_member_requested(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Enterprise__MemberEvent *m = notify_member_event(ev, a);
+	if (!m)
+		return -1;
+	if (notify_has(m->admin_person_id))
+		out->person_id = m->admin_person_id;
+	else
+		out->enterprise_id = m->enterprise_id;
+	out->title = "新的加入企业申请";
+	out->body = arena_printf(
+	        a, "%s申请加入%s%s%s。请切换到企业身份，在成员管理中审核。",
+	        notify_has(m->person_name_masked) ? m->person_name_masked : "有用户",
+	        notify_enterprise_label(m, a), notify_has(m->reason) ? "，申请理由：" : "",
+	        notify_has(m->reason) ? m->reason : "");
+	return 1;
+}
+
+static int notify_member_joined(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Enterprise__MemberEvent *m = notify_member_event(ev, a);
+	if (!m)
+		return -1;
+	out->person_id = m->person_id;
+	out->title = "加入企业申请已通过";
+	out->body = arena_printf(a,
+	                         "您加入%s的申请已通过，可在右上角切换到该企业身份，"
+	                         "代表企业办理业务。",
+	                         notify_enterprise_label(m, a));
+	return 1;
+}
+
+static int notify_member_rejected(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Enterprise__MemberEvent *m = notify_member_event(ev, a);
+	if (!m)
+		return -1;
+	out->person_id = m->person_id;
+	out->title = "加入企业申请未通过";
+	out->body =
+	        arena_printf(a,
+	                     "您加入%s的申请未通过%s%s。如有疑问请联系该企业管理员，"
+	                     "也可修改申请理由后重新申请。",
+	                     notify_enterprise_label(m, a), notify_has(m->reason) ? "，原因：" : "",
+	                     notify_has(m->reason) ? m->reason : "");
+	return 1;
+}
+
+static int notify_member_left(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Enterprise__MemberEvent *m = notify_member_event(ev, a);
+	if (!m)
+		return -1;
+	out->person_id = m->person_id;
+	if (m->how && strcmp(m->how, "left") == 0) {
+		out->title = "您已退出企业";
+		out->body = arena_printf(a, "您已退出%s，不能再以该企业身份办理业务。",
+		                         notify_enterprise_label(m, a));
+	} else {
+		out->title = "您已被移出企业";
+		out->body = arena_printf(a,
+		                         "企业管理员已将您移出%s，您不能再以该企业身份办理业务。"
+		                         "如有疑问请联系该企业管理员。",
+		                         notify_enterprise_label(m, a));
+	}
+	return 1;
+}
+
+/* The admin role was handed over: the new admin is told. */
+static int notify_admin_transferred(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Enterprise__MemberEvent *m = notify_member_event(ev, a);
+	if (!m)
+		return -1;
+	out->person_id = m->person_id;
+	out->title = "您已成为企业管理员";
+	out->body =
+	        arena_printf(a, "%s的管理员身份已移交给您。您可审核加入申请、管理成员和收款账户。",
+	                     notify_enterprise_label(m, a));
+	return 1;
+}
+
 typedef int (*notify_render_fn)(const Events__Event *ev, arena *a, notify_message *out);
 
 /* Event types that give an in-site message; any other type is ignored. */
@@ -149,6 +252,11 @@ static const struct {
         {"accounts.person.registered", notify_person_registered},
         {"accounts.person.verified", notify_person_verified},
         {"accounts.password.changed", notify_password_changed},
+        {"enterprise.member.requested", notify_member_requested},
+        {"enterprise.member.joined", notify_member_joined},
+        {"enterprise.member.rejected", notify_member_rejected},
+        {"enterprise.member.left", notify_member_left},
+        {"enterprise.admin.transferred", notify_admin_transferred},
 };
 
 int notify_template_render(const Events__Event *ev, arena *a, notify_message *out)

@@ -2,6 +2,7 @@
 #include "templates.h"
 
 #include "accounts.pb-c.h"
+#include "enterprise_members.pb-c.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -151,6 +152,120 @@ static void test_unknown_types_are_ignored_and_bad_payloads_refused(void **state
 	arena_free(a);
 }
 
+static Enterprise__MemberEvent member_event(void)
+{
+	Enterprise__MemberEvent m = ENTERPRISE__MEMBER_EVENT__INIT;
+	m.membership_id = "m-1";
+	m.enterprise_id = "e-1";
+	m.enterprise_name = "湖南星辰科技有限公司";
+	m.person_id = "p-9";
+	m.person_name_masked = "李*英";
+	return m;
+}
+
+static void test_join_request_reaches_the_admin_with_name_and_reason(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	notify_message msg;
+	Enterprise__MemberEvent m = member_event();
+	m.admin_person_id = "p-admin";
+	m.reason = "财务部同事，负责融资申请";
+	assert_int_equal(notify_template_render(
+	                         event_with(a, "enterprise.member.requested", &m.base), a, &msg),
+	                 1);
+	assert_string_equal(msg.person_id, "p-admin");
+	assert_null(msg.enterprise_id);
+	assert_string_equal(msg.title, "新的加入企业申请");
+	assert_string_equal(msg.body,
+	                    "李*英申请加入「湖南星辰科技有限公司」，申请理由："
+	                    "财务部同事，负责融资申请。请切换到企业身份，在成员管理中审核。");
+	/* No admin named: the enterprise identity gets it (every member acting for it). */
+	m.admin_person_id = NULL;
+	m.reason = NULL;
+	m.person_name_masked = NULL;
+	assert_int_equal(notify_template_render(
+	                         event_with(a, "enterprise.member.requested", &m.base), a, &msg),
+	                 1);
+	assert_null(msg.person_id);
+	assert_string_equal(msg.enterprise_id, "e-1");
+	assert_string_equal(msg.body, "有用户申请加入「湖南星辰科技有限公司」。"
+	                              "请切换到企业身份，在成员管理中审核。");
+	arena_free(a);
+}
+
+static void test_joined_rejected_left_and_admin_reach_the_person(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	notify_message msg;
+	Enterprise__MemberEvent m = member_event();
+	m.admin_person_id = "p-admin";
+	assert_int_equal(
+	        notify_template_render(event_with(a, "enterprise.member.joined", &m.base), a, &msg),
+	        1);
+	assert_string_equal(msg.person_id, "p-9");
+	assert_string_equal(msg.title, "加入企业申请已通过");
+	assert_non_null(strstr(msg.body, "「湖南星辰科技有限公司」"));
+
+	m.reason = "请使用公司邮箱重新申请";
+	assert_int_equal(notify_template_render(
+	                         event_with(a, "enterprise.member.rejected", &m.base), a, &msg),
+	                 1);
+	assert_string_equal(msg.person_id, "p-9");
+	assert_string_equal(msg.title, "加入企业申请未通过");
+	assert_non_null(strstr(msg.body, "原因：请使用公司邮箱重新申请"));
+
+	m.reason = NULL;
+	m.how = "removed";
+	assert_int_equal(
+	        notify_template_render(event_with(a, "enterprise.member.left", &m.base), a, &msg),
+	        1);
+	assert_string_equal(msg.person_id, "p-9");
+	assert_string_equal(msg.title, "您已被移出企业");
+	m.how = "left";
+	assert_int_equal(
+	        notify_template_render(event_with(a, "enterprise.member.left", &m.base), a, &msg),
+	        1);
+	assert_string_equal(msg.title, "您已退出企业");
+	assert_string_equal(msg.body,
+	                    "您已退出「湖南星辰科技有限公司」，不能再以该企业身份办理业务。");
+
+	m.how = NULL;
+	assert_int_equal(notify_template_render(
+	                         event_with(a, "enterprise.admin.transferred", &m.base), a, &msg),
+	                 1);
+	assert_string_equal(msg.person_id, "p-9");
+	assert_string_equal(msg.title, "您已成为企业管理员");
+	arena_free(a);
+}
+
+static void test_member_events_without_person_or_enterprise_are_refused(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	notify_message msg;
+	Enterprise__MemberEvent m = member_event();
+	m.person_id = NULL;
+	assert_int_equal(
+	        notify_template_render(event_with(a, "enterprise.member.joined", &m.base), a, &msg),
+	        -1);
+	m = member_event();
+	m.enterprise_id = NULL;
+	assert_int_equal(
+	        notify_template_render(event_with(a, "enterprise.member.left", &m.base), a, &msg),
+	        -1);
+	assert_int_equal(
+	        notify_template_render(event_with(a, "enterprise.member.requested", NULL), a, &msg),
+	        -1);
+	/* Member events nobody is told about give no message. */
+	m = member_event();
+	assert_int_equal(notify_template_render(
+	                         event_with(a, "enterprise.member.withdrawn", &m.base), a, &msg),
+	                 0);
+	arena_free(a);
+}
+
 static void test_beijing_time_text(void **state)
 {
 	(void)state;
@@ -172,6 +287,9 @@ int main(void)
 	        cmocka_unit_test(test_verified_names_the_method_and_the_masked_name),
 	        cmocka_unit_test(test_password_changed_says_reset_or_change_with_time_and_warning),
 	        cmocka_unit_test(test_unknown_types_are_ignored_and_bad_payloads_refused),
+	        cmocka_unit_test(test_join_request_reaches_the_admin_with_name_and_reason),
+	        cmocka_unit_test(test_joined_rejected_left_and_admin_reach_the_person),
+	        cmocka_unit_test(test_member_events_without_person_or_enterprise_are_refused),
 	        cmocka_unit_test(test_beijing_time_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

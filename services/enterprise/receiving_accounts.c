@@ -1,0 +1,264 @@
+/*
+ * 收款账户: an enterprise's receiving accounts. The admin of the active enterprise
+ * adds them; every member may list them. The account name is always the certified
+ * enterprise name (a client may send it, but only that name); the number is stored
+ * sealed with the platform's PII keys (the app's), with a keyed look-up hash (one
+ * account once per enterprise) and a mask that keeps the last four digits, the only
+ * form that leaves the service. New accounts are `unverified` until a micro-deposit
+ * proves them (payments).
+ */
+#include "enterprise.h"
+#include "members.h"
+
+#include "audit.h"
+#include "crypto.h"
+#include "enterprise_members.pb-c.h"
+#include "events.h"
+#include "log.h"
+#include "status.h"
+#include "validate.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ACCOUNT_AAD "enterprise.receiving_accounts.account_number"
+
+#define SQL_CST(col)                                                                               \
+	"to_char(" col " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
+#define ACCOUNT_COLS                                                                               \
+	"id::text, enterprise_id::text, account_name, bank_name, branch_name,"                     \
+	" account_number_masked, state, " SQL_CST("created_at") ", " SQL_CST("verified_at")
+
+int enterprise_account_number_normalize(const char *in, char *out, size_t outlen)
+{
+	size_t n = 0;
+	if (!in || outlen == 0)
+		return ST_ACCOUNT_NUMBER_INVALID;
+	for (const char *p = in; *p; p++) {
+		if (*p == ' ')
+			continue;
+		if (n + 1 >= outlen)
+			return ST_ACCOUNT_NUMBER_INVALID;
+		out[n++] = *p;
+	}
+	out[n] = '\0';
+	return validate_account_number(out) ? ST_ACCOUNT_NUMBER_INVALID : 0;
+}
+
+static char *account_col(svc_ctx *ctx, PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL
+	                                  : arena_strdup(ctx->arena, PQgetvalue(res, row, col));
+}
+
+static Enterprise__ReceivingAccount *account_from_row(svc_ctx *ctx, PGresult *res, int row)
+{
+	Enterprise__ReceivingAccount *a = arena_alloc(ctx->arena, sizeof *a);
+	enterprise__receiving_account__init(a);
+	a->id = account_col(ctx, res, row, 0);
+	a->enterprise_id = account_col(ctx, res, row, 1);
+	a->account_name = account_col(ctx, res, row, 2);
+	a->bank_name = account_col(ctx, res, row, 3);
+	a->branch_name = account_col(ctx, res, row, 4);
+	a->account_number_masked = account_col(ctx, res, row, 5);
+	a->state = account_col(ctx, res, row, 6);
+	a->created_at = account_col(ctx, res, row, 7);
+	a->verified_at = account_col(ctx, res, row, 8);
+	return a;
+}
+
+/* Required text of at most max characters. */
+static int account_text(const char *s, size_t max, const char *field)
+{
+	if (!s || !*s)
+		return status_err(ST_FIELD_REQUIRED, field);
+	if (validate_text(s, max) != 0)
+		return status_err(ST_TEXT_TOO_LONG, field);
+	return ST_OK;
+}
+
+/* The certified name of enterprise eid into an arena string. */
+static int account_enterprise_name(svc_ctx *ctx, const char *eid, char **name)
+{
+	PGresult *res = NULL;
+	const char *vals[] = {eid};
+	int rv =
+	        db_exec(ctx->db, "SELECT name FROM enterprises WHERE id = $1::uuid", 1, vals, &res);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(res) != 1)
+		rv = status_err(ST_NOT_FOUND, NULL);
+	else
+		*name = arena_strdup(ctx->arena, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rv;
+}
+
+struct account_new {
+	const char *eid, *admin, *name, *bank, *branch, *masked;
+	char hash[65];
+	unsigned char *sealed;
+	size_t sealed_len;
+};
+
+/* Inside the transaction: the row (while the caller is still the admin), audit, event. */
+static int account_tx(svc_ctx *ctx, const struct account_new *a, Enterprise__ReceivingAccount **out)
+{
+	PGresult *res = NULL;
+	char actor[64], subject[64], esubject[64];
+	const char *vals[] = {a->eid,  a->admin,  a->name,
+	                      a->bank, a->branch, (const char *)a->sealed,
+	                      a->hash, a->masked};
+	int lens[] = {0, 0, 0, 0, 0, (int)a->sealed_len, 0, 0};
+	int fmts[] = {0, 0, 0, 0, 0, 1, 0, 0};
+	int rv =
+	        db_query(ctx->db,
+	                 "INSERT INTO receiving_accounts (enterprise_id, created_by, account_name,"
+	                 " bank_name, branch_name, account_number_enc, account_number_hash,"
+	                 " account_number_masked) SELECT $1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8"
+	                 " WHERE EXISTS (SELECT 1 FROM memberships WHERE enterprise_id = $1::uuid"
+	                 " AND person_id = $2::uuid AND role = 'admin' AND state = 'active')"
+	                 " RETURNING " ACCOUNT_COLS,
+	                 8, vals, lens, fmts, 0, &res);
+	if (rv == ST_CONFLICT)
+		return status_err(ST_RECEIVING_ACCOUNT_EXISTS, "account_number");
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(res) != 1) {
+		rv = status_err(ST_ENTERPRISE_ADMIN_REQUIRED, NULL);
+		goto out;
+	}
+	Enterprise__ReceivingAccount *acc = account_from_row(ctx, res, 0);
+	snprintf(actor, sizeof actor, "person:%s", a->admin);
+	snprintf(subject, sizeof subject, "receiving_account/%s", acc->id);
+	snprintf(esubject, sizeof esubject, "enterprise/%s", a->eid);
+	json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "enterprise_id", a->eid, "bank_name", a->bank,
+	                      "branch_name", a->branch, "account_number_masked", a->masked);
+	char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
+	json_decref(d);
+	rv = audit_append(ctx->db, actor, subject, "receiving_account.added", text ? text : "{}");
+	free(text);
+	if (rv != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto out;
+	}
+	Enterprise__ReceivingAccountAdded ev = ENTERPRISE__RECEIVING_ACCOUNT_ADDED__INIT;
+	ev.account_id = acc->id;
+	ev.enterprise_id = (char *)a->eid;
+	ev.account_number_masked = (char *)a->masked;
+	if ((rv = events_append(ctx->db, "enterprise.receiving_account.added", esubject,
+	                        &ev.base)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto out;
+	}
+	*out = acc;
+	rv = ST_OK;
+out:
+	PQclear(res);
+	return rv;
+}
+
+int enterprise_receiving_account_create(svc_ctx *ctx, const ProtobufCMessage *in,
+                                        ProtobufCMessage **out)
+{
+	const Enterprise__CreateReceivingAccountRequest *req =
+	        (const Enterprise__CreateReceivingAccountRequest *)in;
+	struct account_new a = {0};
+	char number[40], masked[40];
+	const crypto_keys *keys = &ENTERPRISE_APP(ctx)->keys;
+	Enterprise__ReceivingAccount *acc = NULL;
+	char *name = NULL;
+	int rv;
+	if ((rv = enterprise_caller_admin(ctx, &a.eid)) != ST_OK)
+		return rv;
+	a.admin = ctx->caller->person_id;
+	if ((rv = account_text(req->bank_name, BANK_NAME_MAX, "bank_name")) != ST_OK ||
+	    (rv = account_text(req->branch_name, BRANCH_NAME_MAX, "branch_name")) != ST_OK)
+		return rv;
+	if (!req->account_number || !*req->account_number)
+		return status_err(ST_FIELD_REQUIRED, "account_number");
+	if ((rv = enterprise_account_number_normalize(req->account_number, number,
+	                                              sizeof number)) != 0)
+		return status_err(rv, "account_number");
+	if ((rv = account_enterprise_name(ctx, a.eid, &name)) != ST_OK)
+		return rv;
+	/* The name on the account is the certified one; a client may echo it, not change it. */
+	if (req->account_name && *req->account_name && strcmp(req->account_name, name) != 0)
+		return status_err(ST_ACCOUNT_NAME_FIXED, "account_name");
+	validate_mask_middle(number, 0, 4, masked, sizeof masked);
+	a.name = name;
+	a.bank = req->bank_name;
+	a.branch = req->branch_name;
+	a.masked = masked;
+	if (crypto_seal(keys, number, strlen(number), ACCOUNT_AAD, &a.sealed, &a.sealed_len) != 0 ||
+	    crypto_lookup_hash(keys, number, a.hash) != 0) {
+		rv = status_err(ST_INTERNAL, NULL);
+		goto out;
+	}
+	if ((rv = db_begin(ctx->db)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto out;
+	}
+	rv = account_tx(ctx, &a, &acc);
+	if (rv == ST_OK && (rv = db_commit(ctx->db)) != ST_OK)
+		rv = status_err(rv, NULL);
+	db_rollback(ctx->db);
+	if (rv != ST_OK)
+		goto out;
+	log_kv(LOGL_INFO, ctx->request_id, "receiving account added", "enterprise", a.eid,
+	       "account", acc->id, "number", masked, NULL);
+	*out = &acc->base;
+	rv = ST_CREATED;
+out:
+	free(a.sealed);
+	memset(number, 0, sizeof number);
+	return rv;
+}
+
+int enterprise_receiving_accounts_list(svc_ctx *ctx, const ProtobufCMessage *in,
+                                       ProtobufCMessage **out)
+{
+	const Enterprise__ListReceivingAccountsRequest *req =
+	        (const Enterprise__ListReceivingAccountsRequest *)in;
+	const char *eid = NULL, *role = NULL, *field = NULL;
+	char limit[16], offset[24];
+	int page, size, rv;
+	PGresult *res = NULL;
+	if ((rv = enterprise_caller_enterprise(ctx, &eid, &role)) != ST_OK)
+		return rv;
+	if ((rv = validate_page(req->has_page, req->page, req->has_page_size, req->page_size, &page,
+	                        &size, &field)) != 0)
+		return status_err(rv, field);
+	snprintf(limit, sizeof limit, "%d", size);
+	snprintf(offset, sizeof offset, "%lld", (long long)(page - 1) * size);
+	const char *vals[] = {eid, limit, offset};
+	if ((rv = db_exec(ctx->db,
+	                  "SELECT count(*) FROM receiving_accounts WHERE enterprise_id = $1::uuid",
+	                  1, vals, &res)) != ST_OK)
+		return status_err(rv, NULL);
+	long long total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	res = NULL;
+	if ((rv = db_exec(ctx->db,
+	                  "SELECT " ACCOUNT_COLS " FROM receiving_accounts"
+	                  " WHERE enterprise_id = $1::uuid ORDER BY created_at DESC, id"
+	                  " LIMIT $2::int OFFSET $3::bigint",
+	                  3, vals, &res)) != ST_OK)
+		return status_err(rv, NULL);
+	Enterprise__ReceivingAccountList *list = arena_alloc(ctx->arena, sizeof *list);
+	enterprise__receiving_account_list__init(list);
+	int n = PQntuples(res);
+	list->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *list->items);
+	for (int i = 0; i < n; i++)
+		list->items[list->n_items++] = account_from_row(ctx, res, i);
+	PQclear(res);
+	list->has_total = list->has_page = list->has_page_size = 1;
+	list->total = total > INT32_MAX ? INT32_MAX : (int32_t)total;
+	list->page = page;
+	list->page_size = size;
+	*out = &list->base;
+	return ST_OK;
+}
