@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Test fixtures written straight into the enterprise schema as the database superuser,
+# for cases that need a certified enterprise or a verified person without walking
+# certification (KYB) or real-name verification first (tests/api/cases/members.json,
+# receiving-accounts.json). Phase 60-enterprise-walk itself walks the real flow and
+# uses none of this. Reads the stack's VAR_DIR, PG_PORT and $VAR_DIR/secrets.env.
+#   bash fixture.sh certify USCC NAME ADMIN_PERSON_ID  a certified enterprise and its admin
+#   bash fixture.sh verify PERSON_ID NAME_MASKED        the person as verified (projection)
+# Idempotent: a second run changes nothing.
+set -euo pipefail
+: "${VAR_DIR:?the stack's VAR_DIR}" "${PG_PORT:?the stack's PG_PORT}"
+
+secret() {
+	local line
+	line=$(grep -E "^(export[[:space:]]+)?$1=" "$VAR_DIR/secrets.env" | tail -n 1) || return 1
+	line=${line#*=}
+	line=${line%$'\r'}
+	[[ $line == \"*\" || $line == \'*\' ]] && line=${line:1:${#line}-2}
+	printf '%s\n' "$line"
+}
+
+user=$(secret PG_SUPERUSER) || user=postgres
+PGPASSWORD=$(secret PG_SUPERUSER_PASSWORD) || PGPASSWORD=
+export PGPASSWORD
+q() {
+	psql "host=$VAR_DIR/run port=$PG_PORT dbname=sme user=$user" -X -q -At -v ON_ERROR_STOP=1 "$@"
+}
+
+case ${1:-} in
+certify)
+	(($# == 4)) || { echo "usage: fixture.sh certify USCC NAME ADMIN_PERSON_ID" >&2; exit 2; }
+	q -v uscc="$2" -v name="$3" -v admin="$4" <<'SQL'
+BEGIN;
+INSERT INTO enterprise.enterprises (uscc, name, legal_rep_name)
+VALUES (:'uscc', :'name', '测试法人') ON CONFLICT (uscc) DO NOTHING;
+INSERT INTO enterprise.memberships (enterprise_id, person_id, role, state, reason, decided_at)
+SELECT id, :'admin'::uuid, 'admin', 'active', 'fixture: first certifier', now()
+  FROM enterprise.enterprises WHERE uscc = :'uscc'
+ON CONFLICT (enterprise_id, person_id) DO NOTHING;
+COMMIT;
+SQL
+	;;
+verify)
+	(($# == 3)) || { echo "usage: fixture.sh verify PERSON_ID NAME_MASKED" >&2; exit 2; }
+	q -v pid="$2" -v name="$3" <<'SQL'
+INSERT INTO enterprise.persons (person_id, name_masked, verification_method, verified_at)
+VALUES (:'pid'::uuid, :'name', 'face', now())
+ON CONFLICT (person_id) DO UPDATE SET
+  name_masked = EXCLUDED.name_masked,
+  verification_method = COALESCE(enterprise.persons.verification_method, 'face'),
+  verified_at = COALESCE(enterprise.persons.verified_at, now());
+SQL
+	;;
+*)
+	echo "usage: fixture.sh certify USCC NAME ADMIN_PERSON_ID | verify PERSON_ID NAME_MASKED" >&2
+	exit 2
+	;;
+esac
