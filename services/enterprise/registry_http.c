@@ -320,6 +320,18 @@ static size_t http_write(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* A header value we may send as is: 1-99 visible ASCII characters (no CR/LF injection). */
+static int http_header_safe(const char *v)
+{
+	size_t n = v ? strlen(v) : 0;
+	if (n == 0 || n >= 100)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] <= ' ' || v[i] > '~')
+			return 0;
+	return 1;
+}
+
 void registry_http_get(const char *base_url, registry_exchange *x)
 {
 	struct curl_slist *h = NULL;
@@ -335,11 +347,11 @@ void registry_http_get(const char *base_url, registry_exchange *x)
 	url = xmalloc(ulen);
 	snprintf(url, ulen, "%s%s", base_url, x->path);
 	h = curl_slist_append(h, "Accept: application/json");
-	if (x->app_key && strlen(x->app_key) < 100) {
+	if (http_header_safe(x->app_key)) {
 		snprintf(line, sizeof line, "X-Registry-App-Key: %s", x->app_key);
 		h = curl_slist_append(h, line);
 	}
-	if (x->request_id && *x->request_id && strlen(x->request_id) < 100) {
+	if (http_header_safe(x->request_id)) {
 		snprintf(line, sizeof line, "X-Request-Id: %s", x->request_id);
 		h = curl_slist_append(h, line);
 	}

@@ -114,8 +114,10 @@ static int csv_fail(char *err, size_t errlen, long line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	if (err && errlen)
+	if (err && errlen && line > 0)
 		snprintf(err, errlen, "line %ld: %s", line, what);
+	else if (err && errlen)
+		snprintf(err, errlen, "%s", what);
 	return -1;
 }
 
@@ -315,10 +317,9 @@ static int url_decode(char *s, size_t n)
 /* A whole decimal number in [min, max], else -1. */
 static long param_long(const char *s, long min, long max)
 {
-	char *end;
 	if (!*s || strlen(s) > 9 || !csv_digits(s, strlen(s)))
 		return -1;
-	long v = strtol(s, &end, 10);
+	long v = strtol(s, NULL, 10);
 	return v >= min && v <= max ? v : -1;
 }
 
