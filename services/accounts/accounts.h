@@ -8,6 +8,7 @@
  *   verification.c  personal real-name verification (个人实名认证) through kyc.h
  *   sms.c           SMS codes checked through notify over the bus
  *   admin.c         `accounts admin ...`: operators and institution staff from the shell
+ *   identity_checks.c  CheckIdentity: another person's identity checked for a service
  */
 #ifndef ACCOUNTS_ACCOUNTS_H
 #define ACCOUNTS_ACCOUNTS_H
@@ -59,6 +60,7 @@ int accounts_verification_confirm(svc_ctx *ctx, const ProtobufCMessage *in, Prot
 int accounts_verification_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int accounts_identities_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int accounts_identity_switch(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int accounts_identity_check(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 
 /* ---- shared between the files ----------------------------------------------- */
 

@@ -54,6 +54,7 @@ static const svc_handler_fn accounts_handlers[] = {
         accounts_verification_get,
         accounts_identities_list,
         accounts_identity_switch,
+        accounts_identity_check,
 };
 
 int main(int argc, char **argv)
@@ -64,7 +65,7 @@ int main(int argc, char **argv)
 	 * glibc map and unmap it per hash; its default sliding threshold would keep every
 	 * worker's buffer resident after the first login. */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
-	_Static_assert(sizeof accounts_handlers / sizeof accounts_handlers[0] == 14,
+	_Static_assert(sizeof accounts_handlers / sizeof accounts_handlers[0] == 15,
 	               "one handler per method of service Accounts");
 	config_item items[] = {
 	        {"LOGIN_LOCKOUT_S", CFG_INT, "900", 60, 86400,

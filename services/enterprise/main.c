@@ -1,4 +1,5 @@
 /* enterprise: wires config, reference data, providers and the handlers to the runtime. */
+#include "certification.h"
 #include "enterprise.h"
 #include "enterprise.pb-c.h"
 #include "log.h"
@@ -52,6 +53,7 @@ int main(int argc, char **argv)
 	        {&enterprise__enterprise__descriptor, enterprise_handlers},
 	        {&enterprise__registry__descriptor, enterprise_registry_handlers},
 	        enterprise_membership_api,
+	        {&enterprise__certification__descriptor, enterprise_certification_handlers},
 	};
 	/* One entry per source of events (the subscriber finds a source's first). */
 	svc_subscription subs[] = {enterprise_persons_subscription};

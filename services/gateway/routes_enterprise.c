@@ -1,5 +1,6 @@
 /* Routes of the enterprise service. */
 #include "enterprise.pb-c.h"
+#include "enterprise_kyb.pb-c.h"
 #include "enterprise_registry.pb-c.h"
 #include "enterprise_members.pb-c.h"
 #include "routes.h"
@@ -17,6 +18,13 @@
 		        created, summary, GW_SESSION_KEEP, NULL, 0                                 \
 	}
 
+/* Service Certification (proto/enterprise_kyb.proto): 企业认证, its review and files. */
+#define CERT(m, p, rpc, auth, created, summary, flags)                                             \
+	{                                                                                          \
+		m, p, "enterprise", &enterprise__certification__descriptor, rpc, auth, created,    \
+		        summary, GW_SESSION_KEEP, NULL, flags                                      \
+	}
+
 static gw_route routes[] = {
         ENT("GET", "/api/v1/regions", "ListRegions", GW_AUTH_NONE, 0,
             "行政区划列表（省、市、区县、乡镇街道）", 0),
@@ -26,6 +34,37 @@ static gw_route routes[] = {
         {"GET", "/api/v1/registry/enterprises", "enterprise", &enterprise__registry__descriptor,
          "SearchRegistry", GW_AUTH_SESSION, 0, "工商登记信息查询（按统一社会信用代码或企业名称）",
          GW_SESSION_KEEP, NULL, 0},
+        CERT("POST", "/api/v1/enterprise/certifications", "CreateCertification", GW_AUTH_SESSION, 1,
+             "企业认证：新建认证申请（草稿，按工商登记信息核对）", 0),
+        CERT("GET", "/api/v1/enterprise/certifications", "ListCertifications", GW_AUTH_SESSION, 0,
+             "企业认证：我的认证申请（最新在前）", 0),
+        CERT("GET", "/api/v1/enterprise/certifications/{id}", "GetCertification", GW_AUTH_SESSION,
+             0, "企业认证：查看我的认证申请（含材料、状态与驳回原因）", 0),
+        CERT("PATCH", "/api/v1/enterprise/certifications/{id}", "UpdateCertification",
+             GW_AUTH_SESSION, 0, "企业认证：修改草稿或被驳回的申请", 0),
+        CERT("POST", "/api/v1/enterprise/certifications/{id}/files", "UploadCertificationFile",
+             GW_AUTH_SESSION, 1,
+             "企业认证：上传材料（营业执照、法定代表人身份证正反面、企业授权书）", GW_MULTIPART),
+        CERT("POST", "/api/v1/enterprise/certifications/{id}/submission", "SubmitCertification",
+             GW_AUTH_SESSION, 0, "企业认证：提交审核（需已完成个人实名认证）", 0),
+        CERT("POST", "/api/v1/enterprise/certifications/{id}/legal-rep-check", "StartLegalRepCheck",
+             GW_AUTH_SESSION, 1,
+             "企业认证：发起法定代表人身份核验（人脸识别、银行卡四要素或运营商三要素）", 0),
+        CERT("POST", "/api/v1/enterprise/certifications/{id}/legal-rep-check/confirmation",
+             "ConfirmLegalRepCheck", GW_AUTH_SESSION, 0,
+             "企业认证：确认法定代表人核验结果，核验通过即完成认证", 0),
+        CERT("GET", "/api/v1/enterprise/authorization-letter", "GetAuthorizationLetter",
+             GW_AUTH_NONE, 0, "下载《企业授权书》模板（PDF）", GW_FILE_REPLY),
+        CERT("GET", "/api/v1/operator/certifications", "ListReviewQueue", GW_AUTH_SESSION, 0,
+             "平台审核：企业认证审核队列（待审核按提交时间先后）", 0),
+        CERT("GET", "/api/v1/operator/certifications/{id}", "GetReviewCertification",
+             GW_AUTH_SESSION, 0, "平台审核：查看企业认证申请及材料", 0),
+        CERT("POST", "/api/v1/operator/certifications/{id}/approval", "ApproveCertification",
+             GW_AUTH_SESSION, 0, "平台审核：通过企业认证（申请人成为企业管理员）", 0),
+        CERT("POST", "/api/v1/operator/certifications/{id}/rejection", "RejectCertification",
+             GW_AUTH_SESSION, 0, "平台审核：驳回企业认证（须填写原因）", 0),
+        CERT("GET", "/api/v1/files/{id}", "GetFile", GW_AUTH_SESSION, 0,
+             "下载上传的文件（仅限可查看其所属申请的用户）", GW_FILE_REPLY),
         MEM("POST", "/api/v1/enterprise/join-requests", "JoinEnterprise", 1,
             "申请加入企业（按统一社会信用代码或企业全称，需已完成个人实名认证）"),
         MEM("GET", "/api/v1/enterprise/join-requests", "ListMyJoinRequests", 0,

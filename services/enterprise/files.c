@@ -1,0 +1,238 @@
+/*
+ * Uploaded files (see files.h). The bytes live once per SHA-256 in file_blobs; every
+ * upload is a row of files naming its owner, so a replaced upload stays readable by
+ * the same people and a file uploaded twice is stored once. Who may download a file
+ * is its owner's rule: for a certification, certification.c decides.
+ */
+#include "files.h"
+
+#include "certification.h"
+#include "crypto.h"
+#include "enterprise.h"
+#include "enterprise_kyb.pb-c.h"
+#include "log.h"
+#include "members.h"
+#include "status.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- judging the content ---------------------------------------------------------- */
+
+static uint32_t files_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * A BMP file header (14 bytes) and DIB header: "BM", reserved bytes zero, a pixel
+ * offset inside the file past the headers, a known DIB header size, and a declared
+ * file size that is the real one (0 is tolerated: some writers leave it out).
+ */
+static int files_bmp_sane(const uint8_t *d, size_t n)
+{
+	static const uint32_t dib_sizes[] = {12, 16, 40, 52, 56, 64, 108, 124};
+	if (n < 26 || d[0] != 'B' || d[1] != 'M')
+		return 0;
+	uint32_t size = files_le32(d + 2), offset = files_le32(d + 10), dib = files_le32(d + 14);
+	if (d[6] || d[7] || d[8] || d[9])
+		return 0;
+	if (size != 0 && size != n)
+		return 0;
+	int known = 0;
+	for (size_t i = 0; i < sizeof dib_sizes / sizeof dib_sizes[0]; i++)
+		known |= dib == dib_sizes[i];
+	return known && offset >= 14 + dib && offset <= n;
+}
+
+int enterprise_file_judge(const uint8_t *d, size_t n, const char **content_type, const char **ext)
+{
+	static const uint8_t png[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+	const char *ct = NULL, *e = NULL;
+	if (!d)
+		return -1;
+	if (n >= 4 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) {
+		ct = "image/jpeg";
+		e = "jpg";
+	} else if (n >= 16 && memcmp(d, png, sizeof png) == 0 && memcmp(d + 12, "IHDR", 4) == 0) {
+		ct = "image/png";
+		e = "png";
+	} else if (files_bmp_sane(d, n)) {
+		ct = "image/bmp";
+		e = "bmp";
+	} else if (n >= 8 && memcmp(d, "%PDF-", 5) == 0 && d[5] >= '1' && d[5] <= '9') {
+		ct = "application/pdf";
+		e = "pdf";
+	}
+	if (!ct)
+		return -1;
+	*content_type = ct;
+	*ext = e;
+	return 0;
+}
+
+void enterprise_file_clean_name(const char *name, const char *fallback, const char *ext, char *out,
+                                size_t outlen)
+{
+	const char *base = name ? name : "";
+	for (const char *p = base; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	size_t n = 0, limit = outlen - 1 < 120 ? outlen - 1 : 120;
+	const unsigned char *p = (const unsigned char *)base;
+	while (*p) {
+		/* A character is kept whole or not at all; broken UTF-8 is dropped. */
+		size_t len = *p < 0x80             ? 1
+		             : (*p & 0xE0) == 0xC0 ? 2
+		             : (*p & 0xF0) == 0xE0 ? 3
+		             : (*p & 0xF8) == 0xF0 ? 4
+		                                   : 0;
+		size_t have = 1;
+		while (len > 1 && have < len && (p[have] & 0xC0) == 0x80)
+			have++;
+		if (len == 0 || have < len) {
+			p += have;
+			continue;
+		}
+		int drop = len == 1 && (*p < 0x20 || *p == 0x7F || *p == '"');
+		if (!drop && n + len > limit)
+			break;
+		if (!drop) {
+			memcpy(out + n, p, len);
+			n += len;
+		}
+		p += len;
+	}
+	out[n] = '\0';
+	/* Names made only of dots (".", "..") say nothing. */
+	if (strspn(out, ". ") == n)
+		snprintf(out, outlen, "%s.%s", fallback, ext);
+}
+
+/* ---- storing -------------------------------------------------------------------- */
+
+Files__FileInfo *enterprise_file_info_from_row(svc_ctx *ctx, const PGresult *r, int row, int col)
+{
+	Files__FileInfo *fi = arena_alloc(ctx->arena, sizeof *fi);
+	files__file_info__init(fi);
+	fi->id = arena_strdup(ctx->arena, PQgetvalue(r, row, col));
+	fi->name = arena_strdup(ctx->arena, PQgetvalue(r, row, col + 1));
+	fi->content_type = arena_strdup(ctx->arena, PQgetvalue(r, row, col + 2));
+	fi->has_size = 1;
+	fi->size = strtoll(PQgetvalue(r, row, col + 3), NULL, 10);
+	fi->sha256 = arena_strdup(ctx->arena, PQgetvalue(r, row, col + 4));
+	return fi;
+}
+
+int enterprise_file_store(svc_ctx *ctx, const Files__Upload *up, const char *field,
+                          const char *owner_type, const char *owner_id, const char *uploaded_by,
+                          const char *fallback_name, Files__FileInfo **info)
+{
+	const char *ct = NULL, *ext = NULL;
+	char sha[65], name[128], size[24];
+	PGresult *r = NULL;
+	int rv;
+
+	if (!up)
+		return status_err(ST_FIELD_REQUIRED, field);
+	size_t n = up->has_data ? up->data.len : 0;
+	if (n == 0)
+		return status_err(ST_FILE_EMPTY, field);
+	if (n > ENTERPRISE_FILE_MAX_BYTES)
+		return status_err(ST_FILE_TOO_LARGE, field);
+	if (enterprise_file_judge(up->data.data, n, &ct, &ext) != 0)
+		return status_err(ST_FILE_TYPE, field);
+	if (crypto_sha256_hex(up->data.data, n, sha) != 0)
+		return status_err(ST_INTERNAL, NULL);
+	enterprise_file_clean_name(up->name, fallback_name, ext, name, sizeof name);
+	snprintf(size, sizeof size, "%zu", n);
+
+	/* Content-addressed: the same bytes are stored once, whoever uploads them. */
+	const char *v1[] = {sha, (const char *)up->data.data, size};
+	const int lens[] = {0, (int)n, 0};
+	const int fmts[] = {0, 1, 0};
+	if ((rv = db_query(ctx->db,
+	                   "INSERT INTO file_blobs (sha256, data, size) VALUES ($1, $2, "
+	                   "$3::bigint) ON CONFLICT (sha256) DO NOTHING",
+	                   3, v1, lens, fmts, 0, NULL)) != ST_OK)
+		return status_err(rv, NULL);
+	const char *v2[] = {owner_type, owner_id, name, ct, size, sha, uploaded_by};
+	if ((rv = db_exec(ctx->db,
+	                  "INSERT INTO files AS f (owner_type, owner_id, name, content_type, size, "
+	                  "sha256, uploaded_by) VALUES ($1, $2, $3, $4, $5::bigint, $6, $7) "
+	                  "RETURNING " ENTERPRISE_FILE_COLS,
+	                  7, v2, &r)) != ST_OK)
+		return status_err(rv, NULL);
+	*info = enterprise_file_info_from_row(ctx, r, 0, 0);
+	PQclear(r);
+	log_kv(LOGL_INFO, ctx->request_id, "file stored", "file_id", (*info)->id, "owner",
+	       owner_type, "owner_id", owner_id, "content_type", ct, "size", size, NULL);
+	return ST_OK;
+}
+
+/* ---- downloading ------------------------------------------------------------------ */
+
+/* Whether the caller may see the owner; ST_NOT_FOUND when not (never 403). */
+static int files_owner_visible(svc_ctx *ctx, const char *owner_type, const char *owner_id)
+{
+	if (strcmp(owner_type, "certification") == 0)
+		return enterprise_certification_visible(ctx, owner_id);
+	return status_err(ST_NOT_FOUND, NULL);
+}
+
+int enterprise_file_get(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
+{
+	const Enterprise__GetFileRequest *in = (const Enterprise__GetFileRequest *)in_;
+	const char *pid = NULL;
+	PGresult *r = NULL, *b = NULL;
+	int rv;
+
+	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+		return rv;
+	if (!in->id || !enterprise_uuid_ok(in->id))
+		return status_err(ST_NOT_FOUND, NULL);
+	const char *v[] = {in->id};
+	if ((rv = db_exec(ctx->db,
+	                  "SELECT owner_type, owner_id, name, content_type, sha256 FROM files "
+	                  "WHERE id = $1",
+	                  1, v, &r)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto out;
+	}
+	if (PQntuples(r) != 1) {
+		rv = status_err(ST_NOT_FOUND, NULL);
+		goto out;
+	}
+	if ((rv = files_owner_visible(ctx, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1))) != ST_OK)
+		goto out;
+	const char *v2[] = {PQgetvalue(r, 0, 4)};
+	if ((rv = db_query(ctx->db, "SELECT data FROM file_blobs WHERE sha256 = $1", 1, v2, NULL,
+	                   NULL, 1, &b)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto out;
+	}
+	if (PQntuples(b) != 1) {
+		log_kv(LOGL_ERROR, ctx->request_id, "file without its blob", "file_id", in->id,
+		       NULL);
+		rv = status_err(ST_INTERNAL, NULL);
+		goto out;
+	}
+	Files__Download *d = arena_alloc(ctx->arena, sizeof *d);
+	files__download__init(d);
+	d->name = arena_strdup(ctx->arena, PQgetvalue(r, 0, 2));
+	d->content_type = arena_strdup(ctx->arena, PQgetvalue(r, 0, 3));
+	d->has_data = 1;
+	d->data.len = (size_t)PQgetlength(b, 0, 0);
+	d->data.data = arena_alloc(ctx->arena, d->data.len ? d->data.len : 1);
+	memcpy(d->data.data, PQgetvalue(b, 0, 0), d->data.len);
+	/* Images show in the browser; a PDF is saved (it may carry scripts). */
+	d->has_inline_ = 1;
+	d->inline_ = strncmp(d->content_type, "image/", 6) == 0;
+	*out = &d->base;
+	rv = ST_OK;
+out:
+	PQclear(r);
+	PQclear(b);
+	return rv;
+}

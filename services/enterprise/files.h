@@ -1,0 +1,57 @@
+/*
+ * Uploaded files: judged by their content (magic bytes), at most 5 MiB, stored in
+ * PostgreSQL content-addressed by SHA-256 (file_blobs) with one row per upload
+ * (files) naming its owner, and downloaded by whoever may see that owner.
+ */
+#ifndef ENTERPRISE_FILES_H
+#define ENTERPRISE_FILES_H
+
+#include "files.pb-c.h"
+#include "svc.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The largest upload a flow accepts (DOMAIN.md "Uploads"). */
+#define ENTERPRISE_FILE_MAX_BYTES (5u << 20)
+
+/*
+ * The type of n bytes judged from their content: jpg/jpeg (FF D8 FF), png (the
+ * 8-byte signature and an IHDR chunk), bmp ("BM" with a sane header) or pdf ("%PDF-"
+ * and a version digit). Returns 0 with *content_type ("image/jpeg", "image/png",
+ * "image/bmp", "application/pdf") and *ext ("jpg", "png", "bmp", "pdf") set to static
+ * strings, or -1 for anything else (an executable, a script, text, n == 0). Pure.
+ */
+int enterprise_file_judge(const uint8_t *data, size_t n, const char **content_type,
+                          const char **ext);
+
+/*
+ * The file name as it will be stored and sent back: the last path component of name
+ * (after '/' or '\'), control characters and quotes dropped, cut to at most 120 bytes
+ * at a UTF-8 boundary; "<fallback>.<ext>" when nothing is left. Pure; out has outlen
+ * bytes (at least 128).
+ */
+void enterprise_file_clean_name(const char *name, const char *fallback, const char *ext, char *out,
+                                size_t outlen);
+
+/*
+ * Checks and stores one upload inside the caller's open transaction: empty
+ * (ST_FILE_EMPTY), over 5 MiB (ST_FILE_TOO_LARGE) or of another type (ST_FILE_TYPE)
+ * are refused naming field. owner_type ("certification") and owner_id say whose it
+ * is, uploaded_by the person. On ST_OK *info (in ctx->arena) describes it.
+ */
+int enterprise_file_store(svc_ctx *ctx, const Files__Upload *up, const char *field,
+                          const char *owner_type, const char *owner_id, const char *uploaded_by,
+                          const char *fallback_name, Files__FileInfo **info);
+
+/* The FileInfo of row `row` of a result whose columns col.. are id, name, content_type,
+ * size, sha256 (in ctx->arena). */
+Files__FileInfo *enterprise_file_info_from_row(svc_ctx *ctx, const PGresult *r, int row, int col);
+
+/* The columns enterprise_file_info_from_row() reads, for a table aliased f. */
+#define ENTERPRISE_FILE_COLS "f.id, f.name, f.content_type, f.size, f.sha256"
+
+/* Certification.GetFile: the bytes, for whoever may see the owner; 404 otherwise. */
+int enterprise_file_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * The operators' side of 企业认证: the review queue, one application with its files,
+ * approval and rejection. Only operators with the `reviewer` role see any of it (404
+ * for everyone else, so the routes do not confirm what exists). A decision is one
+ * UPDATE guarded by state = 'submitted': of two reviewers acting at once exactly one
+ * wins and the other gets 409.
+ */
+#include "certification.h"
+
+#include "audit.h"
+#include "enterprise.h"
+#include "events.h"
+#include "log.h"
+#include "members.h"
+#include "status.h"
+#include "validate.h"
+
+#include <jansson.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REASON_MAX_CHARS 500
+
+/* The caller as a reviewer: ST_OK with "operator:<id>" in actor, else ST_NOT_FOUND. */
+static int review_caller(svc_ctx *ctx, char actor[64])
+{
+	const char *pid = NULL;
+	int rv = enterprise_caller_person(ctx, &pid);
+	if (rv != ST_OK)
+		return rv;
+	if (!enterprise_caller_has_role(ctx, "reviewer"))
+		return status_err(ST_NOT_FOUND, NULL);
+	snprintf(actor, 64, "operator:%s", pid);
+	return ST_OK;
+}
+
+/* The application as reviewers see it: never a draft. */
+static int review_load(svc_ctx *ctx, const char *id, Enterprise__CertificationApplication **out)
+{
+	Enterprise__CertificationApplication *c = NULL;
+	if (!enterprise_uuid_ok(id))
+		return status_err(ST_NOT_FOUND, NULL);
+	int rv = enterprise_certification_load(ctx, id, 1, &c);
+	if (rv != ST_OK)
+		return rv;
+	if (!enterprise_cert_allows(c->state, ENTERPRISE_CERT_REVIEWER_SEES))
+		return status_err(ST_NOT_FOUND, NULL);
+	*out = c;
+	return ST_OK;
+}
+
+int enterprise_review_queue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
+{
+	const Enterprise__ListReviewRequest *in = (const Enterprise__ListReviewRequest *)in_;
+	const char *field = NULL, *state = in->state && *in->state ? in->state : "submitted";
+	char actor[64], limit[16], offset[24];
+	PGresult *r = NULL;
+	int page, size, rv;
+
+	if ((rv = review_caller(ctx, actor)) != ST_OK)
+		return rv;
+	if (strcmp(state, "submitted") != 0 && strcmp(state, "approved") != 0 &&
+	    strcmp(state, "rejected") != 0)
+		return status_errmsg(
+		        ST_FIELD_RANGE, "state",
+		        "state 应为 submitted（待审核）、approved（已通过）或 rejected（已驳回）");
+	if ((rv = validate_page(in->has_page, in->page, in->has_page_size, in->page_size, &page,
+	                        &size, &field)) != 0)
+		return status_err(rv, field);
+	snprintf(limit, sizeof limit, "%d", size);
+	snprintf(offset, sizeof offset, "%lld", (long long)(page - 1) * size);
+	const char *v[] = {state, limit, offset};
+	if ((rv = db_exec(ctx->db, "SELECT count(*) FROM certifications WHERE state = $1", 1, v,
+	                  &r)) != ST_OK)
+		return status_err(rv, NULL);
+	long long total = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	r = NULL;
+	/* The queue is worked oldest first; decided ones are shown newest first. */
+	const char *sql = strcmp(state, "submitted") == 0
+	                          ? "SELECT c.id FROM certifications c WHERE c.state = $1 ORDER BY "
+	                            "c.submitted_at, c.id LIMIT $2::int OFFSET $3::bigint"
+	                          : "SELECT c.id FROM certifications c WHERE c.state = $1 ORDER BY "
+	                            "c.decided_at DESC, c.id DESC LIMIT $2::int OFFSET $3::bigint";
+	if ((rv = db_exec(ctx->db, sql, 3, v, &r)) != ST_OK)
+		return status_err(rv, NULL);
+	Enterprise__ListCertificationsResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
+	enterprise__list_certifications_response__init(resp);
+	int n = PQntuples(r);
+	resp->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *resp->items);
+	for (int i = 0; i < n; i++) {
+		Enterprise__CertificationApplication *c = NULL;
+		/* A row that changed state between the two reads is still shown as it is now. */
+		if ((rv = enterprise_certification_load(ctx, PQgetvalue(r, i, 0), 1, &c)) !=
+		    ST_OK) {
+			PQclear(r);
+			return rv;
+		}
+		resp->items[resp->n_items++] = c;
+	}
+	PQclear(r);
+	resp->has_total = 1;
+	resp->total = total > INT32_MAX ? INT32_MAX : (int32_t)total;
+	resp->has_page = 1;
+	resp->page = page;
+	resp->has_page_size = 1;
+	resp->page_size = size;
+	*out = &resp->base;
+	return ST_OK;
+}
+
+int enterprise_review_get(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
+{
+	const Enterprise__CertificationRef *in = (const Enterprise__CertificationRef *)in_;
+	Enterprise__CertificationApplication *c = NULL;
+	char actor[64];
+	int rv;
+	if ((rv = review_caller(ctx, actor)) != ST_OK ||
+	    (rv = review_load(ctx, in->id, &c)) != ST_OK)
+		return rv;
+	*out = &c->base;
+	return ST_OK;
+}
+
+int enterprise_review_approve(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
+{
+	const Enterprise__CertificationRef *in = (const Enterprise__CertificationRef *)in_;
+	Enterprise__CertificationApplication *c = NULL;
+	char actor[64];
+	int rv;
+	if ((rv = review_caller(ctx, actor)) != ST_OK ||
+	    (rv = review_load(ctx, in->id, &c)) != ST_OK)
+		return rv;
+	if ((rv = db_begin(ctx->db)) != ST_OK)
+		return status_err(rv, NULL);
+	if ((rv = enterprise_certification_approve_tx(ctx, in->id, "{submitted}", actor,
+	                                              "review")) != ST_OK) {
+		db_rollback(ctx->db);
+		return rv;
+	}
+	if ((rv = db_commit(ctx->db)) != ST_OK) {
+		db_rollback(ctx->db);
+		return status_err(rv, NULL);
+	}
+	if ((rv = review_load(ctx, in->id, &c)) != ST_OK)
+		return rv;
+	*out = &c->base;
+	return ST_OK;
+}
+
+int enterprise_review_reject(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
+{
+	const Enterprise__RejectCertificationRequest *in =
+	        (const Enterprise__RejectCertificationRequest *)in_;
+	Enterprise__CertificationApplication *c = NULL;
+	PGresult *r = NULL;
+	char actor[64], subject[64];
+	int rv;
+
+	if ((rv = review_caller(ctx, actor)) != ST_OK ||
+	    (rv = review_load(ctx, in->id, &c)) != ST_OK)
+		return rv;
+	const char *reason = in->reason;
+	while (reason && (*reason == ' ' || *reason == '\n' || *reason == '\t'))
+		reason++;
+	if (!reason || !*reason)
+		return status_errmsg(ST_FIELD_REQUIRED, "reason", "请填写驳回原因");
+	if (validate_text(reason, REASON_MAX_CHARS) != 0)
+		return status_errmsg(ST_TEXT_TOO_LONG, "reason", "驳回原因不能超过 500 个字");
+	if ((rv = db_begin(ctx->db)) != ST_OK)
+		return status_err(rv, NULL);
+	const char *v[] = {in->id, reason, actor};
+	if ((rv = db_exec(ctx->db,
+	                  "UPDATE certifications SET state = 'rejected', reject_reason = $2, "
+	                  "decided_by = $3, decided_at = now(), updated_at = now() WHERE id = $1 "
+	                  "AND state = 'submitted' RETURNING applicant_id, uscc, enterprise_name",
+	                  3, v, &r)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto fail;
+	}
+	if (PQntuples(r) != 1) {
+		rv = status_err(ST_CERT_DECIDED, NULL);
+		goto fail;
+	}
+	Enterprise__CertificationEvent ev = ENTERPRISE__CERTIFICATION_EVENT__INIT;
+	ev.certification_id = (char *)in->id;
+	ev.applicant_id = PQgetvalue(r, 0, 0);
+	ev.uscc = PQgetvalue(r, 0, 1);
+	ev.enterprise_name = PQgetvalue(r, 0, 2);
+	ev.reason = (char *)reason;
+	snprintf(subject, sizeof subject, "certification/%s", in->id);
+	/* The reason is the operator's words about the application: kept with the decision. */
+	json_t *dj = json_pack("{s:s}", "reason", reason);
+	char *dtext = json_dumps(dj, JSON_COMPACT);
+	json_decref(dj);
+	char *detail = arena_strdup(ctx->arena, dtext ? dtext : "{}");
+	free(dtext);
+	if ((rv = audit_append(ctx->db, actor, subject, "enterprise.certification.rejected",
+	                       detail)) != ST_OK ||
+	    (rv = events_append(ctx->db, "enterprise.certification.rejected", subject, &ev.base)) !=
+	            ST_OK ||
+	    (rv = db_commit(ctx->db)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto fail;
+	}
+	log_kv(LOGL_INFO, ctx->request_id, "certification rejected", "certification_id", in->id,
+	       NULL);
+	PQclear(r);
+	r = NULL;
+	if ((rv = review_load(ctx, in->id, &c)) != ST_OK)
+		goto out;
+	*out = &c->base;
+	rv = ST_OK;
+	goto out;
+fail:
+	db_rollback(ctx->db);
+out:
+	PQclear(r);
+	return rv;
+}
