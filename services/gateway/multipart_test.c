@@ -80,7 +80,7 @@ static void test_more_parts_than_the_limit_are_refused(void **state)
 	for (int i = 0; i <= GW_MULTIPART_MAX_PARTS; i++)
 		snprintf(body + strlen(body), sizeof body - strlen(body),
 		         "--XyZ\r\nContent-Disposition: form-data; name=\"f%d\"\r\n\r\nv\r\n", i);
-	strcat(body, "--XyZ--");
+	snprintf(body + strlen(body), sizeof body - strlen(body), "--XyZ--");
 	gw_part parts[GW_MULTIPART_MAX_PARTS];
 	size_t n;
 	assert_int_equal(parse(CT, body, parts, &n), -1);
