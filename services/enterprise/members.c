@@ -1,6 +1,8 @@
 /*
- * 加入企业: join requests, members, removal, admin hand-over, and the membership
- * look-ups accounts makes for identities (角色切换).
+ * 加入企业, the person's side: the caller helpers of enterprise.h, asking to join,
+ * withdrawing and asking again, the person's own list, the Member view every membership
+ * handler answers with, and the look-ups accounts makes for identities (角色切换). The
+ * enterprise's side (members list, decisions, removal, hand-over) is members_admin.c.
  *
  * One row per (enterprise, person) in memberships; its state moves requested ->
  * active | rejected | withdrawn, active -> removed | left, and a rejected,
@@ -195,7 +197,7 @@ static Enterprise__Member *member_from_row(svc_ctx *ctx, PGresult *res, int row)
 }
 
 /* One membership by id; ST_NOT_FOUND. */
-static int member_load(svc_ctx *ctx, const char *id, Enterprise__Member **out)
+int enterprise_member_load(svc_ctx *ctx, const char *id, Enterprise__Member **out)
 {
 	PGresult *res = NULL;
 	const char *vals[] = {id};
@@ -228,9 +230,9 @@ static char *member_detail(svc_ctx *ctx, json_t *obj)
  * Inside the open transaction: the audit entry for membership id (whose state moved
  * from -> to) and, when type is set, the event about it. who is the acting person.
  */
-static int member_record(svc_ctx *ctx, const char *who, const char *action, const char *id,
-                         const char *from, const char *to, const char *type,
-                         Enterprise__MemberEvent *ev)
+int enterprise_member_record(svc_ctx *ctx, const char *who, const char *action, const char *id,
+                             const char *from, const char *to, const char *type,
+                             Enterprise__MemberEvent *ev)
 {
 	char actor[64], subject[64], esubject[64];
 	int rv;
@@ -250,7 +252,7 @@ static int member_record(svc_ctx *ctx, const char *who, const char *action, cons
 }
 
 /* The event payload about a loaded membership. */
-static Enterprise__MemberEvent *member_event(svc_ctx *ctx, const Enterprise__Member *m)
+Enterprise__MemberEvent *enterprise_member_event(svc_ctx *ctx, const Enterprise__Member *m)
 {
 	Enterprise__MemberEvent *ev = arena_alloc(ctx->arena, sizeof *ev);
 	enterprise__member_event__init(ev);
@@ -263,7 +265,7 @@ static Enterprise__MemberEvent *member_event(svc_ctx *ctx, const Enterprise__Mem
 }
 
 /* Commits when rv is ST_OK; always leaves no transaction open. */
-static int member_finish(svc_ctx *ctx, int rv)
+int enterprise_member_finish(svc_ctx *ctx, int rv)
 {
 	if (rv == ST_OK && (rv = db_commit(ctx->db)) != ST_OK)
 		rv = status_err(rv, NULL);
@@ -342,7 +344,7 @@ static int join_tx(svc_ctx *ctx, const char *eid, const char *pid, const char *r
 	snprintf(id, 40, "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	res = NULL;
-	if ((rv = member_load(ctx, id, &m)) != ST_OK)
+	if ((rv = enterprise_member_load(ctx, id, &m)) != ST_OK)
 		goto out;
 	/* The admin to tell (none only for an enterprise without one, which KYB prevents). */
 	if ((rv = db_exec(ctx->db,
@@ -352,12 +354,12 @@ static int join_tx(svc_ctx *ctx, const char *eid, const char *pid, const char *r
 		rv = status_err(rv, NULL);
 		goto out;
 	}
-	Enterprise__MemberEvent *ev = member_event(ctx, m);
+	Enterprise__MemberEvent *ev = enterprise_member_event(ctx, m);
 	ev->admin_person_id =
 	        PQntuples(res) ? arena_strdup(ctx->arena, PQgetvalue(res, 0, 0)) : NULL;
 	ev->reason = (char *)reason;
-	rv = member_record(ctx, pid, "member.requested", id, NULL, "requested",
-	                   "enterprise.member.requested", ev);
+	rv = enterprise_member_record(ctx, pid, "member.requested", id, NULL, "requested",
+	                              "enterprise.member.requested", ev);
 out:
 	PQclear(res);
 	return rv;
@@ -386,10 +388,10 @@ int enterprise_join_request_create(svc_ctx *ctx, const ProtobufCMessage *in, Pro
 		return rv;
 	if ((rv = db_begin(ctx->db)) != ST_OK)
 		return status_err(rv, NULL);
-	rv = member_finish(ctx, join_tx(ctx, eid, pid, req->reason, id));
+	rv = enterprise_member_finish(ctx, join_tx(ctx, eid, pid, req->reason, id));
 	if (rv != ST_OK)
 		return rv;
-	if ((rv = member_load(ctx, id, &m)) != ST_OK)
+	if ((rv = enterprise_member_load(ctx, id, &m)) != ST_OK)
 		return rv;
 	log_kv(LOGL_INFO, ctx->request_id, "join requested", "membership", id, "enterprise", eid,
 	       "person", pid, NULL);
@@ -401,9 +403,9 @@ int enterprise_join_request_create(svc_ctx *ctx, const ProtobufCMessage *in, Pro
  * One page of memberships: where is a condition on m with $1 and $2 (the rest of
  * vals are appended as $3 limit and $4 offset). order is the ORDER BY list.
  */
-static int member_page(svc_ctx *ctx, const char *where, const char *order, const char *p1,
-                       const char *p2, int has_page, int page_in, int has_size, int size_in,
-                       Enterprise__MemberList **out)
+int enterprise_member_page(svc_ctx *ctx, const char *where, const char *order, const char *p1,
+                           const char *p2, int has_page, int page_in, int has_size, int size_in,
+                           Enterprise__MemberList **out)
 {
 	const char *field = NULL;
 	char limit[16], offset[24];
@@ -459,60 +461,10 @@ int enterprise_join_requests_mine(svc_ctx *ctx, const ProtobufCMessage *in, Prot
 		return rv;
 	if (req->state && *req->state && !enterprise_member_state_known(req->state))
 		return status_err(ST_FIELD_RANGE, "state");
-	rv = member_page(ctx, "m.person_id = $1::uuid AND ($2 = '' OR m.state = $2)",
-	                 "m.updated_at DESC, m.id", pid, req->state ? req->state : "",
-	                 req->has_page, req->page, req->has_page_size, req->page_size, &list);
-	if (rv != ST_OK)
-		return rv;
-	*out = &list->base;
-	return ST_OK;
-}
-
-/* Requested and active counts of an enterprise, for the admin's list. */
-static int member_counts(svc_ctx *ctx, const char *eid, Enterprise__MemberCounts **out)
-{
-	PGresult *res = NULL;
-	const char *vals[] = {eid};
-	int rv = db_exec(ctx->db,
-	                 "SELECT count(*) FILTER (WHERE state = 'requested'),"
-	                 " count(*) FILTER (WHERE state = 'active')"
-	                 " FROM memberships WHERE enterprise_id = $1::uuid",
-	                 1, vals, &res);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	Enterprise__MemberCounts *c = arena_alloc(ctx->arena, sizeof *c);
-	enterprise__member_counts__init(c);
-	c->has_requested = c->has_active = 1;
-	c->requested = (int32_t)strtol(PQgetvalue(res, 0, 0), NULL, 10);
-	c->active = (int32_t)strtol(PQgetvalue(res, 0, 1), NULL, 10);
-	PQclear(res);
-	*out = c;
-	return ST_OK;
-}
-
-int enterprise_members_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
-{
-	const Enterprise__ListMembersRequest *req = (const Enterprise__ListMembersRequest *)in;
-	const char *eid = NULL, *role = NULL;
-	const char *state = req->state && *req->state ? req->state : NULL;
-	Enterprise__MemberList *list = NULL;
-	int rv;
-	if ((rv = enterprise_caller_enterprise(ctx, &eid, &role)) != ST_OK)
-		return rv;
-	if (state && !enterprise_member_state_known(state))
-		return status_err(ST_FIELD_RANGE, "state");
-	int admin = strcmp(role, "admin") == 0;
-	/* Members see who is in; requests and former members are the admin's business. */
-	if (!admin && state && strcmp(state, "active") != 0)
-		return status_err(ST_ENTERPRISE_ADMIN_REQUIRED, "state");
-	const char *states = state ? state : admin ? "requested,active" : "active";
-	/* Pending requests first (they wait for the admin), then the admin, newest first. */
-	rv = member_page(
-	        ctx, "m.enterprise_id = $1::uuid AND m.state = ANY(string_to_array($2, ','))",
-	        "m.state = 'requested' DESC, m.role = 'admin' DESC, m.updated_at DESC, m.id", eid,
-	        states, req->has_page, req->page, req->has_page_size, req->page_size, &list);
-	if (rv == ST_OK && admin)
-		rv = member_counts(ctx, eid, &list->counts);
+	rv = enterprise_member_page(ctx, "m.person_id = $1::uuid AND ($2 = '' OR m.state = $2)",
+	                            "m.updated_at DESC, m.id", pid, req->state ? req->state : "",
+	                            req->has_page, req->page, req->has_page_size, req->page_size,
+	                            &list);
 	if (rv != ST_OK)
 		return rv;
 	*out = &list->base;
@@ -533,15 +485,15 @@ static int withdraw_tx(svc_ctx *ctx, const char *id, const char *pid)
 		return status_err(rv, NULL);
 	int moved = strcmp(PQcmdTuples(res), "1") == 0;
 	PQclear(res);
-	if ((rv = member_load(ctx, id, &m)) != ST_OK)
+	if ((rv = enterprise_member_load(ctx, id, &m)) != ST_OK)
 		return rv;
 	/* Someone else's request is not the caller's to see. */
 	if (strcmp(m->person_id, pid) != 0)
 		return status_err(ST_NOT_FOUND, "id");
 	if (!moved)
 		return status_err(ST_JOIN_REQUEST_CLOSED, "id");
-	return member_record(ctx, pid, "member.withdrawn", id, "requested", "withdrawn", NULL,
-	                     member_event(ctx, m));
+	return enterprise_member_record(ctx, pid, "member.withdrawn", id, "requested", "withdrawn",
+	                                NULL, enterprise_member_event(ctx, m));
 }
 
 int enterprise_join_request_withdraw(svc_ctx *ctx, const ProtobufCMessage *in,
@@ -557,298 +509,11 @@ int enterprise_join_request_withdraw(svc_ctx *ctx, const ProtobufCMessage *in,
 		return status_err(ST_NOT_FOUND, "id");
 	if ((rv = db_begin(ctx->db)) != ST_OK)
 		return status_err(rv, NULL);
-	if ((rv = member_finish(ctx, withdraw_tx(ctx, req->id, pid))) != ST_OK)
+	if ((rv = enterprise_member_finish(ctx, withdraw_tx(ctx, req->id, pid))) != ST_OK)
 		return rv;
-	if ((rv = member_load(ctx, req->id, &m)) != ST_OK)
+	if ((rv = enterprise_member_load(ctx, req->id, &m)) != ST_OK)
 		return rv;
 	*out = &m->base;
-	return ST_OK;
-}
-
-/* ---- the admin's decisions ---------------------------------------------------------- */
-
-/* Guard of every admin action: $admin is still the active admin of $enterprise. */
-#define STILL_ADMIN(e, a)                                                                          \
-	" EXISTS (SELECT 1 FROM memberships a WHERE a.enterprise_id = " e "::uuid"                 \
-	" AND a.person_id = " a "::uuid AND a.role = 'admin' AND a.state = 'active')"
-
-/*
- * Why a guarded admin UPDATE of membership id matched nothing: not of this enterprise
- * (404), no longer in state `from` (409 `closed`), or the caller no longer its admin (403).
- */
-static int decision_refusal(svc_ctx *ctx, const char *id, const char *eid, const char *from,
-                            int closed, const char *field)
-{
-	PGresult *res = NULL;
-	const char *vals[] = {id, eid};
-	int rv = db_exec(ctx->db,
-	                 "SELECT state FROM memberships WHERE id = $1::uuid"
-	                 " AND enterprise_id = $2::uuid",
-	                 2, vals, &res);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	if (PQntuples(res) != 1)
-		rv = status_err(ST_NOT_FOUND, field);
-	else if (strcmp(PQgetvalue(res, 0, 0), from) != 0)
-		rv = status_err(closed, field);
-	else
-		rv = status_err(ST_ENTERPRISE_ADMIN_REQUIRED, NULL);
-	PQclear(res);
-	return rv;
-}
-
-/* Inside the transaction: a pending request of the admin's enterprise approved or rejected. */
-static int decide_tx(svc_ctx *ctx, const char *id, const char *eid, const char *admin,
-                     const char *reason)
-{
-	PGresult *res = NULL;
-	Enterprise__Member *m = NULL;
-	const char *to = reason ? "rejected" : "active";
-	const char *vals[] = {id, eid, admin, to, reason};
-	int rv = db_exec(
-	        ctx->db,
-	        "UPDATE memberships m SET state = $4, role = 'member', decided_by = $3::uuid,"
-	        " decided_at = now(), decision_reason = $5, updated_at = now()"
-	        " WHERE m.id = $1::uuid AND m.enterprise_id = $2::uuid"
-	        " AND m.state = 'requested' AND" STILL_ADMIN("$2", "$3"),
-	        5, vals, &res);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	int moved = strcmp(PQcmdTuples(res), "1") == 0;
-	PQclear(res);
-	if (!moved)
-		return decision_refusal(ctx, id, eid, "requested", ST_JOIN_REQUEST_CLOSED, "id");
-	if ((rv = member_load(ctx, id, &m)) != ST_OK)
-		return rv;
-	Enterprise__MemberEvent *ev = member_event(ctx, m);
-	ev->admin_person_id = (char *)admin;
-	ev->reason = (char *)reason;
-	return member_record(
-	        ctx, admin, reason ? "member.rejected" : "member.joined", id, "requested", to,
-	        reason ? "enterprise.member.rejected" : "enterprise.member.joined", ev);
-}
-
-/* Approve (reason NULL) or reject (reason required) the pending request id. */
-static int decide(svc_ctx *ctx, const char *id, int reject, const char *reason,
-                  ProtobufCMessage **out)
-{
-	const char *eid = NULL, *admin = NULL;
-	Enterprise__Member *m = NULL;
-	int rv;
-	if ((rv = enterprise_caller_admin(ctx, &eid)) != ST_OK)
-		return rv;
-	admin = ctx->caller->person_id;
-	if (!enterprise_uuid_ok(id))
-		return status_err(ST_NOT_FOUND, "id");
-	if (reject && (!reason || !*reason))
-		return status_err(ST_FIELD_REQUIRED, "reason");
-	if (reject && validate_text(reason, DECISION_REASON_MAX) != 0)
-		return status_err(ST_TEXT_TOO_LONG, "reason");
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	rv = member_finish(ctx, decide_tx(ctx, id, eid, admin, reject ? reason : NULL));
-	if (rv != ST_OK)
-		return rv;
-	if ((rv = member_load(ctx, id, &m)) != ST_OK)
-		return rv;
-	log_kv(LOGL_INFO, ctx->request_id, reject ? "join rejected" : "join approved", "membership",
-	       id, "enterprise", eid, NULL);
-	*out = &m->base;
-	return ST_OK;
-}
-
-int enterprise_join_request_approve(svc_ctx *ctx, const ProtobufCMessage *in,
-                                    ProtobufCMessage **out)
-{
-	return decide(ctx, ((const Enterprise__JoinRequestRef *)in)->id, 0, NULL, out);
-}
-
-int enterprise_join_request_reject(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
-{
-	const Enterprise__RejectJoinRequestRequest *req =
-	        (const Enterprise__RejectJoinRequestRequest *)in;
-	return decide(ctx, req->id, 1, req->reason, out);
-}
-
-/* ---- removal, leaving, hand-over -------------------------------------------------------- */
-
-/* Why the active member target of eid could not be removed or promoted. */
-static int member_refusal(svc_ctx *ctx, const char *eid, const char *target)
-{
-	PGresult *res = NULL;
-	const char *vals[] = {eid, target};
-	int rv = db_exec(ctx->db,
-	                 "SELECT state, role FROM memberships WHERE enterprise_id = $1::uuid"
-	                 " AND person_id = $2::uuid",
-	                 2, vals, &res);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	if (PQntuples(res) != 1)
-		rv = status_err(ST_NOT_FOUND, "person_id");
-	else if (strcmp(PQgetvalue(res, 0, 0), "active") != 0)
-		rv = status_err(ST_MEMBER_NOT_ACTIVE, "person_id");
-	else if (strcmp(PQgetvalue(res, 0, 1), "admin") == 0)
-		rv = status_err(ST_ADMIN_MUST_HAND_OVER, "person_id");
-	else
-		rv = status_err(ST_ENTERPRISE_ADMIN_REQUIRED, NULL);
-	PQclear(res);
-	return rv;
-}
-
-/*
- * Inside the transaction: member target of eid leaves (actor == target) or is removed
- * by the admin actor. Only a member row moves: the admin hands over first.
- */
-static int remove_tx(svc_ctx *ctx, const char *eid, const char *target, const char *actor,
-                     char id[40])
-{
-	PGresult *res = NULL;
-	Enterprise__Member *m = NULL;
-	int leaving = strcmp(target, actor) == 0;
-	const char *vals[] = {eid, target, actor};
-	int rv = leaving ? db_exec(ctx->db,
-	                           "UPDATE memberships m SET state = 'left', updated_at = now()"
-	                           " WHERE m.enterprise_id = $1::uuid AND m.person_id = $2::uuid"
-	                           " AND m.state = 'active' AND m.role = 'member'"
-	                           " RETURNING m.id::text",
-	                           2, vals, &res)
-	                 : db_exec(ctx->db,
-	                           "UPDATE memberships m SET state = 'removed',"
-	                           " decided_by = $3::uuid, decided_at = now(),"
-	                           " decision_reason = NULL, updated_at = now()"
-	                           " WHERE m.enterprise_id = $1::uuid AND m.person_id = $2::uuid"
-	                           " AND m.state = 'active' AND m.role = 'member'"
-	                           " AND" STILL_ADMIN("$1", "$3") " RETURNING m.id::text",
-	                           3, vals, &res);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	if (PQntuples(res) != 1) {
-		rv = member_refusal(ctx, eid, target);
-		goto out;
-	}
-	snprintf(id, 40, "%s", PQgetvalue(res, 0, 0));
-	if ((rv = member_load(ctx, id, &m)) != ST_OK)
-		goto out;
-	Enterprise__MemberEvent *ev = member_event(ctx, m);
-	ev->how = leaving ? "left" : "removed";
-	ev->admin_person_id = leaving ? NULL : (char *)actor;
-	rv = member_record(ctx, actor, leaving ? "member.left" : "member.removed", id, "active",
-	                   m->state, "enterprise.member.left", ev);
-out:
-	PQclear(res);
-	return rv;
-}
-
-/* DELETE /members/{person_id}: the admin removes a member; a member's own id: leaving. */
-int enterprise_member_remove(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
-{
-	const Enterprise__MemberRef *req = (const Enterprise__MemberRef *)in;
-	const char *eid = NULL, *role = NULL, *pid = NULL;
-	char id[40];
-	Enterprise__Member *m = NULL;
-	int rv;
-	if ((rv = enterprise_caller_enterprise(ctx, &eid, &role)) != ST_OK)
-		return rv;
-	pid = ctx->caller->person_id;
-	int self = req->person_id && strcmp(req->person_id, pid) == 0;
-	int admin = strcmp(role, "admin") == 0;
-	if (self && admin)
-		return status_err(ST_ADMIN_MUST_HAND_OVER, "person_id");
-	if (!self && !admin)
-		return status_err(ST_ENTERPRISE_ADMIN_REQUIRED, NULL);
-	if (!enterprise_uuid_ok(req->person_id))
-		return status_err(ST_NOT_FOUND, "person_id");
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	if ((rv = member_finish(ctx, remove_tx(ctx, eid, req->person_id, pid, id))) != ST_OK)
-		return rv;
-	if ((rv = member_load(ctx, id, &m)) != ST_OK)
-		return rv;
-	log_kv(LOGL_INFO, ctx->request_id, self ? "member left" : "member removed", "membership",
-	       id, "enterprise", eid, NULL);
-	*out = &m->base;
-	return ST_OK;
-}
-
-/* Inside the transaction: admin becomes a member, target (an active member) the admin. */
-static int handover_tx(svc_ctx *ctx, const char *eid, const char *admin, const char *target,
-                       char new_id[40], char old_id[40])
-{
-	PGresult *res = NULL;
-	Enterprise__Member *m = NULL;
-	const char *demote[] = {eid, admin};
-	const char *promote[] = {eid, target};
-	/* Demote first: the partial unique index allows one active admin at any instant. */
-	int rv = db_exec(ctx->db,
-	                 "UPDATE memberships SET role = 'member', updated_at = now()"
-	                 " WHERE enterprise_id = $1::uuid AND person_id = $2::uuid"
-	                 " AND role = 'admin' AND state = 'active' RETURNING id::text",
-	                 2, demote, &res);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	if (PQntuples(res) != 1) {
-		rv = status_err(ST_ENTERPRISE_ADMIN_REQUIRED, NULL);
-		goto out;
-	}
-	snprintf(old_id, 40, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	res = NULL;
-	if ((rv = db_exec(ctx->db,
-	                  "UPDATE memberships SET role = 'admin', updated_at = now()"
-	                  " WHERE enterprise_id = $1::uuid AND person_id = $2::uuid"
-	                  " AND role = 'member' AND state = 'active' RETURNING id::text",
-	                  2, promote, &res)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto out;
-	}
-	if (PQntuples(res) != 1) {
-		rv = member_refusal(ctx, eid, target);
-		goto out;
-	}
-	snprintf(new_id, 40, "%s", PQgetvalue(res, 0, 0));
-	if ((rv = member_load(ctx, old_id, &m)) != ST_OK ||
-	    (rv = member_record(ctx, admin, "member.admin_handed_over", old_id, "admin", "member",
-	                        NULL, member_event(ctx, m))) != ST_OK)
-		goto out;
-	if ((rv = member_load(ctx, new_id, &m)) != ST_OK)
-		goto out;
-	Enterprise__MemberEvent *ev = member_event(ctx, m);
-	ev->admin_person_id = (char *)admin;
-	rv = member_record(ctx, admin, "member.admin_received", new_id, "member", "admin",
-	                   "enterprise.admin.transferred", ev);
-out:
-	PQclear(res);
-	return rv;
-}
-
-int enterprise_admin_hand_over(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
-{
-	const Enterprise__MemberRef *req = (const Enterprise__MemberRef *)in;
-	const char *eid = NULL, *admin = NULL;
-	char new_id[40], old_id[40];
-	int rv;
-	if ((rv = enterprise_caller_admin(ctx, &eid)) != ST_OK)
-		return rv;
-	admin = ctx->caller->person_id;
-	if (!req->person_id || !*req->person_id)
-		return status_err(ST_FIELD_REQUIRED, "person_id");
-	if (strcmp(req->person_id, admin) == 0)
-		return status_err(ST_HANDOVER_TO_SELF, "person_id");
-	if (!enterprise_uuid_ok(req->person_id))
-		return status_err(ST_NOT_FOUND, "person_id");
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	rv = member_finish(ctx, handover_tx(ctx, eid, admin, req->person_id, new_id, old_id));
-	if (rv != ST_OK)
-		return rv;
-	Enterprise__AdminHandOverResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
-	enterprise__admin_hand_over_response__init(resp);
-	if ((rv = member_load(ctx, new_id, &resp->admin)) != ST_OK ||
-	    (rv = member_load(ctx, old_id, &resp->former_admin)) != ST_OK)
-		return rv;
-	log_kv(LOGL_INFO, ctx->request_id, "admin handed over", "enterprise", eid, "to",
-	       req->person_id, NULL);
-	*out = &resp->base;
 	return ST_OK;
 }
 

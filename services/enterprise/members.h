@@ -1,12 +1,14 @@
 /*
  * enterprise: membership (加入企业), identities, readiness and receiving accounts
- * (收款账户) — what members.c, persons.c and receiving_accounts.c share, and the
- * handler table main.c registers for service Membership (proto/enterprise_members.proto).
- * The helpers every file of the service may call are in enterprise.h.
+ * (收款账户) — what members.c, members_admin.c, persons.c and receiving_accounts.c
+ * share, and the handler table main.c registers for service Membership
+ * (proto/enterprise_members.proto). The helpers every file of the service may call are
+ * in enterprise.h.
  */
 #ifndef ENTERPRISE_MEMBERS_H
 #define ENTERPRISE_MEMBERS_H
 
+#include "enterprise_members.pb-c.h"
 #include "svc.h"
 
 #include <stddef.h>
@@ -47,6 +49,36 @@ int enterprise_join_target(const char *uscc, const char *name, char uscc_out[20]
  * for a member. (members.c)
  */
 int enterprise_caller_admin(svc_ctx *ctx, const char **enterprise_id);
+
+/* ---- memberships as members.c and members_admin.c handle them ---------------------- */
+
+/* One membership by id as the Member view (in ctx->arena); ST_NOT_FOUND. */
+int enterprise_member_load(svc_ctx *ctx, const char *id, Enterprise__Member **out);
+
+/* The event payload about a loaded membership (in ctx->arena). */
+Enterprise__MemberEvent *enterprise_member_event(svc_ctx *ctx, const Enterprise__Member *m);
+
+/*
+ * Inside the open transaction: the audit entry `action` by person who on membership id
+ * (from -> to: states, or roles for a hand-over) and, when type is not NULL, the event
+ * type with payload ev (its membership_id set to id). ST_OK or ST_DB.
+ */
+int enterprise_member_record(svc_ctx *ctx, const char *who, const char *action, const char *id,
+                             const char *from, const char *to, const char *type,
+                             Enterprise__MemberEvent *ev);
+
+/* Commits when rv is ST_OK (a failed commit becomes the result); always leaves no
+ * transaction open. Returns the result. */
+int enterprise_member_finish(svc_ctx *ctx, int rv);
+
+/*
+ * One page of Member views: where is an SQL condition on `m` (memberships) using $1 = p1
+ * and $2 = p2; order an ORDER BY list. Both are the caller's constant text, never input.
+ * Paging by validate_page (400 on bad values). ST_OK with *out in ctx->arena.
+ */
+int enterprise_member_page(svc_ctx *ctx, const char *where, const char *order, const char *p1,
+                           const char *p2, int has_page, int page, int has_size, int size,
+                           Enterprise__MemberList **out);
 
 /*
  * Readiness (persons.c): what a person lacks to act for an enterprise, as bits
