@@ -2,6 +2,7 @@
 #include "templates.h"
 
 #include "accounts.pb-c.h"
+#include "enterprise_kyb.pb-c.h"
 #include "enterprise_members.pb-c.h"
 #include "sms_limits.h"
 
@@ -242,6 +243,69 @@ static int notify_admin_transferred(const Events__Event *ev, arena *a, notify_me
 	return 1;
 }
 
+/* ---- certification (企业认证): enterprise.certification.* ------------------------------- */
+
+/* The payload of a certification event with its applicant, or NULL. */
+static const Enterprise__CertificationEvent *notify_cert_event(const Events__Event *ev, arena *a)
+{
+	const Enterprise__CertificationEvent *c =
+	        notify_payload(ev, &enterprise__certification_event__descriptor, a);
+	return c && notify_has(c->applicant_id) ? c : NULL;
+}
+
+/* 「name」（统一社会信用代码：…）, as much of it as the event carries. */
+static const char *notify_cert_label(const Enterprise__CertificationEvent *c, arena *a)
+{
+	const char *name =
+	        notify_has(c->enterprise_name) ? arena_printf(a, "「%s」", c->enterprise_name) : "";
+	if (!notify_has(c->uscc))
+		return name;
+	return arena_printf(a, "%s（统一社会信用代码：%s）", name, c->uscc);
+}
+
+static int notify_cert_submitted(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Enterprise__CertificationEvent *c = notify_cert_event(ev, a);
+	if (!c)
+		return -1;
+	out->person_id = c->applicant_id;
+	out->title = "企业认证申请已提交";
+	out->body = arena_printf(
+	        a, "您提交的%s企业认证申请已进入平台审核，审核结果将以站内消息通知您。",
+	        notify_cert_label(c, a));
+	return 1;
+}
+
+static int notify_cert_approved(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Enterprise__CertificationEvent *c = notify_cert_event(ev, a);
+	if (!c)
+		return -1;
+	int by_check = c->method && strcmp(c->method, "legal_rep_check") == 0;
+	out->person_id = c->applicant_id;
+	out->title = "企业认证已通过";
+	out->body = arena_printf(a,
+	                         "您提交的%s企业认证%s已通过，您已成为该企业的管理员。可在右上角"
+	                         "切换到企业身份办理业务，并审核其他人员的加入申请。",
+	                         notify_cert_label(c, a), by_check ? "经法定代表人身份核验" : "");
+	return 1;
+}
+
+static int notify_cert_rejected(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Enterprise__CertificationEvent *c = notify_cert_event(ev, a);
+	if (!c)
+		return -1;
+	out->person_id = c->applicant_id;
+	out->title = "企业认证未通过";
+	out->body = arena_printf(a,
+	                         "您提交的%s企业认证申请未通过审核%s%s。请按原因修改申请信息或"
+	                         "重新上传材料后再次提交。",
+	                         notify_cert_label(c, a), notify_has(c->reason) ? "，原因：" : "",
+	                         notify_has(c->reason) ? c->reason : "");
+	return 1;
+}
+
 typedef int (*notify_render_fn)(const Events__Event *ev, arena *a, notify_message *out);
 
 /* Event types that give an in-site message; any other type is ignored. */
@@ -257,6 +321,9 @@ static const struct {
         {"enterprise.member.rejected", notify_member_rejected},
         {"enterprise.member.left", notify_member_left},
         {"enterprise.admin.transferred", notify_admin_transferred},
+        {"enterprise.certification.submitted", notify_cert_submitted},
+        {"enterprise.certification.approved", notify_cert_approved},
+        {"enterprise.certification.rejected", notify_cert_rejected},
 };
 
 int notify_template_render(const Events__Event *ev, arena *a, notify_message *out)

@@ -2,6 +2,7 @@
 #include "templates.h"
 
 #include "accounts.pb-c.h"
+#include "enterprise_kyb.pb-c.h"
 #include "enterprise_members.pb-c.h"
 
 #include <setjmp.h>
@@ -266,6 +267,90 @@ static void test_member_events_without_person_or_enterprise_are_refused(void **s
 	arena_free(a);
 }
 
+static Enterprise__CertificationEvent cert_event(void)
+{
+	Enterprise__CertificationEvent c = ENTERPRISE__CERTIFICATION_EVENT__INIT;
+	c.certification_id = "c-1";
+	c.applicant_id = "p-7";
+	c.enterprise_name = "长沙瑞丰机械制造有限公司";
+	c.uscc = "91430121751146836D";
+	return c;
+}
+
+static void test_certification_submitted_approved_rejected_reach_the_applicant(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	notify_message msg;
+	Enterprise__CertificationEvent c = cert_event();
+	assert_int_equal(
+	        notify_template_render(event_with(a, "enterprise.certification.submitted", &c.base),
+	                               a, &msg),
+	        1);
+	assert_string_equal(msg.person_id, "p-7");
+	assert_null(msg.enterprise_id);
+	assert_string_equal(msg.title, "企业认证申请已提交");
+	assert_string_equal(
+	        msg.body,
+	        "您提交的「长沙瑞丰机械制造有限公司」（统一社会信用代码：91430121751146836D）"
+	        "企业认证申请已进入平台审核，审核结果将以站内消息通知您。");
+
+	c.reason = "营业执照未加盖公章，请上传加盖公章的营业执照";
+	assert_int_equal(
+	        notify_template_render(event_with(a, "enterprise.certification.rejected", &c.base),
+	                               a, &msg),
+	        1);
+	assert_string_equal(msg.person_id, "p-7");
+	assert_string_equal(msg.title, "企业认证未通过");
+	assert_non_null(strstr(msg.body,
+	                       "未通过审核，原因：营业执照未加盖公章，请上传加盖公章的营业执照。"));
+
+	c.reason = NULL;
+	c.enterprise_id = "e-3";
+	c.method = "review";
+	assert_int_equal(
+	        notify_template_render(event_with(a, "enterprise.certification.approved", &c.base),
+	                               a, &msg),
+	        1);
+	assert_string_equal(msg.person_id, "p-7");
+	assert_string_equal(msg.title, "企业认证已通过");
+	assert_non_null(strstr(msg.body, "企业认证已通过，您已成为该企业的管理员"));
+	c.method = "legal_rep_check";
+	assert_int_equal(
+	        notify_template_render(event_with(a, "enterprise.certification.approved", &c.base),
+	                               a, &msg),
+	        1);
+	assert_non_null(strstr(msg.body, "企业认证经法定代表人身份核验已通过"));
+	arena_free(a);
+}
+
+static void test_certification_events_without_applicant_are_refused(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	notify_message msg;
+	Enterprise__CertificationEvent c = cert_event();
+	c.applicant_id = NULL;
+	assert_int_equal(
+	        notify_template_render(event_with(a, "enterprise.certification.rejected", &c.base),
+	                               a, &msg),
+	        -1);
+	assert_int_equal(notify_template_render(
+	                         event_with(a, "enterprise.certification.approved", NULL), a, &msg),
+	                 -1);
+	/* without name and code the text still reads */
+	c = cert_event();
+	c.enterprise_name = NULL;
+	c.uscc = NULL;
+	assert_int_equal(
+	        notify_template_render(event_with(a, "enterprise.certification.submitted", &c.base),
+	                               a, &msg),
+	        1);
+	assert_string_equal(msg.body,
+	                    "您提交的企业认证申请已进入平台审核，审核结果将以站内消息通知您。");
+	arena_free(a);
+}
+
 static void test_beijing_time_text(void **state)
 {
 	(void)state;
@@ -290,6 +375,9 @@ int main(void)
 	        cmocka_unit_test(test_join_request_reaches_the_admin_with_name_and_reason),
 	        cmocka_unit_test(test_joined_rejected_left_and_admin_reach_the_person),
 	        cmocka_unit_test(test_member_events_without_person_or_enterprise_are_refused),
+	        cmocka_unit_test(
+	                test_certification_submitted_approved_rejected_reach_the_applicant),
+	        cmocka_unit_test(test_certification_events_without_applicant_are_refused),
 	        cmocka_unit_test(test_beijing_time_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
