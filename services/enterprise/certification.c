@@ -40,46 +40,23 @@
 #define C_TS(col)                                                                                  \
 	"to_char(" col " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
 
+/* The instants of the view (clang-format cannot lay out C_TS() calls inside a long list). */
+#define C_CREATED   C_TS("c.created_at")
+#define C_UPDATED   C_TS("c.updated_at")
+#define C_SUBMITTED C_TS("c.submitted_at")
+#define C_DECIDED   C_TS("c.decided_at")
+#define C_K_CREATED C_TS("k.created_at")
+
 /* The columns of the view, in the order cert_view() reads them. */
-#define C_COLS                                                                                                \
-	"c.id, c.state, c.uscc, c.enterprise_name, c.registry_status, c.registered_capital_fen, "             \
-	"c.legal_rep_name, c.legal_rep_id_masked, c.legal_rep_phone_masked, c.region_code, "                  \
-	"concat_ws('', r1.name, r2.name, r3.name, r4.name), c.industry, c.address, "                          \
-	"c.contact_name, c.contact_phone_masked, c.contact_position, c.contact_email, "                       \
-	"c.referring_institution, c.reject_reason, c.enterprise_id, c.approval_method, " C_TS("c."            \
-	                                                                                      "cr"            \
-	                                                                                      "ea"            \
-	                                                                                      "te"            \
-	                                                                                      "d_"            \
-	                                                                                      "a"             \
-	                                                                                      "t") ", " C_TS( \
-	        "c.updated_at") ", " C_TS("c.submitted_at") ", " C_TS("c.decided_at") ", "                    \
-	                                                                              "c."                    \
-	                                                                              "applicant_"            \
-	                                                                              "id, "                  \
-	                                                                              "c.decided_"            \
-	                                                                              "by, "                  \
-	                                                                              "k.method, "            \
-	                                                                              "k.state, "             \
-	                                                                              "k.face_"               \
-	                                                                              "url, "                 \
-	                                                                              "k.phone_"              \
-	                                                                              "masked, "              \
-	                                                                              "k.bank_"               \
-	                                                                              "card_"                 \
-	                                                                              "masked, "              \
-	                                                                              "k.failed_"             \
-	                                                                              "factor, "              \
-	                                                                              "k.failure_"            \
-	                                                                              "reason,"               \
-	                                                                              " " C_TS(               \
-	                                                                                      "k."            \
-	                                                                                      "cr"            \
-	                                                                                      "ea"            \
-	                                                                                      "te"            \
-	                                                                                      "d_"            \
-	                                                                                      "a"             \
-	                                                                                      "t")
+#define C_COLS                                                                                     \
+	"c.id, c.state, c.uscc, c.enterprise_name, c.registry_status, c.registered_capital_fen, "  \
+	"c.legal_rep_name, c.legal_rep_id_masked, c.legal_rep_phone_masked, c.region_code, "       \
+	"concat_ws('', r1.name, r2.name, r3.name, r4.name), c.industry, c.address, "               \
+	"c.contact_name, c.contact_phone_masked, c.contact_position, c.contact_email, "            \
+	"c.referring_institution, c.reject_reason, c.enterprise_id, c.approval_method, " C_CREATED \
+	", " C_UPDATED ", " C_SUBMITTED ", " C_DECIDED ", c.applicant_id, "                        \
+	"c.decided_by, k.method, k.state, k.face_url, k.phone_masked, k.bank_card_masked, "        \
+	"k.failed_factor, k.failure_reason, " C_K_CREATED
 
 /* The region's names from the province down, and the latest legal-rep check. */
 #define C_FROM                                                                                     \
