@@ -1,7 +1,7 @@
 /*
- * 企业认证 (certification, KYB): what certification.c, review.c, legal_rep.c, files.c
- * and letter.c share, and the handler table main.c registers for service
- * Certification (proto/enterprise_kyb.proto).
+ * 企业认证 (certification, KYB): what certification.c, certification_view.c,
+ * certification_submit.c, review.c, legal_rep.c, files.c and letter.c share, and the
+ * handler table main.c registers for service Certification (proto/enterprise_kyb.proto).
  */
 #ifndef ENTERPRISE_CERTIFICATION_H
 #define ENTERPRISE_CERTIFICATION_H
@@ -17,6 +17,23 @@ extern const svc_handler_fn enterprise_certification_handlers[];
 /* ---- certification.c ------------------------------------------------------------- */
 
 /*
+ * The registry's word on uscc (and name, when not NULL): known (a wrong check character
+ * passes when it is), alive (存续/在业), and the name its own. ST_OK with the registry's
+ * status in status_out; else the refusal, naming uscc or enterprise_name.
+ */
+int enterprise_certification_registry_check(svc_ctx *ctx, const char *uscc, const char *name,
+                                            char status_out[16]);
+
+/* ST_ENTERPRISE_CERTIFIED (naming uscc) when the USCC has an enterprise already, else ST_OK. */
+int enterprise_certification_not_certified(svc_ctx *ctx, const char *uscc);
+
+/* An audit entry on certification/<id> inside the caller's open transaction. */
+int enterprise_certification_audit(svc_ctx *ctx, const char *actor, const char *id,
+                                   const char *action, const char *detail);
+
+/* ---- certification_view.c --------------------------------------------------------- */
+
+/*
  * Whether the caller may see certification id (and so its files): the applicant; a
  * reviewer once it was submitted; an active member of the enterprise it certified.
  * ST_OK, ST_NOT_FOUND (also for a malformed id), ST_UNAUTHENTICATED or ST_DB.
@@ -29,6 +46,22 @@ int enterprise_certification_load(svc_ctx *ctx, const char *id, int reviewer,
                                   Enterprise__CertificationApplication **out);
 
 /*
+ * The caller's own application id: ST_OK with its state (and USCC when uscc_out is not
+ * NULL), else ST_NOT_FOUND (also for a malformed id or another person's application).
+ */
+int enterprise_certification_own(svc_ctx *ctx, const char *id, const char *person_id,
+                                 char state_out[16], char uscc_out[24]);
+
+/*
+ * The first field (or, with with_files, file kind) submission still needs in *field, with
+ * its message in *message ("" and "" when complete; strings in ctx->arena).
+ */
+int enterprise_certification_missing(svc_ctx *ctx, const char *id, int with_files,
+                                     const char **field, const char **message);
+
+/* ---- certification_submit.c ------------------------------------------------------- */
+
+/*
  * The approval inside the caller's open transaction: state submitted (or, for the
  * legal representative's check, any of from_states) -> approved, the enterprises row,
  * the applicant's active admin membership, audit and the approved event. actor is
@@ -39,19 +72,8 @@ int enterprise_certification_load(svc_ctx *ctx, const char *id, int reviewer,
 int enterprise_certification_approve_tx(svc_ctx *ctx, const char *id, const char *from_states,
                                         const char *actor, const char *method);
 
-/*
- * The caller's own application id: ST_OK with its state (and USCC when uscc_out is not
- * NULL), else ST_NOT_FOUND (also for a malformed id or another person's application).
- */
-int enterprise_certification_own(svc_ctx *ctx, const char *id, const char *person_id,
-                                 char state_out[16], char uscc_out[24]);
-
-/* The reason of a field or file submission still needs ("" when complete); in ctx->arena. */
-int enterprise_certification_missing(svc_ctx *ctx, const char *id, int with_files,
-                                     const char **field, const char **message);
-
 /* Handlers of service Certification, by file. */
-/* certification.c */
+/* certification.c, certification_view.c, certification_submit.c */
 int enterprise_certification_create(svc_ctx *ctx, const ProtobufCMessage *in,
                                     ProtobufCMessage **out);
 int enterprise_certification_update(svc_ctx *ctx, const ProtobufCMessage *in,

@@ -261,7 +261,7 @@ int enterprise_legal_rep_check_start(svc_ctx *ctx, const ProtobufCMessage *in_,
 	Enterprise__CertificationApplication *c = NULL;
 	struct lr_facts f = {0};
 	const char *pid = NULL, *field = NULL, *message = NULL, *phone = NULL;
-	char *card = NULL;
+	char *card = NULL, state[16], uscc[24], status[16];
 	int rv;
 
 	if ((rv = lr_application(ctx, in->id, &pid)) != ST_OK)
@@ -274,10 +274,12 @@ int enterprise_legal_rep_check_start(svc_ctx *ctx, const ProtobufCMessage *in_,
 		return rv;
 	if (*field)
 		return status_errmsg(ST_FIELD_REQUIRED, field, message);
-	if ((rv = enterprise_certification_load(ctx, in->id, 0, &c)) != ST_OK)
+	/* Before a provider is paid: the registry may have changed, or another applicant's
+	 * application of the USCC been approved. */
+	if ((rv = enterprise_certification_own(ctx, in->id, pid, state, uscc)) != ST_OK ||
+	    (rv = enterprise_certification_registry_check(ctx, uscc, NULL, status)) != ST_OK ||
+	    (rv = enterprise_certification_not_certified(ctx, uscc)) != ST_OK)
 		return rv;
-	if (c->enterprise_id) /* approved meanwhile */
-		return status_err(ST_ENTERPRISE_CERTIFIED, "uscc");
 	if ((rv = lr_budget(ctx, in->id)) != ST_OK ||
 	    (rv = lr_facts_load(ctx, in->id, &f)) != ST_OK)
 		return rv;

@@ -1,0 +1,265 @@
+/*
+ * 企业认证, what moves an application: file uploads (while the applicant may still change
+ * it), submission to the reviewers' queue, and the approval transaction that review.c
+ * and legal_rep.c share (application approved, enterprise created, the applicant its
+ * admin, audit and event together).
+ */
+#include "certification.h"
+
+#include "audit.h"
+#include "enterprise.h"
+#include "events.h"
+#include "files.h"
+#include "log.h"
+#include "members.h"
+#include "status.h"
+#include "validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cert_sent(const char *s) { return s && *s; }
+
+/* ---- files ------------------------------------------------------------------------------ */
+
+int enterprise_certification_file_upload(svc_ctx *ctx, const ProtobufCMessage *in_,
+                                         ProtobufCMessage **out)
+{
+	const Enterprise__UploadCertificationFileRequest *in =
+	        (const Enterprise__UploadCertificationFileRequest *)in_;
+	const char *pid = NULL;
+	Files__FileInfo *fi = NULL;
+	PGresult *r = NULL;
+	char state[16], actor[64];
+	int rv;
+
+	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK ||
+	    (rv = enterprise_certification_own(ctx, in->id, pid, state, NULL)) != ST_OK)
+		return rv;
+	if (!cert_sent(in->kind))
+		return status_err(ST_FIELD_REQUIRED, "kind");
+	int k = enterprise_cert_kind_index(in->kind);
+	if (k < 0)
+		return status_err(ST_FILE_KIND, "kind");
+	if (!enterprise_cert_allows(state, ENTERPRISE_CERT_EDIT))
+		return status_err(ST_CERT_NOT_EDITABLE, NULL);
+	if ((rv = db_begin(ctx->db)) != ST_OK)
+		return status_err(rv, NULL);
+	/* The guard first: it also holds the row while the file is stored. */
+	const char *v1[] = {in->id, pid};
+	if ((rv = db_exec(ctx->db,
+	                  "UPDATE certifications SET updated_at = now() WHERE id = $1 AND "
+	                  "applicant_id = $2 AND state IN ('draft', 'rejected') RETURNING id",
+	                  2, v1, &r)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto fail;
+	}
+	if (PQntuples(r) != 1) {
+		rv = status_err(ST_CERT_NOT_EDITABLE, NULL);
+		goto fail;
+	}
+	if ((rv = enterprise_file_store(ctx, in->file, "file", "certification", in->id, pid,
+	                                in->kind, &fi)) != ST_OK)
+		goto fail;
+	const char *v2[] = {in->id, in->kind, fi->id};
+	if ((rv = db_exec(
+	             ctx->db,
+	             "INSERT INTO certification_files (certification_id, kind, file_id) VALUES "
+	             "($1, $2, $3) ON CONFLICT (certification_id, kind) DO UPDATE SET file_id "
+	             "= EXCLUDED.file_id, uploaded_at = now()",
+	             3, v2, NULL)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto fail;
+	}
+	snprintf(actor, sizeof actor, "person:%s", pid);
+	const char *detail =
+	        arena_printf(ctx->arena, "{\"kind\":\"%s\",\"file_id\":\"%s\",\"sha256\":\"%s\"}",
+	                     in->kind, fi->id, fi->sha256);
+	if ((rv = enterprise_certification_audit(ctx, actor, in->id,
+	                                         "enterprise.certification.file_uploaded",
+	                                         detail)) != ST_OK ||
+	    (rv = db_commit(ctx->db)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto fail;
+	}
+	*out = &fi->base;
+	rv = ST_CREATED;
+	goto out;
+fail:
+	db_rollback(ctx->db);
+out:
+	PQclear(r);
+	return rv;
+}
+
+/* ---- submission ---------------------------------------------------------------------- */
+
+int enterprise_certification_submit(svc_ctx *ctx, const ProtobufCMessage *in_,
+                                    ProtobufCMessage **out)
+{
+	const Enterprise__CertificationRef *in = (const Enterprise__CertificationRef *)in_;
+	const char *pid = NULL, *field = NULL, *message = NULL;
+	Enterprise__CertificationApplication *c = NULL;
+	PGresult *r = NULL;
+	char state[16], uscc[24], actor[64], status[16];
+	int rv;
+
+	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK ||
+	    (rv = enterprise_certification_own(ctx, in->id, pid, state, uscc)) != ST_OK)
+		return rv;
+	if (!enterprise_cert_allows(state, ENTERPRISE_CERT_SUBMIT))
+		return status_err(ST_CERT_NOT_EDITABLE, NULL);
+	if (!enterprise_person_verified(ctx, pid))
+		return status_errmsg(ST_PERSON_NOT_VERIFIED, NULL,
+		                     "请先完成个人实名认证，再提交企业认证");
+	if ((rv = enterprise_certification_missing(ctx, in->id, 1, &field, &message)) != ST_OK)
+		return rv;
+	if (*field)
+		return status_errmsg(enterprise_cert_kind_index(field) >= 0 ? ST_FILE_MISSING
+		                                                            : ST_FIELD_REQUIRED,
+		                     field, message);
+	/* The registry may have changed since the draft: checked again. */
+	if ((rv = enterprise_certification_registry_check(ctx, uscc, NULL, status)) != ST_OK ||
+	    (rv = enterprise_certification_not_certified(ctx, uscc)) != ST_OK)
+		return rv;
+	if ((rv = db_begin(ctx->db)) != ST_OK)
+		return status_err(rv, NULL);
+	const char *v[] = {in->id, pid, status};
+	if ((rv = db_exec(ctx->db,
+	                  "UPDATE certifications SET state = 'submitted', submitted_at = now(), "
+	                  "registry_status = $3, updated_at = now() WHERE id = $1 AND applicant_id "
+	                  "= $2 AND state IN ('draft', 'rejected') RETURNING applicant_id, uscc, "
+	                  "enterprise_name",
+	                  3, v, &r)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto fail;
+	}
+	if (PQntuples(r) != 1) {
+		rv = status_err(ST_CERT_NOT_EDITABLE, NULL);
+		goto fail;
+	}
+	Enterprise__CertificationEvent ev = ENTERPRISE__CERTIFICATION_EVENT__INIT;
+	ev.certification_id = (char *)in->id;
+	ev.applicant_id = PQgetvalue(r, 0, 0);
+	ev.uscc = PQgetvalue(r, 0, 1);
+	ev.enterprise_name = PQgetvalue(r, 0, 2);
+	char subject[64];
+	snprintf(subject, sizeof subject, "certification/%s", in->id);
+	snprintf(actor, sizeof actor, "person:%s", pid);
+	const char *detail =
+	        arena_printf(ctx->arena, "{\"from\":\"%s\",\"uscc\":\"%s\"}", state, uscc);
+	if ((rv = enterprise_certification_audit(
+	             ctx, actor, in->id, "enterprise.certification.submitted", detail)) != ST_OK ||
+	    (rv = events_append(ctx->db, "enterprise.certification.submitted", subject,
+	                        &ev.base)) != ST_OK ||
+	    (rv = db_commit(ctx->db)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto fail;
+	}
+	log_kv(LOGL_INFO, ctx->request_id, "certification submitted", "certification_id", in->id,
+	       "uscc", uscc, NULL);
+	PQclear(r);
+	r = NULL;
+	if ((rv = enterprise_certification_load(ctx, in->id, 0, &c)) != ST_OK)
+		goto out;
+	*out = &c->base;
+	rv = ST_OK;
+	goto out;
+fail:
+	db_rollback(ctx->db);
+out:
+	PQclear(r);
+	return rv;
+}
+
+/* ---- approval (review.c and legal_rep.c) ---------------------------------------------- */
+
+int enterprise_certification_approve_tx(svc_ctx *ctx, const char *id, const char *from_states,
+                                        const char *actor, const char *method)
+{
+	PGresult *r = NULL, *e = NULL;
+	char subject[64], esubject[64];
+	int rv;
+	const char *v1[] = {id, method, actor, from_states};
+	if ((rv = db_exec(ctx->db,
+	                  "UPDATE certifications SET state = 'approved', approval_method = $2, "
+	                  "decided_by = $3, decided_at = now(), updated_at = now() WHERE id = $1 "
+	                  "AND state = ANY ($4::text[]) RETURNING applicant_id, uscc, "
+	                  "enterprise_name, legal_rep_name, region_code, address, industry, "
+	                  "registered_capital_fen",
+	                  4, v1, &r)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto out;
+	}
+	if (PQntuples(r) != 1) {
+		rv = status_err(ST_CERT_DECIDED, NULL);
+		goto out;
+	}
+	const char *applicant = PQgetvalue(r, 0, 0), *uscc = PQgetvalue(r, 0, 1),
+	           *name = PQgetvalue(r, 0, 2);
+	const char *v2[] = {uscc,
+	                    name,
+	                    PQgetvalue(r, 0, 3),
+	                    PQgetisnull(r, 0, 4) ? NULL : PQgetvalue(r, 0, 4),
+	                    PQgetisnull(r, 0, 5) ? NULL : PQgetvalue(r, 0, 5),
+	                    PQgetisnull(r, 0, 6) ? NULL : PQgetvalue(r, 0, 6),
+	                    PQgetisnull(r, 0, 7) ? NULL : PQgetvalue(r, 0, 7),
+	                    id};
+	rv = db_exec(ctx->db,
+	             "INSERT INTO enterprises (uscc, name, legal_rep_name, region_code, address, "
+	             "industry, registered_capital_fen, certification_id) VALUES ($1, $2, $3, $4, "
+	             "$5, $6, $7::bigint, $8) RETURNING id",
+	             8, v2, &e);
+	if (rv == ST_CONFLICT) { /* another application of this USCC was approved first */
+		rv = status_err(ST_ENTERPRISE_CERTIFIED, "uscc");
+		goto out;
+	}
+	if (rv != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto out;
+	}
+	const char *eid = PQgetvalue(e, 0, 0);
+	/* The first certifier is the enterprise's admin. */
+	const char *v3[] = {eid, applicant};
+	const char *v4[] = {id, eid};
+	if ((rv = db_exec(ctx->db,
+	                  "INSERT INTO memberships (enterprise_id, person_id, role, state, "
+	                  "decided_at) VALUES ($1, $2, 'admin', 'active', now())",
+	                  2, v3, NULL)) != ST_OK ||
+	    (rv = db_exec(ctx->db, "UPDATE certifications SET enterprise_id = $2 WHERE id = $1", 2,
+	                  v4, NULL)) != ST_OK) {
+		rv = status_err(rv, NULL);
+		goto out;
+	}
+	Enterprise__CertificationEvent ev = ENTERPRISE__CERTIFICATION_EVENT__INIT;
+	ev.certification_id = (char *)id;
+	ev.applicant_id = (char *)applicant;
+	ev.enterprise_id = (char *)eid;
+	ev.enterprise_name = (char *)name;
+	ev.uscc = (char *)uscc;
+	ev.method = (char *)method;
+	snprintf(subject, sizeof subject, "certification/%s", id);
+	snprintf(esubject, sizeof esubject, "enterprise/%s", eid);
+	const char *d1 = arena_printf(
+	        ctx->arena, "{\"enterprise_id\":\"%s\",\"uscc\":\"%s\",\"method\":\"%s\"}", eid,
+	        uscc, method);
+	const char *d2 =
+	        arena_printf(ctx->arena, "{\"certification_id\":\"%s\",\"admin_person_id\":\"%s\"}",
+	                     id, applicant);
+	if ((rv = audit_append(ctx->db, actor, subject, "enterprise.certification.approved", d1)) !=
+	            ST_OK ||
+	    (rv = audit_append(ctx->db, actor, esubject, "enterprise.certified", d2)) != ST_OK ||
+	    (rv = events_append(ctx->db, "enterprise.certification.approved", subject, &ev.base)) !=
+	            ST_OK) {
+		rv = status_err(rv, NULL);
+		goto out;
+	}
+	log_kv(LOGL_INFO, ctx->request_id, "certification approved", "certification_id", id,
+	       "enterprise_id", eid, "uscc", uscc, "method", method, NULL);
+	rv = ST_OK;
+out:
+	PQclear(r);
+	PQclear(e);
+	return rv;
+}

@@ -1,0 +1,342 @@
+/*
+ * 企业认证, what is shown: the application as the applicant and reviewers see it (form
+ * with masked numbers, region and industry names, files, what submission still needs,
+ * the latest legal-rep check), who may see it, and the applicant's own list.
+ */
+#include "certification.h"
+
+#include "audit.h"
+#include "enterprise.h"
+#include "events.h"
+#include "files.h"
+#include "log.h"
+#include "members.h"
+#include "status.h"
+#include "validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "registry.h"
+
+/* An instant as the API shows it: RFC 3339 in China Standard Time. */
+#define C_TS(col)                                                                                  \
+	"to_char(" col " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
+
+/* The instants of the view (clang-format cannot lay out C_TS() calls inside a long list). */
+#define C_CREATED   C_TS("c.created_at")
+#define C_UPDATED   C_TS("c.updated_at")
+#define C_SUBMITTED C_TS("c.submitted_at")
+#define C_DECIDED   C_TS("c.decided_at")
+#define C_K_CREATED C_TS("k.created_at")
+
+/* The columns of the view, in the order cert_view() reads them. */
+#define C_COLS                                                                                     \
+	"c.id, c.state, c.uscc, c.enterprise_name, c.registry_status, c.registered_capital_fen, "  \
+	"c.legal_rep_name, c.legal_rep_id_masked, c.legal_rep_phone_masked, c.region_code, "       \
+	"concat_ws('', r1.name, r2.name, r3.name, r4.name), c.industry, c.address, "               \
+	"c.contact_name, c.contact_phone_masked, c.contact_position, c.contact_email, "            \
+	"c.referring_institution, c.reject_reason, c.enterprise_id, c.approval_method, " C_CREATED \
+	", " C_UPDATED ", " C_SUBMITTED ", " C_DECIDED ", c.applicant_id, "                        \
+	"c.decided_by, k.method, k.state, k.face_url, k.phone_masked, k.bank_card_masked, "        \
+	"k.failed_factor, k.failure_reason, " C_K_CREATED
+
+/* The region's names from the province down, and the latest legal-rep check. */
+#define C_FROM                                                                                     \
+	" FROM certifications c"                                                                   \
+	" LEFT JOIN regions r4 ON r4.code = c.region_code"                                         \
+	" LEFT JOIN regions r3 ON r3.code = r4.parent"                                             \
+	" LEFT JOIN regions r2 ON r2.code = r3.parent"                                             \
+	" LEFT JOIN regions r1 ON r1.code = r2.parent"                                             \
+	" LEFT JOIN LATERAL (SELECT * FROM legal_rep_checks x WHERE x.certification_id = c.id"     \
+	" AND x.state <> 'superseded' ORDER BY x.created_at DESC LIMIT 1) k ON true"
+
+/* ---- the view --------------------------------------------------------------------- */
+
+static char *cert_col(arena *a, const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? NULL : arena_strdup(a, PQgetvalue(r, row, col));
+}
+
+/* What submission needs, in order: the required fields, then the files. */
+static const struct {
+	const char *field;
+	int col; /* in C_COLS */
+} cert_required[] = {
+        {"enterprise_name", 3}, {"registered_capital_fen", 5},
+        {"legal_rep_name", 6},  {"legal_rep_id_number", 7},
+        {"legal_rep_phone", 8}, {"region_code", 9},
+        {"industry", 11},       {"address", 12},
+        {"contact_name", 13},   {"contact_phone", 14},
+        {"contact_email", 16},
+};
+
+static Enterprise__CertificationApplication *cert_view(svc_ctx *ctx, const PGresult *r, int row,
+                                                       int reviewer)
+{
+	arena *a = ctx->arena;
+	Enterprise__CertificationApplication *c = arena_alloc(a, sizeof *c);
+	enterprise__certification_application__init(c);
+	c->id = cert_col(a, r, row, 0);
+	c->state = cert_col(a, r, row, 1);
+	c->uscc = cert_col(a, r, row, 2);
+	c->enterprise_name = cert_col(a, r, row, 3);
+	c->registry_status = cert_col(a, r, row, 4);
+	if (!PQgetisnull(r, row, 5)) {
+		c->has_registered_capital_fen = 1;
+		c->registered_capital_fen = strtoll(PQgetvalue(r, row, 5), NULL, 10);
+	}
+	c->legal_rep_name = cert_col(a, r, row, 6);
+	c->legal_rep_id_number_masked = cert_col(a, r, row, 7);
+	c->legal_rep_phone_masked = cert_col(a, r, row, 8);
+	c->region_code = cert_col(a, r, row, 9);
+	c->region_name = c->region_code ? cert_col(a, r, row, 10) : NULL;
+	c->industry = cert_col(a, r, row, 11);
+	c->industry_name = (char *)registry_industry_name(c->industry);
+	c->address = cert_col(a, r, row, 12);
+	c->contact_name = cert_col(a, r, row, 13);
+	c->contact_phone_masked = cert_col(a, r, row, 14);
+	c->contact_position = cert_col(a, r, row, 15);
+	c->contact_email = cert_col(a, r, row, 16);
+	c->referring_institution = cert_col(a, r, row, 17);
+	c->reject_reason = cert_col(a, r, row, 18);
+	c->enterprise_id = cert_col(a, r, row, 19);
+	c->approval_method = cert_col(a, r, row, 20);
+	c->created_at = cert_col(a, r, row, 21);
+	c->updated_at = cert_col(a, r, row, 22);
+	c->submitted_at = cert_col(a, r, row, 23);
+	c->decided_at = cert_col(a, r, row, 24);
+	if (reviewer) {
+		c->applicant_id = cert_col(a, r, row, 25);
+		c->decided_by = cert_col(a, r, row, 26);
+	}
+	if (!PQgetisnull(r, row, 27)) {
+		Enterprise__LegalRepCheck *k = arena_alloc(a, sizeof *k);
+		enterprise__legal_rep_check__init(k);
+		k->method = cert_col(a, r, row, 27);
+		k->state = cert_col(a, r, row, 28);
+		int pending = strcmp(k->state, "pending") == 0,
+		    face = strcmp(k->method, "face") == 0;
+		k->next_step = arena_strdup(a, !pending ? "" : face ? "face" : "sms");
+		if (pending && face)
+			k->face_url = cert_col(a, r, row, 29);
+		k->phone_masked = cert_col(a, r, row, 30);
+		k->bank_card_masked = cert_col(a, r, row, 31);
+		k->failed_factor = cert_col(a, r, row, 32);
+		k->failure_reason = cert_col(a, r, row, 33);
+		k->created_at = cert_col(a, r, row, 34);
+		c->legal_rep_check = k;
+	}
+	return c;
+}
+
+/* The files of c and, while it may still change, what submission still needs. */
+static int cert_view_files(svc_ctx *ctx, Enterprise__CertificationApplication *c)
+{
+	PGresult *r = NULL;
+	const char *v[] = {c->id};
+	int rv = db_exec(ctx->db,
+	                 "SELECT cf.kind, " ENTERPRISE_FILE_COLS
+	                 ", " C_TS("cf.uploaded_at") " FROM certification_files cf JOIN files f ON "
+	                                             "f.id = cf.file_id"
+	                                             " WHERE cf.certification_id = $1 ORDER BY "
+	                                             "array_position(ARRAY["
+	                                             "'business_licence', 'legal_rep_id_front', "
+	                                             "'legal_rep_id_back', "
+	                                             "'authorization_letter'], cf.kind)",
+	                 1, v, &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	int n = PQntuples(r), have[ENTERPRISE_CERT_KINDS] = {0};
+	c->files = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *c->files);
+	for (int i = 0; i < n; i++) {
+		Enterprise__CertificationFile *cf = arena_alloc(ctx->arena, sizeof *cf);
+		enterprise__certification_file__init(cf);
+		cf->kind = cert_col(ctx->arena, r, i, 0);
+		cf->file = enterprise_file_info_from_row(ctx, r, i, 1);
+		cf->uploaded_at = cert_col(ctx->arena, r, i, 6);
+		c->files[c->n_files++] = cf;
+		int k = enterprise_cert_kind_index(cf->kind);
+		if (k >= 0)
+			have[k] = 1;
+	}
+	PQclear(r);
+	if (!enterprise_cert_allows(c->state, ENTERPRISE_CERT_EDIT))
+		return ST_OK;
+	size_t max = sizeof cert_required / sizeof cert_required[0] + ENTERPRISE_CERT_KINDS;
+	c->missing = arena_alloc(ctx->arena, max * sizeof *c->missing);
+	const char *present[] = {
+	        c->enterprise_name,
+	        c->has_registered_capital_fen ? "" : NULL,
+	        c->legal_rep_name,
+	        c->legal_rep_id_number_masked,
+	        c->legal_rep_phone_masked,
+	        c->region_code,
+	        c->industry,
+	        c->address,
+	        c->contact_name,
+	        c->contact_phone_masked,
+	        c->contact_email,
+	};
+	for (size_t i = 0; i < sizeof present / sizeof present[0]; i++)
+		if (!present[i])
+			c->missing[c->n_missing++] = (char *)cert_required[i].field;
+	for (int k = 0; k < ENTERPRISE_CERT_KINDS; k++)
+		if (!have[k])
+			c->missing[c->n_missing++] = (char *)enterprise_cert_kinds[k];
+	return ST_OK;
+}
+
+int enterprise_certification_load(svc_ctx *ctx, const char *id, int reviewer,
+                                  Enterprise__CertificationApplication **out)
+{
+	PGresult *r = NULL;
+	const char *v[] = {id};
+	int rv = db_exec(ctx->db, "SELECT " C_COLS C_FROM " WHERE c.id = $1", 1, v, &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return status_err(ST_NOT_FOUND, NULL);
+	}
+	Enterprise__CertificationApplication *c = cert_view(ctx, r, 0, reviewer);
+	PQclear(r);
+	if ((rv = cert_view_files(ctx, c)) != ST_OK)
+		return rv;
+	*out = c;
+	return ST_OK;
+}
+
+int enterprise_certification_missing(svc_ctx *ctx, const char *id, int with_files,
+                                     const char **field, const char **message)
+{
+	Enterprise__CertificationApplication *c = NULL;
+	int rv = enterprise_certification_load(ctx, id, 0, &c);
+	if (rv != ST_OK)
+		return rv;
+	*field = "";
+	*message = "";
+	for (size_t i = 0; i < c->n_missing; i++) {
+		int k = enterprise_cert_kind_index(c->missing[i]);
+		if (k >= 0 && !with_files)
+			continue;
+		*field = c->missing[i];
+		*message = k >= 0 ? arena_printf(ctx->arena, "请上传%s",
+		                                 enterprise_cert_kind_label(c->missing[i]))
+		                  : status_message(ST_FIELD_REQUIRED);
+		break;
+	}
+	return ST_OK;
+}
+
+/* ---- visibility ----------------------------------------------------------------------- */
+
+int enterprise_certification_own(svc_ctx *ctx, const char *id, const char *pid, char state_out[16],
+                                 char uscc_out[24])
+{
+	PGresult *r = NULL;
+	if (!enterprise_uuid_ok(id))
+		return status_err(ST_NOT_FOUND, NULL);
+	const char *v[] = {id, pid};
+	int rv = db_exec(
+	        ctx->db,
+	        "SELECT state, uscc FROM certifications WHERE id = $1 AND applicant_id = $2", 2, v,
+	        &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return status_err(ST_NOT_FOUND, NULL);
+	}
+	snprintf(state_out, 16, "%s", PQgetvalue(r, 0, 0));
+	if (uscc_out)
+		snprintf(uscc_out, 24, "%s", PQgetvalue(r, 0, 1));
+	PQclear(r);
+	return ST_OK;
+}
+
+int enterprise_certification_visible(svc_ctx *ctx, const char *id)
+{
+	const char *pid = NULL;
+	PGresult *r = NULL;
+	int rv;
+	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+		return rv;
+	if (!enterprise_uuid_ok(id))
+		return status_err(ST_NOT_FOUND, NULL);
+	const char *reviewer = enterprise_caller_has_role(ctx, "reviewer") ? "true" : "false";
+	const char *v[] = {id, pid, reviewer};
+	rv = db_exec(ctx->db,
+	             "SELECT 1 FROM certifications c WHERE c.id = $1 AND (c.applicant_id = $2"
+	             " OR ($3::bool AND c.state <> 'draft')"
+	             " OR (c.enterprise_id IS NOT NULL AND EXISTS (SELECT 1 FROM memberships m"
+	             " WHERE m.enterprise_id = c.enterprise_id AND m.person_id = $2"
+	             " AND m.state = 'active')))",
+	             3, v, &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	int ok = PQntuples(r) == 1;
+	PQclear(r);
+	return ok ? ST_OK : status_err(ST_NOT_FOUND, NULL);
+}
+
+/* ---- the applicant's views ------------------------------------------------------------ */
+
+int enterprise_certification_get(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
+{
+	const Enterprise__CertificationRef *in = (const Enterprise__CertificationRef *)in_;
+	const char *pid = NULL;
+	Enterprise__CertificationApplication *c = NULL;
+	char state[16];
+	int rv;
+	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK ||
+	    (rv = enterprise_certification_own(ctx, in->id, pid, state, NULL)) != ST_OK ||
+	    (rv = enterprise_certification_load(ctx, in->id, 0, &c)) != ST_OK)
+		return rv;
+	*out = &c->base;
+	return ST_OK;
+}
+
+int enterprise_certifications_mine(svc_ctx *ctx, const ProtobufCMessage *in_,
+                                   ProtobufCMessage **out)
+{
+	const Enterprise__ListCertificationsRequest *in =
+	        (const Enterprise__ListCertificationsRequest *)in_;
+	const char *pid = NULL, *field = NULL;
+	char limit[16], offset[24];
+	PGresult *r = NULL;
+	int page, size, rv;
+	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+		return rv;
+	if ((rv = validate_page(in->has_page, in->page, in->has_page_size, in->page_size, &page,
+	                        &size, &field)) != 0)
+		return status_err(rv, field);
+	snprintf(limit, sizeof limit, "%d", size);
+	snprintf(offset, sizeof offset, "%lld", (long long)(page - 1) * size);
+	const char *v[] = {pid, limit, offset};
+	if ((rv = db_exec(ctx->db, "SELECT count(*) FROM certifications WHERE applicant_id = $1", 1,
+	                  v, &r)) != ST_OK)
+		return status_err(rv, NULL);
+	long long total = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	if ((rv = db_exec(ctx->db,
+	                  "SELECT " C_COLS C_FROM " WHERE c.applicant_id = $1"
+	                  " ORDER BY c.created_at DESC, c.id DESC LIMIT $2::int OFFSET $3::bigint",
+	                  3, v, &r)) != ST_OK)
+		return status_err(rv, NULL);
+	Enterprise__ListCertificationsResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
+	enterprise__list_certifications_response__init(resp);
+	int n = PQntuples(r);
+	resp->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *resp->items);
+	for (int i = 0; i < n; i++)
+		resp->items[resp->n_items++] = cert_view(ctx, r, i, 0);
+	PQclear(r);
+	resp->has_total = 1;
+	resp->total = total > INT32_MAX ? INT32_MAX : (int32_t)total;
+	resp->has_page = 1;
+	resp->page = page;
+	resp->has_page_size = 1;
+	resp->page_size = size;
+	*out = &resp->base;
+	return ST_OK;
+}
