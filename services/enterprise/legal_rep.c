@@ -33,6 +33,8 @@
 
 /* Checks one application may start per 24 hours: each may cost a provider call and an SMS. */
 #define CHECKS_PER_DAY 10
+/* ... and one person over all their applications. */
+#define CHECKS_PER_PERSON_DAY 20
 /* The longest a call to accounts may take (a provider's own deadline is 2 s by default). */
 #define CALL_MAX_MS 10000
 #define CALL_MIN_MS 500
@@ -135,20 +137,23 @@ static const char *lr_factor_field(const char *method, const char *factor)
 	return "face";
 }
 
-/* Checks an application may start today: ST_LEGAL_REP_CHECK_LIMIT past the budget. */
-static int lr_budget(svc_ctx *ctx, const char *id)
+/* Checks an application, and a person over all their applications, may start per 24 hours:
+ * ST_LEGAL_REP_CHECK_LIMIT past either budget. */
+static int lr_budget(svc_ctx *ctx, const char *id, const char *pid)
 {
 	PGresult *r = NULL;
-	const char *v[] = {id};
+	const char *v[] = {id, pid};
 	int rv = db_exec(ctx->db,
-	                 "SELECT count(*) FROM legal_rep_checks WHERE certification_id = $1 AND "
-	                 "created_at > now() - interval '24 hours'",
-	                 1, v, &r);
+	                 "SELECT count(*) FILTER (WHERE certification_id = $1), count(*) FROM "
+	                 "legal_rep_checks WHERE started_by = $2 AND created_at > now() - "
+	                 "interval '24 hours'",
+	                 2, v, &r);
 	if (rv != ST_OK)
 		return status_err(rv, NULL);
-	long n = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	long mine = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	long all = strtol(PQgetvalue(r, 0, 1), NULL, 10);
 	PQclear(r);
-	if (n < CHECKS_PER_DAY)
+	if (mine < CHECKS_PER_DAY && all < CHECKS_PER_PERSON_DAY)
 		return ST_OK;
 	status_err(ST_LEGAL_REP_CHECK_LIMIT, NULL);
 	status_set_retry_after(3600);
@@ -280,7 +285,7 @@ int enterprise_legal_rep_check_start(svc_ctx *ctx, const ProtobufCMessage *in_,
 	    (rv = enterprise_certification_registry_check(ctx, uscc, NULL, status)) != ST_OK ||
 	    (rv = enterprise_certification_not_certified(ctx, uscc)) != ST_OK)
 		return rv;
-	if ((rv = lr_budget(ctx, in->id)) != ST_OK ||
+	if ((rv = lr_budget(ctx, in->id, pid)) != ST_OK ||
 	    (rv = lr_facts_load(ctx, in->id, &f)) != ST_OK)
 		return rv;
 	int bank4 = strcmp(in->method, "bank4") == 0, face = strcmp(in->method, "face") == 0;
