@@ -1,12 +1,23 @@
 /* notify: wires the SMS provider, the handlers and the event subscriptions to the runtime. */
 #include "notify.h"
 #include "notify.pb-c.h"
+#include "log.h"
 #include "status.h"
 
 static config_common common;
 static struct notify_app app = {.common = &common};
 
-static int notify_start(svc_ctx *ctx) { return notify_sms_setup(NOTIFY_APP(ctx)); }
+static int notify_start(svc_ctx *ctx)
+{
+	int rv = notify_sms_setup(NOTIFY_APP(ctx));
+	if (rv != ST_OK)
+		return rv;
+	if (bus_client_open(&app.enterprise, common.bus_urls, "enterprise") != 0) {
+		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the enterprise client", NULL);
+		return ST_UNAVAILABLE;
+	}
+	return ST_OK;
+}
 
 /* In the order of the Notify service in proto/notify.proto. */
 static const svc_handler_fn notify_handlers[] = {notify_sms_issue,
@@ -48,5 +59,6 @@ int main(int argc, char **argv)
 	               .app = &app};
 	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
 	notify_sms_teardown(&app);
+	bus_client_close(app.enterprise);
 	return rv;
 }

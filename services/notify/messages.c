@@ -5,6 +5,7 @@
  * for. A person sees the messages addressed to them and, while acting as an
  * enterprise, those addressed to it; read marks are per person.
  */
+#include "enterprise_members.pb-c.h"
 #include "notify.h"
 
 #include "log.h"
@@ -68,14 +69,35 @@ int notify_messages_apply(svc_ctx *ctx, const Events__Event *ev)
 
 /* ---- requests ------------------------------------------------------------------------ */
 
-/* The caller's person and active enterprise (NULL when none); ST_UNAUTHENTICATED. */
+/* How long asking enterprise about a membership may take: well inside the gateway's deadline. */
+#define NOTIFY_MEMBERSHIP_TIMEOUT_MS 2000
+
+/*
+ * The caller's person and active enterprise (NULL when none); ST_UNAUTHENTICATED.
+ * The session's enterprise is checked live with the enterprise service: a member
+ * removed since switching reads only their personal messages.
+ */
 static int notify_reader(svc_ctx *ctx, const char **person, const char **enterprise)
 {
 	const Bus__Caller *c = ctx->caller;
 	if (!c->person_id || !*c->person_id)
 		return status_err(ST_UNAUTHENTICATED, NULL);
 	*person = c->person_id;
-	*enterprise = c->enterprise_id && *c->enterprise_id ? c->enterprise_id : NULL;
+	*enterprise = NULL;
+	if (!c->enterprise_id || !*c->enterprise_id)
+		return ST_OK;
+	Enterprise__GetMembershipRequest req = ENTERPRISE__GET_MEMBERSHIP_REQUEST__INIT;
+	ProtobufCMessage *reply = NULL;
+	req.person_id = c->person_id;
+	req.enterprise_id = c->enterprise_id;
+	int rv = bus_call(NOTIFY_APP(ctx)->enterprise, "GetMembership", c,
+	                  NOTIFY_MEMBERSHIP_TIMEOUT_MS, &req.base,
+	                  &enterprise__person_enterprise__descriptor, ctx->arena, &reply);
+	if (rv == ST_NOT_FOUND)
+		return ST_OK;
+	if (rv != ST_OK)
+		return status_err(rv == ST_DEADLINE ? ST_DEADLINE : ST_UNAVAILABLE, NULL);
+	*enterprise = c->enterprise_id;
 	return ST_OK;
 }
 

@@ -12,6 +12,7 @@
 
 #include "crypto.h"
 #include "sms_provider.h"
+#include "bus.h"
 #include "svc.h"
 
 struct notify_app {
@@ -23,6 +24,7 @@ struct notify_app {
 	notify_sms_http_config http; /* SMS_HTTP_* */
 	long http_timeout_ms;        /* SMS_HTTP_TIMEOUT_MS */
 	int curl_ready;              /* curl_global_init() done, to be undone */
+	bus_client *enterprise;      /* memberships: who still reads an enterprise's messages */
 };
 
 /* The app of a request (ctx->app). */

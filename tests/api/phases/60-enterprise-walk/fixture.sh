@@ -6,6 +6,7 @@
 # uses none of this. Reads the stack's VAR_DIR, PG_PORT and $VAR_DIR/secrets.env.
 #   bash fixture.sh certify USCC NAME ADMIN_PERSON_ID  a certified enterprise and its admin
 #   bash fixture.sh verify PERSON_ID NAME_MASKED        the person as verified (projection)
+#   bash fixture.sh enterprise-message ENTERPRISE_ID TITLE  a message to all its members
 # Idempotent: a second run changes nothing.
 set -euo pipefail
 : "${VAR_DIR:?the stack's VAR_DIR}" "${PG_PORT:?the stack's PG_PORT}"
@@ -51,8 +52,19 @@ ON CONFLICT (person_id) DO UPDATE SET
   verified_at = COALESCE(enterprise.persons.verified_at, now());
 SQL
 	;;
+enterprise-message)
+	# No event type addresses a whole enterprise yet (each names a person); this is
+	# the row such an event would leave in notify's table.
+	(($# == 3)) || { echo "usage: fixture.sh enterprise-message ENTERPRISE_ID TITLE" >&2; exit 2; }
+	q -v ent="$2" -v title="$3" <<'SQL'
+INSERT INTO notify.messages (event_id, event_type, enterprise_id, title, body)
+VALUES ('fixture:' || :'ent' || ':' || :'title', 'fixture.enterprise.notice', :'ent', :'title',
+        '测试：发给企业全体成员的消息')
+ON CONFLICT (event_id, recipient) DO NOTHING;
+SQL
+	;;
 *)
-	echo "usage: fixture.sh certify USCC NAME ADMIN_PERSON_ID | verify PERSON_ID NAME_MASKED" >&2
+	echo "usage: fixture.sh certify USCC NAME ADMIN_PERSON_ID | verify PERSON_ID NAME_MASKED | enterprise-message ENTERPRISE_ID TITLE" >&2
 	exit 2
 	;;
 esac
