@@ -422,6 +422,22 @@ int validate_text(const char *s, size_t max_chars)
 	return len < 0 ? ST_TEXT_TOO_LONG : 0;
 }
 
+int validate_uuid(const char *s)
+{
+	if (!s || strlen(s) != 36)
+		return 0;
+	for (int i = 0; i < 36; i++) {
+		char c = s[i];
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-')
+				return 0;
+		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
 int validate_page(int has_page, int page, int has_size, int size, int *out_page, int *out_size,
                   const char **field)
 {

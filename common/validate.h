@@ -83,6 +83,14 @@ int validate_email(const char *s);
  */
 int validate_person_name(const char *s);
 
+/*
+ * An identifier as PostgreSQL prints a uuid: 36 characters, lower-case hex digits with
+ * '-' at positions 8, 13, 18 and 23 (one spelling, so ids compared as text agree).
+ * 1 when s is one, else 0: a malformed id in a path is answered 404 before it
+ * reaches SQL as a type error.
+ */
+int validate_uuid(const char *s);
+
 /* Free text of at most max_chars UTF-8 code points (and valid UTF-8): ST_TEXT_TOO_LONG. */
 int validate_text(const char *s, size_t max_chars);
 

@@ -615,6 +615,24 @@ static void test_page_defaults_and_bounds_name_the_field(void **state)
 	assert_string_equal(field, "page_size");
 }
 
+static void test_uuid_accepts_only_the_canonical_lower_case_form(void **state)
+{
+	(void)state;
+	assert_true(validate_uuid("0b7f4c52-8a1e-4c3a-9f0e-2d9a1b3c4d5e"));
+	assert_false(validate_uuid("0B7F4C52-8A1E-4C3A-9F0E-2D9A1B3C4D5E"));
+}
+
+static void test_uuid_rejects_other_shapes_and_injection(void **state)
+{
+	(void)state;
+	assert_false(validate_uuid("0b7f4c528a1e4c3a9f0e2d9a1b3c4d5e"));
+	assert_false(validate_uuid("0b7f4c52-8a1e-4c3a-9f0e-2d9a1b3c4d5"));
+	assert_false(validate_uuid("0b7f4c52-8a1e-4c3a-9f0e-2d9a1b3c4d5g"));
+	assert_false(validate_uuid("'; DROP TABLE persons; --'---------"));
+	assert_false(validate_uuid(""));
+	assert_false(validate_uuid(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -680,6 +698,8 @@ int main(void)
 	        cmocka_unit_test(test_person_name_rejects_digits_symbols_length_and_edges),
 	        cmocka_unit_test(test_text_counts_characters_not_bytes),
 	        cmocka_unit_test(test_page_defaults_and_bounds_name_the_field),
+	        cmocka_unit_test(test_uuid_accepts_only_the_canonical_lower_case_form),
+	        cmocka_unit_test(test_uuid_rejects_other_shapes_and_injection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

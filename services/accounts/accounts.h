@@ -70,9 +70,6 @@ int accounts_caller_person(svc_ctx *ctx, const char **person_id);
 /* The masked view of one person (arena-allocated in ctx->arena); ST_NOT_FOUND. */
 int accounts_person_load(svc_ctx *ctx, const char *person_id, Accounts__Person **out);
 
-/* 1 when s is a canonical lower-case UUID text (what persons.id::text gives). */
-int accounts_is_uuid(const char *s);
-
 /* The look-up hash of a (validated) phone under the app's MAC key; 0 or -1. */
 int accounts_phone_hash(const struct accounts_app *app, const char *phone, char out[65]);
 

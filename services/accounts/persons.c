@@ -25,26 +25,10 @@
 int accounts_caller_person(svc_ctx *ctx, const char **person_id)
 {
 	const char *id = ctx->caller->person_id;
-	if (!id || !accounts_is_uuid(id))
+	if (!id || !validate_uuid(id))
 		return status_err(ST_UNAUTHENTICATED, NULL);
 	*person_id = id;
 	return ST_OK;
-}
-
-int accounts_is_uuid(const char *s)
-{
-	if (!s || strlen(s) != 36)
-		return 0;
-	for (int i = 0; i < 36; i++) {
-		char c = s[i];
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				return 0;
-		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-			return 0;
-		}
-	}
-	return 1;
 }
 
 int accounts_phone_hash(const struct accounts_app *app, const char *phone, char out[65])
@@ -91,7 +75,7 @@ static void person_roles(svc_ctx *ctx, const char *csv, char ***out, size_t *n)
 int accounts_person_load(svc_ctx *ctx, const char *person_id, Accounts__Person **out)
 {
 	PGresult *res = NULL;
-	if (!accounts_is_uuid(person_id))
+	if (!validate_uuid(person_id))
 		return status_err(ST_NOT_FOUND, NULL);
 	const char *vals[] = {person_id};
 	int rv = db_exec(
@@ -246,7 +230,7 @@ int accounts_login_row_by_phone(svc_ctx *ctx, const char *phone, accounts_login_
 
 int accounts_login_row_by_id(svc_ctx *ctx, const char *person_id, accounts_login_row *row)
 {
-	if (!accounts_is_uuid(person_id))
+	if (!validate_uuid(person_id))
 		return ST_NOT_FOUND;
 	return login_row_query(ctx, LOGIN_ROW_SELECT "WHERE id = $1::uuid", person_id, row);
 }

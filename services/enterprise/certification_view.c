@@ -235,7 +235,7 @@ int enterprise_certification_own(svc_ctx *ctx, const char *id, const char *pid, 
                                  char uscc_out[24])
 {
 	PGresult *r = NULL;
-	if (!enterprise_uuid_ok(id))
+	if (!validate_uuid(id))
 		return status_err(ST_NOT_FOUND, NULL);
 	const char *v[] = {id, pid};
 	int rv = db_exec(
@@ -262,7 +262,7 @@ int enterprise_certification_visible(svc_ctx *ctx, const char *id)
 	int rv;
 	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
 		return rv;
-	if (!enterprise_uuid_ok(id))
+	if (!validate_uuid(id))
 		return status_err(ST_NOT_FOUND, NULL);
 	const char *reviewer = enterprise_caller_has_role(ctx, "reviewer") ? "true" : "false";
 	const char *v[] = {id, pid, reviewer};

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "members.h"
 #include "status.h"
+#include "validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,7 +191,7 @@ int enterprise_file_get(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMess
 
 	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
 		return rv;
-	if (!in->id || !enterprise_uuid_ok(in->id))
+	if (!in->id || !validate_uuid(in->id))
 		return status_err(ST_NOT_FOUND, NULL);
 	const char *v[] = {in->id};
 	if ((rv = db_exec(ctx->db,

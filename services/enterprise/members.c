@@ -27,28 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-int enterprise_uuid_ok(const char *s)
-{
-	if (!s || strlen(s) != 36)
-		return 0;
-	for (int i = 0; i < 36; i++) {
-		char c = s[i];
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				return 0;
-		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-			return 0;
-		}
-	}
-	return 1;
-}
-
 /* ---- the caller ------------------------------------------------------------------ */
 
 int enterprise_caller_person(svc_ctx *ctx, const char **person_id)
 {
 	const char *id = ctx->caller->person_id;
-	if (!enterprise_uuid_ok(id))
+	if (!validate_uuid(id))
 		return status_err(ST_UNAUTHENTICATED, NULL);
 	*person_id = id;
 	return ST_OK;
@@ -72,7 +56,7 @@ int enterprise_caller_enterprise(svc_ctx *ctx, const char **enterprise_id, const
 		return rv;
 	if (!eid || !*eid)
 		return status_errmsg(ST_FORBIDDEN, NULL, "请先切换到企业身份");
-	if (!enterprise_uuid_ok(eid))
+	if (!validate_uuid(eid))
 		return status_err(ST_NOT_FOUND, NULL);
 	/* Live, not from the session: a member removed after switching acts no more. */
 	const char *vals[] = {eid, pid};
@@ -505,7 +489,7 @@ int enterprise_join_request_withdraw(svc_ctx *ctx, const ProtobufCMessage *in,
 	int rv;
 	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
 		return rv;
-	if (!enterprise_uuid_ok(req->id))
+	if (!validate_uuid(req->id))
 		return status_err(ST_NOT_FOUND, "id");
 	if ((rv = db_begin(ctx->db)) != ST_OK)
 		return status_err(rv, NULL);
@@ -528,7 +512,7 @@ int enterprise_person_enterprises(svc_ctx *ctx, const ProtobufCMessage *in, Prot
 		return status_err(ST_FIELD_REQUIRED, "person_id");
 	Enterprise__ListPersonEnterprisesResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
 	enterprise__list_person_enterprises_response__init(resp);
-	if (!enterprise_uuid_ok(req->person_id)) {
+	if (!validate_uuid(req->person_id)) {
 		*out = &resp->base;
 		return ST_OK;
 	}
@@ -560,7 +544,7 @@ int enterprise_membership_get(svc_ctx *ctx, const ProtobufCMessage *in, Protobuf
 {
 	const Enterprise__GetMembershipRequest *req = (const Enterprise__GetMembershipRequest *)in;
 	PGresult *res = NULL;
-	if (!enterprise_uuid_ok(req->person_id) || !enterprise_uuid_ok(req->enterprise_id))
+	if (!validate_uuid(req->person_id) || !validate_uuid(req->enterprise_id))
 		return status_err(ST_NOT_FOUND, "enterprise_id");
 	const char *vals[] = {req->person_id, req->enterprise_id};
 	int rv = db_exec(ctx->db,

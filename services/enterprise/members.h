@@ -26,9 +26,6 @@ extern const svc_subscription enterprise_persons_subscription;
 #define BANK_NAME_MAX       50  /* a receiving account's bank */
 #define BRANCH_NAME_MAX     100 /* and its branch (开户支行) */
 
-/* 1 when s is a canonical lower-case UUID text (what uuid::text gives). Pure. */
-int enterprise_uuid_ok(const char *s);
-
 /* 1 when state is one of a membership's states (requested, active, rejected, withdrawn,
  * removed, left). Pure. */
 int enterprise_member_state_known(const char *state);

@@ -141,7 +141,7 @@ static int decide(svc_ctx *ctx, const char *id, int reject, const char *reason,
 	if ((rv = enterprise_caller_admin(ctx, &eid)) != ST_OK)
 		return rv;
 	admin = ctx->caller->person_id;
-	if (!enterprise_uuid_ok(id))
+	if (!validate_uuid(id))
 		return status_err(ST_NOT_FOUND, "id");
 	if (reject && (!reason || !*reason))
 		return status_err(ST_FIELD_REQUIRED, "reason");
@@ -259,7 +259,7 @@ int enterprise_member_remove(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 		return status_err(ST_ADMIN_MUST_HAND_OVER, "person_id");
 	if (!self && !admin)
 		return status_err(ST_ENTERPRISE_ADMIN_REQUIRED, NULL);
-	if (!enterprise_uuid_ok(req->person_id))
+	if (!validate_uuid(req->person_id))
 		return status_err(ST_NOT_FOUND, "person_id");
 	if ((rv = db_begin(ctx->db)) != ST_OK)
 		return status_err(rv, NULL);
@@ -339,7 +339,7 @@ int enterprise_admin_hand_over(svc_ctx *ctx, const ProtobufCMessage *in, Protobu
 		return status_err(ST_FIELD_REQUIRED, "person_id");
 	if (strcmp(req->person_id, admin) == 0)
 		return status_err(ST_HANDOVER_TO_SELF, "person_id");
-	if (!enterprise_uuid_ok(req->person_id))
+	if (!validate_uuid(req->person_id))
 		return status_err(ST_NOT_FOUND, "person_id");
 	if ((rv = db_begin(ctx->db)) != ST_OK)
 		return status_err(rv, NULL);

@@ -2,6 +2,7 @@
 #include "members.h"
 
 #include "status.h"
+#include "validate.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,15 +14,15 @@
 static void test_uuid_text_is_canonical_lower_case(void **state)
 {
 	(void)state;
-	assert_true(enterprise_uuid_ok("0f8fad5b-d9cb-469f-a165-70867728950e"));
-	assert_false(enterprise_uuid_ok("0F8FAD5B-D9CB-469F-A165-70867728950E"));
-	assert_false(enterprise_uuid_ok("0f8fad5bd9cb469fa16570867728950e"));
-	assert_false(enterprise_uuid_ok("0f8fad5b-d9cb-469f-a165-70867728950"));
-	assert_false(enterprise_uuid_ok("0f8fad5b-d9cb-469f-a165-70867728950e0"));
-	assert_false(enterprise_uuid_ok("0f8fad5b-d9cb-469f-a165-70867728950g"));
-	assert_false(enterprise_uuid_ok("' OR 1=1 --"));
-	assert_false(enterprise_uuid_ok(""));
-	assert_false(enterprise_uuid_ok(NULL));
+	assert_true(validate_uuid("0f8fad5b-d9cb-469f-a165-70867728950e"));
+	assert_false(validate_uuid("0F8FAD5B-D9CB-469F-A165-70867728950E"));
+	assert_false(validate_uuid("0f8fad5bd9cb469fa16570867728950e"));
+	assert_false(validate_uuid("0f8fad5b-d9cb-469f-a165-70867728950"));
+	assert_false(validate_uuid("0f8fad5b-d9cb-469f-a165-70867728950e0"));
+	assert_false(validate_uuid("0f8fad5b-d9cb-469f-a165-70867728950g"));
+	assert_false(validate_uuid("' OR 1=1 --"));
+	assert_false(validate_uuid(""));
+	assert_false(validate_uuid(NULL));
 }
 
 static void test_the_six_membership_states(void **state)

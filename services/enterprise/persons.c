@@ -10,13 +10,14 @@
 #include "enterprise_members.pb-c.h"
 #include "log.h"
 #include "status.h"
+#include "validate.h"
 
 #include <string.h>
 
 int enterprise_person_verified(svc_ctx *ctx, const char *person_id)
 {
 	PGresult *res = NULL;
-	if (!enterprise_uuid_ok(person_id))
+	if (!validate_uuid(person_id))
 		return 0;
 	const char *vals[] = {person_id};
 	if (db_exec(ctx->db,
@@ -54,7 +55,7 @@ static int persons_registered(svc_ctx *ctx, const Events__Event *ev)
 {
 	const Accounts__PersonRegistered *p =
 	        persons_payload(ctx, ev, &accounts__person_registered__descriptor);
-	if (!p || !enterprise_uuid_ok(p->person_id))
+	if (!p || !validate_uuid(p->person_id))
 		return -1;
 	const char *vals[] = {p->person_id, p->phone_masked, persons_time(ctx, ev)};
 	return db_exec(ctx->db,
@@ -71,7 +72,7 @@ static int persons_verified(svc_ctx *ctx, const Events__Event *ev)
 {
 	const Accounts__PersonVerified *p =
 	        persons_payload(ctx, ev, &accounts__person_verified__descriptor);
-	if (!p || !enterprise_uuid_ok(p->person_id))
+	if (!p || !validate_uuid(p->person_id))
 		return -1;
 	const char *vals[] = {p->person_id, p->name_masked, p->method, persons_time(ctx, ev)};
 	/* Verification is final (accounts locks it): the first time stays. */
@@ -154,7 +155,7 @@ static int readiness_build(svc_ctx *ctx, const char *eid, const char *pid,
 	int has_enterprise = *eid != '\0', certified = 0, member = 0;
 	Enterprise__ReadinessReport *r = arena_alloc(ctx->arena, sizeof *r);
 	enterprise__readiness_report__init(r);
-	const char *vals[] = {enterprise_uuid_ok(eid) ? eid : NULL, pid};
+	const char *vals[] = {validate_uuid(eid) ? eid : NULL, pid};
 	int rv = db_exec(ctx->db,
 	                 "SELECT (SELECT name FROM enterprises WHERE id = $1::uuid),"
 	                 " p.verified_at IS NOT NULL, p.verification_method,"
@@ -206,7 +207,7 @@ int enterprise_readiness(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMess
 	Enterprise__ReadinessReport *r = NULL;
 	if (!req->enterprise_id || !*req->enterprise_id)
 		return status_err(ST_FIELD_REQUIRED, "enterprise_id");
-	if (!enterprise_uuid_ok(req->person_id))
+	if (!validate_uuid(req->person_id))
 		return status_err(ST_FIELD_REQUIRED, "person_id");
 	int rv = readiness_build(ctx, req->enterprise_id, req->person_id, &r);
 	if (rv != ST_OK)

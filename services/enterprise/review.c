@@ -40,7 +40,7 @@ static int review_caller(svc_ctx *ctx, char actor[64])
 static int review_load(svc_ctx *ctx, const char *id, Enterprise__CertificationApplication **out)
 {
 	Enterprise__CertificationApplication *c = NULL;
-	if (!enterprise_uuid_ok(id))
+	if (!validate_uuid(id))
 		return status_err(ST_NOT_FOUND, NULL);
 	int rv = enterprise_certification_load(ctx, id, 1, &c);
 	if (rv != ST_OK)

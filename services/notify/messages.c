@@ -200,23 +200,6 @@ int notify_messages_unread_count(svc_ctx *ctx, const ProtobufCMessage *in, Proto
 	return ST_OK;
 }
 
-/* 1 when s is a UUID in its text form (8-4-4-4-12 hex digits). Anything else cannot
- * name a message, and casting it in SQL would be an error instead of a 404. */
-static int notify_is_uuid(const char *s)
-{
-	if (!s || strlen(s) != 36)
-		return 0;
-	for (int i = 0; i < 36; i++) {
-		int dash = i == 8 || i == 13 || i == 18 || i == 23;
-		char c = s[i];
-		int hex =
-		        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-		if (dash ? c != '-' : !hex)
-			return 0;
-	}
-	return 1;
-}
-
 int notify_messages_mark_read(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
 {
 	const Notify__MarkReadRequest *in = (const Notify__MarkReadRequest *)in_;
@@ -226,7 +209,7 @@ int notify_messages_mark_read(svc_ctx *ctx, const ProtobufCMessage *in_, Protobu
 	if ((rv = notify_reader(ctx, &person, &enterprise)) != ST_OK)
 		return rv;
 	/* Someone else's message and no message at all look the same (ARCHITECTURE.md). */
-	if (!notify_is_uuid(in->id))
+	if (!validate_uuid(in->id))
 		return status_err(ST_NOT_FOUND, "id");
 	const char *v[] = {person, enterprise, in->id};
 	/* Marking twice keeps the first read time. */
