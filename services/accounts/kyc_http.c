@@ -1,23 +1,23 @@
 /*
  * The identity-check client: the provider wire format (request building, signing,
  * response parsing: pure functions, unit-tested), the client flow shared by both
- * providers, and the libcurl transport of the "http" provider. The "sandbox" provider
+ * providers, and the transport of the "http" provider (common/httpc.c). The "sandbox" provider
  * differs only in its transport: kyc_sandbox_serve() answers in-process.
  */
 #include "kyc.h"
 
 #include "crypto.h"
+#include "httpc.h"
 #include "log.h"
 #include "mem.h"
+#include "status.h"
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #define KYC_RESPONSE_MAX (64 * 1024) /* a provider answer is a few hundred bytes */
@@ -235,114 +235,52 @@ int kyc_wire_sign(const char *secret, const char *verb, const char *path, const 
 	return rv;
 }
 
-/* ---- the libcurl transport --------------------------------------------------------- */
-
-struct kyc_http_buf {
-	kyc_exchange *x;
-	size_t cap;
-	int too_big;
-};
-
-static size_t kyc_http_write(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct kyc_http_buf *b = arg;
-	size_t n = size * nmemb;
-	kyc_exchange *x = b->x;
-	if (x->resp_len + n > KYC_RESPONSE_MAX) {
-		b->too_big = 1;
-		return 0; /* aborts the transfer */
-	}
-	if (x->resp_len + n + 1 > b->cap) {
-		b->cap = (x->resp_len + n + 1) * 2;
-		x->resp_body = xrealloc(x->resp_body, b->cap);
-	}
-	memcpy(x->resp_body + x->resp_len, data, n);
-	x->resp_len += n;
-	x->resp_body[x->resp_len] = '\0';
-	return n;
-}
-
-/* Copies the value of header line "Name: value\r\n" into out when its name is name. */
-static void kyc_http_header_value(const char *line, size_t n, const char *name, char *out,
-                                  size_t outlen)
-{
-	size_t k = strlen(name);
-	if (n <= k + 1 || strncasecmp(line, name, k) != 0 || line[k] != ':')
-		return;
-	const char *v = line + k + 1;
-	const char *end = line + n;
-	while (v < end && (*v == ' ' || *v == '\t'))
-		v++;
-	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
-		end--;
-	if ((size_t)(end - v) < outlen)
-		snprintf(out, outlen, "%.*s", (int)(end - v), v);
-}
-
-static size_t kyc_http_header(char *line, size_t size, size_t nmemb, void *arg)
-{
-	kyc_exchange *x = arg;
-	size_t n = size * nmemb;
-	kyc_http_header_value(line, n, "X-KYC-Timestamp", x->resp_timestamp,
-	                      sizeof x->resp_timestamp);
-	kyc_http_header_value(line, n, "X-KYC-Signature", x->resp_signature,
-	                      sizeof x->resp_signature);
-	return n;
-}
+/* ---- the HTTP transport ---------------------------------------------------------------- */
 
 static void kyc_http_send(const kyc_provider *p, kyc_exchange *x)
 {
-	struct curl_slist *h = NULL;
-	struct kyc_http_buf buf = {.x = x};
-	char line[160];
-	char *url = NULL;
-	CURL *c = curl_easy_init();
-	if (!c) {
-		x->failed = 1;
-		return;
-	}
+	static const char *const want[] = {"X-KYC-Timestamp", "X-KYC-Signature"};
+	char app[160], ts[160], nonce[160], sig[160];
+	const char *h[] = {"Accept: application/json", app, ts, nonce, sig};
+	httpc_response resp;
 	size_t ulen = strlen(p->url) + strlen(x->path) + 1;
-	url = xmalloc(ulen);
+	char *url = xmalloc(ulen);
 	snprintf(url, ulen, "%s%s", p->url, x->path);
-	h = curl_slist_append(h, "Accept: application/json");
-	if (x->body)
-		h = curl_slist_append(h, "Content-Type: application/json; charset=utf-8");
-	snprintf(line, sizeof line, "X-KYC-App-Id: %s", x->app_id);
-	h = curl_slist_append(h, line);
-	snprintf(line, sizeof line, "X-KYC-Timestamp: %s", x->timestamp);
-	h = curl_slist_append(h, line);
-	snprintf(line, sizeof line, "X-KYC-Nonce: %s", x->nonce);
-	h = curl_slist_append(h, line);
-	snprintf(line, sizeof line, "X-KYC-Signature: %s", x->signature);
-	h = curl_slist_append(h, line);
-	h = curl_slist_append(h, "Expect:");
-
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, p->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, p->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, kyc_http_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &buf);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, kyc_http_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
-	if (x->body) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)x->body_len);
-	}
-	CURLcode e = curl_easy_perform(c);
-	if (e == CURLE_OPERATION_TIMEDOUT) {
+	snprintf(app, sizeof app, "X-KYC-App-Id: %s", x->app_id);
+	snprintf(ts, sizeof ts, "X-KYC-Timestamp: %s", x->timestamp);
+	snprintf(nonce, sizeof nonce, "X-KYC-Nonce: %s", x->nonce);
+	snprintf(sig, sizeof sig, "X-KYC-Signature: %s", x->signature);
+	const httpc_request rq = {.method = x->method,
+	                          .url = url,
+	                          .headers = h,
+	                          .nheaders = sizeof h / sizeof h[0],
+	                          .content_type =
+	                                  x->body ? "application/json; charset=utf-8" : NULL,
+	                          .body = x->body,
+	                          .body_len = x->body_len,
+	                          .timeout_ms = p->timeout_ms,
+	                          .connect_timeout_ms = p->timeout_ms,
+	                          .max_body = KYC_RESPONSE_MAX,
+	                          .want = want,
+	                          .nwant = 2};
+	httpc_result e = httpc_exchange(&rq, &resp);
+	if (e == HTTPC_TIMEOUT) {
 		x->timed_out = 1;
-	} else if (e != CURLE_OK) {
+	} else if (e != HTTPC_OK) {
 		x->failed = 1;
 		log_kv(LOGL_WARN, NULL, "kyc provider unreachable", "path", x->path, "error",
-		       buf.too_big ? "response too large" : curl_easy_strerror(e), NULL);
+		       resp.error, NULL);
 	} else {
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &x->status);
+		x->status = resp.status;
+		x->resp_body = resp.body; /* the client frees it */
+		x->resp_len = resp.body_len;
+		resp.body = NULL;
+		if (resp.values[0] && strlen(resp.values[0]) < sizeof x->resp_timestamp)
+			snprintf(x->resp_timestamp, sizeof x->resp_timestamp, "%s", resp.values[0]);
+		if (resp.values[1] && strlen(resp.values[1]) < sizeof x->resp_signature)
+			snprintf(x->resp_signature, sizeof x->resp_signature, "%s", resp.values[1]);
 	}
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
+	httpc_response_free(&resp);
 	free(url);
 }
 
@@ -526,7 +464,7 @@ int kyc_provider_open(const char *name, const char *url, long timeout_ms, kyc_pr
 			log_kv(LOGL_ERROR, NULL, "KYC_URL must be https in production mode", NULL);
 			return -1;
 		}
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		if (httpc_global_init() != ST_OK) {
 			log_kv(LOGL_ERROR, NULL, "curl_global_init failed", NULL);
 			return -1;
 		}
@@ -551,7 +489,7 @@ void kyc_provider_close(kyc_provider *p)
 	if (!p)
 		return;
 	if (!p->sandbox)
-		curl_global_cleanup();
+		httpc_global_cleanup();
 	free(p->url);
 	free(p->app_id);
 	free(p->secret);

@@ -5,11 +5,11 @@
  */
 #include "registry.h"
 
+#include "httpc.h"
 #include "log.h"
 #include "status.h"
 #include "validate.h"
 
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -105,7 +105,7 @@ int registry_provider_open(const char *kind, const char *url, const char *app_ke
 		log_kv(LOGL_INFO, NULL, "registry provider", "provider", "sandbox", "file",
 		       sandbox_file, NULL);
 	} else {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		if (httpc_global_init() != ST_OK) {
 			log_kv(LOGL_ERROR, NULL, "curl_global_init failed", NULL);
 			free(p);
 			return -1;
@@ -128,7 +128,7 @@ void registry_provider_close(struct registry_provider *p)
 	if (!p)
 		return;
 	if (p->curl_ready)
-		curl_global_cleanup();
+		httpc_global_cleanup();
 	registry_dataset_free(p->data);
 	free(p->url);
 	free(p->app_key);

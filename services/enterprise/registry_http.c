@@ -1,18 +1,18 @@
 /*
  * The business-registry wire format (request path, answer parsing and rendering: pure
- * functions, shared by both providers and unit-tested) and the libcurl transport of the
- * "http" provider. The "sandbox" provider differs only in its transport:
+ * functions, shared by both providers and unit-tested) and the transport of the "http"
+ * provider (common/httpc.c). The "sandbox" provider differs only in its transport:
  * registry_sandbox_serve() renders its records with registry_wire_render() and the client
  * parses them back with registry_wire_parse().
  */
 #include "registry.h"
 
+#include "httpc.h"
 #include "log.h"
 #include "mem.h"
 #include "status.h"
 #include "validate.h"
 
-#include <curl/curl.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -293,32 +293,7 @@ char *registry_wire_render_error(const char *code, const char *message)
 	return wire_dump(json_pack("{s:s, s:s}", "code", code, "message", message));
 }
 
-/* ---- the libcurl transport ---------------------------------------------------------------- */
-
-struct http_buf {
-	registry_exchange *x;
-	size_t cap;
-	int too_big;
-};
-
-static size_t http_write(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct http_buf *b = arg;
-	registry_exchange *x = b->x;
-	size_t n = size * nmemb;
-	if (x->body_len + n > REGISTRY_RESPONSE_MAX) {
-		b->too_big = 1;
-		return 0; /* aborts the transfer */
-	}
-	if (x->body_len + n + 1 > b->cap) {
-		b->cap = (x->body_len + n + 1) * 2;
-		x->body = xrealloc(x->body, b->cap);
-	}
-	memcpy(x->body + x->body_len, data, n);
-	x->body_len += n;
-	x->body[x->body_len] = '\0';
-	return n;
-}
+/* ---- the HTTP transport ------------------------------------------------------------------ */
 
 /* A header value we may send as is: 1-99 visible ASCII characters (no CR/LF injection). */
 static int http_header_safe(const char *v)
@@ -334,46 +309,40 @@ static int http_header_safe(const char *v)
 
 void registry_http_get(const char *base_url, registry_exchange *x)
 {
-	struct curl_slist *h = NULL;
-	struct http_buf buf = {.x = x};
-	char line[160];
-	char *url = NULL;
-	CURL *c = curl_easy_init();
-	if (!c) {
-		x->failed = 1;
-		return;
-	}
+	char key[160], rid[160];
+	const char *h[3] = {"Accept: application/json"};
+	size_t nh = 1;
+	httpc_response resp;
 	size_t ulen = strlen(base_url) + strlen(x->path) + 1;
-	url = xmalloc(ulen);
+	char *url = xmalloc(ulen);
 	snprintf(url, ulen, "%s%s", base_url, x->path);
-	h = curl_slist_append(h, "Accept: application/json");
 	if (http_header_safe(x->app_key)) {
-		snprintf(line, sizeof line, "X-Registry-App-Key: %s", x->app_key);
-		h = curl_slist_append(h, line);
+		snprintf(key, sizeof key, "X-Registry-App-Key: %s", x->app_key);
+		h[nh++] = key;
 	}
 	if (http_header_safe(x->request_id)) {
-		snprintf(line, sizeof line, "X-Request-Id: %s", x->request_id);
-		h = curl_slist_append(h, line);
+		snprintf(rid, sizeof rid, "X-Request-Id: %s", x->request_id);
+		h[nh++] = rid;
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, x->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, x->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &buf);
-	CURLcode e = curl_easy_perform(c);
-	if (e == CURLE_OPERATION_TIMEDOUT) {
+	const httpc_request rq = {.method = "GET",
+	                          .url = url,
+	                          .headers = h,
+	                          .nheaders = nh,
+	                          .timeout_ms = x->timeout_ms,
+	                          .connect_timeout_ms = x->timeout_ms,
+	                          .max_body = REGISTRY_RESPONSE_MAX};
+	httpc_result e = httpc_exchange(&rq, &resp);
+	if (e == HTTPC_TIMEOUT) {
 		x->timed_out = 1;
-	} else if (e != CURLE_OK) {
+	} else if (e != HTTPC_OK) {
 		x->failed = 1;
-		log_kv(LOGL_WARN, x->request_id, "registry unreachable", "error",
-		       buf.too_big ? "response too large" : curl_easy_strerror(e), NULL);
+		log_kv(LOGL_WARN, x->request_id, "registry unreachable", "error", resp.error, NULL);
 	} else {
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &x->status);
+		x->status = resp.status;
+		x->body = resp.body; /* the caller frees it */
+		x->body_len = resp.body_len;
+		resp.body = NULL;
 	}
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
+	httpc_response_free(&resp);
 	free(url);
 }

@@ -12,6 +12,7 @@
 #include "notify.h"
 
 #include "bus.h"
+#include "httpc.h"
 #include "log.h"
 #include "notify.pb-c.h"
 #include "sms_limits.h"
@@ -19,7 +20,6 @@
 #include "templates.h"
 #include "validate.h"
 
-#include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,7 +155,7 @@ int notify_sms_setup(struct notify_app *app)
 				return ST_INTERNAL;
 			}
 		}
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		if (httpc_global_init() != ST_OK)
 			return ST_INTERNAL;
 		app->curl_ready = 1;
 		app->http.timeout_ms = app->http_timeout_ms;
@@ -176,7 +176,7 @@ void notify_sms_teardown(struct notify_app *app)
 		app->sms->free(app->sms);
 	app->sms = NULL;
 	if (app->curl_ready)
-		curl_global_cleanup();
+		httpc_global_cleanup();
 	app->curl_ready = 0;
 }
 

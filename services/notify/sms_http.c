@@ -10,11 +10,11 @@
 #include "sms_provider.h"
 
 #include "crypto.h"
+#include "httpc.h"
 #include "log.h"
 #include "mem.h"
 #include "validate.h"
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -112,17 +112,6 @@ out:
 
 /* ---- sending ---------------------------------------------------------------------- */
 
-static size_t notify_http_collect(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct notify_buf *b = arg;
-	size_t n = size * nmemb;
-	/* A provider answer is a few hundred bytes: refuse anything huge. */
-	if (b->len + n > NOTIFY_HTTP_RESPONSE_MAX)
-		return 0;
-	notify_buf_add(b, data, n);
-	return n;
-}
-
 /* {"code":"123456"} from the template parameters. NULL on failure; caller frees. */
 static char *notify_template_param_json(const notify_sms_msg *m)
 {
@@ -138,14 +127,11 @@ static int notify_sms_http_send(notify_sms_provider *p_, const notify_sms_msg *m
                                 const char *request_id)
 {
 	struct notify_sms_http *p = (struct notify_sms_http *)p_;
-	struct notify_buf resp = {0};
+	httpc_response resp = {0};
 	char masked[16], nonce[40], stamp[32], signature[64], status_txt[16] = "";
 	const char *why = "request failed";
 	char *tparam = NULL, *body = NULL;
 	json_t *req = NULL, *ans = NULL;
-	struct curl_slist *hdrs = NULL;
-	CURL *curl = NULL;
-	long http_status = 0;
 	int rv = -1;
 
 	validate_mask_mobile(m->phone, masked);
@@ -183,35 +169,30 @@ static int notify_sms_http_send(notify_sms_provider *p_, const notify_sms_msg *m
 	json_object_set_new(req, "Signature", json_string(signature));
 	body = json_dumps(req, JSON_COMPACT);
 
-	curl = curl_easy_init();
-	if (!curl || !body)
+	if (!body)
 		goto out;
-	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-	hdrs = curl_slist_append(hdrs, "Accept: application/json");
-	curl_easy_setopt(curl, CURLOPT_URL, p->url);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-	/* Workers are threads: no signals for timeouts. */
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, p->timeout_ms);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-	                 p->timeout_ms / 2 > 0 ? p->timeout_ms / 2 : 1);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, notify_http_collect);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &resp);
-	CURLcode cc = curl_easy_perform(curl);
-	if (cc != CURLE_OK) {
-		why = curl_easy_strerror(cc);
+	static const char *const headers[] = {"Accept: application/json"};
+	const httpc_request hr = {
+	        .method = "POST",
+	        .url = p->url,
+	        .headers = headers,
+	        .nheaders = 1,
+	        .content_type = "application/json",
+	        .body = body,
+	        .body_len = strlen(body),
+	        .timeout_ms = p->timeout_ms,
+	        .connect_timeout_ms = p->timeout_ms / 2 > 0 ? p->timeout_ms / 2 : 1,
+	        /* A provider answer is a few hundred bytes: refuse anything huge. */
+	        .max_body = NOTIFY_HTTP_RESPONSE_MAX};
+	if (httpc_exchange(&hr, &resp) != HTTPC_OK) {
+		why = resp.error;
 		goto out;
 	}
-	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_status);
-	snprintf(status_txt, sizeof status_txt, "%ld", http_status);
-	ans = resp.p ? json_loads(resp.p, 0, NULL) : NULL;
+	snprintf(status_txt, sizeof status_txt, "%ld", resp.status);
+	ans = json_loads(resp.body, 0, NULL);
 	const char *code = json_string_value(json_object_get(ans, "Code"));
-	if (http_status != 200 || !code || strcmp(code, "OK") != 0) {
-		why = http_status != 200 ? "http status" : code ? code : "unexpected answer";
+	if (resp.status != 200 || !code || strcmp(code, "OK") != 0) {
+		why = resp.status != 200 ? "http status" : code ? code : "unexpected answer";
 		goto out;
 	}
 	rv = 0;
@@ -227,12 +208,9 @@ out:
 	}
 	json_decref(ans);
 	json_decref(req);
-	curl_slist_free_all(hdrs);
-	if (curl)
-		curl_easy_cleanup(curl);
+	httpc_response_free(&resp);
 	free(body);
 	free(tparam);
-	free(resp.p);
 	return rv;
 }
 
