@@ -134,6 +134,58 @@ out:
 	return rv;
 }
 
+/*
+ * Wrong old passwords: a stolen session must not become a password oracle. Each
+ * attempt is charged before the check (so concurrent guesses count too) in
+ * "old-password-fail:<person>", which lives OLD_PASSWORD_WINDOW_S from the first;
+ * past OLD_PASSWORD_MAX the change answers 429 until it expires. A right old
+ * password clears it.
+ */
+#define OLD_PASSWORD_MAX      5
+#define OLD_PASSWORD_WINDOW_S 900
+
+static const char old_password_lua[] =
+        "local n = redis.call('INCR', KEYS[1]) "
+        "if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end "
+        "if n > tonumber(ARGV[1]) then local t = redis.call('TTL', KEYS[1]) "
+        "if t < 1 then t = 1 end return -t end "
+        "return n";
+
+static int old_password_charge(svc_ctx *ctx, const char *person_id)
+{
+	char key[96], max[8], window[16];
+	snprintf(key, sizeof key, "old-password-fail:%s", person_id);
+	snprintf(max, sizeof max, "%d", OLD_PASSWORD_MAX);
+	snprintf(window, sizeof window, "%d", OLD_PASSWORD_WINDOW_S);
+	const char *argv[] = {"EVAL", old_password_lua, "1", key, max, window};
+	redisReply *r = redis_cmd(ctx->redis, 6, argv, NULL);
+	if (!r || r->type != REDIS_REPLY_INTEGER) {
+		if (r)
+			freeReplyObject(r);
+		return status_err(ST_UNAVAILABLE, NULL);
+	}
+	long long n = r->integer;
+	freeReplyObject(r);
+	if (n > 0)
+		return ST_OK;
+	int wait = n < 0 ? (int)-n : OLD_PASSWORD_WINDOW_S;
+	char msg[160];
+	snprintf(msg, sizeof msg, "原密码错误次数过多，请 %d 分钟后再试", (wait + 59) / 60);
+	status_errmsg(ST_OLD_PASSWORD_TRIES, "old_password", msg);
+	status_set_retry_after(wait);
+	return ST_OLD_PASSWORD_TRIES;
+}
+
+static void old_password_clear(svc_ctx *ctx, const char *person_id)
+{
+	char key[96];
+	snprintf(key, sizeof key, "old-password-fail:%s", person_id);
+	const char *argv[] = {"DEL", key};
+	redisReply *r = redis_cmd(ctx->redis, 2, argv, NULL);
+	if (r)
+		freeReplyObject(r);
+}
+
 int accounts_password_change(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Accounts__ChangePasswordRequest *req = (const Accounts__ChangePasswordRequest *)in;
@@ -157,11 +209,14 @@ int accounts_password_change(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 		return rv;
 	if (!ctx->redis)
 		return status_err(ST_UNAVAILABLE, NULL);
+	if ((rv = old_password_charge(ctx, pid)) != ST_OK)
+		return rv;
 	int ok = crypto_password_verify(req->old_password, row.password_hash);
 	if (ok < 0)
 		return status_err(ST_INTERNAL, NULL);
 	if (ok != 1)
 		return status_err(ST_OLD_PASSWORD_WRONG, "old_password");
+	old_password_clear(ctx, pid);
 	if (strcmp(req->old_password, req->password) == 0)
 		return status_err(ST_PASSWORD_UNCHANGED, "password");
 	if ((rv = accounts_password_hash(app, req->password, pwhash)) != ST_OK)
