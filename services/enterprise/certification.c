@@ -436,6 +436,16 @@ int enterprise_certification_audit(svc_ctx *ctx, const char *actor, const char *
 	return audit_append(ctx->db, actor, subject, action, detail);
 }
 
+int enterprise_certification_publish(svc_ctx *ctx, const char *actor, const char *id,
+                                     const char *type, const char *detail,
+                                     const Enterprise__CertificationEvent *ev)
+{
+	char subject[64];
+	snprintf(subject, sizeof subject, "certification/%s", id);
+	int rv = audit_append(ctx->db, actor, subject, type, detail);
+	return rv == ST_OK ? events_append(ctx->db, type, subject, &ev->base) : rv;
+}
+
 int enterprise_certification_create(svc_ctx *ctx, const ProtobufCMessage *in_,
                                     ProtobufCMessage **out)
 {

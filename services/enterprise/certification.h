@@ -30,6 +30,11 @@ int enterprise_certification_not_certified(svc_ctx *ctx, const char *uscc);
 /* An audit entry on certification/<id> inside the caller's open transaction. */
 int enterprise_certification_audit(svc_ctx *ctx, const char *actor, const char *id,
                                    const char *action, const char *detail);
+/* A state change others hear of: the audit entry and the event, both named type and
+ * about "certification/<id>", inside the caller's transaction. ST_OK or ST_DB. */
+int enterprise_certification_publish(svc_ctx *ctx, const char *actor, const char *id,
+                                     const char *type, const char *detail,
+                                     const Enterprise__CertificationEvent *ev);
 
 /* ---- certification_view.c --------------------------------------------------------- */
 

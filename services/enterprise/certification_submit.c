@@ -144,15 +144,12 @@ int enterprise_certification_submit(svc_ctx *ctx, const ProtobufCMessage *in_,
 	ev.applicant_id = PQgetvalue(r, 0, 0);
 	ev.uscc = PQgetvalue(r, 0, 1);
 	ev.enterprise_name = PQgetvalue(r, 0, 2);
-	char subject[64];
-	snprintf(subject, sizeof subject, "certification/%s", in->id);
 	snprintf(actor, sizeof actor, "person:%s", pid);
 	const char *detail =
 	        arena_printf(ctx->arena, "{\"from\":\"%s\",\"uscc\":\"%s\"}", state, uscc);
-	if ((rv = enterprise_certification_audit(
-	             ctx, actor, in->id, "enterprise.certification.submitted", detail)) != ST_OK ||
-	    (rv = events_append(ctx->db, "enterprise.certification.submitted", subject,
-	                        &ev.base)) != ST_OK ||
+	if ((rv = enterprise_certification_publish(ctx, actor, in->id,
+	                                           "enterprise.certification.submitted", detail,
+	                                           &ev)) != ST_OK ||
 	    (rv = db_commit(ctx->db)) != ST_OK) {
 		rv = status_err(rv, NULL);
 		goto fail;
@@ -179,7 +176,7 @@ int enterprise_certification_approve_tx(svc_ctx *ctx, const char *id, const char
                                         const char *actor, const char *method)
 {
 	PGresult *r = NULL, *e = NULL;
-	char subject[64], esubject[64];
+	char esubject[64];
 	int rv;
 	const char *v1[] = {id, method, actor, from_states};
 	if ((rv = db_exec(ctx->db,
@@ -239,7 +236,6 @@ int enterprise_certification_approve_tx(svc_ctx *ctx, const char *id, const char
 	ev.enterprise_name = (char *)name;
 	ev.uscc = (char *)uscc;
 	ev.method = (char *)method;
-	snprintf(subject, sizeof subject, "certification/%s", id);
 	snprintf(esubject, sizeof esubject, "enterprise/%s", eid);
 	const char *d1 = arena_printf(
 	        ctx->arena, "{\"enterprise_id\":\"%s\",\"uscc\":\"%s\",\"method\":\"%s\"}", eid,
@@ -247,11 +243,9 @@ int enterprise_certification_approve_tx(svc_ctx *ctx, const char *id, const char
 	const char *d2 =
 	        arena_printf(ctx->arena, "{\"certification_id\":\"%s\",\"admin_person_id\":\"%s\"}",
 	                     id, applicant);
-	if ((rv = audit_append(ctx->db, actor, subject, "enterprise.certification.approved", d1)) !=
-	            ST_OK ||
-	    (rv = audit_append(ctx->db, actor, esubject, "enterprise.certified", d2)) != ST_OK ||
-	    (rv = events_append(ctx->db, "enterprise.certification.approved", subject, &ev.base)) !=
-	            ST_OK) {
+	if ((rv = enterprise_certification_publish(
+	             ctx, actor, id, "enterprise.certification.approved", d1, &ev)) != ST_OK ||
+	    (rv = audit_append(ctx->db, actor, esubject, "enterprise.certified", d2)) != ST_OK) {
 		rv = status_err(rv, NULL);
 		goto out;
 	}

@@ -156,7 +156,7 @@ int enterprise_review_reject(svc_ctx *ctx, const ProtobufCMessage *in_, Protobuf
 	        (const Enterprise__RejectCertificationRequest *)in_;
 	Enterprise__CertificationApplication *c = NULL;
 	PGresult *r = NULL;
-	char actor[64], subject[64];
+	char actor[64];
 	int rv;
 
 	if ((rv = review_caller(ctx, actor)) != ST_OK ||
@@ -190,17 +190,15 @@ int enterprise_review_reject(svc_ctx *ctx, const ProtobufCMessage *in_, Protobuf
 	ev.uscc = PQgetvalue(r, 0, 1);
 	ev.enterprise_name = PQgetvalue(r, 0, 2);
 	ev.reason = (char *)reason;
-	snprintf(subject, sizeof subject, "certification/%s", in->id);
 	/* The reason is the operator's words about the application: kept with the decision. */
 	json_t *dj = json_pack("{s:s}", "reason", reason);
 	char *dtext = json_dumps(dj, JSON_COMPACT);
 	json_decref(dj);
 	char *detail = arena_strdup(ctx->arena, dtext ? dtext : "{}");
 	free(dtext);
-	if ((rv = audit_append(ctx->db, actor, subject, "enterprise.certification.rejected",
-	                       detail)) != ST_OK ||
-	    (rv = events_append(ctx->db, "enterprise.certification.rejected", subject, &ev.base)) !=
-	            ST_OK ||
+	if ((rv = enterprise_certification_publish(ctx, actor, in->id,
+	                                           "enterprise.certification.rejected", detail,
+	                                           &ev)) != ST_OK ||
 	    (rv = db_commit(ctx->db)) != ST_OK) {
 		rv = status_err(rv, NULL);
 		goto fail;
