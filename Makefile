@@ -13,7 +13,7 @@ PKGS     := libprotobuf-c libevent libevent_pthreads jansson hiredis libpq opens
 CC       ?= cc
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wformat=2
-BASEFLAGS = -std=c11 -D_GNU_SOURCE -g -Icommon -I$(GEN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+BASEFLAGS = -std=c11 -D_GNU_SOURCE -g -Icommon -Itests/support -I$(GEN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ifeq ($(VARIANT),asan)
 OPTFLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDSAN    := -fsanitize=address,undefined
@@ -39,6 +39,8 @@ SERVICES    := $(notdir $(patsubst %/,%,$(dir $(wildcard services/*/main.c))))
 SVC_TESTS   := $(wildcard services/*/*_test.c)
 INT_TESTS   := $(wildcard tests/integration/*_test.c)
 API_SRC     := $(wildcard tests/api/*.c)
+# Helpers linked into unit tests only (a stand-in HTTP server, ...).
+TEST_SUPPORT := $(patsubst %.c,$(B)/obj/%.o,$(wildcard tests/support/*.c))
 
 LIBCOMMON   := $(B)/libcommon.a
 LIBTESTPB   := $(B)/libtestproto.a
@@ -92,13 +94,13 @@ $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
 
 # A service unit test: the test file plus the service's objects except main.
 define svc_test_rules
-$(B)/tests/$(2)_$(basename $(notdir $(1))): $(B)/obj/$(basename $(1)).o $(patsubst %.c,$(B)/obj/%.o,$(filter-out %_test.c services/$(2)/main.c,$(wildcard services/$(2)/*.c))) $(LIBCOMMON)
+$(B)/tests/$(2)_$(basename $(notdir $(1))): $(B)/obj/$(basename $(1)).o $(TEST_SUPPORT) $(patsubst %.c,$(B)/obj/%.o,$(filter-out %_test.c services/$(2)/main.c,$(wildcard services/$(2)/*.c))) $(LIBCOMMON)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LDSAN) -o $$@ $$^ $$(LDLIBS) $$(TESTLIBS)
 endef
 $(foreach t,$(SVC_TESTS),$(eval $(call svc_test_rules,$(t),$(notdir $(patsubst %/,%,$(dir $(t)))))))
 
-$(B)/tests/%_test: $(B)/obj/common/%_test.o $(LIBCOMMON) $(LIBTESTPB)
+$(B)/tests/%_test: $(B)/obj/common/%_test.o $(TEST_SUPPORT) $(LIBCOMMON) $(LIBTESTPB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) $(TESTLIBS)
 

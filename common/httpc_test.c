@@ -3,6 +3,7 @@
 #include "httpc.h"
 
 #include "status.h"
+#include "stub_http.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -32,10 +33,10 @@ enum answer {
 };
 
 struct server {
-	int fd, port;
-	char base[64]; /* http://127.0.0.1:<port> */
-	pthread_t thread;
-	atomic_int stop;
+	stub_http *stub;
+	int port;
+	char base[64];   /* http://127.0.0.1:<port> */
+	atomic_int stop; /* ends a silent answer's wait */
 	atomic_int requests;
 	/* what to answer (set before the exchange) */
 	enum answer answer;
@@ -143,40 +144,20 @@ static void serve_one(struct server *s, int c)
 	}
 }
 
-static void *server_main(void *arg)
-{
-	struct server *s = arg;
-	while (!atomic_load(&s->stop)) {
-		struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
-		if (poll(&pfd, 1, 20) <= 0)
-			continue;
-		int c = accept(s->fd, NULL, NULL);
-		if (c < 0)
-			continue;
-		serve_one(s, c);
-		close(c);
-	}
-	return NULL;
-}
+/* The stub server's callback: one connection. */
+static void serve_conn(int c, void *arg) { serve_one(arg, c); }
 
 static int server_start(void **state)
 {
 	struct server *s = calloc(1, sizeof *s);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof a;
 	if (!s)
 		return -1;
 	pthread_mutex_init(&s->lock, NULL);
-	s->fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (s->fd < 0 || bind(s->fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-	    listen(s->fd, 16) != 0 || getsockname(s->fd, (struct sockaddr *)&a, &len) != 0)
-		return -1;
-	s->port = ntohs(a.sin_port);
-	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
 	s->status_line = "HTTP/1.1 200 OK";
 	s->body = "";
-	if (pthread_create(&s->thread, NULL, server_main, s) != 0)
+	if (!(s->stub = stub_http_start(serve_conn, s, &s->port)))
 		return -1;
+	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
 	*state = s;
 	return 0;
 }
@@ -185,8 +166,7 @@ static int server_stop(void **state)
 {
 	struct server *s = *state;
 	atomic_store(&s->stop, 1);
-	pthread_join(s->thread, NULL);
-	close(s->fd);
+	stub_http_stop(s->stub);
 	pthread_mutex_destroy(&s->lock);
 	free(s->req_body);
 	free(s);

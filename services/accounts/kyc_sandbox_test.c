@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "validate.h"
+#include "stub_http.h"
 
 #include <arpa/inet.h>
 #include <jansson.h>
@@ -577,12 +578,11 @@ static void test_provider_open(void **state)
 /* ---- the http provider against a local server ----------------------------------------- */
 
 struct server {
-	int fd;
+	stub_http *stub;
 	int port;
-	volatile int stop;
+	volatile int stop;   /* ends a silent answer's wait */
 	volatile int tamper; /* change the body after signing */
 	volatile int silent; /* read the request, never answer */
-	pthread_t thread;
 	char base[64];
 };
 
@@ -667,35 +667,15 @@ static void serve_one(struct server *s, int c)
 	free(x.resp_body);
 }
 
-static void *server_main(void *arg)
-{
-	struct server *s = arg;
-	while (!s->stop) {
-		struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
-		if (poll(&pfd, 1, 20) <= 0)
-			continue;
-		int c = accept(s->fd, NULL, NULL);
-		if (c < 0)
-			continue;
-		serve_one(s, c);
-		close(c);
-	}
-	return NULL;
-}
+/* The stub server's callback: one connection. */
+static void serve_conn(int c, void *arg) { serve_one(arg, c); }
 
 static int server_start(void **state)
 {
 	struct server *s = calloc(1, sizeof *s);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof a;
-	s->fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (s->fd < 0 || bind(s->fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-	    listen(s->fd, 8) != 0 || getsockname(s->fd, (struct sockaddr *)&a, &len) != 0)
+	if (!s || !(s->stub = stub_http_start(serve_conn, s, &s->port)))
 		return -1;
-	s->port = ntohs(a.sin_port);
 	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
-	if (pthread_create(&s->thread, NULL, server_main, s) != 0)
-		return -1;
 	*state = s;
 	return 0;
 }
@@ -704,8 +684,7 @@ static int server_stop(void **state)
 {
 	struct server *s = *state;
 	s->stop = 1;
-	pthread_join(s->thread, NULL);
-	close(s->fd);
+	stub_http_stop(s->stub);
 	free(s);
 	unsetenv("KYC_APP_ID");
 	unsetenv("KYC_SECRET");

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "status.h"
 #include "validate.h"
+#include "stub_http.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -652,10 +653,10 @@ static void test_provider_open(void **state)
 enum server_mode { SERVE_SANDBOX, SERVE_SILENT, SERVE_GARBAGE, SERVE_HUGE };
 
 struct server {
-	int fd, port;
+	stub_http *stub;
+	int port;
 	char base[64];
-	pthread_t thread;
-	atomic_int stop;
+	atomic_int stop; /* ends a silent answer's wait */
 	atomic_int mode;
 	registry_dataset *data;
 	char last_key[64], last_request_id[64]; /* written by the server thread, read after */
@@ -749,37 +750,17 @@ static void serve_one(struct server *s, int c)
 	free(x.body);
 }
 
-static void *server_main(void *arg)
-{
-	struct server *s = arg;
-	while (!atomic_load(&s->stop)) {
-		struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
-		if (poll(&pfd, 1, 20) <= 0)
-			continue;
-		int c = accept(s->fd, NULL, NULL);
-		if (c < 0)
-			continue;
-		serve_one(s, c);
-		close(c);
-	}
-	return NULL;
-}
+/* The stub server's callback: one connection. */
+static void serve_conn(int c, void *arg) { serve_one(arg, c); }
 
 static int server_start(void **state)
 {
 	struct server *s = calloc(1, sizeof *s);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof a;
 	if (registry_dataset_load(DATA_FILE, &s->data) != 0)
 		return -1;
-	s->fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (s->fd < 0 || bind(s->fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-	    listen(s->fd, 8) != 0 || getsockname(s->fd, (struct sockaddr *)&a, &len) != 0)
+	if (!(s->stub = stub_http_start(serve_conn, s, &s->port)))
 		return -1;
-	s->port = ntohs(a.sin_port);
 	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d/v1/", s->port);
-	if (pthread_create(&s->thread, NULL, server_main, s) != 0)
-		return -1;
 	*state = s;
 	return 0;
 }
@@ -788,8 +769,7 @@ static int server_stop(void **state)
 {
 	struct server *s = *state;
 	atomic_store(&s->stop, 1);
-	pthread_join(s->thread, NULL);
-	close(s->fd);
+	stub_http_stop(s->stub);
 	registry_dataset_free(s->data);
 	free(s);
 	return 0;
