@@ -1,6 +1,7 @@
 /* Unit tests of the HTTP SMS provider: the signature, and whole exchanges with a
  * one-connection server on 127.0.0.1 (accepted, refused, failed, silent). */
 #include "sms_provider.h"
+#include "stub_http.h"
 
 #include <arpa/inet.h>
 #include <jansson.h>
@@ -46,19 +47,17 @@ static void test_signature_matches_an_independent_computation(void **state)
 /* ---- a server for one exchange ------------------------------------------------------ */
 
 struct fake {
-	int listener, port;
+	stub_http *stub;
+	int port;
 	const char *status_line; /* NULL: read the request and never answer */
 	const char *body;
 	char request_body[4096];
-	pthread_t thread;
 };
 
-static void *fake_main(void *arg)
+/* One exchange on connection c (the stub server's callback). */
+static void fake_serve(int c, void *arg)
 {
 	struct fake *f = arg;
-	int c = accept(f->listener, NULL, NULL);
-	if (c < 0)
-		return NULL;
 	char buf[8192];
 	size_t n = 0;
 	ssize_t got;
@@ -89,30 +88,17 @@ static void *fake_main(void *arg)
 		while (read(c, buf, sizeof buf) > 0)
 			;
 	}
-	close(c);
-	return NULL;
 }
 
 static void fake_start(struct fake *f, const char *status_line, const char *body)
 {
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof a;
 	f->status_line = status_line;
 	f->body = body;
-	f->listener = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(f->listener >= 0);
-	assert_int_equal(bind(f->listener, (struct sockaddr *)&a, sizeof a), 0);
-	assert_int_equal(listen(f->listener, 1), 0);
-	assert_int_equal(getsockname(f->listener, (struct sockaddr *)&a, &len), 0);
-	f->port = ntohs(a.sin_port);
-	pthread_create(&f->thread, NULL, fake_main, f);
+	f->stub = stub_http_start(fake_serve, f, &f->port);
+	assert_non_null(f->stub);
 }
 
-static void fake_stop(struct fake *f)
-{
-	pthread_join(f->thread, NULL);
-	close(f->listener);
-}
+static void fake_stop(struct fake *f) { stub_http_stop(f->stub); }
 
 static int send_to(int port, long timeout_ms)
 {
