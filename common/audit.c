@@ -45,6 +45,15 @@ int audit_append(db_conn *db, const char *actor, const char *subject, const char
 	        4, vals, NULL);
 }
 
+const char *audit_detail(arena *a, json_t *obj)
+{
+	char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+	const char *copy = arena_strdup(a, text ? text : "{}");
+	free(text);
+	json_decref(obj);
+	return copy;
+}
+
 int audit_verify(db_conn *db, long long *bad_seq)
 {
 	PGresult *res = NULL;

@@ -8,6 +8,9 @@
 #define COMMON_AUDIT_H
 
 #include "db.h"
+#include "mem.h"
+
+#include <jansson.h>
 
 /* The table and its guard against UPDATE and DELETE; a builtin migration of every service. */
 extern const db_migration audit_migration;
@@ -21,6 +24,10 @@ extern const db_migration audit_migration;
  */
 int audit_append(db_conn *db, const char *actor, const char *subject, const char *action,
                  const char *detail_json);
+
+/* The compact JSON text of obj for audit_append's detail, in arena a; takes obj
+ * (NULL, e.g. a failed json_pack, gives "{}"). */
+const char *audit_detail(arena *a, json_t *obj);
 
 /* Recomputes the chain: ST_OK when intact, ST_CONFLICT (with the first bad seq in
  * *bad_seq) when a row was altered, ST_DB on failure. */

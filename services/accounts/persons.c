@@ -273,18 +273,13 @@ int accounts_agreements_valid(Accounts__Agreement *const *items, size_t n)
 }
 
 /* The audit detail of a registration: which agreement versions were accepted. */
-static char *register_detail(svc_ctx *ctx, const Accounts__RegisterRequest *req)
+static const char *register_detail(svc_ctx *ctx, const Accounts__RegisterRequest *req)
 {
 	json_t *list = json_array();
 	for (size_t i = 0; i < req->n_agreements; i++)
 		json_array_append_new(list, json_pack("{s:s, s:s}", "id", req->agreements[i]->id,
 		                                      "version", req->agreements[i]->version));
-	json_t *obj = json_pack("{s:o}", "agreements", list);
-	char *text = json_dumps(obj, JSON_COMPACT);
-	char *copy = arena_strdup(ctx->arena, text ? text : "{}");
-	free(text);
-	json_decref(obj);
-	return copy;
+	return audit_detail(ctx->arena, json_pack("{s:o}", "agreements", list));
 }
 
 static int register_validate(const Accounts__RegisterRequest *req)

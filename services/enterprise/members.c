@@ -200,16 +200,6 @@ out:
 	return rv;
 }
 
-/* A JSON object as arena text for audit details; takes obj. */
-static char *member_detail(svc_ctx *ctx, json_t *obj)
-{
-	char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
-	char *copy = arena_strdup(ctx->arena, text ? text : "{}");
-	free(text);
-	json_decref(obj);
-	return copy;
-}
-
 /*
  * Inside the open transaction: the audit entry for membership id (whose state moved
  * from -> to) and, when type is set, the event about it. who is the acting person.
@@ -224,7 +214,8 @@ int enterprise_member_record(svc_ctx *ctx, const char *who, const char *action, 
 	snprintf(subject, sizeof subject, "membership/%s", id);
 	json_t *d = json_pack("{s:s, s:s, s:s?, s:s?}", "enterprise_id", ev->enterprise_id,
 	                      "person_id", ev->person_id, "from", from, "to", to);
-	if ((rv = audit_append(ctx->db, actor, subject, action, member_detail(ctx, d))) != ST_OK)
+	if ((rv = audit_append(ctx->db, actor, subject, action, audit_detail(ctx->arena, d))) !=
+	    ST_OK)
 		return status_err(rv, NULL);
 	if (!type)
 		return ST_OK;

@@ -137,10 +137,8 @@ static int account_tx(svc_ctx *ctx, const struct account_new *a, Enterprise__Rec
 	snprintf(esubject, sizeof esubject, "enterprise/%s", a->eid);
 	json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "enterprise_id", a->eid, "bank_name", a->bank,
 	                      "branch_name", a->branch, "account_number_masked", a->masked);
-	char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
-	json_decref(d);
-	rv = audit_append(ctx->db, actor, subject, "receiving_account.added", text ? text : "{}");
-	free(text);
+	rv = audit_append(ctx->db, actor, subject, "receiving_account.added",
+	                  audit_detail(ctx->arena, d));
 	if (rv != ST_OK) {
 		rv = status_err(rv, NULL);
 		goto out;

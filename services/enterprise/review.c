@@ -191,11 +191,7 @@ int enterprise_review_reject(svc_ctx *ctx, const ProtobufCMessage *in_, Protobuf
 	ev.enterprise_name = PQgetvalue(r, 0, 2);
 	ev.reason = (char *)reason;
 	/* The reason is the operator's words about the application: kept with the decision. */
-	json_t *dj = json_pack("{s:s}", "reason", reason);
-	char *dtext = json_dumps(dj, JSON_COMPACT);
-	json_decref(dj);
-	char *detail = arena_strdup(ctx->arena, dtext ? dtext : "{}");
-	free(dtext);
+	const char *detail = audit_detail(ctx->arena, json_pack("{s:s}", "reason", reason));
 	if ((rv = enterprise_certification_publish(ctx, actor, in->id,
 	                                           "enterprise.certification.rejected", detail,
 	                                           &ev)) != ST_OK ||
