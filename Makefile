@@ -2,6 +2,9 @@
 # make bench) and build/asan (make test: AddressSanitizer + UBSan).
 #   common/<mod>.c            -> build/<v>/libcommon.a     (tests: common/<mod>_test.c)
 #   proto/*.proto             -> build/gen/*.pb-c.[ch]     (tests/proto/*.proto: test-only)
+#   services/services.list    -> build/gen/service_list.c (into libcommon: the bus's ports),
+#                                build/gen/gw_route_tables.c (into the gateway), and the
+#                                committed deployment files (`make deploy-files`)
 #   services/<svc>/*.c        -> build/<v>/bin/<svc>       (tests: services/<svc>/*_test.c)
 #   tests/api/*.c             -> build/<v>/bin/api-test
 #   tests/integration/*_test.c-> build/<v>/itests/<name>    (need a running PostgreSQL/bus)
@@ -49,7 +52,7 @@ UNIT_BINS   := $(patsubst common/%.c,$(B)/tests/%,$(COMMON_TEST)) \
                $(foreach t,$(SVC_TESTS),$(B)/tests/$(notdir $(patsubst %/,%,$(dir $(t))))_$(basename $(notdir $(t))))
 INT_BINS    := $(patsubst tests/integration/%.c,$(B)/itests/%,$(INT_TESTS))
 
-.PHONY: all build daemons up down test unit bench clean format format-check deps lint
+.PHONY: all build daemons up down test unit bench clean format format-check deps lint deploy-files
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -66,6 +69,24 @@ $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: tests/proto/%.proto
 	@mkdir -p $(GEN)
 	protoc-c -Iproto -Itests/proto --c_out=$(GEN) $<
 
+# The one list of services (see its header and services/README.md).
+SERVICE_LIST := services/services.list
+SERVICES_SH  := deploy/services.sh
+SVC_LIST_O   := $(B)/gen/service_list.o
+GW_TABLES_O  := $(B)/gen/gw_route_tables.o
+# Generated objects a service's binary and unit tests link besides its own.
+SVC_GEN_gateway := $(GW_TABLES_O)
+
+$(GEN)/service_list.c: $(SERVICE_LIST) $(SERVICES_SH)
+	@mkdir -p $(GEN)
+	bash $(SERVICES_SH) c >$@.tmp && mv $@.tmp $@
+
+$(GEN)/gw_route_tables.c: $(SERVICE_LIST) $(SERVICES_SH) $(wildcard services/gateway/routes_*.c)
+	@mkdir -p $(GEN)
+	bash $(SERVICES_SH) gateway >$@.tmp && mv $@.tmp $@
+
+$(GW_TABLES_O): GENFLAGS += -Iservices/gateway
+
 $(B)/gen/%.o: $(GEN)/%.c | $(GEN_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(GENFLAGS) -c -o $@ $<
@@ -76,7 +97,7 @@ $(B)/obj/%.o: %.c | $(GEN_H)
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
-$(LIBCOMMON): $(patsubst %.c,$(B)/obj/%.o,$(COMMON_SRC)) $(patsubst $(GEN)/%.c,$(B)/gen/%.o,$(GEN_C))
+$(LIBCOMMON): $(patsubst %.c,$(B)/obj/%.o,$(COMMON_SRC)) $(patsubst $(GEN)/%.c,$(B)/gen/%.o,$(GEN_C)) $(SVC_LIST_O)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -86,7 +107,7 @@ $(LIBTESTPB): $(patsubst $(GEN)/%.c,$(B)/gen/%.o,$(GEN_TEST_C))
 
 # A service binary: every non-test .c of its folder.
 define service_rules
-$(B)/bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$(filter-out %_test.c,$(wildcard services/$(1)/*.c))) $(LIBCOMMON)
+$(B)/bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$(filter-out %_test.c,$(wildcard services/$(1)/*.c))) $(SVC_GEN_$(1)) $(LIBCOMMON)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LDSAN) -o $$@ $$^ $$(LDLIBS)
 endef
@@ -94,7 +115,7 @@ $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
 
 # A service unit test: the test file plus the service's objects except main.
 define svc_test_rules
-$(B)/tests/$(2)_$(basename $(notdir $(1))): $(B)/obj/$(basename $(1)).o $(TEST_SUPPORT) $(patsubst %.c,$(B)/obj/%.o,$(filter-out %_test.c services/$(2)/main.c,$(wildcard services/$(2)/*.c))) $(LIBCOMMON)
+$(B)/tests/$(2)_$(basename $(notdir $(1))): $(B)/obj/$(basename $(1)).o $(TEST_SUPPORT) $(patsubst %.c,$(B)/obj/%.o,$(filter-out %_test.c services/$(2)/main.c,$(wildcard services/$(2)/*.c))) $(SVC_GEN_$(2)) $(LIBCOMMON)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LDSAN) -o $$@ $$^ $$(LDLIBS) $$(TESTLIBS)
 endef
@@ -141,6 +162,10 @@ int-bins: $(INT_BINS)
 
 lint:
 	@bash tests/lint.sh
+
+# Rewrites the deployment files' generated regions from services/services.list.
+deploy-files:
+	@bash $(SERVICES_SH) write
 
 format:
 	@clang-format -i $$(git ls-files -co --exclude-standard 'common/*.[ch]' 'services/*.[ch]' 'tests/*.[ch]')

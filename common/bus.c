@@ -9,18 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-const char *const bus_service_names[] = {"accounts", "enterprise", "market", "billfin",
-                                         "certs",    "payments",   "notify"};
-const size_t bus_service_count = sizeof bus_service_names / sizeof bus_service_names[0];
-
-int bus_service_known(const char *name)
-{
-	for (size_t i = 0; i < bus_service_count; i++)
-		if (strcmp(name, bus_service_names[i]) == 0)
-			return 1;
-	return 0;
-}
-
 int64_t bus_now_ms(void)
 {
 	struct timespec ts;
@@ -73,10 +61,10 @@ static int bus_endpoint_offset(const char *name)
 		return -1;
 	if (dot == svc)
 		return -1;
-	for (size_t i = 0; i < bus_service_count; i++) {
-		size_t len = strlen(bus_service_names[i]);
-		if ((size_t)(dot - svc) == len && strncmp(svc, bus_service_names[i], len) == 0)
-			return 2 + 2 * (int)i + back;
+	for (size_t i = 0; i < bus_nservices; i++) {
+		size_t len = strlen(bus_services[i].name);
+		if ((size_t)(dot - svc) == len && strncmp(svc, bus_services[i].name, len) == 0)
+			return bus_services[i].port + back;
 	}
 	/* Not a platform service: addressable over ipc only (tests run their own). */
 	return 1000;

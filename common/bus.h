@@ -5,7 +5,8 @@
  *
  * Addresses: an ipc base "ipc:///dir" gives "ipc:///dir/<name>"; a tcp base
  * "tcp://host:PORT" gives PORT + offset, with events-in 0, events-out 1, and for
- * the i-th service of bus_service_names rpc.<svc>.front 2+2i, rpc.<svc>.back 3+2i.
+ * each service of bus_services rpc.<svc>.front its port, rpc.<svc>.back port + 1.
+ * A queue of a name not in bus_services (tests run their own) is ipc only.
  */
 #ifndef COMMON_BUS_H
 #define COMMON_BUS_H
@@ -18,11 +19,18 @@
 #include <stdint.h>
 
 #define BUS_MAX_BASES 8
-extern const char *const bus_service_names[];
-extern const size_t bus_service_count;
 
-/* 1 when name is one of bus_service_names. */
-int bus_service_known(const char *name);
+/* A platform service as the bus knows it: its queue name and the fixed tcp port
+ * offset of rpc.<name>.front. */
+typedef struct bus_service {
+	const char *name;
+	int port;
+} bus_service;
+/* Every service of services/services.list, in its order: generated at build time
+ * (deploy/services.sh c -> build/gen/service_list.c), so common/ names none. */
+extern const bus_service bus_services[];
+extern const size_t bus_nservices;
+
 /* Splits a comma-separated BUS_URLS into at most BUS_MAX_BASES bases (copied into
  * the caller's arena). Returns the count, 0 when none or malformed. */
 size_t bus_bases(const char *bus_urls, arena *a, char **out);

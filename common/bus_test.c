@@ -35,7 +35,8 @@ static void test_bus_endpoint_tcp_uses_fixed_port_offsets(void **state)
 	assert_string_equal(out, "tcp://bus-0:7000");
 	assert_int_equal(bus_endpoint("tcp://bus-0:7000", "events-out", out, sizeof out), 0);
 	assert_string_equal(out, "tcp://bus-0:7001");
-	/* enterprise is the second service: front 2 + 2*1, back 3 + 2*1. */
+	/* enterprise's bus_port in services/services.list is 4, fixed once assigned: a
+	 * change here means running processes would no longer find each other. */
 	assert_int_equal(bus_endpoint("tcp://bus-0:7000", "rpc.enterprise.front", out, sizeof out),
 	                 0);
 	assert_string_equal(out, "tcp://bus-0:7004");
@@ -46,6 +47,28 @@ static void test_bus_endpoint_tcp_uses_fixed_port_offsets(void **state)
 	                 -1);
 	assert_int_equal(bus_endpoint("tcp://bus-0:7000", "nonsense", out, sizeof out), -1);
 	assert_int_equal(bus_endpoint("udp://x:1", "events-in", out, sizeof out), -1);
+}
+
+static void test_bus_endpoint_tcp_gives_every_listed_service_its_own_ports(void **state)
+{
+	(void)state;
+	char name[96], out[256], want[64];
+	int used[256] = {[0] = 1, [1] = 1}; /* events-in, events-out */
+	assert_true(bus_nservices > 0);
+	for (size_t i = 0; i < bus_nservices; i++) {
+		int port = bus_services[i].port;
+		assert_true(port >= 2 && port + 1 < 256);
+		assert_false(used[port] || used[port + 1]);
+		used[port] = used[port + 1] = 1;
+		snprintf(name, sizeof name, "rpc.%s.front", bus_services[i].name);
+		assert_int_equal(bus_endpoint("tcp://bus-0:7000", name, out, sizeof out), 0);
+		snprintf(want, sizeof want, "tcp://bus-0:%d", 7000 + port);
+		assert_string_equal(out, want);
+		snprintf(name, sizeof name, "rpc.%s.back", bus_services[i].name);
+		assert_int_equal(bus_endpoint("tcp://bus-0:7000", name, out, sizeof out), 0);
+		snprintf(want, sizeof want, "tcp://bus-0:%d", 7000 + port + 1);
+		assert_string_equal(out, want);
+	}
 }
 
 static void test_bus_bases_split_and_refuse_unknown_schemes(void **state)
@@ -199,6 +222,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_bus_endpoint_ipc_names_a_socket_in_the_directory),
 	        cmocka_unit_test(test_bus_endpoint_tcp_uses_fixed_port_offsets),
+	        cmocka_unit_test(test_bus_endpoint_tcp_gives_every_listed_service_its_own_ports),
 	        cmocka_unit_test(test_bus_bases_split_and_refuse_unknown_schemes),
 	        cmocka_unit_test(test_bus_call_without_a_worker_times_out_at_the_deadline),
 	        cmocka_unit_test(test_bus_call_round_trip_returns_the_body_and_remote_status),

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Static checks of the deployment files (nothing here starts a container or talks
-# to a cluster): docker-compose.yml parses under docker-compose, the Kubernetes
-# base renders under kustomize, and the committed development secrets agree with
-# each other. Prints "ok - …", "skip - …" or "not ok - …" per check and exits
+# to a cluster): they and the service folders agree with services/services.list
+# (deploy/services.sh check, and proof that the check catches a disagreement),
+# docker-compose.yml parses under docker-compose, the Kubernetes base renders under
+# kustomize, and the committed development secrets agree with each other. Prints "ok - …", "skip - …" or "not ok - …" per check and exits
 # non-zero when a check failed.
 #   bash tests/deploy-check.sh
 set -uo pipefail
@@ -19,6 +20,54 @@ not_ok() {
 	sed 's/^/#   /' "$out" | head -n 40
 	failed=$((failed + 1))
 }
+
+# The one list of services: every generated region and file, the service folders
+# and the names in compose and k8s agree with it.
+if bash deploy/services.sh check >"$out" 2>&1; then
+	ok "deployment files and service folders agree with services/services.list"
+else
+	not_ok "deployment files and service folders agree with services/services.list"
+fi
+
+# A scratch tree holding what the check reads, changed one way per case: each must fail.
+scratch_tree() {
+	local dir=$1 f
+	mkdir -p "$dir/services" "$dir/proto"
+	cp -r deploy docker-compose.yml "$dir/"
+	cp proto/*.proto "$dir/proto/"
+	cp services/services.list "$dir/services/"
+	for f in services/*/main.c services/gateway/routes_*.c; do
+		mkdir -p "$dir/$(dirname "$f")"
+		cp "$f" "$dir/$f"
+	done
+}
+services_check_catches() {
+	local tmp case rc=0
+	tmp=$(mktemp -d)
+	for case in listed-without-folder folder-not-listed stray-compose-service stray-k8s-file \
+		stale-region; do
+		rm -rf "$tmp/tree"
+		scratch_tree "$tmp/tree"
+		case $case in
+		listed-without-folder) echo 'ghost 16 yes' >>"$tmp/tree/services/services.list" ;;
+		folder-not-listed) mkdir "$tmp/tree/services/ghost" && : >"$tmp/tree/services/ghost/main.c" ;;
+		stray-compose-service) sed -i 's/^services:$/&\n  ghost:\n    image: x/' "$tmp/tree/docker-compose.yml" ;;
+		stray-k8s-file) cp deploy/k8s/services/notify.yaml "$tmp/tree/deploy/k8s/services/ghost.yaml" ;;
+		stale-region) sed -i 's/port: 7004 }/port: 7006 }/' "$tmp/tree/deploy/k8s/bus.yaml" ;;
+		esac
+		if SERVICES_ROOT=$tmp/tree bash deploy/services.sh check >/dev/null 2>&1; then
+			echo "services.sh check passed a tree with: $case"
+			rc=1
+		fi
+	done
+	rm -rf "$tmp"
+	return "$rc"
+}
+if services_check_catches >"$out" 2>&1; then
+	ok "services/services.list check fails on each kind of disagreement"
+else
+	not_ok "services/services.list check fails on each kind of disagreement"
+fi
 
 # config -q prints nothing when the file is good; a warning (an unset variable,
 # say) is a failure too.
@@ -60,8 +109,9 @@ dev_secrets_agree() {
 		fi
 		n=$((n + 1))
 	done < <(sed -n 's/^ *DB_URL: .* user=\([a-z]*\) password=\([^ ]*\).*$/\1 \2/p' docker-compose.yml)
-	if ((n != 7)); then
-		echo "found $n service DB_URLs in docker-compose.yml, expected 7"
+	want=$(bash deploy/services.sh table | awk '$3 == "yes"' | wc -l)
+	if ((n != want)); then
+		echo "found $n service DB_URLs in docker-compose.yml, services/services.list has $want"
 		return 1
 	fi
 	redis_pw=$(sed -n 's/^REDIS_PASSWORD=//p' "$devenv")

@@ -9,7 +9,9 @@ umask 077
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 readonly ROOT
-readonly SERVICES=(accounts enterprise market billfin certs payments notify)
+# The services and which of them have a database, from services/services.list.
+SERVICES=()
+declare -A SERVICE_DB=()
 readonly PG_BIN=/usr/lib/postgresql/15/bin
 readonly PG_DB=sme
 readonly READY_TIMEOUT=60 # seconds for /readyz
@@ -29,9 +31,28 @@ usage() {
 	cat >&2 <<'EOF'
 usage: bash deploy/local/stack.sh up | down | status
        bash deploy/local/stack.sh start NAME | stop NAME | restart NAME
-NAME: postgres, redis, busN, accounts, enterprise, market, billfin, certs, payments, notify, gateway
+NAME: postgres, redis, busN, a service of services/services.list, gateway
 EOF
 	exit 2
+}
+
+# ---- the services ----------------------------------------------------------------
+
+load_services() {
+	local table name db
+	table=$(bash "$ROOT/deploy/services.sh" table) || die "services/services.list is not valid"
+	while read -r name _ db; do
+		SERVICES+=("$name")
+		SERVICE_DB[$name]=$db
+	done <<<"$table"
+}
+
+# The listed services with a database role and schema.
+db_services() {
+	local s
+	for s in "${SERVICES[@]}"; do
+		[[ ${SERVICE_DB[$s]} != yes ]] || printf '%s\n' "$s"
+	done
 }
 
 # ---- settings -----------------------------------------------------------------
@@ -117,7 +138,7 @@ ensure_secrets() {
 	want REDIS_PASSWORD "$(hex 16)"
 	want PII_ENC_KEY "$(hex 32)"
 	want PII_MAC_KEY "$(hex 32)"
-	for svc in "${SERVICES[@]}"; do
+	for svc in $(db_services); do
 		want "${svc^^}_DB_PASSWORD" "$(hex 16)"
 	done
 	unset -f want
@@ -279,7 +300,7 @@ SET client_min_messages = warning;
 REVOKE ALL ON DATABASE $PG_DB FROM PUBLIC;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 SQL
-		for svc in "${SERVICES[@]}"; do
+		for svc in $(db_services); do
 			printf '\\set role %s\n\\getenv pw STACK_PW_%s\n' "$svc" "${svc^^}"
 			cat <<SQL
 SELECT format('CREATE ROLE %I', :'role')
@@ -293,7 +314,7 @@ ALTER SCHEMA :"role" OWNER TO :"role";
 SQL
 		done
 	} | (
-		for svc in "${SERVICES[@]}"; do
+		for svc in $(db_services); do
 			export "STACK_PW_${svc^^}=${SECRET[${svc^^}_DB_PASSWORD]}"
 		done
 		psql_su -d "$PG_DB" >/dev/null
@@ -401,7 +422,7 @@ start_daemon() {
 	fi
 	(
 		cd "$ROOT"
-		unset DB_URL BUS_LISTEN REGIONS_DIR
+		unset DB_URL BUS_LISTEN
 		export BUS_URLS
 		BUS_URLS=$(bus_urls)
 		export REDIS_URL="redis://:${SECRET[REDIS_PASSWORD]}@127.0.0.1:$REDIS_PORT/0"
@@ -413,10 +434,12 @@ start_daemon() {
 			export GATEWAY_ADDR GATEWAY_PORT GATEWAY_WEB_DIR="$ROOT/services/gateway/web"
 			;;
 		*)
-			export DB_URL
-			DB_URL="host=$(conninfo_value "$RUN_DIR") port=$PG_PORT dbname=$PG_DB user=$name"
-			DB_URL+=" password=$(conninfo_value "${SECRET[${name^^}_DB_PASSWORD]}")"
-			[[ $name != enterprise ]] || export REGIONS_DIR="$ROOT/services/enterprise/data/regions"
+			# A service's own settings default to paths under the repository, its cwd.
+			if [[ ${SERVICE_DB[$name]} == yes ]]; then
+				export DB_URL
+				DB_URL="host=$(conninfo_value "$RUN_DIR") port=$PG_PORT dbname=$PG_DB user=$name"
+				DB_URL+=" password=$(conninfo_value "${SECRET[${name^^}_DB_PASSWORD]}")"
+			fi
 			;;
 		esac
 		# Not a process-group leader (no job control here), so setsid execs in place
@@ -498,7 +521,11 @@ need_tools() {
 
 # Unix socket paths are limited to 107 bytes.
 check_socket_paths() {
-	local longest="$RUN_DIR/bus$((BUS_COUNT - 1))/rpc.enterprise.front" pg="$RUN_DIR/.s.PGSQL.$PG_PORT.lock"
+	local longest="" s pg="$RUN_DIR/.s.PGSQL.$PG_PORT.lock"
+	for s in "${SERVICES[@]}"; do
+		((${#s} <= ${#longest})) || longest=$s
+	done
+	longest="$RUN_DIR/bus$((BUS_COUNT - 1))/rpc.$longest.front"
 	((${#longest} <= 107 && ${#pg} <= 107)) ||
 		die "VAR_DIR=$VAR_DIR is too long for unix socket paths (at most ~70 characters)"
 }
@@ -640,6 +667,7 @@ main() {
 	(($# >= 1)) || usage
 	local cmd=$1
 	shift
+	load_services
 	case $cmd in
 	up | down | status) (($# == 0)) || usage ;;
 	start | stop | restart)

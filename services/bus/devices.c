@@ -105,6 +105,8 @@ int bus_devices_start(const char *base, const char *services, bus_devices **out)
 	size_t cap = 1;
 	for (const char *p = list; *p; p++)
 		cap += *p == ',';
+	if (!*services)
+		cap = bus_nservices;
 	b->devs = xcalloc(cap + 1, sizeof *b->devs);
 	int rv = -1;
 	if (bus_base_prepare(base) != 0) {
@@ -113,6 +115,9 @@ int bus_devices_start(const char *base, const char *services, bus_devices **out)
 	}
 	if (bus_device_open_events(&b->devs[b->n++], base) != 0)
 		goto out;
+	for (size_t i = 0; !*services && i < bus_nservices; i++)
+		if (bus_device_open_queue(&b->devs[b->n++], base, bus_services[i].name) != 0)
+			goto out;
 	char *save = NULL;
 	for (char *svc = strtok_r(list, ",", &save); svc; svc = strtok_r(NULL, ",", &save)) {
 		if (!*svc)

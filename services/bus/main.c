@@ -15,9 +15,9 @@ int main(int argc, char **argv)
 	config_item items[] = {
 	        {"BUS_LISTEN", CFG_STR, "ipc://var/run/bus0", 0, 0,
 	         "this bus's base address (ipc://DIR or tcp://HOST:PORT)", &listen},
-	        {"BUS_SERVICES", CFG_STR,
-	         "accounts,enterprise,market,billfin,certs,payments,notify", 0, 0,
-	         "services to run a request queue for", &services},
+	        {"BUS_SERVICES", CFG_STR, "", 0, 0,
+	         "services to run a request queue for (empty: those of services/services.list)",
+	         &services},
 	};
 	int check = argc > 1 && strcmp(argv[1], "--check") == 0;
 	int rv = config_init("bus", check ? 1 : argc, argv, &common, items, 2);

@@ -6,18 +6,9 @@
 
 #include <string.h>
 
-/* Every service's table; a new service adds its routes_<service>.c here. */
-static const gw_route_table *const gw_tables[] = {
-        &gw_routes_accounts,
-        &gw_routes_notify,
-        &gw_routes_enterprise,
-};
-
-#define GW_NTABLES (sizeof gw_tables / sizeof gw_tables[0])
-
 const gw_route *gw_route_at(size_t i)
 {
-	for (size_t t = 0; t < GW_NTABLES; t++) {
+	for (size_t t = 0; t < gw_ntables; t++) {
 		if (i < gw_tables[t]->n)
 			return &gw_tables[t]->routes[i];
 		i -= gw_tables[t]->n;
@@ -27,7 +18,7 @@ const gw_route *gw_route_at(size_t i)
 
 int gw_routes_init(void)
 {
-	for (size_t t = 0; t < GW_NTABLES; t++) {
+	for (size_t t = 0; t < gw_ntables; t++) {
 		for (size_t i = 0; i < gw_tables[t]->n; i++) {
 			gw_route *r = &gw_tables[t]->routes[i];
 			r->md = protobuf_c_service_descriptor_get_method_by_name(r->desc, r->rpc);

@@ -47,15 +47,18 @@ typedef struct gw_match {
 	char values[GW_MAX_PARAMS][128];
 } gw_match;
 
-/* Each service's routes live in routes_<service>.c as one of these tables. */
+/* Each service's routes live in routes_<service>.c as one of these tables, named
+ * gw_routes_<service>. */
 typedef struct gw_route_table {
 	gw_route *routes;
 	size_t n;
 } gw_route_table;
 
-extern const gw_route_table gw_routes_accounts;
-extern const gw_route_table gw_routes_notify;
-extern const gw_route_table gw_routes_enterprise;
+/* The tables of every service of services/services.list that has a routes file, in
+ * the list's order: generated at build time (deploy/services.sh gateway ->
+ * build/gen/gw_route_tables.c), so a new service's routes need no line here. */
+extern const gw_route_table *const gw_tables[];
+extern const size_t gw_ntables;
 
 /* Resolves every route's method descriptor; 0, or -1 (logged) on a table error. */
 int gw_routes_init(void);

@@ -14,7 +14,11 @@
 # psql through its environment (\getenv), never its command line.
 set -euo pipefail
 
-services=(accounts enterprise market billfin certs payments notify)
+# The services of services/services.list with a database (`make deploy-files`): this
+# directory is all the postgres container sees.
+# >>> generated: services (from services/services.list)
+services=(accounts enterprise notify)
+# <<< generated: services
 db=${POSTGRES_DB:-sme}
 admin=${POSTGRES_USER:-postgres}
 
