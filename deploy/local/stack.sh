@@ -550,8 +550,7 @@ cmd_up() {
 	for name in $(daemon_names); do
 		program=$(program_of "$name")
 		if [[ ! -x $BIN_DIR/$program ]]; then
-			# Services that are not written yet are skipped silently.
-			is_service "$name" || say "$name: $BIN_DIR/$program is not built, skipped"
+			say "$name: $BIN_DIR/$program is not built, skipped"
 			continue
 		fi
 		if daemon_pid "$name" >/dev/null; then
