@@ -38,23 +38,23 @@ static int accounts_start(svc_ctx *ctx)
 	return ST_OK;
 }
 
-/* In the order of service Accounts in proto/accounts.proto. */
-static const svc_handler_fn accounts_handlers[] = {
-        accounts_person_create,
-        accounts_session_login,
-        accounts_session_logout,
-        accounts_captcha_get,
-        accounts_captcha_dev,
-        accounts_password_reset,
-        accounts_password_change,
-        accounts_me_get,
-        accounts_me_update,
-        accounts_verification_start,
-        accounts_verification_confirm,
-        accounts_verification_get,
-        accounts_identities_list,
-        accounts_identity_switch,
-        accounts_identity_check,
+/* Service Accounts of proto/accounts.proto, bound by method name. */
+static const svc_handler accounts_handlers[] = {
+        {"CreateAccount", accounts_person_create},
+        {"Login", accounts_session_login},
+        {"Logout", accounts_session_logout},
+        {"GetCaptcha", accounts_captcha_get},
+        {"DevCaptcha", accounts_captcha_dev},
+        {"ResetPassword", accounts_password_reset},
+        {"ChangePassword", accounts_password_change},
+        {"GetMe", accounts_me_get},
+        {"UpdateMe", accounts_me_update},
+        {"StartVerification", accounts_verification_start},
+        {"ConfirmVerification", accounts_verification_confirm},
+        {"GetVerification", accounts_verification_get},
+        {"ListIdentities", accounts_identities_list},
+        {"SwitchIdentity", accounts_identity_switch},
+        {"CheckIdentity", accounts_identity_check},
 };
 
 int main(int argc, char **argv)
@@ -65,8 +65,6 @@ int main(int argc, char **argv)
 	 * glibc map and unmap it per hash; its default sliding threshold would keep every
 	 * worker's buffer resident after the first login. */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
-	_Static_assert(sizeof accounts_handlers / sizeof accounts_handlers[0] == 15,
-	               "one handler per method of service Accounts");
 	config_item items[] = {
 	        {"LOGIN_LOCKOUT_S", CFG_INT, "900", 60, 86400,
 	         "seconds an account stays locked after 5 failed logins", &app.lockout_s},
@@ -79,9 +77,12 @@ int main(int argc, char **argv)
 	        {"KYC_TIMEOUT_MS", CFG_INT, "2000", 100, 60000,
 	         "deadline of one call to the identity-check provider", &app.kyc_timeout_ms},
 	};
-	svc_api apis[] = {{&accounts__accounts__descriptor, accounts_handlers}};
-	svc_def def = {
-	        .name = "accounts", .apis = apis, .napis = 1, .start = accounts_start, .app = &app};
+	svc_api apis[] = {SVC_API(&accounts__accounts__descriptor, accounts_handlers)};
+	svc_def def = {.name = "accounts",
+	               .apis = apis,
+	               .napis = sizeof apis / sizeof apis[0],
+	               .start = accounts_start,
+	               .app = &app};
 	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
 	if (app.kyc)
 		kyc_provider_close(app.kyc);

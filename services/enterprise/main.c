@@ -29,9 +29,11 @@ static int enterprise_start(svc_ctx *ctx)
 	return enterprise_regions_load(ctx->db, app.regions_dir);
 }
 
-/* In the order of the Enterprise service in proto/enterprise.proto. */
-static const svc_handler_fn enterprise_handlers[] = {enterprise_regions_list,
-                                                     enterprise_regions_resolve};
+/* Service Enterprise of proto/enterprise.proto, bound by method name. */
+static const svc_handler enterprise_handlers[] = {
+        {"ListRegions", enterprise_regions_list},
+        {"ResolveRegions", enterprise_regions_resolve},
+};
 
 int main(int argc, char **argv)
 {
@@ -50,10 +52,10 @@ int main(int argc, char **argv)
 	};
 	/* One entry per service of the enterprise daemon's proto files. */
 	svc_api apis[] = {
-	        {&enterprise__enterprise__descriptor, enterprise_handlers},
-	        {&enterprise__registry__descriptor, enterprise_registry_handlers},
+	        SVC_API(&enterprise__enterprise__descriptor, enterprise_handlers),
+	        enterprise_registry_api,
 	        enterprise_membership_api,
-	        {&enterprise__certification__descriptor, enterprise_certification_handlers},
+	        enterprise_certification_api,
 	};
 	/* One entry per source of events (the subscriber finds a source's first). */
 	svc_subscription subs[] = {enterprise_persons_subscription};

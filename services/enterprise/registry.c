@@ -370,8 +370,13 @@ static int registry_lookup_uscc(svc_ctx *ctx, const ProtobufCMessage *in_, Proto
 	return ST_OK;
 }
 
-/* In the order of service Registry in proto/enterprise_registry.proto. */
-const svc_handler_fn enterprise_registry_handlers[] = {registry_search, registry_lookup_uscc};
+/* Service Registry of proto/enterprise_registry.proto, bound by method name. */
+static const svc_handler registry_handlers[] = {
+        {"SearchRegistry", registry_search},
+        {"LookupUscc", registry_lookup_uscc},
+};
+const svc_api enterprise_registry_api =
+        SVC_API(&enterprise__registry__descriptor, registry_handlers);
 
 /* ---- opening ---------------------------------------------------------------------------- */
 

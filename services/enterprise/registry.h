@@ -66,7 +66,7 @@ const char *registry_industry_name(const char *section);
 /* ---- wiring (main.c) ------------------------------------------------------------------- */
 
 /* Service Registry of proto/enterprise_registry.proto: SearchRegistry, LookupUscc. */
-extern const svc_handler_fn enterprise_registry_handlers[];
+extern const svc_api enterprise_registry_api;
 
 /*
  * Opens app->registry from app->registry_provider ("sandbox" | "http"), registry_url,

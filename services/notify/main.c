@@ -19,14 +19,16 @@ static int notify_start(svc_ctx *ctx)
 	return ST_OK;
 }
 
-/* In the order of the Notify service in proto/notify.proto. */
-static const svc_handler_fn notify_handlers[] = {notify_sms_issue,
-                                                 notify_sms_verify,
-                                                 notify_sms_dev_list,
-                                                 notify_messages_list,
-                                                 notify_messages_unread_count,
-                                                 notify_messages_mark_read,
-                                                 notify_messages_mark_all_read};
+/* Service Notify of proto/notify.proto, bound by method name. */
+static const svc_handler notify_handlers[] = {
+        {"IssueSmsCode", notify_sms_issue},
+        {"VerifySmsCode", notify_sms_verify},
+        {"ListDevSms", notify_sms_dev_list},
+        {"ListMessages", notify_messages_list},
+        {"UnreadCount", notify_messages_unread_count},
+        {"MarkRead", notify_messages_mark_read},
+        {"MarkAllRead", notify_messages_mark_all_read},
+};
 
 /* In-site messages come from these sources' events (durable: outbox and replay). */
 static const svc_subscription notify_subs[] = {{"accounts", notify_messages_apply},
@@ -49,10 +51,10 @@ int main(int argc, char **argv)
 	        {"SMS_SIGN_NAME", CFG_STR, "中小企业金融服务平台", 0, 0,
 	         "the SMS signature (签名) shown as 【…】", &app.http.sign_name},
 	};
-	svc_api apis[] = {{&notify__notify__descriptor, notify_handlers}};
+	svc_api apis[] = {SVC_API(&notify__notify__descriptor, notify_handlers)};
 	svc_def def = {.name = "notify",
 	               .apis = apis,
-	               .napis = 1,
+	               .napis = sizeof apis / sizeof apis[0],
 	               .subs = notify_subs,
 	               .nsubs = sizeof notify_subs / sizeof notify_subs[0],
 	               .start = notify_start,
