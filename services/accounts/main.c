@@ -9,6 +9,8 @@
 
 static struct accounts_app app;
 static config_common common;
+static kyc_settings kyc;
+static const char *pii_enc, *pii_mac;
 
 /* After migrations: what the handlers share. A failure stops the start. */
 static int accounts_start(svc_ctx *ctx)
@@ -16,7 +18,7 @@ static int accounts_start(svc_ctx *ctx)
 	(void)ctx;
 	char pw[48];
 	app.development = config_is_development(&common);
-	if (crypto_keys_from_env(&app.keys) != 0) {
+	if (crypto_keys_from_hex(&app.keys, pii_enc, pii_mac) != 0) {
 		log_kv(LOGL_ERROR, NULL, "PII_ENC_KEY and PII_MAC_KEY must be 64 hex digits each",
 		       NULL);
 		return ST_INTERNAL;
@@ -33,7 +35,8 @@ static int accounts_start(svc_ctx *ctx)
 		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the enterprise client", NULL);
 		return ST_UNAVAILABLE;
 	}
-	if (kyc_provider_open(app.kyc_provider, app.kyc_url, app.kyc_timeout_ms, &app.kyc) != 0)
+	kyc.production = !app.development;
+	if (kyc_provider_open(&kyc, &app.kyc) != 0)
 		return ST_INTERNAL;
 	return ST_OK;
 }
@@ -70,12 +73,18 @@ int main(int argc, char **argv)
 	         "seconds an account stays locked after 5 failed logins", &app.lockout_s},
 	        {"PASSWORD_KDF_LOG_N", CFG_INT, "15", 15, 17,
 	         "scrypt cost of new password hashes: N = 2^value (r 8, p 3)", &app.kdf_log_n},
-	        {"KYC_PROVIDER", CFG_STR, "sandbox", 0, 0, "identity checks: sandbox | http",
-	         &app.kyc_provider},
+	        {"KYC_PROVIDER", CFG_ENUM, "", 0, 0,
+	         "identity checks; empty: sandbox in development, refused in production",
+	         CONFIG_ENUM(kyc_provider_names, &kyc.provider)},
 	        {"KYC_URL", CFG_STR, "", 0, 0, "base URL of the http identity-check provider",
-	         &app.kyc_url},
+	         &kyc.url},
+	        {"KYC_APP_ID", CFG_STR, "", 0, 0, "http provider: the account (AppId)",
+	         &kyc.app_id},
+	        {"KYC_SECRET", CFG_STR, "", 0, 0, "http provider: the key that signs requests",
+	         &kyc.secret},
 	        {"KYC_TIMEOUT_MS", CFG_INT, "2000", 100, 60000,
-	         "deadline of one call to the identity-check provider", &app.kyc_timeout_ms},
+	         "deadline of one call to the identity-check provider", &kyc.timeout_ms},
+	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
 	};
 	svc_api apis[] = {SVC_API(&accounts__accounts__descriptor, accounts_handlers)};
 	svc_def def = {.name = "accounts",
