@@ -86,19 +86,13 @@ int crypto_keys_from_hex(crypto_keys *k, const char *enc_hex64, const char *mac_
 
 /* The config-table rows (config.h) of the platform's keys, read as text into *enc and
  * *mac and turned into keys with crypto_keys_from_hex() by the daemon's start. */
+/* clang-format off */
 #define CRYPTO_KEY_CONFIG_ITEMS(enc, mac)                                                          \
-	{                                                                                          \
-	        "PII_ENC_KEY",                                                                     \
-	        CFG_STR,                                                                           \
-	        NULL,                                                                              \
-	        0,                                                                                 \
-	        0,                                                                                 \
-	        "AES-256-GCM key sealing personal data: 64 hex digits",                            \
-	        (enc)},                                                                            \
-	{                                                                                          \
-		"PII_MAC_KEY", CFG_STR, NULL, 0, 0,                                                \
-		        "HMAC key of look-up hashes of personal data: 64 hex digits", (mac)        \
-	}
+	{"PII_ENC_KEY", CFG_STR, NULL, 0, 0,                                                       \
+	 "AES-256-GCM key sealing personal data: 64 hex digits", (enc)},                           \
+	{"PII_MAC_KEY", CFG_STR, NULL, 0, 0,                                                       \
+	 "HMAC key of look-up hashes of personal data: 64 hex digits", (mac)}
+/* clang-format on */
 
 /* Bytes crypto_seal() adds to the plaintext: version 1 + nonce 12 + tag 16. */
 #define CRYPTO_SEAL_OVERHEAD 29

@@ -104,7 +104,7 @@ void svc_server_stop(svc_server *s);
  * A daemon's whole main(): reads the common settings, DB_URL, SVC_WORKERS,
  * MIGRATIONS_DIR (default services/<name>/migrations), REDIS_URL (optional) and
  * the daemon's own items,
- * handles --help and --check (ping this service through the bus, exit 0 when it
+ * handles --help, --help-markdown and --check (ping this service through the bus, exit 0 when it
  * answers), starts the server and runs until SIGTERM or SIGINT. Returns the exit code.
  */
 int svc_main(const svc_def *def, int argc, char **argv, config_common *common,
