@@ -8,6 +8,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const config_modes[] = {"development", "production", NULL};
+const char *const config_log_levels[] = {"debug", "info", "warn", "error", NULL};
+
+/* The index of v in a NULL-terminated list, or -1. */
+static int config_enum_index(const char *const *values, const char *v)
+{
+	for (int i = 0; values && values[i]; i++)
+		if (strcmp(values[i], v) == 0)
+			return i;
+	return -1;
+}
+
+/* "a, b, c": the allowed values for a message. */
+static void config_enum_list(const char *const *values, const char *sep, const char *quote,
+                             char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (int i = 0; values && values[i] && used < len; i++) {
+		int w = snprintf(out + used, len - used, "%s%s%s%s", i ? sep : "", quote, values[i],
+		                 quote);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
 int config_parse_long(const char *s, long min, long max, long *out)
 {
 	/* strtol would skip leading blanks and accept '+': a setting is digits only. */
@@ -35,6 +62,17 @@ int config_load(const config_item *items, size_t n, char *err, size_t errlen)
 		}
 		if (it->type == CFG_STR) {
 			*(const char **)it->dst = v;
+		} else if (it->type == CFG_ENUM) {
+			const config_enum *e = it->dst;
+			int idx = config_enum_index(e->values, v);
+			if (idx < 0 && *v) {
+				char list[160];
+				config_enum_list(e->values, ", ", "", list, sizeof list);
+				snprintf(err, errlen, "%s=\"%s\" is not one of: %s", it->env, v,
+				         list);
+				return -1;
+			}
+			*e->dst = idx;
 		} else if (config_parse_long(v, it->min, it->max, (long *)it->dst) != 0) {
 			snprintf(err, errlen, "%s=\"%s\" is not an integer in [%ld, %ld]", it->env,
 			         v, it->min, it->max);
@@ -46,14 +84,58 @@ int config_load(const config_item *items, size_t n, char *err, size_t errlen)
 
 void config_usage(FILE *out, const char *prog, const config_item *items, size_t n)
 {
-	fprintf(out, "usage: %s [--help]\nconfigured by environment variables:\n", prog);
+	fprintf(out, "usage: %s [--help | --help-markdown]\nconfigured by environment variables:\n",
+	        prog);
 	for (size_t i = 0; i < n; i++) {
 		const config_item *it = &items[i];
 		fprintf(out, "  %-24s %s (default: %s", it->env, it->help,
-		        it->def ? it->def : "required");
+		        !it->def   ? "required"
+		        : *it->def ? it->def
+		                   : "empty");
 		if (it->type == CFG_INT)
 			fprintf(out, ", %ld..%ld", it->min, it->max);
+		if (it->type == CFG_ENUM) {
+			char list[160];
+			config_enum_list(((const config_enum *)it->dst)->values, " | ", "", list,
+			                 sizeof list);
+			fprintf(out, ", one of: %s", list);
+		}
 		fprintf(out, ")\n");
+	}
+}
+
+/* Text for a Markdown cell: a '|' would end the cell. */
+static void config_md_text(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
+void config_markdown(FILE *out, const config_item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const config_item *it = &items[i];
+		fprintf(out, "| `%s` | ", it->env);
+		if (!it->def)
+			fputs("required", out);
+		else if (!*it->def)
+			fputs("empty", out);
+		else
+			fprintf(out, "`%s`", it->def);
+		fputs(" | ", out);
+		config_md_text(out, it->help);
+		if (it->type == CFG_INT)
+			fprintf(out, "; %ld..%ld", it->min, it->max);
+		if (it->type == CFG_ENUM) {
+			char list[200];
+			config_enum_list(((const config_enum *)it->dst)->values, ", ", "`", list,
+			                 sizeof list);
+			fprintf(out, "; one of %s", list);
+		}
+		fputs(" |\n", out);
 	}
 }
 
@@ -74,6 +156,11 @@ int config_init(const char *service, int argc, char **argv, config_common *commo
 			rv = 1;
 			goto out;
 		}
+		if (strcmp(argv[i], "--help-markdown") == 0) {
+			config_markdown(stdout, all, nbase + n);
+			rv = 1;
+			goto out;
+		}
 	}
 	if (config_load(all, nbase + n, err, sizeof err) != 0) {
 		log_setup(service, "info");
@@ -81,17 +168,7 @@ int config_init(const char *service, int argc, char **argv, config_common *commo
 		rv = -1;
 		goto out;
 	}
-	if (log_setup(service, common->log_level) != 0) {
-		log_kv(LOGL_ERROR, NULL, "bad configuration", "error",
-		       "LOG_LEVEL must be debug, info, warn or error", NULL);
-		rv = -1;
-		goto out;
-	}
-	if (strcmp(common->mode, "development") != 0 && strcmp(common->mode, "production") != 0) {
-		log_kv(LOGL_ERROR, NULL, "bad configuration", "error",
-		       "PLATFORM_MODE must be development or production", NULL);
-		rv = -1;
-	}
+	log_setup(service, config_log_levels[common->log_level]);
 out:
 	free(all);
 	return rv;
@@ -99,5 +176,5 @@ out:
 
 int config_is_development(const config_common *common)
 {
-	return strcmp(common->mode, "development") == 0;
+	return common->mode == CONFIG_DEVELOPMENT;
 }

@@ -446,11 +446,3 @@ int crypto_sha256_hex(const void *data, size_t n, char out[65])
 	hex_encode(md, mdlen, out);
 	return 0;
 }
-
-int crypto_keys_from_env(crypto_keys *k)
-{
-	const char *enc = getenv("PII_ENC_KEY"), *mac = getenv("PII_MAC_KEY");
-	if (!enc || !mac)
-		return -1;
-	return crypto_keys_from_hex(k, enc, mac);
-}

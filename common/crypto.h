@@ -84,9 +84,15 @@ typedef struct crypto_keys {
 /* Fills k from two strings of exactly 64 hex digits (either case); k untouched on -1. */
 int crypto_keys_from_hex(crypto_keys *k, const char *enc_hex64, const char *mac_hex64);
 
-/* The platform's keys from PII_ENC_KEY and PII_MAC_KEY (64 hex digits each): 0, or -1
- * when either is absent or malformed. */
-int crypto_keys_from_env(crypto_keys *k);
+/* The config-table rows (config.h) of the platform's keys, read as text into *enc and
+ * *mac and turned into keys with crypto_keys_from_hex() by the daemon's start. */
+/* clang-format off */
+#define CRYPTO_KEY_CONFIG_ITEMS(enc, mac)                                                          \
+	{"PII_ENC_KEY", CFG_STR, NULL, 0, 0,                                                       \
+	 "AES-256-GCM key sealing personal data: 64 hex digits", (enc)},                           \
+	{"PII_MAC_KEY", CFG_STR, NULL, 0, 0,                                                       \
+	 "HMAC key of look-up hashes of personal data: 64 hex digits", (mac)}
+/* clang-format on */
 
 /* Bytes crypto_seal() adds to the plaintext: version 1 + nonce 12 + tag 16. */
 #define CRYPTO_SEAL_OVERHEAD 29

@@ -25,6 +25,12 @@ struct svc_method {
 	svc_handler_fn fn;
 };
 
+/* Every method a process answers, sorted by name once at start for bsearch. */
+struct svc_method_table {
+	struct svc_method methods[SVC_MAX_METHODS];
+	size_t n;
+};
+
 struct svc_worker {
 	svc_server *server;
 	pthread_t thread;
@@ -39,8 +45,7 @@ struct svc_server {
 	const svc_def *def;
 	svc_settings set;
 	nng_socket sock;
-	struct svc_method methods[SVC_MAX_METHODS];
-	size_t nmethods;
+	struct svc_method_table mt;
 	struct svc_worker *workers;
 	long nworkers;
 	svc_publisher *publisher;
@@ -76,35 +81,93 @@ static int svc_replay_handler(svc_ctx *ctx, const ProtobufCMessage *in, Protobuf
 	return ST_OK;
 }
 
-static const svc_handler_fn svc_control_handlers[] = {svc_ping_handler};
-static const svc_handler_fn svc_eventsource_handlers[] = {svc_replay_handler};
+static const svc_handler svc_control_handlers[] = {{"Ping", svc_ping_handler}};
+static const svc_handler svc_eventsource_handlers[] = {{"Replay", svc_replay_handler}};
 
-static int svc_methods_add(svc_server *s, const svc_api *api)
+static int svc_bind_fail(const char *what, const ProtobufCServiceDescriptor *d, const char *method)
 {
-	for (unsigned i = 0; i < api->desc->n_methods; i++) {
-		const ProtobufCMethodDescriptor *md = &api->desc->methods[i];
-		if (!api->handlers[i])
-			continue;
-		for (size_t k = 0; k < s->nmethods; k++) {
-			if (strcmp(s->methods[k].name, md->name) == 0) {
-				log_kv(LOGL_ERROR, NULL, "method defined twice", "method", md->name,
-				       NULL);
-				return -1;
-			}
-		}
-		if (s->nmethods == SVC_MAX_METHODS)
-			return -1;
-		s->methods[s->nmethods++] = (struct svc_method){md->name, md, api->handlers[i]};
+	log_kv(LOGL_ERROR, NULL, what, "proto_service", d->name, "method",
+	       method ? method : "(null)", NULL);
+	return -1;
+}
+
+static const ProtobufCMethodDescriptor *svc_desc_method(const ProtobufCServiceDescriptor *d,
+                                                        const char *name)
+{
+	for (unsigned i = 0; name && i < d->n_methods; i++)
+		if (strcmp(d->methods[i].name, name) == 0)
+			return &d->methods[i];
+	return NULL;
+}
+
+/* Adds api's handlers to t, each matched to its method by name; refuses a table
+ * that leaves a method unanswered, names a method its descriptor lacks, or binds a
+ * name twice. Returns 0, or -1 after a log line naming the method. */
+static int svc_bind(struct svc_method_table *t, const svc_api *api)
+{
+	const ProtobufCServiceDescriptor *d = api->desc;
+	for (size_t h = 0; h < api->nhandlers; h++) {
+		const svc_handler *sh = &api->handlers[h];
+		const ProtobufCMethodDescriptor *md = svc_desc_method(d, sh->method);
+		if (!md)
+			return svc_bind_fail("a handler names no method of its service", d,
+			                     sh->method);
+		if (!sh->fn)
+			return svc_bind_fail("a method's handler is NULL", d, sh->method);
+		for (size_t k = 0; k < t->n; k++)
+			if (strcmp(t->methods[k].name, md->name) == 0)
+				return svc_bind_fail("a method is bound twice", d, md->name);
+		if (t->n == SVC_MAX_METHODS)
+			return svc_bind_fail("too many methods", d, md->name);
+		t->methods[t->n++] = (struct svc_method){md->name, md, sh->fn};
+	}
+	for (unsigned i = 0; i < d->n_methods; i++) {
+		size_t h = 0;
+		while (h < api->nhandlers &&
+		       strcmp(api->handlers[h].method, d->methods[i].name) != 0)
+			h++;
+		if (h == api->nhandlers)
+			return svc_bind_fail("a method of the proto has no handler", d,
+			                     d->methods[i].name);
 	}
 	return 0;
 }
 
+static int svc_method_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct svc_method *)a)->name, ((const struct svc_method *)b)->name);
+}
+
+/* The built-in services and apis, bound and sorted; 0 or -1 (logged). */
+static int svc_bind_all(struct svc_method_table *t, const svc_api *apis, size_t napis)
+{
+	const svc_api builtin[] = {
+	        SVC_API(&bus__control__descriptor, svc_control_handlers),
+	        SVC_API(&events__event_source__descriptor, svc_eventsource_handlers),
+	};
+	t->n = 0;
+	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
+		if (svc_bind(t, &builtin[i]))
+			return -1;
+	for (size_t i = 0; i < napis; i++)
+		if (svc_bind(t, &apis[i]))
+			return -1;
+	qsort(t->methods, t->n, sizeof t->methods[0], svc_method_cmp);
+	return 0;
+}
+
+int svc_apis_check(const svc_api *apis, size_t napis)
+{
+	struct svc_method_table *t = xmalloc(sizeof *t);
+	int rv = svc_bind_all(t, apis, napis) == 0 ? ST_OK : ST_INTERNAL;
+	free(t);
+	return rv;
+}
+
 static const struct svc_method *svc_method_find(const svc_server *s, const char *name)
 {
-	for (size_t k = 0; k < s->nmethods; k++)
-		if (strcmp(s->methods[k].name, name) == 0)
-			return &s->methods[k];
-	return NULL;
+	struct svc_method key = {.name = name};
+	return bsearch(&key, s->mt.methods, s->mt.n, sizeof key, svc_method_cmp);
 }
 
 static int64_t svc_now_us(void)
@@ -278,13 +341,8 @@ int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **o
 	int rv = ST_INTERNAL;
 	s->def = def;
 	s->set = *set;
-	svc_api control = {&bus__control__descriptor, svc_control_handlers};
-	svc_api source = {&events__event_source__descriptor, svc_eventsource_handlers};
-	if (svc_methods_add(s, &control) || svc_methods_add(s, &source))
+	if (svc_bind_all(&s->mt, def->apis, def->napis))
 		goto fail;
-	for (size_t i = 0; i < def->napis; i++)
-		if (svc_methods_add(s, &def->apis[i]))
-			goto fail;
 
 	db = db_open(set->db_url);
 	if (!db) {

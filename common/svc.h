@@ -4,7 +4,8 @@
  *
  * Workers are N threads, each with its own nng context and database connection;
  * a worker receives a request, decodes it (method table from the protobuf-c
- * service descriptors), calls the handler, and replies. Every service also
+ * service descriptors, each handler bound to its method by name and checked at
+ * start), calls the handler, and replies. Every service also
  * answers Control.Ping and EventSource.Replay.
  */
 #ifndef COMMON_SVC_H
@@ -35,10 +36,31 @@ typedef struct svc_ctx {
  * ctx->arena, or an error code (detail through status_err()). */
 typedef int (*svc_handler_fn)(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 
+/* A handler bound to its proto method by name ("IssueSmsCode"), not by position. */
+typedef struct svc_handler {
+	const char *method;
+	svc_handler_fn fn;
+} svc_handler;
+
+/* A protobuf-c service and its handlers: exactly one per method of desc, in any
+ * order. Write it as SVC_API(&desc, table) so the count comes from the array. */
 typedef struct svc_api {
 	const ProtobufCServiceDescriptor *desc;
-	const svc_handler_fn *handlers; /* one per desc->methods[i], same order */
+	const svc_handler *handlers;
+	size_t nhandlers;
 } svc_api;
+
+#define SVC_API(desc, table)                                                                       \
+	{                                                                                          \
+		(desc), (table), sizeof(table) / sizeof((table)[0])                                \
+	}
+
+/* Checks a service's tables as the start does: every method of each descriptor
+ * has a handler, every handler names a method of its descriptor, no method name
+ * is bound twice (across apis, Control.Ping and EventSource.Replay included), no
+ * handler is NULL. Returns ST_OK, or ST_INTERNAL after a log line naming the
+ * method. */
+int svc_apis_check(const svc_api *apis, size_t napis);
 
 /* Applies one event inside the transaction that advances the cursor; returns
  * ST_OK, or an error to roll back and retry later. */
@@ -82,7 +104,7 @@ void svc_server_stop(svc_server *s);
  * A daemon's whole main(): reads the common settings, DB_URL, SVC_WORKERS,
  * MIGRATIONS_DIR (default services/<name>/migrations), REDIS_URL (optional) and
  * the daemon's own items,
- * handles --help and --check (ping this service through the bus, exit 0 when it
+ * handles --help, --help-markdown and --check (ping this service through the bus, exit 0 when it
  * answers), starts the server and runs until SIGTERM or SIGINT. Returns the exit code.
  */
 int svc_main(const svc_def *def, int argc, char **argv, config_common *common,

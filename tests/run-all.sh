@@ -363,6 +363,7 @@ main() {
 	if [[ -f tests/deploy-check.sh ]]; then
 		run_phase deploy-check bash tests/deploy-check.sh
 	fi
+	run_phase config-check bash tests/config-check.sh "$BUILD_DIR"
 
 	if ! GATEWAY_PORT=$(pick_port) || ! PG_PORT=$(pick_port "$GATEWAY_PORT") ||
 		! REDIS_PORT=$(pick_port "$GATEWAY_PORT" "$PG_PORT"); then

@@ -28,9 +28,6 @@ struct accounts_app {
 	bus_client *enterprise;   /* ListPersonEnterprises, GetMembership (identities) */
 	struct kyc_provider *kyc; /* face, bank4 and carrier3 checks */
 	int development;          /* PLATFORM_MODE=development: dev-only routes answer */
-	const char *kyc_provider; /* KYC_PROVIDER: sandbox | http */
-	const char *kyc_url;      /* KYC_URL for the http provider */
-	long kyc_timeout_ms;      /* KYC_TIMEOUT_MS, 2000 */
 	long lockout_s;           /* LOGIN_LOCKOUT_S, 900 */
 	long kdf_log_n;           /* PASSWORD_KDF_LOG_N, 15 (scrypt N = 2^15, r 8, p 3) */
 	/* A hash of a random password, verified against when the phone is unknown so that

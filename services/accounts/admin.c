@@ -78,6 +78,7 @@ struct admin_args {
 	const char *cmd;
 	const char *phone, *password, *roles, *institution, *name;
 	int reset_password;
+	const char *redis_url; /* REDIS_URL, from the config table; "" without */
 };
 
 static int admin_usage(void)
@@ -199,9 +200,8 @@ static int admin_create_new(svc_ctx *ctx, const struct admin_args *a, const char
 	return ST_OK;
 }
 
-static void admin_revoke_sessions(const char *person_id)
+static void admin_revoke_sessions(const char *url, const char *person_id)
 {
-	const char *url = getenv("REDIS_URL");
 	redis_conn *r = url && *url ? redis_open(url, 2000) : NULL;
 	if (r && session_revoke_others(r, person_id, NULL) == ST_OK)
 		printf("  sessions ended\n");
@@ -290,7 +290,7 @@ static int admin_update(svc_ctx *ctx, const struct admin_args *a, const char *ro
 		admin_say("institution", a->institution, inst_changed);
 	if (set_pw) {
 		printf(", password replaced\n");
-		admin_revoke_sessions(row->id);
+		admin_revoke_sessions(a->redis_url, row->id);
 	} else if (same) {
 		printf(", password unchanged\n");
 	} else {
@@ -328,7 +328,7 @@ int accounts_admin_main(int argc, char **argv)
 	struct accounts_app app;
 	struct admin_args a;
 	char roles[128] = "", err[256];
-	const char *db_url = NULL;
+	const char *db_url = NULL, *pii_enc = NULL, *pii_mac = NULL;
 	db_conn *db = NULL;
 	arena *ar = NULL;
 	int code;
@@ -343,12 +343,15 @@ int accounts_admin_main(int argc, char **argv)
 	         &db_url},
 	        {"PASSWORD_KDF_LOG_N", CFG_INT, "15", 15, 17, "scrypt cost: N = 2^value",
 	         &app.kdf_log_n},
+	        {"REDIS_URL", CFG_STR, "", 0, 0, "sessions to end when a password is replaced",
+	         &a.redis_url},
+	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
 	};
 	if (config_load(items, sizeof items / sizeof items[0], err, sizeof err) != 0) {
 		fprintf(stderr, "accounts admin: %s\n", err);
 		return 2;
 	}
-	if (crypto_keys_from_env(&app.keys) != 0) {
+	if (crypto_keys_from_hex(&app.keys, pii_enc, pii_mac) != 0) {
 		fprintf(stderr,
 		        "accounts admin: PII_ENC_KEY and PII_MAC_KEY must be 64 hex digits\n");
 		return 2;

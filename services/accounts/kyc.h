@@ -30,20 +30,25 @@ typedef struct kyc_result {
 
 typedef struct kyc_provider kyc_provider;
 
-/*
- * Opens the provider named by name ("sandbox" | "http") with timeout_ms as the
- * deadline of each provider call (connect included). url is the provider's base URL
- * (required for "http"; for "sandbox" only the base of the face URLs it hands out).
- * Also read from the environment, like the PII keys:
- *   KYC_APP_ID, KYC_SECRET  the account and the HMAC-SHA256 key of the signatures
- *                           (required for "http"; the sandbox defaults to "sandbox" /
- *                           KYC_SANDBOX_SECRET);
- *   PLATFORM_MODE           in production the sandbox opens only when KYC_PROVIDER is
- *                           set explicitly in the environment (then with a warning);
- *   KYC_PROVIDER            whether the choice was explicit.
- * Returns 0 with *out (close it with kyc_provider_close), or -1 (logged).
- */
-int kyc_provider_open(const char *name, const char *url, long timeout_ms, kyc_provider **out);
+/* KYC_PROVIDER's values, in the order of kyc_provider_names (NULL-terminated). */
+enum { KYC_PROVIDER_SANDBOX, KYC_PROVIDER_HTTP };
+extern const char *const kyc_provider_names[];
+
+/* What opens a provider; the accounts config table fills it. */
+typedef struct kyc_settings {
+	int provider;       /* KYC_PROVIDER_*; -1 when KYC_PROVIDER is unset: the sandbox in
+	                       development, refused in production (a choice must be explicit) */
+	const char *url;    /* base URL: required for http; for the sandbox only the base of
+	                       the face URLs it hands out */
+	const char *app_id; /* the account and the HMAC-SHA256 key of the signatures: required */
+	const char *secret; /* for http; the sandbox defaults to "sandbox" / KYC_SANDBOX_SECRET */
+	long timeout_ms;    /* deadline of each provider call, connect included */
+	int production;     /* PLATFORM_MODE=production: https only, the sandbox with a warning */
+} kyc_settings;
+
+/* Opens the provider set describes. Returns 0 with *out (close it with
+ * kyc_provider_close), or -1 (logged). */
+int kyc_provider_open(const kyc_settings *set, kyc_provider **out);
 void kyc_provider_close(kyc_provider *p);
 
 /*

@@ -409,38 +409,27 @@ int kyc_carrier3(kyc_provider *p, const char *name, const char *id_number, const
 
 /* ---- opening ------------------------------------------------------------------------ */
 
-static const char *kyc_env(const char *name)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : NULL;
-}
+const char *const kyc_provider_names[] = {"sandbox", "http", NULL};
 
-int kyc_provider_open(const char *name, const char *url, long timeout_ms, kyc_provider **out)
-{
-	int sandbox;
-	const char *mode = kyc_env("PLATFORM_MODE");
-	int production = mode && strcmp(mode, "production") == 0;
-	const char *app_id = kyc_env("KYC_APP_ID"), *secret = kyc_env("KYC_SECRET");
+/* "" counts as unset: the config table's default for the credentials. */
+static const char *kyc_nonempty(const char *v) { return v && *v ? v : NULL; }
 
-	if (!name || strcmp(name, "sandbox") == 0) {
-		sandbox = 1;
-	} else if (strcmp(name, "http") == 0) {
-		sandbox = 0;
-	} else {
-		log_kv(LOGL_ERROR, NULL, "KYC_PROVIDER must be sandbox or http", "value", name,
-		       NULL);
-		return -1;
-	}
+int kyc_provider_open(const kyc_settings *set, kyc_provider **out)
+{
+	int sandbox = set->provider != KYC_PROVIDER_HTTP;
+	const char *url = set->url;
+	const char *app_id = kyc_nonempty(set->app_id), *secret = kyc_nonempty(set->secret);
+	long timeout_ms = set->timeout_ms;
+
 	if (timeout_ms < 1) {
 		log_kv(LOGL_ERROR, NULL, "KYC_TIMEOUT_MS must be positive", NULL);
 		return -1;
 	}
-	if (sandbox && production) {
-		if (!kyc_env("KYC_PROVIDER")) {
+	if (sandbox && set->production) {
+		if (set->provider < 0) {
 			log_kv(LOGL_ERROR, NULL,
 			       "production mode needs KYC_PROVIDER set explicitly (http, or "
-			       "sandbox "
-			       "for a staging system)",
+			       "sandbox for a staging system)",
 			       NULL);
 			return -1;
 		}
@@ -460,7 +449,7 @@ int kyc_provider_open(const char *name, const char *url, long timeout_ms, kyc_pr
 			       "KYC_PROVIDER=http needs KYC_APP_ID and KYC_SECRET", NULL);
 			return -1;
 		}
-		if (production && strncmp(url, "https://", 8) != 0) {
+		if (set->production && strncmp(url, "https://", 8) != 0) {
 			log_kv(LOGL_ERROR, NULL, "KYC_URL must be https in production mode", NULL);
 			return -1;
 		}

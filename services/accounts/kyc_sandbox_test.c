@@ -344,9 +344,8 @@ static void test_wire_parse_face(void **state)
 static int open_sandbox(void **state)
 {
 	kyc_provider *p = NULL;
-	unsetenv("KYC_SECRET");
-	unsetenv("KYC_APP_ID");
-	if (kyc_provider_open("sandbox", "", SANDBOX_TIMEOUT_MS, &p) != 0)
+	kyc_settings set = {.provider = KYC_PROVIDER_SANDBOX, .timeout_ms = SANDBOX_TIMEOUT_MS};
+	if (kyc_provider_open(&set, &p) != 0)
 		return -1;
 	*state = p;
 	return 0;
@@ -545,33 +544,35 @@ static void test_provider_open(void **state)
 {
 	(void)state;
 	kyc_provider *p = NULL;
-	unsetenv("PLATFORM_MODE");
-	unsetenv("KYC_PROVIDER");
-	unsetenv("KYC_APP_ID");
-	unsetenv("KYC_SECRET");
-	assert_int_equal(kyc_provider_open("magic", "", 1000, &p), -1);
-	assert_int_equal(kyc_provider_open("sandbox", "", 0, &p), -1);
+	kyc_settings s = {.provider = KYC_PROVIDER_SANDBOX, .url = "", .timeout_ms = 0};
+	assert_int_equal(kyc_provider_open(&s, &p), -1);
 	/* http needs a URL and credentials */
-	assert_int_equal(kyc_provider_open("http", "", 1000, &p), -1);
-	assert_int_equal(kyc_provider_open("http", "ftp://x", 1000, &p), -1);
-	assert_int_equal(kyc_provider_open("http", "https://kyc.example", 1000, &p), -1);
-	setenv("KYC_APP_ID", "app", 1);
-	setenv("KYC_SECRET", "s3cret", 1);
-	assert_int_equal(kyc_provider_open("http", "https://kyc.example/", 1000, &p), 0);
+	s = (kyc_settings){.provider = KYC_PROVIDER_HTTP, .url = "", .timeout_ms = 1000};
+	assert_int_equal(kyc_provider_open(&s, &p), -1);
+	s.url = "ftp://x";
+	assert_int_equal(kyc_provider_open(&s, &p), -1);
+	s.url = "https://kyc.example";
+	assert_int_equal(kyc_provider_open(&s, &p), -1);
+	s.app_id = "app";
+	s.secret = "";
+	assert_int_equal(kyc_provider_open(&s, &p), -1);
+	s.secret = "s3cret";
+	s.url = "https://kyc.example/";
+	assert_int_equal(kyc_provider_open(&s, &p), 0);
 	kyc_provider_close(p);
 	/* production: plain http refused; the sandbox only when chosen explicitly */
-	setenv("PLATFORM_MODE", "production", 1);
-	assert_int_equal(kyc_provider_open("http", "http://kyc.example", 1000, &p), -1);
-	assert_int_equal(kyc_provider_open("sandbox", "", 1000, &p), -1);
-	setenv("KYC_PROVIDER", "sandbox", 1);
-	assert_int_equal(kyc_provider_open("sandbox", "", 1000, &p), 0);
+	s.production = 1;
+	s.url = "http://kyc.example";
+	assert_int_equal(kyc_provider_open(&s, &p), -1);
+	s = (kyc_settings){.provider = -1, .url = "", .timeout_ms = 1000, .production = 1};
+	assert_int_equal(kyc_provider_open(&s, &p), -1);
+	s.provider = KYC_PROVIDER_SANDBOX;
+	assert_int_equal(kyc_provider_open(&s, &p), 0);
 	kyc_provider_close(p);
-	unsetenv("PLATFORM_MODE");
-	unsetenv("KYC_PROVIDER");
-	unsetenv("KYC_APP_ID");
-	unsetenv("KYC_SECRET");
 	/* development: the sandbox is the default */
-	assert_int_equal(kyc_provider_open("sandbox", "", 1000, &p), 0);
+	s.production = 0;
+	s.provider = -1;
+	assert_int_equal(kyc_provider_open(&s, &p), 0);
 	kyc_provider_close(p);
 }
 
@@ -686,17 +687,18 @@ static int server_stop(void **state)
 	s->stop = 1;
 	stub_http_stop(s->stub);
 	free(s);
-	unsetenv("KYC_APP_ID");
-	unsetenv("KYC_SECRET");
 	return 0;
 }
 
 static kyc_provider *open_http(const char *base, const char *secret, long timeout_ms)
 {
 	kyc_provider *p = NULL;
-	setenv("KYC_APP_ID", "test-app", 1);
-	setenv("KYC_SECRET", secret, 1);
-	assert_int_equal(kyc_provider_open("http", base, timeout_ms, &p), 0);
+	kyc_settings set = {.provider = KYC_PROVIDER_HTTP,
+	                    .url = base,
+	                    .app_id = "test-app",
+	                    .secret = secret,
+	                    .timeout_ms = timeout_ms};
+	assert_int_equal(kyc_provider_open(&set, &p), 0);
 	return p;
 }
 
@@ -785,8 +787,6 @@ static void test_http_unreachable(void **state)
 	kyc_carrier3(p, C_MATCH->name, C_MATCH->id_number, C_MATCH->carrier_phone, &r);
 	assert_outcome(&r, KYC_ERROR, NULL);
 	kyc_provider_close(p);
-	unsetenv("KYC_APP_ID");
-	unsetenv("KYC_SECRET");
 }
 
 int main(void)

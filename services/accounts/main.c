@@ -9,6 +9,8 @@
 
 static struct accounts_app app;
 static config_common common;
+static kyc_settings kyc;
+static const char *pii_enc, *pii_mac;
 
 /* After migrations: what the handlers share. A failure stops the start. */
 static int accounts_start(svc_ctx *ctx)
@@ -16,7 +18,7 @@ static int accounts_start(svc_ctx *ctx)
 	(void)ctx;
 	char pw[48];
 	app.development = config_is_development(&common);
-	if (crypto_keys_from_env(&app.keys) != 0) {
+	if (crypto_keys_from_hex(&app.keys, pii_enc, pii_mac) != 0) {
 		log_kv(LOGL_ERROR, NULL, "PII_ENC_KEY and PII_MAC_KEY must be 64 hex digits each",
 		       NULL);
 		return ST_INTERNAL;
@@ -33,28 +35,29 @@ static int accounts_start(svc_ctx *ctx)
 		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the enterprise client", NULL);
 		return ST_UNAVAILABLE;
 	}
-	if (kyc_provider_open(app.kyc_provider, app.kyc_url, app.kyc_timeout_ms, &app.kyc) != 0)
+	kyc.production = !app.development;
+	if (kyc_provider_open(&kyc, &app.kyc) != 0)
 		return ST_INTERNAL;
 	return ST_OK;
 }
 
-/* In the order of service Accounts in proto/accounts.proto. */
-static const svc_handler_fn accounts_handlers[] = {
-        accounts_person_create,
-        accounts_session_login,
-        accounts_session_logout,
-        accounts_captcha_get,
-        accounts_captcha_dev,
-        accounts_password_reset,
-        accounts_password_change,
-        accounts_me_get,
-        accounts_me_update,
-        accounts_verification_start,
-        accounts_verification_confirm,
-        accounts_verification_get,
-        accounts_identities_list,
-        accounts_identity_switch,
-        accounts_identity_check,
+/* Service Accounts of proto/accounts.proto, bound by method name. */
+static const svc_handler accounts_handlers[] = {
+        {"CreateAccount", accounts_person_create},
+        {"Login", accounts_session_login},
+        {"Logout", accounts_session_logout},
+        {"GetCaptcha", accounts_captcha_get},
+        {"DevCaptcha", accounts_captcha_dev},
+        {"ResetPassword", accounts_password_reset},
+        {"ChangePassword", accounts_password_change},
+        {"GetMe", accounts_me_get},
+        {"UpdateMe", accounts_me_update},
+        {"StartVerification", accounts_verification_start},
+        {"ConfirmVerification", accounts_verification_confirm},
+        {"GetVerification", accounts_verification_get},
+        {"ListIdentities", accounts_identities_list},
+        {"SwitchIdentity", accounts_identity_switch},
+        {"CheckIdentity", accounts_identity_check},
 };
 
 int main(int argc, char **argv)
@@ -65,23 +68,30 @@ int main(int argc, char **argv)
 	 * glibc map and unmap it per hash; its default sliding threshold would keep every
 	 * worker's buffer resident after the first login. */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
-	_Static_assert(sizeof accounts_handlers / sizeof accounts_handlers[0] == 15,
-	               "one handler per method of service Accounts");
 	config_item items[] = {
 	        {"LOGIN_LOCKOUT_S", CFG_INT, "900", 60, 86400,
 	         "seconds an account stays locked after 5 failed logins", &app.lockout_s},
 	        {"PASSWORD_KDF_LOG_N", CFG_INT, "15", 15, 17,
 	         "scrypt cost of new password hashes: N = 2^value (r 8, p 3)", &app.kdf_log_n},
-	        {"KYC_PROVIDER", CFG_STR, "sandbox", 0, 0, "identity checks: sandbox | http",
-	         &app.kyc_provider},
+	        {"KYC_PROVIDER", CFG_ENUM, "", 0, 0,
+	         "identity checks; empty: sandbox in development, refused in production",
+	         CONFIG_ENUM(kyc_provider_names, &kyc.provider)},
 	        {"KYC_URL", CFG_STR, "", 0, 0, "base URL of the http identity-check provider",
-	         &app.kyc_url},
+	         &kyc.url},
+	        {"KYC_APP_ID", CFG_STR, "", 0, 0, "http provider: the account (AppId)",
+	         &kyc.app_id},
+	        {"KYC_SECRET", CFG_STR, "", 0, 0, "http provider: the key that signs requests",
+	         &kyc.secret},
 	        {"KYC_TIMEOUT_MS", CFG_INT, "2000", 100, 60000,
-	         "deadline of one call to the identity-check provider", &app.kyc_timeout_ms},
+	         "deadline of one call to the identity-check provider", &kyc.timeout_ms},
+	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
 	};
-	svc_api apis[] = {{&accounts__accounts__descriptor, accounts_handlers}};
-	svc_def def = {
-	        .name = "accounts", .apis = apis, .napis = 1, .start = accounts_start, .app = &app};
+	svc_api apis[] = {SVC_API(&accounts__accounts__descriptor, accounts_handlers)};
+	svc_def def = {.name = "accounts",
+	               .apis = apis,
+	               .napis = sizeof apis / sizeof apis[0],
+	               .start = accounts_start,
+	               .app = &app};
 	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
 	if (app.kyc)
 		kyc_provider_close(app.kyc);

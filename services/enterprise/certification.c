@@ -615,24 +615,22 @@ out:
 
 /* ---- the handler table -------------------------------------------------------------- */
 
-const svc_handler_fn enterprise_certification_handlers[] = {
-        enterprise_certification_create,
-        enterprise_certification_update,
-        enterprise_certification_get,
-        enterprise_certifications_mine,
-        enterprise_certification_file_upload,
-        enterprise_certification_submit,
-        enterprise_legal_rep_check_start,
-        enterprise_legal_rep_check_confirm,
-        enterprise_review_queue,
-        enterprise_review_get,
-        enterprise_review_approve,
-        enterprise_review_reject,
-        enterprise_file_get,
-        enterprise_letter_get,
+/* Service Certification of proto/enterprise_kyb.proto, bound by method name. */
+static const svc_handler certification_handlers[] = {
+        {"CreateCertification", enterprise_certification_create},
+        {"UpdateCertification", enterprise_certification_update},
+        {"GetCertification", enterprise_certification_get},
+        {"ListCertifications", enterprise_certifications_mine},
+        {"UploadCertificationFile", enterprise_certification_file_upload},
+        {"SubmitCertification", enterprise_certification_submit},
+        {"StartLegalRepCheck", enterprise_legal_rep_check_start},
+        {"ConfirmLegalRepCheck", enterprise_legal_rep_check_confirm},
+        {"ListReviewQueue", enterprise_review_queue},
+        {"GetReviewCertification", enterprise_review_get},
+        {"ApproveCertification", enterprise_review_approve},
+        {"RejectCertification", enterprise_review_reject},
+        {"GetFile", enterprise_file_get},
+        {"GetAuthorizationLetter", enterprise_letter_get},
 };
-
-_Static_assert(sizeof enterprise_certification_handlers /
-                               sizeof enterprise_certification_handlers[0] ==
-                       14,
-               "one handler per method of service Certification");
+const svc_api enterprise_certification_api =
+        SVC_API(&enterprise__certification__descriptor, certification_handlers);

@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-/* One handler per method of service Certification, in proto order. */
-extern const svc_handler_fn enterprise_certification_handlers[];
+/* Service Certification of proto/enterprise_kyb.proto: one handler per method, by name. */
+extern const svc_api enterprise_certification_api;
 
 /* ---- certification.c ------------------------------------------------------------- */
 

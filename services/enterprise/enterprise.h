@@ -22,9 +22,10 @@ struct registry_provider;
 
 struct enterprise_app {
 	const char *regions_dir;
-	const char *registry_provider; /* REGISTRY_PROVIDER: sandbox | http */
-	const char *registry_url;      /* REGISTRY_URL (http) */
-	const char *registry_file;     /* REGISTRY_SANDBOX_FILE (sandbox data set) */
+	int registry_provider;        /* REGISTRY_PROVIDER_* (registry.h); -1 unset */
+	const char *registry_url;     /* REGISTRY_URL (http) */
+	const char *registry_app_key; /* REGISTRY_APP_KEY (http); "" none */
+	const char *registry_file;    /* REGISTRY_SANDBOX_FILE (sandbox data set) */
 	struct registry_provider *registry;
 	bus_client *accounts; /* identity checks for the legal representative */
 	crypto_keys keys;     /* PII_ENC_KEY / PII_MAC_KEY: sealed personal numbers */

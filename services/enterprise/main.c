@@ -11,11 +11,12 @@
 static struct enterprise_app app;
 static config_common common;
 static long registry_timeout_ms;
+static const char *pii_enc, *pii_mac;
 
 static int enterprise_start(svc_ctx *ctx)
 {
 	app.development = config_is_development(&common);
-	if (crypto_keys_from_env(&app.keys) != 0) {
+	if (crypto_keys_from_hex(&app.keys, pii_enc, pii_mac) != 0) {
 		log_kv(LOGL_ERROR, NULL, "PII_ENC_KEY and PII_MAC_KEY must be 64 hex digits each",
 		       NULL);
 		return ST_INTERNAL;
@@ -29,31 +30,37 @@ static int enterprise_start(svc_ctx *ctx)
 	return enterprise_regions_load(ctx->db, app.regions_dir);
 }
 
-/* In the order of the Enterprise service in proto/enterprise.proto. */
-static const svc_handler_fn enterprise_handlers[] = {enterprise_regions_list,
-                                                     enterprise_regions_resolve};
+/* Service Enterprise of proto/enterprise.proto, bound by method name. */
+static const svc_handler enterprise_handlers[] = {
+        {"ListRegions", enterprise_regions_list},
+        {"ResolveRegions", enterprise_regions_resolve},
+};
 
 int main(int argc, char **argv)
 {
 	config_item items[] = {
 	        {"REGIONS_DIR", CFG_STR, "services/enterprise/data/regions", 0, 0,
 	         "directory of the GB/T 2260 division CSV files", &app.regions_dir},
-	        {"REGISTRY_PROVIDER", CFG_STR, "sandbox", 0, 0, "business registry: sandbox | http",
-	         &app.registry_provider},
+	        {"REGISTRY_PROVIDER", CFG_ENUM, "", 0, 0,
+	         "business registry; empty: sandbox in development, refused in production",
+	         CONFIG_ENUM(registry_provider_names, &app.registry_provider)},
 	        {"REGISTRY_URL", CFG_STR, "", 0, 0, "base URL of the http business-registry API",
 	         &app.registry_url},
+	        {"REGISTRY_APP_KEY", CFG_STR, "", 0, 0,
+	         "http provider: the account key; empty: none", &app.registry_app_key},
 	        {"REGISTRY_SANDBOX_FILE", CFG_STR,
 	         "services/enterprise/data/registry/enterprises.csv", 0, 0,
 	         "the sandbox registry's data set (CSV)", &app.registry_file},
 	        {"REGISTRY_TIMEOUT_MS", CFG_INT, "3000", 100, 60000,
 	         "deadline of one call to the business registry", &registry_timeout_ms},
+	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
 	};
 	/* One entry per service of the enterprise daemon's proto files. */
 	svc_api apis[] = {
-	        {&enterprise__enterprise__descriptor, enterprise_handlers},
-	        {&enterprise__registry__descriptor, enterprise_registry_handlers},
+	        SVC_API(&enterprise__enterprise__descriptor, enterprise_handlers),
+	        enterprise_registry_api,
 	        enterprise_membership_api,
-	        {&enterprise__certification__descriptor, enterprise_certification_handlers},
+	        enterprise_certification_api,
 	};
 	/* One entry per source of events (the subscriber finds a source's first). */
 	svc_subscription subs[] = {enterprise_persons_subscription};

@@ -564,25 +564,23 @@ out:
 
 /* ---- the service table ----------------------------------------------------------------- */
 
-/* In the order of service Membership in proto/enterprise_members.proto. */
-static const svc_handler_fn membership_handlers[] = {
-        enterprise_join_request_create,
-        enterprise_join_requests_mine,
-        enterprise_join_request_withdraw,
-        enterprise_members_list,
-        enterprise_join_request_approve,
-        enterprise_join_request_reject,
-        enterprise_member_remove,
-        enterprise_admin_hand_over,
-        enterprise_person_enterprises,
-        enterprise_membership_get,
-        enterprise_readiness,
-        enterprise_readiness_mine,
-        enterprise_receiving_account_create,
-        enterprise_receiving_accounts_list,
+/* Service Membership of proto/enterprise_members.proto, bound by method name. */
+static const svc_handler membership_handlers[] = {
+        {"JoinEnterprise", enterprise_join_request_create},
+        {"ListMyJoinRequests", enterprise_join_requests_mine},
+        {"WithdrawJoinRequest", enterprise_join_request_withdraw},
+        {"ListMembers", enterprise_members_list},
+        {"ApproveJoinRequest", enterprise_join_request_approve},
+        {"RejectJoinRequest", enterprise_join_request_reject},
+        {"RemoveMember", enterprise_member_remove},
+        {"HandOverAdmin", enterprise_admin_hand_over},
+        {"ListPersonEnterprises", enterprise_person_enterprises},
+        {"GetMembership", enterprise_membership_get},
+        {"Readiness", enterprise_readiness},
+        {"GetMyReadiness", enterprise_readiness_mine},
+        {"CreateReceivingAccount", enterprise_receiving_account_create},
+        {"ListReceivingAccounts", enterprise_receiving_accounts_list},
 };
-_Static_assert(sizeof membership_handlers / sizeof membership_handlers[0] == 14,
-               "one handler per method of service Membership");
 
-const svc_api enterprise_membership_api = {&enterprise__membership__descriptor,
-                                           membership_handlers};
+const svc_api enterprise_membership_api =
+        SVC_API(&enterprise__membership__descriptor, membership_handlers);

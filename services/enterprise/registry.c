@@ -65,21 +65,13 @@ const char *registry_industry_name(const char *section)
 
 /* ---- the provider ------------------------------------------------------------------------ */
 
-int registry_provider_open(const char *kind, const char *url, const char *app_key,
-                           const char *sandbox_file, long timeout_ms, int production,
-                           struct registry_provider **out)
+const char *const registry_provider_names[] = {"sandbox", "http", NULL};
+
+int registry_provider_open(int kind, const char *url, const char *app_key, const char *sandbox_file,
+                           long timeout_ms, int production, struct registry_provider **out)
 {
 	struct registry_provider *p;
-	int sandbox;
-	if (!kind || strcmp(kind, "sandbox") == 0) {
-		sandbox = 1;
-	} else if (strcmp(kind, "http") == 0) {
-		sandbox = 0;
-	} else {
-		log_kv(LOGL_ERROR, NULL, "REGISTRY_PROVIDER must be sandbox or http", "value", kind,
-		       NULL);
-		return -1;
-	}
+	int sandbox = kind != REGISTRY_PROVIDER_HTTP;
 	if (timeout_ms < 1) {
 		log_kv(LOGL_ERROR, NULL, "REGISTRY_TIMEOUT_MS must be positive", NULL);
 		return -1;
@@ -370,18 +362,21 @@ static int registry_lookup_uscc(svc_ctx *ctx, const ProtobufCMessage *in_, Proto
 	return ST_OK;
 }
 
-/* In the order of service Registry in proto/enterprise_registry.proto. */
-const svc_handler_fn enterprise_registry_handlers[] = {registry_search, registry_lookup_uscc};
+/* Service Registry of proto/enterprise_registry.proto, bound by method name. */
+static const svc_handler registry_handlers[] = {
+        {"SearchRegistry", registry_search},
+        {"LookupUscc", registry_lookup_uscc},
+};
+const svc_api enterprise_registry_api =
+        SVC_API(&enterprise__registry__descriptor, registry_handlers);
 
 /* ---- opening ---------------------------------------------------------------------------- */
 
 int enterprise_registry_open(struct enterprise_app *app, long timeout_ms)
 {
-	const char *explicit = getenv("REGISTRY_PROVIDER");
-	const char *key = getenv("REGISTRY_APP_KEY");
-	int sandbox = !app->registry_provider || strcmp(app->registry_provider, "sandbox") == 0;
+	int sandbox = app->registry_provider != REGISTRY_PROVIDER_HTTP;
 	if (sandbox && !app->development) {
-		if (!explicit || !*explicit) {
+		if (app->registry_provider < 0) {
 			log_kv(LOGL_ERROR, NULL,
 			       "production mode needs REGISTRY_PROVIDER set explicitly (http, or "
 			       "sandbox for a staging system)",
@@ -393,7 +388,7 @@ int enterprise_registry_open(struct enterprise_app *app, long timeout_ms)
 		       "the real registry",
 		       NULL);
 	}
-	if (registry_provider_open(app->registry_provider, app->registry_url, key,
+	if (registry_provider_open(app->registry_provider, app->registry_url, app->registry_app_key,
 	                           app->registry_file, timeout_ms, !app->development,
 	                           &app->registry) != 0)
 		return ST_INTERNAL;

@@ -66,7 +66,7 @@ const char *registry_industry_name(const char *section);
 /* ---- wiring (main.c) ------------------------------------------------------------------- */
 
 /* Service Registry of proto/enterprise_registry.proto: SearchRegistry, LookupUscc. */
-extern const svc_handler_fn enterprise_registry_handlers[];
+extern const svc_api enterprise_registry_api;
 
 /*
  * Opens app->registry from app->registry_provider ("sandbox" | "http"), registry_url,
@@ -101,14 +101,18 @@ typedef struct registry_result {
 	int64_t total; /* matches in all pages */
 } registry_result;
 
+/* REGISTRY_PROVIDER's values, in the order of registry_provider_names (NULL-terminated). */
+enum { REGISTRY_PROVIDER_SANDBOX, REGISTRY_PROVIDER_HTTP };
+extern const char *const registry_provider_names[];
+
 /*
- * kind "sandbox" loads sandbox_file; "http" needs url (http:// or https://, https in
- * production) and may send app_key (NULL: none). timeout_ms > 0. Returns 0 with *out, or
- * -1 (logged). Close with registry_provider_close(). Thread-safe once open.
+ * kind REGISTRY_PROVIDER_SANDBOX (or -1, unset) loads sandbox_file; REGISTRY_PROVIDER_HTTP
+ * needs url (http:// or https://, https in production) and may send app_key (NULL or "":
+ * none). timeout_ms > 0. Returns 0 with *out, or -1 (logged). Close with
+ * registry_provider_close(). Thread-safe once open.
  */
-int registry_provider_open(const char *kind, const char *url, const char *app_key,
-                           const char *sandbox_file, long timeout_ms, int production,
-                           struct registry_provider **out);
+int registry_provider_open(int kind, const char *url, const char *app_key, const char *sandbox_file,
+                           long timeout_ms, int production, struct registry_provider **out);
 void registry_provider_close(struct registry_provider *p);
 
 /*

@@ -617,19 +617,19 @@ static void test_provider_open(void **state)
 {
 	(void)state;
 	struct registry_provider *p = NULL;
-	assert_int_equal(registry_provider_open("ldap", NULL, NULL, DATA_FILE, 1000, 0, &p), -1);
-	assert_int_equal(registry_provider_open("sandbox", NULL, NULL, DATA_FILE, 0, 0, &p), -1);
+	const int sandbox = REGISTRY_PROVIDER_SANDBOX, http = REGISTRY_PROVIDER_HTTP;
+	assert_int_equal(registry_provider_open(sandbox, NULL, NULL, DATA_FILE, 0, 0, &p), -1);
 	assert_int_equal(
-	        registry_provider_open("sandbox", NULL, NULL, "/nonexistent.csv", 100, 0, &p), -1);
-	assert_int_equal(registry_provider_open("http", NULL, NULL, NULL, 1000, 0, &p), -1);
-	assert_int_equal(registry_provider_open("http", "ftp://x", NULL, NULL, 1000, 0, &p), -1);
+	        registry_provider_open(sandbox, NULL, NULL, "/nonexistent.csv", 100, 0, &p), -1);
+	assert_int_equal(registry_provider_open(http, NULL, NULL, NULL, 1000, 0, &p), -1);
+	assert_int_equal(registry_provider_open(http, "ftp://x", NULL, NULL, 1000, 0, &p), -1);
 	/* production wants https */
-	assert_int_equal(registry_provider_open("http", "http://x", NULL, NULL, 1000, 1, &p), -1);
+	assert_int_equal(registry_provider_open(http, "http://x", NULL, NULL, 1000, 1, &p), -1);
 	assert_null(p);
-	assert_int_equal(registry_provider_open("http", "https://x/", "k", NULL, 1000, 1, &p), 0);
+	assert_int_equal(registry_provider_open(http, "https://x/", "k", NULL, 1000, 1, &p), 0);
 	registry_provider_close(p);
 	p = NULL;
-	assert_int_equal(registry_provider_open(NULL, NULL, NULL, DATA_FILE, 1000, 0, &p), 0);
+	assert_int_equal(registry_provider_open(-1, NULL, NULL, DATA_FILE, 1000, 0, &p), 0);
 	arena *a = arena_new();
 	registry_result r;
 	registry_query q = {.uscc = CANCELLED, .page = 1, .page_size = 20};
@@ -784,7 +784,9 @@ static void test_http_provider(void **state)
 	/* the base's trailing slash is dropped; the server ignores the /v1 prefix */
 	char base[80];
 	snprintf(base, sizeof base, "http://127.0.0.1:%d", s->port);
-	assert_int_equal(registry_provider_open("http", base, "app-key-1", NULL, 2000, 0, &p), 0);
+	assert_int_equal(registry_provider_open(REGISTRY_PROVIDER_HTTP, base, "app-key-1", NULL,
+	                                        2000, 0, &p),
+	                 0);
 	registry_query q = {.name = "麓谷", .page = 2, .page_size = 4};
 	assert_int_equal(registry_provider_search(p, &q, 0, "req-42", a, &r), ST_OK);
 	assert_int_equal(r.total, 9);
@@ -830,7 +832,8 @@ static void test_http_unreachable(void **state)
 	close(fd);
 	char base[64];
 	snprintf(base, sizeof base, "http://127.0.0.1:%d", ntohs(sa.sin_port));
-	assert_int_equal(registry_provider_open("http", base, NULL, NULL, 1000, 0, &p), 0);
+	assert_int_equal(
+	        registry_provider_open(REGISTRY_PROVIDER_HTTP, base, NULL, NULL, 1000, 0, &p), 0);
 	registry_query q = {.uscc = HAPPY, .page = 1, .page_size = 20};
 	assert_int_equal(registry_provider_search(p, &q, 0, NULL, a, &r), ST_REGISTRY_UNAVAILABLE);
 	registry_provider_close(p);
@@ -838,6 +841,16 @@ static void test_http_unreachable(void **state)
 }
 
 /* ---- the handlers ------------------------------------------------------------------ */
+
+/* The handler bound to a method of service Registry. */
+static svc_handler_fn registry_handler(const char *method)
+{
+	for (size_t i = 0; i < enterprise_registry_api.nhandlers; i++)
+		if (strcmp(enterprise_registry_api.handlers[i].method, method) == 0)
+			return enterprise_registry_api.handlers[i].fn;
+	fail_msg("no handler for %s", method);
+	return NULL;
+}
 
 struct handler_env {
 	struct enterprise_app app;
@@ -850,7 +863,7 @@ static int handlers_setup(void **state)
 {
 	struct handler_env *e = calloc(1, sizeof *e);
 	e->app.development = 1;
-	e->app.registry_provider = "sandbox";
+	e->app.registry_provider = REGISTRY_PROVIDER_SANDBOX;
 	e->app.registry_file = DATA_FILE;
 	if (enterprise_registry_open(&e->app, 2000) != ST_OK)
 		return -1;
@@ -894,7 +907,7 @@ static int do_search(struct handler_env *e, const char *q, int page, int size,
 		in.page_size = size;
 	}
 	status_clear();
-	int rv = enterprise_registry_handlers[0](&e->ctx, &in.base, &out);
+	int rv = registry_handler("SearchRegistry")(&e->ctx, &in.base, &out);
 	*resp = rv == ST_OK ? (Enterprise__SearchRegistryResponse *)out : NULL;
 	return rv;
 }
@@ -995,7 +1008,7 @@ static void test_search_handler(void **state)
 	in.q = "麓谷";
 	in.has_page = 1;
 	in.page = 0;
-	assert_error(enterprise_registry_handlers[0](&e->ctx, &in.base, &out), ST_FIELD_RANGE,
+	assert_error(registry_handler("SearchRegistry")(&e->ctx, &in.base, &out), ST_FIELD_RANGE,
 	             "page");
 	/* the registry failing */
 	assert_error(do_search(e, REGISTRY_SANDBOX_DOWN_NAME, 0, 0, &r), ST_REGISTRY_UNAVAILABLE,
@@ -1041,15 +1054,14 @@ static void test_lookup(void **state)
 	enterprise__lookup_uscc_request__init(&in);
 	e->ctx.caller = &e->nobody;
 	in.uscc = (char *)CANCELLED;
-	assert_int_equal(enterprise_registry_handlers[1](&e->ctx, &in.base, &out), ST_OK);
+	assert_int_equal(registry_handler("LookupUscc")(&e->ctx, &in.base, &out), ST_OK);
 	Enterprise__RegistryRecord *m = (Enterprise__RegistryRecord *)out;
 	assert_string_equal(m->status, "注销");
 	assert_true(m->has_certifiable && !m->certifiable);
 	in.uscc = UNKNOWN_USCC;
-	assert_error(enterprise_registry_handlers[1](&e->ctx, &in.base, &out), ST_NOT_FOUND,
-	             "uscc");
+	assert_error(registry_handler("LookupUscc")(&e->ctx, &in.base, &out), ST_NOT_FOUND, "uscc");
 	in.uscc = NULL;
-	assert_error(enterprise_registry_handlers[1](&e->ctx, &in.base, &out), ST_FIELD_REQUIRED,
+	assert_error(registry_handler("LookupUscc")(&e->ctx, &in.base, &out), ST_FIELD_REQUIRED,
 	             "uscc");
 	e->ctx.caller = &e->caller;
 }

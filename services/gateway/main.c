@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 	        {"GATEWAY_IDLE_TIMEOUT_S", CFG_INT, "30", 1, 3600,
 	         "read/write timeout of a connection", &cfg.idle_timeout_s},
 	        {"GATEWAY_TRUSTED_PROXIES", CFG_STR, "", 0, 0,
-	         "comma-separated proxy addresses whose X-Forwarded-For is believed",
+	         "comma-separated proxy addresses whose X-Forwarded-For is believed (below)",
 	         &cfg.trusted_proxies},
 	        {"REDIS_URL", CFG_STR, "redis://127.0.0.1:6379/0", 0, 0,
 	         "Redis holding the sessions (written by accounts)", &cfg.redis_url},

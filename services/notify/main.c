@@ -6,9 +6,15 @@
 
 static config_common common;
 static struct notify_app app = {.common = &common};
+static const char *pii_enc, *pii_mac;
 
 static int notify_start(svc_ctx *ctx)
 {
+	if (crypto_keys_from_hex(&app.keys, pii_enc, pii_mac) != 0) {
+		log_kv(LOGL_ERROR, NULL, "PII_ENC_KEY and PII_MAC_KEY must be 64 hex digits each",
+		       NULL);
+		return ST_INTERNAL;
+	}
 	int rv = notify_sms_setup(NOTIFY_APP(ctx));
 	if (rv != ST_OK)
 		return rv;
@@ -19,14 +25,16 @@ static int notify_start(svc_ctx *ctx)
 	return ST_OK;
 }
 
-/* In the order of the Notify service in proto/notify.proto. */
-static const svc_handler_fn notify_handlers[] = {notify_sms_issue,
-                                                 notify_sms_verify,
-                                                 notify_sms_dev_list,
-                                                 notify_messages_list,
-                                                 notify_messages_unread_count,
-                                                 notify_messages_mark_read,
-                                                 notify_messages_mark_all_read};
+/* Service Notify of proto/notify.proto, bound by method name. */
+static const svc_handler notify_handlers[] = {
+        {"IssueSmsCode", notify_sms_issue},
+        {"VerifySmsCode", notify_sms_verify},
+        {"ListDevSms", notify_sms_dev_list},
+        {"ListMessages", notify_messages_list},
+        {"UnreadCount", notify_messages_unread_count},
+        {"MarkRead", notify_messages_mark_read},
+        {"MarkAllRead", notify_messages_mark_all_read},
+};
 
 /* In-site messages come from these sources' events (durable: outbox and replay). */
 static const svc_subscription notify_subs[] = {{"accounts", notify_messages_apply},
@@ -35,9 +43,9 @@ static const svc_subscription notify_subs[] = {{"accounts", notify_messages_appl
 int main(int argc, char **argv)
 {
 	config_item items[] = {
-	        {"SMS_PROVIDER", CFG_STR, "", 0, 0,
-	         "dev | http; empty: dev in development, http in production (dev is refused there)",
-	         &app.sms_provider},
+	        {"SMS_PROVIDER", CFG_ENUM, "", 0, 0,
+	         "empty: dev in development, http in production (dev is refused there)",
+	         CONFIG_ENUM(notify_sms_provider_names, &app.sms_provider)},
 	        {"SMS_HTTP_URL", CFG_STR, "", 0, 0, "http provider: the SendSms endpoint",
 	         &app.http.url},
 	        {"SMS_HTTP_KEY_ID", CFG_STR, "", 0, 0, "http provider: AccessKeyId",
@@ -45,14 +53,16 @@ int main(int argc, char **argv)
 	        {"SMS_HTTP_SECRET", CFG_STR, "", 0, 0, "http provider: the key that signs requests",
 	         &app.http.secret},
 	        {"SMS_HTTP_TIMEOUT_MS", CFG_INT, "5000", 100, 30000,
-	         "http provider: time allowed for one send", &app.http_timeout_ms},
+	         "http provider: time allowed for one send (connecting gets half)",
+	         &app.http_timeout_ms},
 	        {"SMS_SIGN_NAME", CFG_STR, "中小企业金融服务平台", 0, 0,
 	         "the SMS signature (签名) shown as 【…】", &app.http.sign_name},
+	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
 	};
-	svc_api apis[] = {{&notify__notify__descriptor, notify_handlers}};
+	svc_api apis[] = {SVC_API(&notify__notify__descriptor, notify_handlers)};
 	svc_def def = {.name = "notify",
 	               .apis = apis,
-	               .napis = 1,
+	               .napis = sizeof apis / sizeof apis[0],
 	               .subs = notify_subs,
 	               .nsubs = sizeof notify_subs / sizeof notify_subs[0],
 	               .start = notify_start,

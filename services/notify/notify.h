@@ -20,7 +20,7 @@ struct notify_app {
 	crypto_keys keys;            /* PII_MAC_KEY keys Redis names, PII_ENC_KEY seals codes */
 	notify_sms_provider *sms;    /* chosen at start; freed by main */
 	char sink_path[1024];        /* $VAR_DIR/sms/outbox.jsonl: the dev provider's file */
-	const char *sms_provider;    /* SMS_PROVIDER: "" (by mode) | dev | http */
+	int sms_provider;            /* SMS_PROVIDER: NOTIFY_SMS_* or -1 (by mode) */
 	notify_sms_http_config http; /* SMS_HTTP_* */
 	long http_timeout_ms;        /* SMS_HTTP_TIMEOUT_MS */
 	int curl_ready;              /* curl_global_init() done, to be undone */
@@ -30,8 +30,8 @@ struct notify_app {
 /* The app of a request (ctx->app). */
 #define NOTIFY_APP(ctx) ((struct notify_app *)(ctx)->app)
 
-/* Chooses and builds the SMS provider (refusing dev in production) and loads the
- * keys. Runs once at start; ST_OK or an error that stops the start (logged). */
+/* Chooses and builds the SMS provider (refusing dev in production). Runs once at
+ * start, after the keys are loaded; ST_OK or an error that stops the start (logged). */
 int notify_sms_setup(struct notify_app *app);
 /* Frees what notify_sms_setup() made; after the workers stopped. */
 void notify_sms_teardown(struct notify_app *app);

@@ -119,18 +119,15 @@ static redisReply *notify_eval(redis_conn *r, const char *script, int nkeys,
 
 /* ---- set-up ------------------------------------------------------------------------ */
 
+const char *const notify_sms_provider_names[] = {"dev", "http", NULL};
+
 int notify_sms_setup(struct notify_app *app)
 {
 	int dev = config_is_development(app->common);
-	const char *name = app->sms_provider && *app->sms_provider ? app->sms_provider
-	                   : dev                                   ? "dev"
-	                                                           : "http";
-	if (crypto_keys_from_env(&app->keys) != 0) {
-		log_kv(LOGL_ERROR, NULL, "PII_ENC_KEY and PII_MAC_KEY must be 64 hex digits each",
-		       NULL);
-		return ST_INTERNAL;
-	}
-	if (strcmp(name, "dev") == 0) {
+	int kind = app->sms_provider >= 0 ? app->sms_provider
+	           : dev                  ? NOTIFY_SMS_DEV
+	                                  : NOTIFY_SMS_HTTP;
+	if (kind == NOTIFY_SMS_DEV) {
 		/* The sink holds codes in clear: never in production. */
 		if (!dev) {
 			log_kv(LOGL_ERROR, NULL,
@@ -141,7 +138,7 @@ int notify_sms_setup(struct notify_app *app)
 		snprintf(app->sink_path, sizeof app->sink_path, "%s/sms/outbox.jsonl",
 		         app->common->var_dir);
 		app->sms = notify_sms_dev_new(app->sink_path);
-	} else if (strcmp(name, "http") == 0) {
+	} else {
 		const struct {
 			const char *env, *val;
 		} need[] = {{"SMS_HTTP_URL", app->http.url},
@@ -160,9 +157,6 @@ int notify_sms_setup(struct notify_app *app)
 		app->curl_ready = 1;
 		app->http.timeout_ms = app->http_timeout_ms;
 		app->sms = notify_sms_http_new(&app->http);
-	} else {
-		log_kv(LOGL_ERROR, NULL, "SMS_PROVIDER must be dev or http", "value", name, NULL);
-		return ST_INTERNAL;
 	}
 	if (!app->sms)
 		return ST_INTERNAL;

@@ -26,6 +26,10 @@ typedef struct notify_sms_msg {
 
 typedef struct notify_sms_provider notify_sms_provider;
 
+/* SMS_PROVIDER's values, in the order of notify_sms_provider_names (NULL-terminated). */
+enum { NOTIFY_SMS_DEV, NOTIFY_SMS_HTTP };
+extern const char *const notify_sms_provider_names[];
+
 struct notify_sms_provider {
 	const char *name; /* "dev", "http" */
 	/* 0 when the provider accepted the message, -1 otherwise (logged, phone masked).
