@@ -99,7 +99,7 @@ int accounts_identity_check(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufC
 	int rv;
 
 	/* Always on behalf of a logged-in person, whose service asks. */
-	if ((rv = accounts_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	int bank4 = strcmp(m, "bank4") == 0, carrier3 = strcmp(m, "carrier3") == 0;
 	int face_start = strcmp(m, "face_start") == 0, face_result = strcmp(m, "face_result") == 0;

@@ -196,7 +196,7 @@ int accounts_password_change(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 	PGresult *res = NULL;
 	int rv;
 
-	if ((rv = accounts_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	rv = accounts_login_row_by_id(ctx, pid, &row);
 	if (rv == ST_NOT_FOUND)

@@ -568,7 +568,7 @@ int accounts_session_logout(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 {
 	(void)in;
 	const char *pid = NULL;
-	int rv = accounts_caller_person(ctx, &pid);
+	int rv = caller_person(ctx, &pid);
 	if (rv != ST_OK)
 		return rv;
 	const char *sid = ctx->caller->session_id;

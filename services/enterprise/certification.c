@@ -458,7 +458,7 @@ int enterprise_certification_create(svc_ctx *ctx, const ProtobufCMessage *in_,
 	char actor[64], id[40];
 	int rv;
 
-	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	if (in->id)
 		return status_err(ST_FIELD_UNKNOWN, "id");
@@ -535,7 +535,7 @@ int enterprise_certification_update(svc_ctx *ctx, const ProtobufCMessage *in_,
 	char actor[64], state[16], uscc[24];
 	int rv;
 
-	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	if ((rv = enterprise_certification_own(ctx, in->id, pid, state, uscc)) != ST_OK)
 		return rv;

@@ -34,7 +34,7 @@ int enterprise_certification_file_upload(svc_ctx *ctx, const ProtobufCMessage *i
 	char state[16], actor[64];
 	int rv;
 
-	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK ||
+	if ((rv = caller_person(ctx, &pid)) != ST_OK ||
 	    (rv = enterprise_certification_own(ctx, in->id, pid, state, NULL)) != ST_OK)
 		return rv;
 	if (!cert_sent(in->kind))
@@ -105,7 +105,7 @@ int enterprise_certification_submit(svc_ctx *ctx, const ProtobufCMessage *in_,
 	char state[16], uscc[24], actor[64], status[16];
 	int rv;
 
-	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK ||
+	if ((rv = caller_person(ctx, &pid)) != ST_OK ||
 	    (rv = enterprise_certification_own(ctx, in->id, pid, state, uscc)) != ST_OK)
 		return rv;
 	if (!enterprise_cert_allows(state, ENTERPRISE_CERT_SUBMIT))

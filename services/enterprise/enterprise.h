@@ -13,6 +13,7 @@
 #define ENTERPRISE_ENTERPRISE_H
 
 #include "bus.h"
+#include "caller.h"
 #include "crypto.h"
 #include "svc.h"
 
@@ -32,12 +33,6 @@ struct enterprise_app {
 };
 
 #define ENTERPRISE_APP(ctx) ((struct enterprise_app *)(ctx)->app)
-
-/* The caller's person id, or ST_UNAUTHENTICATED. */
-int enterprise_caller_person(svc_ctx *ctx, const char **person_id);
-
-/* 1 when the caller holds operator role (e.g. "reviewer"), else 0. */
-int enterprise_caller_has_role(svc_ctx *ctx, const char *role);
 
 /*
  * The caller's active enterprise identity, checked live against memberships (a

@@ -307,8 +307,9 @@ static int registry_search(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCM
 	size_t len;
 	int check = 0, page, size, rv;
 
-	if (!ctx->caller->person_id || !*ctx->caller->person_id)
-		return status_err(ST_UNAUTHENTICATED, NULL);
+	const char *pid = NULL;
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
+		return rv;
 	registry_trim(in->q, &text, &len);
 	if (len == 0)
 		return status_err(ST_FIELD_REQUIRED, "q");

@@ -27,10 +27,10 @@
 static int review_caller(svc_ctx *ctx, char actor[64])
 {
 	const char *pid = NULL;
-	int rv = enterprise_caller_person(ctx, &pid);
+	int rv = caller_person(ctx, &pid);
 	if (rv != ST_OK)
 		return rv;
-	if (!enterprise_caller_has_role(ctx, "reviewer"))
+	if (!caller_has_role(ctx, "reviewer"))
 		return status_err(ST_NOT_FOUND, NULL);
 	snprintf(actor, 64, "operator:%s", pid);
 	return ST_OK;
