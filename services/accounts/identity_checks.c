@@ -106,8 +106,7 @@ int accounts_identity_check(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufC
 	if (!*m)
 		return status_err(ST_FIELD_REQUIRED, "method");
 	if (!bank4 && !carrier3 && !face_start && !face_result)
-		return status_errmsg(ST_FIELD_RANGE, "method",
-		                     "method 应为 bank4、carrier3、face_start 或 face_result");
+		return status_err(ST_IDENTITY_CHECK_METHOD, "method");
 	if ((rv = check_facts(in, face_result, bank4, bank4 || carrier3, id, card)) != ST_OK)
 		return rv;
 	if (!app->kyc)

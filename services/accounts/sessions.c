@@ -63,6 +63,7 @@ static int locked_error(long long until_unix, long long for_s)
 {
 	char msg[160];
 	accounts_lock_message(until_unix, (long long)time(NULL), msg, sizeof msg);
+	/* The message names the minute the lock ends: dynamic. */
 	status_errmsg(ST_ACCOUNT_LOCKED, NULL, msg);
 	status_set_retry_after(for_s > 0 ? (int)for_s : 1);
 	return ST_ACCOUNT_LOCKED;

@@ -241,7 +241,7 @@ static int verification_start_budget(svc_ctx *ctx, const char *pid)
 	rv = ST_OK;
 	if (strcmp(PQgetvalue(r, 0, 0), "t") == 0) {
 		long wait = strtol(PQgetvalue(r, 0, 1), NULL, 10);
-		rv = status_errmsg(ST_RATE_LIMITED, NULL, "今日实名认证次数已达上限，请明天再试");
+		rv = status_err(ST_KYC_DAILY_LIMIT, NULL);
 		status_set_retry_after(wait > 0 ? (int)wait : 1);
 	}
 	PQclear(r);
@@ -626,6 +626,7 @@ int accounts_verification_confirm(svc_ctx *ctx, const ProtobufCMessage *in_, Pro
 		const char *reason = kr.reason[0] ? kr.reason : status_message(ST_KYC_MISMATCH);
 		if ((rv = verification_fail(ctx, pid, &p, kr.failed_factor, reason)) != ST_OK)
 			return rv;
+		/* The provider's reason is the message: it names what did not match. */
 		return status_errmsg(ST_KYC_MISMATCH, kr.failed_factor, reason);
 	}
 	if ((rv = verification_complete(ctx, pid, &p)) != ST_OK)
@@ -654,7 +655,7 @@ int accounts_verification_get(svc_ctx *ctx, const ProtobufCMessage *in, Protobuf
 		return status_err(rv, NULL);
 	if (PQntuples(r) != 1) {
 		PQclear(r);
-		return status_errmsg(ST_NOT_FOUND, NULL, "尚未提交实名认证");
+		return status_err(ST_KYC_NONE, NULL);
 	}
 	Accounts__Verification *ver = verification_view(ctx->arena, r, 0);
 	PQclear(r);

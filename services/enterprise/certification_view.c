@@ -199,24 +199,19 @@ int enterprise_certification_load(svc_ctx *ctx, const char *id, int reviewer,
 	return ST_OK;
 }
 
-int enterprise_certification_missing(svc_ctx *ctx, const char *id, int with_files,
-                                     const char **field, const char **message)
+int enterprise_certification_missing(svc_ctx *ctx, const char *id, int with_files)
 {
 	Enterprise__CertificationApplication *c = NULL;
 	int rv = enterprise_certification_load(ctx, id, 0, &c);
 	if (rv != ST_OK)
 		return rv;
-	*field = "";
-	*message = "";
 	for (size_t i = 0; i < c->n_missing; i++) {
-		int k = enterprise_cert_kind_index(c->missing[i]);
-		if (k >= 0 && !with_files)
+		int file = enterprise_cert_kind_index(c->missing[i]) >= 0;
+		if (file && !with_files)
 			continue;
-		*field = c->missing[i];
-		*message = k >= 0 ? arena_printf(ctx->arena, "请上传%s",
-		                                 enterprise_cert_kind_label(c->missing[i]))
-		                  : status_message(ST_FIELD_REQUIRED);
-		break;
+		return status_err(file ? enterprise_cert_kind_missing(c->missing[i])
+		                       : ST_FIELD_REQUIRED,
+		                  c->missing[i]);
 	}
 	return ST_OK;
 }

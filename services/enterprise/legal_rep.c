@@ -157,10 +157,9 @@ static int lr_application(svc_ctx *ctx, const char *id, const char **pid)
 	    (rv = enterprise_certification_own(ctx, id, *pid, state, NULL)) != ST_OK)
 		return rv;
 	if (!enterprise_cert_allows(state, ENTERPRISE_CERT_LEGAL_REP))
-		return status_errmsg(ST_CERT_NOT_EDITABLE, NULL, "该认证申请已通过，无需再核验");
+		return status_err(ST_CERT_APPROVED, NULL);
 	if (!enterprise_person_verified(ctx, *pid))
-		return status_errmsg(ST_PERSON_NOT_VERIFIED, NULL,
-		                     "请先完成个人实名认证，再进行企业认证");
+		return status_err(ST_PERSON_NOT_VERIFIED, NULL);
 	return ST_OK;
 }
 
@@ -246,7 +245,7 @@ int enterprise_legal_rep_check_start(svc_ctx *ctx, const ProtobufCMessage *in_,
 	Accounts__CheckIdentityResponse *resp = NULL;
 	Enterprise__CertificationApplication *c = NULL;
 	struct lr_facts f = {0};
-	const char *pid = NULL, *field = NULL, *message = NULL, *phone = NULL;
+	const char *pid = NULL, *phone = NULL;
 	char *card = NULL, state[16], uscc[24], status[16];
 	int rv;
 
@@ -256,10 +255,8 @@ int enterprise_legal_rep_check_start(svc_ctx *ctx, const ProtobufCMessage *in_,
 		return status_err(ST_FIELD_REQUIRED, "method");
 	if (!lr_method_valid(in->method))
 		return status_err(ST_LEGAL_REP_METHOD, "method");
-	if ((rv = enterprise_certification_missing(ctx, in->id, 0, &field, &message)) != ST_OK)
+	if ((rv = enterprise_certification_missing(ctx, in->id, 0)) != ST_OK)
 		return rv;
-	if (*field)
-		return status_errmsg(ST_FIELD_REQUIRED, field, message);
 	/* Before a provider is paid: the registry may have changed, or another applicant's
 	 * application of the USCC been approved. */
 	if ((rv = enterprise_certification_own(ctx, in->id, pid, state, uscc)) != ST_OK ||
@@ -467,6 +464,7 @@ int enterprise_legal_rep_check_confirm(svc_ctx *ctx, const ProtobufCMessage *in_
 		       in->id, "method", p.method, "failed_factor", factor, NULL);
 		char msg[300];
 		snprintf(msg, sizeof msg, "法定代表人身份核验不一致：%s", reason);
+		/* The provider's reason is part of the message: it names what did not match. */
 		return status_errmsg(ST_LEGAL_REP_MISMATCH, lr_factor_field(p.method, factor), msg);
 	}
 	if (strcmp(outcome, "match") != 0)

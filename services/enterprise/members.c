@@ -38,7 +38,7 @@ int enterprise_caller_enterprise(svc_ctx *ctx, const char **enterprise_id, const
 	if (rv != ST_OK)
 		return rv;
 	if (!eid)
-		return status_errmsg(ST_FORBIDDEN, NULL, "请先切换到企业身份");
+		return status_err(ST_ENTERPRISE_IDENTITY_REQUIRED, NULL);
 	if (!validate_uuid(eid))
 		return status_err(ST_NOT_FOUND, NULL);
 	/* Live, not from the session: a member removed after switching acts no more. */
@@ -330,8 +330,7 @@ int enterprise_join_request_create(svc_ctx *ctx, const ProtobufCMessage *in, Pro
 	if (validate_text(req->reason, JOIN_REASON_MAX) != 0)
 		return status_err(ST_TEXT_TOO_LONG, "reason");
 	if (!enterprise_person_verified(ctx, pid))
-		return status_errmsg(ST_PERSON_NOT_VERIFIED, NULL,
-		                     "请先完成个人实名认证，再申请加入企业");
+		return status_err(ST_PERSON_NOT_VERIFIED, NULL);
 	if ((rv = join_enterprise_find(ctx, uscc, req->enterprise_name, eid)) != ST_OK)
 		return rv;
 	if ((rv = db_begin(ctx->db)) != ST_OK)

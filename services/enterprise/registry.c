@@ -213,8 +213,7 @@ int enterprise_registry_lookup(svc_ctx *ctx, const char *uscc, registry_record *
 		return rv;
 	if (res.n == 0)
 		return check ? status_err(ST_USCC_CHECKSUM, "uscc")
-		             : status_errmsg(ST_NOT_FOUND, "uscc",
-		                             "未查询到该统一社会信用代码的工商登记信息");
+		             : status_err(ST_NOT_FOUND, "uscc");
 	*out = res.items[0];
 	return ST_OK;
 }
