@@ -1,13 +1,14 @@
 /*
  * enterprise: the service's shared state and the helpers its files share.
- *   regions.c        administrative divisions (reference data, ListRegions, ResolveRegions)
- *   registry*.c      the business-registry adapter and its sandbox (SearchRegistry)
- *   files.c          uploads judged by content, stored with SHA-256; downloads
- *   letter.c         the authorisation-letter template (PDF)
- *   certification.c  企业认证: drafts, submission, the operator review queue
- *   members.c        加入企业: join requests, members, admin hand-over
- *   accounts.c       收款账户: receiving accounts
- *   persons.c        the verified-person projection from accounts' events; Readiness
+ *   regions.c             administrative divisions (reference data, ListRegions, ResolveRegions)
+ *   registry*.c           the business-registry adapter and its sandbox (SearchRegistry)
+ *   files.c               uploads judged by content, stored with SHA-256; downloads
+ *   letter.c              the authorisation-letter template (PDF)
+ *   certification*.c      企业认证: rules and drafts, the view, uploads and submission
+ *   legal_rep.c, review.c the legal representative's check; the operator review queue
+ *   members*.c            加入企业: join requests, members, admin hand-over
+ *   receiving_accounts.c  收款账户: receiving accounts
+ *   persons.c             the verified-person projection from accounts' events; Readiness
  */
 #ifndef ENTERPRISE_ENTERPRISE_H
 #define ENTERPRISE_ENTERPRISE_H
