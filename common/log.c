@@ -27,7 +27,8 @@ int log_setup(const char *service, const char *level)
 
 int log_enabled(int level) { return level >= log_min_level; }
 
-void log_time_now(char out[48])
+/* RFC 3339 UTC time with milliseconds, e.g. 2026-11-24T11:21:37.123Z. */
+static void log_time_now(char out[48])
 {
 	struct timespec ts;
 	struct tm tm;

@@ -36,7 +36,4 @@ void log_line_ms(log_line *l, const char *key, int64_t micros); /* milliseconds,
 /* Closes the line and writes it. */
 void log_line_end(log_line *l);
 
-/* RFC 3339 UTC time with milliseconds, e.g. 2026-11-24T11:21:37.123Z. */
-void log_time_now(char out[48]);
-
 #endif

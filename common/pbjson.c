@@ -1,5 +1,10 @@
-/* JSON <-> protobuf-c conversion driven by message descriptors (contract in pbjson.h). */
+/*
+ * JSON <-> protobuf-c conversion driven by message descriptors (contract in pbjson.h):
+ * the JSON -> message direction and the helpers both directions share (pbjson_internal.h);
+ * message -> JSON is pbjson_encode.c.
+ */
 #include "pbjson.h"
+#include "pbjson_internal.h"
 
 #include <errno.h>
 #include <float.h>
@@ -23,23 +28,23 @@ struct pj_ctx {
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static _Noreturn void pj_oom(void)
+_Noreturn void pbjson_oom(void)
 {
 	fprintf(stderr, "{\"level\":\"fatal\",\"msg\":\"out of memory\",\"where\":\"pbjson\"}\n");
 	abort();
 }
 
 /* jansson returns NULL only when allocation fails once its input is known valid. */
-static json_t *pj_must(json_t *j)
+json_t *pbjson_must(json_t *j)
 {
 	if (!j)
-		pj_oom();
+		pbjson_oom();
 	return j;
 }
 
 static void *pj_member(ProtobufCMessage *msg, unsigned offset) { return (char *)msg + offset; }
 
-static const void *pj_cmember(const ProtobufCMessage *msg, unsigned offset)
+const void *pbjson_cmember(const ProtobufCMessage *msg, unsigned offset)
 {
 	return (const char *)msg + offset;
 }
@@ -50,7 +55,7 @@ static int pj_is_pointer_type(ProtobufCType t)
 }
 
 /* Size of one element as protobuf-c lays it out (in a struct or a repeated array). */
-static size_t pj_elem_size(ProtobufCType t)
+size_t pbjson_elem_size(ProtobufCType t)
 {
 	switch (t) {
 	case PROTOBUF_C_TYPE_INT32:
@@ -86,7 +91,7 @@ static int pj_is_integer_type(ProtobufCType t) { return t <= PROTOBUF_C_TYPE_FIX
 
 static int pj_is_64bit_type(ProtobufCType t)
 {
-	return pj_is_integer_type(t) && pj_elem_size(t) == sizeof(int64_t);
+	return pj_is_integer_type(t) && pbjson_elem_size(t) == sizeof(int64_t);
 }
 
 /* ---- field paths ("items[2].name") ---------------------------------------- */
@@ -128,7 +133,7 @@ static int pj_fail(const struct pj_ctx *c, int code) { return status_err(code, c
 /* ---- UTF-8 ---------------------------------------------------------------- */
 
 /* Length of the well-formed UTF-8 sequence at s (RFC 3629), 0 when ill-formed. */
-static size_t pj_utf8_seq(const unsigned char *s, size_t n)
+size_t pbjson_utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned char lo = 0x80, hi = 0xBF;
 	size_t len;
@@ -160,42 +165,16 @@ static size_t pj_utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
-static int pj_utf8_valid(const char *s, size_t n)
+int pbjson_utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
-		size_t k = pj_utf8_seq(p + i, n - i);
+		size_t k = pbjson_utf8_seq(p + i, n - i);
 		if (!k)
 			return 0;
 		i += k;
 	}
 	return 1;
-}
-
-/* A JSON string of s; ill-formed bytes become U+FFFD rather than failing the reply. */
-static json_t *pj_json_text(const char *s)
-{
-	size_t n = strlen(s), o = 0;
-	if (pj_utf8_valid(s, n))
-		return pj_must(json_stringn_nocheck(s, n));
-
-	const unsigned char *p = (const unsigned char *)s;
-	char *fixed = xmalloc(n * 3 + 1);
-	for (size_t i = 0; i < n;) {
-		size_t k = pj_utf8_seq(p + i, n - i);
-		if (k) {
-			memcpy(fixed + o, s + i, k);
-			o += k;
-			i += k;
-		} else {
-			memcpy(fixed + o, "\xEF\xBF\xBD", 3);
-			o += 3;
-			i++;
-		}
-	}
-	json_t *j = pj_must(json_stringn_nocheck(fixed, o));
-	free(fixed);
-	return j;
 }
 
 /* The value of a JSON string, or NULL when it holds U+0000 (no C string can). */
@@ -206,9 +185,6 @@ static const char *pj_json_cstr(const json_t *v)
 }
 
 /* ---- base64 (RFC 4648 section 4, padded) ----------------------------------- */
-
-static const char pj_b64_alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static int pj_b64_value(unsigned char ch)
 {
@@ -223,27 +199,6 @@ static int pj_b64_value(unsigned char ch)
 	if (ch == '/')
 		return 63;
 	return -1;
-}
-
-/* malloc'd, NUL-terminated; *outlen gets its length. */
-static char *pj_b64_encode(const uint8_t *p, size_t n, size_t *outlen)
-{
-	size_t m = (n + 2) / 3 * 4, o = 0;
-	char *out = xmalloc(m + 1);
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t w = (uint32_t)p[i] << 16;
-		if (i + 1 < n)
-			w |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < n)
-			w |= p[i + 2];
-		out[o++] = pj_b64_alphabet[(w >> 18) & 63];
-		out[o++] = pj_b64_alphabet[(w >> 12) & 63];
-		out[o++] = i + 1 < n ? pj_b64_alphabet[(w >> 6) & 63] : '=';
-		out[o++] = i + 2 < n ? pj_b64_alphabet[w & 63] : '=';
-	}
-	out[o] = '\0';
-	*outlen = o;
-	return out;
 }
 
 /*
@@ -444,7 +399,7 @@ static int pj_oneof_taken(const ProtobufCFieldDescriptor *f, const ProtobufCMess
 {
 	if (!(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
 		return 0;
-	uint32_t which = *(const uint32_t *)pj_cmember(msg, f->quantifier_offset);
+	uint32_t which = *(const uint32_t *)pbjson_cmember(msg, f->quantifier_offset);
 	return which != 0 && which != f->id;
 }
 
@@ -470,7 +425,7 @@ static int pj_zeroish(const ProtobufCFieldDescriptor *f, const void *member)
 		return *(const void *const *)member == NULL;
 	default: {
 		const unsigned char *p = member;
-		for (size_t i = 0; i < pj_elem_size(f->type); i++)
+		for (size_t i = 0; i < pbjson_elem_size(f->type); i++)
 			if (p[i])
 				return 0;
 		return 1;
@@ -479,15 +434,15 @@ static int pj_zeroish(const ProtobufCFieldDescriptor *f, const void *member)
 }
 
 /* Mirrors protobuf-c's packing rules for a non-repeated field. */
-static int pj_present(const ProtobufCFieldDescriptor *f, const ProtobufCMessage *msg)
+int pbjson_present(const ProtobufCFieldDescriptor *f, const ProtobufCMessage *msg)
 {
-	const void *member = pj_cmember(msg, f->offset);
+	const void *member = pbjson_cmember(msg, f->offset);
 
 	if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-		if (*(const uint32_t *)pj_cmember(msg, f->quantifier_offset) != f->id)
+		if (*(const uint32_t *)pbjson_cmember(msg, f->quantifier_offset) != f->id)
 			return 0;
 	} else if (f->label == PROTOBUF_C_LABEL_OPTIONAL && !pj_is_pointer_type(f->type)) {
-		return *(const protobuf_c_boolean *)pj_cmember(msg, f->quantifier_offset) != 0;
+		return *(const protobuf_c_boolean *)pbjson_cmember(msg, f->quantifier_offset) != 0;
 	}
 	if (pj_is_pointer_type(f->type)) {
 		const void *ptr = *(const void *const *)member;
@@ -575,7 +530,7 @@ static int pj_field_from_json(struct pj_ctx *c, const ProtobufCFieldDescriptor *
 	if (f->label == PROTOBUF_C_LABEL_REPEATED) {
 		if (!json_is_array(v))
 			return pj_fail(c, ST_FIELD_TYPE);
-		size_t n = json_array_size(v), size = pj_elem_size(f->type);
+		size_t n = json_array_size(v), size = pbjson_elem_size(f->type);
 		char *arr = n ? arena_calloc(c->a, n * size) : NULL;
 		for (size_t i = 0; i < n; i++) {
 			size_t saved = pj_path_index(c, i);
@@ -696,7 +651,7 @@ static int pj_value_from_string(const ProtobufCFieldDescriptor *f, const char *s
 			sv = uv > LLONG_MAX ? LLONG_MAX : (long long)uv;
 		return pj_store_enum_number(f, sv, dst);
 	case PROTOBUF_C_TYPE_STRING:
-		if (!pj_utf8_valid(s, strlen(s)))
+		if (!pbjson_utf8_valid(s, strlen(s)))
 			return ST_FIELD_TYPE;
 		*(char **)dst = arena_strdup(a, s);
 		return ST_OK;
@@ -729,7 +684,7 @@ int pbjson_set_from_string(const ProtobufCMessageDescriptor *d, ProtobufCMessage
 	if (rc)
 		return status_err(rc, name);
 
-	size_t size = pj_elem_size(f->type);
+	size_t size = pbjson_elem_size(f->type);
 	void *member = pj_member(msg, f->offset);
 	if (f->label == PROTOBUF_C_LABEL_REPEATED) {
 		size_t *n = pj_member(msg, f->quantifier_offset);
@@ -744,120 +699,4 @@ int pbjson_set_from_string(const ProtobufCMessageDescriptor *d, ProtobufCMessage
 		pj_mark_present(f, msg);
 	}
 	return ST_OK;
-}
-
-/* ---- message -> JSON -------------------------------------------------------- */
-
-static json_t *pj_msg_to_json(const ProtobufCMessage *msg);
-
-static json_t *pj_real(double v)
-{
-	if (isnan(v))
-		return pj_must(json_string("NaN"));
-	if (isinf(v))
-		return pj_must(json_string(v > 0 ? "Infinity" : "-Infinity"));
-	return pj_must(json_real(v));
-}
-
-static json_t *pj_value_to_json(const ProtobufCFieldDescriptor *f, const void *p)
-{
-	switch (f->type) {
-	case PROTOBUF_C_TYPE_INT32:
-	case PROTOBUF_C_TYPE_SINT32:
-	case PROTOBUF_C_TYPE_SFIXED32:
-		return pj_must(json_integer(*(const int32_t *)p));
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-		return pj_must(json_integer(*(const int64_t *)p));
-	case PROTOBUF_C_TYPE_UINT32:
-	case PROTOBUF_C_TYPE_FIXED32:
-		return pj_must(json_integer(*(const uint32_t *)p));
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64: {
-		uint64_t u = *(const uint64_t *)p;
-		char buf[24];
-		if (u <= LLONG_MAX)
-			return pj_must(json_integer((json_int_t)u));
-		/* json_int_t is long long: past it the decimal string that from_json takes. */
-		snprintf(buf, sizeof buf, "%llu", (unsigned long long)u);
-		return pj_must(json_string(buf));
-	}
-	case PROTOBUF_C_TYPE_FLOAT:
-		return pj_real(*(const float *)p);
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return pj_real(*(const double *)p);
-	case PROTOBUF_C_TYPE_BOOL:
-		return pj_must(json_boolean(*(const protobuf_c_boolean *)p));
-	case PROTOBUF_C_TYPE_ENUM: {
-		int32_t e = *(const int32_t *)p;
-		const ProtobufCEnumValue *ev =
-		        protobuf_c_enum_descriptor_get_value(f->descriptor, e);
-		return ev ? pj_must(json_string(ev->name)) : pj_must(json_integer(e));
-	}
-	case PROTOBUF_C_TYPE_STRING: {
-		const char *s = *(const char *const *)p;
-		return pj_json_text(s ? s : "");
-	}
-	case PROTOBUF_C_TYPE_BYTES: {
-		const ProtobufCBinaryData *bin = p;
-		size_t n = 0;
-		char *b64 = pj_b64_encode(bin->data, bin->len, &n);
-		json_t *j = pj_must(json_stringn_nocheck(b64, n));
-		free(b64);
-		return j;
-	}
-	case PROTOBUF_C_TYPE_MESSAGE: {
-		const ProtobufCMessage *m = *(const ProtobufCMessage *const *)p;
-		return m ? pj_msg_to_json(m) : pj_must(json_null());
-	}
-	}
-	return pj_must(json_null());
-}
-
-static json_t *pj_msg_to_json(const ProtobufCMessage *msg)
-{
-	const ProtobufCMessageDescriptor *d = msg->descriptor;
-	json_t *obj = pj_must(json_object());
-
-	for (unsigned i = 0; i < d->n_fields; i++) {
-		const ProtobufCFieldDescriptor *f = &d->fields[i];
-		const void *member = pj_cmember(msg, f->offset);
-		json_t *v;
-
-		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-			size_t n = *(const size_t *)pj_cmember(msg, f->quantifier_offset);
-			const char *arr = *(const char *const *)member;
-			size_t size = pj_elem_size(f->type);
-			v = pj_must(json_array());
-			for (size_t k = 0; k < n; k++)
-				if (json_array_append_new(v, pj_value_to_json(f, arr + k * size)))
-					pj_oom();
-		} else if (pj_present(f, msg)) {
-			v = pj_value_to_json(f, member);
-		} else {
-			continue;
-		}
-		if (json_object_set_new_nocheck(obj, f->name, v))
-			pj_oom();
-	}
-	return obj;
-}
-
-json_t *pbjson_to_json(const ProtobufCMessage *msg) { return pj_msg_to_json(msg); }
-
-char *pbjson_dump(const ProtobufCMessage *msg, size_t *len)
-{
-	json_t *j = pbjson_to_json(msg);
-	size_t n = json_dumpb(j, NULL, 0, JSON_COMPACT);
-	if (n == 0)
-		pj_oom();
-	char *text = xmalloc(n + 1);
-	if (json_dumpb(j, text, n, JSON_COMPACT) != n)
-		pj_oom();
-	text[n] = '\0';
-	json_decref(j);
-	if (len)
-		*len = n;
-	return text;
 }

@@ -144,13 +144,3 @@ redisReply *redis_cmd(redis_conn *c, int argc, const char **argv, const size_t *
 	}
 	return NULL;
 }
-
-int redis_ping(redis_conn *c)
-{
-	const char *argv[] = {"PING"};
-	redisReply *r = redis_cmd(c, 1, argv, NULL);
-	int ok = r && r->type == REDIS_REPLY_STATUS && strcmp(r->str, "PONG") == 0;
-	if (r)
-		freeReplyObject(r);
-	return ok ? 0 : -1;
-}

@@ -26,7 +26,5 @@ void redis_close(redis_conn *c);
  * REDIS_REPLY_ERROR for the caller to judge.
  */
 redisReply *redis_cmd(redis_conn *c, int argc, const char **argv, const size_t *lens);
-/* 0 when the server answers PING. */
-int redis_ping(redis_conn *c);
 
 #endif

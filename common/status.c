@@ -74,6 +74,11 @@ void status_clear(void)
 	status_tl_retry_after = 0;
 }
 
+void status_set_field(const char *field)
+{
+	status_copy(status_tl_field, sizeof status_tl_field, field);
+}
+
 void status_set_retry_after(int seconds) { status_tl_retry_after = seconds > 0 ? seconds : 0; }
 
 int status_retry_after(void) { return status_tl_retry_after; }

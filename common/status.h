@@ -26,6 +26,9 @@ int status_known(int code);
 int status_err(int code, const char *field);
 int status_errmsg(int code, const char *field, const char *message);
 void status_clear(void);
+/* Names another field for the error already set, keeping its message and Retry-After:
+ * re-wrapping a callee's error keeps what it said (e.g. "code" becomes "sms_code"). */
+void status_set_field(const char *field);
 /* Seconds before the caller may try again (429, 423), set after status_err*()
  * and cleared by the next one; 0 when none. The gateway sends it as Retry-After. */
 void status_set_retry_after(int seconds);

@@ -61,6 +61,11 @@ static void test_status_err_keeps_field_and_message_override(void **state)
 	assert_string_equal(status_text(ST_REGION_UNKNOWN), status_message(ST_REGION_UNKNOWN));
 	status_errmsg(ST_JSON_MALFORMED, "body", "第 1 行");
 	assert_string_equal(status_text(ST_JSON_MALFORMED), "第 1 行");
+	status_set_retry_after(7);
+	status_set_field("payload");
+	assert_string_equal(status_field(), "payload");
+	assert_string_equal(status_text(ST_JSON_MALFORMED), "第 1 行");
+	assert_int_equal(status_retry_after(), 7);
 	status_clear();
 	assert_string_equal(status_field(), "");
 }

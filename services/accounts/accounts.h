@@ -15,6 +15,7 @@
 
 #include "accounts.pb-c.h"
 #include "bus.h"
+#include "caller.h"
 #include "crypto.h"
 #include "svc.h"
 
@@ -60,9 +61,6 @@ int accounts_identity_switch(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 int accounts_identity_check(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 
 /* ---- shared between the files ----------------------------------------------- */
-
-/* The caller's person id, or ST_UNAUTHENTICATED. */
-int accounts_caller_person(svc_ctx *ctx, const char **person_id);
 
 /* The masked view of one person (arena-allocated in ctx->arena); ST_NOT_FOUND. */
 int accounts_person_load(svc_ctx *ctx, const char *person_id, Accounts__Person **out);

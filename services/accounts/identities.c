@@ -121,7 +121,7 @@ static Accounts__Identity *identity_enterprise(svc_ctx *ctx, const struct enterp
 /* The caller's person, loaded (a session whose person is gone is no session). */
 static int identities_person(svc_ctx *ctx, const char **pid, Accounts__Person **p)
 {
-	int rv = accounts_caller_person(ctx, pid);
+	int rv = caller_person(ctx, pid);
 	if (rv == ST_OK)
 		rv = accounts_person_load(ctx, *pid, p);
 	return rv == ST_NOT_FOUND ? status_err(ST_UNAUTHENTICATED, NULL) : rv;

@@ -99,15 +99,14 @@ int accounts_identity_check(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufC
 	int rv;
 
 	/* Always on behalf of a logged-in person, whose service asks. */
-	if ((rv = accounts_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	int bank4 = strcmp(m, "bank4") == 0, carrier3 = strcmp(m, "carrier3") == 0;
 	int face_start = strcmp(m, "face_start") == 0, face_result = strcmp(m, "face_result") == 0;
 	if (!*m)
 		return status_err(ST_FIELD_REQUIRED, "method");
 	if (!bank4 && !carrier3 && !face_start && !face_result)
-		return status_errmsg(ST_FIELD_RANGE, "method",
-		                     "method 应为 bank4、carrier3、face_start 或 face_result");
+		return status_err(ST_IDENTITY_CHECK_METHOD, "method");
 	if ((rv = check_facts(in, face_result, bank4, bank4 || carrier3, id, card)) != ST_OK)
 		return rv;
 	if (!app->kyc)

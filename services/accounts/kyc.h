@@ -125,9 +125,6 @@ int kyc_wire_request(enum kyc_call call, const kyc_request *rq, const char *requ
 void kyc_wire_parse(enum kyc_call call, long http_status, const char *body, size_t len,
                     kyc_result *r, kyc_face_session *fs);
 
-/* The Chinese explanation of a mismatch of factor in call ("" for an unknown factor). */
-const char *kyc_wire_reason(enum kyc_call call, const char *factor);
-
 /*
  * The signature: hex HMAC-SHA256 under secret of
  * verb "\n" path "\n" timestamp "\n" nonce "\n" hex SHA-256(body[0..len)), where verb is

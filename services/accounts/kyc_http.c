@@ -102,7 +102,8 @@ out:
 	return rv;
 }
 
-const char *kyc_wire_reason(enum kyc_call call, const char *factor)
+/* The Chinese explanation of a mismatch of factor in call ("" for an unknown factor). */
+static const char *kyc_wire_reason(enum kyc_call call, const char *factor)
 {
 	if (!factor)
 		return "";

@@ -171,6 +171,7 @@ static int old_password_charge(svc_ctx *ctx, const char *person_id)
 	int wait = n < 0 ? (int)-n : OLD_PASSWORD_WINDOW_S;
 	char msg[160];
 	snprintf(msg, sizeof msg, "原密码错误次数过多，请 %d 分钟后再试", (wait + 59) / 60);
+	/* The message names the minutes left: dynamic. */
 	status_errmsg(ST_OLD_PASSWORD_TRIES, "old_password", msg);
 	status_set_retry_after(wait);
 	return ST_OLD_PASSWORD_TRIES;
@@ -196,7 +197,7 @@ int accounts_password_change(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 	PGresult *res = NULL;
 	int rv;
 
-	if ((rv = accounts_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	rv = accounts_login_row_by_id(ctx, pid, &row);
 	if (rv == ST_NOT_FOUND)

@@ -2,6 +2,7 @@
 #include "accounts.h"
 
 #include "audit.h"
+#include "dbrow.h"
 #include "events.h"
 #include "log.h"
 #include "status.h"
@@ -18,19 +19,6 @@
 #define ADDRESS_MAX  200
 #define POSITION_MAX 50
 
-/* RFC 3339 in China Standard Time, as every response shows instants. */
-#define SQL_CST(col)                                                                               \
-	"to_char(" col " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
-
-int accounts_caller_person(svc_ctx *ctx, const char **person_id)
-{
-	const char *id = ctx->caller->person_id;
-	if (!id || !validate_uuid(id))
-		return status_err(ST_UNAUTHENTICATED, NULL);
-	*person_id = id;
-	return ST_OK;
-}
-
 int accounts_phone_hash(const struct accounts_app *app, const char *phone, char out[65])
 {
 	return crypto_lookup_hash(&app->keys, phone, out);
@@ -44,14 +32,6 @@ int accounts_password_hash(const struct accounts_app *app, const char *pw,
 	if (crypto_password_hash(pw, &prm, out, CRYPTO_PASSWORD_HASH_MAX) != 0)
 		return status_err(ST_INTERNAL, NULL);
 	return ST_OK;
-}
-
-/* The column's text, or NULL when it is SQL NULL (arena copy). */
-static char *person_col(svc_ctx *ctx, PGresult *res, int col)
-{
-	if (PQgetisnull(res, 0, col))
-		return NULL;
-	return arena_strdup(ctx->arena, PQgetvalue(res, 0, col));
 }
 
 /* Splits "a,b" into an arena array. */
@@ -81,9 +61,12 @@ int accounts_person_load(svc_ctx *ctx, const char *person_id, Accounts__Person *
 	int rv = db_exec(
 	        ctx->db,
 	        "SELECT id::text, phone_masked, name, email, address, position,"
-	        " verified_at IS NOT NULL, id_number_masked, " SQL_CST("verified_at") ", " SQL_CST(
-	                "created_at") ", array_to_string(operator_roles, ','),"
-	                              " institution_id FROM persons WHERE id = $1::uuid",
+	        " verified_at IS NOT NULL, id_number_masked, " DBROW_CST(
+	                "verified_at") ", " DBROW_CST("created_at") ", "
+	                                                            "array_to_string(operator_"
+	                                                            "roles, ','),"
+	                                                            " institution_id FROM persons "
+	                                                            "WHERE id = $1::uuid",
 	        1, vals, &res);
 	if (rv != ST_OK)
 		return status_err(rv, NULL);
@@ -93,19 +76,19 @@ int accounts_person_load(svc_ctx *ctx, const char *person_id, Accounts__Person *
 	}
 	Accounts__Person *p = arena_alloc(ctx->arena, sizeof *p);
 	accounts__person__init(p);
-	p->id = person_col(ctx, res, 0);
-	p->phone_masked = person_col(ctx, res, 1);
-	p->name = person_col(ctx, res, 2);
-	p->email = person_col(ctx, res, 3);
-	p->address = person_col(ctx, res, 4);
-	p->position = person_col(ctx, res, 5);
+	p->id = dbrow_text(ctx->arena, res, 0, 0);
+	p->phone_masked = dbrow_text(ctx->arena, res, 0, 1);
+	p->name = dbrow_text(ctx->arena, res, 0, 2);
+	p->email = dbrow_text(ctx->arena, res, 0, 3);
+	p->address = dbrow_text(ctx->arena, res, 0, 4);
+	p->position = dbrow_text(ctx->arena, res, 0, 5);
 	p->has_verified = 1;
 	p->verified = PQgetvalue(res, 0, 6)[0] == 't';
-	p->id_number_masked = person_col(ctx, res, 7);
-	p->verified_at = person_col(ctx, res, 8);
-	p->created_at = person_col(ctx, res, 9);
+	p->id_number_masked = dbrow_text(ctx->arena, res, 0, 7);
+	p->verified_at = dbrow_text(ctx->arena, res, 0, 8);
+	p->created_at = dbrow_text(ctx->arena, res, 0, 9);
 	person_roles(ctx, PQgetvalue(res, 0, 10), &p->operator_roles, &p->n_operator_roles);
-	p->institution_id = person_col(ctx, res, 11);
+	p->institution_id = dbrow_text(ctx->arena, res, 0, 11);
 	*out = p;
 	rv = ST_OK;
 out:
@@ -179,9 +162,7 @@ static void login_copy(char *dst, size_t cap, PGresult *res, int col)
 static int login_row_fill(svc_ctx *ctx, PGresult *res, accounts_login_row *row)
 {
 	struct accounts_app *app = ACCOUNTS_APP(ctx);
-	size_t enc_len = 0;
 	char *phone = NULL;
-	size_t phone_len = 0;
 	memset(row, 0, sizeof *row);
 	login_copy(row->id, sizeof row->id, res, 0);
 	login_copy(row->password_hash, sizeof row->password_hash, res, 1);
@@ -192,19 +173,12 @@ static int login_row_fill(svc_ctx *ctx, PGresult *res, accounts_login_row *row)
 	row->disabled = PQgetvalue(res, 0, 6)[0] == 't';
 	row->locked_for_s = strtoll(PQgetvalue(res, 0, 7), NULL, 10);
 	row->locked_until = strtoll(PQgetvalue(res, 0, 8), NULL, 10);
-	unsigned char *enc =
-	        PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 9), &enc_len);
-	int ok = enc && crypto_open(&app->keys, enc, enc_len, PHONE_AAD, &phone, &phone_len) == 0;
-	if (enc)
-		PQfreemem(enc);
-	if (!ok || phone_len >= sizeof row->phone) {
-		free(phone);
-		log_kv(LOGL_ERROR, ctx->request_id, "phone does not unseal", "person", row->id,
-		       NULL);
+	int rv = dbrow_open(ctx, &app->keys, res, 0, 9, PHONE_AAD, &phone);
+	if (rv != ST_OK)
+		return rv;
+	if (!phone || strlen(phone) >= sizeof row->phone)
 		return status_err(ST_INTERNAL, NULL);
-	}
-	memcpy(row->phone, phone, phone_len + 1);
-	free(phone);
+	memcpy(row->phone, phone, strlen(phone) + 1);
 	return ST_OK;
 }
 
@@ -380,7 +354,7 @@ int accounts_me_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage *
 	(void)in;
 	const char *pid = NULL;
 	Accounts__Person *p = NULL;
-	int rv = accounts_caller_person(ctx, &pid);
+	int rv = caller_person(ctx, &pid);
 	if (rv == ST_OK)
 		rv = accounts_person_load(ctx, pid, &p);
 	/* A session of a person who is no longer there is no session. */
@@ -440,7 +414,7 @@ int accounts_me_update(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessag
 	PGresult *res = NULL;
 	int rv;
 
-	if ((rv = accounts_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	if ((rv = update_validate(req)) != ST_OK)
 		return rv;

@@ -63,6 +63,7 @@ static int locked_error(long long until_unix, long long for_s)
 {
 	char msg[160];
 	accounts_lock_message(until_unix, (long long)time(NULL), msg, sizeof msg);
+	/* The message names the minute the lock ends: dynamic. */
 	status_errmsg(ST_ACCOUNT_LOCKED, NULL, msg);
 	status_set_retry_after(for_s > 0 ? (int)for_s : 1);
 	return ST_ACCOUNT_LOCKED;
@@ -568,7 +569,7 @@ int accounts_session_logout(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 {
 	(void)in;
 	const char *pid = NULL;
-	int rv = accounts_caller_person(ctx, &pid);
+	int rv = caller_person(ctx, &pid);
 	if (rv != ST_OK)
 		return rv;
 	const char *sid = ctx->caller->session_id;

@@ -28,11 +28,7 @@ static int sms_timeout_ms(const svc_ctx *ctx)
  */
 static int sms_rename_field(int rv, const char *field)
 {
-	char msg[256];
-	int retry = status_retry_after();
-	snprintf(msg, sizeof msg, "%s", status_text(rv));
-	status_errmsg(rv, status_http(rv) < 500 ? field : NULL, msg);
-	status_set_retry_after(retry);
+	status_set_field(status_http(rv) < 500 ? field : NULL);
 	return rv;
 }
 

@@ -13,6 +13,7 @@
 #include "accounts.h"
 
 #include "audit.h"
+#include "dbrow.h"
 #include "events.h"
 #include "kyc.h"
 #include "log.h"
@@ -33,14 +34,11 @@
 /* Verifications a person may start per 24 hours: each one may cost a provider call. */
 #define STARTS_PER_DAY 20
 
-/* An instant as the API shows it: RFC 3339 in China Standard Time. */
-#define V_TS(col)                                                                                  \
-	"to_char(" col " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
-
 /* The columns of the masked view, in the order verification_view() reads them. */
 #define V_COLS                                                                                     \
 	"id, method, state, name, id_number_masked, phone_masked, bank_card_masked, email, "       \
-	"face_url, failed_factor, failure_reason, " V_TS("created_at") ", " V_TS("verified_at")
+	"face_url, failed_factor, failure_reason, " DBROW_CST("created_at") ", " DBROW_CST(        \
+	        "verified_at")
 
 /* The submitted form, validated and normalised (strings in the request's arena). */
 struct vform {
@@ -130,32 +128,27 @@ static void verification_mask_name(const char *name, char *out, size_t outlen)
 
 /* ---- the masked view ------------------------------------------------------------ */
 
-static char *verification_col(arena *a, const PGresult *r, int row, int col)
-{
-	return PQgetisnull(r, row, col) ? NULL : arena_strdup(a, PQgetvalue(r, row, col));
-}
-
 static Accounts__Verification *verification_view(arena *a, const PGresult *r, int row)
 {
 	Accounts__Verification *v = arena_alloc(a, sizeof *v);
 	accounts__verification__init(v);
-	v->id = verification_col(a, r, row, 0);
-	v->method = verification_col(a, r, row, 1);
-	v->state = verification_col(a, r, row, 2);
-	v->name = verification_col(a, r, row, 3);
-	v->id_number_masked = verification_col(a, r, row, 4);
-	v->phone_masked = verification_col(a, r, row, 5);
-	v->bank_card_masked = verification_col(a, r, row, 6);
-	v->email = verification_col(a, r, row, 7);
-	v->failed_factor = verification_col(a, r, row, 9);
-	v->failure_reason = verification_col(a, r, row, 10);
-	v->created_at = verification_col(a, r, row, 11);
-	v->verified_at = verification_col(a, r, row, 12);
+	v->id = dbrow_text(a, r, row, 0);
+	v->method = dbrow_text(a, r, row, 1);
+	v->state = dbrow_text(a, r, row, 2);
+	v->name = dbrow_text(a, r, row, 3);
+	v->id_number_masked = dbrow_text(a, r, row, 4);
+	v->phone_masked = dbrow_text(a, r, row, 5);
+	v->bank_card_masked = dbrow_text(a, r, row, 6);
+	v->email = dbrow_text(a, r, row, 7);
+	v->failed_factor = dbrow_text(a, r, row, 9);
+	v->failure_reason = dbrow_text(a, r, row, 10);
+	v->created_at = dbrow_text(a, r, row, 11);
+	v->verified_at = dbrow_text(a, r, row, 12);
 	int pending = v->state && strcmp(v->state, "pending") == 0;
 	int face = v->method && strcmp(v->method, "face") == 0;
 	v->next_step = arena_strdup(a, !pending ? "" : face ? "face" : "sms");
 	if (pending && face)
-		v->face_url = verification_col(a, r, row, 8);
+		v->face_url = dbrow_text(a, r, row, 8);
 	return v;
 }
 
@@ -193,29 +186,6 @@ static int verification_seal(const crypto_keys *k, const char *plain, const char
 	}
 	if (crypto_seal(k, plain, strlen(plain), aad, &s->buf, &s->len) != 0)
 		return status_err(ST_INTERNAL, NULL);
-	return ST_OK;
-}
-
-/* Opens a bytea column (text form "\x…") sealed under aad into an arena string. */
-static int verification_open(const crypto_keys *k, arena *a, const PGresult *r, int row, int col,
-                             const char *aad, char **out)
-{
-	size_t n = 0, plen = 0;
-	char *plain = NULL;
-	*out = NULL;
-	if (PQgetisnull(r, row, col))
-		return ST_OK;
-	unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(r, row, col), &n);
-	int ok = raw && crypto_open(k, raw, n, aad, &plain, &plen) == 0;
-	PQfreemem(raw);
-	if (!ok) {
-		log_kv(LOGL_ERROR, NULL, "verification: a sealed value does not open", "aad", aad,
-		       NULL);
-		return status_err(ST_INTERNAL, NULL);
-	}
-	*out = arena_strndup(a, plain, plen);
-	OPENSSL_cleanse(plain, plen);
-	free(plain);
 	return ST_OK;
 }
 
@@ -271,7 +241,7 @@ static int verification_start_budget(svc_ctx *ctx, const char *pid)
 	rv = ST_OK;
 	if (strcmp(PQgetvalue(r, 0, 0), "t") == 0) {
 		long wait = strtol(PQgetvalue(r, 0, 1), NULL, 10);
-		rv = status_errmsg(ST_RATE_LIMITED, NULL, "今日实名认证次数已达上限，请明天再试");
+		rv = status_err(ST_KYC_DAILY_LIMIT, NULL);
 		status_set_retry_after(wait > 0 ? (int)wait : 1);
 	}
 	PQclear(r);
@@ -378,7 +348,7 @@ int accounts_verification_start(svc_ctx *ctx, const ProtobufCMessage *in_, Proto
 	Accounts__Verification *v = NULL;
 	int rv;
 
-	if ((rv = accounts_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	if ((rv = verification_form_read(ctx->arena, in, &f)) != ST_OK)
 		return rv;
@@ -436,15 +406,13 @@ static int verification_pending_load(svc_ctx *ctx, const char *pid, struct vpend
 			return rv;
 		return status_err(ST_KYC_NOT_STARTED, NULL);
 	}
-	p->id = verification_col(ctx->arena, r, 0, 0);
-	p->method = verification_col(ctx->arena, r, 0, 1);
-	p->name = verification_col(ctx->arena, r, 0, 2);
-	p->session = verification_col(ctx->arena, r, 0, 6);
-	if ((rv = verification_open(&app->keys, ctx->arena, r, 0, 3, AAD_V_ID, &p->id_number)) ==
-	            ST_OK &&
-	    (rv = verification_open(&app->keys, ctx->arena, r, 0, 4, AAD_V_CARD, &p->bank_card)) ==
-	            ST_OK)
-		rv = verification_open(&app->keys, ctx->arena, r, 0, 5, AAD_V_PHONE, &p->phone);
+	p->id = dbrow_text(ctx->arena, r, 0, 0);
+	p->method = dbrow_text(ctx->arena, r, 0, 1);
+	p->name = dbrow_text(ctx->arena, r, 0, 2);
+	p->session = dbrow_text(ctx->arena, r, 0, 6);
+	if ((rv = dbrow_open(ctx, &app->keys, r, 0, 3, AAD_V_ID, &p->id_number)) == ST_OK &&
+	    (rv = dbrow_open(ctx, &app->keys, r, 0, 4, AAD_V_CARD, &p->bank_card)) == ST_OK)
+		rv = dbrow_open(ctx, &app->keys, r, 0, 5, AAD_V_PHONE, &p->phone);
 	PQclear(r);
 	if (rv == ST_OK && !p->id_number)
 		rv = status_err(ST_INTERNAL, NULL);
@@ -607,7 +575,7 @@ int accounts_verification_confirm(svc_ctx *ctx, const ProtobufCMessage *in_, Pro
 	kyc_result kr;
 	int rv, sms;
 
-	if ((rv = accounts_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	if ((rv = verification_pending_load(ctx, pid, &p)) != ST_OK)
 		return rv;
@@ -658,6 +626,7 @@ int accounts_verification_confirm(svc_ctx *ctx, const ProtobufCMessage *in_, Pro
 		const char *reason = kr.reason[0] ? kr.reason : status_message(ST_KYC_MISMATCH);
 		if ((rv = verification_fail(ctx, pid, &p, kr.failed_factor, reason)) != ST_OK)
 			return rv;
+		/* The provider's reason is the message: it names what did not match. */
 		return status_errmsg(ST_KYC_MISMATCH, kr.failed_factor, reason);
 	}
 	if ((rv = verification_complete(ctx, pid, &p)) != ST_OK)
@@ -676,7 +645,7 @@ int accounts_verification_get(svc_ctx *ctx, const ProtobufCMessage *in, Protobuf
 	PGresult *r = NULL;
 	int rv;
 	(void)in;
-	if ((rv = accounts_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	const char *v[] = {pid};
 	if ((rv = db_exec(ctx->db,
@@ -686,7 +655,7 @@ int accounts_verification_get(svc_ctx *ctx, const ProtobufCMessage *in, Protobuf
 		return status_err(rv, NULL);
 	if (PQntuples(r) != 1) {
 		PQclear(r);
-		return status_errmsg(ST_NOT_FOUND, NULL, "尚未提交实名认证");
+		return status_err(ST_KYC_NONE, NULL);
 	}
 	Accounts__Verification *ver = verification_view(ctx->arena, r, 0);
 	PQclear(r);

@@ -43,8 +43,8 @@
 const char *const enterprise_cert_kinds[ENTERPRISE_CERT_KINDS] = {
         "business_licence", "legal_rep_id_front", "legal_rep_id_back", "authorization_letter"};
 
-static const char *const cert_kind_labels[ENTERPRISE_CERT_KINDS] = {
-        "营业执照", "法定代表人身份证正面", "法定代表人身份证反面", "企业授权书"};
+static const int cert_kind_missing[ENTERPRISE_CERT_KINDS] = {
+        ST_LICENCE_MISSING, ST_ID_FRONT_MISSING, ST_ID_BACK_MISSING, ST_LETTER_MISSING};
 
 int enterprise_cert_kind_index(const char *kind)
 {
@@ -54,10 +54,10 @@ int enterprise_cert_kind_index(const char *kind)
 	return -1;
 }
 
-const char *enterprise_cert_kind_label(const char *kind)
+int enterprise_cert_kind_missing(const char *kind)
 {
 	int i = enterprise_cert_kind_index(kind);
-	return i < 0 ? NULL : cert_kind_labels[i];
+	return i < 0 ? ST_FILE_MISSING : cert_kind_missing[i];
 }
 
 int enterprise_cert_allows(const char *state, enum enterprise_cert_action action)
@@ -297,6 +297,7 @@ int enterprise_certification_registry_check(svc_ctx *ctx, const char *uscc, cons
 		snprintf(msg, sizeof msg,
 		         "企业名称与工商登记信息不一致，该统一社会信用代码登记的名称为“%s”",
 		         rec.name);
+		/* The registered name is the useful part of the message: dynamic. */
 		return status_errmsg(ST_ENTERPRISE_NAME_MISMATCH, "enterprise_name", msg);
 	}
 	snprintf(status_out, 16, "%s", rec.status);
@@ -458,7 +459,7 @@ int enterprise_certification_create(svc_ctx *ctx, const ProtobufCMessage *in_,
 	char actor[64], id[40];
 	int rv;
 
-	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	if (in->id)
 		return status_err(ST_FIELD_UNKNOWN, "id");
@@ -535,7 +536,7 @@ int enterprise_certification_update(svc_ctx *ctx, const ProtobufCMessage *in_,
 	char actor[64], state[16], uscc[24];
 	int rv;
 
-	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	if ((rv = enterprise_certification_own(ctx, in->id, pid, state, uscc)) != ST_OK)
 		return rv;

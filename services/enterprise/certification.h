@@ -58,11 +58,11 @@ int enterprise_certification_own(svc_ctx *ctx, const char *id, const char *perso
                                  char state_out[16], char uscc_out[24]);
 
 /*
- * The first field (or, with with_files, file kind) submission still needs in *field, with
- * its message in *message ("" and "" when complete; strings in ctx->arena).
+ * ST_OK when submission needs nothing more; else the status of the first field
+ * (ST_FIELD_REQUIRED) or, with with_files, file kind (enterprise_cert_kind_missing())
+ * still missing, naming it as the field.
  */
-int enterprise_certification_missing(svc_ctx *ctx, const char *id, int with_files,
-                                     const char **field, const char **message);
+int enterprise_certification_missing(svc_ctx *ctx, const char *id, int with_files);
 
 /* ---- certification_submit.c ------------------------------------------------------- */
 
@@ -123,8 +123,8 @@ int enterprise_cert_allows(const char *state, enum enterprise_cert_action action
 extern const char *const enterprise_cert_kinds[ENTERPRISE_CERT_KINDS];
 /* Index of kind in enterprise_cert_kinds, or -1. */
 int enterprise_cert_kind_index(const char *kind);
-/* "营业执照" ... for messages; NULL for an unknown kind. */
-const char *enterprise_cert_kind_label(const char *kind);
+/* The status asking for a file of kind ("请上传营业执照" ...); ST_FILE_MISSING when unknown. */
+int enterprise_cert_kind_missing(const char *kind);
 
 /*
  * Whether two spellings of an enterprise name are the same name: ASCII and

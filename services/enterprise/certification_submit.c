@@ -34,7 +34,7 @@ int enterprise_certification_file_upload(svc_ctx *ctx, const ProtobufCMessage *i
 	char state[16], actor[64];
 	int rv;
 
-	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK ||
+	if ((rv = caller_person(ctx, &pid)) != ST_OK ||
 	    (rv = enterprise_certification_own(ctx, in->id, pid, state, NULL)) != ST_OK)
 		return rv;
 	if (!cert_sent(in->kind))
@@ -99,26 +99,21 @@ int enterprise_certification_submit(svc_ctx *ctx, const ProtobufCMessage *in_,
                                     ProtobufCMessage **out)
 {
 	const Enterprise__CertificationRef *in = (const Enterprise__CertificationRef *)in_;
-	const char *pid = NULL, *field = NULL, *message = NULL;
+	const char *pid = NULL;
 	Enterprise__CertificationApplication *c = NULL;
 	PGresult *r = NULL;
 	char state[16], uscc[24], actor[64], status[16];
 	int rv;
 
-	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK ||
+	if ((rv = caller_person(ctx, &pid)) != ST_OK ||
 	    (rv = enterprise_certification_own(ctx, in->id, pid, state, uscc)) != ST_OK)
 		return rv;
 	if (!enterprise_cert_allows(state, ENTERPRISE_CERT_SUBMIT))
 		return status_err(ST_CERT_NOT_EDITABLE, NULL);
 	if (!enterprise_person_verified(ctx, pid))
-		return status_errmsg(ST_PERSON_NOT_VERIFIED, NULL,
-		                     "请先完成个人实名认证，再提交企业认证");
-	if ((rv = enterprise_certification_missing(ctx, in->id, 1, &field, &message)) != ST_OK)
+		return status_err(ST_PERSON_NOT_VERIFIED, NULL);
+	if ((rv = enterprise_certification_missing(ctx, in->id, 1)) != ST_OK)
 		return rv;
-	if (*field)
-		return status_errmsg(enterprise_cert_kind_index(field) >= 0 ? ST_FILE_MISSING
-		                                                            : ST_FIELD_REQUIRED,
-		                     field, message);
 	/* The registry may have changed since the draft: checked again. */
 	if ((rv = enterprise_certification_registry_check(ctx, uscc, NULL, status)) != ST_OK ||
 	    (rv = enterprise_certification_not_certified(ctx, uscc)) != ST_OK)

@@ -3,6 +3,7 @@
  * the file kinds, and when two spellings of an enterprise name are the same name.
  */
 #include "certification.h"
+#include "status.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -54,9 +55,10 @@ static void test_kinds(void **state)
 	assert_int_equal(enterprise_cert_kind_index("business_license"), -1);
 	assert_int_equal(enterprise_cert_kind_index(""), -1);
 	assert_int_equal(enterprise_cert_kind_index(NULL), -1);
-	assert_string_equal(enterprise_cert_kind_label("business_licence"), "营业执照");
-	assert_string_equal(enterprise_cert_kind_label("authorization_letter"), "企业授权书");
-	assert_null(enterprise_cert_kind_label("passport"));
+	assert_int_equal(enterprise_cert_kind_missing("business_licence"), ST_LICENCE_MISSING);
+	assert_string_equal(status_message(enterprise_cert_kind_missing("authorization_letter")),
+	                    "请上传企业授权书");
+	assert_int_equal(enterprise_cert_kind_missing("passport"), ST_FILE_MISSING);
 }
 
 static void test_names(void **state)

@@ -6,6 +6,7 @@
 #include "certification.h"
 
 #include "audit.h"
+#include "dbrow.h"
 #include "enterprise.h"
 #include "events.h"
 #include "files.h"
@@ -19,16 +20,12 @@
 #include <string.h>
 #include "registry.h"
 
-/* An instant as the API shows it: RFC 3339 in China Standard Time. */
-#define C_TS(col)                                                                                  \
-	"to_char(" col " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
-
-/* The instants of the view (clang-format cannot lay out C_TS() calls inside a long list). */
-#define C_CREATED   C_TS("c.created_at")
-#define C_UPDATED   C_TS("c.updated_at")
-#define C_SUBMITTED C_TS("c.submitted_at")
-#define C_DECIDED   C_TS("c.decided_at")
-#define C_K_CREATED C_TS("k.created_at")
+/* The instants of the view (clang-format cannot lay out DBROW_CST() calls inside a long list). */
+#define C_CREATED   DBROW_CST("c.created_at")
+#define C_UPDATED   DBROW_CST("c.updated_at")
+#define C_SUBMITTED DBROW_CST("c.submitted_at")
+#define C_DECIDED   DBROW_CST("c.decided_at")
+#define C_K_CREATED DBROW_CST("k.created_at")
 
 /* The columns of the view, in the order cert_view() reads them. */
 #define C_COLS                                                                                     \
@@ -53,11 +50,6 @@
 
 /* ---- the view --------------------------------------------------------------------- */
 
-static char *cert_col(arena *a, const PGresult *r, int row, int col)
-{
-	return PQgetisnull(r, row, col) ? NULL : arena_strdup(a, PQgetvalue(r, row, col));
-}
-
 /* What submission needs, in order: the required fields, then the files. */
 static const struct {
 	const char *field;
@@ -77,54 +69,54 @@ static Enterprise__CertificationApplication *cert_view(svc_ctx *ctx, const PGres
 	arena *a = ctx->arena;
 	Enterprise__CertificationApplication *c = arena_alloc(a, sizeof *c);
 	enterprise__certification_application__init(c);
-	c->id = cert_col(a, r, row, 0);
-	c->state = cert_col(a, r, row, 1);
-	c->uscc = cert_col(a, r, row, 2);
-	c->enterprise_name = cert_col(a, r, row, 3);
-	c->registry_status = cert_col(a, r, row, 4);
+	c->id = dbrow_text(a, r, row, 0);
+	c->state = dbrow_text(a, r, row, 1);
+	c->uscc = dbrow_text(a, r, row, 2);
+	c->enterprise_name = dbrow_text(a, r, row, 3);
+	c->registry_status = dbrow_text(a, r, row, 4);
 	if (!PQgetisnull(r, row, 5)) {
 		c->has_registered_capital_fen = 1;
 		c->registered_capital_fen = strtoll(PQgetvalue(r, row, 5), NULL, 10);
 	}
-	c->legal_rep_name = cert_col(a, r, row, 6);
-	c->legal_rep_id_number_masked = cert_col(a, r, row, 7);
-	c->legal_rep_phone_masked = cert_col(a, r, row, 8);
-	c->region_code = cert_col(a, r, row, 9);
-	c->region_name = c->region_code ? cert_col(a, r, row, 10) : NULL;
-	c->industry = cert_col(a, r, row, 11);
+	c->legal_rep_name = dbrow_text(a, r, row, 6);
+	c->legal_rep_id_number_masked = dbrow_text(a, r, row, 7);
+	c->legal_rep_phone_masked = dbrow_text(a, r, row, 8);
+	c->region_code = dbrow_text(a, r, row, 9);
+	c->region_name = c->region_code ? dbrow_text(a, r, row, 10) : NULL;
+	c->industry = dbrow_text(a, r, row, 11);
 	c->industry_name = (char *)registry_industry_name(c->industry);
-	c->address = cert_col(a, r, row, 12);
-	c->contact_name = cert_col(a, r, row, 13);
-	c->contact_phone_masked = cert_col(a, r, row, 14);
-	c->contact_position = cert_col(a, r, row, 15);
-	c->contact_email = cert_col(a, r, row, 16);
-	c->referring_institution = cert_col(a, r, row, 17);
-	c->reject_reason = cert_col(a, r, row, 18);
-	c->enterprise_id = cert_col(a, r, row, 19);
-	c->approval_method = cert_col(a, r, row, 20);
-	c->created_at = cert_col(a, r, row, 21);
-	c->updated_at = cert_col(a, r, row, 22);
-	c->submitted_at = cert_col(a, r, row, 23);
-	c->decided_at = cert_col(a, r, row, 24);
+	c->address = dbrow_text(a, r, row, 12);
+	c->contact_name = dbrow_text(a, r, row, 13);
+	c->contact_phone_masked = dbrow_text(a, r, row, 14);
+	c->contact_position = dbrow_text(a, r, row, 15);
+	c->contact_email = dbrow_text(a, r, row, 16);
+	c->referring_institution = dbrow_text(a, r, row, 17);
+	c->reject_reason = dbrow_text(a, r, row, 18);
+	c->enterprise_id = dbrow_text(a, r, row, 19);
+	c->approval_method = dbrow_text(a, r, row, 20);
+	c->created_at = dbrow_text(a, r, row, 21);
+	c->updated_at = dbrow_text(a, r, row, 22);
+	c->submitted_at = dbrow_text(a, r, row, 23);
+	c->decided_at = dbrow_text(a, r, row, 24);
 	if (reviewer) {
-		c->applicant_id = cert_col(a, r, row, 25);
-		c->decided_by = cert_col(a, r, row, 26);
+		c->applicant_id = dbrow_text(a, r, row, 25);
+		c->decided_by = dbrow_text(a, r, row, 26);
 	}
 	if (!PQgetisnull(r, row, 27)) {
 		Enterprise__LegalRepCheck *k = arena_alloc(a, sizeof *k);
 		enterprise__legal_rep_check__init(k);
-		k->method = cert_col(a, r, row, 27);
-		k->state = cert_col(a, r, row, 28);
+		k->method = dbrow_text(a, r, row, 27);
+		k->state = dbrow_text(a, r, row, 28);
 		int pending = strcmp(k->state, "pending") == 0,
 		    face = strcmp(k->method, "face") == 0;
 		k->next_step = arena_strdup(a, !pending ? "" : face ? "face" : "sms");
 		if (pending && face)
-			k->face_url = cert_col(a, r, row, 29);
-		k->phone_masked = cert_col(a, r, row, 30);
-		k->bank_card_masked = cert_col(a, r, row, 31);
-		k->failed_factor = cert_col(a, r, row, 32);
-		k->failure_reason = cert_col(a, r, row, 33);
-		k->created_at = cert_col(a, r, row, 34);
+			k->face_url = dbrow_text(a, r, row, 29);
+		k->phone_masked = dbrow_text(a, r, row, 30);
+		k->bank_card_masked = dbrow_text(a, r, row, 31);
+		k->failed_factor = dbrow_text(a, r, row, 32);
+		k->failure_reason = dbrow_text(a, r, row, 33);
+		k->created_at = dbrow_text(a, r, row, 34);
 		c->legal_rep_check = k;
 	}
 	return c;
@@ -136,14 +128,14 @@ static int cert_view_files(svc_ctx *ctx, Enterprise__CertificationApplication *c
 	PGresult *r = NULL;
 	const char *v[] = {c->id};
 	int rv = db_exec(ctx->db,
-	                 "SELECT cf.kind, " ENTERPRISE_FILE_COLS
-	                 ", " C_TS("cf.uploaded_at") " FROM certification_files cf JOIN files f ON "
-	                                             "f.id = cf.file_id"
-	                                             " WHERE cf.certification_id = $1 ORDER BY "
-	                                             "array_position(ARRAY["
-	                                             "'business_licence', 'legal_rep_id_front', "
-	                                             "'legal_rep_id_back', "
-	                                             "'authorization_letter'], cf.kind)",
+	                 "SELECT cf.kind, " ENTERPRISE_FILE_COLS ", " DBROW_CST(
+	                         "cf.uploaded_at") " FROM certification_files cf JOIN files f ON "
+	                                           "f.id = cf.file_id"
+	                                           " WHERE cf.certification_id = $1 ORDER BY "
+	                                           "array_position(ARRAY["
+	                                           "'business_licence', 'legal_rep_id_front', "
+	                                           "'legal_rep_id_back', "
+	                                           "'authorization_letter'], cf.kind)",
 	                 1, v, &r);
 	if (rv != ST_OK)
 		return status_err(rv, NULL);
@@ -152,9 +144,9 @@ static int cert_view_files(svc_ctx *ctx, Enterprise__CertificationApplication *c
 	for (int i = 0; i < n; i++) {
 		Enterprise__CertificationFile *cf = arena_alloc(ctx->arena, sizeof *cf);
 		enterprise__certification_file__init(cf);
-		cf->kind = cert_col(ctx->arena, r, i, 0);
+		cf->kind = dbrow_text(ctx->arena, r, i, 0);
 		cf->file = enterprise_file_info_from_row(ctx, r, i, 1);
-		cf->uploaded_at = cert_col(ctx->arena, r, i, 6);
+		cf->uploaded_at = dbrow_text(ctx->arena, r, i, 6);
 		c->files[c->n_files++] = cf;
 		int k = enterprise_cert_kind_index(cf->kind);
 		if (k >= 0)
@@ -207,24 +199,19 @@ int enterprise_certification_load(svc_ctx *ctx, const char *id, int reviewer,
 	return ST_OK;
 }
 
-int enterprise_certification_missing(svc_ctx *ctx, const char *id, int with_files,
-                                     const char **field, const char **message)
+int enterprise_certification_missing(svc_ctx *ctx, const char *id, int with_files)
 {
 	Enterprise__CertificationApplication *c = NULL;
 	int rv = enterprise_certification_load(ctx, id, 0, &c);
 	if (rv != ST_OK)
 		return rv;
-	*field = "";
-	*message = "";
 	for (size_t i = 0; i < c->n_missing; i++) {
-		int k = enterprise_cert_kind_index(c->missing[i]);
-		if (k >= 0 && !with_files)
+		int file = enterprise_cert_kind_index(c->missing[i]) >= 0;
+		if (file && !with_files)
 			continue;
-		*field = c->missing[i];
-		*message = k >= 0 ? arena_printf(ctx->arena, "请上传%s",
-		                                 enterprise_cert_kind_label(c->missing[i]))
-		                  : status_message(ST_FIELD_REQUIRED);
-		break;
+		return status_err(file ? enterprise_cert_kind_missing(c->missing[i])
+		                       : ST_FIELD_REQUIRED,
+		                  c->missing[i]);
 	}
 	return ST_OK;
 }
@@ -260,11 +247,11 @@ int enterprise_certification_visible(svc_ctx *ctx, const char *id)
 	const char *pid = NULL;
 	PGresult *r = NULL;
 	int rv;
-	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	if (!validate_uuid(id))
 		return status_err(ST_NOT_FOUND, NULL);
-	const char *reviewer = enterprise_caller_has_role(ctx, "reviewer") ? "true" : "false";
+	const char *reviewer = caller_has_role(ctx, "reviewer") ? "true" : "false";
 	const char *v[] = {id, pid, reviewer};
 	rv = db_exec(ctx->db,
 	             "SELECT 1 FROM certifications c WHERE c.id = $1 AND (c.applicant_id = $2"
@@ -289,7 +276,7 @@ int enterprise_certification_get(svc_ctx *ctx, const ProtobufCMessage *in_, Prot
 	Enterprise__CertificationApplication *c = NULL;
 	char state[16];
 	int rv;
-	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK ||
+	if ((rv = caller_person(ctx, &pid)) != ST_OK ||
 	    (rv = enterprise_certification_own(ctx, in->id, pid, state, NULL)) != ST_OK ||
 	    (rv = enterprise_certification_load(ctx, in->id, 0, &c)) != ST_OK)
 		return rv;
@@ -306,7 +293,7 @@ int enterprise_certifications_mine(svc_ctx *ctx, const ProtobufCMessage *in_,
 	char limit[16], offset[24];
 	PGresult *r = NULL;
 	int page, size, rv;
-	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	if ((rv = validate_page(in->has_page, in->page, in->has_page_size, in->page_size, &page,
 	                        &size, &field)) != 0)

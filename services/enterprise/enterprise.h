@@ -1,18 +1,20 @@
 /*
  * enterprise: the service's shared state and the helpers its files share.
- *   regions.c        administrative divisions (reference data, ListRegions, ResolveRegions)
- *   registry*.c      the business-registry adapter and its sandbox (SearchRegistry)
- *   files.c          uploads judged by content, stored with SHA-256; downloads
- *   letter.c         the authorisation-letter template (PDF)
- *   certification.c  企业认证: drafts, submission, the operator review queue
- *   members.c        加入企业: join requests, members, admin hand-over
- *   accounts.c       收款账户: receiving accounts
- *   persons.c        the verified-person projection from accounts' events; Readiness
+ *   regions.c             administrative divisions (reference data, ListRegions, ResolveRegions)
+ *   registry*.c           the business-registry adapter and its sandbox (SearchRegistry)
+ *   files.c               uploads judged by content, stored with SHA-256; downloads
+ *   letter.c              the authorisation-letter template (PDF)
+ *   certification*.c      企业认证: rules and drafts, the view, uploads and submission
+ *   legal_rep.c, review.c the legal representative's check; the operator review queue
+ *   members*.c            加入企业: join requests, members, admin hand-over
+ *   receiving_accounts.c  收款账户: receiving accounts
+ *   persons.c             the verified-person projection from accounts' events; Readiness
  */
 #ifndef ENTERPRISE_ENTERPRISE_H
 #define ENTERPRISE_ENTERPRISE_H
 
 #include "bus.h"
+#include "caller.h"
 #include "crypto.h"
 #include "svc.h"
 
@@ -33,12 +35,6 @@ struct enterprise_app {
 };
 
 #define ENTERPRISE_APP(ctx) ((struct enterprise_app *)(ctx)->app)
-
-/* The caller's person id, or ST_UNAUTHENTICATED. */
-int enterprise_caller_person(svc_ctx *ctx, const char **person_id);
-
-/* 1 when the caller holds operator role (e.g. "reviewer"), else 0. */
-int enterprise_caller_has_role(svc_ctx *ctx, const char *role);
 
 /*
  * The caller's active enterprise identity, checked live against memberships (a

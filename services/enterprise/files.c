@@ -189,7 +189,7 @@ int enterprise_file_get(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMess
 	PGresult *r = NULL, *b = NULL;
 	int rv;
 
-	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	if (!in->id || !validate_uuid(in->id))
 		return status_err(ST_NOT_FOUND, NULL);

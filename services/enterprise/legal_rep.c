@@ -15,6 +15,7 @@
 
 #include "accounts.pb-c.h"
 #include "audit.h"
+#include "dbrow.h"
 #include "enterprise.h"
 #include "log.h"
 #include "members.h"
@@ -55,28 +56,6 @@ static int lr_timeout_ms(const svc_ctx *ctx)
 	return left < CALL_MIN_MS ? CALL_MIN_MS : (int)left;
 }
 
-/* Opens a bytea column sealed under aad into an arena string (NULL for SQL NULL). */
-static int lr_open(svc_ctx *ctx, const PGresult *r, int col, const char *aad, char **out)
-{
-	size_t n = 0, plen = 0;
-	char *plain = NULL;
-	*out = NULL;
-	if (PQgetisnull(r, 0, col))
-		return ST_OK;
-	unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, col), &n);
-	int ok = raw && crypto_open(&ENTERPRISE_APP(ctx)->keys, raw, n, aad, &plain, &plen) == 0;
-	PQfreemem(raw);
-	if (!ok) {
-		log_kv(LOGL_ERROR, ctx->request_id, "legal rep: a sealed value does not open",
-		       "aad", aad, NULL);
-		return status_err(ST_INTERNAL, NULL);
-	}
-	*out = arena_strndup(ctx->arena, plain, plen);
-	OPENSSL_cleanse(plain, plen);
-	free(plain);
-	return ST_OK;
-}
-
 /* The legal representative as the application states them, numbers opened. */
 static int lr_facts_load(svc_ctx *ctx, const char *id, struct lr_facts *f)
 {
@@ -93,8 +72,10 @@ static int lr_facts_load(svc_ctx *ctx, const char *id, struct lr_facts *f)
 		goto out;
 	}
 	f->name = arena_strdup(ctx->arena, PQgetvalue(r, 0, 0));
-	if ((rv = lr_open(ctx, r, 1, AAD_LR_ID, &f->id_number)) != ST_OK ||
-	    (rv = lr_open(ctx, r, 2, AAD_LR_PHON, &f->phone)) != ST_OK)
+	if ((rv = dbrow_open(ctx, &ENTERPRISE_APP(ctx)->keys, r, 0, 1, AAD_LR_ID, &f->id_number)) !=
+	            ST_OK ||
+	    (rv = dbrow_open(ctx, &ENTERPRISE_APP(ctx)->keys, r, 0, 2, AAD_LR_PHON, &f->phone)) !=
+	            ST_OK)
 		goto out;
 	if (!f->id_number || !f->phone)
 		rv = status_err(ST_FIELD_REQUIRED,
@@ -172,14 +153,13 @@ static int lr_application(svc_ctx *ctx, const char *id, const char **pid)
 {
 	char state[16];
 	int rv;
-	if ((rv = enterprise_caller_person(ctx, pid)) != ST_OK ||
+	if ((rv = caller_person(ctx, pid)) != ST_OK ||
 	    (rv = enterprise_certification_own(ctx, id, *pid, state, NULL)) != ST_OK)
 		return rv;
 	if (!enterprise_cert_allows(state, ENTERPRISE_CERT_LEGAL_REP))
-		return status_errmsg(ST_CERT_NOT_EDITABLE, NULL, "该认证申请已通过，无需再核验");
+		return status_err(ST_CERT_APPROVED, NULL);
 	if (!enterprise_person_verified(ctx, *pid))
-		return status_errmsg(ST_PERSON_NOT_VERIFIED, NULL,
-		                     "请先完成个人实名认证，再进行企业认证");
+		return status_err(ST_PERSON_NOT_VERIFIED, NULL);
 	return ST_OK;
 }
 
@@ -265,7 +245,7 @@ int enterprise_legal_rep_check_start(svc_ctx *ctx, const ProtobufCMessage *in_,
 	Accounts__CheckIdentityResponse *resp = NULL;
 	Enterprise__CertificationApplication *c = NULL;
 	struct lr_facts f = {0};
-	const char *pid = NULL, *field = NULL, *message = NULL, *phone = NULL;
+	const char *pid = NULL, *phone = NULL;
 	char *card = NULL, state[16], uscc[24], status[16];
 	int rv;
 
@@ -275,10 +255,8 @@ int enterprise_legal_rep_check_start(svc_ctx *ctx, const ProtobufCMessage *in_,
 		return status_err(ST_FIELD_REQUIRED, "method");
 	if (!lr_method_valid(in->method))
 		return status_err(ST_LEGAL_REP_METHOD, "method");
-	if ((rv = enterprise_certification_missing(ctx, in->id, 0, &field, &message)) != ST_OK)
+	if ((rv = enterprise_certification_missing(ctx, in->id, 0)) != ST_OK)
 		return rv;
-	if (*field)
-		return status_errmsg(ST_FIELD_REQUIRED, field, message);
 	/* Before a provider is paid: the registry may have changed, or another applicant's
 	 * application of the USCC been approved. */
 	if ((rv = enterprise_certification_own(ctx, in->id, pid, state, uscc)) != ST_OK ||
@@ -353,11 +331,12 @@ static int lr_pending_load(svc_ctx *ctx, const char *cert_id, struct lr_pending 
 		rv = status_err(ST_LEGAL_REP_NOT_STARTED, NULL);
 		goto out;
 	}
-	p->id = arena_strdup(ctx->arena, PQgetvalue(r, 0, 0));
-	p->method = arena_strdup(ctx->arena, PQgetvalue(r, 0, 1));
-	p->session = PQgetisnull(r, 0, 2) ? NULL : arena_strdup(ctx->arena, PQgetvalue(r, 0, 2));
-	if ((rv = lr_open(ctx, r, 3, AAD_K_PHONE, &p->phone)) == ST_OK)
-		rv = lr_open(ctx, r, 4, AAD_K_CARD, &p->card);
+	p->id = dbrow_text(ctx->arena, r, 0, 0);
+	p->method = dbrow_text(ctx->arena, r, 0, 1);
+	p->session = dbrow_text(ctx->arena, r, 0, 2);
+	if ((rv = dbrow_open(ctx, &ENTERPRISE_APP(ctx)->keys, r, 0, 3, AAD_K_PHONE, &p->phone)) ==
+	    ST_OK)
+		rv = dbrow_open(ctx, &ENTERPRISE_APP(ctx)->keys, r, 0, 4, AAD_K_CARD, &p->card);
 out:
 	PQclear(r);
 	return rv;
@@ -485,6 +464,7 @@ int enterprise_legal_rep_check_confirm(svc_ctx *ctx, const ProtobufCMessage *in_
 		       in->id, "method", p.method, "failed_factor", factor, NULL);
 		char msg[300];
 		snprintf(msg, sizeof msg, "法定代表人身份核验不一致：%s", reason);
+		/* The provider's reason is part of the message: it names what did not match. */
 		return status_errmsg(ST_LEGAL_REP_MISMATCH, lr_factor_field(p.method, factor), msg);
 	}
 	if (strcmp(outcome, "match") != 0)

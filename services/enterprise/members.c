@@ -15,6 +15,7 @@
 #include "members.h"
 
 #include "audit.h"
+#include "dbrow.h"
 #include "enterprise_members.pb-c.h"
 #include "events.h"
 #include "log.h"
@@ -29,33 +30,15 @@
 
 /* ---- the caller ------------------------------------------------------------------ */
 
-int enterprise_caller_person(svc_ctx *ctx, const char **person_id)
-{
-	const char *id = ctx->caller->person_id;
-	if (!validate_uuid(id))
-		return status_err(ST_UNAUTHENTICATED, NULL);
-	*person_id = id;
-	return ST_OK;
-}
-
-int enterprise_caller_has_role(svc_ctx *ctx, const char *role)
-{
-	for (size_t i = 0; role && i < ctx->caller->n_operator_roles; i++)
-		if (ctx->caller->operator_roles[i] &&
-		    strcmp(ctx->caller->operator_roles[i], role) == 0)
-			return 1;
-	return 0;
-}
-
 int enterprise_caller_enterprise(svc_ctx *ctx, const char **enterprise_id, const char **role)
 {
-	const char *pid = NULL, *eid = ctx->caller->enterprise_id;
+	const char *pid = NULL, *eid = caller_enterprise_claim(ctx);
 	PGresult *res = NULL;
-	int rv = enterprise_caller_person(ctx, &pid);
+	int rv = caller_person(ctx, &pid);
 	if (rv != ST_OK)
 		return rv;
-	if (!eid || !*eid)
-		return status_errmsg(ST_FORBIDDEN, NULL, "请先切换到企业身份");
+	if (!eid)
+		return status_err(ST_ENTERPRISE_IDENTITY_REQUIRED, NULL);
 	if (!validate_uuid(eid))
 		return status_err(ST_NOT_FOUND, NULL);
 	/* Live, not from the session: a member removed after switching acts no more. */
@@ -141,42 +124,32 @@ int enterprise_join_target(const char *uscc, const char *name, char uscc_out[20]
 
 /* ---- the Member view ------------------------------------------------------------------ */
 
-/* RFC 3339 in China Standard Time, as every response shows instants. */
-#define SQL_CST(col)                                                                               \
-	"to_char(" col " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
-
 /* The columns member_from_row() reads. */
 #define MEMBER_COLS                                                                                \
 	"m.id::text, m.enterprise_id::text, e.name, m.person_id::text, p.name_masked,"             \
-	" p.phone_masked, m.role, m.state, m.reason, m.decision_reason, " SQL_CST(                 \
-	        "m.requested_at") ", " SQL_CST("m.decided_at") ", " SQL_CST("m.updated_at")
+	" p.phone_masked, m.role, m.state, m.reason, m.decision_reason, " DBROW_CST(               \
+	        "m.requested_at") ", " DBROW_CST("m.decided_at") ", " DBROW_CST("m.updated_at")
 #define MEMBER_FROM                                                                                \
 	" FROM memberships m JOIN enterprises e ON e.id = m.enterprise_id"                         \
 	" LEFT JOIN persons p ON p.person_id = m.person_id"
-
-static char *member_col(svc_ctx *ctx, PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? NULL
-	                                  : arena_strdup(ctx->arena, PQgetvalue(res, row, col));
-}
 
 static Enterprise__Member *member_from_row(svc_ctx *ctx, PGresult *res, int row)
 {
 	Enterprise__Member *m = arena_alloc(ctx->arena, sizeof *m);
 	enterprise__member__init(m);
-	m->id = member_col(ctx, res, row, 0);
-	m->enterprise_id = member_col(ctx, res, row, 1);
-	m->enterprise_name = member_col(ctx, res, row, 2);
-	m->person_id = member_col(ctx, res, row, 3);
-	m->person_name_masked = member_col(ctx, res, row, 4);
-	m->phone_masked = member_col(ctx, res, row, 5);
-	m->role = member_col(ctx, res, row, 6);
-	m->state = member_col(ctx, res, row, 7);
-	m->reason = member_col(ctx, res, row, 8);
-	m->decision_reason = member_col(ctx, res, row, 9);
-	m->requested_at = member_col(ctx, res, row, 10);
-	m->decided_at = member_col(ctx, res, row, 11);
-	m->updated_at = member_col(ctx, res, row, 12);
+	m->id = dbrow_text(ctx->arena, res, row, 0);
+	m->enterprise_id = dbrow_text(ctx->arena, res, row, 1);
+	m->enterprise_name = dbrow_text(ctx->arena, res, row, 2);
+	m->person_id = dbrow_text(ctx->arena, res, row, 3);
+	m->person_name_masked = dbrow_text(ctx->arena, res, row, 4);
+	m->phone_masked = dbrow_text(ctx->arena, res, row, 5);
+	m->role = dbrow_text(ctx->arena, res, row, 6);
+	m->state = dbrow_text(ctx->arena, res, row, 7);
+	m->reason = dbrow_text(ctx->arena, res, row, 8);
+	m->decision_reason = dbrow_text(ctx->arena, res, row, 9);
+	m->requested_at = dbrow_text(ctx->arena, res, row, 10);
+	m->decided_at = dbrow_text(ctx->arena, res, row, 11);
+	m->updated_at = dbrow_text(ctx->arena, res, row, 12);
 	return m;
 }
 
@@ -348,7 +321,7 @@ int enterprise_join_request_create(svc_ctx *ctx, const ProtobufCMessage *in, Pro
 	char uscc[20], eid[40], id[40];
 	Enterprise__Member *m = NULL;
 	int rv;
-	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	if ((rv = enterprise_join_target(req->uscc, req->enterprise_name, uscc, &field)) != 0)
 		return status_err(rv, field);
@@ -357,8 +330,7 @@ int enterprise_join_request_create(svc_ctx *ctx, const ProtobufCMessage *in, Pro
 	if (validate_text(req->reason, JOIN_REASON_MAX) != 0)
 		return status_err(ST_TEXT_TOO_LONG, "reason");
 	if (!enterprise_person_verified(ctx, pid))
-		return status_errmsg(ST_PERSON_NOT_VERIFIED, NULL,
-		                     "请先完成个人实名认证，再申请加入企业");
+		return status_err(ST_PERSON_NOT_VERIFIED, NULL);
 	if ((rv = join_enterprise_find(ctx, uscc, req->enterprise_name, eid)) != ST_OK)
 		return rv;
 	if ((rv = db_begin(ctx->db)) != ST_OK)
@@ -432,7 +404,7 @@ int enterprise_join_requests_mine(svc_ctx *ctx, const ProtobufCMessage *in, Prot
 	const char *pid = NULL;
 	Enterprise__MemberList *list = NULL;
 	int rv;
-	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	if (req->state && *req->state && !enterprise_member_state_known(req->state))
 		return status_err(ST_FIELD_RANGE, "state");
@@ -478,7 +450,7 @@ int enterprise_join_request_withdraw(svc_ctx *ctx, const ProtobufCMessage *in,
 	const char *pid = NULL;
 	Enterprise__Member *m = NULL;
 	int rv;
-	if ((rv = enterprise_caller_person(ctx, &pid)) != ST_OK)
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
 	if (!validate_uuid(req->id))
 		return status_err(ST_NOT_FOUND, "id");
@@ -521,9 +493,9 @@ int enterprise_person_enterprises(svc_ctx *ctx, const ProtobufCMessage *in, Prot
 	for (int i = 0; i < n; i++) {
 		Enterprise__PersonEnterprise *pe = arena_alloc(ctx->arena, sizeof *pe);
 		enterprise__person_enterprise__init(pe);
-		pe->enterprise_id = member_col(ctx, res, i, 0);
-		pe->name = member_col(ctx, res, i, 1);
-		pe->role = member_col(ctx, res, i, 2);
+		pe->enterprise_id = dbrow_text(ctx->arena, res, i, 0);
+		pe->name = dbrow_text(ctx->arena, res, i, 1);
+		pe->role = dbrow_text(ctx->arena, res, i, 2);
 		resp->items[resp->n_items++] = pe;
 	}
 	PQclear(res);
@@ -552,9 +524,9 @@ int enterprise_membership_get(svc_ctx *ctx, const ProtobufCMessage *in, Protobuf
 	}
 	Enterprise__PersonEnterprise *pe = arena_alloc(ctx->arena, sizeof *pe);
 	enterprise__person_enterprise__init(pe);
-	pe->enterprise_id = member_col(ctx, res, 0, 0);
-	pe->name = member_col(ctx, res, 0, 1);
-	pe->role = member_col(ctx, res, 0, 2);
+	pe->enterprise_id = dbrow_text(ctx->arena, res, 0, 0);
+	pe->name = dbrow_text(ctx->arena, res, 0, 1);
+	pe->role = dbrow_text(ctx->arena, res, 0, 2);
 	*out = &pe->base;
 	rv = ST_OK;
 out:

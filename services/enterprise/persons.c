@@ -222,11 +222,11 @@ int enterprise_readiness_mine(svc_ctx *ctx, const ProtobufCMessage *in, Protobuf
 	(void)in;
 	const char *pid = NULL, *eid = "", *role = NULL;
 	Enterprise__ReadinessReport *r = NULL;
-	int rv = enterprise_caller_person(ctx, &pid);
+	int rv = caller_person(ctx, &pid);
 	if (rv != ST_OK)
 		return rv;
 	/* An enterprise identity the caller lost is not theirs to ask about (404). */
-	if (ctx->caller->enterprise_id && *ctx->caller->enterprise_id &&
+	if (caller_enterprise_claim(ctx) &&
 	    (rv = enterprise_caller_enterprise(ctx, &eid, &role)) != ST_OK)
 		return rv;
 	if ((rv = readiness_build(ctx, eid, pid, &r)) != ST_OK)

@@ -11,6 +11,7 @@
 #include "members.h"
 
 #include "audit.h"
+#include "dbrow.h"
 #include "crypto.h"
 #include "enterprise_members.pb-c.h"
 #include "events.h"
@@ -26,11 +27,9 @@
 
 #define ACCOUNT_AAD "enterprise.receiving_accounts.account_number"
 
-#define SQL_CST(col)                                                                               \
-	"to_char(" col " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
 #define ACCOUNT_COLS                                                                               \
 	"id::text, enterprise_id::text, account_name, bank_name, branch_name,"                     \
-	" account_number_masked, state, " SQL_CST("created_at") ", " SQL_CST("verified_at")
+	" account_number_masked, state, " DBROW_CST("created_at") ", " DBROW_CST("verified_at")
 
 int enterprise_account_number_normalize(const char *in, char *out, size_t outlen)
 {
@@ -48,25 +47,19 @@ int enterprise_account_number_normalize(const char *in, char *out, size_t outlen
 	return validate_account_number(out) ? ST_ACCOUNT_NUMBER_INVALID : 0;
 }
 
-static char *account_col(svc_ctx *ctx, PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? NULL
-	                                  : arena_strdup(ctx->arena, PQgetvalue(res, row, col));
-}
-
 static Enterprise__ReceivingAccount *account_from_row(svc_ctx *ctx, PGresult *res, int row)
 {
 	Enterprise__ReceivingAccount *a = arena_alloc(ctx->arena, sizeof *a);
 	enterprise__receiving_account__init(a);
-	a->id = account_col(ctx, res, row, 0);
-	a->enterprise_id = account_col(ctx, res, row, 1);
-	a->account_name = account_col(ctx, res, row, 2);
-	a->bank_name = account_col(ctx, res, row, 3);
-	a->branch_name = account_col(ctx, res, row, 4);
-	a->account_number_masked = account_col(ctx, res, row, 5);
-	a->state = account_col(ctx, res, row, 6);
-	a->created_at = account_col(ctx, res, row, 7);
-	a->verified_at = account_col(ctx, res, row, 8);
+	a->id = dbrow_text(ctx->arena, res, row, 0);
+	a->enterprise_id = dbrow_text(ctx->arena, res, row, 1);
+	a->account_name = dbrow_text(ctx->arena, res, row, 2);
+	a->bank_name = dbrow_text(ctx->arena, res, row, 3);
+	a->branch_name = dbrow_text(ctx->arena, res, row, 4);
+	a->account_number_masked = dbrow_text(ctx->arena, res, row, 5);
+	a->state = dbrow_text(ctx->arena, res, row, 6);
+	a->created_at = dbrow_text(ctx->arena, res, row, 7);
+	a->verified_at = dbrow_text(ctx->arena, res, row, 8);
 	return a;
 }
 

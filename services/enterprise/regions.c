@@ -278,7 +278,7 @@ int enterprise_regions_resolve(svc_ctx *ctx, const ProtobufCMessage *in_, Protob
 	if (in->n_codes == 0)
 		return status_err(ST_FIELD_REQUIRED, "codes");
 	if (in->n_codes > REGIONS_RESOLVE_MAX)
-		return status_errmsg(ST_FIELD_RANGE, "codes", "一次最多查询 100 个行政区划代码");
+		return status_err(ST_REGION_CODES_TOO_MANY, "codes");
 	char(*codes)[10] = arena_alloc(ctx->arena, in->n_codes * sizeof *codes);
 	/* One array literal of every code and ancestor; codes are digits only once normalised. */
 	char *list = arena_alloc(ctx->arena, in->n_codes * 4 * 11 + 3);

@@ -205,8 +205,7 @@ int enterprise_registry_lookup(svc_ctx *ctx, const char *uscc, registry_record *
 		return rv;
 	if (res.n == 0)
 		return check ? status_err(ST_USCC_CHECKSUM, "uscc")
-		             : status_errmsg(ST_NOT_FOUND, "uscc",
-		                             "未查询到该统一社会信用代码的工商登记信息");
+		             : status_err(ST_NOT_FOUND, "uscc");
 	*out = res.items[0];
 	return ST_OK;
 }
@@ -299,8 +298,9 @@ static int registry_search(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCM
 	size_t len;
 	int check = 0, page, size, rv;
 
-	if (!ctx->caller->person_id || !*ctx->caller->person_id)
-		return status_err(ST_UNAUTHENTICATED, NULL);
+	const char *pid = NULL;
+	if ((rv = caller_person(ctx, &pid)) != ST_OK)
+		return rv;
 	registry_trim(in->q, &text, &len);
 	if (len == 0)
 		return status_err(ST_FIELD_REQUIRED, "q");

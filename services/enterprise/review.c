@@ -27,10 +27,10 @@
 static int review_caller(svc_ctx *ctx, char actor[64])
 {
 	const char *pid = NULL;
-	int rv = enterprise_caller_person(ctx, &pid);
+	int rv = caller_person(ctx, &pid);
 	if (rv != ST_OK)
 		return rv;
-	if (!enterprise_caller_has_role(ctx, "reviewer"))
+	if (!caller_has_role(ctx, "reviewer"))
 		return status_err(ST_NOT_FOUND, NULL);
 	snprintf(actor, 64, "operator:%s", pid);
 	return ST_OK;
@@ -63,9 +63,7 @@ int enterprise_review_queue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufC
 		return rv;
 	if (strcmp(state, "submitted") != 0 && strcmp(state, "approved") != 0 &&
 	    strcmp(state, "rejected") != 0)
-		return status_errmsg(
-		        ST_FIELD_RANGE, "state",
-		        "state 应为 submitted（待审核）、approved（已通过）或 rejected（已驳回）");
+		return status_err(ST_REVIEW_STATE_INVALID, "state");
 	if ((rv = validate_page(in->has_page, in->page, in->has_page_size, in->page_size, &page,
 	                        &size, &field)) != 0)
 		return status_err(rv, field);
@@ -166,9 +164,9 @@ int enterprise_review_reject(svc_ctx *ctx, const ProtobufCMessage *in_, Protobuf
 	while (reason && (*reason == ' ' || *reason == '\n' || *reason == '\t'))
 		reason++;
 	if (!reason || !*reason)
-		return status_errmsg(ST_FIELD_REQUIRED, "reason", "请填写驳回原因");
+		return status_err(ST_REJECT_REASON_REQUIRED, "reason");
 	if (validate_text(reason, REASON_MAX_CHARS) != 0)
-		return status_errmsg(ST_TEXT_TOO_LONG, "reason", "驳回原因不能超过 500 个字");
+		return status_err(ST_REJECT_REASON_TOO_LONG, "reason");
 	if ((rv = db_begin(ctx->db)) != ST_OK)
 		return status_err(rv, NULL);
 	const char *v[] = {in->id, reason, actor};

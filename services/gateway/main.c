@@ -47,7 +47,10 @@ int main(int argc, char **argv)
 		return rv > 0 ? 0 : 2;
 	if (gw_routes_init() != 0)
 		return 1;
-	/* nng completes calls on its own threads: libevent must be thread-aware first. */
+	/* Every callback runs on this loop's thread: upstream.c reads replies from the
+	 * services' sockets when the loop sees them readable, and no nng callback runs our
+	 * code. libevent's locks are switched on all the same (uncontended, so nearly free)
+	 * so that a helper thread added later cannot corrupt the base unnoticed. */
 	evthread_use_pthreads();
 	signal(SIGPIPE, SIG_IGN);
 	struct event_base *base = event_base_new();

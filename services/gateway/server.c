@@ -333,15 +333,14 @@ out:
 static int gw_build_multipart(struct gw_exchange *x, const ProtobufCMessageDescriptor *d,
                               const char *ctype, arena *a, ProtobufCMessage **msg)
 {
-	static const char multipart_only[] = "请以 multipart/form-data 上传文件";
 	if (!ctype || strncasecmp(ctype, "multipart/form-data", 19) != 0)
-		return status_errmsg(ST_UNSUPPORTED_MEDIA, "Content-Type", multipart_only);
+		return status_err(ST_MULTIPART_REQUIRED, "Content-Type");
 	struct evbuffer *in = evhttp_request_get_input_buffer(x->req);
 	const unsigned char *body = evbuffer_pullup(in, -1);
 	gw_part parts[GW_MULTIPART_MAX_PARTS];
 	size_t nparts = 0;
 	if (!body || gw_multipart_parse(ctype, body, x->bytes_in, parts, &nparts) != 0)
-		return status_errmsg(ST_VALIDATION, "body", "multipart/form-data 请求体格式不正确");
+		return status_err(ST_MULTIPART_MALFORMED, "body");
 	*msg = pbjson_new(d, a);
 	for (size_t i = 0; i < nparts; i++) {
 		const gw_part *p = &parts[i];
@@ -352,8 +351,7 @@ static int gw_build_multipart(struct gw_exchange *x, const ProtobufCMessageDescr
 		if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
 			if (f->descriptor != &files__upload__descriptor ||
 			    f->label == PROTOBUF_C_LABEL_REPEATED || !p->filename[0])
-				return status_errmsg(ST_FIELD_TYPE, p->name,
-				                     "该字段应为上传的文件");
+				return status_err(ST_FILE_EXPECTED, p->name);
 			Files__Upload *u = arena_alloc(a, sizeof *u);
 			files__upload__init(u);
 			u->name = arena_strdup(a, p->filename);
@@ -366,7 +364,7 @@ static int gw_build_multipart(struct gw_exchange *x, const ProtobufCMessageDescr
 			continue;
 		}
 		if (p->filename[0])
-			return status_errmsg(ST_FIELD_TYPE, p->name, "该字段不是文件");
+			return status_err(ST_FILE_UNEXPECTED, p->name);
 		char *value = arena_alloc(a, p->len + 1);
 		memcpy(value, p->data, p->len);
 		value[p->len] = '\0';
@@ -400,11 +398,12 @@ static int gw_build_input(struct gw_exchange *x, const gw_match *m, arena *a,
 			char text[160];
 			snprintf(text, sizeof text, "请求体不是合法的 JSON（第 %d 行第 %d 列）",
 			         jerr.line, jerr.column);
+			/* Where the parser stopped is the one dynamic part of this message. */
 			return status_errmsg(ST_JSON_MALFORMED, "body", text);
 		}
 		if (!json_is_object(body)) {
 			json_decref(body);
-			return status_errmsg(ST_JSON_MALFORMED, "body", "请求体必须是 JSON 对象");
+			return status_err(ST_JSON_NOT_OBJECT, "body");
 		}
 		rv = pbjson_from_json(d, body, a, msg);
 		json_decref(body);

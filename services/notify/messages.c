@@ -8,6 +8,8 @@
 #include "enterprise_members.pb-c.h"
 #include "notify.h"
 
+#include "caller.h"
+#include "dbrow.h"
 #include "log.h"
 #include "notify.pb-c.h"
 #include "status.h"
@@ -20,12 +22,10 @@
 
 /* Who may see a message: $1 the caller's person, $2 the active enterprise (NULL if none). */
 #define NOTIFY_VISIBLE "(m.person_id = $1 OR m.enterprise_id = $2)"
-#define NOTIFY_CST_TEXT(col)                                                                       \
-	"to_char(" col " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
 /* The columns notify_message_from_row() reads, for reader $1. */
 #define NOTIFY_MESSAGE_COLS                                                                        \
-	"m.id, m.event_type, m.title, m.body, r.read_at IS NOT NULL, " NOTIFY_CST_TEXT(            \
-	        "m.created_at") ", " NOTIFY_CST_TEXT("r.read_at") ", m.enterprise_id"
+	"m.id, m.event_type, m.title, m.body, r.read_at IS NOT NULL, " DBROW_CST(                  \
+	        "m.created_at") ", " DBROW_CST("r.read_at") ", m.enterprise_id"
 #define NOTIFY_MESSAGE_FROM                                                                        \
 	" FROM messages m LEFT JOIN message_reads r ON r.message_id = m.id AND r.person_id = $1"
 
@@ -80,19 +80,16 @@ int notify_messages_apply(svc_ctx *ctx, const Events__Event *ev)
 static int notify_reader(svc_ctx *ctx, const char **person, const char **enterprise)
 {
 	const Bus__Caller *c = ctx->caller;
-	if (!c->person_id || !*c->person_id)
-		return status_err(ST_UNAUTHENTICATED, NULL);
-	*person = c->person_id;
+	int rv = caller_person(ctx, person);
 	*enterprise = NULL;
-	if (!c->enterprise_id || !*c->enterprise_id)
-		return ST_OK;
+	if (rv != ST_OK || !caller_enterprise_claim(ctx))
+		return rv;
 	Enterprise__GetMembershipRequest req = ENTERPRISE__GET_MEMBERSHIP_REQUEST__INIT;
 	ProtobufCMessage *reply = NULL;
 	req.person_id = c->person_id;
 	req.enterprise_id = c->enterprise_id;
-	int rv = bus_call(NOTIFY_APP(ctx)->enterprise, "GetMembership", c,
-	                  NOTIFY_MEMBERSHIP_TIMEOUT_MS, &req.base,
-	                  &enterprise__person_enterprise__descriptor, ctx->arena, &reply);
+	rv = bus_call(NOTIFY_APP(ctx)->enterprise, "GetMembership", c, NOTIFY_MEMBERSHIP_TIMEOUT_MS,
+	              &req.base, &enterprise__person_enterprise__descriptor, ctx->arena, &reply);
 	if (rv == ST_NOT_FOUND)
 		return ST_OK;
 	if (rv != ST_OK)
@@ -101,25 +98,20 @@ static int notify_reader(svc_ctx *ctx, const char **person, const char **enterpr
 	return ST_OK;
 }
 
-static char *notify_col(svc_ctx *ctx, PGresult *r, int row, int col)
-{
-	return PQgetisnull(r, row, col) ? NULL : arena_strdup(ctx->arena, PQgetvalue(r, row, col));
-}
-
 /* One row of NOTIFY_MESSAGE_COLS as a Message in the arena. */
 static Notify__Message *notify_message_from_row(svc_ctx *ctx, PGresult *r, int row)
 {
 	Notify__Message *m = arena_alloc(ctx->arena, sizeof *m);
 	notify__message__init(m);
-	m->id = notify_col(ctx, r, row, 0);
-	m->type = notify_col(ctx, r, row, 1);
-	m->title = notify_col(ctx, r, row, 2);
-	m->body = notify_col(ctx, r, row, 3);
+	m->id = dbrow_text(ctx->arena, r, row, 0);
+	m->type = dbrow_text(ctx->arena, r, row, 1);
+	m->title = dbrow_text(ctx->arena, r, row, 2);
+	m->body = dbrow_text(ctx->arena, r, row, 3);
 	m->has_read = 1;
 	m->read = strcmp(PQgetvalue(r, row, 4), "t") == 0;
-	m->created_at = notify_col(ctx, r, row, 5);
-	m->read_at = notify_col(ctx, r, row, 6);
-	m->enterprise_id = notify_col(ctx, r, row, 7);
+	m->created_at = dbrow_text(ctx->arena, r, row, 5);
+	m->read_at = dbrow_text(ctx->arena, r, row, 6);
+	m->enterprise_id = dbrow_text(ctx->arena, r, row, 7);
 	return m;
 }
 

@@ -291,6 +291,7 @@ int notify_sms_issue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage
 		int wait = notify_sms_wait_s(now, until);
 		char msg[256];
 		notify_sms_refusal_text(code_st, wait, msg, sizeof msg);
+		/* The message says how long to wait: dynamic. */
 		rv = status_errmsg(code_st, refusal == 4 ? NULL : "phone", msg);
 		status_set_retry_after(wait);
 		goto out;

@@ -1,0 +1,175 @@
+/* message -> JSON, driven by descriptors (contract in pbjson.h). */
+#include "pbjson.h"
+#include "pbjson_internal.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A JSON string of s; ill-formed bytes become U+FFFD rather than failing the reply. */
+static json_t *pj_json_text(const char *s)
+{
+	size_t n = strlen(s), o = 0;
+	if (pbjson_utf8_valid(s, n))
+		return pbjson_must(json_stringn_nocheck(s, n));
+
+	const unsigned char *p = (const unsigned char *)s;
+	char *fixed = xmalloc(n * 3 + 1);
+	for (size_t i = 0; i < n;) {
+		size_t k = pbjson_utf8_seq(p + i, n - i);
+		if (k) {
+			memcpy(fixed + o, s + i, k);
+			o += k;
+			i += k;
+		} else {
+			memcpy(fixed + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+		}
+	}
+	json_t *j = pbjson_must(json_stringn_nocheck(fixed, o));
+	free(fixed);
+	return j;
+}
+
+static const char pj_b64_alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* malloc'd, NUL-terminated; *outlen gets its length. */
+static char *pj_b64_encode(const uint8_t *p, size_t n, size_t *outlen)
+{
+	size_t m = (n + 2) / 3 * 4, o = 0;
+	char *out = xmalloc(m + 1);
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t w = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			w |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			w |= p[i + 2];
+		out[o++] = pj_b64_alphabet[(w >> 18) & 63];
+		out[o++] = pj_b64_alphabet[(w >> 12) & 63];
+		out[o++] = i + 1 < n ? pj_b64_alphabet[(w >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? pj_b64_alphabet[w & 63] : '=';
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+/* ---- message -> JSON -------------------------------------------------------- */
+
+static json_t *pj_msg_to_json(const ProtobufCMessage *msg);
+
+static json_t *pj_real(double v)
+{
+	if (isnan(v))
+		return pbjson_must(json_string("NaN"));
+	if (isinf(v))
+		return pbjson_must(json_string(v > 0 ? "Infinity" : "-Infinity"));
+	return pbjson_must(json_real(v));
+}
+
+static json_t *pj_value_to_json(const ProtobufCFieldDescriptor *f, const void *p)
+{
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+		return pbjson_must(json_integer(*(const int32_t *)p));
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		return pbjson_must(json_integer(*(const int64_t *)p));
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		return pbjson_must(json_integer(*(const uint32_t *)p));
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64: {
+		uint64_t u = *(const uint64_t *)p;
+		char buf[24];
+		if (u <= LLONG_MAX)
+			return pbjson_must(json_integer((json_int_t)u));
+		/* json_int_t is long long: past it the decimal string that from_json takes. */
+		snprintf(buf, sizeof buf, "%llu", (unsigned long long)u);
+		return pbjson_must(json_string(buf));
+	}
+	case PROTOBUF_C_TYPE_FLOAT:
+		return pj_real(*(const float *)p);
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return pj_real(*(const double *)p);
+	case PROTOBUF_C_TYPE_BOOL:
+		return pbjson_must(json_boolean(*(const protobuf_c_boolean *)p));
+	case PROTOBUF_C_TYPE_ENUM: {
+		int32_t e = *(const int32_t *)p;
+		const ProtobufCEnumValue *ev =
+		        protobuf_c_enum_descriptor_get_value(f->descriptor, e);
+		return ev ? pbjson_must(json_string(ev->name)) : pbjson_must(json_integer(e));
+	}
+	case PROTOBUF_C_TYPE_STRING: {
+		const char *s = *(const char *const *)p;
+		return pj_json_text(s ? s : "");
+	}
+	case PROTOBUF_C_TYPE_BYTES: {
+		const ProtobufCBinaryData *bin = p;
+		size_t n = 0;
+		char *b64 = pj_b64_encode(bin->data, bin->len, &n);
+		json_t *j = pbjson_must(json_stringn_nocheck(b64, n));
+		free(b64);
+		return j;
+	}
+	case PROTOBUF_C_TYPE_MESSAGE: {
+		const ProtobufCMessage *m = *(const ProtobufCMessage *const *)p;
+		return m ? pj_msg_to_json(m) : pbjson_must(json_null());
+	}
+	}
+	return pbjson_must(json_null());
+}
+
+static json_t *pj_msg_to_json(const ProtobufCMessage *msg)
+{
+	const ProtobufCMessageDescriptor *d = msg->descriptor;
+	json_t *obj = pbjson_must(json_object());
+
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		const void *member = pbjson_cmember(msg, f->offset);
+		json_t *v;
+
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(const size_t *)pbjson_cmember(msg, f->quantifier_offset);
+			const char *arr = *(const char *const *)member;
+			size_t size = pbjson_elem_size(f->type);
+			v = pbjson_must(json_array());
+			for (size_t k = 0; k < n; k++)
+				if (json_array_append_new(v, pj_value_to_json(f, arr + k * size)))
+					pbjson_oom();
+		} else if (pbjson_present(f, msg)) {
+			v = pj_value_to_json(f, member);
+		} else {
+			continue;
+		}
+		if (json_object_set_new_nocheck(obj, f->name, v))
+			pbjson_oom();
+	}
+	return obj;
+}
+
+json_t *pbjson_to_json(const ProtobufCMessage *msg) { return pj_msg_to_json(msg); }
+
+char *pbjson_dump(const ProtobufCMessage *msg, size_t *len)
+{
+	json_t *j = pbjson_to_json(msg);
+	size_t n = json_dumpb(j, NULL, 0, JSON_COMPACT);
+	if (n == 0)
+		pbjson_oom();
+	char *text = xmalloc(n + 1);
+	if (json_dumpb(j, text, n, JSON_COMPACT) != n)
+		pbjson_oom();
+	text[n] = '\0';
+	json_decref(j);
+	if (len)
+		*len = n;
+	return text;
+}
