@@ -83,10 +83,16 @@ int change_guard(svc_ctx *ctx, int lost, const char *field, const char *sql, int
 	return change_guard_query(ctx, lost, field, sql, n, vals, NULL, NULL, res);
 }
 
+int change_query(svc_ctx *ctx, const char *sql, int n, const char *const *vals, const int *lens,
+                 const int *fmts, PGresult **res)
+{
+	int rv = db_query(ctx->db, sql, n, vals, lens, fmts, 0, res);
+	return rv == ST_OK ? ST_OK : status_err(rv, NULL);
+}
+
 int change_exec(svc_ctx *ctx, const char *sql, int n, const char *const *vals, PGresult **res)
 {
-	int rv = db_exec(ctx->db, sql, n, vals, res);
-	return rv == ST_OK ? ST_OK : status_err(rv, NULL);
+	return change_query(ctx, sql, n, vals, NULL, NULL, res);
 }
 
 int change_unique(svc_ctx *ctx, int taken, const char *field, const char *sql, int n,

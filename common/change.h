@@ -86,6 +86,9 @@ int change_guard_query(svc_ctx *ctx, int lost, const char *field, const char *sq
  * ST_CONFLICT, NULL) with *res NULL.
  */
 int change_exec(svc_ctx *ctx, const char *sql, int n, const char *const *vals, PGresult **res);
+/* The same with binary parameters (lens, fmts as for db_query). */
+int change_query(svc_ctx *ctx, const char *sql, int n, const char *const *vals, const int *lens,
+                 const int *fmts, PGresult **res);
 
 /*
  * A statement that may break a unique constraint (an INSERT of something that must
