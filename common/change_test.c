@@ -1,6 +1,6 @@
 /* Unit tests of what the change helper decides without a database: how many rows a
  * statement's result counts (a guarded UPDATE that matched none is the lost race).
- * The transaction itself is tested through the API tests of every service. */
+ * The transaction itself is tested in tests/integration/change_test.c. */
 #include "change.h"
 
 #include <setjmp.h>
