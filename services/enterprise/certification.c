@@ -15,9 +15,8 @@
  */
 #include "certification.h"
 
-#include "audit.h"
+#include "change.h"
 #include "enterprise.h"
-#include "events.h"
 #include "files.h"
 #include "log.h"
 #include "members.h"
@@ -400,7 +399,7 @@ static int cert_params(svc_ctx *ctx, const struct cform *f, struct cparams *p)
 }
 
 /* The names of the fields a form sets, as a JSON array for the audit log (no values). */
-static const char *cert_form_fields_json(arena *a, const struct cform *f)
+static json_t *cert_form_fields_json(const struct cform *f)
 {
 	const struct {
 		const char *name;
@@ -420,31 +419,95 @@ static const char *cert_form_fields_json(arena *a, const struct cform *f)
 	        {"contact_email", f->contact_email != NULL},
 	        {"referring_institution", f->referrer != NULL},
 	};
-	char *out = arena_strdup(a, "[");
+	json_t *out = json_array();
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		if (fields[i].set)
-			out = arena_printf(a, "%s%s\"%s\"", out, out[1] ? "," : "", fields[i].name);
-	return arena_printf(a, "%s]", out);
+			json_array_append_new(out, json_string(fields[i].name));
+	return out;
 }
 
 /* ---- create and update ------------------------------------------------------------------ */
 
-int enterprise_certification_audit(svc_ctx *ctx, const char *actor, const char *id,
-                                   const char *action, const char *detail)
+int enterprise_certification_record(svc_ctx *ctx, const char *actor, const char *id,
+                                    const char *action, json_t *detail,
+                                    const Enterprise__CertificationEvent *ev)
 {
-	char subject[64];
-	snprintf(subject, sizeof subject, "certification/%s", id);
-	return audit_append(ctx->db, actor, subject, action, detail);
+	const char *subject = arena_printf(ctx->arena, "certification/%s", id);
+	change_event e = {action, NULL, ev ? &ev->base : NULL};
+	return change_record(ctx, actor, subject, action, detail, ev ? &e : NULL);
 }
 
-int enterprise_certification_publish(svc_ctx *ctx, const char *actor, const char *id,
-                                     const char *type, const char *detail,
-                                     const Enterprise__CertificationEvent *ev)
+struct cert_write {
+	const char *pid;
+	const struct cform *f;
+	const struct cparams *p;
+	const char *id; /* update: the application; create: set by create_tx */
+};
+
+/* The change: a new draft and its audit entry. */
+static int create_tx(svc_ctx *ctx, void *arg)
 {
-	char subject[64];
-	snprintf(subject, sizeof subject, "certification/%s", id);
-	int rv = audit_append(ctx->db, actor, subject, type, detail);
-	return rv == ST_OK ? events_append(ctx->db, type, subject, &ev->base) : rv;
+	struct cert_write *w = arg;
+	PGresult *r = NULL;
+	int rv = change_unique(
+	        ctx, ST_CERT_EXISTS, "uscc",
+	        "INSERT INTO certifications (applicant_id, uscc, enterprise_name, "
+	        "registry_status, registered_capital_fen, legal_rep_name, legal_rep_id_enc, "
+	        "legal_rep_id_masked, legal_rep_phone_enc, legal_rep_phone_masked, "
+	        "region_code, industry, address, contact_name, contact_phone_enc, "
+	        "contact_phone_masked, contact_position, contact_email, "
+	        "referring_institution) VALUES ($1, $2, $3, $4, $5::bigint, $6, $7, $8, $9, "
+	        "$10, $11, $12, $13, $14, $15, $16, NULLIF($17, ''), $18, NULLIF($19, '')) "
+	        "RETURNING id",
+	        CERT_NPARAMS, w->p->vals, w->p->lens, w->p->fmts, &r);
+	if (rv != ST_OK)
+		return rv;
+	w->id = arena_strdup(ctx->arena, PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return enterprise_certification_record(
+	        ctx, arena_printf(ctx->arena, "person:%s", w->pid), w->id,
+	        "enterprise.certification.created",
+	        json_pack("{s:s, s:o}", "uscc", w->f->uscc, "fields", cert_form_fields_json(w->f)),
+	        NULL);
+}
+
+/* The change: the draft's fields, the end of a legal-rep check it outdated, audit. */
+static int update_tx(svc_ctx *ctx, void *arg)
+{
+	struct cert_write *w = arg;
+	int rv = change_guard_query(
+	        ctx, ST_CERT_NOT_EDITABLE, NULL, /* submitted or approved meanwhile */
+	        "UPDATE certifications SET enterprise_name = coalesce($3, enterprise_name), "
+	        "registry_status = coalesce($4, registry_status), registered_capital_fen = "
+	        "coalesce($5::bigint, registered_capital_fen), legal_rep_name = coalesce($6, "
+	        "legal_rep_name), legal_rep_id_enc = coalesce($7, legal_rep_id_enc), "
+	        "legal_rep_id_masked = coalesce($8, legal_rep_id_masked), legal_rep_phone_enc "
+	        "= coalesce($9, legal_rep_phone_enc), legal_rep_phone_masked = coalesce($10, "
+	        "legal_rep_phone_masked), region_code = coalesce($11, region_code), industry "
+	        "= "
+	        "coalesce($12, industry), address = coalesce($13, address), contact_name = "
+	        "coalesce($14, contact_name), contact_phone_enc = coalesce($15, "
+	        "contact_phone_enc), contact_phone_masked = coalesce($16, "
+	        "contact_phone_masked), contact_position = CASE WHEN $17::text IS NULL THEN "
+	        "contact_position ELSE NULLIF($17, '') END, contact_email = coalesce($18, "
+	        "contact_email), referring_institution = CASE WHEN $19::text IS NULL THEN "
+	        "referring_institution ELSE NULLIF($19, '') END, updated_at = now() WHERE id "
+	        "= $1 AND applicant_id = $2 AND state IN ('draft', 'rejected') RETURNING id",
+	        CERT_NPARAMS, w->p->vals, w->p->lens, w->p->fmts, NULL);
+	if (rv != ST_OK)
+		return rv;
+	/* A legal-rep check started before the change checked other facts: it ends here. */
+	const char *v2[] = {w->id};
+	if ((rv = change_exec(
+	             ctx,
+	             "UPDATE legal_rep_checks SET state = 'superseded', updated_at = now() "
+	             "WHERE certification_id = $1 AND state = 'pending'",
+	             1, v2, NULL)) != ST_OK)
+		return rv;
+	return enterprise_certification_record(
+	        ctx, arena_printf(ctx->arena, "person:%s", w->pid), w->id,
+	        "enterprise.certification.updated",
+	        json_pack("{s:o}", "fields", cert_form_fields_json(w->f)), NULL);
 }
 
 int enterprise_certification_create(svc_ctx *ctx, const ProtobufCMessage *in_,
@@ -454,9 +517,7 @@ int enterprise_certification_create(svc_ctx *ctx, const ProtobufCMessage *in_,
 	const char *pid = NULL;
 	struct cform f;
 	struct cparams p = {0};
-	PGresult *r = NULL;
 	Enterprise__CertificationApplication *c = NULL;
-	char actor[64], id[40];
 	int rv;
 
 	if ((rv = caller_person(ctx, &pid)) != ST_OK)
@@ -477,49 +538,16 @@ int enterprise_certification_create(svc_ctx *ctx, const ProtobufCMessage *in_,
 		goto out;
 	p.vals[0] = pid;
 	p.vals[1] = f.uscc;
-	if ((rv = db_begin(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
+	struct cert_write w = {pid, &f, &p, NULL};
+	if ((rv = change_run(ctx, create_tx, &w)) != ST_OK)
 		goto out;
-	}
-	rv = db_query(ctx->db,
-	              "INSERT INTO certifications (applicant_id, uscc, enterprise_name, "
-	              "registry_status, registered_capital_fen, legal_rep_name, legal_rep_id_enc, "
-	              "legal_rep_id_masked, legal_rep_phone_enc, legal_rep_phone_masked, "
-	              "region_code, industry, address, contact_name, contact_phone_enc, "
-	              "contact_phone_masked, contact_position, contact_email, "
-	              "referring_institution) VALUES ($1, $2, $3, $4, $5::bigint, $6, $7, $8, $9, "
-	              "$10, $11, $12, $13, $14, $15, $16, NULLIF($17, ''), $18, NULLIF($19, '')) "
-	              "RETURNING id",
-	              CERT_NPARAMS, p.vals, p.lens, p.fmts, 0, &r);
-	if (rv == ST_CONFLICT) {
-		rv = status_err(ST_CERT_EXISTS, "uscc");
-		goto fail;
-	}
-	if (rv != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
-	snprintf(actor, sizeof actor, "person:%s", pid);
-	const char *detail = arena_printf(ctx->arena, "{\"uscc\":\"%s\",\"fields\":%s}", f.uscc,
-	                                  cert_form_fields_json(ctx->arena, &f));
-	if ((rv = enterprise_certification_audit(ctx, actor, id, "enterprise.certification.created",
-	                                         detail)) != ST_OK ||
-	    (rv = db_commit(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	log_kv(LOGL_INFO, ctx->request_id, "certification created", "certification_id", id, "uscc",
-	       f.uscc, NULL);
-	if ((rv = enterprise_certification_load(ctx, id, 0, &c)) != ST_OK)
+	log_kv(LOGL_INFO, ctx->request_id, "certification created", "certification_id", w.id,
+	       "uscc", f.uscc, NULL);
+	if ((rv = enterprise_certification_load(ctx, w.id, 0, &c)) != ST_OK)
 		goto out;
 	*out = &c->base;
 	rv = ST_CREATED;
-	goto out;
-fail:
-	db_rollback(ctx->db);
 out:
-	PQclear(r);
 	cert_params_free(&p);
 	return rv;
 }
@@ -531,9 +559,8 @@ int enterprise_certification_update(svc_ctx *ctx, const ProtobufCMessage *in_,
 	const char *pid = NULL;
 	struct cform f;
 	struct cparams p = {0};
-	PGresult *r = NULL;
 	Enterprise__CertificationApplication *c = NULL;
-	char actor[64], state[16], uscc[24];
+	char state[16], uscc[24];
 	int rv;
 
 	if ((rv = caller_person(ctx, &pid)) != ST_OK)
@@ -553,63 +580,14 @@ int enterprise_certification_update(svc_ctx *ctx, const ProtobufCMessage *in_,
 		goto out;
 	p.vals[0] = in->id;
 	p.vals[1] = pid;
-	if ((rv = db_begin(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
+	struct cert_write w = {pid, &f, &p, in->id};
+	if ((rv = change_run(ctx, update_tx, &w)) != ST_OK)
 		goto out;
-	}
-	if ((rv = db_query(
-	             ctx->db,
-	             "UPDATE certifications SET enterprise_name = coalesce($3, enterprise_name), "
-	             "registry_status = coalesce($4, registry_status), registered_capital_fen = "
-	             "coalesce($5::bigint, registered_capital_fen), legal_rep_name = coalesce($6, "
-	             "legal_rep_name), legal_rep_id_enc = coalesce($7, legal_rep_id_enc), "
-	             "legal_rep_id_masked = coalesce($8, legal_rep_id_masked), legal_rep_phone_enc "
-	             "= coalesce($9, legal_rep_phone_enc), legal_rep_phone_masked = coalesce($10, "
-	             "legal_rep_phone_masked), region_code = coalesce($11, region_code), industry "
-	             "= "
-	             "coalesce($12, industry), address = coalesce($13, address), contact_name = "
-	             "coalesce($14, contact_name), contact_phone_enc = coalesce($15, "
-	             "contact_phone_enc), contact_phone_masked = coalesce($16, "
-	             "contact_phone_masked), contact_position = CASE WHEN $17::text IS NULL THEN "
-	             "contact_position ELSE NULLIF($17, '') END, contact_email = coalesce($18, "
-	             "contact_email), referring_institution = CASE WHEN $19::text IS NULL THEN "
-	             "referring_institution ELSE NULLIF($19, '') END, updated_at = now() WHERE id "
-	             "= $1 AND applicant_id = $2 AND state IN ('draft', 'rejected') RETURNING id",
-	             CERT_NPARAMS, p.vals, p.lens, p.fmts, 0, &r)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	if (PQntuples(r) != 1) { /* submitted or approved meanwhile */
-		rv = status_err(ST_CERT_NOT_EDITABLE, NULL);
-		goto fail;
-	}
-	/* A legal-rep check started before the change checked other facts: it ends here. */
-	const char *v2[] = {in->id};
-	if ((rv = db_exec(ctx->db,
-	                  "UPDATE legal_rep_checks SET state = 'superseded', updated_at = now() "
-	                  "WHERE certification_id = $1 AND state = 'pending'",
-	                  1, v2, NULL)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	snprintf(actor, sizeof actor, "person:%s", pid);
-	const char *detail =
-	        arena_printf(ctx->arena, "{\"fields\":%s}", cert_form_fields_json(ctx->arena, &f));
-	if ((rv = enterprise_certification_audit(
-	             ctx, actor, in->id, "enterprise.certification.updated", detail)) != ST_OK ||
-	    (rv = db_commit(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
 	if ((rv = enterprise_certification_load(ctx, in->id, 0, &c)) != ST_OK)
 		goto out;
 	*out = &c->base;
 	rv = ST_OK;
-	goto out;
-fail:
-	db_rollback(ctx->db);
 out:
-	PQclear(r);
 	cert_params_free(&p);
 	return rv;
 }

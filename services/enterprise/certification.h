@@ -9,6 +9,8 @@
 #include "enterprise_kyb.pb-c.h"
 #include "svc.h"
 
+#include <jansson.h>
+
 #include <stddef.h>
 
 /* Service Certification of proto/enterprise_kyb.proto: one handler per method, by name. */
@@ -27,14 +29,12 @@ int enterprise_certification_registry_check(svc_ctx *ctx, const char *uscc, cons
 /* ST_ENTERPRISE_CERTIFIED (naming uscc) when the USCC has an enterprise already, else ST_OK. */
 int enterprise_certification_not_certified(svc_ctx *ctx, const char *uscc);
 
-/* An audit entry on certification/<id> inside the caller's open transaction. */
-int enterprise_certification_audit(svc_ctx *ctx, const char *actor, const char *id,
-                                   const char *action, const char *detail);
-/* A state change others hear of: the audit entry and the event, both named type and
- * about "certification/<id>", inside the caller's transaction. ST_OK or ST_DB. */
-int enterprise_certification_publish(svc_ctx *ctx, const char *actor, const char *id,
-                                     const char *type, const char *detail,
-                                     const Enterprise__CertificationEvent *ev);
+/* Inside change_run's transaction: the audit entry action about "certification/<id>"
+ * with detail (taken, see change_record) and, when ev is not NULL, the event named like
+ * the action about the same subject. ST_OK or ST_DB. */
+int enterprise_certification_record(svc_ctx *ctx, const char *actor, const char *id,
+                                    const char *action, json_t *detail,
+                                    const Enterprise__CertificationEvent *ev);
 
 /* ---- certification_view.c --------------------------------------------------------- */
 
@@ -67,7 +67,7 @@ int enterprise_certification_missing(svc_ctx *ctx, const char *id, int with_file
 /* ---- certification_submit.c ------------------------------------------------------- */
 
 /*
- * The approval inside the caller's open transaction: state submitted (or, for the
+ * The approval inside change_run's transaction: state submitted (or, for the
  * legal representative's check, any of from_states) -> approved, the enterprises row,
  * the applicant's active admin membership, audit and the approved event. actor is
  * "operator:<id>" or "system:legal_rep_check"; method "review" | "legal_rep_check".

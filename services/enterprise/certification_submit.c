@@ -6,9 +6,8 @@
  */
 #include "certification.h"
 
-#include "audit.h"
+#include "change.h"
 #include "enterprise.h"
-#include "events.h"
 #include "files.h"
 #include "log.h"
 #include "members.h"
@@ -23,15 +22,50 @@ static int cert_sent(const char *s) { return s && *s; }
 
 /* ---- files ------------------------------------------------------------------------------ */
 
+struct upload {
+	const Enterprise__UploadCertificationFileRequest *in;
+	const char *pid;
+	Files__FileInfo *fi; /* set by upload_tx */
+};
+
+/* The change: the file stored and attached to the application, audit. */
+static int upload_tx(svc_ctx *ctx, void *arg)
+{
+	struct upload *u = arg;
+	const Enterprise__UploadCertificationFileRequest *in = u->in;
+	/* The guard first: it also holds the row while the file is stored. */
+	const char *v1[] = {in->id, u->pid};
+	int rv = change_guard(ctx, ST_CERT_NOT_EDITABLE, NULL,
+	                      "UPDATE certifications SET updated_at = now() WHERE id = $1 AND "
+	                      "applicant_id = $2 AND state IN ('draft', 'rejected') RETURNING id",
+	                      2, v1, NULL);
+	if (rv != ST_OK)
+		return rv;
+	if ((rv = enterprise_file_store(ctx, in->file, "file", "certification", in->id, u->pid,
+	                                in->kind, &u->fi)) != ST_OK)
+		return rv;
+	const char *v2[] = {in->id, in->kind, u->fi->id};
+	if ((rv = change_exec(ctx,
+	                      "INSERT INTO certification_files (certification_id, kind, file_id) "
+	                      "VALUES ($1, $2, $3) ON CONFLICT (certification_id, kind) DO UPDATE "
+	                      "SET file_id = EXCLUDED.file_id, uploaded_at = now()",
+	                      3, v2, NULL)) != ST_OK)
+		return rv;
+	return enterprise_certification_record(ctx, arena_printf(ctx->arena, "person:%s", u->pid),
+	                                       in->id, "enterprise.certification.file_uploaded",
+	                                       json_pack("{s:s, s:s, s:s}", "kind", in->kind,
+	                                                 "file_id", u->fi->id, "sha256",
+	                                                 u->fi->sha256),
+	                                       NULL);
+}
+
 int enterprise_certification_file_upload(svc_ctx *ctx, const ProtobufCMessage *in_,
                                          ProtobufCMessage **out)
 {
 	const Enterprise__UploadCertificationFileRequest *in =
 	        (const Enterprise__UploadCertificationFileRequest *)in_;
 	const char *pid = NULL;
-	Files__FileInfo *fi = NULL;
-	PGresult *r = NULL;
-	char state[16], actor[64];
+	char state[16];
 	int rv;
 
 	if ((rv = caller_person(ctx, &pid)) != ST_OK ||
@@ -44,56 +78,46 @@ int enterprise_certification_file_upload(svc_ctx *ctx, const ProtobufCMessage *i
 		return status_err(ST_FILE_KIND, "kind");
 	if (!enterprise_cert_allows(state, ENTERPRISE_CERT_EDIT))
 		return status_err(ST_CERT_NOT_EDITABLE, NULL);
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	/* The guard first: it also holds the row while the file is stored. */
-	const char *v1[] = {in->id, pid};
-	if ((rv = db_exec(ctx->db,
-	                  "UPDATE certifications SET updated_at = now() WHERE id = $1 AND "
-	                  "applicant_id = $2 AND state IN ('draft', 'rejected') RETURNING id",
-	                  2, v1, &r)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	if (PQntuples(r) != 1) {
-		rv = status_err(ST_CERT_NOT_EDITABLE, NULL);
-		goto fail;
-	}
-	if ((rv = enterprise_file_store(ctx, in->file, "file", "certification", in->id, pid,
-	                                in->kind, &fi)) != ST_OK)
-		goto fail;
-	const char *v2[] = {in->id, in->kind, fi->id};
-	if ((rv = db_exec(
-	             ctx->db,
-	             "INSERT INTO certification_files (certification_id, kind, file_id) VALUES "
-	             "($1, $2, $3) ON CONFLICT (certification_id, kind) DO UPDATE SET file_id "
-	             "= EXCLUDED.file_id, uploaded_at = now()",
-	             3, v2, NULL)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	snprintf(actor, sizeof actor, "person:%s", pid);
-	const char *detail =
-	        arena_printf(ctx->arena, "{\"kind\":\"%s\",\"file_id\":\"%s\",\"sha256\":\"%s\"}",
-	                     in->kind, fi->id, fi->sha256);
-	if ((rv = enterprise_certification_audit(ctx, actor, in->id,
-	                                         "enterprise.certification.file_uploaded",
-	                                         detail)) != ST_OK ||
-	    (rv = db_commit(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	*out = &fi->base;
-	rv = ST_CREATED;
-	goto out;
-fail:
-	db_rollback(ctx->db);
-out:
-	PQclear(r);
-	return rv;
+	struct upload u = {in, pid, NULL};
+	if ((rv = change_run(ctx, upload_tx, &u)) != ST_OK)
+		return rv;
+	*out = &u.fi->base;
+	return ST_CREATED;
 }
 
 /* ---- submission ---------------------------------------------------------------------- */
+
+struct submission {
+	const char *id, *pid, *from, *uscc, *status;
+};
+
+/* The change: draft or rejected -> submitted, audit and event. */
+static int submit_tx(svc_ctx *ctx, void *arg)
+{
+	const struct submission *sb = arg;
+	PGresult *r = NULL;
+	const char *v[] = {sb->id, sb->pid, sb->status};
+	int rv =
+	        change_guard(ctx, ST_CERT_NOT_EDITABLE, NULL,
+	                     "UPDATE certifications SET state = 'submitted', submitted_at = now(), "
+	                     "registry_status = $3, updated_at = now() WHERE id = $1 AND "
+	                     "applicant_id = $2 AND state IN ('draft', 'rejected') RETURNING "
+	                     "applicant_id, uscc, enterprise_name",
+	                     3, v, &r);
+	if (rv != ST_OK)
+		return rv;
+	Enterprise__CertificationEvent ev = ENTERPRISE__CERTIFICATION_EVENT__INIT;
+	ev.certification_id = (char *)sb->id;
+	ev.applicant_id = PQgetvalue(r, 0, 0);
+	ev.uscc = PQgetvalue(r, 0, 1);
+	ev.enterprise_name = PQgetvalue(r, 0, 2);
+	rv = enterprise_certification_record(
+	        ctx, arena_printf(ctx->arena, "person:%s", sb->pid), sb->id,
+	        "enterprise.certification.submitted",
+	        json_pack("{s:s, s:s}", "from", sb->from, "uscc", sb->uscc), &ev);
+	PQclear(r);
+	return rv;
+}
 
 int enterprise_certification_submit(svc_ctx *ctx, const ProtobufCMessage *in_,
                                     ProtobufCMessage **out)
@@ -101,8 +125,7 @@ int enterprise_certification_submit(svc_ctx *ctx, const ProtobufCMessage *in_,
 	const Enterprise__CertificationRef *in = (const Enterprise__CertificationRef *)in_;
 	const char *pid = NULL;
 	Enterprise__CertificationApplication *c = NULL;
-	PGresult *r = NULL;
-	char state[16], uscc[24], actor[64], status[16];
+	char state[16], uscc[24], status[16];
 	int rv;
 
 	if ((rv = caller_person(ctx, &pid)) != ST_OK ||
@@ -118,51 +141,15 @@ int enterprise_certification_submit(svc_ctx *ctx, const ProtobufCMessage *in_,
 	if ((rv = enterprise_certification_registry_check(ctx, uscc, NULL, status)) != ST_OK ||
 	    (rv = enterprise_certification_not_certified(ctx, uscc)) != ST_OK)
 		return rv;
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	const char *v[] = {in->id, pid, status};
-	if ((rv = db_exec(ctx->db,
-	                  "UPDATE certifications SET state = 'submitted', submitted_at = now(), "
-	                  "registry_status = $3, updated_at = now() WHERE id = $1 AND applicant_id "
-	                  "= $2 AND state IN ('draft', 'rejected') RETURNING applicant_id, uscc, "
-	                  "enterprise_name",
-	                  3, v, &r)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	if (PQntuples(r) != 1) {
-		rv = status_err(ST_CERT_NOT_EDITABLE, NULL);
-		goto fail;
-	}
-	Enterprise__CertificationEvent ev = ENTERPRISE__CERTIFICATION_EVENT__INIT;
-	ev.certification_id = (char *)in->id;
-	ev.applicant_id = PQgetvalue(r, 0, 0);
-	ev.uscc = PQgetvalue(r, 0, 1);
-	ev.enterprise_name = PQgetvalue(r, 0, 2);
-	snprintf(actor, sizeof actor, "person:%s", pid);
-	const char *detail =
-	        arena_printf(ctx->arena, "{\"from\":\"%s\",\"uscc\":\"%s\"}", state, uscc);
-	if ((rv = enterprise_certification_publish(ctx, actor, in->id,
-	                                           "enterprise.certification.submitted", detail,
-	                                           &ev)) != ST_OK ||
-	    (rv = db_commit(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
+	struct submission sb = {in->id, pid, state, uscc, status};
+	if ((rv = change_run(ctx, submit_tx, &sb)) != ST_OK)
+		return rv;
 	log_kv(LOGL_INFO, ctx->request_id, "certification submitted", "certification_id", in->id,
 	       "uscc", uscc, NULL);
-	PQclear(r);
-	r = NULL;
 	if ((rv = enterprise_certification_load(ctx, in->id, 0, &c)) != ST_OK)
-		goto out;
+		return rv;
 	*out = &c->base;
-	rv = ST_OK;
-	goto out;
-fail:
-	db_rollback(ctx->db);
-out:
-	PQclear(r);
-	return rv;
+	return ST_OK;
 }
 
 /* ---- approval (review.c and legal_rep.c) ---------------------------------------------- */
@@ -171,23 +158,17 @@ int enterprise_certification_approve_tx(svc_ctx *ctx, const char *id, const char
                                         const char *actor, const char *method)
 {
 	PGresult *r = NULL, *e = NULL;
-	char esubject[64];
 	int rv;
 	const char *v1[] = {id, method, actor, from_states};
-	if ((rv = db_exec(ctx->db,
-	                  "UPDATE certifications SET state = 'approved', approval_method = $2, "
-	                  "decided_by = $3, decided_at = now(), updated_at = now() WHERE id = $1 "
-	                  "AND state = ANY ($4::text[]) RETURNING applicant_id, uscc, "
-	                  "enterprise_name, legal_rep_name, region_code, address, industry, "
-	                  "registered_capital_fen",
-	                  4, v1, &r)) != ST_OK) {
-		rv = status_err(rv, NULL);
+	if ((rv = change_guard(
+	             ctx, ST_CERT_DECIDED, NULL,
+	             "UPDATE certifications SET state = 'approved', approval_method = $2, "
+	             "decided_by = $3, decided_at = now(), updated_at = now() WHERE id = "
+	             "$1 AND state = ANY ($4::text[]) RETURNING applicant_id, uscc, "
+	             "enterprise_name, legal_rep_name, region_code, address, industry, "
+	             "registered_capital_fen",
+	             4, v1, &r)) != ST_OK)
 		goto out;
-	}
-	if (PQntuples(r) != 1) {
-		rv = status_err(ST_CERT_DECIDED, NULL);
-		goto out;
-	}
 	const char *applicant = PQgetvalue(r, 0, 0), *uscc = PQgetvalue(r, 0, 1),
 	           *name = PQgetvalue(r, 0, 2);
 	const char *v2[] = {uscc,
@@ -198,32 +179,24 @@ int enterprise_certification_approve_tx(svc_ctx *ctx, const char *id, const char
 	                    PQgetisnull(r, 0, 6) ? NULL : PQgetvalue(r, 0, 6),
 	                    PQgetisnull(r, 0, 7) ? NULL : PQgetvalue(r, 0, 7),
 	                    id};
-	rv = db_exec(ctx->db,
-	             "INSERT INTO enterprises (uscc, name, legal_rep_name, region_code, address, "
-	             "industry, registered_capital_fen, certification_id) VALUES ($1, $2, $3, $4, "
-	             "$5, $6, $7::bigint, $8) RETURNING id",
-	             8, v2, &e);
-	if (rv == ST_CONFLICT) { /* another application of this USCC was approved first */
-		rv = status_err(ST_ENTERPRISE_CERTIFIED, "uscc");
+	/* Taken: another application of this USCC was approved first. */
+	if ((rv = change_unique(ctx, ST_ENTERPRISE_CERTIFIED, "uscc",
+	                        "INSERT INTO enterprises (uscc, name, legal_rep_name, region_code, "
+	                        "address, industry, registered_capital_fen, certification_id) "
+	                        "VALUES ($1, $2, $3, $4, $5, $6, $7::bigint, $8) RETURNING id",
+	                        8, v2, NULL, NULL, &e)) != ST_OK)
 		goto out;
-	}
-	if (rv != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto out;
-	}
 	const char *eid = PQgetvalue(e, 0, 0);
 	/* The first certifier is the enterprise's admin. */
 	const char *v3[] = {eid, applicant};
 	const char *v4[] = {id, eid};
-	if ((rv = db_exec(ctx->db,
-	                  "INSERT INTO memberships (enterprise_id, person_id, role, state, "
-	                  "decided_at) VALUES ($1, $2, 'admin', 'active', now())",
-	                  2, v3, NULL)) != ST_OK ||
-	    (rv = db_exec(ctx->db, "UPDATE certifications SET enterprise_id = $2 WHERE id = $1", 2,
-	                  v4, NULL)) != ST_OK) {
-		rv = status_err(rv, NULL);
+	if ((rv = change_exec(ctx,
+	                      "INSERT INTO memberships (enterprise_id, person_id, role, state, "
+	                      "decided_at) VALUES ($1, $2, 'admin', 'active', now())",
+	                      2, v3, NULL)) != ST_OK ||
+	    (rv = change_exec(ctx, "UPDATE certifications SET enterprise_id = $2 WHERE id = $1", 2,
+	                      v4, NULL)) != ST_OK)
 		goto out;
-	}
 	Enterprise__CertificationEvent ev = ENTERPRISE__CERTIFICATION_EVENT__INIT;
 	ev.certification_id = (char *)id;
 	ev.applicant_id = (char *)applicant;
@@ -231,19 +204,17 @@ int enterprise_certification_approve_tx(svc_ctx *ctx, const char *id, const char
 	ev.enterprise_name = (char *)name;
 	ev.uscc = (char *)uscc;
 	ev.method = (char *)method;
-	snprintf(esubject, sizeof esubject, "enterprise/%s", eid);
-	const char *d1 = arena_printf(
-	        ctx->arena, "{\"enterprise_id\":\"%s\",\"uscc\":\"%s\",\"method\":\"%s\"}", eid,
-	        uscc, method);
-	const char *d2 =
-	        arena_printf(ctx->arena, "{\"certification_id\":\"%s\",\"admin_person_id\":\"%s\"}",
-	                     id, applicant);
-	if ((rv = enterprise_certification_publish(
-	             ctx, actor, id, "enterprise.certification.approved", d1, &ev)) != ST_OK ||
-	    (rv = audit_append(ctx->db, actor, esubject, "enterprise.certified", d2)) != ST_OK) {
-		rv = status_err(rv, NULL);
+	if ((rv = enterprise_certification_record(ctx, actor, id,
+	                                          "enterprise.certification.approved",
+	                                          json_pack("{s:s, s:s, s:s}", "enterprise_id", eid,
+	                                                    "uscc", uscc, "method", method),
+	                                          &ev)) != ST_OK ||
+	    (rv = change_record(
+	             ctx, actor, arena_printf(ctx->arena, "enterprise/%s", eid),
+	             "enterprise.certified",
+	             json_pack("{s:s, s:s}", "certification_id", id, "admin_person_id", applicant),
+	             NULL)) != ST_OK)
 		goto out;
-	}
 	log_kv(LOGL_INFO, ctx->request_id, "certification approved", "certification_id", id,
 	       "enterprise_id", eid, "uscc", uscc, "method", method, NULL);
 	rv = ST_OK;

@@ -14,7 +14,7 @@
 #include "certification.h"
 
 #include "accounts.pb-c.h"
-#include "audit.h"
+#include "change.h"
 #include "dbrow.h"
 #include "enterprise.h"
 #include "log.h"
@@ -178,12 +178,41 @@ static int lr_seal(svc_ctx *ctx, const char *plain, const char *aad, struct seal
 	return ST_OK;
 }
 
+struct lr_start {
+	const char *id, *pid, *method;
+	const char *const *vals; /* the INSERT's nine parameters */
+	const int *lens, *fmts;
+};
+
+/* The change: a pending check superseded, the new one inserted, audit. */
+static int lr_insert_tx(svc_ctx *ctx, void *arg)
+{
+	const struct lr_start *st = arg;
+	const char *v1[] = {st->id};
+	int rv;
+	if ((rv = change_exec(
+	             ctx,
+	             "UPDATE legal_rep_checks SET state = 'superseded', updated_at = now() "
+	             "WHERE certification_id = $1 AND state = 'pending'",
+	             1, v1, NULL)) != ST_OK ||
+	    (rv = change_query(ctx,
+	                       "INSERT INTO legal_rep_checks (certification_id, method, phone_enc, "
+	                       "phone_masked, bank_card_enc, bank_card_masked, face_session, "
+	                       "face_url, started_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+	                       9, st->vals, st->lens, st->fmts, NULL)) != ST_OK)
+		return rv;
+	return enterprise_certification_record(ctx, arena_printf(ctx->arena, "person:%s", st->pid),
+	                                       st->id,
+	                                       "enterprise.certification.legal_rep_check_started",
+	                                       json_pack("{s:s}", "method", st->method), NULL);
+}
+
 /* Records a started check (superseding any pending one), audited. */
 static int lr_insert(svc_ctx *ctx, const char *id, const char *pid, const char *method,
                      const char *phone, const char *card, const char *session, const char *url)
 {
 	struct sealed sphone = {0}, scard = {0};
-	char phone_masked[16] = "", card_masked[32] = "", actor[64], subject[64];
+	char phone_masked[16] = "", card_masked[32] = "";
 	int rv;
 	if (phone)
 		validate_mask_mobile(phone, phone_masked);
@@ -192,11 +221,6 @@ static int lr_insert(svc_ctx *ctx, const char *id, const char *pid, const char *
 	if ((rv = lr_seal(ctx, phone, AAD_K_PHONE, &sphone)) != ST_OK ||
 	    (rv = lr_seal(ctx, card, AAD_K_CARD, &scard)) != ST_OK)
 		goto out;
-	if ((rv = db_begin(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto out;
-	}
-	const char *v1[] = {id};
 	const char *v2[] = {id,
 	                    method,
 	                    (const char *)sphone.buf,
@@ -208,26 +232,9 @@ static int lr_insert(svc_ctx *ctx, const char *id, const char *pid, const char *
 	                    pid};
 	const int lens[] = {0, 0, (int)sphone.len, 0, (int)scard.len, 0, 0, 0, 0};
 	const int fmts[] = {0, 0, 1, 0, 1, 0, 0, 0, 0};
-	snprintf(actor, sizeof actor, "person:%s", pid);
-	snprintf(subject, sizeof subject, "certification/%s", id);
-	const char *detail = arena_printf(ctx->arena, "{\"method\":\"%s\"}", method);
-	if ((rv = db_exec(ctx->db,
-	                  "UPDATE legal_rep_checks SET state = 'superseded', updated_at = now() "
-	                  "WHERE certification_id = $1 AND state = 'pending'",
-	                  1, v1, NULL)) != ST_OK ||
-	    (rv = db_query(ctx->db,
-	                   "INSERT INTO legal_rep_checks (certification_id, method, phone_enc, "
-	                   "phone_masked, bank_card_enc, bank_card_masked, face_session, face_url, "
-	                   "started_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-	                   9, v2, lens, fmts, 0, NULL)) != ST_OK ||
-	    (rv = audit_append(ctx->db, actor, subject,
-	                       "enterprise.certification.legal_rep_check_started", detail)) !=
-	            ST_OK ||
-	    (rv = db_commit(ctx->db)) != ST_OK) {
-		db_rollback(ctx->db);
-		rv = status_err(rv, NULL);
+	struct lr_start st = {id, pid, method, v2, lens, fmts};
+	if ((rv = change_run(ctx, lr_insert_tx, &st)) != ST_OK)
 		goto out;
-	}
 	log_kv(LOGL_INFO, ctx->request_id, "legal rep check started", "certification_id", id,
 	       "method", method, "phone", phone ? phone_masked : NULL, NULL);
 out:
@@ -342,78 +349,62 @@ out:
 	return rv;
 }
 
+struct lr_outcome {
+	const char *cert_id, *pid;
+	const struct lr_pending *p;
+	const char *factor, *reason; /* a failure's */
+};
+
+/* The change of a failed check: recorded and audited. */
+static int lr_fail_tx(svc_ctx *ctx, void *arg)
+{
+	const struct lr_outcome *o = arg;
+	const char *v[] = {o->p->id, o->factor, o->reason};
+	int rv = change_exec(ctx,
+	                     "UPDATE legal_rep_checks SET state = 'failed', failed_factor = $2, "
+	                     "failure_reason = $3, updated_at = now() WHERE id = $1 AND state = "
+	                     "'pending'",
+	                     3, v, NULL);
+	if (rv != ST_OK)
+		return rv;
+	return enterprise_certification_record(
+	        ctx, arena_printf(ctx->arena, "person:%s", o->pid), o->cert_id,
+	        "enterprise.certification.legal_rep_check_failed",
+	        json_pack("{s:s, s:s}", "method", o->p->method, "failed_factor", o->factor), NULL);
+}
+
 /* The check failed on factor: recorded and audited; the caller answers the mismatch. */
 static int lr_fail(svc_ctx *ctx, const char *cert_id, const char *pid, const struct lr_pending *p,
                    const char *factor, const char *reason)
 {
-	char actor[64], subject[64];
-	int rv;
-	const char *v[] = {p->id, factor, reason};
-	snprintf(actor, sizeof actor, "person:%s", pid);
-	snprintf(subject, sizeof subject, "certification/%s", cert_id);
-	const char *detail = arena_printf(
-	        ctx->arena, "{\"method\":\"%s\",\"failed_factor\":\"%s\"}", p->method, factor);
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	if ((rv = db_exec(ctx->db,
-	                  "UPDATE legal_rep_checks SET state = 'failed', failed_factor = $2, "
-	                  "failure_reason = $3, updated_at = now() WHERE id = $1 AND state = "
-	                  "'pending'",
-	                  3, v, NULL)) != ST_OK ||
-	    (rv = audit_append(ctx->db, actor, subject,
-	                       "enterprise.certification.legal_rep_check_failed", detail)) !=
-	            ST_OK ||
-	    (rv = db_commit(ctx->db)) != ST_OK) {
-		db_rollback(ctx->db);
-		return status_err(rv, NULL);
-	}
-	return ST_OK;
+	struct lr_outcome o = {cert_id, pid, p, factor, reason};
+	return change_run(ctx, lr_fail_tx, &o);
+}
+
+/* The change of a match: the check passes and the application is approved. */
+static int lr_pass_tx(svc_ctx *ctx, void *arg)
+{
+	const struct lr_outcome *o = arg;
+	const char *v[] = {o->p->id};
+	/* Lost: a racing confirmation or an edit settled it first. */
+	int rv = change_guard(ctx, ST_LEGAL_REP_NOT_STARTED, NULL,
+	                      "UPDATE legal_rep_checks SET state = 'passed', updated_at = now() "
+	                      "WHERE id = $1 AND state = 'pending' RETURNING id",
+	                      1, v, NULL);
+	if (rv != ST_OK || (rv = enterprise_certification_record(
+	                            ctx, arena_printf(ctx->arena, "person:%s", o->pid), o->cert_id,
+	                            "enterprise.certification.legal_rep_check_passed",
+	                            json_pack("{s:s}", "method", o->p->method), NULL)) != ST_OK)
+		return rv;
+	return enterprise_certification_approve_tx(ctx, o->cert_id, "{draft,rejected,submitted}",
+	                                           "system:legal_rep_check", "legal_rep_check");
 }
 
 /* The match: the check passes and the application is approved, in one transaction. */
 static int lr_pass(svc_ctx *ctx, const char *cert_id, const char *pid, const struct lr_pending *p)
 {
-	PGresult *r = NULL;
-	char actor[64], subject[64];
-	int rv;
-	const char *v[] = {p->id};
-	snprintf(actor, sizeof actor, "person:%s", pid);
-	snprintf(subject, sizeof subject, "certification/%s", cert_id);
-	const char *detail = arena_printf(ctx->arena, "{\"method\":\"%s\"}", p->method);
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	if ((rv = db_exec(ctx->db,
-	                  "UPDATE legal_rep_checks SET state = 'passed', updated_at = now() WHERE "
-	                  "id = $1 AND state = 'pending' RETURNING id",
-	                  1, v, &r)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	if (PQntuples(r) != 1) { /* a racing confirmation or an edit settled it first */
-		rv = status_err(ST_LEGAL_REP_NOT_STARTED, NULL);
-		goto fail;
-	}
-	if ((rv = audit_append(ctx->db, actor, subject,
-	                       "enterprise.certification.legal_rep_check_passed", detail)) !=
-	    ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	if ((rv = enterprise_certification_approve_tx(ctx, cert_id, "{draft,rejected,submitted}",
-	                                              "system:legal_rep_check",
-	                                              "legal_rep_check")) != ST_OK)
-		goto fail;
-	if ((rv = db_commit(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	rv = ST_OK;
-	goto out;
-fail:
-	db_rollback(ctx->db);
-out:
-	PQclear(r);
-	return rv;
+	struct lr_outcome o = {cert_id, pid, p, NULL, NULL};
+	return change_run(ctx, lr_pass_tx, &o);
 }
 
 int enterprise_legal_rep_check_confirm(svc_ctx *ctx, const ProtobufCMessage *in_,

@@ -14,10 +14,9 @@
 #include "enterprise.h"
 #include "members.h"
 
-#include "audit.h"
+#include "change.h"
 #include "dbrow.h"
 #include "enterprise_members.pb-c.h"
-#include "events.h"
 #include "log.h"
 #include "status.h"
 #include "validate.h"
@@ -181,22 +180,17 @@ int enterprise_member_record(svc_ctx *ctx, const char *who, const char *action, 
                              const char *from, const char *to, const char *type,
                              Enterprise__MemberEvent *ev)
 {
-	char actor[64], subject[64], esubject[64];
-	int rv;
-	snprintf(actor, sizeof actor, "person:%s", who);
-	snprintf(subject, sizeof subject, "membership/%s", id);
+	const char *actor = arena_printf(ctx->arena, "person:%s", who);
+	const char *subject = arena_printf(ctx->arena, "membership/%s", id);
 	json_t *d = json_pack("{s:s, s:s, s:s?, s:s?}", "enterprise_id", ev->enterprise_id,
 	                      "person_id", ev->person_id, "from", from, "to", to);
-	if ((rv = audit_append(ctx->db, actor, subject, action, audit_detail(ctx->arena, d))) !=
-	    ST_OK)
-		return status_err(rv, NULL);
 	if (!type)
-		return ST_OK;
-	snprintf(esubject, sizeof esubject, "enterprise/%s", ev->enterprise_id);
+		return change_record(ctx, actor, subject, action, d, NULL);
 	ev->membership_id = (char *)id;
-	if ((rv = events_append(ctx->db, type, esubject, &ev->base)) != ST_OK)
-		return status_err(rv, NULL);
-	return ST_OK;
+	/* Subscribers follow an enterprise's members, so the event is about the enterprise. */
+	change_event e = {type, arena_printf(ctx->arena, "enterprise/%s", ev->enterprise_id),
+	                  &ev->base};
+	return change_record(ctx, actor, subject, action, d, &e);
 }
 
 /* The event payload about a loaded membership. */
@@ -210,15 +204,6 @@ Enterprise__MemberEvent *enterprise_member_event(svc_ctx *ctx, const Enterprise_
 	ev->person_id = m->person_id;
 	ev->person_name_masked = m->person_name_masked;
 	return ev;
-}
-
-/* Commits when rv is ST_OK; always leaves no transaction open. */
-int enterprise_member_finish(svc_ctx *ctx, int rv)
-{
-	if (rv == ST_OK && (rv = db_commit(ctx->db)) != ST_OK)
-		rv = status_err(rv, NULL);
-	db_rollback(ctx->db);
-	return rv;
 }
 
 /* ---- 加入企业: the applicant ------------------------------------------------------------ */
@@ -267,24 +252,32 @@ static int join_refusal(svc_ctx *ctx, const char *eid, const char *pid)
 	return rv;
 }
 
-/* Inside the transaction: the row (new, or an ended one requested again), audit, event. */
-static int join_tx(svc_ctx *ctx, const char *eid, const char *pid, const char *reason, char id[40])
+struct join {
+	const char *eid, *pid, *reason;
+	char id[40]; /* the membership, set by join_tx */
+};
+
+/* The change: the row (new, or an ended one requested again), audit, event. */
+static int join_tx(svc_ctx *ctx, void *arg)
 {
+	struct join *j = arg;
+	const char *eid = j->eid, *pid = j->pid, *reason = j->reason;
+	char *id = j->id;
 	PGresult *res = NULL;
 	Enterprise__Member *m = NULL;
 	const char *vals[] = {eid, pid, reason};
-	int rv = db_exec(ctx->db,
-	                 "INSERT INTO memberships AS m (enterprise_id, person_id, role, state,"
-	                 " reason) VALUES ($1::uuid, $2::uuid, 'member', 'requested', $3)"
-	                 " ON CONFLICT (enterprise_id, person_id) DO UPDATE SET"
-	                 " state = 'requested', role = 'member', reason = EXCLUDED.reason,"
-	                 " decision_reason = NULL, decided_by = NULL, decided_at = NULL,"
-	                 " requested_at = now(), updated_at = now()"
-	                 " WHERE m.state IN ('rejected', 'withdrawn', 'removed', 'left')"
-	                 " RETURNING m.id::text",
-	                 3, vals, &res);
+	int rv = change_exec(ctx,
+	                     "INSERT INTO memberships AS m (enterprise_id, person_id, role, state,"
+	                     " reason) VALUES ($1::uuid, $2::uuid, 'member', 'requested', $3)"
+	                     " ON CONFLICT (enterprise_id, person_id) DO UPDATE SET"
+	                     " state = 'requested', role = 'member', reason = EXCLUDED.reason,"
+	                     " decision_reason = NULL, decided_by = NULL, decided_at = NULL,"
+	                     " requested_at = now(), updated_at = now()"
+	                     " WHERE m.state IN ('rejected', 'withdrawn', 'removed', 'left')"
+	                     " RETURNING m.id::text",
+	                     3, vals, &res);
 	if (rv != ST_OK)
-		return status_err(rv, NULL);
+		return rv;
 	if (PQntuples(res) != 1) {
 		rv = join_refusal(ctx, eid, pid);
 		goto out;
@@ -295,13 +288,12 @@ static int join_tx(svc_ctx *ctx, const char *eid, const char *pid, const char *r
 	if ((rv = enterprise_member_load(ctx, id, &m)) != ST_OK)
 		goto out;
 	/* The admin to tell (none only for an enterprise without one, which KYB prevents). */
-	if ((rv = db_exec(ctx->db,
-	                  "SELECT person_id::text FROM memberships WHERE enterprise_id = $1::uuid"
-	                  " AND role = 'admin' AND state = 'active'",
-	                  1, vals, &res)) != ST_OK) {
-		rv = status_err(rv, NULL);
+	if ((rv = change_exec(
+	             ctx,
+	             "SELECT person_id::text FROM memberships WHERE enterprise_id = $1::uuid"
+	             " AND role = 'admin' AND state = 'active'",
+	             1, vals, &res)) != ST_OK)
 		goto out;
-	}
 	Enterprise__MemberEvent *ev = enterprise_member_event(ctx, m);
 	ev->admin_person_id =
 	        PQntuples(res) ? arena_strdup(ctx->arena, PQgetvalue(res, 0, 0)) : NULL;
@@ -318,7 +310,7 @@ int enterprise_join_request_create(svc_ctx *ctx, const ProtobufCMessage *in, Pro
 	const Enterprise__JoinEnterpriseRequest *req =
 	        (const Enterprise__JoinEnterpriseRequest *)in;
 	const char *pid = NULL, *field = NULL;
-	char uscc[20], eid[40], id[40];
+	char uscc[20], eid[40];
 	Enterprise__Member *m = NULL;
 	int rv;
 	if ((rv = caller_person(ctx, &pid)) != ST_OK)
@@ -333,11 +325,10 @@ int enterprise_join_request_create(svc_ctx *ctx, const ProtobufCMessage *in, Pro
 		return status_err(ST_PERSON_NOT_VERIFIED, NULL);
 	if ((rv = join_enterprise_find(ctx, uscc, req->enterprise_name, eid)) != ST_OK)
 		return rv;
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	rv = enterprise_member_finish(ctx, join_tx(ctx, eid, pid, req->reason, id));
-	if (rv != ST_OK)
+	struct join j = {eid, pid, req->reason, ""};
+	if ((rv = change_run(ctx, join_tx, &j)) != ST_OK)
 		return rv;
+	const char *id = j.id;
 	if ((rv = enterprise_member_load(ctx, id, &m)) != ST_OK)
 		return rv;
 	log_kv(LOGL_INFO, ctx->request_id, "join requested", "membership", id, "enterprise", eid,
@@ -418,19 +409,27 @@ int enterprise_join_requests_mine(svc_ctx *ctx, const ProtobufCMessage *in, Prot
 	return ST_OK;
 }
 
-/* Inside the transaction: the applicant's pending request becomes withdrawn. */
-static int withdraw_tx(svc_ctx *ctx, const char *id, const char *pid)
+struct withdraw {
+	const char *id, *pid;
+};
+
+/* The change: the applicant's pending request becomes withdrawn. */
+static int withdraw_tx(svc_ctx *ctx, void *arg)
 {
+	const struct withdraw *w = arg;
+	const char *id = w->id, *pid = w->pid;
 	PGresult *res = NULL;
 	Enterprise__Member *m = NULL;
 	const char *vals[] = {id, pid};
-	int rv = db_exec(ctx->db,
-	                 "UPDATE memberships SET state = 'withdrawn', updated_at = now()"
-	                 " WHERE id = $1::uuid AND person_id = $2::uuid AND state = 'requested'",
-	                 2, vals, &res);
+	/* Not change_guard: whose request it is decides between 404 and 409, read below. */
+	int rv =
+	        change_exec(ctx,
+	                    "UPDATE memberships SET state = 'withdrawn', updated_at = now()"
+	                    " WHERE id = $1::uuid AND person_id = $2::uuid AND state = 'requested'",
+	                    2, vals, &res);
 	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	int moved = strcmp(PQcmdTuples(res), "1") == 0;
+		return rv;
+	int moved = change_rows(res) == 1;
 	PQclear(res);
 	if ((rv = enterprise_member_load(ctx, id, &m)) != ST_OK)
 		return rv;
@@ -454,9 +453,8 @@ int enterprise_join_request_withdraw(svc_ctx *ctx, const ProtobufCMessage *in,
 		return rv;
 	if (!validate_uuid(req->id))
 		return status_err(ST_NOT_FOUND, "id");
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	if ((rv = enterprise_member_finish(ctx, withdraw_tx(ctx, req->id, pid))) != ST_OK)
+	struct withdraw w = {req->id, pid};
+	if ((rv = change_run(ctx, withdraw_tx, &w)) != ST_OK)
 		return rv;
 	if ((rv = enterprise_member_load(ctx, req->id, &m)) != ST_OK)
 		return rv;

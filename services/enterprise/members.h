@@ -56,17 +56,13 @@ int enterprise_member_load(svc_ctx *ctx, const char *id, Enterprise__Member **ou
 Enterprise__MemberEvent *enterprise_member_event(svc_ctx *ctx, const Enterprise__Member *m);
 
 /*
- * Inside the open transaction: the audit entry `action` by person who on membership id
+ * Inside change_run's transaction: the audit entry `action` by person who on membership id
  * (from -> to: states, or roles for a hand-over) and, when type is not NULL, the event
  * type with payload ev (its membership_id set to id). ST_OK or ST_DB.
  */
 int enterprise_member_record(svc_ctx *ctx, const char *who, const char *action, const char *id,
                              const char *from, const char *to, const char *type,
                              Enterprise__MemberEvent *ev);
-
-/* Commits when rv is ST_OK (a failed commit becomes the result); always leaves no
- * transaction open. Returns the result. */
-int enterprise_member_finish(svc_ctx *ctx, int rv);
 
 /*
  * One page of Member views: where is an SQL condition on `m` (memberships) using $1 = p1

@@ -8,6 +8,7 @@
 #include "enterprise.h"
 #include "members.h"
 
+#include "change.h"
 #include "log.h"
 #include "status.h"
 #include "validate.h"
@@ -100,24 +101,30 @@ static int decision_refusal(svc_ctx *ctx, const char *id, const char *eid, const
 	return rv;
 }
 
-/* Inside the transaction: a pending request of the admin's enterprise approved or rejected. */
-static int decide_tx(svc_ctx *ctx, const char *id, const char *eid, const char *admin,
-                     const char *reason)
+struct decision {
+	const char *id, *eid, *admin, *reason; /* reason NULL: approval */
+};
+
+/* The change: a pending request of the admin's enterprise approved or rejected. */
+static int decide_tx(svc_ctx *ctx, void *arg)
 {
+	const struct decision *d = arg;
+	const char *id = d->id, *eid = d->eid, *admin = d->admin, *reason = d->reason;
 	PGresult *res = NULL;
 	Enterprise__Member *m = NULL;
 	const char *to = reason ? "rejected" : "active";
 	const char *vals[] = {id, eid, admin, to, reason};
-	int rv = db_exec(
-	        ctx->db,
+	/* Not change_guard: a lost guard is told apart by decision_refusal. */
+	int rv = change_exec(
+	        ctx,
 	        "UPDATE memberships m SET state = $4, role = 'member', decided_by = $3::uuid,"
 	        " decided_at = now(), decision_reason = $5, updated_at = now()"
 	        " WHERE m.id = $1::uuid AND m.enterprise_id = $2::uuid"
 	        " AND m.state = 'requested' AND" STILL_ADMIN("$2", "$3"),
 	        5, vals, &res);
 	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	int moved = strcmp(PQcmdTuples(res), "1") == 0;
+		return rv;
+	int moved = change_rows(res) == 1;
 	PQclear(res);
 	if (!moved)
 		return decision_refusal(ctx, id, eid, "requested", ST_JOIN_REQUEST_CLOSED, "id");
@@ -147,10 +154,8 @@ static int decide(svc_ctx *ctx, const char *id, int reject, const char *reason,
 		return status_err(ST_FIELD_REQUIRED, "reason");
 	if (reject && validate_text(reason, DECISION_REASON_MAX) != 0)
 		return status_err(ST_TEXT_TOO_LONG, "reason");
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	rv = enterprise_member_finish(ctx, decide_tx(ctx, id, eid, admin, reject ? reason : NULL));
-	if (rv != ST_OK)
+	struct decision d = {id, eid, admin, reject ? reason : NULL};
+	if ((rv = change_run(ctx, decide_tx, &d)) != ST_OK)
 		return rv;
 	if ((rv = enterprise_member_load(ctx, id, &m)) != ST_OK)
 		return rv;
@@ -198,33 +203,42 @@ static int member_refusal(svc_ctx *ctx, const char *eid, const char *target)
 	return rv;
 }
 
+struct removal {
+	const char *eid, *target, *actor;
+	char id[40]; /* the membership, set by remove_tx */
+};
+
 /*
- * Inside the transaction: member target of eid leaves (actor == target) or is removed
- * by the admin actor. Only a member row moves: the admin hands over first.
+ * The change: member target of eid leaves (actor == target) or is removed by the admin
+ * actor. Only a member row moves: the admin hands over first.
  */
-static int remove_tx(svc_ctx *ctx, const char *eid, const char *target, const char *actor,
-                     char id[40])
+static int remove_tx(svc_ctx *ctx, void *arg)
 {
+	struct removal *rm = arg;
+	const char *eid = rm->eid, *target = rm->target, *actor = rm->actor;
+	char *id = rm->id;
 	PGresult *res = NULL;
 	Enterprise__Member *m = NULL;
 	int leaving = strcmp(target, actor) == 0;
 	const char *vals[] = {eid, target, actor};
-	int rv = leaving ? db_exec(ctx->db,
-	                           "UPDATE memberships m SET state = 'left', updated_at = now()"
-	                           " WHERE m.enterprise_id = $1::uuid AND m.person_id = $2::uuid"
-	                           " AND m.state = 'active' AND m.role = 'member'"
-	                           " RETURNING m.id::text",
-	                           2, vals, &res)
-	                 : db_exec(ctx->db,
-	                           "UPDATE memberships m SET state = 'removed',"
-	                           " decided_by = $3::uuid, decided_at = now(),"
-	                           " decision_reason = NULL, updated_at = now()"
-	                           " WHERE m.enterprise_id = $1::uuid AND m.person_id = $2::uuid"
-	                           " AND m.state = 'active' AND m.role = 'member'"
-	                           " AND" STILL_ADMIN("$1", "$3") " RETURNING m.id::text",
-	                           3, vals, &res);
+	/* Not change_guard: a lost guard is told apart by member_refusal. */
+	int rv =
+	        leaving ? change_exec(ctx,
+	                              "UPDATE memberships m SET state = 'left', updated_at = now()"
+	                              " WHERE m.enterprise_id = $1::uuid AND m.person_id = $2::uuid"
+	                              " AND m.state = 'active' AND m.role = 'member'"
+	                              " RETURNING m.id::text",
+	                              2, vals, &res)
+	                : change_exec(ctx,
+	                              "UPDATE memberships m SET state = 'removed',"
+	                              " decided_by = $3::uuid, decided_at = now(),"
+	                              " decision_reason = NULL, updated_at = now()"
+	                              " WHERE m.enterprise_id = $1::uuid AND m.person_id = $2::uuid"
+	                              " AND m.state = 'active' AND m.role = 'member'"
+	                              " AND" STILL_ADMIN("$1", "$3") " RETURNING m.id::text",
+	                              3, vals, &res);
 	if (rv != ST_OK)
-		return status_err(rv, NULL);
+		return rv;
 	if (PQntuples(res) != 1) {
 		rv = member_refusal(ctx, eid, target);
 		goto out;
@@ -247,7 +261,6 @@ int enterprise_member_remove(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 {
 	const Enterprise__MemberRef *req = (const Enterprise__MemberRef *)in;
 	const char *eid = NULL, *role = NULL, *pid = NULL;
-	char id[40];
 	Enterprise__Member *m = NULL;
 	int rv;
 	if ((rv = enterprise_caller_enterprise(ctx, &eid, &role)) != ST_OK)
@@ -261,11 +274,10 @@ int enterprise_member_remove(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 		return status_err(ST_ENTERPRISE_ADMIN_REQUIRED, NULL);
 	if (!validate_uuid(req->person_id))
 		return status_err(ST_NOT_FOUND, "person_id");
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	if ((rv = enterprise_member_finish(ctx, remove_tx(ctx, eid, req->person_id, pid, id))) !=
-	    ST_OK)
+	struct removal rm = {eid, req->person_id, pid, ""};
+	if ((rv = change_run(ctx, remove_tx, &rm)) != ST_OK)
 		return rv;
+	const char *id = rm.id;
 	if ((rv = enterprise_member_load(ctx, id, &m)) != ST_OK)
 		return rv;
 	log_kv(LOGL_INFO, ctx->request_id, self ? "member left" : "member removed", "membership",
@@ -274,37 +286,38 @@ int enterprise_member_remove(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 	return ST_OK;
 }
 
-/* Inside the transaction: admin becomes a member, target (an active member) the admin. */
-static int handover_tx(svc_ctx *ctx, const char *eid, const char *admin, const char *target,
-                       char new_id[40], char old_id[40])
+struct handover {
+	const char *eid, *admin, *target;
+	char new_id[40], old_id[40]; /* the memberships, set by handover_tx */
+};
+
+/* The change: admin becomes a member, target (an active member) the admin. */
+static int handover_tx(svc_ctx *ctx, void *arg)
 {
+	struct handover *h = arg;
+	const char *eid = h->eid, *admin = h->admin, *target = h->target;
+	char *new_id = h->new_id, *old_id = h->old_id;
 	PGresult *res = NULL;
 	Enterprise__Member *m = NULL;
 	const char *demote[] = {eid, admin};
 	const char *promote[] = {eid, target};
 	/* Demote first: the partial unique index allows one active admin at any instant. */
-	int rv = db_exec(ctx->db,
-	                 "UPDATE memberships SET role = 'member', updated_at = now()"
-	                 " WHERE enterprise_id = $1::uuid AND person_id = $2::uuid"
-	                 " AND role = 'admin' AND state = 'active' RETURNING id::text",
-	                 2, demote, &res);
+	int rv = change_guard(ctx, ST_ENTERPRISE_ADMIN_REQUIRED, NULL,
+	                      "UPDATE memberships SET role = 'member', updated_at = now()"
+	                      " WHERE enterprise_id = $1::uuid AND person_id = $2::uuid"
+	                      " AND role = 'admin' AND state = 'active' RETURNING id::text",
+	                      2, demote, &res);
 	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	if (PQntuples(res) != 1) {
-		rv = status_err(ST_ENTERPRISE_ADMIN_REQUIRED, NULL);
-		goto out;
-	}
+		return rv;
 	snprintf(old_id, 40, "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	res = NULL;
-	if ((rv = db_exec(ctx->db,
-	                  "UPDATE memberships SET role = 'admin', updated_at = now()"
-	                  " WHERE enterprise_id = $1::uuid AND person_id = $2::uuid"
-	                  " AND role = 'member' AND state = 'active' RETURNING id::text",
-	                  2, promote, &res)) != ST_OK) {
-		rv = status_err(rv, NULL);
+	if ((rv = change_exec(ctx,
+	                      "UPDATE memberships SET role = 'admin', updated_at = now()"
+	                      " WHERE enterprise_id = $1::uuid AND person_id = $2::uuid"
+	                      " AND role = 'member' AND state = 'active' RETURNING id::text",
+	                      2, promote, &res)) != ST_OK)
 		goto out;
-	}
 	if (PQntuples(res) != 1) {
 		rv = member_refusal(ctx, eid, target);
 		goto out;
@@ -330,7 +343,6 @@ int enterprise_admin_hand_over(svc_ctx *ctx, const ProtobufCMessage *in, Protobu
 {
 	const Enterprise__MemberRef *req = (const Enterprise__MemberRef *)in;
 	const char *eid = NULL, *admin = NULL;
-	char new_id[40], old_id[40];
 	int rv;
 	if ((rv = enterprise_caller_admin(ctx, &eid)) != ST_OK)
 		return rv;
@@ -341,12 +353,10 @@ int enterprise_admin_hand_over(svc_ctx *ctx, const ProtobufCMessage *in, Protobu
 		return status_err(ST_HANDOVER_TO_SELF, "person_id");
 	if (!validate_uuid(req->person_id))
 		return status_err(ST_NOT_FOUND, "person_id");
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	rv = enterprise_member_finish(ctx,
-	                              handover_tx(ctx, eid, admin, req->person_id, new_id, old_id));
-	if (rv != ST_OK)
+	struct handover h = {.eid = eid, .admin = admin, .target = req->person_id};
+	if ((rv = change_run(ctx, handover_tx, &h)) != ST_OK)
 		return rv;
+	const char *new_id = h.new_id, *old_id = h.old_id;
 	Enterprise__AdminHandOverResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
 	enterprise__admin_hand_over_response__init(resp);
 	if ((rv = enterprise_member_load(ctx, new_id, &resp->admin)) != ST_OK ||

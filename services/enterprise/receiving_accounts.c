@@ -10,11 +10,10 @@
 #include "enterprise.h"
 #include "members.h"
 
-#include "audit.h"
+#include "change.h"
 #include "dbrow.h"
 #include "crypto.h"
 #include "enterprise_members.pb-c.h"
-#include "events.h"
 #include "log.h"
 #include "status.h"
 #include "validate.h"
@@ -95,57 +94,48 @@ struct account_new {
 	char hash[65];
 	unsigned char *sealed;
 	size_t sealed_len;
+	Enterprise__ReceivingAccount *acc; /* set by account_tx */
 };
 
-/* Inside the transaction: the row (while the caller is still the admin), audit, event. */
-static int account_tx(svc_ctx *ctx, const struct account_new *a, Enterprise__ReceivingAccount **out)
+/* The change: the row (while the caller is still the admin), audit, event. */
+static int account_tx(svc_ctx *ctx, void *arg)
 {
+	struct account_new *a = arg;
 	PGresult *res = NULL;
-	char actor[64], subject[64], esubject[64];
 	const char *vals[] = {a->eid,  a->admin,  a->name,
 	                      a->bank, a->branch, (const char *)a->sealed,
 	                      a->hash, a->masked};
 	int lens[] = {0, 0, 0, 0, 0, (int)a->sealed_len, 0, 0};
 	int fmts[] = {0, 0, 0, 0, 0, 1, 0, 0};
-	int rv =
-	        db_query(ctx->db,
-	                 "INSERT INTO receiving_accounts (enterprise_id, created_by, account_name,"
-	                 " bank_name, branch_name, account_number_enc, account_number_hash,"
-	                 " account_number_masked) SELECT $1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8"
-	                 " WHERE EXISTS (SELECT 1 FROM memberships WHERE enterprise_id = $1::uuid"
-	                 " AND person_id = $2::uuid AND role = 'admin' AND state = 'active')"
-	                 " RETURNING " ACCOUNT_COLS,
-	                 8, vals, lens, fmts, 0, &res);
-	if (rv == ST_CONFLICT)
-		return status_err(ST_RECEIVING_ACCOUNT_EXISTS, "account_number");
+	int rv = change_unique(
+	        ctx, ST_RECEIVING_ACCOUNT_EXISTS, "account_number",
+	        "INSERT INTO receiving_accounts (enterprise_id, created_by, account_name,"
+	        " bank_name, branch_name, account_number_enc, account_number_hash,"
+	        " account_number_masked) SELECT $1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8"
+	        " WHERE EXISTS (SELECT 1 FROM memberships WHERE enterprise_id = $1::uuid"
+	        " AND person_id = $2::uuid AND role = 'admin' AND state = 'active')"
+	        " RETURNING " ACCOUNT_COLS,
+	        8, vals, lens, fmts, &res);
 	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	if (PQntuples(res) != 1) {
+		return rv;
+	if (change_rows(res) != 1) {
 		rv = status_err(ST_ENTERPRISE_ADMIN_REQUIRED, NULL);
 		goto out;
 	}
 	Enterprise__ReceivingAccount *acc = account_from_row(ctx, res, 0);
-	snprintf(actor, sizeof actor, "person:%s", a->admin);
-	snprintf(subject, sizeof subject, "receiving_account/%s", acc->id);
-	snprintf(esubject, sizeof esubject, "enterprise/%s", a->eid);
 	json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "enterprise_id", a->eid, "bank_name", a->bank,
 	                      "branch_name", a->branch, "account_number_masked", a->masked);
-	rv = audit_append(ctx->db, actor, subject, "receiving_account.added",
-	                  audit_detail(ctx->arena, d));
-	if (rv != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto out;
-	}
 	Enterprise__ReceivingAccountAdded ev = ENTERPRISE__RECEIVING_ACCOUNT_ADDED__INIT;
 	ev.account_id = acc->id;
 	ev.enterprise_id = (char *)a->eid;
 	ev.account_number_masked = (char *)a->masked;
-	if ((rv = events_append(ctx->db, "enterprise.receiving_account.added", esubject,
-	                        &ev.base)) != ST_OK) {
-		rv = status_err(rv, NULL);
+	change_event e = {"enterprise.receiving_account.added",
+	                  arena_printf(ctx->arena, "enterprise/%s", a->eid), &ev.base};
+	if ((rv = change_record(ctx, arena_printf(ctx->arena, "person:%s", a->admin),
+	                        arena_printf(ctx->arena, "receiving_account/%s", acc->id),
+	                        "receiving_account.added", d, &e)) != ST_OK)
 		goto out;
-	}
-	*out = acc;
+	a->acc = acc;
 	rv = ST_OK;
 out:
 	PQclear(res);
@@ -189,16 +179,9 @@ int enterprise_receiving_account_create(svc_ctx *ctx, const ProtobufCMessage *in
 		rv = status_err(ST_INTERNAL, NULL);
 		goto out;
 	}
-	if ((rv = db_begin(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
+	if ((rv = change_run(ctx, account_tx, &a)) != ST_OK)
 		goto out;
-	}
-	rv = account_tx(ctx, &a, &acc);
-	if (rv == ST_OK && (rv = db_commit(ctx->db)) != ST_OK)
-		rv = status_err(rv, NULL);
-	db_rollback(ctx->db);
-	if (rv != ST_OK)
-		goto out;
+	acc = a.acc;
 	log_kv(LOGL_INFO, ctx->request_id, "receiving account added", "enterprise", a.eid,
 	       "account", acc->id, "number", masked, NULL);
 	*out = &acc->base;

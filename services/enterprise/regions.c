@@ -1,6 +1,7 @@
 /* Administrative divisions (GB/T 2260): the bundled data set and its read path. */
 #include "regions.h"
 
+#include "change.h"
 #include "enterprise.pb-c.h"
 #include "log.h"
 #include "status.h"
@@ -132,12 +133,51 @@ static int region_copy_in(db_conn *db, const char *data, size_t len)
 	return ok ? ST_OK : ST_DB;
 }
 
+struct region_load {
+	const char *sum, *rows_txt;
+	const char *copy;
+	size_t copylen;
+	int loaded; /* 0: the current data set was there already */
+};
+
+/* The change: the table replaced unless it holds this data set already. */
+static int region_load_tx(svc_ctx *ctx, void *arg)
+{
+	struct region_load *l = arg;
+	PGresult *r = NULL;
+	int rv;
+	/* Replicas starting together: one loads, the others then see its checksum. */
+	if ((rv = change_exec(ctx, "SELECT pg_advisory_xact_lock(hashtext('enterprise.regions'))",
+	                      0, NULL, NULL)) != ST_OK)
+		return rv;
+	const char *v1[] = {l->sum};
+	if ((rv = change_exec(ctx,
+	                      "SELECT 1 FROM reference_data WHERE name = 'regions' AND sha256 = $1",
+	                      1, v1, &r)) != ST_OK)
+		return rv;
+	int current = PQntuples(r) == 1;
+	PQclear(r);
+	if (current)
+		return ST_OK;
+	if ((rv = change_exec(ctx, "DELETE FROM regions", 0, NULL, NULL)) != ST_OK ||
+	    (rv = region_copy_in(ctx->db, l->copy, l->copylen)) != ST_OK)
+		return rv;
+	const char *v2[] = {l->sum, l->rows_txt};
+	if ((rv = change_exec(
+	             ctx,
+	             "INSERT INTO reference_data (name, sha256, rows) VALUES ('regions', $1, $2)"
+	             " ON CONFLICT (name) DO UPDATE SET sha256 = $1, rows = $2, loaded_at = now()",
+	             2, v2, NULL)) != ST_OK)
+		return rv;
+	l->loaded = 1;
+	return ST_OK;
+}
+
 int enterprise_regions_load(db_conn *db, const char *dir)
 {
 	char *copy = NULL, sum[65], rows_txt[24];
 	size_t copylen = 0, copycap = 0;
 	long rows = 0;
-	PGresult *r = NULL;
 	int rv = ST_INTERNAL;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
@@ -165,39 +205,15 @@ int enterprise_regions_load(db_conn *db, const char *dir)
 	for (int i = 0; i < 32; i++)
 		snprintf(sum + 2 * i, 3, "%02x", digest[i]);
 
-	if ((rv = db_begin(db)) != ST_OK)
-		goto out;
-	/* Replicas starting together: one loads, the others then see its checksum. */
-	if ((rv = db_exec(db, "SELECT pg_advisory_xact_lock(hashtext('enterprise.regions'))", 0,
-	                  NULL, NULL)) != ST_OK)
-		goto fail;
-	const char *v1[] = {sum};
-	if ((rv = db_exec(db, "SELECT 1 FROM reference_data WHERE name = 'regions' AND sha256 = $1",
-	                  1, v1, &r)) != ST_OK)
-		goto fail;
-	int current = PQntuples(r) == 1;
-	PQclear(r);
-	if (current) {
-		db_rollback(db);
-		rv = ST_OK;
-		goto out;
-	}
-	if ((rv = db_exec(db, "DELETE FROM regions", 0, NULL, NULL)) != ST_OK ||
-	    (rv = region_copy_in(db, copy, copylen)) != ST_OK)
-		goto fail;
 	snprintf(rows_txt, sizeof rows_txt, "%ld", rows);
-	const char *v2[] = {sum, rows_txt};
-	if ((rv = db_exec(
-	             db,
-	             "INSERT INTO reference_data (name, sha256, rows) VALUES ('regions', $1, $2)"
-	             " ON CONFLICT (name) DO UPDATE SET sha256 = $1, rows = $2, loaded_at = now()",
-	             2, v2, NULL)) != ST_OK ||
-	    (rv = db_commit(db)) != ST_OK)
-		goto fail;
-	log_kv(LOGL_INFO, NULL, "regions loaded", "rows", rows_txt, "sha256", sum, NULL);
-	goto out;
-fail:
-	db_rollback(db);
+	/* At start there is no request: a context with the connection only. */
+	Bus__Caller nobody = BUS__CALLER__INIT;
+	svc_ctx start = {.service = "enterprise", .caller = &nobody, .request_id = "", .db = db};
+	struct region_load l = {sum, rows_txt, copy, copylen, 0};
+	if ((rv = change_run(&start, region_load_tx, &l)) != ST_OK)
+		goto out;
+	if (l.loaded)
+		log_kv(LOGL_INFO, NULL, "regions loaded", "rows", rows_txt, "sha256", sum, NULL);
 out:
 	EVP_MD_CTX_free(md);
 	free(copy);

@@ -7,9 +7,8 @@
  */
 #include "certification.h"
 
-#include "audit.h"
+#include "change.h"
 #include "enterprise.h"
-#include "events.h"
 #include "log.h"
 #include "members.h"
 #include "status.h"
@@ -122,6 +121,45 @@ int enterprise_review_get(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMe
 	return ST_OK;
 }
 
+struct decision {
+	const char *id, *actor, *reason; /* reason: a rejection's */
+};
+
+/* The change of an approval (see enterprise_certification_approve_tx). */
+static int approve_tx(svc_ctx *ctx, void *arg)
+{
+	const struct decision *d = arg;
+	return enterprise_certification_approve_tx(ctx, d->id, "{submitted}", d->actor, "review");
+}
+
+/* The change of a rejection: submitted -> rejected with the reason, audit and event. */
+static int reject_tx(svc_ctx *ctx, void *arg)
+{
+	const struct decision *d = arg;
+	PGresult *r = NULL;
+	const char *v[] = {d->id, d->reason, d->actor};
+	int rv = change_guard(ctx, ST_CERT_DECIDED, NULL,
+	                      "UPDATE certifications SET state = 'rejected', reject_reason = $2, "
+	                      "decided_by = $3, decided_at = now(), updated_at = now() WHERE id = "
+	                      "$1 AND state = 'submitted' RETURNING applicant_id, uscc, "
+	                      "enterprise_name",
+	                      3, v, &r);
+	if (rv != ST_OK)
+		return rv;
+	Enterprise__CertificationEvent ev = ENTERPRISE__CERTIFICATION_EVENT__INIT;
+	ev.certification_id = (char *)d->id;
+	ev.applicant_id = PQgetvalue(r, 0, 0);
+	ev.uscc = PQgetvalue(r, 0, 1);
+	ev.enterprise_name = PQgetvalue(r, 0, 2);
+	ev.reason = (char *)d->reason;
+	/* The reason is the operator's words about the application: kept with the decision. */
+	rv = enterprise_certification_record(ctx, d->actor, d->id,
+	                                     "enterprise.certification.rejected",
+	                                     json_pack("{s:s}", "reason", d->reason), &ev);
+	PQclear(r);
+	return rv;
+}
+
 int enterprise_review_approve(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
 {
 	const Enterprise__CertificationRef *in = (const Enterprise__CertificationRef *)in_;
@@ -131,17 +169,9 @@ int enterprise_review_approve(svc_ctx *ctx, const ProtobufCMessage *in_, Protobu
 	if ((rv = review_caller(ctx, actor)) != ST_OK ||
 	    (rv = review_load(ctx, in->id, &c)) != ST_OK)
 		return rv;
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	if ((rv = enterprise_certification_approve_tx(ctx, in->id, "{submitted}", actor,
-	                                              "review")) != ST_OK) {
-		db_rollback(ctx->db);
+	struct decision d = {in->id, actor, NULL};
+	if ((rv = change_run(ctx, approve_tx, &d)) != ST_OK)
 		return rv;
-	}
-	if ((rv = db_commit(ctx->db)) != ST_OK) {
-		db_rollback(ctx->db);
-		return status_err(rv, NULL);
-	}
 	if ((rv = review_load(ctx, in->id, &c)) != ST_OK)
 		return rv;
 	*out = &c->base;
@@ -153,7 +183,6 @@ int enterprise_review_reject(svc_ctx *ctx, const ProtobufCMessage *in_, Protobuf
 	const Enterprise__RejectCertificationRequest *in =
 	        (const Enterprise__RejectCertificationRequest *)in_;
 	Enterprise__CertificationApplication *c = NULL;
-	PGresult *r = NULL;
 	char actor[64];
 	int rv;
 
@@ -167,48 +196,13 @@ int enterprise_review_reject(svc_ctx *ctx, const ProtobufCMessage *in_, Protobuf
 		return status_err(ST_REJECT_REASON_REQUIRED, "reason");
 	if (validate_text(reason, REASON_MAX_CHARS) != 0)
 		return status_err(ST_REJECT_REASON_TOO_LONG, "reason");
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	const char *v[] = {in->id, reason, actor};
-	if ((rv = db_exec(ctx->db,
-	                  "UPDATE certifications SET state = 'rejected', reject_reason = $2, "
-	                  "decided_by = $3, decided_at = now(), updated_at = now() WHERE id = $1 "
-	                  "AND state = 'submitted' RETURNING applicant_id, uscc, enterprise_name",
-	                  3, v, &r)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	if (PQntuples(r) != 1) {
-		rv = status_err(ST_CERT_DECIDED, NULL);
-		goto fail;
-	}
-	Enterprise__CertificationEvent ev = ENTERPRISE__CERTIFICATION_EVENT__INIT;
-	ev.certification_id = (char *)in->id;
-	ev.applicant_id = PQgetvalue(r, 0, 0);
-	ev.uscc = PQgetvalue(r, 0, 1);
-	ev.enterprise_name = PQgetvalue(r, 0, 2);
-	ev.reason = (char *)reason;
-	/* The reason is the operator's words about the application: kept with the decision. */
-	const char *detail = audit_detail(ctx->arena, json_pack("{s:s}", "reason", reason));
-	if ((rv = enterprise_certification_publish(ctx, actor, in->id,
-	                                           "enterprise.certification.rejected", detail,
-	                                           &ev)) != ST_OK ||
-	    (rv = db_commit(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
+	struct decision d = {in->id, actor, reason};
+	if ((rv = change_run(ctx, reject_tx, &d)) != ST_OK)
+		return rv;
 	log_kv(LOGL_INFO, ctx->request_id, "certification rejected", "certification_id", in->id,
 	       NULL);
-	PQclear(r);
-	r = NULL;
 	if ((rv = review_load(ctx, in->id, &c)) != ST_OK)
-		goto out;
+		return rv;
 	*out = &c->base;
-	rv = ST_OK;
-	goto out;
-fail:
-	db_rollback(ctx->db);
-out:
-	PQclear(r);
-	return rv;
+	return ST_OK;
 }
