@@ -18,6 +18,8 @@
 #include "crypto.h"
 #include "svc.h"
 
+#include <jansson.h>
+
 #include <stddef.h>
 
 struct kyc_provider;
@@ -82,15 +84,18 @@ int accounts_password_hash(const struct accounts_app *app, const char *pw,
  * Inserts a person inside the caller's open transaction: the phone sealed (aad
  * "accounts.persons.phone"), its look-up hash and mask, the password hash, and the
  * optional name, operator roles (comma-separated, "" for none) and institution.
- * Writes the new id into id. ST_OK, ST_CONFLICT when the phone is taken, ST_DB or
- * ST_INTERNAL.
+ * Writes the new id into id. ST_OK, ST_PHONE_TAKEN (field phone) when the phone is
+ * taken, ST_DB, ST_CONFLICT or ST_INTERNAL, each with its detail set.
  */
 int accounts_person_insert(svc_ctx *ctx, const char *phone, const char *password_hash,
                            const char *name, const char *roles_csv, const char *institution_id,
                            char id[40]);
 
-/* Appends accounts.person.registered for a new person (inside the open transaction). */
-int accounts_person_registered_event(svc_ctx *ctx, const char *person_id, const char *phone);
+/* Records a new person inside change_run's transaction: audit person.registered on
+ * person/<id> by actor with detail (taken), and the accounts.person.registered event.
+ * ST_OK or ST_DB (detail set). */
+int accounts_person_registered_record(svc_ctx *ctx, const char *actor, const char *person_id,
+                                      const char *phone, json_t *detail);
 
 /* A person's credentials and login state, as sessions.c, passwords.c and admin.c need it. */
 typedef struct accounts_login_row {
