@@ -1,4 +1,5 @@
-/* accounts: wires config, keys, the notify client, the KYC provider and the handlers. */
+/* accounts: wires config, keys, the notify client, the KYC provider, the handlers and the
+ * subscription to enterprise's events. */
 #include "accounts.h"
 #include "kyc.h"
 #include "log.h"
@@ -29,10 +30,6 @@ static int accounts_start(svc_ctx *ctx)
 		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the notify client", NULL);
 		return ST_UNAVAILABLE;
 	}
-	if (bus_client_open(&app.enterprise, common.bus_urls, "enterprise") != 0) {
-		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the enterprise client", NULL);
-		return ST_UNAVAILABLE;
-	}
 	if (kyc_provider_open(app.kyc_provider, app.kyc_url, app.kyc_timeout_ms, &app.kyc) != 0)
 		return ST_INTERNAL;
 	return ST_OK;
@@ -57,6 +54,9 @@ static const svc_handler_fn accounts_handlers[] = {
         accounts_identity_check,
 };
 
+/* Identities read memberships from enterprise's events, never from enterprise itself. */
+static const svc_subscription accounts_subs[] = {{"enterprise", accounts_memberships_apply}};
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "admin") == 0)
@@ -80,12 +80,16 @@ int main(int argc, char **argv)
 	         "deadline of one call to the identity-check provider", &app.kyc_timeout_ms},
 	};
 	svc_api apis[] = {{&accounts__accounts__descriptor, accounts_handlers}};
-	svc_def def = {
-	        .name = "accounts", .apis = apis, .napis = 1, .start = accounts_start, .app = &app};
+	svc_def def = {.name = "accounts",
+	               .apis = apis,
+	               .napis = 1,
+	               .subs = accounts_subs,
+	               .nsubs = sizeof accounts_subs / sizeof accounts_subs[0],
+	               .start = accounts_start,
+	               .app = &app};
 	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
 	if (app.kyc)
 		kyc_provider_close(app.kyc);
 	bus_client_close(app.notify);
-	bus_client_close(app.enterprise);
 	return rv;
 }
