@@ -5,6 +5,7 @@
  *   captcha.c       image captchas (PNG drawn here, answers in Redis)
  *   passwords.c     reset and change, revoking other sessions
  *   identities.c    the person's identities and the active one in the session
+ *   memberships.c   the projection of enterprise memberships, from enterprise's events
  *   verification.c  personal real-name verification (个人实名认证) through kyc.h
  *   sms.c           SMS codes checked through notify over the bus
  *   admin.c         `accounts admin ...`: operators and institution staff from the shell
@@ -19,6 +20,8 @@
 #include "crypto.h"
 #include "svc.h"
 
+#include <jansson.h>
+
 #include <stddef.h>
 
 struct kyc_provider;
@@ -26,7 +29,6 @@ struct kyc_provider;
 struct accounts_app {
 	crypto_keys keys;         /* PII_ENC_KEY / PII_MAC_KEY */
 	bus_client *notify;       /* VerifySmsCode, IssueSmsCode */
-	bus_client *enterprise;   /* ListPersonEnterprises, GetMembership (identities) */
 	struct kyc_provider *kyc; /* face, bank4 and carrier3 checks */
 	int development;          /* PLATFORM_MODE=development: dev-only routes answer */
 	long lockout_s;           /* LOGIN_LOCKOUT_S, 900 */
@@ -60,6 +62,10 @@ int accounts_identities_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 int accounts_identity_switch(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int accounts_identity_check(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 
+/* Applies one of enterprise's events to the membership projection (memberships.c),
+ * inside the subscriber's transaction; ST_OK or ST_DB (retried). */
+int accounts_memberships_apply(svc_ctx *ctx, const Events__Event *ev);
+
 /* ---- shared between the files ----------------------------------------------- */
 
 /* The masked view of one person (arena-allocated in ctx->arena); ST_NOT_FOUND. */
@@ -77,15 +83,18 @@ int accounts_password_hash(const struct accounts_app *app, const char *pw,
  * Inserts a person inside the caller's open transaction: the phone sealed (aad
  * "accounts.persons.phone"), its look-up hash and mask, the password hash, and the
  * optional name, operator roles (comma-separated, "" for none) and institution.
- * Writes the new id into id. ST_OK, ST_CONFLICT when the phone is taken, ST_DB or
- * ST_INTERNAL.
+ * Writes the new id into id. ST_OK, ST_PHONE_TAKEN (field phone) when the phone is
+ * taken, ST_DB, ST_CONFLICT or ST_INTERNAL, each with its detail set.
  */
 int accounts_person_insert(svc_ctx *ctx, const char *phone, const char *password_hash,
                            const char *name, const char *roles_csv, const char *institution_id,
                            char id[40]);
 
-/* Appends accounts.person.registered for a new person (inside the open transaction). */
-int accounts_person_registered_event(svc_ctx *ctx, const char *person_id, const char *phone);
+/* Records a new person inside change_run's transaction: audit person.registered on
+ * person/<id> by actor with detail (taken), and the accounts.person.registered event.
+ * ST_OK or ST_DB (detail set). */
+int accounts_person_registered_record(svc_ctx *ctx, const char *actor, const char *person_id,
+                                      const char *phone, json_t *detail);
 
 /* A person's credentials and login state, as sessions.c, passwords.c and admin.c need it. */
 typedef struct accounts_login_row {

@@ -11,7 +11,7 @@
  */
 #include "accounts.h"
 
-#include "audit.h"
+#include "change.h"
 #include "config.h"
 #include "log.h"
 #include "session.h"
@@ -172,29 +172,38 @@ static const char *admin_kind(const struct admin_args *a)
 	                                              : "person";
 }
 
+struct admin_new {
+	const struct admin_args *a;
+	const char *roles, *pwhash;
+	char id[40]; /* the new person, set by create_tx */
+};
+
+/* The change: the person, audit, event. */
+static int create_tx(svc_ctx *ctx, void *arg)
+{
+	struct admin_new *n = arg;
+	const struct admin_args *a = n->a;
+	int rv = accounts_person_insert(ctx, a->phone, n->pwhash, a->name, n->roles, a->institution,
+	                                n->id);
+	if (rv != ST_OK)
+		return rv;
+	return accounts_person_registered_record(
+	        ctx, ADMIN_ACTOR, n->id, a->phone,
+	        json_pack("{s:s, s:s}", "via", "admin-cli", "kind", admin_kind(a)));
+}
+
 static int admin_create_new(svc_ctx *ctx, const struct admin_args *a, const char *roles)
 {
-	char pwhash[CRYPTO_PASSWORD_HASH_MAX], id[40] = "", subject[64], detail[128];
+	char pwhash[CRYPTO_PASSWORD_HASH_MAX];
 	int rv = accounts_password_hash(ctx->app, a->password, pwhash);
 	if (rv != ST_OK)
 		return rv;
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return rv;
-	rv = accounts_person_insert(ctx, a->phone, pwhash, a->name, roles, a->institution, id);
-	snprintf(subject, sizeof subject, "person/%s", id);
-	snprintf(detail, sizeof detail, "{\"via\":\"admin-cli\",\"kind\":\"%s\"}", admin_kind(a));
-	if (rv == ST_OK)
-		rv = audit_append(ctx->db, ADMIN_ACTOR, subject, "person.registered", detail);
-	if (rv == ST_OK)
-		rv = accounts_person_registered_event(ctx, id, a->phone);
-	if (rv == ST_OK)
-		rv = db_commit(ctx->db);
-	db_rollback(ctx->db);
-	if (rv != ST_OK)
+	struct admin_new n = {a, roles, pwhash, ""};
+	if ((rv = change_run(ctx, create_tx, &n)) != ST_OK)
 		return rv;
 	char masked[16];
 	validate_mask_mobile(a->phone, masked);
-	printf("created %s %s (person %s)%s%s%s%s\n", admin_kind(a), masked, id,
+	printf("created %s %s (person %s)%s%s%s%s\n", admin_kind(a), masked, n.id,
 	       *roles ? ", roles " : "", roles, a->institution ? ", institution " : "",
 	       a->institution ? a->institution : "");
 	return ST_OK;
@@ -218,30 +227,21 @@ static void admin_say(const char *what, const char *value, int changed)
 	printf(", %s %s %s", what, changed ? "set to" : "unchanged:", value);
 }
 
-static int admin_update(svc_ctx *ctx, const struct admin_args *a, const char *roles,
-                        const accounts_login_row *row)
+struct admin_change {
+	const char *const *vals; /* as update_tx's statement takes them */
+	const char *id;
+	int set_pw;
+	int roles_changed, inst_changed; /* set by update_tx */
+};
+
+/* The change: only what differs is written and audited, so a second `make up` changes
+ * nothing. */
+static int update_tx(svc_ctx *ctx, void *arg)
 {
-	char pwhash[CRYPTO_PASSWORD_HASH_MAX] = "", subject[64];
+	struct admin_change *c = arg;
 	PGresult *res = NULL;
-	int same = crypto_password_verify(a->password, row->password_hash) == 1;
-	int set_pw = a->reset_password && !same;
-	int roles_changed = 0, inst_changed = 0, rv;
-	if (set_pw && (rv = accounts_password_hash(ctx->app, a->password, pwhash)) != ST_OK)
-		return rv;
-	int is_op = strcmp(a->cmd, "create-operator") == 0;
-	int is_staff = strcmp(a->cmd, "create-staff") == 0;
-	const char *vals[] = {row->id,
-	                      is_op ? "t" : "f",
-	                      roles,
-	                      is_staff ? "t" : "f",
-	                      a->institution ? a->institution : "",
-	                      a->name ? a->name : "",
-	                      set_pw ? pwhash : ""};
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return rv;
-	/* Only what differs is written (and audited): a second `make up` changes nothing. */
-	rv = db_exec(
-	        ctx->db,
+	int rv = change_exec(
+	        ctx,
 	        "WITH old AS (SELECT id, operator_roles, institution_id, name, verified_at"
 	        " FROM persons WHERE id = $1::uuid FOR UPDATE)"
 	        " UPDATE persons p SET"
@@ -261,33 +261,52 @@ static int admin_update(svc_ctx *ctx, const struct admin_args *a, const char *ro
 	        " OR $7 <> '')"
 	        " RETURNING old.operator_roles IS DISTINCT FROM p.operator_roles,"
 	        " old.institution_id IS DISTINCT FROM p.institution_id",
-	        7, vals, &res);
-	if (rv == ST_OK && PQntuples(res) == 1) {
-		roles_changed = PQgetvalue(res, 0, 0)[0] == 't';
-		inst_changed = PQgetvalue(res, 0, 1)[0] == 't';
+	        7, c->vals, &res);
+	if (rv != ST_OK)
+		return rv;
+	if (PQntuples(res) == 1) {
+		c->roles_changed = PQgetvalue(res, 0, 0)[0] == 't';
+		c->inst_changed = PQgetvalue(res, 0, 1)[0] == 't';
 	}
 	PQclear(res);
-	snprintf(subject, sizeof subject, "person/%s", row->id);
-	if (rv == ST_OK && roles_changed)
-		rv = audit_append(ctx->db, ADMIN_ACTOR, subject, "person.operator_roles_set",
-		                  "{\"via\":\"admin-cli\"}");
-	if (rv == ST_OK && inst_changed)
-		rv = audit_append(ctx->db, ADMIN_ACTOR, subject, "person.institution_set",
-		                  "{\"via\":\"admin-cli\"}");
-	if (rv == ST_OK && set_pw)
-		rv = audit_append(ctx->db, ADMIN_ACTOR, subject, "person.password_reset",
-		                  "{\"via\":\"admin-cli\"}");
-	if (rv == ST_OK)
-		rv = db_commit(ctx->db);
-	db_rollback(ctx->db);
-	if (rv != ST_OK)
+	const char *subject = arena_printf(ctx->arena, "person/%s", c->id);
+	const char *actions[] = {"person.operator_roles_set", "person.institution_set",
+	                         "person.password_reset"};
+	const int changed[] = {c->roles_changed, c->inst_changed, c->set_pw};
+	for (int i = 0; i < 3 && rv == ST_OK; i++)
+		if (changed[i])
+			rv = change_record(ctx, ADMIN_ACTOR, subject, actions[i],
+			                   json_pack("{s:s}", "via", "admin-cli"), NULL);
+	return rv;
+}
+
+static int admin_update(svc_ctx *ctx, const struct admin_args *a, const char *roles,
+                        const accounts_login_row *row)
+{
+	char pwhash[CRYPTO_PASSWORD_HASH_MAX] = "";
+	int same = crypto_password_verify(a->password, row->password_hash) == 1;
+	int set_pw = a->reset_password && !same;
+	int rv;
+	if (set_pw && (rv = accounts_password_hash(ctx->app, a->password, pwhash)) != ST_OK)
+		return rv;
+	int is_op = strcmp(a->cmd, "create-operator") == 0;
+	int is_staff = strcmp(a->cmd, "create-staff") == 0;
+	const char *vals[] = {row->id,
+	                      is_op ? "t" : "f",
+	                      roles,
+	                      is_staff ? "t" : "f",
+	                      a->institution ? a->institution : "",
+	                      a->name ? a->name : "",
+	                      set_pw ? pwhash : ""};
+	struct admin_change c = {vals, row->id, set_pw, 0, 0};
+	if ((rv = change_run(ctx, update_tx, &c)) != ST_OK)
 		return rv;
 	printf("%s %s is already registered (person %s)", admin_kind(a), row->phone_masked,
 	       row->id);
 	if (is_op)
-		admin_say("roles", roles, roles_changed);
+		admin_say("roles", roles, c.roles_changed);
 	if (is_staff)
-		admin_say("institution", a->institution, inst_changed);
+		admin_say("institution", a->institution, c.inst_changed);
 	if (set_pw) {
 		printf(", password replaced\n");
 		admin_revoke_sessions(a->redis_url, row->id);
@@ -299,24 +318,24 @@ static int admin_update(svc_ctx *ctx, const struct admin_args *a, const char *ro
 	return ST_OK;
 }
 
-static int admin_unlock(svc_ctx *ctx, const accounts_login_row *row)
+/* The change: counter and lock cleared, audit. */
+static int unlock_tx(svc_ctx *ctx, void *arg)
 {
-	char subject[64];
-	snprintf(subject, sizeof subject, "person/%s", row->id);
-	const char *vals[] = {row->id};
-	int rv = db_begin(ctx->db);
-	if (rv != ST_OK)
-		return rv;
-	rv = db_exec(
-	        ctx->db,
+	const char *id = arg;
+	const char *vals[] = {id};
+	int rv = change_exec(
+	        ctx,
 	        "UPDATE persons SET failed_logins = 0, locked_until = NULL WHERE id = $1::uuid", 1,
 	        vals, NULL);
-	if (rv == ST_OK)
-		rv = audit_append(ctx->db, ADMIN_ACTOR, subject, "person.unlocked",
-		                  "{\"reason\":\"admin\"}");
-	if (rv == ST_OK)
-		rv = db_commit(ctx->db);
-	db_rollback(ctx->db);
+	if (rv != ST_OK)
+		return rv;
+	return change_record(ctx, ADMIN_ACTOR, arena_printf(ctx->arena, "person/%s", id),
+	                     "person.unlocked", json_pack("{s:s}", "reason", "admin"), NULL);
+}
+
+static int admin_unlock(svc_ctx *ctx, const accounts_login_row *row)
+{
+	int rv = change_run(ctx, unlock_tx, (void *)row->id);
 	if (rv == ST_OK)
 		printf("unlocked %s (person %s; it had %d failed logins%s)\n", row->phone_masked,
 		       row->id, row->failed_logins, row->locked_for_s > 0 ? ", locked" : "");

@@ -3,19 +3,21 @@
  * belong to (admin or member). The active one lives in the session, which the gateway
  * copies into every request envelope.
  *
- * Enterprise memberships are the enterprise service's: it is asked over the bus
- * (enterprise.ListPersonEnterprises to list, enterprise.GetMembership to switch), so a
- * membership approved, removed or handed over a moment ago shows at once. The role put
- * into the session is the one of the switch; enterprise checks the live membership on
- * every enterprise-scoped request, so a session naming an enterprise its person has
- * left acts for it no more.
+ * Enterprise memberships are the enterprise service's; accounts reads its own projection
+ * of them (enterprise_memberships, kept by memberships.c from enterprise's events), never
+ * enterprise itself: enterprise calls accounts (CheckIdentity), so a call back would let
+ * a worker of each wait on the other. A membership approved, removed or handed over a
+ * moment ago shows once its event is applied (milliseconds, at worst the next replay).
+ * The role put into the session is the one of the switch; enterprise checks the live
+ * membership on every enterprise-scoped request, so a session naming an enterprise its
+ * person has left acts for it no more, however late the projection.
  */
 #include "accounts.h"
 
-#include "enterprise_members.pb-c.h"
 #include "log.h"
 #include "session.h"
 #include "status.h"
+#include "validate.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -27,46 +29,33 @@ struct enterprise_identity {
 	const char *role; /* admin | member */
 };
 
-/* How long a call to enterprise may take: well inside the gateway's deadline. */
-#define IDENTITIES_ENTERPRISE_TIMEOUT_MS 2000
+#define IDENTITIES_SELECT                                                                          \
+	"SELECT enterprise_id::text, enterprise_name, role FROM enterprise_memberships"            \
+	" WHERE person_id = $1::uuid"
 
-/* A failed call to enterprise: down or late is a 503/504; its own answer passes as is. */
-static int identities_call_failed(svc_ctx *ctx, const char *method, int rv)
-{
-	log_kv(LOGL_WARN, ctx->request_id, "enterprise call failed", "method", method, "error",
-	       status_code_name(rv), NULL);
-	if (rv == ST_DEADLINE || rv == ST_UNAVAILABLE)
-		return status_err(rv, NULL);
-	return rv; /* field and message set by bus_call */
-}
-
-/* The person's enterprise identities, active memberships only (arena-allocated). */
+/* The person's enterprise identities (arena-allocated), admin first, then by name. */
 static int identities_enterprises(svc_ctx *ctx, const char *person_id,
                                   struct enterprise_identity **out, size_t *n)
 {
-	Enterprise__ListPersonEnterprisesRequest req =
-	        ENTERPRISE__LIST_PERSON_ENTERPRISES_REQUEST__INIT;
-	ProtobufCMessage *reply = NULL;
-	req.person_id = (char *)person_id;
-	int rv = bus_call(ACCOUNTS_APP(ctx)->enterprise, "ListPersonEnterprises", ctx->caller,
-	                  IDENTITIES_ENTERPRISE_TIMEOUT_MS, &req.base,
-	                  &enterprise__list_person_enterprises_response__descriptor, ctx->arena,
-	                  &reply);
+	PGresult *r = NULL;
+	const char *v[] = {person_id};
+	int rv = db_exec(ctx->db,
+	                 IDENTITIES_SELECT " ORDER BY role = 'admin' DESC, enterprise_name,"
+	                                   " enterprise_id",
+	                 1, v, &r);
 	if (rv != ST_OK)
-		return identities_call_failed(ctx, "ListPersonEnterprises", rv);
-	const Enterprise__ListPersonEnterprisesResponse *resp =
-	        (const Enterprise__ListPersonEnterprisesResponse *)reply;
+		return status_err(rv, NULL);
+	int rows = PQntuples(r);
 	struct enterprise_identity *ents =
-	        arena_alloc(ctx->arena, (resp->n_items ? resp->n_items : 1) * sizeof *ents);
-	size_t k = 0;
-	for (size_t i = 0; i < resp->n_items; i++) {
-		const Enterprise__PersonEnterprise *pe = resp->items[i];
-		if (!pe->enterprise_id || !pe->name || !pe->role)
-			continue;
-		ents[k++] = (struct enterprise_identity){pe->enterprise_id, pe->name, pe->role};
-	}
+	        arena_alloc(ctx->arena, (size_t)(rows ? rows : 1) * sizeof *ents);
+	for (int i = 0; i < rows; i++)
+		ents[i] =
+		        (struct enterprise_identity){arena_strdup(ctx->arena, PQgetvalue(r, i, 0)),
+		                                     arena_strdup(ctx->arena, PQgetvalue(r, i, 1)),
+		                                     arena_strdup(ctx->arena, PQgetvalue(r, i, 2))};
+	PQclear(r);
 	*out = ents;
-	*n = k;
+	*n = (size_t)rows;
 	return ST_OK;
 }
 
@@ -74,22 +63,22 @@ static int identities_enterprises(svc_ctx *ctx, const char *person_id,
 static int identities_membership(svc_ctx *ctx, const char *person_id, const char *enterprise_id,
                                  struct enterprise_identity *out)
 {
-	Enterprise__GetMembershipRequest req = ENTERPRISE__GET_MEMBERSHIP_REQUEST__INIT;
-	ProtobufCMessage *reply = NULL;
-	req.person_id = (char *)person_id;
-	req.enterprise_id = (char *)enterprise_id;
-	int rv = bus_call(ACCOUNTS_APP(ctx)->enterprise, "GetMembership", ctx->caller,
-	                  IDENTITIES_ENTERPRISE_TIMEOUT_MS, &req.base,
-	                  &enterprise__person_enterprise__descriptor, ctx->arena, &reply);
+	PGresult *r = NULL;
 	/* Not one of the caller's enterprises: as if it did not exist. */
-	if (rv == ST_NOT_FOUND)
+	if (!validate_uuid(enterprise_id))
 		return status_err(ST_NOT_FOUND, "enterprise_id");
+	const char *v[] = {person_id, enterprise_id};
+	int rv = db_exec(ctx->db, IDENTITIES_SELECT " AND enterprise_id = $2::uuid", 2, v, &r);
 	if (rv != ST_OK)
-		return identities_call_failed(ctx, "GetMembership", rv);
-	const Enterprise__PersonEnterprise *pe = (const Enterprise__PersonEnterprise *)reply;
-	if (!pe->enterprise_id || !pe->name || !pe->role)
-		return status_err(ST_BAD_MESSAGE, NULL);
-	*out = (struct enterprise_identity){pe->enterprise_id, pe->name, pe->role};
+		return status_err(rv, NULL);
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return status_err(ST_NOT_FOUND, "enterprise_id");
+	}
+	*out = (struct enterprise_identity){arena_strdup(ctx->arena, PQgetvalue(r, 0, 0)),
+	                                    arena_strdup(ctx->arena, PQgetvalue(r, 0, 1)),
+	                                    arena_strdup(ctx->arena, PQgetvalue(r, 0, 2))};
+	PQclear(r);
 	return ST_OK;
 }
 

@@ -1,4 +1,5 @@
-/* accounts: wires config, keys, the notify client, the KYC provider and the handlers. */
+/* accounts: wires config, keys, the notify client, the KYC provider, the handlers and the
+ * subscription to enterprise's events. */
 #include "accounts.h"
 #include "kyc.h"
 #include "log.h"
@@ -31,10 +32,6 @@ static int accounts_start(svc_ctx *ctx)
 		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the notify client", NULL);
 		return ST_UNAVAILABLE;
 	}
-	if (bus_client_open(&app.enterprise, common.bus_urls, "enterprise") != 0) {
-		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the enterprise client", NULL);
-		return ST_UNAVAILABLE;
-	}
 	kyc.production = !app.development;
 	if (kyc_provider_open(&kyc, &app.kyc) != 0)
 		return ST_INTERNAL;
@@ -59,6 +56,9 @@ static const svc_handler accounts_handlers[] = {
         {"SwitchIdentity", accounts_identity_switch},
         {"CheckIdentity", accounts_identity_check},
 };
+
+/* Identities read memberships from enterprise's events, never from enterprise itself. */
+static const svc_subscription accounts_subs[] = {{"enterprise", accounts_memberships_apply}};
 
 int main(int argc, char **argv)
 {
@@ -90,12 +90,13 @@ int main(int argc, char **argv)
 	svc_def def = {.name = "accounts",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],
+	               .subs = accounts_subs,
+	               .nsubs = sizeof accounts_subs / sizeof accounts_subs[0],
 	               .start = accounts_start,
 	               .app = &app};
 	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
 	if (app.kyc)
 		kyc_provider_close(app.kyc);
 	bus_client_close(app.notify);
-	bus_client_close(app.enterprise);
 	return rv;
 }

@@ -1,12 +1,14 @@
 /*
  * Forgotten password (phone + SMS code + new password) and password change (old + new).
  * Sessions are revoked before the commit, so a committed change never leaves a session
- * it should have ended (a failed commit at worst logs people out needlessly).
+ * it should have ended (a failed commit at worst logs people out needlessly); they are
+ * revoked under the person's row lock (a racing change waits) but before the audit
+ * entry, so the schema's audit lock is never held across Redis. notify (the reset's
+ * SMS code) is called before the transaction opens.
  */
 #include "accounts.h"
 
-#include "audit.h"
-#include "events.h"
+#include "change.h"
 #include "log.h"
 #include "session.h"
 #include "status.h"
@@ -30,23 +32,18 @@ static int new_password_check(const char *pw, const char *confirm, const char *p
 	return ST_OK;
 }
 
-/* The audit row and the event of a password change, inside the open transaction. */
+/* The audit entry and the event of a password change, inside change_run's transaction. */
 static int password_changed_record(svc_ctx *ctx, const char *pid, const char *how)
 {
-	char actor[64], subject[64], detail[64];
 	Accounts__PasswordChanged ev = ACCOUNTS__PASSWORD_CHANGED__INIT;
-	snprintf(actor, sizeof actor, "person:%s", pid);
-	snprintf(subject, sizeof subject, "person/%s", pid);
-	snprintf(detail, sizeof detail, "{\"how\":\"%s\"}", how);
-	int rv = audit_append(ctx->db, actor, subject,
-	                      strcmp(how, "reset") == 0 ? "person.password_reset"
-	                                                : "person.password_changed",
-	                      detail);
-	if (rv != ST_OK)
-		return rv;
 	ev.person_id = (char *)pid;
 	ev.how = (char *)how;
-	return events_append(ctx->db, "accounts.password.changed", subject, &ev.base);
+	change_event e = {"accounts.password.changed", NULL, &ev.base};
+	return change_record(ctx, arena_printf(ctx->arena, "person:%s", pid),
+	                     arena_printf(ctx->arena, "person/%s", pid),
+	                     strcmp(how, "reset") == 0 ? "person.password_reset"
+	                                               : "person.password_changed",
+	                     json_pack("{s:s}", "how", how), &e);
 }
 
 /* Live sessions of pid other than keep (NULL: all), counted before they are revoked. */
@@ -72,6 +69,28 @@ static int sessions_live_others(svc_ctx *ctx, const char *pid, const char *keep)
 	}
 	freeReplyObject(r);
 	return n;
+}
+
+struct reset {
+	const char *pid, *pwhash;
+};
+
+/* The change: new hash, counter and lock cleared, every session revoked, audit, event. */
+static int reset_tx(svc_ctx *ctx, void *arg)
+{
+	const struct reset *r = arg;
+	const char *vals[] = {r->pid, r->pwhash};
+	int rv =
+	        change_guard(ctx, ST_ACCOUNT_NOT_FOUND, "phone",
+	                     "UPDATE persons SET password_hash = $2, failed_logins = 0,"
+	                     " locked_until = NULL, password_changed_at = now(), updated_at = now()"
+	                     " WHERE id = $1::uuid",
+	                     2, vals, NULL);
+	if (rv != ST_OK)
+		return rv;
+	if ((rv = session_revoke_others(ctx->redis, r->pid, NULL)) != ST_OK)
+		return status_err(rv, NULL);
+	return password_changed_record(ctx, r->pid, "reset");
 }
 
 int accounts_password_reset(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
@@ -103,35 +122,21 @@ int accounts_password_reset(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 		return rv;
 	if ((rv = accounts_password_hash(app, req->password, pwhash)) != ST_OK)
 		return rv;
-
-	const char *vals[] = {row.id, pwhash};
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	if ((rv = db_exec(ctx->db,
-	                  "UPDATE persons SET password_hash = $2, failed_logins = 0,"
-	                  " locked_until = NULL, password_changed_at = now(), updated_at = now()"
-	                  " WHERE id = $1::uuid",
-	                  2, vals, NULL)) != ST_OK ||
-	    (rv = password_changed_record(ctx, row.id, "reset")) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto out;
-	}
+	/* Used up before the transaction (no call to notify while it is open): of two racing
+	 * resets with one code only one gets this far; a failing transaction after it costs
+	 * the person a new code. */
 	if ((rv = accounts_sms_verify(ctx, req->phone, "reset", req->sms_code, 1, "sms_code")) !=
 	    ST_OK)
-		goto out;
-	if ((rv = session_revoke_others(ctx->redis, row.id, NULL)) != ST_OK ||
-	    (rv = db_commit(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto out;
-	}
+		return rv;
+	struct reset r = {row.id, pwhash};
+	if ((rv = change_run(ctx, reset_tx, &r)) != ST_OK)
+		return rv;
 	Accounts__PasswordResetResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
 	accounts__password_reset_response__init(resp);
 	resp->phone_masked = arena_strdup(ctx->arena, row.phone_masked);
 	log_kv(LOGL_INFO, ctx->request_id, "password reset", "person", row.id, NULL);
 	*out = &resp->base;
-out:
-	db_rollback(ctx->db);
-	return rv;
+	return ST_OK;
 }
 
 /*
@@ -187,6 +192,30 @@ static void old_password_clear(svc_ctx *ctx, const char *person_id)
 		freeReplyObject(r);
 }
 
+struct change {
+	const char *pid, *pwhash, *old_hash, *keep; /* keep: the caller's session, or NULL */
+	int revoked;                                /* live other sessions, set by change_tx */
+};
+
+/* The change: guarded by the hash that was checked, so of two racing changes one wins
+ * (409) and only the winner revokes sessions; audit, event. */
+static int change_tx(svc_ctx *ctx, void *arg)
+{
+	struct change *c = arg;
+	const char *vals[] = {c->pid, c->pwhash, c->old_hash};
+	int rv = change_guard(ctx, ST_CONFLICT, NULL,
+	                      "UPDATE persons SET password_hash = $2, password_changed_at = now(),"
+	                      " updated_at = now() WHERE id = $1::uuid AND password_hash = $3"
+	                      " RETURNING id",
+	                      3, vals, NULL);
+	if (rv != ST_OK)
+		return rv;
+	c->revoked = sessions_live_others(ctx, c->pid, c->keep);
+	if ((rv = session_revoke_others(ctx->redis, c->pid, c->keep)) != ST_OK)
+		return status_err(rv, NULL);
+	return password_changed_record(ctx, c->pid, "change");
+}
+
 int accounts_password_change(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Accounts__ChangePasswordRequest *req = (const Accounts__ChangePasswordRequest *)in;
@@ -194,7 +223,6 @@ int accounts_password_change(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 	char pwhash[CRYPTO_PASSWORD_HASH_MAX];
 	accounts_login_row row;
 	const char *pid = NULL, *keep = ctx->caller->session_id;
-	PGresult *res = NULL;
 	int rv;
 
 	if ((rv = caller_person(ctx, &pid)) != ST_OK)
@@ -223,36 +251,14 @@ int accounts_password_change(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 	if ((rv = accounts_password_hash(app, req->password, pwhash)) != ST_OK)
 		return rv;
 
-	/* Guarded by the hash that was checked: of two racing changes one wins. */
-	const char *vals[] = {pid, pwhash, row.password_hash};
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	rv = db_exec(ctx->db,
-	             "UPDATE persons SET password_hash = $2, password_changed_at = now(),"
-	             " updated_at = now() WHERE id = $1::uuid AND password_hash = $3 RETURNING id",
-	             3, vals, &res);
-	if (rv != ST_OK || PQntuples(res) != 1) {
-		rv = status_err(rv != ST_OK ? rv : ST_CONFLICT, NULL);
-		goto out;
-	}
-	if ((rv = password_changed_record(ctx, pid, "change")) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto out;
-	}
-	int revoked = sessions_live_others(ctx, pid, keep && *keep ? keep : NULL);
-	if ((rv = session_revoke_others(ctx->redis, pid, keep && *keep ? keep : NULL)) != ST_OK ||
-	    (rv = db_commit(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto out;
-	}
+	struct change c = {pid, pwhash, row.password_hash, keep && *keep ? keep : NULL, 0};
+	if ((rv = change_run(ctx, change_tx, &c)) != ST_OK)
+		return rv;
 	Accounts__ChangePasswordResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
 	accounts__change_password_response__init(resp);
 	resp->has_sessions_revoked = 1;
-	resp->sessions_revoked = revoked;
+	resp->sessions_revoked = c.revoked;
 	log_kv(LOGL_INFO, ctx->request_id, "password changed", "person", pid, NULL);
 	*out = &resp->base;
-out:
-	PQclear(res);
-	db_rollback(ctx->db);
-	return rv;
+	return ST_OK;
 }

@@ -1,9 +1,8 @@
 /* Persons: registration, the masked Person view, profile (GetMe, UpdateMe), credentials. */
 #include "accounts.h"
 
-#include "audit.h"
+#include "change.h"
 #include "dbrow.h"
-#include "events.h"
 #include "log.h"
 #include "status.h"
 #include "validate.h"
@@ -119,13 +118,14 @@ int accounts_person_insert(svc_ctx *ctx, const char *phone, const char *password
 	                      institution_id ? institution_id : ""};
 	int lens[] = {(int)sealed_len, 0, 0, 0, 0, 0, 0};
 	int fmts[] = {1, 0, 0, 0, 0, 0, 0};
-	rv = db_query(
-	        ctx->db,
+	/* Two racing registrations of one phone: the second waits on the unique phone_hash. */
+	rv = change_unique(
+	        ctx, ST_PHONE_TAKEN, "phone",
 	        "INSERT INTO persons (phone_enc, phone_hash, phone_masked, password_hash, name,"
 	        " operator_roles, institution_id) VALUES ($1, $2, $3, $4, NULLIF($5, ''),"
 	        " coalesce(string_to_array(NULLIF($6, ''), ','), '{}'), NULLIF($7, ''))"
 	        " RETURNING id::text",
-	        7, vals, lens, fmts, 0, &res);
+	        7, vals, lens, fmts, &res);
 	if (rv != ST_OK)
 		goto out;
 	snprintf(id, 40, "%s", PQgetvalue(res, 0, 0));
@@ -135,15 +135,17 @@ out:
 	return rv;
 }
 
-int accounts_person_registered_event(svc_ctx *ctx, const char *person_id, const char *phone)
+int accounts_person_registered_record(svc_ctx *ctx, const char *actor, const char *person_id,
+                                      const char *phone, json_t *detail)
 {
-	char subject[64], masked[16];
+	char masked[16];
 	Accounts__PersonRegistered ev = ACCOUNTS__PERSON_REGISTERED__INIT;
 	validate_mask_mobile(phone, masked);
 	ev.person_id = (char *)person_id;
 	ev.phone_masked = masked;
-	snprintf(subject, sizeof subject, "person/%s", person_id);
-	return events_append(ctx->db, "accounts.person.registered", subject, &ev.base);
+	change_event e = {"accounts.person.registered", NULL, &ev.base};
+	return change_record(ctx, actor, arena_printf(ctx->arena, "person/%s", person_id),
+	                     "person.registered", detail, &e);
 }
 
 /* ---- credentials ---------------------------------------------------------------- */
@@ -247,13 +249,13 @@ int accounts_agreements_valid(Accounts__Agreement *const *items, size_t n)
 }
 
 /* The audit detail of a registration: which agreement versions were accepted. */
-static const char *register_detail(svc_ctx *ctx, const Accounts__RegisterRequest *req)
+static json_t *register_detail(const Accounts__RegisterRequest *req)
 {
 	json_t *list = json_array();
 	for (size_t i = 0; i < req->n_agreements; i++)
 		json_array_append_new(list, json_pack("{s:s, s:s}", "id", req->agreements[i]->id,
 		                                      "version", req->agreements[i]->version));
-	return audit_detail(ctx->arena, json_pack("{s:o}", "agreements", list));
+	return json_pack("{s:o}", "agreements", list);
 }
 
 static int register_validate(const Accounts__RegisterRequest *req)
@@ -278,50 +280,48 @@ static int register_validate(const Accounts__RegisterRequest *req)
 	return ST_OK;
 }
 
-/* Inside the open transaction: the row, the agreements, the code used up, audit, event. */
-static int register_tx(svc_ctx *ctx, const Accounts__RegisterRequest *req, const char *pwhash,
-                       char id[40])
+struct registration {
+	const Accounts__RegisterRequest *req;
+	const char *pwhash;
+	char id[40]; /* the new person, set by register_tx */
+};
+
+/* The change: the row, the agreements, audit, event. */
+static int register_tx(svc_ctx *ctx, void *arg)
 {
-	char actor[64], subject[64];
-	int rv = accounts_person_insert(ctx, req->phone, pwhash, NULL, NULL, NULL, id);
-	if (rv == ST_CONFLICT)
-		return status_err(ST_PHONE_TAKEN, "phone");
+	struct registration *g = arg;
+	const Accounts__RegisterRequest *req = g->req;
+	int rv = accounts_person_insert(ctx, req->phone, g->pwhash, NULL, NULL, NULL, g->id);
 	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	for (size_t i = 0; i < req->n_agreements; i++) {
-		const char *vals[] = {id, req->agreements[i]->id, req->agreements[i]->version,
-		                      ctx->caller->client_ip};
-		rv = db_exec(ctx->db,
-		             "INSERT INTO agreement_acceptances (person_id, agreement_id, version,"
-		             " client_ip) VALUES ($1::uuid, $2, $3, $4) ON CONFLICT DO NOTHING",
-		             4, vals, NULL);
-		if (rv != ST_OK)
-			return status_err(rv, NULL);
-	}
-	/* Used up only now, while the row is ours: a failure here undoes the insert. */
-	if ((rv = accounts_sms_verify(ctx, req->phone, "register", req->sms_code, 1, "sms_code")) !=
-	    ST_OK)
 		return rv;
-	snprintf(actor, sizeof actor, "person:%s", id);
-	snprintf(subject, sizeof subject, "person/%s", id);
-	if ((rv = audit_append(ctx->db, actor, subject, "person.registered",
-	                       register_detail(ctx, req))) != ST_OK ||
-	    (rv = accounts_person_registered_event(ctx, id, req->phone)) != ST_OK)
-		return status_err(rv, NULL);
-	return ST_OK;
+	for (size_t i = 0; i < req->n_agreements; i++) {
+		const char *vals[] = {g->id, req->agreements[i]->id, req->agreements[i]->version,
+		                      ctx->caller->client_ip};
+		rv = change_exec(
+		        ctx,
+		        "INSERT INTO agreement_acceptances (person_id, agreement_id, version,"
+		        " client_ip) VALUES ($1::uuid, $2, $3, $4) ON CONFLICT DO NOTHING",
+		        4, vals, NULL);
+		if (rv != ST_OK)
+			return rv;
+	}
+	return accounts_person_registered_record(ctx, arena_printf(ctx->arena, "person:%s", g->id),
+	                                         g->id, req->phone, register_detail(req));
 }
 
 /*
  * Race-safe: the code is checked without being used up, the row inserted (a second
- * registration of the phone waits on the unique index), then the code is used up and
- * the transaction commits. Of two racing registrations one commits, the other meets the
- * unique violation: 409 PHONE_TAKEN.
+ * registration of the phone waits on the unique index) and committed, then the code is
+ * used up. Of two racing registrations one commits, the other meets the unique
+ * violation: 409 PHONE_TAKEN. notify is never called inside the transaction: a code
+ * that cannot be used up after the commit is logged and left to expire, since all it
+ * could still do is register this phone, which is now taken.
  */
 int accounts_person_create(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Accounts__RegisterRequest *req = (const Accounts__RegisterRequest *)in;
 	struct accounts_app *app = ACCOUNTS_APP(ctx);
-	char pwhash[CRYPTO_PASSWORD_HASH_MAX], id[40] = "";
+	char pwhash[CRYPTO_PASSWORD_HASH_MAX];
 	Accounts__Person *person = NULL;
 	int rv;
 
@@ -332,17 +332,16 @@ int accounts_person_create(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMe
 		return rv;
 	if ((rv = accounts_password_hash(app, req->password, pwhash)) != ST_OK)
 		return rv;
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	rv = register_tx(ctx, req, pwhash, id);
-	if (rv == ST_OK && (rv = db_commit(ctx->db)) != ST_OK)
-		rv = status_err(rv, NULL);
-	db_rollback(ctx->db);
-	if (rv != ST_OK)
+	struct registration g = {req, pwhash, ""};
+	if ((rv = change_run(ctx, register_tx, &g)) != ST_OK)
 		return rv;
-	if ((rv = accounts_person_load(ctx, id, &person)) != ST_OK)
+	if ((rv = accounts_sms_verify(ctx, req->phone, "register", req->sms_code, 1, "sms_code")) !=
+	    ST_OK)
+		log_kv(LOGL_WARN, ctx->request_id, "registration code not used up", "person", g.id,
+		       "error", status_code_name(rv), NULL);
+	if ((rv = accounts_person_load(ctx, g.id, &person)) != ST_OK)
 		return rv;
-	log_kv(LOGL_INFO, ctx->request_id, "person registered", "person", id, NULL);
+	log_kv(LOGL_INFO, ctx->request_id, "person registered", "person", g.id, NULL);
 	*out = &person->base;
 	return ST_CREATED;
 }
@@ -382,22 +381,63 @@ static int update_validate(const Accounts__UpdateMeRequest *req)
 }
 
 /* The audit detail of a profile change: the names of the fields sent, not their values. */
-static char *update_detail(svc_ctx *ctx, const Accounts__UpdateMeRequest *req)
+static json_t *update_detail(const Accounts__UpdateMeRequest *req)
 {
 	const char *names[] = {"name", "email", "address", "position"};
 	const char *vals[] = {req->name, req->email, req->address, req->position};
-	char buf[96] = "{\"fields\":[";
-	size_t len = strlen(buf);
-	int first = 1;
-	for (int i = 0; i < 4; i++) {
-		if (!vals[i])
-			continue;
-		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s\"%s\"", first ? "" : ",",
-		                        names[i]);
-		first = 0;
+	json_t *fields = json_array();
+	for (int i = 0; i < 4; i++)
+		if (vals[i])
+			json_array_append_new(fields, json_string(names[i]));
+	return json_pack("{s:o}", "fields", fields);
+}
+
+struct profile_update {
+	const Accounts__UpdateMeRequest *req;
+	const char *pid;
+};
+
+/* The change: the fields sent, guarded against changing a verified name; audit. */
+static int update_tx(svc_ctx *ctx, void *arg)
+{
+	const struct profile_update *u = arg;
+	const Accounts__UpdateMeRequest *req = u->req;
+	PGresult *res = NULL;
+	const char *vals[] = {u->pid,
+	                      req->name ? "t" : "f",
+	                      req->name ? req->name : "",
+	                      req->email ? "t" : "f",
+	                      req->email ? req->email : "",
+	                      req->address ? "t" : "f",
+	                      req->address ? req->address : "",
+	                      req->position ? "t" : "f",
+	                      req->position ? req->position : ""};
+	int rv = change_guard(
+	        ctx, ST_IDENTITY_VERIFIED, "name",
+	        "UPDATE persons SET"
+	        " name = CASE WHEN $2::boolean THEN NULLIF($3, '') ELSE name END,"
+	        " email = CASE WHEN $4::boolean THEN NULLIF($5, '') ELSE email END,"
+	        " address = CASE WHEN $6::boolean THEN NULLIF($7, '') ELSE address END,"
+	        " position = CASE WHEN $8::boolean THEN NULLIF($9, '') ELSE position END,"
+	        " updated_at = now()"
+	        " WHERE id = $1::uuid AND (NOT $2::boolean OR verified_at IS NULL"
+	        " OR name IS NOT DISTINCT FROM NULLIF($3, '')) RETURNING id",
+	        9, vals, NULL);
+	if (rv == ST_IDENTITY_VERIFIED) {
+		/* Either the verified name was to change or the person is gone. */
+		if ((rv = change_exec(ctx, "SELECT 1 FROM persons WHERE id = $1::uuid", 1, vals,
+		                      &res)) != ST_OK)
+			return rv;
+		rv = PQntuples(res) == 1 ? status_err(ST_IDENTITY_VERIFIED, "name")
+		                         : status_err(ST_UNAUTHENTICATED, NULL);
+		PQclear(res);
+		return rv;
 	}
-	snprintf(buf + len, sizeof buf - len, "]}");
-	return arena_strdup(ctx->arena, buf);
+	if (rv != ST_OK)
+		return rv;
+	return change_record(ctx, arena_printf(ctx->arena, "person:%s", u->pid),
+	                     arena_printf(ctx->arena, "person/%s", u->pid),
+	                     "person.profile_updated", update_detail(req), NULL);
 }
 
 /*
@@ -409,9 +449,7 @@ int accounts_me_update(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessag
 {
 	const Accounts__UpdateMeRequest *req = (const Accounts__UpdateMeRequest *)in;
 	const char *pid = NULL;
-	char subject[64], actor[64];
 	Accounts__Person *p = NULL;
-	PGresult *res = NULL;
 	int rv;
 
 	if ((rv = caller_person(ctx, &pid)) != ST_OK)
@@ -420,57 +458,11 @@ int accounts_me_update(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessag
 		return rv;
 	if (!req->name && !req->email && !req->address && !req->position)
 		return accounts_me_get(ctx, in, out);
-
-	const char *vals[] = {pid,
-	                      req->name ? "t" : "f",
-	                      req->name ? req->name : "",
-	                      req->email ? "t" : "f",
-	                      req->email ? req->email : "",
-	                      req->address ? "t" : "f",
-	                      req->address ? req->address : "",
-	                      req->position ? "t" : "f",
-	                      req->position ? req->position : ""};
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	rv = db_exec(ctx->db,
-	             "UPDATE persons SET"
-	             " name = CASE WHEN $2::boolean THEN NULLIF($3, '') ELSE name END,"
-	             " email = CASE WHEN $4::boolean THEN NULLIF($5, '') ELSE email END,"
-	             " address = CASE WHEN $6::boolean THEN NULLIF($7, '') ELSE address END,"
-	             " position = CASE WHEN $8::boolean THEN NULLIF($9, '') ELSE position END,"
-	             " updated_at = now()"
-	             " WHERE id = $1::uuid AND (NOT $2::boolean OR verified_at IS NULL"
-	             " OR name IS NOT DISTINCT FROM NULLIF($3, '')) RETURNING id",
-	             9, vals, &res);
-	if (rv != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto out;
-	}
-	if (PQntuples(res) != 1) {
-		/* Either the person is gone or the verified name was to change. */
-		PQclear(res);
-		res = NULL;
-		rv = db_exec(ctx->db, "SELECT 1 FROM persons WHERE id = $1::uuid", 1, vals, &res);
-		if (rv != ST_OK)
-			rv = status_err(rv, NULL);
-		else if (PQntuples(res) == 1)
-			rv = status_err(ST_IDENTITY_VERIFIED, "name");
-		else
-			rv = status_err(ST_UNAUTHENTICATED, NULL);
-		goto out;
-	}
-	snprintf(actor, sizeof actor, "person:%s", pid);
-	snprintf(subject, sizeof subject, "person/%s", pid);
-	if ((rv = audit_append(ctx->db, actor, subject, "person.profile_updated",
-	                       update_detail(ctx, req))) != ST_OK ||
-	    (rv = db_commit(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto out;
-	}
-	if ((rv = accounts_person_load(ctx, pid, &p)) == ST_OK)
-		*out = &p->base;
-out:
-	PQclear(res);
-	db_rollback(ctx->db);
-	return rv;
+	struct profile_update u = {req, pid};
+	if ((rv = change_run(ctx, update_tx, &u)) != ST_OK)
+		return rv;
+	if ((rv = accounts_person_load(ctx, pid, &p)) != ST_OK)
+		return rv;
+	*out = &p->base;
+	return ST_OK;
 }

@@ -11,7 +11,7 @@
  */
 #include "accounts.h"
 
-#include "audit.h"
+#include "change.h"
 #include "log.h"
 #include "session.h"
 #include "status.h"
@@ -166,74 +166,102 @@ static void unknown_refund(svc_ctx *ctx, const struct attempt *a)
 
 /* ---- the counter on the person row ---------------------------------------------------- */
 
-static void person_subject(const char *id, char *actor, char *subject, size_t len)
+struct charge {
+	struct attempt *a;
+	long lockout_s;
+};
+
+/* The change: the attempt charged (guarded: not locked, row-locked); the charge that
+ * locks is audited. */
+static int charge_tx(svc_ctx *ctx, void *arg)
 {
-	snprintf(actor, len, "person:%s", id);
-	snprintf(subject, len, "person/%s", id);
+	struct charge *c = arg;
+	struct attempt *a = c->a;
+	char lockout[24], at[8];
+	PGresult *res = NULL;
+	snprintf(lockout, sizeof lockout, "%ld", c->lockout_s);
+	snprintf(at, sizeof at, "%d", ACCOUNTS_LOCK_AT);
+	const char *vals[] = {a->row.id, lockout, at};
+	int rv = change_guard(
+	        ctx, ST_CONFLICT, NULL,
+	        "WITH cur AS (SELECT id, failed_logins AS before,"
+	        " locked_until IS NOT NULL AND locked_until <= now() AS expired"
+	        " FROM persons WHERE id = $1::uuid"
+	        " AND (locked_until IS NULL OR locked_until <= now()) FOR UPDATE),"
+	        " n AS (SELECT id, before, CASE WHEN expired THEN $3::int - 1"
+	        " ELSE before + 1 END AS failed FROM cur)"
+	        " UPDATE persons p SET failed_logins = n.failed,"
+	        " locked_until = CASE WHEN n.failed >= $3::int"
+	        " THEN now() + make_interval(secs => $2::int) ELSE NULL END"
+	        " FROM n WHERE p.id = n.id RETURNING n.before, p.locked_until IS NOT NULL,"
+	        " coalesce(floor(extract(epoch FROM p.locked_until)), 0)::bigint,"
+	        " coalesce(ceil(extract(epoch FROM p.locked_until - now())), 0)::bigint",
+	        3, vals, &res);
+	if (rv != ST_OK)
+		return rv;
+	a->before = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	a->locked_now = PQgetvalue(res, 0, 1)[0] == 't';
+	if (a->locked_now) {
+		a->locked_until = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+		a->locked_for_s = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+	}
+	PQclear(res);
+	if (!a->locked_now)
+		return ST_OK;
+	return change_record(ctx, "system", arena_printf(ctx->arena, "person/%s", a->row.id),
+	                     "person.locked",
+	                     json_pack("{s:i, s:I}", "failed_logins", ACCOUNTS_LOCK_AT, "lockout_s",
+	                               (json_int_t)c->lockout_s),
+	                     NULL);
 }
 
 /* Charges the attempt; the charge that locks is audited in its transaction. */
 static int row_charge(svc_ctx *ctx, struct attempt *a, long lockout_s)
 {
-	char lockout[24], at[8], actor[64], subject[64], detail[96];
-	PGresult *res = NULL;
-	snprintf(lockout, sizeof lockout, "%ld", lockout_s);
-	snprintf(at, sizeof at, "%d", ACCOUNTS_LOCK_AT);
-	const char *vals[] = {a->row.id, lockout, at};
-	int rv = db_begin(ctx->db);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	rv = db_exec(ctx->db,
-	             "WITH cur AS (SELECT id, failed_logins AS before,"
-	             " locked_until IS NOT NULL AND locked_until <= now() AS expired"
-	             " FROM persons WHERE id = $1::uuid"
-	             " AND (locked_until IS NULL OR locked_until <= now()) FOR UPDATE),"
-	             " n AS (SELECT id, before, CASE WHEN expired THEN $3::int - 1"
-	             " ELSE before + 1 END AS failed FROM cur)"
-	             " UPDATE persons p SET failed_logins = n.failed,"
-	             " locked_until = CASE WHEN n.failed >= $3::int"
-	             " THEN now() + make_interval(secs => $2::int) ELSE NULL END"
-	             " FROM n WHERE p.id = n.id RETURNING n.before, p.locked_until IS NOT NULL,"
-	             " coalesce(floor(extract(epoch FROM p.locked_until)), 0)::bigint,"
-	             " coalesce(ceil(extract(epoch FROM p.locked_until - now())), 0)::bigint",
-	             3, vals, &res);
-	if (rv != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto out;
-	}
-	if (PQntuples(res) != 1) {
+	struct charge c = {a, lockout_s};
+	int rv = change_run(ctx, charge_tx, &c);
+	if (rv == ST_CONFLICT) {
 		/* Locked meanwhile (or gone): read when the lock ends. */
-		db_rollback(ctx->db);
 		accounts_login_row fresh;
-		rv = accounts_login_row_by_id(ctx, a->row.id, &fresh);
-		if (rv == ST_OK && fresh.locked_for_s > 0)
-			rv = locked_error(fresh.locked_until, fresh.locked_for_s);
-		else
-			rv = status_err(rv == ST_OK ? ST_CONFLICT : rv, NULL);
-		goto out;
+		int frv = accounts_login_row_by_id(ctx, a->row.id, &fresh);
+		if (frv == ST_OK && fresh.locked_for_s > 0)
+			return locked_error(fresh.locked_until, fresh.locked_for_s);
+		return frv == ST_OK ? status_err(ST_CONFLICT, NULL) : frv;
+	}
+	if (rv != ST_OK) {
+		a->locked_now = 0;
+		return rv;
 	}
 	a->charged = 1;
-	a->before = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
-	if (PQgetvalue(res, 0, 1)[0] == 't') {
-		a->locked_now = 1;
-		a->locked_until = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-		a->locked_for_s = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
-		person_subject(a->row.id, actor, subject, sizeof actor);
-		snprintf(detail, sizeof detail, "{\"failed_logins\":%d,\"lockout_s\":%ld}",
-		         ACCOUNTS_LOCK_AT, lockout_s);
-		if ((rv = audit_append(ctx->db, "system", subject, "person.locked", detail)) !=
-		    ST_OK) {
-			rv = status_err(rv, NULL);
-			goto out;
-		}
+	if (a->locked_now)
 		log_kv(LOGL_INFO, ctx->request_id, "person locked", "person", a->row.id, NULL);
-	}
-	if ((rv = db_commit(ctx->db)) != ST_OK)
-		rv = status_err(rv, NULL);
-out:
-	PQclear(res);
-	db_rollback(ctx->db);
-	return rv;
+	return ST_OK;
+}
+
+struct refund {
+	const struct attempt *a;
+	int full;
+};
+
+/* The change: the charge given back; a lock this attempt set is lifted and audited. */
+static int refund_tx(svc_ctx *ctx, void *arg)
+{
+	const struct refund *f = arg;
+	const struct attempt *a = f->a;
+	const char *vals[] = {a->row.id, f->full ? "t" : "f", a->locked_now ? "t" : "f"};
+	int rv = change_exec(
+	        ctx,
+	        "UPDATE persons SET failed_logins = CASE WHEN $2::boolean THEN 0"
+	        " ELSE greatest(failed_logins - 1, 0) END,"
+	        " locked_until = CASE WHEN $2::boolean OR $3::boolean THEN NULL"
+	        " ELSE locked_until END"
+	        " WHERE id = $1::uuid AND (failed_logins <> 0 OR locked_until IS NOT NULL)",
+	        3, vals, NULL);
+	if (rv != ST_OK || !a->locked_now)
+		return rv;
+	return change_record(ctx, arena_printf(ctx->arena, "person:%s", a->row.id),
+	                     arena_printf(ctx->arena, "person/%s", a->row.id), "person.unlocked",
+	                     json_pack("{s:s}", "reason", "login_succeeded"), NULL);
 }
 
 /*
@@ -243,27 +271,8 @@ out:
  */
 static int row_refund(svc_ctx *ctx, const struct attempt *a, int full)
 {
-	char actor[64], subject[64];
-	const char *vals[] = {a->row.id, full ? "t" : "f", a->locked_now ? "t" : "f"};
-	int rv = db_begin(ctx->db);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	rv = db_exec(ctx->db,
-	             "UPDATE persons SET failed_logins = CASE WHEN $2::boolean THEN 0"
-	             " ELSE greatest(failed_logins - 1, 0) END,"
-	             " locked_until = CASE WHEN $2::boolean OR $3::boolean THEN NULL"
-	             " ELSE locked_until END"
-	             " WHERE id = $1::uuid AND (failed_logins <> 0 OR locked_until IS NOT NULL)",
-	             3, vals, NULL);
-	if (rv == ST_OK && a->locked_now) {
-		person_subject(a->row.id, actor, subject, sizeof actor);
-		rv = audit_append(ctx->db, actor, subject, "person.unlocked",
-		                  "{\"reason\":\"login_succeeded\"}");
-	}
-	if (rv == ST_OK)
-		rv = db_commit(ctx->db);
-	db_rollback(ctx->db);
-	return rv == ST_OK ? ST_OK : status_err(rv, NULL);
+	struct refund f = {a, full};
+	return change_run(ctx, refund_tx, &f);
 }
 
 /* ---- one attempt ---------------------------------------------------------------------- */

@@ -12,9 +12,8 @@
  */
 #include "accounts.h"
 
-#include "audit.h"
+#include "change.h"
 #include "dbrow.h"
-#include "events.h"
 #include "kyc.h"
 #include "log.h"
 #include "status.h"
@@ -250,6 +249,63 @@ static int verification_start_budget(svc_ctx *ctx, const char *pid)
 
 /* ---- StartVerification ------------------------------------------------------------------ */
 
+struct vinsert {
+	const char *pid, *id_hash, *session, *face_url;
+	const struct vform *f;
+	const struct sealed *sid, *scard, *sphone;
+	const char *id_masked, *card_masked, *phone_masked;
+	char *id; /* the new verification, set by vinsert_tx */
+};
+
+/* The change: the pending one superseded, the new one stored, audit. */
+static int vinsert_tx(svc_ctx *ctx, void *arg)
+{
+	struct vinsert *x = arg;
+	const struct vform *f = x->f;
+	PGresult *r = NULL;
+	int rv;
+	/* The person's row serialises starts and confirmations of one person. */
+	if ((rv = verification_person_open(ctx, x->pid, 1)) != ST_OK)
+		return rv;
+	const char *v1[] = {x->pid};
+	if ((rv = change_exec(ctx,
+	                      "UPDATE verifications SET state = 'superseded', updated_at = now() "
+	                      "WHERE person_id = $1 AND state = 'pending'",
+	                      1, v1, NULL)) != ST_OK)
+		return rv;
+	const char *v2[] = {x->pid,
+	                    f->method,
+	                    f->name,
+	                    (const char *)x->sid->buf,
+	                    x->id_hash,
+	                    x->id_masked,
+	                    (const char *)x->scard->buf,
+	                    f->bank_card ? x->card_masked : NULL,
+	                    (const char *)x->sphone->buf,
+	                    x->phone_masked,
+	                    f->email,
+	                    x->session,
+	                    x->face_url};
+	const int lens[] = {
+	        0, 0, 0, (int)x->sid->len, 0, 0, (int)x->scard->len, 0, (int)x->sphone->len, 0,
+	        0, 0, 0};
+	const int fmts[] = {0, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0};
+	if ((rv = change_query(
+	             ctx,
+	             "INSERT INTO verifications (person_id, method, name, id_number_enc, "
+	             "id_number_hash, id_number_masked, bank_card_enc, bank_card_masked, "
+	             "phone_enc, phone_masked, email, provider_session, face_url) VALUES ($1, "
+	             "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+	             13, v2, lens, fmts, &r)) != ST_OK)
+		return rv;
+	x->id = arena_strdup(ctx->arena, PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return change_record(
+	        ctx, arena_printf(ctx->arena, "person:%s", x->pid),
+	        arena_printf(ctx->arena, "person/%s", x->pid), "person.verification.started",
+	        json_pack("{s:s, s:s}", "verification_id", x->id, "method", f->method), NULL);
+}
+
 /* Stores the new pending verification (superseding the old one); its id into *id. */
 static int verification_insert(svc_ctx *ctx, const char *pid, const struct vform *f,
                                const char *id_hash, const char *session, const char *face_url,
@@ -257,9 +313,7 @@ static int verification_insert(svc_ctx *ctx, const char *pid, const struct vform
 {
 	struct accounts_app *app = ACCOUNTS_APP(ctx);
 	struct sealed sid = {0}, scard = {0}, sphone = {0};
-	char id_masked[32], card_masked[32] = "", phone_masked[16], actor[64], subject[64];
-	char detail[160];
-	PGresult *r = NULL;
+	char id_masked[32], card_masked[32] = "", phone_masked[16];
 	int rv;
 
 	validate_mask_middle(f->id_number, 4, 4, id_masked, sizeof id_masked);
@@ -270,66 +324,14 @@ static int verification_insert(svc_ctx *ctx, const char *pid, const struct vform
 	    (rv = verification_seal(&app->keys, f->bank_card, AAD_V_CARD, &scard)) != ST_OK ||
 	    (rv = verification_seal(&app->keys, f->phone, AAD_V_PHONE, &sphone)) != ST_OK)
 		goto out;
-
-	if ((rv = db_begin(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
+	struct vinsert x = {pid,     id_hash,   session,     face_url,     f,   &sid, &scard,
+	                    &sphone, id_masked, card_masked, phone_masked, NULL};
+	if ((rv = change_run(ctx, vinsert_tx, &x)) != ST_OK)
 		goto out;
-	}
-	/* The person's row serialises starts and confirmations of one person. */
-	if ((rv = verification_person_open(ctx, pid, 1)) != ST_OK)
-		goto fail;
-	const char *v1[] = {pid};
-	if ((rv = db_exec(ctx->db,
-	                  "UPDATE verifications SET state = 'superseded', updated_at = now() "
-	                  "WHERE person_id = $1 AND state = 'pending'",
-	                  1, v1, NULL)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	const char *v2[] = {pid,
-	                    f->method,
-	                    f->name,
-	                    (const char *)sid.buf,
-	                    id_hash,
-	                    id_masked,
-	                    (const char *)scard.buf,
-	                    f->bank_card ? card_masked : NULL,
-	                    (const char *)sphone.buf,
-	                    phone_masked,
-	                    f->email,
-	                    session,
-	                    face_url};
-	const int lens[] = {0, 0, 0, (int)sid.len, 0, 0, (int)scard.len, 0, (int)sphone.len, 0,
-	                    0, 0, 0};
-	const int fmts[] = {0, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0};
-	if ((rv = db_query(
-	             ctx->db,
-	             "INSERT INTO verifications (person_id, method, name, id_number_enc, "
-	             "id_number_hash, id_number_masked, bank_card_enc, bank_card_masked, "
-	             "phone_enc, phone_masked, email, provider_session, face_url) VALUES ($1, "
-	             "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-	             13, v2, lens, fmts, 0, &r)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	*id = arena_strdup(ctx->arena, PQgetvalue(r, 0, 0));
-	snprintf(actor, sizeof actor, "person:%s", pid);
-	snprintf(subject, sizeof subject, "person/%s", pid);
-	snprintf(detail, sizeof detail, "{\"verification_id\":\"%s\",\"method\":\"%s\"}", *id,
-	         f->method);
-	if ((rv = audit_append(ctx->db, actor, subject, "person.verification.started", detail)) !=
-	            ST_OK ||
-	    (rv = db_commit(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
+	*id = x.id;
 	log_kv(LOGL_INFO, ctx->request_id, "verification started", "verification_id", *id, "method",
 	       f->method, "id_number", id_masked, "phone", phone_masked, NULL);
-	goto out;
-fail:
-	db_rollback(ctx->db);
 out:
-	PQclear(r);
 	free(sid.buf);
 	free(scard.buf);
 	free(sphone.buf);
@@ -419,54 +421,111 @@ static int verification_pending_load(svc_ctx *ctx, const char *pid, struct vpend
 	return rv;
 }
 
+/* The change of a non-final answer: the attempt counted (no audit entry, nothing else). */
+static int count_attempt_tx(svc_ctx *ctx, void *arg)
+{
+	const char *v[] = {arg};
+	return change_exec(ctx,
+	                   "UPDATE verifications SET attempts = attempts + 1, updated_at = now() "
+	                   "WHERE id = $1 AND state = 'pending'",
+	                   1, v, NULL);
+}
+
 /* A non-final answer (timeout, provider error): the attempt is counted, the state kept. */
 static void verification_count_attempt(svc_ctx *ctx, const char *vid)
 {
-	const char *v[] = {vid};
-	db_exec(ctx->db,
-	        "UPDATE verifications SET attempts = attempts + 1, updated_at = now() WHERE id = "
-	        "$1 "
-	        "AND state = 'pending'",
-	        1, v, NULL);
+	change_run(ctx, count_attempt_tx, (void *)vid);
+}
+
+struct vfail {
+	const char *pid, *factor, *reason;
+	const struct vpending *p;
+	int changed; /* set by fail_tx: 0 when a racing request settled it first */
+};
+
+/* The change: the verification failed on factor (guarded: still pending), audit. */
+static int fail_tx(svc_ctx *ctx, void *arg)
+{
+	struct vfail *x = arg;
+	const struct vpending *p = x->p;
+	PGresult *r = NULL;
+	const char *v[] = {p->id, x->factor, x->reason};
+	int rv = change_exec(ctx,
+	                     "UPDATE verifications SET state = 'failed', failed_factor = $2, "
+	                     "failure_reason = $3, failed_at = now(), attempts = attempts + 1, "
+	                     "updated_at = now() WHERE id = $1 AND state = 'pending' RETURNING id",
+	                     3, v, &r);
+	if (rv != ST_OK)
+		return rv;
+	x->changed = change_rows(r) == 1;
+	PQclear(r);
+	if (!x->changed) /* a racing request settled it first: nothing to record */
+		return ST_OK;
+	return change_record(ctx, arena_printf(ctx->arena, "person:%s", x->pid),
+	                     arena_printf(ctx->arena, "person/%s", x->pid),
+	                     "person.verification.failed",
+	                     json_pack("{s:s, s:s, s:s}", "verification_id", p->id, "method",
+	                               p->method, "failed_factor", x->factor),
+	                     NULL);
 }
 
 /* Marks the verification failed on factor; the caller returns the mismatch to the person. */
 static int verification_fail(svc_ctx *ctx, const char *pid, const struct vpending *p,
                              const char *factor, const char *reason)
 {
-	char actor[64], subject[64], detail[200];
+	struct vfail x = {pid, factor, reason, p, 0};
+	int rv = change_run(ctx, fail_tx, &x);
+	if (rv == ST_OK && x.changed)
+		log_kv(LOGL_INFO, ctx->request_id, "verification failed", "verification_id", p->id,
+		       "method", p->method, "failed_factor", factor, NULL);
+	return rv;
+}
+
+struct vcomplete {
+	const char *pid, *id_hash, *id_masked, *name_masked;
+	const struct vpending *p;
+	const struct sealed *sid;
+};
+
+/* The change: verification and person verified together (both guarded), audit, event. */
+static int complete_tx(svc_ctx *ctx, void *arg)
+{
+	const struct vcomplete *x = arg;
+	const struct vpending *p = x->p;
+	const char *v1[] = {p->id};
+	int rv = change_guard(
+	        ctx, ST_CONFLICT, NULL,
+	        "UPDATE verifications SET state = 'verified', verified_at = now(), "
+	        "attempts = attempts + 1, updated_at = now() WHERE id = $1 AND state = "
+	        "'pending' RETURNING id",
+	        1, v1, NULL);
+	if (rv != ST_OK)
+		return rv;
+	const char *v2[] = {x->pid, p->name, (const char *)x->sid->buf, x->id_hash, x->id_masked};
+	const int lens[] = {0, 0, (int)x->sid->len, 0, 0};
+	const int fmts[] = {0, 0, 1, 0, 0};
 	PGresult *r = NULL;
-	int rv;
-	if ((rv = db_begin(ctx->db)) != ST_OK)
-		return status_err(rv, NULL);
-	const char *v[] = {p->id, factor, reason};
-	if ((rv = db_exec(ctx->db,
-	                  "UPDATE verifications SET state = 'failed', failed_factor = $2, "
-	                  "failure_reason = $3, failed_at = now(), attempts = attempts + 1, "
-	                  "updated_at = now() WHERE id = $1 AND state = 'pending' RETURNING id",
-	                  3, v, &r)) != ST_OK)
-		goto fail;
-	int changed = PQntuples(r) == 1;
+	/* Taken: another person got this ID number verified meanwhile (UNIQUE id_number_hash). */
+	if ((rv = change_unique(
+	             ctx, ST_ID_NUMBER_TAKEN, "id_number",
+	             "UPDATE persons SET verified_at = now(), name = $2, id_number_enc = "
+	             "$3, id_number_hash = $4, id_number_masked = $5, updated_at = now() "
+	             "WHERE id = $1 AND verified_at IS NULL RETURNING id",
+	             5, v2, lens, fmts, &r)) != ST_OK)
+		return rv;
+	int changed = change_rows(r) == 1;
 	PQclear(r);
-	if (!changed) { /* a racing request settled it first */
-		db_rollback(ctx->db);
-		return ST_OK;
-	}
-	snprintf(actor, sizeof actor, "person:%s", pid);
-	snprintf(subject, sizeof subject, "person/%s", pid);
-	snprintf(detail, sizeof detail,
-	         "{\"verification_id\":\"%s\",\"method\":\"%s\",\"failed_factor\":\"%s\"}", p->id,
-	         p->method, factor);
-	if ((rv = audit_append(ctx->db, actor, subject, "person.verification.failed", detail)) !=
-	            ST_OK ||
-	    (rv = db_commit(ctx->db)) != ST_OK)
-		goto fail;
-	log_kv(LOGL_INFO, ctx->request_id, "verification failed", "verification_id", p->id,
-	       "method", p->method, "failed_factor", factor, NULL);
-	return ST_OK;
-fail:
-	db_rollback(ctx->db);
-	return status_err(rv, NULL);
+	if (!changed)
+		return status_err(ST_IDENTITY_VERIFIED, NULL);
+	Accounts__PersonVerified ev = ACCOUNTS__PERSON_VERIFIED__INIT;
+	ev.person_id = (char *)x->pid;
+	ev.name_masked = (char *)x->name_masked;
+	ev.method = p->method;
+	change_event e = {"accounts.person.verified", NULL, &ev.base};
+	return change_record(ctx, arena_printf(ctx->arena, "person:%s", x->pid),
+	                     arena_printf(ctx->arena, "person/%s", x->pid), "person.verified",
+	                     json_pack("{s:s, s:s}", "verification_id", p->id, "method", p->method),
+	                     &e);
 }
 
 /*
@@ -478,89 +537,28 @@ static int verification_complete(svc_ctx *ctx, const char *pid, const struct vpe
 {
 	struct accounts_app *app = ACCOUNTS_APP(ctx);
 	struct sealed sid = {0};
-	char id_hash[65], id_masked[32], name_masked[96], actor[64], subject[64], detail[160];
-	PGresult *r = NULL;
-	int rv, taken = 0;
+	char id_hash[65], id_masked[32], name_masked[96];
+	int rv;
 
 	validate_mask_middle(p->id_number, 4, 4, id_masked, sizeof id_masked);
 	verification_mask_name(p->name, name_masked, sizeof name_masked);
-	if (crypto_lookup_hash(&app->keys, p->id_number, id_hash) != 0) {
-		rv = status_err(ST_INTERNAL, NULL);
-		goto out;
-	}
+	if (crypto_lookup_hash(&app->keys, p->id_number, id_hash) != 0)
+		return status_err(ST_INTERNAL, NULL);
 	if ((rv = verification_seal(&app->keys, p->id_number, AAD_P_ID, &sid)) != ST_OK)
-		goto out;
-	if ((rv = db_begin(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto out;
-	}
-	const char *v1[] = {p->id};
-	if ((rv = db_exec(ctx->db,
-	                  "UPDATE verifications SET state = 'verified', verified_at = now(), "
-	                  "attempts = attempts + 1, updated_at = now() WHERE id = $1 AND state = "
-	                  "'pending' RETURNING id",
-	                  1, v1, &r)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	int changed = PQntuples(r) == 1;
-	PQclear(r);
-	r = NULL;
-	if (!changed) {
-		rv = status_err(ST_CONFLICT, NULL);
-		goto fail;
-	}
-	const char *v2[] = {pid, p->name, (const char *)sid.buf, id_hash, id_masked};
-	const int lens[] = {0, 0, (int)sid.len, 0, 0};
-	const int fmts[] = {0, 0, 1, 0, 0};
-	rv = db_query(
-	        ctx->db,
-	        "UPDATE persons SET verified_at = now(), name = $2, id_number_enc = $3, "
-	        "id_number_hash = $4, id_number_masked = $5, updated_at = now() WHERE id = $1 "
-	        "AND verified_at IS NULL RETURNING id",
-	        5, v2, lens, fmts, 0, &r);
-	if (rv == ST_CONFLICT && strcmp(db_last_sqlstate(), "23505") == 0) {
-		taken = 1;
-		goto fail;
-	}
-	if (rv != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	changed = PQntuples(r) == 1;
-	PQclear(r);
-	r = NULL;
-	if (!changed) {
-		rv = status_err(ST_IDENTITY_VERIFIED, NULL);
-		goto fail;
-	}
-	Accounts__PersonVerified ev = ACCOUNTS__PERSON_VERIFIED__INIT;
-	ev.person_id = (char *)pid;
-	ev.name_masked = name_masked;
-	ev.method = p->method;
-	snprintf(actor, sizeof actor, "person:%s", pid);
-	snprintf(subject, sizeof subject, "person/%s", pid);
-	snprintf(detail, sizeof detail, "{\"verification_id\":\"%s\",\"method\":\"%s\"}", p->id,
-	         p->method);
-	if ((rv = audit_append(ctx->db, actor, subject, "person.verified", detail)) != ST_OK ||
-	    (rv = events_append(ctx->db, "accounts.person.verified", subject, &ev.base)) != ST_OK ||
-	    (rv = db_commit(ctx->db)) != ST_OK) {
-		rv = status_err(rv, NULL);
-		goto fail;
-	}
-	log_kv(LOGL_INFO, ctx->request_id, "person verified", "verification_id", p->id, "method",
-	       p->method, "id_number", id_masked, NULL);
-	goto out;
-fail:
-	db_rollback(ctx->db);
-	if (taken) {
-		const char *why = status_message(ST_ID_NUMBER_TAKEN);
-		if ((rv = verification_fail(ctx, pid, p, "id_number", why)) == ST_OK)
-			rv = status_err(ST_ID_NUMBER_TAKEN, "id_number");
-	}
-out:
-	PQclear(r);
+		return rv;
+	struct vcomplete x = {pid, id_hash, id_masked, name_masked, p, &sid};
+	rv = change_run(ctx, complete_tx, &x);
 	free(sid.buf);
+	if (rv == ST_ID_NUMBER_TAKEN) {
+		/* The verification fails on the ID number, in a transaction of its own. */
+		if ((rv = verification_fail(ctx, pid, p, "id_number",
+		                            status_message(ST_ID_NUMBER_TAKEN))) == ST_OK)
+			rv = status_err(ST_ID_NUMBER_TAKEN, "id_number");
+		return rv;
+	}
+	if (rv == ST_OK)
+		log_kv(LOGL_INFO, ctx->request_id, "person verified", "verification_id", p->id,
+		       "method", p->method, "id_number", id_masked, NULL);
 	return rv;
 }
 

@@ -9,6 +9,7 @@
 #include "notify.h"
 
 #include "caller.h"
+#include "change.h"
 #include "dbrow.h"
 #include "log.h"
 #include "notify.pb-c.h"
@@ -57,14 +58,14 @@ int notify_messages_apply(svc_ctx *ctx, const Events__Event *ev)
 	                   msg.title,
 	                   msg.body,
 	                   ev->has_time_ms && ev->time_ms > 0 ? time_ms : NULL};
-	int rv = db_exec(ctx->db,
-	                 "INSERT INTO messages (event_id, event_type, person_id, enterprise_id,"
-	                 " title, body, created_at)"
-	                 " VALUES ($1, $2, $3, $4, $5, $6,"
-	                 " COALESCE(to_timestamp($7::bigint / 1000.0), now()))"
-	                 " ON CONFLICT (event_id, recipient) DO NOTHING",
-	                 7, v, NULL);
-	return rv == ST_OK ? ST_OK : status_err(rv, NULL);
+	/* Inside the runtime's transaction that advances the cursor (not change_run's). */
+	return change_exec(ctx,
+	                   "INSERT INTO messages (event_id, event_type, person_id, enterprise_id,"
+	                   " title, body, created_at)"
+	                   " VALUES ($1, $2, $3, $4, $5, $6,"
+	                   " COALESCE(to_timestamp($7::bigint / 1000.0), now()))"
+	                   " ON CONFLICT (event_id, recipient) DO NOTHING",
+	                   7, v, NULL);
 }
 
 /* ---- requests ------------------------------------------------------------------------ */
@@ -192,6 +193,27 @@ int notify_messages_unread_count(svc_ctx *ctx, const ProtobufCMessage *in, Proto
 	return ST_OK;
 }
 
+/*
+ * Read marks change only the reader's own view: one statement in change_run's
+ * transaction, no audit entry (the audit log is for persons', enterprises' and orders'
+ * records) and no event. Marking twice keeps the first read time.
+ */
+struct mark {
+	const char *const *vals; /* person, enterprise, message id (mark_read only) */
+	long marked;             /* rows inserted, set by the change */
+};
+
+static int mark_read_tx(svc_ctx *ctx, void *arg)
+{
+	struct mark *m = arg;
+	return change_exec(
+	        ctx,
+	        "INSERT INTO message_reads (message_id, person_id)"
+	        " SELECT m.id, $1 FROM messages m WHERE m.id = $3::uuid AND " NOTIFY_VISIBLE
+	        " ON CONFLICT (message_id, person_id) DO NOTHING",
+	        3, m->vals, NULL);
+}
+
 int notify_messages_mark_read(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
 {
 	const Notify__MarkReadRequest *in = (const Notify__MarkReadRequest *)in_;
@@ -204,14 +226,9 @@ int notify_messages_mark_read(svc_ctx *ctx, const ProtobufCMessage *in_, Protobu
 	if (!validate_uuid(in->id))
 		return status_err(ST_NOT_FOUND, "id");
 	const char *v[] = {person, enterprise, in->id};
-	/* Marking twice keeps the first read time. */
-	rv = db_exec(ctx->db,
-	             "INSERT INTO message_reads (message_id, person_id)"
-	             " SELECT m.id, $1 FROM messages m WHERE m.id = $3::uuid AND " NOTIFY_VISIBLE
-	             " ON CONFLICT (message_id, person_id) DO NOTHING",
-	             3, v, NULL);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
+	struct mark m = {v, 0};
+	if ((rv = change_run(ctx, mark_read_tx, &m)) != ST_OK)
+		return rv;
 	rv = db_exec(ctx->db,
 	             "SELECT " NOTIFY_MESSAGE_COLS NOTIFY_MESSAGE_FROM
 	             " WHERE m.id = $3::uuid AND " NOTIFY_VISIBLE,
@@ -227,28 +244,37 @@ int notify_messages_mark_read(svc_ctx *ctx, const ProtobufCMessage *in_, Protobu
 	return ST_OK;
 }
 
+static int mark_all_read_tx(svc_ctx *ctx, void *arg)
+{
+	struct mark *m = arg;
+	PGresult *r = NULL;
+	int rv = change_exec(ctx,
+	                     "INSERT INTO message_reads (message_id, person_id)"
+	                     " SELECT m.id, $1 FROM messages m WHERE " NOTIFY_VISIBLE
+	                     " ON CONFLICT (message_id, person_id) DO NOTHING",
+	                     2, m->vals, &r);
+	if (rv != ST_OK)
+		return rv;
+	m->marked = change_rows(r);
+	PQclear(r);
+	return ST_OK;
+}
+
 int notify_messages_mark_all_read(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	(void)in;
 	const char *person = NULL, *enterprise = NULL;
-	PGresult *r = NULL;
 	int rv;
 	if ((rv = notify_reader(ctx, &person, &enterprise)) != ST_OK)
 		return rv;
 	const char *v[] = {person, enterprise};
-	rv = db_exec(ctx->db,
-	             "INSERT INTO message_reads (message_id, person_id)"
-	             " SELECT m.id, $1 FROM messages m WHERE " NOTIFY_VISIBLE
-	             " ON CONFLICT (message_id, person_id) DO NOTHING",
-	             2, v, &r);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	long n = strtol(PQcmdTuples(r), NULL, 10);
-	PQclear(r);
+	struct mark m = {v, 0};
+	if ((rv = change_run(ctx, mark_all_read_tx, &m)) != ST_OK)
+		return rv;
 	Notify__MarkAllReadResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
 	notify__mark_all_read_response__init(resp);
 	resp->has_updated = 1;
-	resp->updated = n > INT32_MAX ? INT32_MAX : (int32_t)n;
+	resp->updated = m.marked > INT32_MAX ? INT32_MAX : (int32_t)m.marked;
 	*out = &resp->base;
 	return ST_OK;
 }

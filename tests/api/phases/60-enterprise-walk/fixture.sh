@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Test fixtures written straight into the enterprise schema as the database superuser,
+# Test fixtures written straight into the enterprise schema as the database superuser
+# (and, for certify, into accounts' membership projection as the approval event would),
 # for cases that need a certified enterprise or a verified person without walking
 # certification (KYB) or real-name verification first (tests/api/cases/members.json,
 # receiving-accounts.json). Phase 60-enterprise-walk itself walks the real flow and
@@ -38,6 +39,9 @@ INSERT INTO enterprise.memberships (enterprise_id, person_id, role, state, reaso
 SELECT id, :'admin'::uuid, 'admin', 'active', 'fixture: first certifier', now()
   FROM enterprise.enterprises WHERE uscc = :'uscc'
 ON CONFLICT (enterprise_id, person_id) DO NOTHING;
+INSERT INTO accounts.enterprise_memberships (person_id, enterprise_id, enterprise_name, role)
+SELECT :'admin'::uuid, id, name, 'admin' FROM enterprise.enterprises WHERE uscc = :'uscc'
+ON CONFLICT (person_id, enterprise_id) DO NOTHING;
 COMMIT;
 SQL
 	;;

@@ -1,0 +1,4 @@
+# Back to the usual worker pools for the phases after this one.
+bash deploy/local/stack.sh restart accounts &&
+	bash deploy/local/stack.sh restart enterprise &&
+	wait_ready 60
