@@ -25,6 +25,7 @@
 #include "status.h"
 #include "validate.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,60 @@ int enterprise_name_same(const char *a, const char *b)
 		if (na != nb || memcmp(ca, cb, na) != 0)
 			return 0;
 		if (na == 0)
+			return 1;
+	}
+}
+
+/* The next code point of UTF-8 s (0 at the end; broken bytes as themselves). */
+static uint32_t person_cp(const char **s)
+{
+	const unsigned char *p = (const unsigned char *)*s;
+	uint32_t c = *p;
+	size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+	if (!c)
+		return 0;
+	if (len > 1) {
+		c &= 0x3Fu >> (len - 1);
+		for (size_t i = 1; i < len; i++) {
+			if ((p[i] & 0xC0) != 0x80) {
+				*s += 1;
+				return *p;
+			}
+			c = c << 6 | (p[i] & 0x3F);
+		}
+	}
+	*s += len;
+	return c;
+}
+
+/* The next code point of a person's name as compared: spaces skipped, dots one dot,
+ * full-width Latin and digits half-width, Latin letters lower case. */
+static uint32_t person_next(const char **s)
+{
+	for (;;) {
+		uint32_t c = person_cp(s);
+		if (c == ' ' || c == '\t' || c == 0xA0 || c == 0x3000)
+			continue;
+		if (c == '.' || c == 0xB7 || c == 0x2022 || c == 0x2027 || c == 0x2219 ||
+		    c == 0x22C5 || c == 0x30FB || c == 0xFF0E || c == 0xFF65)
+			return 0xB7;
+		if (c >= 0xFF01 && c <= 0xFF5E)
+			c -= 0xFF01 - 0x21;
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		return c;
+	}
+}
+
+int enterprise_person_name_same(const char *a, const char *b)
+{
+	if (!a || !b)
+		return 0;
+	for (;;) {
+		uint32_t ca = person_next(&a), cb = person_next(&b);
+		if (ca != cb)
+			return 0;
+		if (!ca)
 			return 1;
 	}
 }

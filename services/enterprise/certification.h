@@ -39,8 +39,10 @@ int enterprise_certification_record(svc_ctx *ctx, const char *actor, const char 
 /* ---- certification_view.c --------------------------------------------------------- */
 
 /*
- * Whether the caller may see certification id (and so its files): the applicant; a
- * reviewer once it was submitted; an active member of the enterprise it certified.
+ * Whether the caller may see certification id (and so its files, ID-card scans among
+ * them): the applicant; a reviewer once it was submitted; the active admin of the
+ * enterprise it certified (a plain member does not: the scans are the legal
+ * representative's personal data).
  * ST_OK, ST_NOT_FOUND (also for a malformed id), ST_UNAUTHENTICATED or ST_DB.
  */
 int enterprise_certification_visible(svc_ctx *ctx, const char *id);
@@ -132,6 +134,28 @@ int enterprise_cert_kind_missing(const char *kind);
  * (registries write "（）", people often type "()"). Pure.
  */
 int enterprise_name_same(const char *a, const char *b);
+
+/*
+ * Whether two spellings of a person's name are the same name, as a registry's legal
+ * representative is compared with a typed one: spaces (ASCII, no-break, ideographic)
+ * ignored; every middle-dot look-alike of minority and foreign names (·, •, ‧, ∙, ⋅,
+ * ・, ．, ･, '.') one dot; full-width Latin letters and digits their half-width forms;
+ * Latin letters without case. Han characters compare exactly (no simplified/traditional
+ * folding: the registry and the ID card print one form). Pure.
+ */
+int enterprise_person_name_same(const char *a, const char *b);
+
+/* ---- legal_rep.c (pure) -------------------------------------------------------------- */
+
+/*
+ * The link the legal representative's check proves, from the registry's record: its
+ * status (存续/在业 only), its legal representative (NULL or "" when it has none) and the
+ * name typed in the application. ST_OK; ST_ENTERPRISE_DEREGISTERED (*field "uscc");
+ * ST_REGISTRY_NO_LEGAL_REP ("uscc"); ST_LEGAL_REP_NOT_REGISTERED ("legal_rep_name").
+ * Pure: the caller names the status with status_err().
+ */
+int enterprise_legal_rep_link(const char *status, const char *registry_rep, const char *typed,
+                              const char **field);
 
 /* ---- letter.c ------------------------------------------------------------------- */
 

@@ -7,6 +7,7 @@
 #include "certification.h"
 
 #include "change.h"
+#include "dbrow.h"
 #include "enterprise.h"
 #include "files.h"
 #include "log.h"
@@ -28,19 +29,43 @@ struct upload {
 	Files__FileInfo *fi; /* set by upload_tx */
 };
 
-/* The change: the file stored and attached to the application, audit. */
+/*
+ * Uploads one application takes over its life, replacements included: at most one file
+ * per kind is kept (a replaced one is deleted), and this bounds the work (each upload up
+ * to 5 MiB received, judged, hashed and sealed): 4 kinds, each replaced up to 4 times.
+ */
+#define CERT_UPLOADS_MAX 20
+
+/* The change: the upload counted, the file stored and attached to the application in
+ * place of the kind's older one (deleted), audit. */
 static int upload_tx(svc_ctx *ctx, void *arg)
 {
 	struct upload *u = arg;
 	const Enterprise__UploadCertificationFileRequest *in = u->in;
+	PGresult *r = NULL;
+	char *old = NULL;
 	/* The guard first: it also holds the row while the file is stored. */
 	const char *v1[] = {in->id, u->pid};
 	int rv = change_guard(ctx, ST_CERT_NOT_EDITABLE, NULL,
-	                      "UPDATE certifications SET updated_at = now() WHERE id = $1 AND "
-	                      "applicant_id = $2 AND state IN ('draft', 'rejected') RETURNING id",
-	                      2, v1, NULL);
+	                      "UPDATE certifications SET updated_at = now(), file_uploads = "
+	                      "file_uploads + 1 WHERE id = $1 AND applicant_id = $2 AND state IN "
+	                      "('draft', 'rejected') RETURNING file_uploads",
+	                      2, v1, &r);
 	if (rv != ST_OK)
 		return rv;
+	long uploads = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	r = NULL;
+	if (uploads > CERT_UPLOADS_MAX)
+		return status_err(ST_CERT_FILE_LIMIT, "file");
+	const char *v0[] = {in->id, in->kind};
+	if ((rv = change_exec(ctx,
+	                      "SELECT file_id FROM certification_files WHERE certification_id = $1 "
+	                      "AND kind = $2",
+	                      2, v0, &r)) != ST_OK)
+		return rv;
+	old = PQntuples(r) == 1 ? dbrow_text(ctx->arena, r, 0, 0) : NULL;
+	PQclear(r);
 	if ((rv = enterprise_file_store(ctx, in->file, "file", "certification", in->id, u->pid,
 	                                in->kind, &u->fi)) != ST_OK)
 		return rv;
@@ -51,11 +76,14 @@ static int upload_tx(svc_ctx *ctx, void *arg)
 	                      "SET file_id = EXCLUDED.file_id, uploaded_at = now()",
 	                      3, v2, NULL)) != ST_OK)
 		return rv;
+	/* The replaced scan is personal data nobody needs any more: gone with this change. */
+	if (old && (rv = enterprise_file_delete(ctx, old)) != ST_OK)
+		return rv;
 	return enterprise_certification_record(ctx, arena_printf(ctx->arena, "person:%s", u->pid),
 	                                       in->id, "enterprise.certification.file_uploaded",
-	                                       json_pack("{s:s, s:s, s:s}", "kind", in->kind,
+	                                       json_pack("{s:s, s:s, s:s, s:s?}", "kind", in->kind,
 	                                                 "file_id", u->fi->id, "sha256",
-	                                                 u->fi->sha256),
+	                                                 u->fi->sha256, "replaced_file_id", old),
 	                                       NULL);
 }
 
@@ -154,6 +182,34 @@ int enterprise_certification_submit(svc_ctx *ctx, const ProtobufCMessage *in_,
 
 /* ---- approval (review.c and legal_rep.c) ---------------------------------------------- */
 
+/*
+ * The applicant's own verified identity as the persons projection holds it (masked name,
+ * method, time), for the approval's audit entry: who became the admin, and on what proof.
+ * ST_OK with *out (a new object); ST_PERSON_NOT_VERIFIED when it is not verified.
+ */
+static int approve_applicant(svc_ctx *ctx, const char *applicant, json_t **out)
+{
+	PGresult *r = NULL;
+	const char *v[] = {applicant};
+	int rv = change_exec(ctx,
+	                     "SELECT name_masked, verification_method, " DBROW_CST(
+	                             "verified_at") " FROM persons WHERE person_id = $1 AND "
+	                                            "verified_at IS NOT NULL",
+	                     1, v, &r);
+	if (rv != ST_OK)
+		return rv;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return status_err(ST_PERSON_NOT_VERIFIED, NULL);
+	}
+	*out = json_pack("{s:s, s:s?, s:s?, s:s?}", "person_id", applicant, "name_masked",
+	                 dbrow_text(ctx->arena, r, 0, 0), "verification_method",
+	                 dbrow_text(ctx->arena, r, 0, 1), "verified_at",
+	                 dbrow_text(ctx->arena, r, 0, 2));
+	PQclear(r);
+	return ST_OK;
+}
+
 int enterprise_certification_approve_tx(svc_ctx *ctx, const char *id, const char *from_states,
                                         const char *actor, const char *method)
 {
@@ -187,6 +243,9 @@ int enterprise_certification_approve_tx(svc_ctx *ctx, const char *id, const char
 	                        8, v2, NULL, NULL, &e)) != ST_OK)
 		goto out;
 	const char *eid = PQgetvalue(e, 0, 0);
+	json_t *who = NULL;
+	if ((rv = approve_applicant(ctx, applicant, &who)) != ST_OK)
+		goto out;
 	/* The first certifier is the enterprise's admin. */
 	const char *v3[] = {eid, applicant};
 	const char *v4[] = {id, eid};
@@ -195,8 +254,10 @@ int enterprise_certification_approve_tx(svc_ctx *ctx, const char *id, const char
 	                      "decided_at) VALUES ($1, $2, 'admin', 'active', now())",
 	                      2, v3, NULL)) != ST_OK ||
 	    (rv = change_exec(ctx, "UPDATE certifications SET enterprise_id = $2 WHERE id = $1", 2,
-	                      v4, NULL)) != ST_OK)
+	                      v4, NULL)) != ST_OK) {
+		json_decref(who);
 		goto out;
+	}
 	Enterprise__CertificationEvent ev = ENTERPRISE__CERTIFICATION_EVENT__INIT;
 	ev.certification_id = (char *)id;
 	ev.applicant_id = (char *)applicant;
@@ -204,11 +265,11 @@ int enterprise_certification_approve_tx(svc_ctx *ctx, const char *id, const char
 	ev.enterprise_name = (char *)name;
 	ev.uscc = (char *)uscc;
 	ev.method = (char *)method;
-	if ((rv = enterprise_certification_record(ctx, actor, id,
-	                                          "enterprise.certification.approved",
-	                                          json_pack("{s:s, s:s, s:s}", "enterprise_id", eid,
-	                                                    "uscc", uscc, "method", method),
-	                                          &ev)) != ST_OK ||
+	if ((rv = enterprise_certification_record(
+	             ctx, actor, id, "enterprise.certification.approved",
+	             json_pack("{s:s, s:s, s:s, s:o}", "enterprise_id", eid, "uscc", uscc, "method",
+	                       method, "applicant", who),
+	             &ev)) != ST_OK ||
 	    (rv = change_record(
 	             ctx, actor, arena_printf(ctx->arena, "enterprise/%s", eid),
 	             "enterprise.certified",

@@ -258,7 +258,7 @@ int enterprise_certification_visible(svc_ctx *ctx, const char *id)
 	             " OR ($3::bool AND c.state <> 'draft')"
 	             " OR (c.enterprise_id IS NOT NULL AND EXISTS (SELECT 1 FROM memberships m"
 	             " WHERE m.enterprise_id = c.enterprise_id AND m.person_id = $2"
-	             " AND m.state = 'active')))",
+	             " AND m.role = 'admin' AND m.state = 'active')))",
 	             3, v, &r);
 	if (rv != ST_OK)
 		return status_err(rv, NULL);

@@ -1,12 +1,14 @@
 /*
- * Uploaded files (see files.h). The bytes live once per SHA-256 in file_blobs; every
- * upload is a row of files naming its owner, so a replaced upload stays readable by
- * the same people and a file uploaded twice is stored once. Who may download a file
- * is its owner's rule: for a certification, certification.c decides.
+ * Uploaded files (see files.h). The bytes live once per SHA-256 in file_blobs, sealed
+ * like ID numbers (the scans show them); every upload is a row of files naming its
+ * owner, and a file uploaded twice is stored once. A replaced upload is deleted with
+ * its bytes when nothing else points at them. Who may download a file is its owner's
+ * rule: for a certification, certification_view.c decides.
  */
 #include "files.h"
 
 #include "certification.h"
+#include "change.h"
 #include "crypto.h"
 #include "enterprise.h"
 #include "enterprise_kyb.pb-c.h"
@@ -14,6 +16,8 @@
 #include "members.h"
 #include "status.h"
 #include "validate.h"
+
+#include <openssl/crypto.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +117,83 @@ void enterprise_file_clean_name(const char *name, const char *fallback, const ch
 
 /* ---- storing -------------------------------------------------------------------- */
 
+/* Where sealed bytes live: the column and the content's address, so a blob copied under
+ * another address does not open. */
+static const char *files_aad(svc_ctx *ctx, const char *sha)
+{
+	return arena_printf(ctx->arena, "enterprise.file_blobs.data/%s", sha);
+}
+
+int enterprise_file_delete(svc_ctx *ctx, const char *file_id)
+{
+	PGresult *r = NULL;
+	const char *v[] = {file_id};
+	int rv = change_exec(ctx, "DELETE FROM files WHERE id = $1 RETURNING sha256", 1, v, &r);
+	if (rv != ST_OK)
+		return rv;
+	if (PQntuples(r) == 1) {
+		const char *v2[] = {PQgetvalue(r, 0, 0)};
+		rv = change_exec(ctx,
+		                 "DELETE FROM file_blobs b WHERE b.sha256 = $1 AND NOT EXISTS "
+		                 "(SELECT 1 FROM files f WHERE f.sha256 = b.sha256)",
+		                 1, v2, NULL);
+	}
+	PQclear(r);
+	return rv;
+}
+
+int enterprise_files_seal_existing(db_conn *db, const crypto_keys *k)
+{
+	PGresult *r = NULL;
+	long n = 0;
+	int rv;
+	if ((rv = db_begin(db)) != ST_OK)
+		return rv;
+	/* Row locks: replicas starting together convert each blob once. */
+	if ((rv = db_query(db,
+	                   "SELECT sha256, data FROM file_blobs WHERE NOT sealed FOR UPDATE SKIP "
+	                   "LOCKED",
+	                   0, NULL, NULL, NULL, 1, &r)) != ST_OK)
+		goto fail;
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *sha = PQgetvalue(r, i, 0);
+		char aad[96];
+		unsigned char *sealed = NULL;
+		size_t len = 0;
+		snprintf(aad, sizeof aad, "enterprise.file_blobs.data/%s", sha);
+		if (crypto_seal(k, PQgetvalue(r, i, 1), (size_t)PQgetlength(r, i, 1), aad, &sealed,
+		                &len) != 0) {
+			rv = ST_INTERNAL;
+			goto fail;
+		}
+		const char *v[] = {sha, (const char *)sealed};
+		const int lens[] = {0, (int)len};
+		const int fmts[] = {0, 1};
+		rv = db_query(db,
+		              "UPDATE file_blobs SET data = $2, sealed = true WHERE sha256 = $1", 2,
+		              v, lens, fmts, 0, NULL);
+		free(sealed);
+		if (rv != ST_OK)
+			goto fail;
+		n++;
+	}
+	PQclear(r);
+	r = NULL;
+	if ((rv = db_commit(db)) != ST_OK)
+		goto fail;
+	if (n) {
+		char count[24];
+		snprintf(count, sizeof count, "%ld", n);
+		log_kv(LOGL_INFO, NULL, "plaintext file blobs sealed", "count", count, NULL);
+	}
+	return ST_OK;
+fail:
+	PQclear(r);
+	db_rollback(db);
+	log_kv(LOGL_ERROR, NULL, "sealing plaintext file blobs failed", NULL);
+	return rv;
+}
+
 Files__FileInfo *enterprise_file_info_from_row(svc_ctx *ctx, const PGresult *r, int row, int col)
 {
 	Files__FileInfo *fi = arena_alloc(ctx->arena, sizeof *fi);
@@ -149,14 +230,22 @@ int enterprise_file_store(svc_ctx *ctx, const Files__Upload *up, const char *fie
 	enterprise_file_clean_name(up->name, fallback_name, ext, name, sizeof name);
 	snprintf(size, sizeof size, "%zu", n);
 
-	/* Content-addressed: the same bytes are stored once, whoever uploads them. */
-	const char *v1[] = {sha, (const char *)up->data.data, size};
-	const int lens[] = {0, (int)n, 0};
+	/* Content-addressed by the plaintext: the same bytes are stored once, whoever uploads
+	 * them; the sealed copy is bound to its address by the aad. */
+	unsigned char *sealed = NULL;
+	size_t sealed_len = 0;
+	if (crypto_seal(&ENTERPRISE_APP(ctx)->keys, up->data.data, n, files_aad(ctx, sha), &sealed,
+	                &sealed_len) != 0)
+		return status_err(ST_INTERNAL, NULL);
+	const char *v1[] = {sha, (const char *)sealed, size};
+	const int lens[] = {0, (int)sealed_len, 0};
 	const int fmts[] = {0, 1, 0};
-	if ((rv = db_query(ctx->db,
-	                   "INSERT INTO file_blobs (sha256, data, size) VALUES ($1, $2, "
-	                   "$3::bigint) ON CONFLICT (sha256) DO NOTHING",
-	                   3, v1, lens, fmts, 0, NULL)) != ST_OK)
+	rv = db_query(ctx->db,
+	              "INSERT INTO file_blobs (sha256, data, size, sealed) VALUES ($1, $2, "
+	              "$3::bigint, true) ON CONFLICT (sha256) DO NOTHING",
+	              3, v1, lens, fmts, 0, NULL);
+	free(sealed);
+	if (rv != ST_OK)
 		return status_err(rv, NULL);
 	const char *v2[] = {owner_type, owner_id, name, ct, size, sha, uploaded_by};
 	if ((rv = db_exec(ctx->db,
@@ -208,8 +297,8 @@ int enterprise_file_get(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMess
 	if ((rv = files_owner_visible(ctx, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1))) != ST_OK)
 		goto out;
 	const char *v2[] = {PQgetvalue(r, 0, 4)};
-	if ((rv = db_query(ctx->db, "SELECT data FROM file_blobs WHERE sha256 = $1", 1, v2, NULL,
-	                   NULL, 1, &b)) != ST_OK) {
+	if ((rv = db_query(ctx->db, "SELECT data, sealed FROM file_blobs WHERE sha256 = $1", 1, v2,
+	                   NULL, NULL, 1, &b)) != ST_OK) {
 		rv = status_err(rv, NULL);
 		goto out;
 	}
@@ -224,9 +313,30 @@ int enterprise_file_get(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMess
 	d->name = arena_strdup(ctx->arena, PQgetvalue(r, 0, 2));
 	d->content_type = arena_strdup(ctx->arena, PQgetvalue(r, 0, 3));
 	d->has_data = 1;
-	d->data.len = (size_t)PQgetlength(b, 0, 0);
-	d->data.data = arena_alloc(ctx->arena, d->data.len ? d->data.len : 1);
-	memcpy(d->data.data, PQgetvalue(b, 0, 0), d->data.len);
+	/* Binary result: "sealed" is one byte, 1 for true. A plaintext blob is one written
+	 * before sealing that the start has not converted yet (an older replica's). */
+	if (*PQgetvalue(b, 0, 1)) {
+		char *plain = NULL;
+		size_t len = 0;
+		if (crypto_open(&ENTERPRISE_APP(ctx)->keys,
+		                (const unsigned char *)PQgetvalue(b, 0, 0),
+		                (size_t)PQgetlength(b, 0, 0), files_aad(ctx, v2[0]), &plain,
+		                &len) != 0) {
+			log_kv(LOGL_ERROR, ctx->request_id, "file blob does not open", "file_id",
+			       in->id, NULL);
+			rv = status_err(ST_INTERNAL, NULL);
+			goto out;
+		}
+		d->data.len = len;
+		d->data.data = arena_alloc(ctx->arena, len ? len : 1);
+		memcpy(d->data.data, plain, len);
+		OPENSSL_cleanse(plain, len);
+		free(plain);
+	} else {
+		d->data.len = (size_t)PQgetlength(b, 0, 0);
+		d->data.data = arena_alloc(ctx->arena, d->data.len ? d->data.len : 1);
+		memcpy(d->data.data, PQgetvalue(b, 0, 0), d->data.len);
+	}
 	/* Images show in the browser; a PDF is saved (it may carry scripts). */
 	d->has_inline_ = 1;
 	d->inline_ = strncmp(d->content_type, "image/", 6) == 0;

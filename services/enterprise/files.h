@@ -1,11 +1,14 @@
 /*
  * Uploaded files: judged by their content (magic bytes), at most 5 MiB, stored in
- * PostgreSQL content-addressed by SHA-256 (file_blobs) with one row per upload
+ * PostgreSQL sealed (AES-256-GCM) and content-addressed by the plaintext's SHA-256
+ * (file_blobs) with one row per upload
  * (files) naming its owner, and downloaded by whoever may see that owner.
  */
 #ifndef ENTERPRISE_FILES_H
 #define ENTERPRISE_FILES_H
 
+#include "crypto.h"
+#include "db.h"
 #include "files.pb-c.h"
 #include "svc.h"
 
@@ -43,6 +46,19 @@ void enterprise_file_clean_name(const char *name, const char *fallback, const ch
 int enterprise_file_store(svc_ctx *ctx, const Files__Upload *up, const char *field,
                           const char *owner_type, const char *owner_id, const char *uploaded_by,
                           const char *fallback_name, Files__FileInfo **info);
+
+/*
+ * Inside change_run's transaction: deletes upload file_id, and its bytes when no other
+ * upload has the same content. ST_OK (also when there was no such file) or ST_DB.
+ */
+int enterprise_file_delete(svc_ctx *ctx, const char *file_id);
+
+/*
+ * At start: seals the blobs written before sealing (file_blobs.sealed false) with k, in
+ * one transaction, rows locked so that replicas starting together do each once.
+ * ST_OK or ST_DB/ST_INTERNAL (logged).
+ */
+int enterprise_files_seal_existing(db_conn *db, const crypto_keys *k);
 
 /* The FileInfo of row `row` of a result whose columns col.. are id, name, content_type,
  * size, sha256 (in ctx->arena). */

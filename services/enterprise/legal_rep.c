@@ -6,6 +6,12 @@
  * SMS code sent to the checked phone. A match approves the application at once, in the
  * same transaction as an operator's approval, decided by "system:legal_rep_check".
  *
+ * The check proves who the legal representative is; the registry proves that this is the
+ * enterprise's legal representative. So the path is open only while the registry's record
+ * is alive (存续/在业) and names a legal representative equal to the one typed (compared
+ * as enterprise_person_name_same() says), checked before a provider is paid and again
+ * at confirmation; otherwise the applicant goes to a reviewer with the files.
+ *
  * A check is a row of legal_rep_checks: pending -> passed | failed, or superseded by a
  * newer one or by an edit of the application. Provider calls happen outside any
  * transaction; the state changes after them are guarded in SQL. The card number and
@@ -19,6 +25,7 @@
 #include "enterprise.h"
 #include "log.h"
 #include "members.h"
+#include "registry.h"
 #include "status.h"
 #include "validate.h"
 
@@ -85,6 +92,42 @@ out:
 	return rv;
 }
 
+int enterprise_legal_rep_link(const char *status, const char *registry_rep, const char *typed,
+                              const char **field)
+{
+	if (!registry_status_certifiable(status)) {
+		*field = "uscc";
+		return ST_ENTERPRISE_DEREGISTERED;
+	}
+	if (!registry_rep || !*registry_rep) {
+		*field = "uscc";
+		return ST_REGISTRY_NO_LEGAL_REP;
+	}
+	if (!enterprise_person_name_same(registry_rep, typed)) {
+		*field = "legal_rep_name";
+		return ST_LEGAL_REP_NOT_REGISTERED;
+	}
+	return ST_OK;
+}
+
+/* The registry's word, asked now, on uscc and the legal representative typed. */
+static int lr_link(svc_ctx *ctx, const char *uscc, const char *typed)
+{
+	registry_record rec;
+	const char *field = NULL;
+	int rv = enterprise_registry_lookup(ctx, uscc, &rec);
+	if (rv == ST_NOT_FOUND)
+		return status_err(ST_USCC_NOT_REGISTERED, "uscc");
+	if (rv != ST_OK)
+		return rv; /* named by the look-up */
+	if ((rv = enterprise_legal_rep_link(rec.status, rec.legal_rep, typed, &field)) != ST_OK) {
+		log_kv(LOGL_INFO, ctx->request_id, "legal rep check refused by the registry",
+		       "uscc", uscc, "code", status_code_name(rv), NULL);
+		return status_err(rv, field);
+	}
+	return ST_OK;
+}
+
 /* accounts.CheckIdentity on behalf of the caller. */
 static int lr_call(svc_ctx *ctx, const Accounts__CheckIdentityRequest *req,
                    Accounts__CheckIdentityResponse **resp)
@@ -149,12 +192,12 @@ static int lr_method_valid(const char *m)
 
 /* What every state change of a check shares: the caller's own application in a state
  * the check may happen in, by a verified person. */
-static int lr_application(svc_ctx *ctx, const char *id, const char **pid)
+static int lr_application(svc_ctx *ctx, const char *id, const char **pid, char uscc[24])
 {
 	char state[16];
 	int rv;
 	if ((rv = caller_person(ctx, pid)) != ST_OK ||
-	    (rv = enterprise_certification_own(ctx, id, *pid, state, NULL)) != ST_OK)
+	    (rv = enterprise_certification_own(ctx, id, *pid, state, uscc)) != ST_OK)
 		return rv;
 	if (!enterprise_cert_allows(state, ENTERPRISE_CERT_LEGAL_REP))
 		return status_err(ST_CERT_APPROVED, NULL);
@@ -253,10 +296,10 @@ int enterprise_legal_rep_check_start(svc_ctx *ctx, const ProtobufCMessage *in_,
 	Enterprise__CertificationApplication *c = NULL;
 	struct lr_facts f = {0};
 	const char *pid = NULL, *phone = NULL;
-	char *card = NULL, state[16], uscc[24], status[16];
+	char *card = NULL, uscc[24];
 	int rv;
 
-	if ((rv = lr_application(ctx, in->id, &pid)) != ST_OK)
+	if ((rv = lr_application(ctx, in->id, &pid, uscc)) != ST_OK)
 		return rv;
 	if (!in->method || !*in->method)
 		return status_err(ST_FIELD_REQUIRED, "method");
@@ -264,14 +307,12 @@ int enterprise_legal_rep_check_start(svc_ctx *ctx, const ProtobufCMessage *in_,
 		return status_err(ST_LEGAL_REP_METHOD, "method");
 	if ((rv = enterprise_certification_missing(ctx, in->id, 0)) != ST_OK)
 		return rv;
-	/* Before a provider is paid: the registry may have changed, or another applicant's
-	 * application of the USCC been approved. */
-	if ((rv = enterprise_certification_own(ctx, in->id, pid, state, uscc)) != ST_OK ||
-	    (rv = enterprise_certification_registry_check(ctx, uscc, NULL, status)) != ST_OK ||
-	    (rv = enterprise_certification_not_certified(ctx, uscc)) != ST_OK)
-		return rv;
-	if ((rv = lr_budget(ctx, in->id, pid)) != ST_OK ||
-	    (rv = lr_facts_load(ctx, in->id, &f)) != ST_OK)
+	/* Before a provider is paid: the registry's legal representative must be the one
+	 * typed, and another applicant's application of the USCC may have been approved. */
+	if ((rv = lr_facts_load(ctx, in->id, &f)) != ST_OK ||
+	    (rv = lr_link(ctx, uscc, f.name)) != ST_OK ||
+	    (rv = enterprise_certification_not_certified(ctx, uscc)) != ST_OK ||
+	    (rv = lr_budget(ctx, in->id, pid)) != ST_OK)
 		return rv;
 	int bank4 = strcmp(in->method, "bank4") == 0, face = strcmp(in->method, "face") == 0;
 	if (bank4) {
@@ -418,20 +459,25 @@ int enterprise_legal_rep_check_confirm(svc_ctx *ctx, const ProtobufCMessage *in_
 	struct lr_pending p = {0};
 	struct lr_facts f = {0};
 	const char *pid = NULL;
+	char uscc[24];
 	int rv;
 
-	if ((rv = lr_application(ctx, in->id, &pid)) != ST_OK ||
+	if ((rv = lr_application(ctx, in->id, &pid, uscc)) != ST_OK ||
 	    (rv = lr_pending_load(ctx, in->id, &p)) != ST_OK)
 		return rv;
 	int face = strcmp(p.method, "face") == 0;
+	if (!face && (!in->sms_code || !*in->sms_code))
+		return status_err(ST_FIELD_REQUIRED, "sms_code");
+	/* Asked again at the moment of approval: the registry may have changed since the start
+	 * (a new legal representative, a deregistration). An edit of the name superseded the
+	 * check, and the pass below is guarded on it still pending. */
+	if ((rv = lr_facts_load(ctx, in->id, &f)) != ST_OK ||
+	    (rv = lr_link(ctx, uscc, f.name)) != ST_OK)
+		return rv;
 	if (face) {
 		req.method = "face_result";
 		req.session_id = p.session;
 	} else {
-		if (!in->sms_code || !*in->sms_code)
-			return status_err(ST_FIELD_REQUIRED, "sms_code");
-		if ((rv = lr_facts_load(ctx, in->id, &f)) != ST_OK)
-			return rv;
 		req.method = p.method;
 		req.name = f.name;
 		req.id_number = f.id_number;

@@ -2,6 +2,7 @@
 #include "certification.h"
 #include "enterprise.h"
 #include "enterprise.pb-c.h"
+#include "files.h"
 #include "log.h"
 #include "members.h"
 #include "regions.h"
@@ -26,6 +27,9 @@ static int enterprise_start(svc_ctx *ctx)
 		return ST_UNAVAILABLE;
 	}
 	if (enterprise_registry_open(&app, registry_timeout_ms) != ST_OK)
+		return ST_INTERNAL;
+	/* Blobs stored before they were sealed (migration 006) are sealed before any request. */
+	if (enterprise_files_seal_existing(ctx->db, &app.keys) != ST_OK)
 		return ST_INTERNAL;
 	return enterprise_regions_load(ctx->db, app.regions_dir);
 }

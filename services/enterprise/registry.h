@@ -197,7 +197,7 @@ typedef struct registry_dataset registry_dataset;
  * Parses the CSV data set (RFC 4180; header uscc,name,legal_rep,status,type,founded_on,
  * registered_capital_wan,authority,industry,business_scope,address,region_code). Every
  * row is checked: USCC well-formed (a failing check character is allowed) and unique,
- * name and legal_rep present, status one of the four, date YYYY-MM-DD, capital
+ * name present (legal_rep may be empty: NULL), status one of the four, date YYYY-MM-DD, capital
  * readable, industry A-T, region code 6 digits. Returns 0 with *out, or -1 with a
  * message naming the line in err.
  */

@@ -130,8 +130,9 @@ static int csv_row(char **f, long line, registry_record *r, char *err, size_t er
 	if (check != 0 && check != ST_USCC_CHECKSUM)
 		return csv_fail(err, errlen, line, "malformed USCC %s (%s)", f[0],
 		                status_code_name(check));
-	if (!*f[1] || !*f[2])
-		return csv_fail(err, errlen, line, "name and legal_rep are required");
+	/* A legal representative may be missing, as some registries' records lack one. */
+	if (!*f[1])
+		return csv_fail(err, errlen, line, "name is required");
 	if (strcmp(f[3], "存续") != 0 && strcmp(f[3], "在业") != 0 && strcmp(f[3], "注销") != 0 &&
 	    strcmp(f[3], "吊销") != 0)
 		return csv_fail(err, errlen, line, "status must be 存续, 在业, 注销 or 吊销");
@@ -148,7 +149,7 @@ static int csv_row(char **f, long line, registry_record *r, char *err, size_t er
 		return csv_fail(err, errlen, line, "region_code is not a 6-digit county code");
 	r->uscc = f[0];
 	r->name = f[1];
-	r->legal_rep = f[2];
+	r->legal_rep = csv_opt(f[2]);
 	r->status = f[3];
 	r->type = csv_opt(f[4]);
 	r->founded_on = f[5];

@@ -3,7 +3,9 @@
  * approval and rejection. Only operators with the `reviewer` role see any of it (404
  * for everyone else, so the routes do not confirm what exists). A decision is one
  * UPDATE guarded by state = 'submitted': of two reviewers acting at once exactly one
- * wins and the other gets 409.
+ * wins and the other gets 409. Nobody decides on their own application: a reviewer who
+ * applied for the USCC, or who is an active member of its enterprise, sees the
+ * application but may not decide it (403, ARCHITECTURE.md: seen but not changeable).
  */
 #include "certification.h"
 
@@ -121,6 +123,37 @@ int enterprise_review_get(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMe
 	return ST_OK;
 }
 
+/*
+ * ST_REVIEW_CONFLICT when the calling reviewer has an interest in application id: any
+ * application of its USCC is theirs (this one included), or they are an active member of
+ * the enterprise that USCC already has. Else ST_OK.
+ */
+static int review_no_conflict(svc_ctx *ctx, const char *id)
+{
+	PGresult *r = NULL;
+	const char *pid = NULL;
+	int rv = caller_person(ctx, &pid);
+	if (rv != ST_OK)
+		return rv;
+	const char *v[] = {id, pid};
+	rv = db_exec(ctx->db,
+	             "SELECT 1 FROM certifications c WHERE c.id = $1 AND (EXISTS (SELECT 1 FROM "
+	             "certifications o WHERE o.uscc = c.uscc AND o.applicant_id = $2) OR "
+	             "EXISTS (SELECT 1 FROM enterprises e JOIN memberships m ON "
+	             "m.enterprise_id = e.id WHERE e.uscc = c.uscc AND m.person_id = $2 AND "
+	             "m.state = 'active'))",
+	             2, v, &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	int conflict = PQntuples(r) > 0;
+	PQclear(r);
+	if (!conflict)
+		return ST_OK;
+	log_kv(LOGL_WARN, ctx->request_id, "reviewer refused on an application of their own",
+	       "certification_id", id, NULL);
+	return status_err(ST_REVIEW_CONFLICT, NULL);
+}
+
 struct decision {
 	const char *id, *actor, *reason; /* reason: a rejection's */
 };
@@ -167,7 +200,8 @@ int enterprise_review_approve(svc_ctx *ctx, const ProtobufCMessage *in_, Protobu
 	char actor[64];
 	int rv;
 	if ((rv = review_caller(ctx, actor)) != ST_OK ||
-	    (rv = review_load(ctx, in->id, &c)) != ST_OK)
+	    (rv = review_load(ctx, in->id, &c)) != ST_OK ||
+	    (rv = review_no_conflict(ctx, in->id)) != ST_OK)
 		return rv;
 	struct decision d = {in->id, actor, NULL};
 	if ((rv = change_run(ctx, approve_tx, &d)) != ST_OK)
@@ -187,7 +221,8 @@ int enterprise_review_reject(svc_ctx *ctx, const ProtobufCMessage *in_, Protobuf
 	int rv;
 
 	if ((rv = review_caller(ctx, actor)) != ST_OK ||
-	    (rv = review_load(ctx, in->id, &c)) != ST_OK)
+	    (rv = review_load(ctx, in->id, &c)) != ST_OK ||
+	    (rv = review_no_conflict(ctx, in->id)) != ST_OK)
 		return rv;
 	const char *reason = in->reason;
 	while (reason && (*reason == ' ' || *reason == '\n' || *reason == '\t'))

@@ -5,6 +5,7 @@
 # "account_number" of those case files (spaces dropped); a row matches when its text
 # form (every column) holds one as text, as the hex of its bytes or as its base64.
 #   bash check.sh sealed
+#   bash check.sh scans    certification scans (file_blobs) are sealed: none in clear
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." || exit 2
 : "${WALK_PG_URL:?set by setup.sh}"
@@ -14,7 +15,24 @@ fail() {
 	exit 1
 }
 
-[[ ${1:-} == sealed ]] || fail "usage: bash check.sh sealed"
+if [[ ${1:-} == scans ]]; then
+	# Every blob a version-1 seal (29 bytes longer than the upload), none starting with the
+	# magic bytes of a jpg, png, bmp or pdf, none holding the PDF text of the walk's letter.
+	out=$(psql "$WALK_PG_URL" -X -q -At -v ON_ERROR_STOP=1 <<'SQL'
+SELECT count(*) || ' ' || count(*) FILTER (WHERE NOT sealed OR get_byte(data, 0) <> 1
+       OR length(data) <> size + 29 OR substr(data, 1, 3) = '\xffd8ff'::bytea
+       OR substr(data, 1, 4) = '\x89504e47'::bytea OR substr(data, 1, 2) = 'BM'::bytea
+       OR position('%PDF-'::bytea IN data) > 0)
+  FROM enterprise.file_blobs;
+SQL
+	) || fail "psql failed"
+	read -r rows bad <<<"$out"
+	((rows >= 4)) || fail "only $rows file blobs stored: the uploads did not run"
+	((bad == 0)) || fail "$bad file blobs stored in clear"
+	echo "$rows file blobs, all sealed"
+	exit 0
+fi
+[[ ${1:-} == sealed ]] || fail "usage: bash check.sh sealed | scans"
 mapfile -t PLAINS < <(grep -ohE '"account_number": "[0-9 ]{6,40}"' tests/api/cases/receiving-accounts.json \
 	tests/api/phases/60-enterprise-walk/walk.json | sed -E 's/.*: "//; s/"$//; s/ //g' | sort -u)
 ((${#PLAINS[@]} >= 4)) || fail "only ${#PLAINS[@]} account numbers found in the case files"

@@ -8,6 +8,10 @@
 #   bash fixture.sh certify USCC NAME ADMIN_PERSON_ID  a certified enterprise and its admin
 #   bash fixture.sh verify PERSON_ID NAME_MASKED        the person as verified (projection)
 #   bash fixture.sh enterprise-message ENTERPRISE_ID TITLE  a message to all its members
+#   bash fixture.sh member USCC PERSON_ID             the person an active plain member of it
+#   bash fixture.sh uploads CERTIFICATION_ID N        the application as having taken N uploads
+#   bash fixture.sh applicant SUBJECT ACTION           prints "person_id name_masked method" of
+#                                                      the applicant an audit entry records
 # Idempotent: a second run changes nothing.
 set -euo pipefail
 : "${VAR_DIR:?the stack's VAR_DIR}" "${PG_PORT:?the stack's PG_PORT}"
@@ -67,8 +71,31 @@ VALUES ('fixture:' || :'ent' || ':' || :'title', 'fixture.enterprise.notice', :'
 ON CONFLICT (event_id, recipient) DO NOTHING;
 SQL
 	;;
+member)
+	(($# == 3)) || { echo "usage: fixture.sh member USCC PERSON_ID" >&2; exit 2; }
+	q -v uscc="$2" -v pid="$3" <<'SQL'
+INSERT INTO enterprise.memberships (enterprise_id, person_id, role, state, reason, decided_at)
+SELECT id, :'pid'::uuid, 'member', 'active', 'fixture: member', now()
+  FROM enterprise.enterprises WHERE uscc = :'uscc'
+ON CONFLICT (enterprise_id, person_id) DO NOTHING;
+SQL
+	;;
+uploads)
+	(($# == 3)) || { echo "usage: fixture.sh uploads CERTIFICATION_ID N" >&2; exit 2; }
+	q -v id="$2" -v n="$3" <<'SQL'
+UPDATE enterprise.certifications SET file_uploads = :'n'::int WHERE id = :'id'::uuid;
+SQL
+	;;
+applicant)
+	(($# == 3)) || { echo "usage: fixture.sh applicant SUBJECT ACTION" >&2; exit 2; }
+	q -v subject="$2" -v action="$3" <<'SQL'
+SELECT concat_ws(' ', detail->'applicant'->>'person_id', detail->'applicant'->>'name_masked',
+                 detail->'applicant'->>'verification_method')
+  FROM enterprise.audit_log WHERE subject = :'subject' AND action = :'action';
+SQL
+	;;
 *)
-	echo "usage: fixture.sh certify USCC NAME ADMIN_PERSON_ID | verify PERSON_ID NAME_MASKED | enterprise-message ENTERPRISE_ID TITLE" >&2
+	echo "usage: fixture.sh certify USCC NAME ADMIN_PERSON_ID | verify PERSON_ID NAME_MASKED | enterprise-message ENTERPRISE_ID TITLE | member USCC PERSON_ID | uploads CERTIFICATION_ID N | applicant SUBJECT ACTION" >&2
 	exit 2
 	;;
 esac
