@@ -280,6 +280,9 @@ END {
 	      "2021-01-15", "300", "F", "", 0, "麓天路28号")
 	fixed("430104", "MA4L8J6H", 0, "长沙麓谷文化传媒有限公司", "", "存续", TYPE[2],
 	      "2022-05-20", "50", "R", "", 0, "麓枫路61号")
+	# The legal representative 赵磊, whose liveness check never finishes (the saturation phase).
+	fixed("430104", "MA4L9K8J", 0, "长沙麓谷智能装备有限公司", "赵磊", "存续", TYPE[1],
+	      "2022-09-09", "500", "C", "", 0, "麓谷大道999号")
 	fixed("430104", "18372655", 0, "湖南麓谷发展股份有限公司", "杨国平", "在业", TYPE[5],
 	      "2003-08-08", "12000", "K", "", 1, "麓谷大道658号")
 	# Known to the registry with a check character that does not compute (DOMAIN.md: the
