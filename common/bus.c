@@ -131,7 +131,13 @@ int bus_ctx_recv(nng_ctx ctx, nng_aio *aio, nng_msg **m)
 
 struct bus_client {
 	nng_socket sock;
+	const busauth *auth;
+	char service[BUSAUTH_NAME_MAX];
 };
+
+static const busauth *bus_default_auth;
+
+void bus_auth_default_set(const busauth *a) { bus_default_auth = a; }
 
 void bus_socket_defaults(nng_socket s)
 {
@@ -141,8 +147,18 @@ void bus_socket_defaults(nng_socket s)
 
 int bus_client_open(bus_client **out, const char *bus_urls, const char *service)
 {
+	return bus_client_open_auth(out, bus_urls, service, bus_default_auth);
+}
+
+int bus_client_open_auth(bus_client **out, const char *bus_urls, const char *service,
+                         const busauth *a)
+{
 	char name[64];
 	bus_client *c = xcalloc(1, sizeof *c);
+	c->auth = a;
+	if (strlen(service) >= sizeof c->service)
+		goto fail;
+	memcpy(c->service, service, strlen(service) + 1);
 	if (nng_req0_open(&c->sock) != 0)
 		goto fail;
 	/* No automatic resend: a command must not run twice because a reply was slow. */
@@ -232,6 +248,10 @@ int bus_call(bus_client *c, const char *method, const Bus__Caller *caller, int t
 	int64_t deadline = bus_now_ms() + timeout_ms;
 	nng_aio_set_timeout(aio, timeout_ms);
 	m = bus_request_new(method, caller, deadline, NULL, body, len);
+	if (busauth_request_sign(c->auth, c->service, m) != ST_OK) {
+		rv = status_err(ST_INTERNAL, NULL);
+		goto out;
+	}
 	if ((err = bus_ctx_send(ctx, aio, m)) != 0) {
 		nng_msg_free(m);
 		rv = status_err(bus_map_nng_error(err), NULL);

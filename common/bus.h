@@ -12,6 +12,7 @@
 #define COMMON_BUS_H
 
 #include "bus.pb-c.h"
+#include "busauth.h"
 #include "mem.h"
 
 #include <nng/nng.h>
@@ -57,8 +58,17 @@ int64_t bus_now_ms(void);
 
 typedef struct bus_client bus_client;
 
-/* A client of one service; close with bus_client_close(). 0 or -1. */
+/* The keys bus_client_open's clients sign with (NULL: unsigned, BUS_AUTH off). Set
+ * once at start, before any client opens (svc_main does); the caller keeps a alive
+ * until every client is closed. */
+void bus_auth_default_set(const busauth *a);
+
+/* A client of one service, signing its requests with the default keys; close with
+ * bus_client_close(). 0 or -1. */
 int bus_client_open(bus_client **out, const char *bus_urls, const char *service);
+/* The same, signing with a (NULL: unsigned); a must outlive the client. */
+int bus_client_open_auth(bus_client **out, const char *bus_urls, const char *service,
+                         const busauth *a);
 void bus_client_close(bus_client *c);
 
 /*

@@ -23,6 +23,7 @@ struct svc_method {
 	const char *name;
 	const ProtobufCMethodDescriptor *md;
 	svc_handler_fn fn;
+	int bus_only; /* services only: refused to the gateway */
 };
 
 /* Every method a process answers, sorted by name once at start for bsearch. */
@@ -75,14 +76,21 @@ static int svc_replay_handler(svc_ctx *ctx, const ProtobufCMessage *in, Protobuf
 	                       r);
 	if (rv != ST_OK)
 		return status_err(rv, NULL);
-	for (size_t i = 0; i < r->n_events; i++)
+	/* Replayed events are events: signed by this source, for the service asking. */
+	const char *audience = ctx->caller->service;
+	for (size_t i = 0; i < r->n_events; i++) {
 		r->events[i]->source = (char *)ctx->service;
+		if (audience && busauth_event_sign(ctx->bus_auth, r->events[i], &audience, 1,
+		                                   ctx->arena) != ST_OK)
+			return status_err(ST_INTERNAL, NULL);
+	}
 	*out = &r->base;
 	return ST_OK;
 }
 
 static const svc_handler svc_control_handlers[] = {{"Ping", svc_ping_handler}};
 static const svc_handler svc_eventsource_handlers[] = {{"Replay", svc_replay_handler}};
+static const char *const svc_eventsource_bus_only[] = {"Replay", NULL};
 
 static int svc_bind_fail(const char *what, const ProtobufCServiceDescriptor *d, const char *method)
 {
@@ -119,7 +127,16 @@ static int svc_bind(struct svc_method_table *t, const svc_api *api)
 				return svc_bind_fail("a method is bound twice", d, md->name);
 		if (t->n == SVC_MAX_METHODS)
 			return svc_bind_fail("too many methods", d, md->name);
-		t->methods[t->n++] = (struct svc_method){md->name, md, sh->fn};
+		t->methods[t->n++] = (struct svc_method){md->name, md, sh->fn, 0};
+	}
+	for (size_t b = 0; api->bus_only && api->bus_only[b]; b++) {
+		size_t k = 0;
+		while (k < t->n && strcmp(t->methods[k].name, api->bus_only[b]) != 0)
+			k++;
+		if (k == t->n || !svc_desc_method(d, api->bus_only[b]))
+			return svc_bind_fail("a bus-only name is no method of its service", d,
+			                     api->bus_only[b]);
+		t->methods[k].bus_only = 1;
 	}
 	for (unsigned i = 0; i < d->n_methods; i++) {
 		size_t h = 0;
@@ -143,7 +160,8 @@ static int svc_bind_all(struct svc_method_table *t, const svc_api *apis, size_t 
 {
 	const svc_api builtin[] = {
 	        SVC_API(&bus__control__descriptor, svc_control_handlers),
-	        SVC_API(&events__event_source__descriptor, svc_eventsource_handlers),
+	        SVC_API_BUS_ONLY(&events__event_source__descriptor, svc_eventsource_handlers,
+	                         svc_eventsource_bus_only),
 	};
 	t->n = 0;
 	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
@@ -209,7 +227,37 @@ static nng_msg *svc_reply_build(int rv, const ProtobufCMessage *out, arena *a)
 	return m;
 }
 
-/* Decodes, dispatches and answers one request. */
+/*
+ * Who signed env: ST_OK after setting caller->service (the signing service, NULL
+ * when the gateway signed), or ST_UNAUTHENTICATED after a warning naming the claimed
+ * signer and method (never the body): the request is then dropped unanswered, so a
+ * forger learns nothing, not even whether the method exists.
+ */
+static int svc_authenticate(svc_server *s, nng_msg *req, Bus__Request *env, svc_ctx *ctx)
+{
+	const busauth *auth = s->set.auth;
+	if (auth &&
+	    busauth_request_verify(auth, nng_msg_body(req), nng_msg_len(req), env) != ST_OK) {
+		log_kv(LOGL_WARN, ctx->request_id, "bus request refused: bad signature", "signer",
+		       env->signer ? env->signer : "-", "key_id", env->key_id ? env->key_id : "-",
+		       "method", env->method, NULL);
+		return ST_UNAUTHENTICATED;
+	}
+	const char *principal = auth ? env->signer : NULL;
+	if (principal && strcmp(principal, BUSAUTH_GATEWAY) == 0)
+		principal = NULL;
+	if (!env->caller) {
+		if (!principal)
+			return ST_OK;
+		env->caller = arena_alloc(ctx->arena, sizeof *env->caller);
+		bus__caller__init(env->caller);
+	}
+	env->caller->service = (char *)principal;
+	ctx->caller = env->caller;
+	return ST_OK;
+}
+
+/* Decodes, dispatches and answers one request; NULL: drop it unanswered. */
 static nng_msg *svc_handle(struct svc_worker *w, nng_msg *req)
 {
 	svc_server *s = w->server;
@@ -225,7 +273,8 @@ static nng_msg *svc_handle(struct svc_worker *w, nng_msg *req)
 	               .db = w->db,
 	               .redis = w->redis,
 	               .arena = w->arena,
-	               .app = s->def->app};
+	               .app = s->def->app,
+	               .bus_auth = s->set.auth};
 
 	status_clear();
 	Bus__Request *env = bus__request__unpack(&al, nng_msg_len(req), nng_msg_body(req));
@@ -234,11 +283,10 @@ static nng_msg *svc_handle(struct svc_worker *w, nng_msg *req)
 		goto reply;
 	}
 	method = env->method;
-	if (env->caller) {
-		ctx.caller = env->caller;
-		if (env->caller->request_id)
-			ctx.request_id = env->caller->request_id;
-	}
+	if (env->caller && env->caller->request_id)
+		ctx.request_id = env->caller->request_id;
+	if (svc_authenticate(s, req, env, &ctx) != ST_OK)
+		return NULL;
 	ctx.idempotency_key = env->idempotency_key;
 	ctx.deadline_ms = env->has_deadline_ms ? env->deadline_ms : 0;
 	if (ctx.deadline_ms && bus_now_ms() > ctx.deadline_ms) {
@@ -249,6 +297,11 @@ static nng_msg *svc_handle(struct svc_worker *w, nng_msg *req)
 	const struct svc_method *m = svc_method_find(s, env->method);
 	if (!m) {
 		rv = status_err(ST_METHOD_UNKNOWN, NULL);
+		goto reply;
+	}
+	if (m->bus_only && s->set.auth && !ctx.caller->service) {
+		/* As if the route did not exist: the gateway has none to it. */
+		rv = status_err(ST_ROUTE_NOT_FOUND, NULL);
 		goto reply;
 	}
 	in = protobuf_c_message_unpack(m->md->input, &al, env->body.len, env->body.data);
@@ -295,6 +348,11 @@ static void *svc_worker_main(void *arg)
 			continue;
 		nng_msg *reply = svc_handle(w, req);
 		nng_msg_free(req);
+		if (!reply) {
+			/* Unanswered: the next receive on this context abandons the request. */
+			arena_reset(w->arena);
+			continue;
+		}
 		/* A reply the bus cannot take within a second is dropped: the caller times out. */
 		nng_aio_set_timeout(w->aio, 1000);
 		if (bus_ctx_send(w->ctx, w->aio, reply) != 0)
@@ -315,7 +373,8 @@ static int svc_run_start_hook(svc_server *s, db_conn *db)
 	               .request_id = "",
 	               .db = db,
 	               .arena = a,
-	               .app = s->def->app};
+	               .app = s->def->app,
+	               .bus_auth = s->set.auth};
 	int rv = s->def->start(&ctx);
 	arena_free(a);
 	return rv;
@@ -443,6 +502,8 @@ int svc_main(const svc_def *def, int argc, char **argv, config_common *common,
 {
 	char default_migrations[128];
 	svc_settings set = {0};
+	busauth_settings bus_set = {0};
+	busauth *auth = NULL;
 	int check = 0, rv = 1;
 	snprintf(default_migrations, sizeof default_migrations, "services/%s/migrations",
 	         def->name);
@@ -457,6 +518,7 @@ int svc_main(const svc_def *def, int argc, char **argv, config_common *common,
 	         "how often to ask event sources for missed events", &set.replay_interval_ms},
 	        {"REDIS_URL", CFG_STR, "", 0, 0,
 	         "redis://[:password@]host:port/db for workers; empty: none", &set.redis_url},
+	        BUSAUTH_CONFIG_ITEMS(&bus_set),
 	};
 	size_t nbase = sizeof base / sizeof base[0];
 	config_item *all = xmalloc((nbase + nitems) * sizeof *all);
@@ -468,10 +530,15 @@ int svc_main(const svc_def *def, int argc, char **argv, config_common *common,
 			check = 1;
 	if (check) {
 		/* A probe needs only the bus address, not the database's. */
-		config_item probe[] = {CONFIG_COMMON_ITEMS(common)};
+		config_item probe[] = {CONFIG_COMMON_ITEMS(common), BUSAUTH_CONFIG_ITEMS(&bus_set)};
 		char err[256];
-		if (config_load(probe, sizeof probe / sizeof probe[0], err, sizeof err) == 0)
+		/* The probe signs as the service itself, which accepts its own key. */
+		if (config_load(probe, sizeof probe / sizeof probe[0], err, sizeof err) == 0 &&
+		    busauth_open(def->name, &bus_set, common->mode == CONFIG_PRODUCTION, &auth) ==
+		            ST_OK) {
+			bus_auth_default_set(auth);
 			rv = svc_ping(common->bus_urls, def->name, 2000) == 0 ? 0 : 1;
+		}
 		goto out;
 	}
 	int crv = config_init(def->name, argc, argv, common, all, nbase + nitems);
@@ -480,6 +547,10 @@ int svc_main(const svc_def *def, int argc, char **argv, config_common *common,
 		goto out;
 	}
 	set.bus_urls = common->bus_urls;
+	if (busauth_open(def->name, &bus_set, !config_is_development(common), &auth) != ST_OK)
+		goto out;
+	set.auth = auth;
+	bus_auth_default_set(auth);
 
 	sigset_t sigs;
 	sigemptyset(&sigs);
@@ -499,6 +570,8 @@ int svc_main(const svc_def *def, int argc, char **argv, config_common *common,
 	svc_server_stop(s);
 	rv = 0;
 out:
+	bus_auth_default_set(NULL);
+	busauth_free(auth);
 	free(all);
 	return rv;
 }

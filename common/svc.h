@@ -12,6 +12,7 @@
 #define COMMON_SVC_H
 
 #include "bus.pb-c.h"
+#include "busauth.h"
 #include "config.h"
 #include "db.h"
 #include "events.pb-c.h"
@@ -30,6 +31,7 @@ typedef struct svc_ctx {
 	redis_conn *redis;           /* this thread's Redis connection; NULL without REDIS_URL */
 	arena *arena;                /* freed after the reply */
 	void *app;                   /* the service's shared state */
+	const busauth *bus_auth;     /* this process's bus keys; NULL with BUS_AUTH off */
 } svc_ctx;
 
 /* Handles one request: returns ST_OK/ST_CREATED with *out allocated in
@@ -43,23 +45,31 @@ typedef struct svc_handler {
 } svc_handler;
 
 /* A protobuf-c service and its handlers: exactly one per method of desc, in any
- * order. Write it as SVC_API(&desc, table) so the count comes from the array. */
+ * order. Write it as SVC_API(&desc, table) so the count comes from the array.
+ * bus_only names the methods (of this api) that only services may call, no gateway
+ * route: a NULL-terminated list, or NULL; write SVC_API_BUS_ONLY(&desc, table, names). */
 typedef struct svc_api {
 	const ProtobufCServiceDescriptor *desc;
 	const svc_handler *handlers;
 	size_t nhandlers;
+	const char *const *bus_only;
 } svc_api;
 
-#define SVC_API(desc, table)                                                                       \
+#define SVC_API(d, table)                                                                          \
 	{                                                                                          \
-		(desc), (table), sizeof(table) / sizeof((table)[0])                                \
+		.desc = (d), .handlers = (table), .nhandlers = sizeof(table) / sizeof((table)[0])  \
+	}
+#define SVC_API_BUS_ONLY(d, table, names)                                                          \
+	{                                                                                          \
+		.desc = (d), .handlers = (table), .nhandlers = sizeof(table) / sizeof((table)[0]), \
+		.bus_only = (names)                                                                \
 	}
 
 /* Checks a service's tables as the start does: every method of each descriptor
  * has a handler, every handler names a method of its descriptor, no method name
  * is bound twice (across apis, Control.Ping and EventSource.Replay included), no
- * handler is NULL. Returns ST_OK, or ST_INTERNAL after a log line naming the
- * method. */
+ * handler is NULL, every bus-only name is a method of its api. Returns ST_OK, or ST_INTERNAL after
+ * a log line naming the method. */
 int svc_apis_check(const svc_api *apis, size_t napis);
 
 /* Applies one event inside the transaction that advances the cursor; returns
@@ -90,6 +100,12 @@ typedef struct svc_settings {
 	const char *redis_url;      /* NULL or "": workers get no Redis connection */
 	long workers;
 	long replay_interval_ms; /* how often a subscriber asks sources for missed events */
+	/* Bus keys (NULL: BUS_AUTH off): requests are verified (a failing one is dropped
+	 * and logged, never answered), events signed and verified. Outlives the server. */
+	const busauth *auth;
+	/* Who the publisher signs events for; NULL: every service of bus_services. */
+	const char *const *event_audience;
+	size_t nevent_audience;
 } svc_settings;
 
 typedef struct svc_server svc_server;

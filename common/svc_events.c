@@ -26,6 +26,9 @@
 
 struct svc_publisher {
 	const svc_def *def;
+	const busauth *auth;
+	const char **audience; /* the services each event is signed for */
+	size_t naudience;
 	db_conn *db;
 	nng_socket pub;
 	pthread_t thread;
@@ -44,6 +47,12 @@ static void svc_publisher_flush(struct svc_publisher *p, arena *a)
 		for (size_t i = 0; i < page.n_events; i++) {
 			Events__Event *ev = page.events[i];
 			ev->source = (char *)p->def->name;
+			if (busauth_event_sign(p->auth, ev, p->audience, p->naudience, a) !=
+			    ST_OK) {
+				log_kv(LOGL_ERROR, ev->id, "cannot sign an event", "type", ev->type,
+				       NULL);
+				return;
+			}
 			nng_msg *m = events_wire_encode(ev);
 			if (nng_sendmsg(p->pub, m, 0) != 0)
 				nng_msg_free(m);
@@ -91,6 +100,16 @@ svc_publisher *svc_publisher_start(const svc_def *def, const svc_settings *set)
 	struct svc_publisher *p = xcalloc(1, sizeof *p);
 	PGresult *r = NULL;
 	p->def = def;
+	p->auth = set->auth;
+	/* Every other service may subscribe: each gets its own MAC. */
+	size_t n = set->event_audience ? set->nevent_audience : bus_nservices;
+	p->audience = xcalloc(n ? n : 1, sizeof *p->audience);
+	for (size_t i = 0; i < n; i++) {
+		const char *name =
+		        set->event_audience ? set->event_audience[i] : bus_services[i].name;
+		if (strcmp(name, def->name) != 0)
+			p->audience[p->naudience++] = name;
+	}
 	p->db = db_open(set->db_url);
 	if (!p->db)
 		goto fail;
@@ -113,6 +132,7 @@ svc_publisher *svc_publisher_start(const svc_def *def, const svc_settings *set)
 fail:
 	log_kv(LOGL_ERROR, NULL, "event publisher failed to start", NULL);
 	db_close(p->db);
+	free(p->audience);
 	free(p);
 	return NULL;
 }
@@ -125,6 +145,7 @@ void svc_publisher_stop(svc_publisher *p)
 	pthread_join(p->thread, NULL);
 	nng_close(p->pub);
 	db_close(p->db);
+	free(p->audience);
 	free(p);
 }
 
@@ -215,6 +236,23 @@ fail:
 	return rv;
 }
 
+/*
+ * 1 when ev may be applied as src's: signed by src under the key this service
+ * holds for it. Else 0 after a warning naming the claimed source and type (never
+ * the payload): a forged or misdirected event is dropped.
+ */
+static int svc_event_authentic(struct svc_subscriber *s, const struct svc_source *src,
+                               const Events__Event *ev, arena *a)
+{
+	if (ev->source && strcmp(ev->source, src->sub->source) == 0 &&
+	    (!s->set.auth || busauth_event_verify(s->set.auth, ev, a) == ST_OK))
+		return 1;
+	log_kv(LOGL_WARN, ev->id, "bus event refused: bad signature", "source",
+	       ev->source ? ev->source : "-", "expected_source", src->sub->source, "type",
+	       ev->type ? ev->type : "-", NULL);
+	return 0;
+}
+
 /* Asks the source for everything after our cursor and applies it in order. */
 static void svc_source_catch_up(struct svc_subscriber *s, struct svc_source *src, arena *a)
 {
@@ -231,6 +269,8 @@ static void svc_source_catch_up(struct svc_subscriber *s, struct svc_source *src
 			return;
 		Events__ReplayResponse *resp = (Events__ReplayResponse *)out;
 		for (size_t i = 0; i < resp->n_events; i++) {
+			if (!svc_event_authentic(s, src, resp->events[i], a))
+				return;
 			int rv = svc_event_apply(s, src, resp->events[i], a);
 			if (rv != ST_OK && rv != ST_CONFLICT)
 				return;
@@ -265,7 +305,7 @@ static void *svc_subscriber_main(void *arg)
 		arena_reset(a);
 		Events__Event *ev = events_wire_decode(nng_msg_body(m), nng_msg_len(m), a);
 		struct svc_source *src = ev ? svc_source_find(s, ev->source) : NULL;
-		if (src && ev->seq > src->last) {
+		if (src && ev->seq > src->last && svc_event_authentic(s, src, ev, a)) {
 			if (svc_event_apply(s, src, ev, a) == ST_CONFLICT &&
 			    ev->seq > src->last + 1)
 				svc_source_catch_up(s, src, a); /* a gap: something was dropped */
@@ -295,7 +335,8 @@ svc_subscriber *svc_subscriber_start(const svc_def *def, const svc_settings *set
 		src->sub = &def->subs[i];
 		int n = snprintf(prefix, sizeof prefix, "%s.", src->sub->source);
 		if (nng_socket_set(s->sub, NNG_OPT_SUB_SUBSCRIBE, prefix, (size_t)n) != 0 ||
-		    bus_client_open(&src->client, set->bus_urls, src->sub->source) != 0 ||
+		    bus_client_open_auth(&src->client, set->bus_urls, src->sub->source,
+		                         set->auth) != 0 ||
 		    svc_cursor_load(s, src) != ST_OK)
 			goto fail_sources;
 	}

@@ -155,6 +155,17 @@ region_k8s_db_urls() {
 	done < <(db_names)
 }
 
+# Per principal: its master key (the gateway's too) and, per service, the pairwise keys
+# it verifies (common/README.md, "Bus authentication").
+region_k8s_bus_keys() {
+	local s
+	printf '  gateway-key: REPLACE_ME_KID:64_HEX_DIGITS\n'
+	for s in "${NAMES[@]}"; do
+		printf '  %s-key: REPLACE_ME_KID:64_HEX_DIGITS\n' "$s"
+		printf '  %s-peers: REPLACE_ME_SIGNER:KID:64_HEX_DIGITS,...\n' "$s"
+	done
+}
+
 region_dev_db_passwords() {
 	local s
 	while read -r s; do
@@ -176,6 +187,7 @@ REGIONS=(
 	$'deploy/k8s/bus.yaml\tservice-ports\tregion_k8s_bus_ports port "    "'
 	$'deploy/k8s/bus.yaml\tcontainer-ports\tregion_k8s_bus_ports containerPort "            "'
 	$'deploy/k8s/secrets.yaml\tdb-urls\tregion_k8s_db_urls'
+	$'deploy/k8s/secrets.yaml\tbus-keys\tregion_k8s_bus_keys'
 	$'deploy/docker/dev-postgres.env\tdb-passwords\tregion_dev_db_passwords'
 	$'deploy/docker/postgres-init/01-roles.sh\tservices\tregion_roles'
 )

@@ -153,6 +153,27 @@ REGIONS_RPS=$WRK_RPS
 row "regions?parent=43 (full stack)" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
 [[ -z $WRK_NOTE ]] || line "$WRK_NOTE"
 
+# The same read with the bus unauthenticated (BUS_AUTH=off on the gateway and
+# enterprise, the only daemons on its path), then back on for what follows.
+bus_auth_restart() {
+	local d
+	for d in enterprise gateway; do
+		BUS_AUTH=$1 bash "$ROOT/deploy/local/stack.sh" restart "$d" >>"$RAW_DIR/stack.log" 2>&1 ||
+			die "stack.sh restart $d failed; see $RAW_DIR/stack.log"
+	done
+	for _ in $(seq 1 60); do
+		[[ $(curl -s -o /dev/null -w '%{http_code}' "$REGIONS_URL" || true) == 200 ]] && return 0
+		sleep 0.5
+	done
+	die "GET $REGIONS_URL did not answer 200 after restarting with BUS_AUTH=$1"
+}
+bus_auth_restart off
+log "(a') regions with BUS_AUTH=off: wrk ${WRK_ARGS[*]}"
+wrk_run regions-noauth "$REGIONS_URL"
+REGIONS_NOAUTH_RPS=$WRK_RPS
+row "regions, bus unauthenticated" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
+bus_auth_restart on
+
 # ---- (b) nginx, the same bytes as a static file ------------------------------
 
 NGX=$SCRATCH/nginx
@@ -243,6 +264,7 @@ psql -qX -d postgres -c 'DROP DATABASE IF EXISTS bench' >/dev/null 2>&1 || true
 unset PGHOST PGPORT PGUSER PGPASSWORD
 
 line ""
+row "ratio bus authenticated / not" "$(ratio "$REGIONS_RPS" "$REGIONS_NOAUTH_RPS")" "" ""
 row "ratio regions / nginx" "$(ratio "$REGIONS_RPS" "$NGINX_RPS")" "" ""
 row "ratio regions / pgbench" "$(ratio "$REGIONS_RPS" "$PG_TPS")" "" ""
 

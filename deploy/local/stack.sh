@@ -141,6 +141,10 @@ ensure_secrets() {
 	for svc in $(db_services); do
 		want "${svc^^}_DB_PASSWORD" "$(hex 16)"
 	done
+	# Each bus principal's master signing key (common/busauth.h), key id k1.
+	for svc in gateway "${SERVICES[@]}"; do
+		want "BUS_KEY_${svc^^}" "k1:$(hex 32)"
+	done
 	unset -f want
 	((${#add[@]})) || return 0
 	if [[ ! -f $SECRETS ]]; then
@@ -151,6 +155,19 @@ ensure_secrets() {
 	for key in "${add[@]}"; do
 		SECRET[${key%%=*}]=${key#*=}
 	done
+}
+
+# bus_peer_keys V: what service V verifies, K(S,V) = HMAC-SHA256(M_S, "sme-bus-v1 V") for
+# every signer S (itself included: its --check pings sign as it).
+bus_peer_keys() {
+	local v=$1 s key mac out=
+	for s in gateway "${SERVICES[@]}"; do
+		key=${SECRET[BUS_KEY_${s^^}]}
+		mac=$(printf 'sme-bus-v1 %s' "$v" |
+			openssl dgst -sha256 -mac HMAC -macopt "hexkey:${key#*:}" -r) || return 1
+		out+="${out:+,}$s:${key%%:*}:${mac%% *}"
+	done
+	printf '%s\n' "$out"
 }
 
 need_secrets() {
@@ -432,8 +449,11 @@ start_daemon() {
 		bus[0-9]*) export BUS_LISTEN="ipc://$RUN_DIR/$name" ;;
 		gateway)
 			export GATEWAY_ADDR GATEWAY_PORT GATEWAY_WEB_DIR="$ROOT/services/gateway/web"
+			export BUS_KEY=${SECRET[BUS_KEY_GATEWAY]}
 			;;
 		*)
+			export BUS_KEY=${SECRET[BUS_KEY_${name^^}]} BUS_PEER_KEYS
+			BUS_PEER_KEYS=$(bus_peer_keys "$name")
 			# A service's own settings default to paths under the repository, its cwd.
 			if [[ ${SERVICE_DB[$name]} == yes ]]; then
 				export DB_URL
@@ -511,6 +531,7 @@ need_tools() {
 	command -v redis-server >/dev/null || missing+=(redis-server)
 	command -v redis-cli >/dev/null || missing+=(redis-tools)
 	command -v curl >/dev/null || missing+=(curl)
+	command -v openssl >/dev/null || missing+=(openssl)
 	command -v setsid >/dev/null || missing+=(util-linux)
 	((${#missing[@]} == 0)) || die "missing: ${missing[*]} (run: bash deploy/local/deps.sh run)"
 	if ((EUID == 0)) && ! unshare --user --map-user=65534 --map-group=65534 -- true 2>/dev/null; then

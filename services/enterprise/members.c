@@ -552,5 +552,7 @@ static const svc_handler membership_handlers[] = {
         {"ListReceivingAccounts", enterprise_receiving_accounts_list},
 };
 
-const svc_api enterprise_membership_api =
-        SVC_API(&enterprise__membership__descriptor, membership_handlers);
+/* Asked by services only (accounts, notify): no gateway route reaches them. */
+static const char *const membership_bus_only[] = {"ListPersonEnterprises", "GetMembership", NULL};
+const svc_api enterprise_membership_api = SVC_API_BUS_ONLY(
+        &enterprise__membership__descriptor, membership_handlers, membership_bus_only);

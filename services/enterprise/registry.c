@@ -367,8 +367,10 @@ static const svc_handler registry_handlers[] = {
         {"SearchRegistry", registry_search},
         {"LookupUscc", registry_lookup_uscc},
 };
+/* Asked by services only: no gateway route reaches it. */
+static const char *const registry_bus_only[] = {"LookupUscc", NULL};
 const svc_api enterprise_registry_api =
-        SVC_API(&enterprise__registry__descriptor, registry_handlers);
+        SVC_API_BUS_ONLY(&enterprise__registry__descriptor, registry_handlers, registry_bus_only);
 
 /* ---- opening ---------------------------------------------------------------------------- */
 

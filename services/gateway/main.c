@@ -1,9 +1,11 @@
 /* gateway: wires configuration, the bus, the HTTP server and the health monitor. */
 #include "gateway.h"
+#include "busauth.h"
 #include "log.h"
 #include "metrics.h"
 #include "routes.h"
 #include "sessions.h"
+#include "status.h"
 #include "upstream.h"
 
 #include <event2/thread.h>
@@ -20,6 +22,8 @@ static void gw_on_signal(evutil_socket_t sig, short what, void *arg)
 int main(int argc, char **argv)
 {
 	static gw_config cfg;
+	static busauth_settings bus_set;
+	busauth *auth = NULL;
 	config_item items[] = {
 	        {"GATEWAY_ADDR", CFG_STR, "127.0.0.1", 0, 0, "address to listen on", &cfg.addr},
 	        {"GATEWAY_PORT", CFG_INT, "8080", 1, 65535, "HTTP port", &cfg.port},
@@ -40,6 +44,7 @@ int main(int argc, char **argv)
 	         &cfg.trusted_proxies},
 	        {"REDIS_URL", CFG_STR, "redis://127.0.0.1:6379/0", 0, 0,
 	         "Redis holding the sessions (written by accounts)", &cfg.redis_url},
+	        BUSAUTH_CONFIG_ITEMS(&bus_set),
 	};
 	int rv = config_init("gateway", argc, argv, &cfg.common, items,
 	                     sizeof items / sizeof items[0]);
@@ -47,6 +52,10 @@ int main(int argc, char **argv)
 		return rv > 0 ? 0 : 2;
 	if (gw_routes_init() != 0)
 		return 1;
+	/* The gateway signs every envelope: it alone asserts an HTTP caller. */
+	if (busauth_open(BUSAUTH_GATEWAY, &bus_set, !config_is_development(&cfg.common), &auth) !=
+	    ST_OK)
+		return 2;
 	/* Every callback runs on this loop's thread: upstream.c reads replies from the
 	 * services' sockets when the loop sees them readable, and no nng callback runs our
 	 * code. libevent's locks are switched on all the same (uncontended, so nearly free)
@@ -60,7 +69,7 @@ int main(int argc, char **argv)
 	event_add(sigterm, NULL);
 	event_add(sigint, NULL);
 	rv = 1;
-	if (gw_upstream_init(base, cfg.common.bus_urls) != 0) {
+	if (gw_upstream_init(base, cfg.common.bus_urls, auth) != 0) {
 		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS", "bus_urls", cfg.common.bus_urls, NULL);
 		goto out;
 	}
@@ -90,5 +99,6 @@ out:
 	event_free(sigint);
 	event_base_free(base);
 	libevent_global_shutdown();
+	busauth_free(auth);
 	return rv;
 }

@@ -40,6 +40,7 @@ struct gw_client {
 
 static struct event_base *gw_base;
 static char *gw_bus_urls;
+static const busauth *gw_auth;
 static struct gw_client **gw_clients;
 static size_t gw_nclients;
 static struct gw_call *gw_calls;
@@ -120,7 +121,7 @@ fail:
 	return NULL;
 }
 
-int gw_upstream_init(struct event_base *base, const char *bus_urls)
+int gw_upstream_init(struct event_base *base, const char *bus_urls, const busauth *auth)
 {
 	arena *a = arena_new();
 	char *bases[BUS_MAX_BASES];
@@ -129,6 +130,7 @@ int gw_upstream_init(struct event_base *base, const char *bus_urls)
 	if (n == 0)
 		return -1;
 	gw_base = base;
+	gw_auth = auth;
 	gw_bus_urls = xstrdup(bus_urls);
 	gw_calls = xcalloc(GW_SLOTS, sizeof *gw_calls);
 	for (size_t i = 0; i < GW_SLOTS; i++)
@@ -161,6 +163,12 @@ void gw_upstream_call(const char *service, nng_msg *req, int timeout_ms, gw_upst
 {
 	struct gw_client *cl = gw_client_for(service);
 	struct gw_call *c = cl ? gw_call_alloc() : NULL;
+	if (c && busauth_request_sign(gw_auth, service, req) != ST_OK) {
+		log_kv(LOGL_ERROR, NULL, "cannot sign a request", "service", service, NULL);
+		c->id = 0;
+		gw_in_flight--;
+		c = NULL;
+	}
 	if (!c) {
 		nng_msg_free(req);
 		cb(arg, ST_UNAVAILABLE, NULL);
@@ -202,4 +210,5 @@ void gw_upstream_shutdown(void)
 	gw_nclients = 0;
 	free(gw_bus_urls);
 	gw_bus_urls = NULL;
+	gw_auth = NULL;
 }

@@ -10,14 +10,19 @@
 #include <event2/event.h>
 #include <nng/nng.h>
 
+#include "busauth.h"
+
 /* Runs on the loop thread, possibly before gw_upstream_call() returns. rv is
  * ST_OK with reply (the callback frees it), or ST_DEADLINE / ST_UNAVAILABLE
  * with reply NULL. */
 typedef void (*gw_upstream_cb)(void *arg, int rv, nng_msg *reply);
 
-/* 0, or -1 when the bus addresses are malformed. Call once on the loop thread. */
-int gw_upstream_init(struct event_base *base, const char *bus_urls);
-/* Sends req (ownership passes) to service; cb runs exactly once on the loop. */
+/* 0, or -1 when the bus addresses are malformed. Call once on the loop thread.
+ * auth signs every request (NULL: unsigned, BUS_AUTH off); it must outlive the
+ * calls, until gw_upstream_shutdown(). */
+int gw_upstream_init(struct event_base *base, const char *bus_urls, const busauth *auth);
+/* Signs req (a packed bus.Request, ownership passes) as the gateway for service and
+ * sends it; cb runs exactly once on the loop. */
 void gw_upstream_call(const char *service, nng_msg *req, int timeout_ms, gw_upstream_cb cb,
                       void *arg);
 /* Cancels outstanding calls (their callbacks run), closes the clients. */
