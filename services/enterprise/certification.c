@@ -611,5 +611,8 @@ static const svc_handler certification_handlers[] = {
         {"GetFile", enterprise_file_get},
         {"GetAuthorizationLetter", enterprise_letter_get},
 };
-const svc_api enterprise_certification_api =
-        SVC_API(&enterprise__certification__descriptor, certification_handlers);
+/* The creating POSTs: a retry with the same Idempotency-Key creates nothing twice. */
+static const char *const certification_idempotent[] = {
+        "CreateCertification", "UploadCertificationFile", "StartLegalRepCheck", NULL};
+const svc_api enterprise_certification_api = SVC_API_IDEM(
+        &enterprise__certification__descriptor, certification_handlers, certification_idempotent);

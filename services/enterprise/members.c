@@ -552,5 +552,8 @@ static const svc_handler membership_handlers[] = {
         {"ListReceivingAccounts", enterprise_receiving_accounts_list},
 };
 
-const svc_api enterprise_membership_api =
-        SVC_API(&enterprise__membership__descriptor, membership_handlers);
+/* The creating POSTs: a retry with the same Idempotency-Key creates nothing twice. */
+static const char *const membership_idempotent[] = {"JoinEnterprise", "CreateReceivingAccount",
+                                                    NULL};
+const svc_api enterprise_membership_api = SVC_API_IDEM(&enterprise__membership__descriptor,
+                                                       membership_handlers, membership_idempotent);
