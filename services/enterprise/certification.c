@@ -206,7 +206,7 @@ static int cert_form_read(svc_ctx *ctx, const Enterprise__CertificationForm *in,
 			return rv;
 	}
 	if (in->has_registered_capital_fen) {
-		if (in->registered_capital_fen < 0)
+		if (validate_amount_fen(in->registered_capital_fen) != 0)
 			return status_err(ST_FIELD_RANGE, "registered_capital_fen");
 		f->has_capital = 1;
 		f->capital = in->registered_capital_fen;
@@ -217,12 +217,8 @@ static int cert_form_read(svc_ctx *ctx, const Enterprise__CertificationForm *in,
 			return status_err(rv, "legal_rep_name");
 	}
 	if (cert_sent(in->legal_rep_id_number)) {
-		/* One spelling: the check character is kept upper case. */
 		f->lr_id = cert_trim(a, in->legal_rep_id_number);
-		for (char *p = f->lr_id; *p; p++)
-			if (*p == 'x')
-				*p = 'X';
-		if ((rv = validate_resident_id(f->lr_id)) != 0)
+		if ((rv = validate_resident_id_normalize(f->lr_id)) != 0)
 			return status_err(rv, "legal_rep_id_number");
 	}
 	if (cert_sent(in->legal_rep_phone)) {
