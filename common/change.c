@@ -3,6 +3,7 @@
 
 #include "audit.h"
 #include "events.h"
+#include "idem.h"
 #include "log.h"
 #include "status.h"
 
@@ -26,6 +27,11 @@ int change_run(svc_ctx *ctx, change_fn fn, void *arg)
 	rv = fn(ctx, arg);
 	if (!change_ok(rv))
 		goto fail;
+	/* The key's request has an effect from this commit on: never run it again. */
+	if (ctx->idem && (crv = idem_mark_committed(ctx->db, ctx->idem)) != ST_OK) {
+		rv = crv;
+		goto fail;
+	}
 	if ((crv = db_commit(ctx->db)) != ST_OK) {
 		rv = status_err(crv, NULL);
 		goto fail;

@@ -45,7 +45,10 @@ typedef int (*change_fn)(svc_ctx *ctx, void *arg);
  * (its detail untouched), or, with the transaction rolled back: ST_DB when BEGIN
  * failed, ST_DB or ST_CONFLICT (serialization failure) when COMMIT failed, ST_INTERNAL
  * when a transaction was already open on ctx->db (not nestable). A result fn leaves
- * in arg (e.g. an id) is meaningful only when ST_OK/ST_CREATED came back.
+ * in arg (e.g. an id) is meaningful only when ST_OK/ST_CREATED came back. When the
+ * request runs under an Idempotency-Key claim (ctx->idem), the claim is marked committed
+ * in the same transaction (idem.h); a claim taken over meanwhile gives
+ * ST_IDEMPOTENCY_IN_PROGRESS, rolled back.
  */
 int change_run(svc_ctx *ctx, change_fn fn, void *arg);
 

@@ -32,9 +32,42 @@ static void db_notice(void *arg, const char *message)
 	log_kv(LOGL_DEBUG, NULL, "database notice", "notice", message, NULL);
 }
 
+/* Seconds a connection attempt may take when DB_URL sets no connect_timeout: without
+ * one libpq waits on an unreachable host for as long as TCP does (minutes). */
+#define DB_CONNECT_TIMEOUT_DEFAULT "5"
+
+PGconn *db_connect(const char *conninfo)
+{
+	/* Keywords before the expanded dbname are defaults: DB_URL's own value wins. */
+	const char *const keys[] = {"connect_timeout", "dbname", NULL};
+	const char *const vals[] = {DB_CONNECT_TIMEOUT_DEFAULT, conninfo, NULL};
+	return PQconnectdbParams(keys, vals, 1);
+}
+
+/* What may be logged of a failed statement: its SQLSTATE and the names of what it
+ * touched. The message itself can quote row values ("Failing row contains (…)" in a
+ * DETAIL, the bad input of a type error in the primary text), and those are often
+ * personal data, so only messages of classes that carry no values are kept. */
+static void db_log_failure(const PGresult *r, PGconn *pg, const char *what)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	/* 22 data exception and 23 integrity violation quote values; so may P0 (RAISE). */
+	int quotes = state && (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0 ||
+	                       strncmp(state, "P0", 2) == 0);
+	if (!r)
+		primary = PQerrorMessage(pg);
+	log_kv(LOGL_ERROR, NULL, what, "sqlstate", state ? state : "", "error",
+	       quotes ? NULL : primary, "schema",
+	       r ? PQresultErrorField(r, PG_DIAG_SCHEMA_NAME) : NULL, "table",
+	       r ? PQresultErrorField(r, PG_DIAG_TABLE_NAME) : NULL, "column",
+	       r ? PQresultErrorField(r, PG_DIAG_COLUMN_NAME) : NULL, "constraint",
+	       r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL, NULL);
+}
+
 db_conn *db_open(const char *conninfo)
 {
-	PGconn *pg = PQconnectdb(conninfo);
+	PGconn *pg = db_connect(conninfo);
 	if (PQstatus(pg) != CONNECTION_OK) {
 		log_kv(LOGL_ERROR, NULL, "database connection failed", "error", PQerrorMessage(pg),
 		       NULL);
@@ -158,8 +191,7 @@ int db_query(db_conn *c, const char *sql, int n, const char *const *vals, const 
 	PQclear(r);
 	return rv;
 fail_msg:
-	log_kv(LOGL_ERROR, NULL, "sql failed", "sqlstate", db_tl_sqlstate, "error",
-	       r ? PQresultErrorMessage(r) : PQerrorMessage(c->pg), NULL);
+	db_log_failure(r, c->pg, "sql failed");
 	PQclear(r);
 	return rv;
 }
@@ -174,8 +206,7 @@ static int db_simple(db_conn *c, const char *sql)
 	PGresult *r = PQexec(c->pg, sql);
 	int rv = db_result_status(r);
 	if (rv != ST_OK)
-		log_kv(LOGL_ERROR, NULL, "sql failed", "sql", sql, "error", PQresultErrorMessage(r),
-		       NULL);
+		db_log_failure(r, c->pg, "sql failed");
 	PQclear(r);
 	return rv;
 }

@@ -16,7 +16,13 @@ typedef struct db_migration {
 	const char *sql;
 } db_migration;
 
-/* Connects; returns NULL (logged) when the server refuses. The caller closes. */
+/* Starts a libpq connection from conninfo (key=value or URI) with connect_timeout 5 s
+ * unless conninfo sets its own; the caller PQfinish()es it whatever its status. */
+PGconn *db_connect(const char *conninfo);
+/* Connects (through db_connect); returns NULL (logged) when the server refuses. A failed
+ * statement is logged with its SQLSTATE, schema, table, column and constraint, never
+ * with text that can quote row values (DETAIL, or the message of classes 22, 23, P0).
+ * The caller closes. */
 db_conn *db_open(const char *conninfo);
 void db_close(db_conn *c);
 PGconn *db_pg(db_conn *c);

@@ -14,8 +14,9 @@
  *   bytes            standard base64 (RFC 4648 section 4, with padding)
  *   bool             true / false
  *   32-bit integers  JSON integer within the type's range
- *   64-bit integers  JSON integer, or a decimal string ("9007199254740993") since
- *                    JSON numbers past 2^53 are not safe in every client
+ *   64-bit integers  JSON integer, or a decimal string ("9007199254740991"), within
+ *                    ±PBJSON_INT_MAX (2^53 - 1): money and counts come back to any JSON
+ *                    client exactly, also one that reads every number as a double
  *   float, double    JSON number; "NaN", "Infinity", "-Infinity" as strings
  *   enum             the .proto value name ("COLOR_RED") or its number
  *   message          JSON object, nested at most PBJSON_MAX_DEPTH messages deep
@@ -28,11 +29,14 @@
  *   ST_FIELD_TYPE     wrong JSON type, fractional number for an integer, bad
  *                     base64, unknown enum name, a second member of one oneof,
  *                     nesting deeper than PBJSON_MAX_DEPTH
- *   ST_FIELD_RANGE    integer outside the type's range (negative for unsigned),
+ *   ST_FIELD_RANGE    integer outside the type's range (negative for unsigned; a
+ *                     64-bit one beyond ±PBJSON_INT_MAX),
  *                     float overflow, enum number not in the enum
  *   ST_FIELD_REQUIRED a proto2 `required` field absent or null
  */
 #define PBJSON_MAX_DEPTH 32
+/* The largest integer every JSON client reads exactly: 2^53 - 1 (RFC 8259 section 6). */
+#define PBJSON_INT_MAX 9007199254740991LL
 
 /*
  * Builds a message of type d from the JSON object obj. Every allocation

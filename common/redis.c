@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 
 struct redis_conn {
@@ -128,8 +129,25 @@ void redis_close(redis_conn *c)
 	free(c);
 }
 
+int redis_cmd_resendable(int argc, const char **argv, const size_t *lens)
+{
+	/* Reads only: sending one twice changes nothing. */
+	static const char *const reads[] = {
+	        "GET",    "MGET",    "EXISTS", "TTL",     "PTTL",  "STRLEN",    "TYPE",     "HGET",
+	        "HMGET",  "HGETALL", "HLEN",   "HEXISTS", "SCARD", "SISMEMBER", "SMEMBERS", "LLEN",
+	        "LRANGE", "ZCARD",   "ZSCORE", "ZRANGE",  "PING",  NULL};
+	if (argc < 1 || !argv[0])
+		return 0;
+	size_t n = lens ? lens[0] : strlen(argv[0]);
+	for (const char *const *r = reads; *r; r++)
+		if (strlen(*r) == n && strncasecmp(*r, argv[0], n) == 0)
+			return 1;
+	return 0;
+}
+
 redisReply *redis_cmd(redis_conn *c, int argc, const char **argv, const size_t *lens)
 {
+	int resend = redis_cmd_resendable(argc, argv, lens);
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (!c->ctx || c->ctx->err) {
 			if (c->ctx)
@@ -141,6 +159,10 @@ redisReply *redis_cmd(redis_conn *c, int argc, const char **argv, const size_t *
 		redisReply *r = redisCommandArgv(c->ctx, argc, argv, lens);
 		if (r)
 			return r;
+		/* A timeout may come after the server ran the command: INCR, SET NX or DEL sent
+		 * again would count twice or answer differently. The next call reconnects. */
+		if (!resend)
+			return NULL;
 	}
 	return NULL;
 }

@@ -21,10 +21,16 @@ redis_conn *redis_open(const char *url, int timeout_ms);
 void redis_close(redis_conn *c);
 /*
  * Runs one command given as argv (binary-safe: lens may be NULL for C strings).
- * Returns the reply (caller frees with freeReplyObject) or NULL when the server
- * could not be reached even after one reconnect; an error reply is returned as
- * REDIS_REPLY_ERROR for the caller to judge.
+ * Returns the reply (caller frees with freeReplyObject) or NULL on failure; an error
+ * reply is returned as REDIS_REPLY_ERROR for the caller to judge. A connection found
+ * broken is reconnected before sending; a command that failed after it was sent (a
+ * timeout) is sent once more only when redis_cmd_resendable says so, since the server
+ * may have run it already.
  */
 redisReply *redis_cmd(redis_conn *c, int argc, const char **argv, const size_t *lens);
+
+/* 1 when sending the command twice has the effect of sending it once (reads: GET,
+ * EXISTS, TTL, …); 0 for everything else (INCR, SET, DEL, EXPIRE, EVAL, …). */
+int redis_cmd_resendable(int argc, const char **argv, const size_t *lens);
 
 #endif

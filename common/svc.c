@@ -5,6 +5,7 @@
 
 #include "bus.h"
 #include "events.h"
+#include "idem.h"
 #include "log.h"
 #include "status.h"
 #include "svc_internal.h"
@@ -23,7 +24,8 @@ struct svc_method {
 	const char *name;
 	const ProtobufCMethodDescriptor *md;
 	svc_handler_fn fn;
-	int bus_only; /* services only: refused to the gateway */
+	unsigned bus_only : 1;   /* services only: refused to the gateway (svc_api.bus_only) */
+	unsigned idempotent : 1; /* honours Idempotency-Key (svc_api.idempotent) */
 };
 
 /* Every method a process answers, sorted by name once at start for bsearch. */
@@ -108,6 +110,36 @@ static const ProtobufCMethodDescriptor *svc_desc_method(const ProtobufCServiceDe
 	return NULL;
 }
 
+/* The method named name among t's (added from api), or NULL after a log line saying
+ * why a list of api (what) names it wrongly. */
+static struct svc_method *svc_bound(struct svc_method_table *t, const svc_api *api,
+                                    const char *name, const char *what)
+{
+	for (size_t k = 0; k < t->n; k++)
+		if (strcmp(t->methods[k].name, name) == 0 && svc_desc_method(api->desc, name))
+			return &t->methods[k];
+	svc_bind_fail(what, api->desc, name);
+	return NULL;
+}
+
+/* Flags api's bus-only and idempotent methods in t (after api's handlers were added);
+ * 0, or -1 when a list names a method api does not bind. */
+static int svc_bind_flags(struct svc_method_table *t, const svc_api *api)
+{
+	struct svc_method *m;
+	for (const char *const *p = api->bus_only; p && *p; p++) {
+		if (!(m = svc_bound(t, api, *p, "a bus-only name is no method of its service")))
+			return -1;
+		m->bus_only = 1;
+	}
+	for (const char *const *p = api->idempotent; p && *p; p++) {
+		if (!(m = svc_bound(t, api, *p, "an idempotent method is not bound in its table")))
+			return -1;
+		m->idempotent = 1;
+	}
+	return 0;
+}
+
 /* Adds api's handlers to t, each matched to its method by name; refuses a table
  * that leaves a method unanswered, names a method its descriptor lacks, or binds a
  * name twice. Returns 0, or -1 after a log line naming the method. */
@@ -127,17 +159,10 @@ static int svc_bind(struct svc_method_table *t, const svc_api *api)
 				return svc_bind_fail("a method is bound twice", d, md->name);
 		if (t->n == SVC_MAX_METHODS)
 			return svc_bind_fail("too many methods", d, md->name);
-		t->methods[t->n++] = (struct svc_method){md->name, md, sh->fn, 0};
+		t->methods[t->n++] = (struct svc_method){.name = md->name, .md = md, .fn = sh->fn};
 	}
-	for (size_t b = 0; api->bus_only && api->bus_only[b]; b++) {
-		size_t k = 0;
-		while (k < t->n && strcmp(t->methods[k].name, api->bus_only[b]) != 0)
-			k++;
-		if (k == t->n || !svc_desc_method(d, api->bus_only[b]))
-			return svc_bind_fail("a bus-only name is no method of its service", d,
-			                     api->bus_only[b]);
-		t->methods[k].bus_only = 1;
-	}
+	if (svc_bind_flags(t, api))
+		return -1;
 	for (unsigned i = 0; i < d->n_methods; i++) {
 		size_t h = 0;
 		while (h < api->nhandlers &&
@@ -160,8 +185,8 @@ static int svc_bind_all(struct svc_method_table *t, const svc_api *apis, size_t 
 {
 	const svc_api builtin[] = {
 	        SVC_API(&bus__control__descriptor, svc_control_handlers),
-	        SVC_API_BUS_ONLY(&events__event_source__descriptor, svc_eventsource_handlers,
-	                         svc_eventsource_bus_only),
+	        SVC_API(&events__event_source__descriptor, svc_eventsource_handlers,
+	                .bus_only = svc_eventsource_bus_only),
 	};
 	t->n = 0;
 	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
@@ -257,6 +282,48 @@ static int svc_authenticate(svc_server *s, nng_msg *req, Bus__Request *env, svc_
 	return ST_OK;
 }
 
+/*
+ * Runs m's handler. A method flagged idempotent, called with an Idempotency-Key, runs
+ * at most once per (caller, key): a repeat of the same request gets the first
+ * response, another request under the key a 409 (idem.h).
+ */
+static int svc_call(svc_ctx *ctx, const struct svc_method *m, const Bus__Request *env,
+                    const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	if (!m->idempotent || !ctx->idempotency_key || !*ctx->idempotency_key)
+		return m->fn(ctx, in, out);
+	idem_claim c = {.key = ctx->idempotency_key};
+	const char *person = ctx->caller->person_id;
+	if (person && *person) {
+		size_t n = strlen(person) + 8;
+		char *p = arena_alloc(ctx->arena, n);
+		snprintf(p, n, "person:%s", person);
+		c.principal = p;
+	} else {
+		/* Only an identical body replays, so an anonymous replay (registration) tells
+		 * nobody more than the body they sent already holds. */
+		c.principal = "anonymous";
+	}
+	idem_request_hash(m->name, ctx->caller->enterprise_id, env->body.data, env->body.len,
+	                  c.request_sha256);
+	int rv = idem_claim_key(ctx->db, ctx->arena, m->md->output, &c);
+	if (rv != ST_OK)
+		return rv;
+	if (c.replay) {
+		*out = c.out;
+		return c.status == ST_OK || c.status == ST_CREATED ? c.status
+		                                                   : status_err(c.status, NULL);
+	}
+	ctx->idem = &c;
+	rv = m->fn(ctx, in, out);
+	ctx->idem = NULL;
+	if ((rv == ST_OK || rv == ST_CREATED) && !*out)
+		rv = status_err(ST_INTERNAL, NULL);
+	db_rollback(ctx->db);
+	idem_finish(ctx->db, &c, rv, *out, ctx->request_id);
+	return rv;
+}
+
 /* Decodes, dispatches and answers one request; NULL: drop it unanswered. */
 static nng_msg *svc_handle(struct svc_worker *w, nng_msg *req)
 {
@@ -309,7 +376,7 @@ static nng_msg *svc_handle(struct svc_worker *w, nng_msg *req)
 		rv = status_err(ST_BAD_MESSAGE, NULL);
 		goto reply;
 	}
-	rv = m->fn(&ctx, in, &out);
+	rv = svc_call(&ctx, m, env, in, &out);
 	if ((rv == ST_OK || rv == ST_CREATED) && !out)
 		rv = status_err(ST_INTERNAL, NULL);
 	/* A handler that failed mid-transaction must not leave it open for the next request. */
@@ -408,8 +475,9 @@ int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **o
 		rv = ST_DB;
 		goto fail;
 	}
-	const db_migration builtin[] = {events_migration, audit_migration};
-	if ((rv = db_migrate(db, builtin, 2, set->migrations_dir)) != ST_OK)
+	const db_migration builtin[] = {events_migration, audit_migration, idem_migration};
+	if ((rv = db_migrate(db, builtin, sizeof builtin / sizeof builtin[0],
+	                     set->migrations_dir)) != ST_OK)
 		goto fail;
 	if ((rv = svc_run_start_hook(s, db)) != ST_OK)
 		goto fail;
@@ -497,9 +565,47 @@ int svc_ping(const char *bus_urls, const char *service, int timeout_ms)
 	return rv == ST_OK ? 0 : -1;
 }
 
+/* `<daemon> admin audit-verify`: needs only the database; output for the operator. */
+static int svc_audit_verify_main(const svc_def *def, config_common *common)
+{
+	const char *db_url = NULL;
+	char err[256];
+	long long bad = 0;
+	config_item items[] = {
+	        CONFIG_COMMON_ITEMS(common),
+	        {"DB_URL", CFG_STR, NULL, 0, 0, "libpq connection string of this service's role",
+	         &db_url},
+	};
+	if (config_load(items, sizeof items / sizeof items[0], err, sizeof err) != 0) {
+		fprintf(stderr, "%s admin audit-verify: %s\n", def->name, err);
+		return 2;
+	}
+	log_setup(def->name, config_log_levels[common->log_level]);
+	db_conn *db = db_open(db_url);
+	if (!db) {
+		fprintf(stderr, "%s admin audit-verify: cannot connect to the database\n",
+		        def->name);
+		return 2;
+	}
+	int rv = audit_verify(db, &bad);
+	db_close(db);
+	if (rv == ST_OK) {
+		printf("%s: audit chain intact\n", def->name);
+		return 0;
+	}
+	if (rv == ST_CONFLICT) {
+		printf("%s: audit chain broken at seq %lld\n", def->name, bad);
+		return 1;
+	}
+	fprintf(stderr, "%s admin audit-verify: the audit log could not be read\n", def->name);
+	return 2;
+}
+
 int svc_main(const svc_def *def, int argc, char **argv, config_common *common,
              const config_item *items, size_t nitems)
 {
+	if (argc == 3 && strcmp(argv[1], "admin") == 0 && strcmp(argv[2], "audit-verify") == 0)
+		return svc_audit_verify_main(def, common);
 	char default_migrations[128];
 	svc_settings set = {0};
 	busauth_settings bus_set = {0};

@@ -21,6 +21,8 @@
 
 #include <stdint.h>
 
+struct idem_claim;
+
 typedef struct svc_ctx {
 	const char *service;
 	const Bus__Caller *caller;   /* never NULL: an empty caller when none came */
@@ -32,6 +34,7 @@ typedef struct svc_ctx {
 	arena *arena;                /* freed after the reply */
 	void *app;                   /* the service's shared state */
 	const busauth *bus_auth;     /* this process's bus keys; NULL with BUS_AUTH off */
+	struct idem_claim *idem;     /* the Idempotency-Key claim being run (idem.h); else NULL */
 } svc_ctx;
 
 /* Handles one request: returns ST_OK/ST_CREATED with *out allocated in
@@ -46,30 +49,31 @@ typedef struct svc_handler {
 
 /* A protobuf-c service and its handlers: exactly one per method of desc, in any
  * order. Write it as SVC_API(&desc, table) so the count comes from the array.
- * bus_only names the methods (of this api) that only services may call, no gateway
- * route: a NULL-terminated list, or NULL; write SVC_API_BUS_ONLY(&desc, table, names). */
+ * Optional lists, each NULL-terminated (or NULL), of methods bound in this table, given
+ * as designated initialisers after the table: SVC_API(&desc, table, .bus_only = a,
+ * .idempotent = b). bus_only: methods only services may call (no gateway route reaches
+ * them; a gateway-signed call is 404). idempotent: the creating or money-moving methods
+ * that honour an Idempotency-Key (idem.h). A name not bound in the table stops the start
+ * like any binding error. */
 typedef struct svc_api {
 	const ProtobufCServiceDescriptor *desc;
 	const svc_handler *handlers;
 	size_t nhandlers;
 	const char *const *bus_only;
+	const char *const *idempotent;
 } svc_api;
 
-#define SVC_API(d, table)                                                                          \
+/* Empty variadic arguments leave a trailing comma, which an initialiser allows. */
+#define SVC_API(d, t, ...)                                                                         \
 	{                                                                                          \
-		.desc = (d), .handlers = (table), .nhandlers = sizeof(table) / sizeof((table)[0])  \
-	}
-#define SVC_API_BUS_ONLY(d, table, names)                                                          \
-	{                                                                                          \
-		.desc = (d), .handlers = (table), .nhandlers = sizeof(table) / sizeof((table)[0]), \
-		.bus_only = (names)                                                                \
+		.desc = (d), .handlers = (t), .nhandlers = sizeof(t) / sizeof((t)[0]), __VA_ARGS__ \
 	}
 
 /* Checks a service's tables as the start does: every method of each descriptor
  * has a handler, every handler names a method of its descriptor, no method name
  * is bound twice (across apis, Control.Ping and EventSource.Replay included), no
- * handler is NULL, every bus-only name is a method of its api. Returns ST_OK, or ST_INTERNAL after
- * a log line naming the method. */
+ * handler is NULL, every bus-only and idempotent name is a method of its table. Returns ST_OK,
+ * or ST_INTERNAL after a log line naming the method. */
 int svc_apis_check(const svc_api *apis, size_t napis);
 
 /* Applies one event inside the transaction that advances the cursor; returns
@@ -117,7 +121,10 @@ int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **o
 void svc_server_stop(svc_server *s);
 
 /*
- * A daemon's whole main(): reads the common settings, DB_URL, SVC_WORKERS,
+ * A daemon's whole main(): `<daemon> admin audit-verify` walks the audit chain of the
+ * service's schema with DB_URL alone (prints "audit chain intact" and exits 0, or names
+ * the first broken entry and exits 1; 2 when the database cannot be read). Otherwise
+ * reads the common settings, DB_URL, SVC_WORKERS,
  * MIGRATIONS_DIR (default services/<name>/migrations), REDIS_URL (optional) and
  * the daemon's own items,
  * handles --help, --help-markdown and --check (ping this service through the bus, exit 0 when it

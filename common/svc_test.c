@@ -92,6 +92,23 @@ static void test_svc_refuses_a_null_handler(void **state)
 	assert_int_equal(svc_apis_check(apis, 1), ST_INTERNAL);
 }
 
+/* Rule: a method declared idempotent must be one of its own table's (a typo cannot
+ * leave a creating method silently without Idempotency-Key). */
+static void test_svc_idempotent_names_must_be_bound(void **state)
+{
+	(void)state;
+	const svc_handler h[] = {{"Open", test_handler}, {"Close", test_handler}};
+	static const char *const good[] = {"Open", NULL};
+	static const char *const typo[] = {"Opn", NULL};
+	static const char *const builtin[] = {"Ping", NULL};
+	const svc_api ok[] = {SVC_API(&test_desc, h, .idempotent = good)};
+	const svc_api bad[] = {SVC_API(&test_desc, h, .idempotent = typo)};
+	const svc_api other[] = {SVC_API(&test_desc, h, .idempotent = builtin)};
+	assert_int_equal(svc_apis_check(ok, 1), ST_OK);
+	assert_int_equal(svc_apis_check(bad, 1), ST_INTERNAL);
+	assert_int_equal(svc_apis_check(other, 1), ST_INTERNAL);
+}
+
 static void test_svc_server_does_not_start_with_a_bad_table(void **state)
 {
 	(void)state;
@@ -113,6 +130,7 @@ int main(void)
 	        cmocka_unit_test(test_svc_refuses_a_handler_naming_no_method),
 	        cmocka_unit_test(test_svc_refuses_a_name_bound_twice),
 	        cmocka_unit_test(test_svc_refuses_a_null_handler),
+	        cmocka_unit_test(test_svc_idempotent_names_must_be_bound),
 	        cmocka_unit_test(test_svc_server_does_not_start_with_a_bad_table),
 	};
 	return cmocka_run_group_tests_name("svc", tests, NULL, NULL);

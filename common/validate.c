@@ -438,6 +438,19 @@ int validate_uuid(const char *s)
 	return 1;
 }
 
+int validate_resident_id_normalize(char *s)
+{
+	/* People type the check character as they see it; one spelling is stored. */
+	if (s && strnlen(s, CODE18_LEN + 1) == CODE18_LEN && s[17] == 'x')
+		s[17] = 'X';
+	return validate_resident_id(s);
+}
+
+int validate_amount_fen(long long v)
+{
+	return v >= 0 && v <= VALIDATE_AMOUNT_MAX ? 0 : ST_FIELD_RANGE;
+}
+
 int validate_page(int has_page, int page, int has_size, int size, int *out_page, int *out_size,
                   const char **field)
 {

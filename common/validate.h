@@ -30,8 +30,8 @@ int validate_password(const char *pw, const char *phone);
 /*
  * Resident identity number (GB 11643-1999), checked in this order:
  *   ST_ID_NUMBER_INVALID    not 18 characters, first 17 digits, last a digit or 'X'
- *                           (upper case only: a lower-case 'x' is refused, so one person
- *                           has one spelling; clients should upper-case before sending);
+ *                           (upper case here: callers take input through
+ *                           validate_resident_id_normalize, which upper-cases an 'x');
  *   ST_ID_NUMBER_REGION     first two digits not a province-level code (11-15, 21-23,
  *                           31-37, 41-46, 50-54, 61-65, 71, 81, 82);
  *   ST_ID_NUMBER_BIRTHDATE  digits 7-14 not a real calendar date from 1900-01-01 to today
@@ -41,6 +41,13 @@ int validate_password(const char *pw, const char *phone);
 int validate_resident_id(const char *s);
 /* The same with "today" given as YYYYMMDD (e.g. 20240131), for tests and replays. */
 int validate_resident_id_on(const char *s, int today_yyyymmdd);
+/*
+ * The one way a caller takes a typed resident ID: a lower-case check character 'x' is
+ * rewritten in place as 'X' (people type it; refusing it helps nobody, and one spelling
+ * is stored and looked up), then validate_resident_id's rules apply. The only
+ * validator that writes to its argument.
+ */
+int validate_resident_id_normalize(char *s);
 
 /*
  * Unified Social Credit Code (GB 32100-2015), checked in this order:
@@ -55,6 +62,13 @@ int validate_resident_id_on(const char *s, int today_yyyymmdd);
  * the check character).
  */
 int validate_uscc(const char *s);
+
+/*
+ * Money in fen (and counts): 0 to VALIDATE_AMOUNT_MAX, 2^53 - 1, the largest integer every
+ * JSON client reads back exactly. ST_FIELD_RANGE otherwise.
+ */
+#define VALIDATE_AMOUNT_MAX 9007199254740991LL
+int validate_amount_fen(long long v);
 
 /* Bank card: ST_BANK_CARD_INVALID unless 15-19 digits; ST_BANK_CARD_CHECKSUM when Luhn fails. */
 int validate_bank_card(const char *s);

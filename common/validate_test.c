@@ -176,6 +176,37 @@ static void test_resident_id_rejects_lower_case_x(void **state)
 	                 ST_ID_NUMBER_INVALID);
 }
 
+/* Rule: a resident ID typed with a lower-case x is accepted and kept upper case. */
+static void test_resident_id_normalize_accepts_lower_case_x_as_upper(void **state)
+{
+	(void)state;
+	char id[] = "11010519491231002x";
+	assert_int_equal(validate_resident_id_normalize(id), 0);
+	assert_string_equal(id, "11010519491231002X");
+	char upper[] = "11010519491231002X";
+	assert_int_equal(validate_resident_id_normalize(upper), 0);
+	assert_string_equal(upper, "11010519491231002X");
+	char digits[] = "110105194912310021";
+	assert_int_equal(validate_resident_id_normalize(digits), ST_ID_NUMBER_CHECKSUM);
+	char inner[] = "1101051949123100x2";
+	assert_int_equal(validate_resident_id_normalize(inner), ST_ID_NUMBER_INVALID);
+	assert_string_equal(inner, "1101051949123100x2");
+	char shorter[] = "1101051949123100x";
+	assert_int_equal(validate_resident_id_normalize(shorter), ST_ID_NUMBER_INVALID);
+	assert_int_equal(validate_resident_id_normalize(NULL), ST_ID_NUMBER_INVALID);
+}
+
+/* Rule: money in fen has a domain bound: 0 to 2^53 - 1 (every JSON client reads it back). */
+static void test_amount_fen_is_bounded_by_2_pow_53_minus_1(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_amount_fen(0), 0);
+	assert_int_equal(validate_amount_fen(9007199254740991LL), 0);
+	assert_int_equal(validate_amount_fen(9007199254740992LL), ST_FIELD_RANGE);
+	assert_int_equal(validate_amount_fen(9223372036854775807LL), ST_FIELD_RANGE);
+	assert_int_equal(validate_amount_fen(-1), ST_FIELD_RANGE);
+}
+
 static void test_resident_id_rejects_length_other_than_18(void **state)
 {
 	(void)state;
@@ -654,6 +685,8 @@ int main(void)
 	        cmocka_unit_test(test_resident_id_accepts_computed_valid_numbers),
 	        cmocka_unit_test(test_resident_id_rejects_wrong_check_char),
 	        cmocka_unit_test(test_resident_id_rejects_lower_case_x),
+	        cmocka_unit_test(test_resident_id_normalize_accepts_lower_case_x_as_upper),
+	        cmocka_unit_test(test_amount_fen_is_bounded_by_2_pow_53_minus_1),
 	        cmocka_unit_test(test_resident_id_rejects_length_other_than_18),
 	        cmocka_unit_test(test_resident_id_rejects_non_digit_in_first_17),
 	        cmocka_unit_test(test_resident_id_rejects_province_99),

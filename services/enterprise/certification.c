@@ -261,7 +261,7 @@ static int cert_form_read(svc_ctx *ctx, const Enterprise__CertificationForm *in,
 			return rv;
 	}
 	if (in->has_registered_capital_fen) {
-		if (in->registered_capital_fen < 0)
+		if (validate_amount_fen(in->registered_capital_fen) != 0)
 			return status_err(ST_FIELD_RANGE, "registered_capital_fen");
 		f->has_capital = 1;
 		f->capital = in->registered_capital_fen;
@@ -272,12 +272,8 @@ static int cert_form_read(svc_ctx *ctx, const Enterprise__CertificationForm *in,
 			return status_err(rv, "legal_rep_name");
 	}
 	if (cert_sent(in->legal_rep_id_number)) {
-		/* One spelling: the check character is kept upper case. */
 		f->lr_id = cert_trim(a, in->legal_rep_id_number);
-		for (char *p = f->lr_id; *p; p++)
-			if (*p == 'x')
-				*p = 'X';
-		if ((rv = validate_resident_id(f->lr_id)) != 0)
+		if ((rv = validate_resident_id_normalize(f->lr_id)) != 0)
 			return status_err(rv, "legal_rep_id_number");
 	}
 	if (cert_sent(in->legal_rep_phone)) {
@@ -666,5 +662,9 @@ static const svc_handler certification_handlers[] = {
         {"GetFile", enterprise_file_get},
         {"GetAuthorizationLetter", enterprise_letter_get},
 };
+/* The creating POSTs: a retry with the same Idempotency-Key creates nothing twice. */
+static const char *const certification_idempotent[] = {
+        "CreateCertification", "UploadCertificationFile", "StartLegalRepCheck", NULL};
 const svc_api enterprise_certification_api =
-        SVC_API(&enterprise__certification__descriptor, certification_handlers);
+        SVC_API(&enterprise__certification__descriptor, certification_handlers,
+                .idempotent = certification_idempotent);

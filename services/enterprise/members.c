@@ -552,7 +552,11 @@ static const svc_handler membership_handlers[] = {
         {"ListReceivingAccounts", enterprise_receiving_accounts_list},
 };
 
-/* Asked by services only (accounts, notify): no gateway route reaches them. */
+/* Asked by services only (notify): no gateway route reaches them. */
 static const char *const membership_bus_only[] = {"ListPersonEnterprises", "GetMembership", NULL};
-const svc_api enterprise_membership_api = SVC_API_BUS_ONLY(
-        &enterprise__membership__descriptor, membership_handlers, membership_bus_only);
+/* The creating POSTs: a retry with the same Idempotency-Key creates nothing twice. */
+static const char *const membership_idempotent[] = {"JoinEnterprise", "CreateReceivingAccount",
+                                                    NULL};
+const svc_api enterprise_membership_api =
+        SVC_API(&enterprise__membership__descriptor, membership_handlers,
+                .bus_only = membership_bus_only, .idempotent = membership_idempotent);

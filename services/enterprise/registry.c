@@ -369,8 +369,8 @@ static const svc_handler registry_handlers[] = {
 };
 /* Asked by services only: no gateway route reaches it. */
 static const char *const registry_bus_only[] = {"LookupUscc", NULL};
-const svc_api enterprise_registry_api =
-        SVC_API_BUS_ONLY(&enterprise__registry__descriptor, registry_handlers, registry_bus_only);
+const svc_api enterprise_registry_api = SVC_API(&enterprise__registry__descriptor,
+                                                registry_handlers, .bus_only = registry_bus_only);
 
 /* ---- opening ---------------------------------------------------------------------------- */
 
