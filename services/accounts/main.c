@@ -3,6 +3,7 @@
 #include "accounts.h"
 #include "kyc.h"
 #include "log.h"
+#include "memberproj.h"
 #include "status.h"
 
 #include <malloc.h>
@@ -58,7 +59,7 @@ static const svc_handler accounts_handlers[] = {
 };
 
 /* Identities read memberships from enterprise's events, never from enterprise itself. */
-static const svc_subscription accounts_subs[] = {{"enterprise", accounts_memberships_apply}};
+static const svc_subscription accounts_subs[] = {{"enterprise", memberproj_apply}};
 
 int main(int argc, char **argv)
 {
@@ -90,6 +91,8 @@ int main(int argc, char **argv)
 	svc_def def = {.name = "accounts",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],
+	               .migrations = &memberproj_migration,
+	               .nmigrations = 1,
 	               .subs = accounts_subs,
 	               .nsubs = sizeof accounts_subs / sizeof accounts_subs[0],
 	               .start = accounts_start,
