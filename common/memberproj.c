@@ -25,18 +25,18 @@
  * followed enterprise (notify) has to see its events again to fill the table; its other
  * appliers take a repeated event as a duplicate. */
 const db_migration memberproj_migration = {
-        "000_common_memberproj",
-        "CREATE TABLE IF NOT EXISTS enterprise_memberships ("
-        " person_id uuid NOT NULL, enterprise_id uuid NOT NULL,"
-        " enterprise_name text NOT NULL,"
-        " role text NOT NULL CHECK (role IN ('admin', 'member')),"
-        " updated_at timestamptz NOT NULL DEFAULT now(),"
-        " PRIMARY KEY (person_id, enterprise_id));"
-        "DELETE FROM inbox_cursor WHERE source = 'enterprise';"};
+        .name = "000_common_memberproj",
+        .sql = "CREATE TABLE IF NOT EXISTS enterprise_memberships ("
+               " person_id uuid NOT NULL, enterprise_id uuid NOT NULL,"
+               " enterprise_name text NOT NULL,"
+               " role text NOT NULL CHECK (role IN ('admin', 'member')),"
+               " updated_at timestamptz NOT NULL DEFAULT now(),"
+               " PRIMARY KEY (person_id, enterprise_id));"
+               "DELETE FROM inbox_cursor WHERE source = 'enterprise';"};
 
 /* Unpacks ev's payload with desc into the arena; NULL when absent or malformed. */
 static const void *memberproj_payload(svc_ctx *ctx, const Events__Event *ev,
-                                       const ProtobufCMessageDescriptor *desc)
+                                      const ProtobufCMessageDescriptor *desc)
 {
 	if (!ev->has_payload)
 		return NULL;
@@ -46,7 +46,7 @@ static const void *memberproj_payload(svc_ctx *ctx, const Events__Event *ev,
 
 /* person is now an active member of the enterprise with role. */
 static int memberproj_set(svc_ctx *ctx, const char *person, const char *enterprise,
-                           const char *name, const char *role)
+                          const char *name, const char *role)
 {
 	const char *v[] = {person, enterprise, name, role};
 	return change_exec(ctx,
@@ -75,7 +75,7 @@ static int memberproj_member(svc_ctx *ctx, const Events__Event *ev)
 		return ST_BAD_MESSAGE;
 	int admin = strcmp(ev->type, "enterprise.admin.transferred") == 0;
 	int rv = memberproj_set(ctx, m->person_id, m->enterprise_id, m->enterprise_name,
-	                         admin ? "admin" : "member");
+	                        admin ? "admin" : "member");
 	if (rv != ST_OK || !admin || !validate_uuid(m->admin_person_id))
 		return rv;
 	const char *v[] = {m->admin_person_id, m->enterprise_id};

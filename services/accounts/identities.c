@@ -33,8 +33,7 @@ static Accounts__Identity *identity_personal(svc_ctx *ctx, const Accounts__Perso
 	return id;
 }
 
-static Accounts__Identity *identity_enterprise(svc_ctx *ctx, const memberproj_row *e,
-                                               int active)
+static Accounts__Identity *identity_enterprise(svc_ctx *ctx, const memberproj_row *e, int active)
 {
 	Accounts__Identity *id = arena_alloc(ctx->arena, sizeof *id);
 	accounts__identity__init(id);
@@ -126,8 +125,7 @@ int accounts_identity_switch(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 	if (!personal) {
 		if (!req->enterprise_id || !*req->enterprise_id)
 			return status_err(ST_FIELD_REQUIRED, "enterprise_id");
-		if ((rv = memberproj_get(ctx, pid, req->enterprise_id, &membership)) !=
-		    ST_OK)
+		if ((rv = memberproj_get(ctx, pid, req->enterprise_id, &membership)) != ST_OK)
 			return rv;
 		target = &membership;
 	}
