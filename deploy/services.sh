@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything that follows from services/services.list, the one list of the platform's
 # services (its header documents the columns):
-#   bash deploy/services.sh table     "name bus_port db calls" per service (the list, checked)
+#   bash deploy/services.sh table     "name bus_port db" per service (the list, checked)
 #   bash deploy/services.sh names     one name per line, in list order
 #   bash deploy/services.sh c         build/gen/service_list.c: the bus's port table (common/bus.h)
 #   bash deploy/services.sh gateway   build/gen/gw_route_tables.c: routes_<name>.c of listed services
@@ -377,12 +377,7 @@ cmd_check() {
 
 load
 case ${1:-} in
-table)
-	for s in "${NAMES[@]}"; do
-		c=${CALLS[$s]:--}
-		printf '%s %s %s %s\n' "$s" "${PORT[$s]}" "${DB[$s]}" "${c// /,}"
-	done
-	;;
+table) for s in "${NAMES[@]}"; do printf '%s %s %s\n' "$s" "${PORT[$s]}" "${DB[$s]}"; done ;;
 names) printf '%s\n' "${NAMES[@]}" ;;
 c) gen_c ;;
 gateway) gen_gateway ;;
