@@ -475,9 +475,16 @@ int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **o
 		rv = ST_DB;
 		goto fail;
 	}
-	const db_migration builtin[] = {events_migration, audit_migration, idem_migration};
-	if ((rv = db_migrate(db, builtin, sizeof builtin / sizeof builtin[0],
-	                     set->migrations_dir)) != ST_OK)
+	size_t nbuiltin = 3 + def->nmigrations;
+	db_migration *builtin = xcalloc(nbuiltin, sizeof *builtin);
+	builtin[0] = events_migration;
+	builtin[1] = audit_migration;
+	builtin[2] = idem_migration;
+	for (size_t i = 0; i < def->nmigrations; i++)
+		builtin[3 + i] = def->migrations[i];
+	rv = db_migrate(db, builtin, nbuiltin, set->migrations_dir);
+	free(builtin);
+	if (rv != ST_OK)
 		goto fail;
 	if ((rv = svc_run_start_hook(s, db)) != ST_OK)
 		goto fail;

@@ -89,6 +89,10 @@ typedef struct svc_def {
 	const char *name;
 	const svc_api *apis;
 	size_t napis;
+	/* Migrations of common modules the service uses (memberproj_migration), applied
+	 * after the runtime's own and before its migrations directory. May be NULL. */
+	const db_migration *migrations;
+	size_t nmigrations;
 	const svc_subscription *subs;
 	size_t nsubs;
 	/* Runs once after migrations with a connection (e.g. loads reference data).

@@ -7,7 +7,9 @@
 #   bash deploy/services.sh gateway   build/gen/gw_route_tables.c: routes_<name>.c of listed services
 #   bash deploy/services.sh write     rewrites the committed deployment files (`make deploy-files`)
 #   bash deploy/services.sh check     fails, naming the file, when one of them, a service folder or a
-#                                     deployment file disagrees with the list (`make test`)
+#                                     deployment file disagrees with the list, or when the call graph
+#                                     (column calls) has a cycle, names an unknown service or misses a
+#                                     bus client a service's code opens (`make test`)
 # Committed files carry generated regions between "# >>> generated: NAME" and
 # "# <<< generated: NAME"; the rest of each file is written by hand.
 # deploy/k8s/services/<name>.yaml are whole files from deploy/k8s/service.yaml.in.
@@ -31,17 +33,17 @@ die() {
 # ---- the list -------------------------------------------------------------------
 
 NAMES=()
-declare -A PORT=() DB=()
+declare -A PORT=() DB=() CALLS=()
 
-# Reads and checks the list into NAMES, PORT, DB.
+# Reads and checks the list into NAMES, PORT, DB, CALLS (space-separated; empty for "-").
 load() {
-	local file=$ROOT/$LIST name port db extra n=0 d
+	local file=$ROOT/$LIST name port db calls extra n=0 d
 	declare -A port_owner=()
 	[[ -f $file ]] || die "$LIST is missing"
-	while read -r name port db extra || [[ -n ${name:-} ]]; do
+	while read -r name port db calls extra || [[ -n ${name:-} ]]; do
 		n=$((n + 1))
 		[[ -z ${name:-} || $name == \#* ]] && continue
-		[[ -z ${extra:-} ]] || die "$LIST:$n: more than three columns"
+		[[ -z ${extra:-} ]] || die "$LIST:$n: more than four columns"
 		[[ $name =~ ^[a-z][a-z0-9]*$ ]] || die "$LIST:$n: name '$name' is not [a-z][a-z0-9]*"
 		for d in "${FIXED_DAEMONS[@]}" "${COMPOSE_EXTRA[@]}"; do
 			[[ $name != "$d" ]] || die "$LIST:$n: '$name' is not a service name"
@@ -52,9 +54,13 @@ load() {
 		[[ -z ${port_owner[$port]:-} ]] ||
 			die "$LIST:$n: bus_port $port of $name is already ${port_owner[$port]}'s"
 		[[ ${db:-} == yes || ${db:-} == no ]] || die "$LIST:$n: db of $name is '${db:-}', not yes or no"
+		[[ ${calls:-} == - || ${calls:-} =~ ^[a-z][a-z0-9]*(,[a-z][a-z0-9]*)*$ ]] ||
+			die "$LIST:$n: calls of $name is '${calls:-}', not '-' or names separated by commas"
 		NAMES+=("$name")
 		PORT[$name]=$port
 		DB[$name]=$db
+		CALLS[$name]=${calls//,/ }
+		[[ $calls != - ]] || CALLS[$name]=
 		port_owner[$port]=$name
 	done <"$file"
 	((${#NAMES[@]})) || die "$LIST lists no service"
@@ -316,10 +322,63 @@ check_named() {
 	done < <(sed -n 's/^ *- services\/\([A-Za-z0-9_.-]*\)\.yaml.*/\1/p' "$ROOT/deploy/k8s/kustomization.yaml")
 }
 
+# The synchronous call graph (column calls). A worker waiting on a service that waits
+# back, directly or round a longer cycle, holds its pool while the other's fills: both
+# exhaust. So the graph must be acyclic, and a service's code may open a bus client
+# only to a service it declares. Event replay is no edge: the subscriber thread that
+# asks a source for missed events is no worker.
+check_calls() {
+	local s t f target
+	declare -A state=()
+	for s in "${NAMES[@]}"; do
+		for t in ${CALLS[$s]}; do
+			listed "$t" || problem "$LIST: $s calls '$t', which $LIST does not list"
+		done
+	done
+	# Depth first; a service met again while still on the path closes a cycle.
+	visit() {
+		local v=$1 w
+		shift
+		state[$v]=on-path
+		for w in ${CALLS[$v]}; do
+			listed "$w" || continue
+			if [[ ${state[$w]:-} == on-path ]]; then
+				local cycle=$w path=("$@" "$v") i
+				for ((i = ${#path[@]} - 1; i >= 0; i--)); do
+					cycle="${path[i]} -> $cycle"
+					[[ ${path[i]} == "$w" ]] && break
+				done
+				problem "$LIST: the calls form a cycle: $cycle"
+			elif [[ -z ${state[$w]:-} ]]; then
+				visit "$w" "$@" "$v"
+			fi
+		done
+		state[$v]=done
+	}
+	for s in "${NAMES[@]}"; do
+		[[ -n ${state[$s]:-} ]] || visit "$s"
+	done
+	for s in "${NAMES[@]}"; do
+		for f in "$ROOT"/services/"$s"/*.c; do
+			[[ -f $f ]] || continue
+			# One call may span lines: join the file, then take each call's last literal.
+			while read -r target; do
+				if [[ -z $target ]]; then
+					problem "services/$s/${f##*/}: bus_client_open() without a literal service name (cannot check it against $LIST)"
+				elif [[ " ${CALLS[$s]} " != *" $target "* ]]; then
+					problem "services/$s/${f##*/} opens a bus client to $target, but $LIST does not list $target among the calls of $s"
+				fi
+			done < <(tr '\n' ' ' <"$f" | grep -o 'bus_client_open([^)]*)' |
+				sed -n 's/.*"\([^"]*\)"[^"]*$/\1/p; t; s/.*//p')
+		done
+	done
+}
+
 cmd_check() {
 	check_folders
 	check_generated
 	check_named
+	check_calls
 	if ((PROBLEMS)); then
 		printf 'services.sh: %d disagreement(s) with %s\n' "$PROBLEMS" "$LIST"
 		exit 1

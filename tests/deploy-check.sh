@@ -22,7 +22,8 @@ not_ok() {
 }
 
 # The one list of services: every generated region and file, the service folders
-# and the names in compose and k8s agree with it.
+# and the names in compose and k8s agree with it, and its call graph is acyclic and
+# covers every bus client the services' code opens.
 if bash deploy/services.sh check >"$out" 2>&1; then
 	ok "deployment files and service folders agree with services/services.list"
 else
@@ -41,11 +42,16 @@ scratch_tree() {
 		cp "$f" "$dir/$f"
 	done
 }
+# set_calls TREE SERVICE CALLS: the calls column of SERVICE's line in TREE's list.
+set_calls() {
+	awk -v s="$2" -v c="$3" '$1 == s { $4 = c } 1' "$1/services/services.list" >"$1/list.new" &&
+		mv "$1/list.new" "$1/services/services.list"
+}
 services_check_catches() {
 	local tmp case rc=0
 	tmp=$(mktemp -d)
 	for case in listed-without-folder folder-not-listed stray-compose-service stray-k8s-file \
-		stale-region; do
+		stale-region call-cycle call-unknown call-undeclared; do
 		rm -rf "$tmp/tree"
 		scratch_tree "$tmp/tree"
 		case $case in
@@ -54,6 +60,11 @@ services_check_catches() {
 		stray-compose-service) sed -i 's/^services:$/&\n  ghost:\n    image: x/' "$tmp/tree/docker-compose.yml" ;;
 		stray-k8s-file) cp deploy/k8s/services/notify.yaml "$tmp/tree/deploy/k8s/services/ghost.yaml" ;;
 		stale-region) sed -i 's/port: 7004 }/port: 7006 }/' "$tmp/tree/deploy/k8s/bus.yaml" ;;
+		# notify calling enterprise closes enterprise -> accounts -> notify -> enterprise.
+		call-cycle) set_calls "$tmp/tree" notify enterprise ;;
+		call-unknown) set_calls "$tmp/tree" notify ghost ;;
+		# enterprise's main.c opens a bus client to accounts.
+		call-undeclared) set_calls "$tmp/tree" enterprise - ;;
 		esac
 		if SERVICES_ROOT=$tmp/tree bash deploy/services.sh check >/dev/null 2>&1; then
 			echo "services.sh check passed a tree with: $case"

@@ -5,7 +5,6 @@
  *   captcha.c       image captchas (PNG drawn here, answers in Redis)
  *   passwords.c     reset and change, revoking other sessions
  *   identities.c    the person's identities and the active one in the session
- *   memberships.c   the projection of enterprise memberships, from enterprise's events
  *   verification.c  personal real-name verification (个人实名认证) through kyc.h
  *   sms.c           SMS codes checked through notify over the bus
  *   admin.c         `accounts admin ...`: operators and institution staff from the shell
@@ -61,10 +60,6 @@ int accounts_verification_get(svc_ctx *ctx, const ProtobufCMessage *in, Protobuf
 int accounts_identities_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int accounts_identity_switch(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int accounts_identity_check(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
-
-/* Applies one of enterprise's events to the membership projection (memberships.c),
- * inside the subscriber's transaction; ST_OK or ST_DB (retried). */
-int accounts_memberships_apply(svc_ctx *ctx, const Events__Event *ev);
 
 /* ---- shared between the files ----------------------------------------------- */
 

@@ -4,7 +4,7 @@
  * copies into every request envelope.
  *
  * Enterprise memberships are the enterprise service's; accounts reads its own projection
- * of them (enterprise_memberships, kept by memberships.c from enterprise's events), never
+ * of them (common/memberproj.h, from enterprise's events), never
  * enterprise itself: enterprise calls accounts (CheckIdentity), so a call back would let
  * a worker of each wait on the other. A membership approved, removed or handed over a
  * moment ago shows once its event is applied (milliseconds, at worst the next replay).
@@ -15,72 +15,12 @@
 #include "accounts.h"
 
 #include "log.h"
+#include "memberproj.h"
 #include "session.h"
 #include "status.h"
-#include "validate.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* An enterprise identity: the membership of the person in one certified enterprise. */
-struct enterprise_identity {
-	const char *enterprise_id;
-	const char *name;
-	const char *role; /* admin | member */
-};
-
-#define IDENTITIES_SELECT                                                                          \
-	"SELECT enterprise_id::text, enterprise_name, role FROM enterprise_memberships"            \
-	" WHERE person_id = $1::uuid"
-
-/* The person's enterprise identities (arena-allocated), admin first, then by name. */
-static int identities_enterprises(svc_ctx *ctx, const char *person_id,
-                                  struct enterprise_identity **out, size_t *n)
-{
-	PGresult *r = NULL;
-	const char *v[] = {person_id};
-	int rv = db_exec(ctx->db,
-	                 IDENTITIES_SELECT " ORDER BY role = 'admin' DESC, enterprise_name,"
-	                                   " enterprise_id",
-	                 1, v, &r);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	int rows = PQntuples(r);
-	struct enterprise_identity *ents =
-	        arena_alloc(ctx->arena, (size_t)(rows ? rows : 1) * sizeof *ents);
-	for (int i = 0; i < rows; i++)
-		ents[i] =
-		        (struct enterprise_identity){arena_strdup(ctx->arena, PQgetvalue(r, i, 0)),
-		                                     arena_strdup(ctx->arena, PQgetvalue(r, i, 1)),
-		                                     arena_strdup(ctx->arena, PQgetvalue(r, i, 2))};
-	PQclear(r);
-	*out = ents;
-	*n = (size_t)rows;
-	return ST_OK;
-}
-
-/* The person's active membership of one enterprise: ST_NOT_FOUND when there is none. */
-static int identities_membership(svc_ctx *ctx, const char *person_id, const char *enterprise_id,
-                                 struct enterprise_identity *out)
-{
-	PGresult *r = NULL;
-	/* Not one of the caller's enterprises: as if it did not exist. */
-	if (!validate_uuid(enterprise_id))
-		return status_err(ST_NOT_FOUND, "enterprise_id");
-	const char *v[] = {person_id, enterprise_id};
-	int rv = db_exec(ctx->db, IDENTITIES_SELECT " AND enterprise_id = $2::uuid", 2, v, &r);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		return status_err(ST_NOT_FOUND, "enterprise_id");
-	}
-	*out = (struct enterprise_identity){arena_strdup(ctx->arena, PQgetvalue(r, 0, 0)),
-	                                    arena_strdup(ctx->arena, PQgetvalue(r, 0, 1)),
-	                                    arena_strdup(ctx->arena, PQgetvalue(r, 0, 2))};
-	PQclear(r);
-	return ST_OK;
-}
 
 static Accounts__Identity *identity_personal(svc_ctx *ctx, const Accounts__Person *p, int active)
 {
@@ -93,14 +33,13 @@ static Accounts__Identity *identity_personal(svc_ctx *ctx, const Accounts__Perso
 	return id;
 }
 
-static Accounts__Identity *identity_enterprise(svc_ctx *ctx, const struct enterprise_identity *e,
-                                               int active)
+static Accounts__Identity *identity_enterprise(svc_ctx *ctx, const memberproj_row *e, int active)
 {
 	Accounts__Identity *id = arena_alloc(ctx->arena, sizeof *id);
 	accounts__identity__init(id);
 	id->type = "enterprise";
 	id->enterprise_id = (char *)e->enterprise_id;
-	id->name = (char *)e->name;
+	id->name = (char *)e->enterprise_name;
 	id->role = (char *)e->role;
 	id->has_active = 1;
 	id->active = active;
@@ -141,12 +80,12 @@ int accounts_identities_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 	const char *pid = NULL;
 	const char *active = ctx->caller->enterprise_id ? ctx->caller->enterprise_id : "";
 	Accounts__Person *p = NULL;
-	struct enterprise_identity *ents = NULL;
+	memberproj_row *ents = NULL;
 	size_t nents = 0;
 	int rv = identities_person(ctx, &pid, &p);
 	if (rv != ST_OK)
 		return rv;
-	if ((rv = identities_enterprises(ctx, pid, &ents, &nents)) != ST_OK)
+	if ((rv = memberproj_list(ctx, pid, &ents, &nents)) != ST_OK)
 		return rv;
 	if (*active) {
 		size_t i = 0;
@@ -173,7 +112,7 @@ int accounts_identity_switch(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 	const Accounts__SwitchIdentityRequest *req = (const Accounts__SwitchIdentityRequest *)in;
 	const char *pid = NULL, *sid = ctx->caller->session_id;
 	Accounts__Person *p = NULL;
-	struct enterprise_identity membership, *target = NULL;
+	memberproj_row membership, *target = NULL;
 	session_info info;
 	int rv = identities_person(ctx, &pid, &p);
 	if (rv != ST_OK)
@@ -186,8 +125,7 @@ int accounts_identity_switch(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 	if (!personal) {
 		if (!req->enterprise_id || !*req->enterprise_id)
 			return status_err(ST_FIELD_REQUIRED, "enterprise_id");
-		if ((rv = identities_membership(ctx, pid, req->enterprise_id, &membership)) !=
-		    ST_OK)
+		if ((rv = memberproj_get(ctx, pid, req->enterprise_id, &membership)) != ST_OK)
 			return rv;
 		target = &membership;
 	}

@@ -35,10 +35,7 @@ static int check_facts(const Accounts__CheckIdentityRequest *in, int face_result
 	if (!in->id_number || !*in->id_number)
 		return status_err(ST_FIELD_REQUIRED, "id_number");
 	snprintf(id, 20, "%s", in->id_number);
-	for (char *p = id; *p; p++)
-		if (*p == 'x')
-			*p = 'X';
-	if ((rv = validate_resident_id(id)) != 0)
+	if ((rv = validate_resident_id_normalize(id)) != 0)
 		return status_err(rv, "id_number");
 	if (sms) {
 		if (!in->phone || !*in->phone)

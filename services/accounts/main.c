@@ -3,6 +3,7 @@
 #include "accounts.h"
 #include "kyc.h"
 #include "log.h"
+#include "memberproj.h"
 #include "status.h"
 
 #include <malloc.h>
@@ -58,11 +59,18 @@ static const svc_handler accounts_handlers[] = {
 };
 
 /* Identities read memberships from enterprise's events, never from enterprise itself. */
-static const svc_subscription accounts_subs[] = {{"enterprise", accounts_memberships_apply}};
+static const svc_subscription accounts_subs[] = {{"enterprise", memberproj_apply}};
+
+/* Asked by enterprise only (the legal representative's check): no gateway route. */
+static const char *const accounts_bus_only[] = {"CheckIdentity", NULL};
+/* The creating POSTs: a retry with the same Idempotency-Key creates nothing twice. */
+static const char *const accounts_idempotent[] = {"CreateAccount", "StartVerification", NULL};
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "admin") == 0)
+	/* accounts' own CLI, except audit-verify, which every daemon has (svc_main). */
+	if (argc > 1 && strcmp(argv[1], "admin") == 0 &&
+	    !(argc == 3 && strcmp(argv[2], "audit-verify") == 0))
 		return accounts_admin_main(argc - 1, argv + 1);
 	/* Each password hash takes a 32 MiB scrypt buffer. A fixed mmap threshold makes
 	 * glibc map and unmap it per hash; its default sliding threshold would keep every
@@ -86,10 +94,14 @@ int main(int argc, char **argv)
 	         "deadline of one call to the identity-check provider", &kyc.timeout_ms},
 	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
 	};
-	svc_api apis[] = {SVC_API(&accounts__accounts__descriptor, accounts_handlers)};
+	svc_api apis[] = {SVC_API(&accounts__accounts__descriptor, accounts_handlers,
+	                          .bus_only = accounts_bus_only,
+	                          .idempotent = accounts_idempotent)};
 	svc_def def = {.name = "accounts",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],
+	               .migrations = &memberproj_migration,
+	               .nmigrations = 1,
 	               .subs = accounts_subs,
 	               .nsubs = sizeof accounts_subs / sizeof accounts_subs[0],
 	               .start = accounts_start,

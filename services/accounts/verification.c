@@ -77,10 +77,7 @@ static int verification_form_read(arena *a, const Accounts__StartVerificationReq
 		return status_err(ST_FIELD_REQUIRED, "id_number");
 	/* One spelling per person: the check character is stored upper case. */
 	f->id_number = arena_strdup(a, in->id_number);
-	for (char *p = f->id_number; *p; p++)
-		if (*p == 'x')
-			*p = 'X';
-	if ((rv = validate_resident_id(f->id_number)) != 0)
+	if ((rv = validate_resident_id_normalize(f->id_number)) != 0)
 		return status_err(rv, "id_number");
 	if (!in->email || !*in->email)
 		return status_err(ST_FIELD_REQUIRED, "email");

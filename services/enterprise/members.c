@@ -462,76 +462,6 @@ int enterprise_join_request_withdraw(svc_ctx *ctx, const ProtobufCMessage *in,
 	return ST_OK;
 }
 
-/* ---- bus-only look-ups (accounts: identities) ------------------------------------------ */
-
-int enterprise_person_enterprises(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
-{
-	const Enterprise__ListPersonEnterprisesRequest *req =
-	        (const Enterprise__ListPersonEnterprisesRequest *)in;
-	PGresult *res = NULL;
-	if (!req->person_id || !*req->person_id)
-		return status_err(ST_FIELD_REQUIRED, "person_id");
-	Enterprise__ListPersonEnterprisesResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
-	enterprise__list_person_enterprises_response__init(resp);
-	if (!validate_uuid(req->person_id)) {
-		*out = &resp->base;
-		return ST_OK;
-	}
-	const char *vals[] = {req->person_id};
-	int rv = db_exec(ctx->db,
-	                 "SELECT m.enterprise_id::text, e.name, m.role FROM memberships m"
-	                 " JOIN enterprises e ON e.id = m.enterprise_id"
-	                 " WHERE m.person_id = $1::uuid AND m.state = 'active'"
-	                 " ORDER BY m.role = 'admin' DESC, e.name, m.enterprise_id",
-	                 1, vals, &res);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	int n = PQntuples(res);
-	resp->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *resp->items);
-	for (int i = 0; i < n; i++) {
-		Enterprise__PersonEnterprise *pe = arena_alloc(ctx->arena, sizeof *pe);
-		enterprise__person_enterprise__init(pe);
-		pe->enterprise_id = dbrow_text(ctx->arena, res, i, 0);
-		pe->name = dbrow_text(ctx->arena, res, i, 1);
-		pe->role = dbrow_text(ctx->arena, res, i, 2);
-		resp->items[resp->n_items++] = pe;
-	}
-	PQclear(res);
-	*out = &resp->base;
-	return ST_OK;
-}
-
-int enterprise_membership_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
-{
-	const Enterprise__GetMembershipRequest *req = (const Enterprise__GetMembershipRequest *)in;
-	PGresult *res = NULL;
-	if (!validate_uuid(req->person_id) || !validate_uuid(req->enterprise_id))
-		return status_err(ST_NOT_FOUND, "enterprise_id");
-	const char *vals[] = {req->person_id, req->enterprise_id};
-	int rv = db_exec(ctx->db,
-	                 "SELECT m.enterprise_id::text, e.name, m.role FROM memberships m"
-	                 " JOIN enterprises e ON e.id = m.enterprise_id"
-	                 " WHERE m.person_id = $1::uuid AND m.enterprise_id = $2::uuid"
-	                 " AND m.state = 'active'",
-	                 2, vals, &res);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	if (PQntuples(res) != 1) {
-		rv = status_err(ST_NOT_FOUND, "enterprise_id");
-		goto out;
-	}
-	Enterprise__PersonEnterprise *pe = arena_alloc(ctx->arena, sizeof *pe);
-	enterprise__person_enterprise__init(pe);
-	pe->enterprise_id = dbrow_text(ctx->arena, res, 0, 0);
-	pe->name = dbrow_text(ctx->arena, res, 0, 1);
-	pe->role = dbrow_text(ctx->arena, res, 0, 2);
-	*out = &pe->base;
-	rv = ST_OK;
-out:
-	PQclear(res);
-	return rv;
-}
-
 /* ---- the service table ----------------------------------------------------------------- */
 
 /* Service Membership of proto/enterprise_members.proto, bound by method name. */
@@ -544,19 +474,15 @@ static const svc_handler membership_handlers[] = {
         {"RejectJoinRequest", enterprise_join_request_reject},
         {"RemoveMember", enterprise_member_remove},
         {"HandOverAdmin", enterprise_admin_hand_over},
-        {"ListPersonEnterprises", enterprise_person_enterprises},
-        {"GetMembership", enterprise_membership_get},
         {"Readiness", enterprise_readiness},
         {"GetMyReadiness", enterprise_readiness_mine},
         {"CreateReceivingAccount", enterprise_receiving_account_create},
         {"ListReceivingAccounts", enterprise_receiving_accounts_list},
 };
 
-/* Asked by services only (notify): no gateway route reaches them. */
-static const char *const membership_bus_only[] = {"ListPersonEnterprises", "GetMembership", NULL};
 /* The creating POSTs: a retry with the same Idempotency-Key creates nothing twice. */
 static const char *const membership_idempotent[] = {"JoinEnterprise", "CreateReceivingAccount",
                                                     NULL};
 const svc_api enterprise_membership_api =
         SVC_API(&enterprise__membership__descriptor, membership_handlers,
-                .bus_only = membership_bus_only, .idempotent = membership_idempotent);
+                .idempotent = membership_idempotent);

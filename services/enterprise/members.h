@@ -111,8 +111,6 @@ int enterprise_join_request_reject(svc_ctx *ctx, const ProtobufCMessage *in,
                                    ProtobufCMessage **out);
 int enterprise_member_remove(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int enterprise_admin_hand_over(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
-int enterprise_person_enterprises(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
-int enterprise_membership_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 /* persons.c */
 int enterprise_readiness(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int enterprise_readiness_mine(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);

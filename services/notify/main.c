@@ -2,6 +2,7 @@
 #include "notify.h"
 #include "notify.pb-c.h"
 #include "log.h"
+#include "memberproj.h"
 #include "status.h"
 
 static config_common common;
@@ -15,14 +16,7 @@ static int notify_start(svc_ctx *ctx)
 		       NULL);
 		return ST_INTERNAL;
 	}
-	int rv = notify_sms_setup(NOTIFY_APP(ctx));
-	if (rv != ST_OK)
-		return rv;
-	if (bus_client_open(&app.enterprise, common.bus_urls, "enterprise") != 0) {
-		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the enterprise client", NULL);
-		return ST_UNAVAILABLE;
-	}
-	return ST_OK;
+	return notify_sms_setup(NOTIFY_APP(ctx));
 }
 
 /* Service Notify of proto/notify.proto, bound by method name. */
@@ -36,9 +30,15 @@ static const svc_handler notify_handlers[] = {
         {"MarkAllRead", notify_messages_mark_all_read},
 };
 
-/* In-site messages come from these sources' events (durable: outbox and replay). */
+/* In-site messages come from these sources' events (durable: outbox and replay);
+ * enterprise's also keep the membership projection, so notify calls no service. */
 static const svc_subscription notify_subs[] = {{"accounts", notify_messages_apply},
-                                               {"enterprise", notify_messages_apply}};
+                                               {"enterprise", notify_enterprise_apply}};
+
+/* Asked by accounts only (it checks the codes it asked for): no gateway route. */
+static const char *const notify_bus_only[] = {"VerifySmsCode", NULL};
+/* Sending a code costs an SMS: a retry with the same Idempotency-Key sends none. */
+static const char *const notify_idempotent[] = {"IssueSmsCode", NULL};
 
 int main(int argc, char **argv)
 {
@@ -59,16 +59,18 @@ int main(int argc, char **argv)
 	         "the SMS signature (签名) shown as 【…】", &app.http.sign_name},
 	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
 	};
-	svc_api apis[] = {SVC_API(&notify__notify__descriptor, notify_handlers)};
+	svc_api apis[] = {SVC_API(&notify__notify__descriptor, notify_handlers,
+	                          .bus_only = notify_bus_only, .idempotent = notify_idempotent)};
 	svc_def def = {.name = "notify",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],
+	               .migrations = &memberproj_migration,
+	               .nmigrations = 1,
 	               .subs = notify_subs,
 	               .nsubs = sizeof notify_subs / sizeof notify_subs[0],
 	               .start = notify_start,
 	               .app = &app};
 	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
 	notify_sms_teardown(&app);
-	bus_client_close(app.enterprise);
 	return rv;
 }

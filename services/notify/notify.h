@@ -12,7 +12,6 @@
 
 #include "crypto.h"
 #include "sms_provider.h"
-#include "bus.h"
 #include "svc.h"
 
 struct notify_app {
@@ -24,7 +23,6 @@ struct notify_app {
 	notify_sms_http_config http; /* SMS_HTTP_* */
 	long http_timeout_ms;        /* SMS_HTTP_TIMEOUT_MS */
 	int curl_ready;              /* curl_global_init() done, to be undone */
-	bus_client *enterprise;      /* memberships: who still reads an enterprise's messages */
 };
 
 /* The app of a request (ctx->app). */
@@ -48,5 +46,8 @@ int notify_messages_mark_all_read(svc_ctx *ctx, const ProtobufCMessage *in, Prot
 /* Applies one event of accounts or enterprise: the in-site message, once per
  * (event, recipient). Unknown types are ST_OK. */
 int notify_messages_apply(svc_ctx *ctx, const Events__Event *ev);
+/* Applies one event of enterprise: the membership projection (common/memberproj.h),
+ * then the message, in the subscriber's one transaction. */
+int notify_enterprise_apply(svc_ctx *ctx, const Events__Event *ev);
 
 #endif

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Test fixtures written straight into the enterprise schema as the database superuser
-# (and, for certify, into accounts' membership projection as the approval event would),
-# for cases that need a certified enterprise or a verified person without walking
-# certification (KYB) or real-name verification first (tests/api/cases/members.json,
+# (and, for certify, into accounts' and notify's membership projections as the approval
+# event would), for cases that need a certified enterprise or a verified person without
+# walking certification (KYB) or real-name verification first (tests/api/cases/members.json,
 # receiving-accounts.json). Phase 60-enterprise-walk itself walks the real flow and
 # uses none of this. Reads the stack's VAR_DIR, PG_PORT and $VAR_DIR/secrets.env.
 #   bash fixture.sh certify USCC NAME ADMIN_PERSON_ID  a certified enterprise and its admin
@@ -44,6 +44,9 @@ SELECT id, :'admin'::uuid, 'admin', 'active', 'fixture: first certifier', now()
   FROM enterprise.enterprises WHERE uscc = :'uscc'
 ON CONFLICT (enterprise_id, person_id) DO NOTHING;
 INSERT INTO accounts.enterprise_memberships (person_id, enterprise_id, enterprise_name, role)
+SELECT :'admin'::uuid, id, name, 'admin' FROM enterprise.enterprises WHERE uscc = :'uscc'
+ON CONFLICT (person_id, enterprise_id) DO NOTHING;
+INSERT INTO notify.enterprise_memberships (person_id, enterprise_id, enterprise_name, role)
 SELECT :'admin'::uuid, id, name, 'admin' FROM enterprise.enterprises WHERE uscc = :'uscc'
 ON CONFLICT (person_id, enterprise_id) DO NOTHING;
 COMMIT;
