@@ -378,6 +378,9 @@ main() {
 	# api-test speaks for one client address per case file (X-Forwarded-For), so
 	# per-IP limits are budgeted per file; phases keep 127.0.0.1.
 	export GATEWAY_TRUSTED_PROXIES=127.0.0.1
+	# Phases log in dozens of times as 127.0.0.1; the login budget's own phase
+	# (70-gateway-limits) runs the gateway with the production default.
+	export GATEWAY_LOGIN_ATTEMPTS=100000
 	export GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT
 	export BUS_URLS=ipc://$VAR_DIR/run/bus0
 

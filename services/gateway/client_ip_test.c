@@ -48,6 +48,34 @@ static void test_malformed_or_all_trusted_falls_back_to_peer(void **state)
 	assert_string_equal(ip_of("10.0.0.1", "10.0.0.1", NULL), "10.0.0.1");
 }
 
+static void test_trusted_networks_in_cidr(void **state)
+{
+	(void)state;
+	assert_string_equal(ip_of("10.42.7.9", "10.42.0.0/16", "198.51.100.7"), "198.51.100.7");
+	assert_string_equal(ip_of("10.43.7.9", "10.42.0.0/16", "198.51.100.7"), "10.43.7.9");
+	assert_string_equal(ip_of("fd00::5", "fd00::/8", "2001:db8::1"), "2001:db8::1");
+	assert_string_equal(ip_of("10.42.7.9", "10.42.0.0/33", "198.51.100.7"), "10.42.7.9");
+}
+
+static const char *key_of(const char *ip)
+{
+	static char out[64];
+	gw_client_ip_key(ip, out, sizeof out);
+	return out;
+}
+
+static void test_limit_key_is_the_ipv4_address_or_the_ipv6_64(void **state)
+{
+	(void)state;
+	assert_string_equal(key_of("198.51.100.7"), "198.51.100.7");
+	assert_string_equal(key_of("::ffff:198.51.100.7"), "198.51.100.7");
+	/* Two addresses of one /64 share a key; another /64 does not. */
+	assert_string_equal(key_of("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+	assert_string_equal(key_of("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
+	assert_string_equal(key_of("2001:db8:1:3::1"), "2001:db8:1:3::/64");
+	assert_string_equal(key_of("-"), "-");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -55,6 +83,8 @@ int main(void)
 	        cmocka_unit_test(test_header_ignored_from_an_untrusted_peer),
 	        cmocka_unit_test(test_rightmost_untrusted_entry_is_the_client),
 	        cmocka_unit_test(test_malformed_or_all_trusted_falls_back_to_peer),
+	        cmocka_unit_test(test_trusted_networks_in_cidr),
+	        cmocka_unit_test(test_limit_key_is_the_ipv4_address_or_the_ipv6_64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

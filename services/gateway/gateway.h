@@ -20,6 +20,7 @@ typedef struct gw_config {
 	long idle_timeout_s;
 	const char *redis_url;
 	const char *trusted_proxies; /* whose X-Forwarded-For names the client */
+	long login_attempts;         /* per client address and window (limits.c) */
 } gw_config;
 
 /* Registers the request handler on http. cfg must outlive the server. */

@@ -1,6 +1,7 @@
 /* gateway: wires configuration, the bus, the HTTP server and the health monitor. */
 #include "gateway.h"
 #include "busauth.h"
+#include "limits.h"
 #include "log.h"
 #include "metrics.h"
 #include "routes.h"
@@ -29,8 +30,8 @@ int main(int argc, char **argv)
 	        {"GATEWAY_PORT", CFG_INT, "8080", 1, 65535, "HTTP port", &cfg.port},
 	        {"GATEWAY_WEB_DIR", CFG_STR, "services/gateway/web", 0, 0,
 	         "static files of the web UI", &cfg.web_dir},
-	        {"GATEWAY_MAX_BODY_BYTES", CFG_INT, "1048576", 1024, 64 << 20,
-	         "largest request body", &cfg.max_body},
+	        {"GATEWAY_MAX_BODY_BYTES", CFG_INT, "65536", 1024, 64 << 20,
+	         "largest JSON request body (every route but uploads)", &cfg.max_body},
 	        {"GATEWAY_MAX_UPLOAD_BYTES", CFG_INT, "6291456", 1024, 64 << 20,
 	         "largest multipart (upload) body: a 5 MiB file and its form", &cfg.max_upload},
 	        {"GATEWAY_MAX_HEADER_BYTES", CFG_INT, "16384", 1024, 1 << 20,
@@ -42,6 +43,9 @@ int main(int argc, char **argv)
 	        {"GATEWAY_TRUSTED_PROXIES", CFG_STR, "", 0, 0,
 	         "comma-separated proxy addresses whose X-Forwarded-For is believed (below)",
 	         &cfg.trusted_proxies},
+	        {"GATEWAY_LOGIN_ATTEMPTS", CFG_INT, "30", 1, 100000,
+	         "login attempts per client address (IPv6: per /64) in 10 minutes",
+	         &cfg.login_attempts},
 	        {"REDIS_URL", CFG_STR, "redis://127.0.0.1:6379/0", 0, 0,
 	         "Redis holding the sessions (written by accounts)", &cfg.redis_url},
 	        BUSAUTH_CONFIG_ITEMS(&bus_set),
@@ -56,6 +60,7 @@ int main(int argc, char **argv)
 	if (busauth_open(BUSAUTH_GATEWAY, &bus_set, !config_is_development(&cfg.common), &auth) !=
 	    ST_OK)
 		return 2;
+	gw_limits_configure(cfg.login_attempts);
 	/* Every callback runs on this loop's thread: upstream.c reads replies from the
 	 * services' sockets when the loop sees them readable, and no nng callback runs our
 	 * code. libevent's locks are switched on all the same (uncontended, so nearly free)

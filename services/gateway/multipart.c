@@ -16,44 +16,108 @@ static const unsigned char *mp_find(const unsigned char *hay, size_t n, const ch
 	return NULL;
 }
 
+static int mp_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* An RFC 5987 ext-value (UTF-8'lang'pct-encoded) decoded into out; 0 or -1. */
+static int mp_ext_value(const char *v, char *out, size_t cap)
+{
+	if (strncasecmp(v, "UTF-8'", 6) != 0)
+		return -1;
+	const char *p = strchr(v + 6, '\'');
+	if (!p)
+		return -1;
+	size_t n = 0;
+	for (p++; *p; p++) {
+		int c = (unsigned char)*p;
+		if (c == '%') {
+			int hi = mp_hex(p[1]), lo = hi < 0 ? -1 : mp_hex(p[2]);
+			if (lo < 0)
+				return -1;
+			c = hi * 16 + lo;
+			p += 2;
+		}
+		if (n + 1 >= cap || c == 0)
+			return -1;
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
 /*
  * The value of parameter key in a header value such as
- * `form-data; name="file"; filename="a.pdf"` (quoted or token). 0, or -1 when
- * absent or too long. Backslash escapes in quoted strings are honoured.
+ * `form-data; name="file"; filename="a.pdf"`, as RFC 7578 / 2183 / 2045 read it:
+ * parameters split at `;` outside quoted strings (a quoted filename may hold `;`),
+ * names compared without case, quoted-pair escapes honoured, and `key*` (RFC 5987,
+ * UTF-8) preferred to `key`. 0, 1 when absent, -1 when malformed or too long.
  */
 static int mp_param(const char *v, const char *key, char *out, size_t cap)
 {
 	size_t klen = strlen(key);
-	const char *p = v;
-	while ((p = strchr(p, ';'))) {
+	int found = 0;
+	char value[1024];
+	const char *p = strchr(v, ';');
+	while (p && *p == ';') {
 		p++;
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if (strncasecmp(p, key, klen) != 0 || p[klen] != '=')
-			continue;
-		p += klen + 1;
+		const char *name = p;
+		while (*p && *p != '=' && *p != ';' && *p != ' ' && *p != '\t')
+			p++;
+		size_t nlen = (size_t)(p - name);
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '=')
+			return nlen == 0 && (*p == ';' || !*p) ? (found ? 0 : 1) : -1;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
 		size_t n = 0;
 		if (*p == '"') {
 			for (p++; *p && *p != '"'; p++) {
 				if (*p == '\\' && p[1])
 					p++;
-				if (n + 1 >= cap)
+				if (n + 1 >= sizeof value)
 					return -1;
-				out[n++] = *p;
+				value[n++] = *p;
 			}
 			if (*p != '"')
 				return -1;
+			p++;
 		} else {
 			for (; *p && *p != ';' && *p != ' ' && *p != '\t'; p++) {
-				if (n + 1 >= cap)
+				if (n + 1 >= sizeof value)
 					return -1;
-				out[n++] = *p;
+				value[n++] = *p;
 			}
 		}
-		out[n] = '\0';
-		return 0;
+		value[n] = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p && *p != ';')
+			return -1;
+		if (nlen == klen + 1 && name[klen] == '*' && strncasecmp(name, key, klen) == 0) {
+			/* The extended form wins over the plain one wherever it stands. */
+			if (mp_ext_value(value, out, cap) != 0)
+				return -1;
+			found = 2;
+		} else if (nlen == klen && strncasecmp(name, key, klen) == 0 && found < 2) {
+			if (found == 1 || n + 1 > cap)
+				return -1; /* a parameter given twice is ambiguous */
+			memcpy(out, value, n + 1);
+			found = 1;
+		}
 	}
-	return -1;
+	return found ? 0 : 1;
 }
 
 /* Parses the header block [h, h+n) of one part into part. */
@@ -76,13 +140,13 @@ static int mp_part_headers(const unsigned char *h, size_t n, gw_part *part)
 		while (*value == ' ' || *value == '\t')
 			value++;
 		if (strcasecmp(line, "Content-Disposition") == 0) {
-			if (strncasecmp(value, "form-data", 9) != 0)
+			if (strncasecmp(value, "form-data", 9) != 0 ||
+			    (value[9] && value[9] != ';' && value[9] != ' ' && value[9] != '\t'))
 				return -1;
 			if (mp_param(value, "name", part->name, sizeof part->name) != 0 ||
 			    !part->name[0])
 				return -1;
-			if (strstr(value, "filename=") &&
-			    mp_param(value, "filename", part->filename, sizeof part->filename) != 0)
+			if (mp_param(value, "filename", part->filename, sizeof part->filename) < 0)
 				return -1;
 			has_disposition = 1;
 		} else if (strcasecmp(line, "Content-Type") == 0) {

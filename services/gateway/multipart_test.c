@@ -86,6 +86,52 @@ static void test_more_parts_than_the_limit_are_refused(void **state)
 	assert_int_equal(parse(CT, body, parts, &n), -1);
 }
 
+/* The filename of a one-part body whose Content-Disposition is disposition, or NULL
+ * when the body is refused. */
+static const char *filename_of(const char *disposition)
+{
+	static gw_part parts[GW_MULTIPART_MAX_PARTS];
+	char body[1024];
+	size_t n;
+	snprintf(body, sizeof body, "--XyZ\r\nContent-Disposition: %s\r\n\r\nx\r\n--XyZ--",
+	         disposition);
+	if (parse(CT, body, parts, &n) != 0 || n != 1)
+		return NULL;
+	return parts[0].filename;
+}
+
+static void test_rfc7578_parameters(void **state)
+{
+	(void)state;
+	/* RFC 2183/2045: `;` inside a quoted string belongs to the value. */
+	assert_string_equal(filename_of("form-data; name=\"file\"; filename=\"合同; 副本.pdf\""),
+	                    "合同; 副本.pdf");
+	/* Parameter names are case-insensitive. */
+	assert_string_equal(filename_of("form-data; NAME=\"file\"; FILENAME=\"a.pdf\""), "a.pdf");
+	assert_string_equal(filename_of("Form-Data; Name=file; FileName=b.pdf"), "b.pdf");
+	/* quoted-pair escapes */
+	assert_string_equal(filename_of("form-data; name=\"file\"; filename=\"a\\\"b\\\\c.pdf\""),
+	                    "a\"b\\c.pdf");
+	/* RFC 5987 filename* wins over filename, wherever it stands. */
+	assert_string_equal(
+	        filename_of("form-data; name=\"file\"; "
+	                    "filename*=UTF-8''%E5%90%88%E5%90%8C.pdf; filename=\"x.pdf\""),
+	        "合同.pdf");
+	assert_string_equal(filename_of("form-data; name=\"file\"; filename=\"x.pdf\"; "
+	                                "filename*=utf-8'zh'%E5%90%88%E5%90%8C.pdf"),
+	                    "合同.pdf");
+	/* No filename: a text field. A name that only ends in "name" is another parameter. */
+	assert_string_equal(filename_of("form-data; name=\"kind\"; xfilename=\"a\""), "");
+	/* Refused: an unterminated quote, a bad ext-value, a NUL by %00, a doubled name,
+	 * garbage after a quoted value, another disposition type. */
+	assert_null(filename_of("form-data; name=\"file\"; filename=\"a.pdf"));
+	assert_null(filename_of("form-data; name=\"file\"; filename*=latin1''a.pdf"));
+	assert_null(filename_of("form-data; name=\"file\"; filename*=UTF-8''a%00.pdf"));
+	assert_null(filename_of("form-data; name=\"a\"; name=\"b\""));
+	assert_null(filename_of("form-data; name=\"file\"x; filename=\"a.pdf\""));
+	assert_null(filename_of("form-dataX; name=\"file\""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -93,6 +139,7 @@ int main(void)
 	        cmocka_unit_test(test_quoted_boundary_and_preamble_are_accepted),
 	        cmocka_unit_test(test_malformed_bodies_are_refused),
 	        cmocka_unit_test(test_more_parts_than_the_limit_are_refused),
+	        cmocka_unit_test(test_rfc7578_parameters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,17 @@ enum gw_session_effect {
 	GW_SESSION_END,   /* the cookies are cleared */
 };
 
+/* Who a route's requests are counted against before they are forwarded (limits.c holds
+ * each class's budget and window). */
+enum gw_limit {
+	GW_LIMIT_NONE,
+	GW_LIMIT_LOGIN,    /* per client address: attempts at a password (each costs a KDF) */
+	GW_LIMIT_CAPTCHA,  /* per client address */
+	GW_LIMIT_REGISTRY, /* per person: searches of the business registry */
+	GW_LIMIT_DRAFT,    /* per person: new certification drafts */
+	GW_LIMIT_JOIN,     /* per person: join requests */
+};
+
 #define GW_MAX_PARAMS 4
 
 typedef struct gw_route {
@@ -33,9 +44,12 @@ typedef struct gw_route {
 	/* Filled by gw_routes_init(). */
 	const ProtobufCMethodDescriptor *md;
 	unsigned flags; /* GW_MULTIPART, GW_FILE_REPLY */
+	enum gw_limit limit;
 } gw_route;
 
-/* The body is multipart/form-data: file parts fill files.Upload fields. */
+/* The body is multipart/form-data: file parts fill files.Upload fields. Only such a
+ * route accepts a body up to GATEWAY_MAX_UPLOAD_BYTES; every other one up to
+ * GATEWAY_MAX_BODY_BYTES. */
 #define GW_MULTIPART 1u
 /* The output is files.Download, sent as the raw body with its Content-Type. */
 #define GW_FILE_REPLY 2u

@@ -5,18 +5,24 @@
 #define ACC(m, p, rpc, auth, created, summary, effect)                                             \
 	{                                                                                          \
 		m, p, "accounts", &accounts__accounts__descriptor, rpc, auth, created, summary,    \
-		        effect, NULL, 0                                                            \
+		        effect, NULL, 0, GW_LIMIT_NONE                                             \
+	}
+/* The same with a limit class (routes.h). */
+#define ACC_L(m, p, rpc, auth, created, summary, effect, limit)                                    \
+	{                                                                                          \
+		m, p, "accounts", &accounts__accounts__descriptor, rpc, auth, created, summary,    \
+		        effect, NULL, 0, limit                                                     \
 	}
 
 static gw_route routes[] = {
         ACC("POST", "/api/v1/accounts", "CreateAccount", GW_AUTH_NONE, 1, "手机号注册",
             GW_SESSION_KEEP),
-        ACC("POST", "/api/v1/sessions", "Login", GW_AUTH_NONE, 0,
-            "登录（密码、短信验证码、密码+短信两步）", GW_SESSION_ISSUE),
+        ACC_L("POST", "/api/v1/sessions", "Login", GW_AUTH_NONE, 0,
+              "登录（密码、短信验证码、密码+短信两步）", GW_SESSION_ISSUE, GW_LIMIT_LOGIN),
         ACC("DELETE", "/api/v1/sessions/current", "Logout", GW_AUTH_SESSION, 0, "退出登录",
             GW_SESSION_END),
-        ACC("GET", "/api/v1/captcha", "GetCaptcha", GW_AUTH_NONE, 0, "获取图形验证码（PNG）",
-            GW_SESSION_KEEP),
+        ACC_L("GET", "/api/v1/captcha", "GetCaptcha", GW_AUTH_NONE, 0, "获取图形验证码（PNG）",
+              GW_SESSION_KEEP, GW_LIMIT_CAPTCHA),
         ACC("GET", "/api/v1/dev/captcha/{captcha_id}", "DevCaptcha", GW_AUTH_DEV, 0,
             "开发模式：查看图形验证码答案（仅供自动化测试）", GW_SESSION_KEEP),
         ACC("POST", "/api/v1/password-resets", "ResetPassword", GW_AUTH_NONE, 0,

@@ -8,21 +8,31 @@
 #define ENT(m, p, rpc, auth, created, summary, flags)                                              \
 	{                                                                                          \
 		m, p, "enterprise", &enterprise__enterprise__descriptor, rpc, auth, created,       \
-		        summary, GW_SESSION_KEEP, NULL, flags                                      \
+		        summary, GW_SESSION_KEEP, NULL, flags, GW_LIMIT_NONE                       \
 	}
 
 /* Service Membership (proto/enterprise_members.proto): 加入企业, members, 收款账户. */
 #define MEM(m, p, rpc, created, summary)                                                           \
 	{                                                                                          \
 		m, p, "enterprise", &enterprise__membership__descriptor, rpc, GW_AUTH_SESSION,     \
-		        created, summary, GW_SESSION_KEEP, NULL, 0                                 \
+		        created, summary, GW_SESSION_KEEP, NULL, 0, GW_LIMIT_NONE                  \
+	}
+#define MEM_L(m, p, rpc, created, summary, limit)                                                  \
+	{                                                                                          \
+		m, p, "enterprise", &enterprise__membership__descriptor, rpc, GW_AUTH_SESSION,     \
+		        created, summary, GW_SESSION_KEEP, NULL, 0, limit                          \
 	}
 
 /* Service Certification (proto/enterprise_kyb.proto): 企业认证, its review and files. */
 #define CERT(m, p, rpc, auth, created, summary, flags)                                             \
 	{                                                                                          \
 		m, p, "enterprise", &enterprise__certification__descriptor, rpc, auth, created,    \
-		        summary, GW_SESSION_KEEP, NULL, flags                                      \
+		        summary, GW_SESSION_KEEP, NULL, flags, GW_LIMIT_NONE                       \
+	}
+#define CERT_L(m, p, rpc, auth, created, summary, flags, limit)                                    \
+	{                                                                                          \
+		m, p, "enterprise", &enterprise__certification__descriptor, rpc, auth, created,    \
+		        summary, GW_SESSION_KEEP, NULL, flags, limit                               \
 	}
 
 static gw_route routes[] = {
@@ -33,9 +43,9 @@ static gw_route routes[] = {
         /* Service Registry (proto/enterprise_registry.proto): logged-in users only. */
         {"GET", "/api/v1/registry/enterprises", "enterprise", &enterprise__registry__descriptor,
          "SearchRegistry", GW_AUTH_SESSION, 0, "工商登记信息查询（按统一社会信用代码或企业名称）",
-         GW_SESSION_KEEP, NULL, 0},
-        CERT("POST", "/api/v1/enterprise/certifications", "CreateCertification", GW_AUTH_SESSION, 1,
-             "企业认证：新建认证申请（草稿，按工商登记信息核对）", 0),
+         GW_SESSION_KEEP, NULL, 0, GW_LIMIT_REGISTRY},
+        CERT_L("POST", "/api/v1/enterprise/certifications", "CreateCertification", GW_AUTH_SESSION,
+               1, "企业认证：新建认证申请（草稿，按工商登记信息核对）", 0, GW_LIMIT_DRAFT),
         CERT("GET", "/api/v1/enterprise/certifications", "ListCertifications", GW_AUTH_SESSION, 0,
              "企业认证：我的认证申请（最新在前）", 0),
         CERT("GET", "/api/v1/enterprise/certifications/{id}", "GetCertification", GW_AUTH_SESSION,
@@ -65,8 +75,8 @@ static gw_route routes[] = {
              GW_AUTH_SESSION, 0, "平台审核：驳回企业认证（须填写原因）", 0),
         CERT("GET", "/api/v1/files/{id}", "GetFile", GW_AUTH_SESSION, 0,
              "下载上传的文件（仅限可查看其所属申请的用户）", GW_FILE_REPLY),
-        MEM("POST", "/api/v1/enterprise/join-requests", "JoinEnterprise", 1,
-            "申请加入企业（按统一社会信用代码或企业全称，需已完成个人实名认证）"),
+        MEM_L("POST", "/api/v1/enterprise/join-requests", "JoinEnterprise", 1,
+              "申请加入企业（按统一社会信用代码或企业全称，需已完成个人实名认证）", GW_LIMIT_JOIN),
         MEM("GET", "/api/v1/enterprise/join-requests", "ListMyJoinRequests", 0,
             "我加入的企业：我的加入申请及成员身份"),
         MEM("POST", "/api/v1/enterprise/join-requests/{id}/withdrawal", "WithdrawJoinRequest", 0,

@@ -5,7 +5,7 @@
 #define NTF(m, p, rpc, auth, created, summary)                                                     \
 	{                                                                                          \
 		m, p, "notify", &notify__notify__descriptor, rpc, auth, created, summary,          \
-		        GW_SESSION_KEEP, NULL, 0                                                   \
+		        GW_SESSION_KEEP, NULL, 0, GW_LIMIT_NONE                                    \
 	}
 
 static gw_route routes[] = {

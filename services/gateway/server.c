@@ -12,6 +12,7 @@
 #include "routes.h"
 #include "sessions.h"
 #include "client_ip.h"
+#include "limits.h"
 #include "files.pb-c.h"
 #include "multipart.h"
 #include "status.h"
@@ -34,11 +35,13 @@ struct gw_exchange {
 	char method[8];
 	char request_id[40];
 	char client_ip[64];
+	char client_key[64]; /* what per-address limits count: the address or its IPv6 /64 */
 	int64_t t0_us;
 	int64_t upstream_t0_us;
 	int64_t upstream_us;
 	size_t bytes_in;
 	int cancelled; /* the connection closed while the call was out */
+	int orphaned;  /* evhttp detached req from its closed connection: ours to free */
 	gw_match match;
 	arena *arena;  /* the request's input message and caller */
 	int by_cookie; /* the session came from the cookie: unsafe methods need CSRF */
@@ -48,6 +51,9 @@ struct gw_exchange {
 };
 
 static const gw_config *gw_cfg;
+
+/* Longest request target (path and query) we read; past it, 414. */
+#define GW_MAX_URI_BYTES 8192
 
 static int64_t gw_now_us(void)
 {
@@ -129,6 +135,8 @@ static void gw_access_log(struct gw_exchange *x, int status, size_t bytes_out, c
 
 static void gw_exchange_free(struct gw_exchange *x)
 {
+	if (x->orphaned)
+		evhttp_request_free(x->req);
 	arena_free(x->arena);
 	free(x);
 }
@@ -201,11 +209,21 @@ static void gw_fail(struct gw_exchange *x, int code, const char *field, const ch
 	free(text);
 }
 
+/*
+ * The client went away while its request was out (or the server is stopping).
+ * When the client left, evhttp has already detached the unanswered request from the
+ * connection and leaves it to us (nothing else would free it); when the server
+ * stops, the request is still on the connection and evhttp frees it right after.
+ */
 static void gw_conn_closed(struct evhttp_connection *conn, void *arg)
 {
 	(void)conn;
 	struct gw_exchange *x = arg;
 	x->cancelled = 1;
+	if (evhttp_request_get_connection(x->req) == NULL)
+		x->orphaned = 1;
+	else
+		x->req = NULL;
 }
 
 /* The string field name of a message, or NULL. */
@@ -438,7 +456,9 @@ static int gw_build_input(struct gw_exchange *x, const gw_match *m, arena *a,
 static void gw_caller_fill(struct gw_exchange *x, Bus__Caller *caller)
 {
 	caller->request_id = x->request_id;
-	caller->client_ip = x->client_ip;
+	/* Services count per-address limits on this field (notify's SMS per address), so it
+	 * carries the key, an IPv6 client's /64; the full address is in the access log. */
+	caller->client_ip = x->client_key;
 	if (!x->has_session)
 		return;
 	session_info *si = &x->session;
@@ -466,12 +486,28 @@ static int gw_method_is_safe(const char *method)
 	       strcmp(method, "OPTIONS") == 0;
 }
 
+static void gw_api_forward(struct gw_exchange *x);
+
+/* Loop thread: the route's budget was counted (limits.c). */
+static void gw_limit_done(void *arg, int rv, int retry_after_s)
+{
+	struct gw_exchange *x = arg;
+	if (x->cancelled) {
+		gw_finish(x, 499, "", 0, "CLIENT_CLOSED");
+		return;
+	}
+	if (rv != ST_OK) {
+		status_set_retry_after(retry_after_s);
+		gw_fail(x, rv, NULL, NULL);
+		return;
+	}
+	gw_api_forward(x);
+}
+
 /* Second half of an API request, once the session (if any) is known. */
 static void gw_api_call(struct gw_exchange *x)
 {
 	const gw_route *route = x->route;
-	ProtobufCMessage *msg = NULL;
-	int rv;
 	if (route->auth == GW_AUTH_SESSION && !x->has_session) {
 		gw_fail(x, ST_UNAUTHENTICATED, NULL, NULL);
 		return;
@@ -486,6 +522,20 @@ static void gw_api_call(struct gw_exchange *x)
 			return;
 		}
 	}
+	if (route->limit != GW_LIMIT_NONE) {
+		gw_limit_check(route->limit, x->client_key,
+		               x->has_session ? x->session.person_id : NULL, gw_limit_done, x);
+		return;
+	}
+	gw_api_forward(x);
+}
+
+/* Last half of an API request, within its route's budget: build, call. */
+static void gw_api_forward(struct gw_exchange *x)
+{
+	const gw_route *route = x->route;
+	ProtobufCMessage *msg = NULL;
+	int rv;
 	status_clear();
 	if ((rv = gw_build_input(x, &x->match, x->arena, &msg)) != ST_OK) {
 		gw_fail(x, rv, status_field(), status_text(rv));
@@ -613,6 +663,64 @@ static void gw_builtin_reply_logged(struct gw_exchange *x, int status)
 	gw_exchange_free(x);
 }
 
+/* 1 when the byte is a C0 control character or DEL. */
+static int gw_is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
+static int gw_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Refuses what evhttp would pass on silently: a control character in the path or
+ * the query, raw or percent-encoded (a %00 would otherwise cut the value short when
+ * decoded), and a request line or header block over our limits (evhttp's own, set
+ * higher, would answer with its HTML page). *field names the part: "path", the
+ * query parameter, or the header block.
+ */
+static int gw_request_shape(struct evhttp_request *req, const char **field)
+{
+	static char param[64];
+	const char *uri = evhttp_request_get_uri(req);
+	size_t n = uri ? strlen(uri) : 0;
+	if (n > GW_MAX_URI_BYTES) {
+		*field = "path";
+		return status_err(ST_URI_TOO_LONG, "path");
+	}
+	const char *key = NULL; /* start of the current query parameter */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)uri[i];
+		if (c == '?' || (key && c == '&'))
+			key = uri + i + 1;
+		if (c == '%' && i + 2 < n && gw_hex(uri[i + 1]) >= 0 && gw_hex(uri[i + 2]) >= 0)
+			c = (unsigned char)(gw_hex(uri[i + 1]) * 16 + gw_hex(uri[i + 2]));
+		if (!gw_is_control(c))
+			continue;
+		*field = "path";
+		if (key) {
+			size_t k = strcspn(key, "=&");
+			snprintf(param, sizeof param, "%.*s", (int)(k < sizeof param ? k : 0), key);
+			*field = param[0] && !strpbrk(param, "%+") ? param : "query";
+		}
+		return status_err(ST_CONTROL_CHAR, *field);
+	}
+	size_t total = n;
+	struct evkeyvalq *h = evhttp_request_get_input_headers(req);
+	for (struct evkeyval *kv = h->tqh_first; kv; kv = kv->next.tqe_next)
+		total += strlen(kv->key) + strlen(kv->value) + 4;
+	if (total > (size_t)gw_cfg->max_headers) {
+		*field = "headers";
+		return status_err(ST_HEADERS_TOO_LARGE, "headers");
+	}
+	return ST_OK;
+}
+
 static void gw_handle(struct evhttp_request *req, void *arg)
 {
 	(void)arg;
@@ -633,7 +741,14 @@ static void gw_handle(struct evhttp_request *req, void *arg)
 	gw_client_ip(peer, gw_cfg->trusted_proxies,
 	             evhttp_find_header(evhttp_request_get_input_headers(req), "X-Forwarded-For"),
 	             x->client_ip, sizeof x->client_ip);
+	gw_client_ip_key(x->client_ip, x->client_key, sizeof x->client_key);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "X-Request-Id", x->request_id);
+	const char *field = NULL;
+	int rv = gw_request_shape(req, &field);
+	if (rv != ST_OK) {
+		gw_fail(x, rv, field, NULL);
+		return;
+	}
 
 	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
 	if (!path || !*path)
@@ -679,10 +794,13 @@ static void gw_handle(struct evhttp_request *req, void *arg)
 void gw_server_setup(struct evhttp *http, const gw_config *cfg)
 {
 	gw_cfg = cfg;
-	/* The hard limit only guards memory; bodies over max_body get our JSON 413 below it. */
+	/* evhttp's own limits only guard memory: they are set above ours so that a request
+	 * over one of ours still reaches gw_handle and gets the JSON error. libevent 2.1 has
+	 * no hook before the body is read (evhttp_set_newreqcb and evhttp_set_errorcb are
+	 * 2.2), so past these evhttp answers alone, with its HTML page. */
 	long hard = cfg->max_body * 4 > cfg->max_upload ? cfg->max_body * 4 : cfg->max_upload;
-	evhttp_set_max_body_size(http, (ev_ssize_t)hard);
-	evhttp_set_max_headers_size(http, (ev_ssize_t)cfg->max_headers);
+	evhttp_set_max_body_size(http, (ev_ssize_t)(hard + (1 << 20)));
+	evhttp_set_max_headers_size(http, (ev_ssize_t)cfg->max_headers * 4 + GW_MAX_URI_BYTES);
 	evhttp_set_timeout(http, (int)cfg->idle_timeout_s);
 	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
 	                                         EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE |

@@ -94,6 +94,8 @@ int gw_sessions_init(struct event_base *base, const char *redis_url)
 
 int gw_sessions_up(void) { return gw_redis_ready; }
 
+struct redisAsyncContext *gw_sessions_redis(void) { return gw_redis_ready ? gw_redis : NULL; }
+
 static void gw_copy_field(const redisReply *v, char *dst, size_t cap)
 {
 	size_t n = v->type == REDIS_REPLY_STRING ? v->len : 0;

@@ -19,6 +19,8 @@ typedef void (*gw_session_cb)(void *arg, int rv, const session_info *info, const
 int gw_sessions_init(struct event_base *base, const char *redis_url);
 /* Looks up token; cb runs exactly once, possibly before this returns. */
 void gw_session_lookup(const char *token, gw_session_cb cb, void *arg);
+/* The connection to Redis when it is up (for limits.c's counters), else NULL. */
+struct redisAsyncContext *gw_sessions_redis(void);
 /* 1 when the connection to Redis is up. */
 int gw_sessions_up(void);
 void gw_sessions_shutdown(void);
