@@ -142,56 +142,54 @@ int enterprise_file_delete(svc_ctx *ctx, const char *file_id)
 	return rv;
 }
 
-int enterprise_files_seal_existing(db_conn *db, const crypto_keys *k)
+/* The body of enterprise_files_seal_existing's transaction; arg counts the blobs sealed. */
+static int files_seal_existing_tx(svc_ctx *ctx, void *arg)
 {
+	long *n = arg;
 	PGresult *r = NULL;
-	long n = 0;
-	int rv;
-	if ((rv = db_begin(db)) != ST_OK)
-		return rv;
-	/* Row locks: replicas starting together convert each blob once. */
-	if ((rv = db_query(db,
-	                   "SELECT sha256, data FROM file_blobs WHERE NOT sealed FOR UPDATE SKIP "
-	                   "LOCKED",
-	                   0, NULL, NULL, NULL, 1, &r)) != ST_OK)
-		goto fail;
-	for (int i = 0; i < PQntuples(r); i++) {
+	/* Row locks: replicas starting together convert each blob once. Binary results:
+	 * the data as stored, not its hex text. */
+	int rv = db_query(
+	        ctx->db,
+	        "SELECT sha256, data FROM file_blobs WHERE NOT sealed FOR UPDATE SKIP LOCKED", 0,
+	        NULL, NULL, NULL, 1, &r);
+	if (rv != ST_OK)
+		rv = status_err(rv, NULL);
+	for (int i = 0; rv == ST_OK && i < PQntuples(r); i++) {
 		const char *sha = PQgetvalue(r, i, 0);
-		char aad[96];
 		unsigned char *sealed = NULL;
 		size_t len = 0;
-		snprintf(aad, sizeof aad, "enterprise.file_blobs.data/%s", sha);
-		if (crypto_seal(k, PQgetvalue(r, i, 1), (size_t)PQgetlength(r, i, 1), aad, &sealed,
+		if (crypto_seal(&ENTERPRISE_APP(ctx)->keys, PQgetvalue(r, i, 1),
+		                (size_t)PQgetlength(r, i, 1), files_aad(ctx, sha), &sealed,
 		                &len) != 0) {
-			rv = ST_INTERNAL;
-			goto fail;
+			rv = status_err(ST_INTERNAL, NULL);
+			break;
 		}
 		const char *v[] = {sha, (const char *)sealed};
 		const int lens[] = {0, (int)len};
 		const int fmts[] = {0, 1};
-		rv = db_query(db,
-		              "UPDATE file_blobs SET data = $2, sealed = true WHERE sha256 = $1", 2,
-		              v, lens, fmts, 0, NULL);
+		rv = change_query(
+		        ctx, "UPDATE file_blobs SET data = $2, sealed = true WHERE sha256 = $1", 2,
+		        v, lens, fmts, NULL);
 		free(sealed);
-		if (rv != ST_OK)
-			goto fail;
-		n++;
+		(*n)++;
 	}
 	PQclear(r);
-	r = NULL;
-	if ((rv = db_commit(db)) != ST_OK)
-		goto fail;
-	if (n) {
-		char count[24];
-		snprintf(count, sizeof count, "%ld", n);
-		log_kv(LOGL_INFO, NULL, "plaintext file blobs sealed", "count", count, NULL);
-	}
-	return ST_OK;
-fail:
-	PQclear(r);
-	db_rollback(db);
-	log_kv(LOGL_ERROR, NULL, "sealing plaintext file blobs failed", NULL);
 	return rv;
+}
+
+int enterprise_files_seal_existing(svc_ctx *ctx)
+{
+	long n = 0;
+	int rv = change_run(ctx, files_seal_existing_tx, &n);
+	if (rv != ST_OK) {
+		log_kv(LOGL_ERROR, NULL, "sealing plaintext file blobs failed", NULL);
+		return rv;
+	}
+	if (n)
+		log_kv(LOGL_INFO, NULL, "plaintext file blobs sealed", "count",
+		       arena_printf(ctx->arena, "%ld", n), NULL);
+	return ST_OK;
 }
 
 Files__FileInfo *enterprise_file_info_from_row(svc_ctx *ctx, const PGresult *r, int row, int col)

@@ -58,7 +58,7 @@ int enterprise_file_delete(svc_ctx *ctx, const char *file_id);
  * one transaction, rows locked so that replicas starting together do each once.
  * ST_OK or ST_DB/ST_INTERNAL (logged).
  */
-int enterprise_files_seal_existing(db_conn *db, const crypto_keys *k);
+int enterprise_files_seal_existing(svc_ctx *ctx);
 
 /* The FileInfo of row `row` of a result whose columns col.. are id, name, content_type,
  * size, sha256 (in ctx->arena). */

@@ -29,7 +29,7 @@ static int enterprise_start(svc_ctx *ctx)
 	if (enterprise_registry_open(&app, registry_timeout_ms) != ST_OK)
 		return ST_INTERNAL;
 	/* Blobs stored before they were sealed (migration 006) are sealed before any request. */
-	if (enterprise_files_seal_existing(ctx->db, &app.keys) != ST_OK)
+	if (enterprise_files_seal_existing(ctx) != ST_OK)
 		return ST_INTERNAL;
 	return enterprise_regions_load(ctx->db, app.regions_dir);
 }
