@@ -1,5 +1,6 @@
 /* Cryptography on OpenSSL 3 libcrypto: CSPRNG, scrypt password hashes, AES-256-GCM, HMAC. */
 #include "crypto.h"
+#include "validate.h"
 
 #include "mem.h"
 
@@ -118,24 +119,13 @@ static void hex_encode(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Exactly 64 hex digits into 32 bytes. */
 static int hex_decode32(const char *hex, unsigned char out[32])
 {
 	if (!hex || strnlen(hex, 65) != 64)
 		return -1;
 	for (size_t i = 0; i < 32; i++) {
-		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+		int hi = validate_hex_digit(hex[2 * i]), lo = validate_hex_digit(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);

@@ -470,3 +470,14 @@ int validate_page(int has_page, int page, int has_size, int size, int *out_page,
 	*out_size = size;
 	return 0;
 }
+
+int validate_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

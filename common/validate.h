@@ -134,4 +134,7 @@ void validate_mask_mobile(const char *phone, char out[16]);
  */
 void validate_mask_middle(const char *s, int keep_head, int keep_tail, char *out, size_t outlen);
 
+/* The value of one hexadecimal digit (either case), or -1 when c is none. */
+int validate_hex_digit(char c);
+
 #endif

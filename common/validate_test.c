@@ -664,6 +664,18 @@ static void test_uuid_rejects_other_shapes_and_injection(void **state)
 	assert_false(validate_uuid(NULL));
 }
 
+static void test_hex_digit_either_case_else_minus_one(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_hex_digit('0'), 0);
+	assert_int_equal(validate_hex_digit('9'), 9);
+	assert_int_equal(validate_hex_digit('a'), 10);
+	assert_int_equal(validate_hex_digit('F'), 15);
+	assert_int_equal(validate_hex_digit('g'), -1);
+	assert_int_equal(validate_hex_digit('%'), -1);
+	assert_int_equal(validate_hex_digit('\0'), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -733,6 +745,7 @@ int main(void)
 	        cmocka_unit_test(test_page_defaults_and_bounds_name_the_field),
 	        cmocka_unit_test(test_uuid_accepts_only_the_canonical_lower_case_form),
 	        cmocka_unit_test(test_uuid_rejects_other_shapes_and_injection),
+	        cmocka_unit_test(test_hex_digit_either_case_else_minus_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -280,17 +280,6 @@ const registry_record *registry_dataset_at(const registry_dataset *d, size_t i)
 
 /* ---- the server ------------------------------------------------------------------------ */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Percent-decodes s[0..n) in place into a NUL-terminated string; -1 on a bad escape or NUL. */
 static int url_decode(char *s, size_t n)
 {
@@ -299,8 +288,8 @@ static int url_decode(char *s, size_t n)
 		char ch = s[i];
 		if (ch == '%') {
 			int hi, lo;
-			if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 ||
-			    (lo = hexval(s[i + 2])) < 0)
+			if (i + 2 >= n || (hi = validate_hex_digit(s[i + 1])) < 0 ||
+			    (lo = validate_hex_digit(s[i + 2])) < 0)
 				return -1;
 			ch = (char)(hi * 16 + lo);
 			i += 2;

@@ -1,5 +1,6 @@
 /* multipart/form-data parsing (see multipart.h). */
 #include "multipart.h"
+#include "validate.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -16,17 +17,6 @@ static const unsigned char *mp_find(const unsigned char *hay, size_t n, const ch
 	return NULL;
 }
 
-static int mp_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* An RFC 5987 ext-value (UTF-8'lang'pct-encoded) decoded into out; 0 or -1. */
 static int mp_ext_value(const char *v, char *out, size_t cap)
 {
@@ -39,7 +29,8 @@ static int mp_ext_value(const char *v, char *out, size_t cap)
 	for (p++; *p; p++) {
 		int c = (unsigned char)*p;
 		if (c == '%') {
-			int hi = mp_hex(p[1]), lo = hi < 0 ? -1 : mp_hex(p[2]);
+			int hi = validate_hex_digit(p[1]),
+			    lo = hi < 0 ? -1 : validate_hex_digit(p[2]);
 			if (lo < 0)
 				return -1;
 			c = hi * 16 + lo;

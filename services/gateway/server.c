@@ -4,6 +4,7 @@
  * Everything here runs on the loop thread.
  */
 #include "bus.h"
+#include "validate.h"
 #include "crypto.h"
 #include "gateway.h"
 #include "log.h"
@@ -666,17 +667,6 @@ static void gw_builtin_reply_logged(struct gw_exchange *x, int status)
 /* 1 when the byte is a C0 control character or DEL. */
 static int gw_is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
 
-static int gw_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Refuses what evhttp would pass on silently: a control character in the path or
  * the query, raw or percent-encoded (a %00 would otherwise cut the value short when
@@ -698,8 +688,10 @@ static int gw_request_shape(struct evhttp_request *req, const char **field)
 		unsigned char c = (unsigned char)uri[i];
 		if (c == '?' || (key && c == '&'))
 			key = uri + i + 1;
-		if (c == '%' && i + 2 < n && gw_hex(uri[i + 1]) >= 0 && gw_hex(uri[i + 2]) >= 0)
-			c = (unsigned char)(gw_hex(uri[i + 1]) * 16 + gw_hex(uri[i + 2]));
+		if (c == '%' && i + 2 < n && validate_hex_digit(uri[i + 1]) >= 0 &&
+		    validate_hex_digit(uri[i + 2]) >= 0)
+			c = (unsigned char)(validate_hex_digit(uri[i + 1]) * 16 +
+			                    validate_hex_digit(uri[i + 2]));
 		if (!gw_is_control(c))
 			continue;
 		*field = "path";

@@ -1,5 +1,6 @@
 /* Hex, base64 and SHA-256 for the byte strings of the API test cases. */
 #include "bytes.h"
+#include "validate.h"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -7,17 +8,6 @@
 #include <string.h>
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static void to_hex(const unsigned char *p, size_t n, char *out)
 {
@@ -35,7 +25,7 @@ int bytes_from_hex(const char *s, struct strbuf *out, char *err, size_t errlen)
 	for (size_t i = 0; s[i]; i++) {
 		if (is_space(s[i]))
 			continue;
-		int v = hex_value(s[i]);
+		int v = validate_hex_digit(s[i]);
 		if (v < 0) {
 			snprintf(err, errlen, "character %zu of the hex is not a hex digit", i + 1);
 			return -1;
