@@ -295,10 +295,7 @@ static int svc_call(svc_ctx *ctx, const struct svc_method *m, const Bus__Request
 	idem_claim c = {.key = ctx->idempotency_key};
 	const char *person = ctx->caller->person_id;
 	if (person && *person) {
-		size_t n = strlen(person) + 8;
-		char *p = arena_alloc(ctx->arena, n);
-		snprintf(p, n, "person:%s", person);
-		c.principal = p;
+		c.principal = arena_printf(ctx->arena, "person:%s", person);
 	} else {
 		/* Only an identical body replays, so an anonymous replay (registration) tells
 		 * nobody more than the body they sent already holds. */
