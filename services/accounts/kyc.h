@@ -106,8 +106,7 @@ typedef struct kyc_request {
 /* bank4 (rq->bank_card set) or carrier3 (not) with the caller's request_id, the
  * provider's idempotency key: sent again with the same request_id, the check is answered
  * from the first answer and not billed twice. Returns as above. */
-int kyc_check_as(kyc_provider *p, const kyc_request *rq, const char *request_id,
-                 kyc_result *r);
+int kyc_check_as(kyc_provider *p, const kyc_request *rq, const char *request_id, kyc_result *r);
 
 /* What a face start answers. */
 typedef struct kyc_face_session {

@@ -415,8 +415,7 @@ int kyc_carrier3(kyc_provider *p, const char *name, const char *id_number, const
 	return kyc_call(p, KYC_CALL_CARRIER3, &rq, NULL, r, NULL);
 }
 
-int kyc_check_as(kyc_provider *p, const kyc_request *rq, const char *request_id,
-                 kyc_result *r)
+int kyc_check_as(kyc_provider *p, const kyc_request *rq, const char *request_id, kyc_result *r)
 {
 	if (!rq || !request_id)
 		return -1;

@@ -416,7 +416,8 @@ static void test_sandbox_request_id(void **state)
 	assert_outcome(&r, KYC_MATCH, NULL);
 	assert_int_equal(kyc_sandbox_billed(), before + 1);
 	/* the same request_id with other facts: the first answer, not billed again */
-	kyc_request other = {.name = "王建军", .id_number = c->id_number, .phone = c->carrier_phone};
+	kyc_request other = {
+	        .name = "王建军", .id_number = c->id_number, .phone = c->carrier_phone};
 	assert_int_equal(kyc_check_as(p, &other, "verification-1", &r), 0);
 	assert_outcome(&r, KYC_MATCH, NULL);
 	assert_int_equal(kyc_sandbox_billed(), before + 1);

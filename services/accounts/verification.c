@@ -494,7 +494,7 @@ static int verification_provider_answer(svc_ctx *ctx, const struct vpending *p, 
 	                  .bank_card = strcmp(p->method, "bank4") == 0 ? p->bank_card : NULL,
 	                  .phone = p->phone};
 	int called = strcmp(p->method, "face") == 0 ? kyc_face_result(app->kyc, p->session, kr)
-	                                             : kyc_check_as(app->kyc, &rq, p->id, kr);
+	                                            : kyc_check_as(app->kyc, &rq, p->id, kr);
 	if (called != 0)
 		return status_err(ST_KYC_PROVIDER_ERROR, NULL);
 	if (kr->outcome != KYC_MATCH && kr->outcome != KYC_MISMATCH)
@@ -559,11 +559,10 @@ static int complete_tx(svc_ctx *ctx, void *arg)
 	const struct vcomplete *x = arg;
 	const struct vpending *p = x->p;
 	const char *v1[] = {p->id};
-	int rv = change_guard(
-	        ctx, ST_CONFLICT, NULL,
-	        "UPDATE verifications SET state = 'verified', verified_at = now(), "
-	        "updated_at = now() WHERE id = $1 AND state = 'pending' RETURNING id",
-	        1, v1, NULL);
+	int rv = change_guard(ctx, ST_CONFLICT, NULL,
+	                      "UPDATE verifications SET state = 'verified', verified_at = now(), "
+	                      "updated_at = now() WHERE id = $1 AND state = 'pending' RETURNING id",
+	                      1, v1, NULL);
 	if (rv != ST_OK)
 		return rv;
 	const char *v2[] = {x->pid, p->name, (const char *)x->sid->buf, x->id_hash, x->id_masked};

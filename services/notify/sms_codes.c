@@ -282,12 +282,20 @@ int notify_sms_issue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage
 		goto out;
 	}
 	const char *keys[] = {k_gap, k_hour, k_day, k_ip, k_code};
-	const char *args[] = {gap_ms,  hour_max, hour_end,           day_max,
-	                      day_end, ip_max,   use_ip ? "1" : "0", tries,
-	                      mac,     (const char *)sealed, ttl};
-	const size_t lens[] = {strlen(gap_ms),  strlen(hour_max), strlen(hour_end), strlen(day_max),
-	                       strlen(day_end), strlen(ip_max),   1,                strlen(tries),
-	                       strlen(mac),     sealed_len,       strlen(ttl)};
+	const char *args[] = {gap_ms, hour_max,           hour_end, day_max, day_end,
+	                      ip_max, use_ip ? "1" : "0", tries,    mac,     (const char *)sealed,
+	                      ttl};
+	const size_t lens[] = {strlen(gap_ms),
+	                       strlen(hour_max),
+	                       strlen(hour_end),
+	                       strlen(day_max),
+	                       strlen(day_end),
+	                       strlen(ip_max),
+	                       1,
+	                       strlen(tries),
+	                       strlen(mac),
+	                       sealed_len,
+	                       strlen(ttl)};
 	rep = notify_eval(ctx->redis, notify_lua_reserve, 5, keys, 11, args, lens);
 	if (!rep) {
 		rv = status_err(ST_UNAVAILABLE, NULL);
