@@ -70,6 +70,9 @@ int kyc_carrier3(kyc_provider *p, const char *name, const char *id_number, const
 
 /* ---- wire format (kyc_http.c; pure functions, shared by both providers) ----------- */
 /*
+ * request_id is the call's idempotency key: a check (bank4, carrier3) sent again with
+ * a request_id the provider has answered gets that answer again, not billed.
+ *
  *   POST {KYC_URL}/bank4          {"request_id","name","id_number","bank_card","phone"}
  *   POST {KYC_URL}/carrier3       {"request_id","name","id_number","phone"}
  *   POST {KYC_URL}/face/sessions  {"request_id","name","id_number"}
@@ -99,6 +102,11 @@ typedef struct kyc_request {
 	const char *phone;
 	const char *session_id; /* face result */
 } kyc_request;
+
+/* bank4 (rq->bank_card set) or carrier3 (not) with the caller's request_id, the
+ * provider's idempotency key: sent again with the same request_id, the check is answered
+ * from the first answer and not billed twice. Returns as above. */
+int kyc_check_as(kyc_provider *p, const kyc_request *rq, const char *request_id, kyc_result *r);
 
 /* What a face start answers. */
 typedef struct kyc_face_session {
@@ -163,5 +171,7 @@ typedef struct kyc_exchange {
  * the face URLs it hands out.
  */
 void kyc_sandbox_serve(const char *secret, const char *face_base, long timeout_ms, kyc_exchange *x);
+/* Checks the sandbox has billed in this process (a repeated request_id is not). */
+long kyc_sandbox_billed(void);
 
 #endif

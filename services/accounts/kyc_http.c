@@ -297,16 +297,23 @@ static int kyc_random_hex(char *out, size_t nbytes)
 	return 0;
 }
 
-static int kyc_call(kyc_provider *p, enum kyc_call call, const kyc_request *rq, kyc_result *r,
-                    kyc_face_session *fs)
+/* One call; rid NULL: a fresh random request_id. */
+static int kyc_call(kyc_provider *p, enum kyc_call call, const kyc_request *rq, const char *rid,
+                    kyc_result *r, kyc_face_session *fs)
 {
-	char request_id[33], nonce[33], ts[24], sig[65], want[65], path[128];
+	char request_id[65], nonce[33], ts[24], sig[65], want[65], path[128];
 	const char *method = NULL;
 	char *body = NULL;
 	kyc_exchange x = {0};
 	struct timespec t0, t1;
 
-	if (!p || !r || kyc_random_hex(request_id, 16) != 0 || kyc_random_hex(nonce, 16) != 0)
+	if (!p || !r || (rid && (!*rid || strlen(rid) >= sizeof request_id)))
+		return -1;
+	if (rid)
+		snprintf(request_id, sizeof request_id, "%s", rid);
+	else if (kyc_random_hex(request_id, 16) != 0)
+		return -1;
+	if (kyc_random_hex(nonce, 16) != 0)
 		return -1;
 	if (kyc_wire_request(call, rq, request_id, &method, path, sizeof path, &body) != 0)
 		return -1;
@@ -375,7 +382,7 @@ int kyc_face_start(kyc_provider *p, const char *name, const char *id_number, cha
 	memset(&fs, 0, sizeof fs);
 	if (!session_id || !url || session_len == 0 || url_len == 0)
 		return -1;
-	if (kyc_call(p, KYC_CALL_FACE_START, &rq, r, &fs) != 0)
+	if (kyc_call(p, KYC_CALL_FACE_START, &rq, NULL, r, &fs) != 0)
 		return -1;
 	if (r->outcome == KYC_MATCH) {
 		if (strlen(fs.id) >= session_len || strlen(fs.url) >= url_len) {
@@ -391,21 +398,29 @@ int kyc_face_start(kyc_provider *p, const char *name, const char *id_number, cha
 int kyc_face_result(kyc_provider *p, const char *session_id, kyc_result *r)
 {
 	kyc_request rq = {.session_id = session_id};
-	return kyc_call(p, KYC_CALL_FACE_RESULT, &rq, r, NULL);
+	return kyc_call(p, KYC_CALL_FACE_RESULT, &rq, NULL, r, NULL);
 }
 
 int kyc_bank4(kyc_provider *p, const char *name, const char *id_number, const char *card,
               const char *phone, kyc_result *r)
 {
 	kyc_request rq = {.name = name, .id_number = id_number, .bank_card = card, .phone = phone};
-	return kyc_call(p, KYC_CALL_BANK4, &rq, r, NULL);
+	return kyc_call(p, KYC_CALL_BANK4, &rq, NULL, r, NULL);
 }
 
 int kyc_carrier3(kyc_provider *p, const char *name, const char *id_number, const char *phone,
                  kyc_result *r)
 {
 	kyc_request rq = {.name = name, .id_number = id_number, .phone = phone};
-	return kyc_call(p, KYC_CALL_CARRIER3, &rq, r, NULL);
+	return kyc_call(p, KYC_CALL_CARRIER3, &rq, NULL, r, NULL);
+}
+
+int kyc_check_as(kyc_provider *p, const kyc_request *rq, const char *request_id, kyc_result *r)
+{
+	if (!rq || !request_id)
+		return -1;
+	return kyc_call(p, rq->bank_card ? KYC_CALL_BANK4 : KYC_CALL_CARRIER3, rq, request_id, r,
+	                NULL);
 }
 
 /* ---- opening ------------------------------------------------------------------------ */

@@ -8,6 +8,10 @@
  * numbers (GB 11643 check character), Luhn-valid bank cards, a bank-reserved phone and
  * a carrier phone. Face sessions are stateless: the outcome decided at the start rides
  * in the session id, so any replica of the service can answer for it.
+ *
+ * Like a real provider, a check's request_id is its idempotency key: a check sent again
+ * with a request_id already answered gets the first answer again and is not billed
+ * (the ledger below; one per process, as the sandbox lives in the service).
  */
 #include "kyc.h"
 
@@ -15,6 +19,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +126,64 @@ static int kyc_sandbox_signed(const char *secret, const kyc_exchange *x)
 	return crypto_ct_equal(want, x->signature, 64);
 }
 
+/* ---- the ledger of answered checks (request_id → verdict) ------------------------- */
+
+#define KYC_LEDGER_SIZE 512 /* the oldest entry is forgotten first */
+
+struct kyc_ledger_entry {
+	char request_id[65];
+	char path[16];
+	char mismatch[16]; /* "" none */
+	int no_record;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct kyc_ledger_entry e[KYC_LEDGER_SIZE];
+	size_t next;
+	long billed;
+} kyc_ledger = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* The first answer of request_id on path into *out; 1 when there is one. */
+static int kyc_ledger_find(const char *request_id, const char *path, struct kyc_ledger_entry *out)
+{
+	int found = 0;
+	pthread_mutex_lock(&kyc_ledger.lock);
+	for (size_t i = 0; i < KYC_LEDGER_SIZE && !found; i++) {
+		const struct kyc_ledger_entry *e = &kyc_ledger.e[i];
+		if (e->request_id[0] && strcmp(e->request_id, request_id) == 0 &&
+		    strcmp(e->path, path) == 0) {
+			*out = *e;
+			found = 1;
+		}
+	}
+	pthread_mutex_unlock(&kyc_ledger.lock);
+	return found;
+}
+
+/* Records an answered (billed) check. */
+static void kyc_ledger_add(const char *request_id, const char *path, const char *mismatch,
+                           int no_record)
+{
+	pthread_mutex_lock(&kyc_ledger.lock);
+	struct kyc_ledger_entry *e = &kyc_ledger.e[kyc_ledger.next];
+	kyc_ledger.next = (kyc_ledger.next + 1) % KYC_LEDGER_SIZE;
+	snprintf(e->request_id, sizeof e->request_id, "%s", request_id);
+	snprintf(e->path, sizeof e->path, "%s", path);
+	snprintf(e->mismatch, sizeof e->mismatch, "%s", mismatch ? mismatch : "");
+	e->no_record = no_record;
+	kyc_ledger.billed++;
+	pthread_mutex_unlock(&kyc_ledger.lock);
+}
+
+long kyc_sandbox_billed(void)
+{
+	pthread_mutex_lock(&kyc_ledger.lock);
+	long n = kyc_ledger.billed;
+	pthread_mutex_unlock(&kyc_ledger.lock);
+	return n;
+}
+
 /* data of a check: {"result":"1"} | {"result":"2","mismatch":F} | {"result":"3"}. */
 static json_t *kyc_sandbox_verdict(const char *mismatch, int no_record)
 {
@@ -207,6 +270,12 @@ void kyc_sandbox_serve(const char *secret, const char *face_base, long timeout_m
 		kyc_sandbox_reply(x, secret, 400, "1001", "参数错误", rid, NULL);
 		goto out;
 	}
+	struct kyc_ledger_entry seen;
+	if (!face && strlen(rid) < sizeof seen.request_id && kyc_ledger_find(rid, x->path, &seen)) {
+		data = kyc_sandbox_verdict(seen.mismatch[0] ? seen.mismatch : NULL, seen.no_record);
+		kyc_sandbox_reply(x, secret, 200, "0000", "成功", rid, data);
+		goto out;
+	}
 	const struct kyc_citizen *c = kyc_sandbox_find(idn);
 	if (face) {
 		unsigned char rnd[12];
@@ -243,6 +312,8 @@ void kyc_sandbox_serve(const char *secret, const char *face_base, long timeout_m
 	else if (c && strcmp(bank4 ? c->bank_phone : c->carrier_phone, phone) != 0)
 		mismatch = "phone";
 	data = kyc_sandbox_verdict(mismatch, c == NULL);
+	if (strlen(rid) < sizeof seen.request_id)
+		kyc_ledger_add(rid, x->path, mismatch, c == NULL);
 	kyc_sandbox_reply(x, secret, 200, "0000", "成功", rid, data);
 out:
 	json_decref(in);

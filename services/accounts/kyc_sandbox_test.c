@@ -403,6 +403,40 @@ static void test_sandbox_carrier3(void **state)
 	assert_outcome(&r, KYC_MISMATCH, "id_number");
 }
 
+/* A check's request_id is its idempotency key: sent again, the first answer comes back
+ * and nothing more is billed (a retry after a failed save never pays twice). */
+static void test_sandbox_request_id(void **state)
+{
+	kyc_provider *p = *state;
+	kyc_result r;
+	const struct citizen *c = C_MATCH;
+	kyc_request rq = {.name = c->name, .id_number = c->id_number, .phone = c->carrier_phone};
+	long before = kyc_sandbox_billed();
+	assert_int_equal(kyc_check_as(p, &rq, "verification-1", &r), 0);
+	assert_outcome(&r, KYC_MATCH, NULL);
+	assert_int_equal(kyc_sandbox_billed(), before + 1);
+	/* the same request_id with other facts: the first answer, not billed again */
+	kyc_request other = {
+	        .name = "王建军", .id_number = c->id_number, .phone = c->carrier_phone};
+	assert_int_equal(kyc_check_as(p, &other, "verification-1", &r), 0);
+	assert_outcome(&r, KYC_MATCH, NULL);
+	assert_int_equal(kyc_sandbox_billed(), before + 1);
+	/* another request_id is another check */
+	assert_int_equal(kyc_check_as(p, &other, "verification-2", &r), 0);
+	assert_outcome(&r, KYC_MISMATCH, "name");
+	assert_int_equal(kyc_sandbox_billed(), before + 2);
+	/* bank4 under a carrier3 request_id is another call */
+	kyc_request b4 = {.name = c->name,
+	                  .id_number = c->id_number,
+	                  .bank_card = c->bank_card,
+	                  .phone = c->bank_phone};
+	assert_int_equal(kyc_check_as(p, &b4, "verification-1", &r), 0);
+	assert_outcome(&r, KYC_MATCH, NULL);
+	assert_int_equal(kyc_sandbox_billed(), before + 3);
+	assert_int_equal(kyc_check_as(p, &rq, NULL, &r), -1);
+	assert_int_equal(kyc_check_as(p, &rq, "", &r), -1);
+}
+
 static void test_sandbox_timeout(void **state)
 {
 	kyc_provider *p = *state;
@@ -799,6 +833,8 @@ int main(void)
 	        cmocka_unit_test(test_wire_parse_face),
 	        cmocka_unit_test_setup_teardown(test_sandbox_bank4, open_sandbox, close_provider),
 	        cmocka_unit_test_setup_teardown(test_sandbox_carrier3, open_sandbox,
+	                                        close_provider),
+	        cmocka_unit_test_setup_teardown(test_sandbox_request_id, open_sandbox,
 	                                        close_provider),
 	        cmocka_unit_test_setup_teardown(test_sandbox_timeout, open_sandbox, close_provider),
 	        cmocka_unit_test_setup_teardown(test_sandbox_face, open_sandbox, close_provider),

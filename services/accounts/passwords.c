@@ -3,8 +3,11 @@
  * Sessions are revoked before the commit, so a committed change never leaves a session
  * it should have ended (a failed commit at worst logs people out needlessly); they are
  * revoked under the person's row lock (a racing change waits) but before the audit
- * entry, so the schema's audit lock is never held across Redis. notify (the reset's
- * SMS code) is called before the transaction opens.
+ * entry, so the schema's audit lock is never held across Redis. After the commit they
+ * are revoked once more: a login with the old password that read the row before the
+ * commit may have opened a session after the first revocation. notify (the reset's SMS
+ * code) is never called while the transaction is open: the code is checked before it
+ * and used up after the commit, so a failed commit does not cost the person the code.
  */
 #include "accounts.h"
 
@@ -72,25 +75,46 @@ static int sessions_live_others(svc_ctx *ctx, const char *pid, const char *keep)
 }
 
 struct reset {
-	const char *pid, *pwhash;
+	const char *pid, *pwhash, *old_hash;
 };
 
-/* The change: new hash, counter and lock cleared, every session revoked, audit, event. */
+/* The change: new hash, counter and lock cleared, every session revoked, audit, event.
+ * Guarded by the hash read before the code was checked: of two resets racing with one
+ * code, one wins and the other is a 409 (the code is single use only once the winner
+ * has committed and used it up). */
 static int reset_tx(svc_ctx *ctx, void *arg)
 {
 	const struct reset *r = arg;
-	const char *vals[] = {r->pid, r->pwhash};
+	const char *vals[] = {r->pid, r->pwhash, r->old_hash};
 	int rv =
-	        change_guard(ctx, ST_ACCOUNT_NOT_FOUND, "phone",
+	        change_guard(ctx, ST_CONFLICT, NULL,
 	                     "UPDATE persons SET password_hash = $2, failed_logins = 0,"
 	                     " locked_until = NULL, password_changed_at = now(), updated_at = now()"
-	                     " WHERE id = $1::uuid",
-	                     2, vals, NULL);
+	                     " WHERE id = $1::uuid AND password_hash = $3",
+	                     3, vals, NULL);
 	if (rv != ST_OK)
 		return rv;
 	if ((rv = session_revoke_others(ctx->redis, r->pid, NULL)) != ST_OK)
 		return status_err(rv, NULL);
 	return password_changed_record(ctx, r->pid, "reset");
+}
+
+/*
+ * The second revocation, after the commit: a session opened with the old password
+ * while the reset was in flight ends too. Tried twice; when Redis still refuses, the
+ * reset stands (the password is changed, every session that existed before it was
+ * revoked inside the transaction) and the error is logged with the person, for an
+ * operator to end that person's sessions (accounts admin create-person
+ * --reset-password does).
+ */
+static void reset_sweep_sessions(svc_ctx *ctx, const char *pid)
+{
+	for (int attempt = 0; attempt < 2; attempt++)
+		if (session_revoke_others(ctx->redis, pid, NULL) == ST_OK)
+			return;
+	log_kv(LOGL_ERROR, ctx->request_id,
+	       "sessions not revoked after a password reset: one opened during it may survive",
+	       "person", pid, NULL);
 }
 
 int accounts_password_reset(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
@@ -122,15 +146,16 @@ int accounts_password_reset(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 		return rv;
 	if ((rv = accounts_password_hash(app, req->password, pwhash)) != ST_OK)
 		return rv;
-	/* Used up before the transaction (no call to notify while it is open): of two racing
-	 * resets with one code only one gets this far; a failing transaction after it costs
-	 * the person a new code. */
-	if ((rv = accounts_sms_verify(ctx, req->phone, "reset", req->sms_code, 1, "sms_code")) !=
-	    ST_OK)
-		return rv;
-	struct reset r = {row.id, pwhash};
+	struct reset r = {row.id, pwhash, row.password_hash};
 	if ((rv = change_run(ctx, reset_tx, &r)) != ST_OK)
 		return rv;
+	/* Used up after the commit (as at registration): a code that cannot be used up now
+	 * can only reset this password again, for whoever holds the phone. */
+	if ((rv = accounts_sms_verify(ctx, req->phone, "reset", req->sms_code, 1, "sms_code")) !=
+	    ST_OK)
+		log_kv(LOGL_WARN, ctx->request_id, "reset code not used up", "person", row.id,
+		       "error", status_code_name(rv), NULL);
+	reset_sweep_sessions(ctx, row.id);
 	Accounts__PasswordResetResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
 	accounts__password_reset_response__init(resp);
 	resp->phone_masked = arena_strdup(ctx->arena, row.phone_masked);

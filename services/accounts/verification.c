@@ -9,6 +9,14 @@
  * afterwards is guarded in SQL (WHERE state = 'pending'), so two racing confirmations
  * cannot both win, and the person's UNIQUE id_number_hash settles two persons racing
  * for one ID number. Numbers are kept only sealed (crypto_seal) with masked copies.
+ *
+ * A confirmation's provider call is paid, so it is recorded before it is made
+ * (provider_called_at, committed), made outside any transaction with the verification's
+ * id as the provider's request_id, and its final answer recorded in a transaction of its
+ * own before the verification changes. A retry after the change failed reuses the
+ * recorded answer without calling; a retry after the answer could not be recorded sends
+ * the same request_id again, which the provider answers without billing twice. The SMS
+ * code is used up only after the change committed, so neither failure costs the code.
  */
 #include "accounts.h"
 
@@ -58,6 +66,9 @@ struct vpending {
 	char *bank_card; /* NULL unless bank4 */
 	char *phone;
 	char *session; /* face */
+	char *outcome; /* the provider's recorded final answer (match | mismatch), or NULL */
+	char *factor;  /* its failed factor and reason (mismatch) */
+	char *reason;
 };
 
 static int verification_method_valid(const char *m)
@@ -393,8 +404,9 @@ static int verification_pending_load(svc_ctx *ctx, const char *pid, struct vpend
 	const char *v[] = {pid};
 	int rv = db_exec(ctx->db,
 	                 "SELECT id, method, name, id_number_enc, bank_card_enc, phone_enc, "
-	                 "provider_session FROM verifications WHERE person_id = $1 AND state = "
-	                 "'pending' ORDER BY created_at DESC LIMIT 1",
+	                 "provider_session, provider_outcome, provider_factor, provider_reason "
+	                 "FROM verifications WHERE person_id = $1 AND state = 'pending' "
+	                 "ORDER BY created_at DESC LIMIT 1",
 	                 1, v, &r);
 	if (rv != ST_OK)
 		return status_err(rv, NULL);
@@ -409,6 +421,9 @@ static int verification_pending_load(svc_ctx *ctx, const char *pid, struct vpend
 	p->method = dbrow_text(ctx->arena, r, 0, 1);
 	p->name = dbrow_text(ctx->arena, r, 0, 2);
 	p->session = dbrow_text(ctx->arena, r, 0, 6);
+	p->outcome = dbrow_text(ctx->arena, r, 0, 7);
+	p->factor = dbrow_text(ctx->arena, r, 0, 8);
+	p->reason = dbrow_text(ctx->arena, r, 0, 9);
 	if ((rv = dbrow_open(ctx, &app->keys, r, 0, 3, AAD_V_ID, &p->id_number)) == ST_OK &&
 	    (rv = dbrow_open(ctx, &app->keys, r, 0, 4, AAD_V_CARD, &p->bank_card)) == ST_OK)
 		rv = dbrow_open(ctx, &app->keys, r, 0, 5, AAD_V_PHONE, &p->phone);
@@ -418,20 +433,74 @@ static int verification_pending_load(svc_ctx *ctx, const char *pid, struct vpend
 	return rv;
 }
 
-/* The change of a non-final answer: the attempt counted (no audit entry, nothing else). */
-static int count_attempt_tx(svc_ctx *ctx, void *arg)
+/* The change before a provider call: the call recorded and counted (no audit entry). */
+static int call_record_tx(svc_ctx *ctx, void *arg)
 {
 	const char *v[] = {arg};
-	return change_exec(ctx,
-	                   "UPDATE verifications SET attempts = attempts + 1, updated_at = now() "
-	                   "WHERE id = $1 AND state = 'pending'",
-	                   1, v, NULL);
+	return change_guard(ctx, ST_CONFLICT, NULL,
+	                    "UPDATE verifications SET provider_called_at = now(), "
+	                    "attempts = attempts + 1, updated_at = now() "
+	                    "WHERE id = $1 AND state = 'pending' RETURNING id",
+	                    1, v, NULL);
 }
 
-/* A non-final answer (timeout, provider error): the attempt is counted, the state kept. */
-static void verification_count_attempt(svc_ctx *ctx, const char *vid)
+struct vanswer {
+	const char *id;
+	const kyc_result *kr;
+};
+
+/* The change after a final answer: the answer recorded, so a retry reuses it. */
+static int answer_record_tx(svc_ctx *ctx, void *arg)
 {
-	change_run(ctx, count_attempt_tx, (void *)vid);
+	const struct vanswer *x = arg;
+	int match = x->kr->outcome == KYC_MATCH;
+	const char *v[] = {x->id, match ? "match" : "mismatch", match ? NULL : x->kr->failed_factor,
+	                   match ? NULL : x->kr->reason};
+	return change_guard(ctx, ST_CONFLICT, NULL,
+	                    "UPDATE verifications SET provider_outcome = $2, provider_factor = $3, "
+	                    "provider_reason = NULLIF($4, ''), updated_at = now() "
+	                    "WHERE id = $1 AND state = 'pending' RETURNING id",
+	                    4, v, NULL);
+}
+
+/*
+ * The provider's answer for a pending verification into *kr: the recorded one when a
+ * final answer was recorded (no call), else a call recorded first and made with the
+ * verification's id as request_id, its final answer recorded before this returns.
+ * ST_OK with *kr (any outcome), or the error of a record that failed.
+ */
+static int verification_provider_answer(svc_ctx *ctx, const struct vpending *p, kyc_result *kr)
+{
+	struct accounts_app *app = ACCOUNTS_APP(ctx);
+	int rv;
+	memset(kr, 0, sizeof *kr);
+	if (p->outcome) {
+		kr->outcome = strcmp(p->outcome, "match") == 0 ? KYC_MATCH : KYC_MISMATCH;
+		snprintf(kr->failed_factor, sizeof kr->failed_factor, "%s",
+		         p->factor ? p->factor : "");
+		snprintf(kr->reason, sizeof kr->reason, "%s", p->reason ? p->reason : "");
+		log_kv(LOGL_INFO, ctx->request_id, "kyc provider answer reused", "verification_id",
+		       p->id, "method", p->method, NULL);
+		return ST_OK;
+	}
+	if (!app->kyc)
+		return status_err(ST_KYC_PROVIDER_ERROR, NULL);
+	if ((rv = change_run(ctx, call_record_tx, p->id)) != ST_OK)
+		return rv;
+	log_kv(LOGL_INFO, ctx->request_id, "kyc provider call", "verification_id", p->id, "method",
+	       p->method, NULL);
+	kyc_request rq = {.name = p->name,
+	                  .id_number = p->id_number,
+	                  .bank_card = strcmp(p->method, "bank4") == 0 ? p->bank_card : NULL,
+	                  .phone = p->phone};
+	int called = strcmp(p->method, "face") == 0 ? kyc_face_result(app->kyc, p->session, kr)
+	                                            : kyc_check_as(app->kyc, &rq, p->id, kr);
+	if (called != 0)
+		return status_err(ST_KYC_PROVIDER_ERROR, NULL);
+	if (kr->outcome != KYC_MATCH && kr->outcome != KYC_MISMATCH)
+		return ST_OK;
+	struct vanswer x = {p->id, kr};
+	return change_run(ctx, answer_record_tx, &x);
 }
 
 struct vfail {
@@ -449,8 +518,8 @@ static int fail_tx(svc_ctx *ctx, void *arg)
 	const char *v[] = {p->id, x->factor, x->reason};
 	int rv = change_exec(ctx,
 	                     "UPDATE verifications SET state = 'failed', failed_factor = $2, "
-	                     "failure_reason = $3, failed_at = now(), attempts = attempts + 1, "
-	                     "updated_at = now() WHERE id = $1 AND state = 'pending' RETURNING id",
+	                     "failure_reason = $3, failed_at = now(), updated_at = now() "
+	                     "WHERE id = $1 AND state = 'pending' RETURNING id",
 	                     3, v, &r);
 	if (rv != ST_OK)
 		return rv;
@@ -490,12 +559,10 @@ static int complete_tx(svc_ctx *ctx, void *arg)
 	const struct vcomplete *x = arg;
 	const struct vpending *p = x->p;
 	const char *v1[] = {p->id};
-	int rv = change_guard(
-	        ctx, ST_CONFLICT, NULL,
-	        "UPDATE verifications SET state = 'verified', verified_at = now(), "
-	        "attempts = attempts + 1, updated_at = now() WHERE id = $1 AND state = "
-	        "'pending' RETURNING id",
-	        1, v1, NULL);
+	int rv = change_guard(ctx, ST_CONFLICT, NULL,
+	                      "UPDATE verifications SET state = 'verified', verified_at = now(), "
+	                      "updated_at = now() WHERE id = $1 AND state = 'pending' RETURNING id",
+	                      1, v1, NULL);
 	if (rv != ST_OK)
 		return rv;
 	const char *v2[] = {x->pid, p->name, (const char *)x->sid->buf, x->id_hash, x->id_masked};
@@ -559,11 +626,24 @@ static int verification_complete(svc_ctx *ctx, const char *pid, const struct vpe
 	return rv;
 }
 
+/*
+ * After a final answer committed: the code used up (as at registration). One that cannot
+ * be used up now is logged and left to expire: the verification it was for is settled.
+ */
+static void verification_code_use_up(svc_ctx *ctx, const struct vpending *p, const char *code)
+{
+	if (!code)
+		return;
+	int rv = accounts_sms_verify(ctx, p->phone, SMS_PURPOSE, code, 1, "sms_code");
+	if (rv != ST_OK)
+		log_kv(LOGL_WARN, ctx->request_id, "verification code not used up",
+		       "verification_id", p->id, "error", status_code_name(rv), NULL);
+}
+
 int accounts_verification_confirm(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
 {
 	const Accounts__ConfirmVerificationRequest *in =
 	        (const Accounts__ConfirmVerificationRequest *)in_;
-	struct accounts_app *app = ACCOUNTS_APP(ctx);
 	struct vpending p = {0};
 	const char *pid = NULL;
 	Accounts__Verification *v = NULL;
@@ -579,33 +659,26 @@ int accounts_verification_confirm(svc_ctx *ctx, const ProtobufCMessage *in_, Pro
 		if (!in->sms_code || !*in->sms_code)
 			return status_err(ST_FIELD_REQUIRED, "sms_code");
 		/*
-		 * Checked now, used up only once the provider has given a final answer: a
-		 * timeout or provider error leaves the code valid for a retry within its five
-		 * minutes, so the person does not need another SMS for our provider's failure.
+		 * Checked now, used up only once a final answer has changed the verification: a
+		 * timeout, a provider error or a failed save leaves the code valid for a retry
+		 * within its five minutes, so the person does not need another SMS for our
+		 * provider's or our database's failure.
 		 */
 		if ((rv = accounts_sms_verify(ctx, p.phone, SMS_PURPOSE, in->sms_code, 0,
 		                              "sms_code")) != ST_OK)
 			return rv;
 	}
-	if (!app->kyc)
-		return status_err(ST_KYC_PROVIDER_ERROR, NULL);
-	int called = strcmp(p.method, "face") == 0 ? kyc_face_result(app->kyc, p.session, &kr)
-	             : strcmp(p.method, "bank4") == 0
-	                     ? kyc_bank4(app->kyc, p.name, p.id_number, p.bank_card, p.phone, &kr)
-	                     : kyc_carrier3(app->kyc, p.name, p.id_number, p.phone, &kr);
-	if (called != 0)
-		return status_err(ST_KYC_PROVIDER_ERROR, NULL);
+	if ((rv = verification_provider_answer(ctx, &p, &kr)) != ST_OK)
+		return rv;
 
 	switch (kr.outcome) {
 	case KYC_PENDING:
 		return status_err(ST_KYC_FACE_PENDING, NULL);
 	case KYC_TIMEOUT:
-		verification_count_attempt(ctx, p.id);
 		log_kv(LOGL_WARN, ctx->request_id, "verification: provider timeout",
 		       "verification_id", p.id, "method", p.method, NULL);
 		return status_err(ST_KYC_PROVIDER_TIMEOUT, NULL);
 	case KYC_ERROR:
-		verification_count_attempt(ctx, p.id);
 		log_kv(LOGL_WARN, ctx->request_id, "verification: provider error",
 		       "verification_id", p.id, "method", p.method, NULL);
 		return status_err(ST_KYC_PROVIDER_ERROR, NULL);
@@ -613,19 +686,17 @@ int accounts_verification_confirm(svc_ctx *ctx, const ProtobufCMessage *in_, Pro
 	case KYC_MATCH:
 		break;
 	}
-	/* A final answer uses the code up; a racing request that used it first wins. */
-	if (sms && (rv = accounts_sms_verify(ctx, p.phone, SMS_PURPOSE, in->sms_code, 1,
-	                                     "sms_code")) != ST_OK)
-		return rv;
 	if (kr.outcome == KYC_MISMATCH) {
 		const char *reason = kr.reason[0] ? kr.reason : status_message(ST_KYC_MISMATCH);
 		if ((rv = verification_fail(ctx, pid, &p, kr.failed_factor, reason)) != ST_OK)
 			return rv;
+		verification_code_use_up(ctx, &p, sms ? in->sms_code : NULL);
 		/* The provider's reason is the message: it names what did not match. */
 		return status_errmsg(ST_KYC_MISMATCH, kr.failed_factor, reason);
 	}
 	if ((rv = verification_complete(ctx, pid, &p)) != ST_OK)
 		return rv;
+	verification_code_use_up(ctx, &p, sms ? in->sms_code : NULL);
 	if ((rv = verification_load_view(ctx, p.id, &v)) != ST_OK)
 		return rv;
 	*out = &v->base;

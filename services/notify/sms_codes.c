@@ -31,14 +31,20 @@
 /* ---- Lua scripts (KEYS and ARGV as documented above each) ------------------------- */
 
 /*
- * Checks the limits and, when all allow, takes one unit of each and the 60 s gap.
+ * Checks the limits and, when all allow, takes one unit of each and the 60 s gap and
+ * keeps the code to send, all at once: a code goes out only once it is stored, so no
+ * SMS carries a code that cannot be checked. A live code (fewer than max_tries wrong
+ * tries) is repeated: it is kept with its tries and valid ttl_ms from now, and its
+ * sealed copy is returned for the SMS; otherwise the new code (mac, sealed) replaces it.
  * KEYS: gap, hour, day, ip, code. ARGV: gap_ms, hour_max, hour_end_ms, day_max,
- * day_end_ms, ip_max, use_ip (1/0), max_tries.
+ * day_end_ms, ip_max, use_ip (1/0), max_tries, mac, sealed, ttl_ms.
  * Returns {0, 0[, sealed code to repeat]} or {refusal, gap_pttl_ms} where refusal is
  * 1 gap, 2 hour, 3 day, 4 ip. The longest wait is reported first, so a person
- * blocked for the day is not told to come back in a minute.
+ * blocked for the day is not told to come back in a minute. The code is read before
+ * anything is written, so a key Redis cannot read fails the script with nothing taken.
  */
 static const char notify_lua_reserve[] =
+        "local c = redis.call('HMGET', KEYS[5], 'enc', 'tries')\n"
         "local function count(k) return tonumber(redis.call('GET', k) or '0') or 0 end\n"
         "if count(KEYS[3]) >= tonumber(ARGV[4]) then return {3, 0} end\n"
         "if ARGV[7] == '1' and count(KEYS[4]) >= tonumber(ARGV[6]) then return {4, 0} end\n"
@@ -52,12 +58,19 @@ static const char notify_lua_reserve[] =
         "if ARGV[7] == '1' then\n"
         "  redis.call('INCR', KEYS[4]) redis.call('PEXPIREAT', KEYS[4], ARGV[5])\n"
         "end\n"
-        "local c = redis.call('HMGET', KEYS[5], 'enc', 'tries')\n"
-        "if c[1] and (tonumber(c[2]) or 0) < tonumber(ARGV[8]) then return {0, 0, c[1]} end\n"
+        "if c[1] and (tonumber(c[2]) or 0) < tonumber(ARGV[8]) then\n"
+        "  redis.call('PEXPIRE', KEYS[5], ARGV[11])\n"
+        "  return {0, 0, c[1]}\n"
+        "end\n"
+        "redis.call('DEL', KEYS[5])\n"
+        "redis.call('HSET', KEYS[5], 'mac', ARGV[9], 'enc', ARGV[10], 'tries', '0')\n"
+        "redis.call('PEXPIRE', KEYS[5], ARGV[11])\n"
         "return {0, 0}\n";
 
-/* Gives back what reserve took, when the provider failed and nothing was sent.
- * KEYS: gap, hour, day, ip. ARGV: use_ip. */
+/* Gives back what reserve took when the provider failed and nothing was sent, and
+ * drops the new code reserve stored for it (mac given) unless a later send replaced
+ * it; a repeated code (mac "") stays, it was sent before.
+ * KEYS: gap, hour, day, ip, code. ARGV: use_ip, mac. */
 static const char notify_lua_release[] =
         "redis.call('DEL', KEYS[1])\n"
         "local last = 3 if ARGV[1] == '1' then last = 4 end\n"
@@ -66,16 +79,9 @@ static const char notify_lua_release[] =
         "    redis.call('DECR', KEYS[i])\n"
         "  end\n"
         "end\n"
-        "return 1\n";
-
-/* Keeps a code after it was sent: a repeated code keeps its wrong tries, a new one
- * starts at 0; either is valid ttl_ms from now. KEYS: code. ARGV: mac, sealed, ttl_ms. */
-static const char notify_lua_store[] =
-        "if redis.call('HGET', KEYS[1], 'mac') ~= ARGV[1] then\n"
-        "  redis.call('DEL', KEYS[1])\n"
-        "  redis.call('HSET', KEYS[1], 'mac', ARGV[1], 'enc', ARGV[2], 'tries', '0')\n"
+        "if ARGV[2] ~= '' and redis.call('HGET', KEYS[5], 'mac') == ARGV[2] then\n"
+        "  redis.call('DEL', KEYS[5])\n"
         "end\n"
-        "redis.call('PEXPIRE', KEYS[1], ARGV[3])\n"
         "return 1\n";
 
 /*
@@ -102,8 +108,8 @@ static redisReply *notify_eval(redis_conn *r, const char *script, int nkeys,
                                const char *const *keys, int nargs, const char *const *args,
                                const size_t *arglens)
 {
-	const char *argv[16];
-	size_t lens[16];
+	const char *argv[24];
+	size_t lens[24];
 	char nk[8];
 	int argc = 0;
 	snprintf(nk, sizeof nk, "%d", nkeys);
@@ -229,9 +235,10 @@ int notify_sms_issue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage
 	const Notify__IssueSmsCodeRequest *in = (const Notify__IssueSmsCodeRequest *)in_;
 	struct notify_app *app = NOTIFY_APP(ctx);
 	const notify_sms_purpose *purpose = NULL;
-	char phone_hash[65], ip_hash[65] = "-", code[7] = "", mac[65], masked[16];
+	char phone_hash[65], ip_hash[65] = "-", code[7] = "", mac[65] = "", masked[16];
 	char k_gap[128], k_hour[128], k_day[128], k_ip[128], k_code[128];
 	char gap_ms[16], hour_max[8], hour_end[24], day_max[8], day_end[24], ip_max[8], tries[8];
+	char ttl[16];
 	unsigned char *sealed = NULL;
 	size_t sealed_len = 0;
 	redisReply *rep = NULL;
@@ -265,10 +272,31 @@ int notify_sms_issue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage
 	snprintf(day_end, sizeof day_end, "%lld", (long long)w.day_end_ms);
 	snprintf(ip_max, sizeof ip_max, "%d", NOTIFY_SMS_PER_IP_DAY);
 	snprintf(tries, sizeof tries, "%d", NOTIFY_SMS_MAX_TRIES);
+	snprintf(ttl, sizeof ttl, "%d", NOTIFY_SMS_CODE_TTL_S * 1000);
+	/* The new code is made and sealed first: the script stores it with the units it
+	 * takes, before anything is sent. */
+	if (notify_code_new(code) != 0 ||
+	    notify_code_mac(&app->keys, purpose->name, phone_hash, code, mac) != 0 ||
+	    crypto_seal(&app->keys, code, 6, NOTIFY_SEAL_AAD, &sealed, &sealed_len) != 0) {
+		rv = status_err(ST_INTERNAL, NULL);
+		goto out;
+	}
 	const char *keys[] = {k_gap, k_hour, k_day, k_ip, k_code};
-	const char *args[] = {gap_ms,  hour_max, hour_end,           day_max,
-	                      day_end, ip_max,   use_ip ? "1" : "0", tries};
-	rep = notify_eval(ctx->redis, notify_lua_reserve, 5, keys, 8, args, NULL);
+	const char *args[] = {gap_ms, hour_max,           hour_end, day_max, day_end,
+	                      ip_max, use_ip ? "1" : "0", tries,    mac,     (const char *)sealed,
+	                      ttl};
+	const size_t lens[] = {strlen(gap_ms),
+	                       strlen(hour_max),
+	                       strlen(hour_end),
+	                       strlen(day_max),
+	                       strlen(day_end),
+	                       strlen(ip_max),
+	                       1,
+	                       strlen(tries),
+	                       strlen(mac),
+	                       sealed_len,
+	                       strlen(ttl)};
+	rep = notify_eval(ctx->redis, notify_lua_reserve, 5, keys, 11, args, lens);
 	if (!rep) {
 		rv = status_err(ST_UNAVAILABLE, NULL);
 		goto out;
@@ -296,30 +324,33 @@ int notify_sms_issue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage
 		status_set_retry_after(wait);
 		goto out;
 	}
+	/* From here until the provider accepts, a failure gives the units back and drops
+	 * the new code. */
+	give_back = 1;
 
 	/* Within its validity a resend repeats the code (DOMAIN.md), so a person who
 	 * receives the first SMS late can still use it. */
 	if (rep->elements >= 3 && rep->element[2]->type == REDIS_REPLY_STRING) {
 		char *plain = NULL;
 		size_t plain_len = 0;
+		reused = 1;
 		if (crypto_open(&app->keys, (const unsigned char *)rep->element[2]->str,
 		                rep->element[2]->len, NOTIFY_SEAL_AAD, &plain, &plain_len) == 0 &&
-		    plain_len == 6) {
+		    plain_len == 6)
 			memcpy(code, plain, 7);
-			reused = 1;
-		}
+		else
+			code[0] = '\0';
 		if (plain)
 			OPENSSL_cleanse(plain, plain_len);
 		free(plain);
+		if (!code[0]) {
+			/* The stored code cannot be read back: send none rather than another. */
+			rv = status_err(ST_INTERNAL, NULL);
+			goto out;
+		}
 	}
 	freeReplyObject(rep);
 	rep = NULL;
-	/* From here until the provider accepts, a failure gives the units back. */
-	give_back = 1;
-	if (!reused && notify_code_new(code) != 0) {
-		rv = status_err(ST_INTERNAL, NULL);
-		goto out;
-	}
 
 	char text[512];
 	notify_sms_code_text(purpose, app->http.sign_name, code, text, sizeof text);
@@ -336,26 +367,7 @@ int notify_sms_issue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage
 		rv = status_err(ST_SMS_SEND_FAILED, NULL);
 		goto out;
 	}
-	give_back = 0; /* sent: it counts, whatever happens next */
-
-	if (notify_code_mac(&app->keys, purpose->name, phone_hash, code, mac) != 0 ||
-	    crypto_seal(&app->keys, code, 6, NOTIFY_SEAL_AAD, &sealed, &sealed_len) != 0) {
-		rv = status_err(ST_INTERNAL, NULL);
-		goto out;
-	}
-	char ttl[16];
-	snprintf(ttl, sizeof ttl, "%d", NOTIFY_SMS_CODE_TTL_S * 1000);
-	const char *skeys[] = {k_code};
-	const char *sargs[] = {mac, (const char *)sealed, ttl};
-	const size_t slens[] = {strlen(mac), sealed_len, strlen(ttl)};
-	rep = notify_eval(ctx->redis, notify_lua_store, 1, skeys, 3, sargs, slens);
-	if (!rep || rep->type == REDIS_REPLY_ERROR) {
-		/* The SMS is out but its code cannot be checked: the person asks again. */
-		log_kv(LOGL_ERROR, ctx->request_id, "sms code not stored after sending", "phone",
-		       masked, "error", rep ? rep->str : "redis unreachable", NULL);
-		rv = status_err(ST_UNAVAILABLE, NULL);
-		goto out;
-	}
+	give_back = 0; /* sent, and its code already stored: it counts */
 	log_kv(LOGL_INFO, ctx->request_id, "sms code sent", "phone", masked, "purpose",
 	       purpose->name, "provider", app->sms->name, "repeated", reused ? "yes" : "no", NULL);
 
@@ -370,10 +382,15 @@ int notify_sms_issue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage
 	rv = ST_CREATED;
 out:
 	if (give_back) {
-		/* Nothing was sent: the attempt must not count against the person. */
-		const char *rargs[] = {use_ip ? "1" : "0"};
+		/* Nothing was sent: the attempt must not count against the person, and the
+		 * new code nobody received must not stay valid. */
+		const char *rkeys[] = {k_gap, k_hour, k_day, k_ip, k_code};
+		const char *rargs[] = {use_ip ? "1" : "0", reused ? "" : mac};
 		redisReply *r2 =
-		        notify_eval(ctx->redis, notify_lua_release, 4, keys, 1, rargs, NULL);
+		        notify_eval(ctx->redis, notify_lua_release, 5, rkeys, 2, rargs, NULL);
+		if (!r2 || r2->type == REDIS_REPLY_ERROR)
+			log_kv(LOGL_ERROR, ctx->request_id, "sms units not given back", "phone",
+			       masked, "error", r2 ? r2->str : "redis unreachable", NULL);
 		if (r2)
 			freeReplyObject(r2);
 	}
