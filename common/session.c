@@ -47,18 +47,16 @@ static const char session_create_lua[] =
 /* KEYS[1] the session; ARGV field/value pairs. An update of a session that no longer
  * exists returns 0 and writes nothing, so an identity switch racing a logout cannot
  * bring it back; HSET keeps the key's expiry. */
-static const char session_update_lua[] =
-        "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end "
-        "redis.call('HSET', KEYS[1], unpack(ARGV)) "
-        "return 1";
+static const char session_update_lua[] = "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end "
+                                         "redis.call('HSET', KEYS[1], unpack(ARGV)) "
+                                         "return 1";
 
 /* KEYS[1] the person's generation, KEYS[2] the person's set. */
-static const char session_end_all_lua[] =
-        "redis.call('INCR', KEYS[1]) "
-        "for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do "
-        " redis.call('DEL', 'session:' .. id) end "
-        "redis.call('DEL', KEYS[2]) "
-        "return 1";
+static const char session_end_all_lua[] = "redis.call('INCR', KEYS[1]) "
+                                          "for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do "
+                                          " redis.call('DEL', 'session:' .. id) end "
+                                          "redis.call('DEL', KEYS[2]) "
+                                          "return 1";
 
 void session_id_of(const char *token, char out[SESSION_ID_MAX])
 {

@@ -95,8 +95,9 @@ struct admin_args {
 static int admin_end_sessions_tx(svc_ctx *ctx, const char *person_id)
 {
 	if (!ctx->redis) {
-		fprintf(stderr, "accounts admin: REDIS_URL is needed to change a person's roles, "
-		                "institution, password or disabled flag: their sessions must end\n");
+		fprintf(stderr,
+		        "accounts admin: REDIS_URL is needed to change a person's roles, "
+		        "institution, password or disabled flag: their sessions must end\n");
 		return status_err(ST_UNAVAILABLE, NULL);
 	}
 	return session_person_end_all(ctx->redis, person_id);
@@ -407,8 +408,9 @@ static int admin_disable(svc_ctx *ctx, const accounts_login_row *row, int disabl
 	int rv = change_run(ctx, disable_tx, &d);
 	if (rv != ST_OK)
 		return rv;
-	printf("%s %s (person %s)\n", d.changed ? (disable ? "disabled" : "enabled")
-	                                         : (disable ? "already disabled" : "already enabled"),
+	printf("%s %s (person %s)\n",
+	       d.changed ? (disable ? "disabled" : "enabled")
+	                 : (disable ? "already disabled" : "already enabled"),
 	       row->phone_masked, row->id);
 	/* Ended again even when already disabled: a rerun finishes a failed end. */
 	return disable ? admin_end_sessions(ctx, row->id) : ST_OK;

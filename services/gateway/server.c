@@ -279,8 +279,8 @@ static void gw_session_cookies(struct gw_exchange *x, const ProtobufCMessage *ou
 		if (gw_session_cookie(cookie, sizeof cookie, SESSION_COOKIE, token, max_age, 1,
 		                      secure) == 0)
 			evhttp_add_header(h, "Set-Cookie", cookie);
-		if (gw_session_cookie(cookie, sizeof cookie, "sme_csrf", csrf, max_age, 0, secure) ==
-		    0)
+		if (gw_session_cookie(cookie, sizeof cookie, "sme_csrf", csrf, max_age, 0,
+		                      secure) == 0)
 			evhttp_add_header(h, "Set-Cookie", cookie);
 	} else if (x->route->session == GW_SESSION_END) {
 		gw_session_cookies_clear(x);

@@ -24,7 +24,8 @@ static void test_cleared_cookie_has_max_age_zero(void **state)
 	(void)state;
 	char c[256];
 	assert_int_equal(gw_session_cookie(c, sizeof c, SESSION_COOKIE, "", 0, 1, 1), 0);
-	assert_string_equal(c, "sme_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure");
+	assert_string_equal(c,
+	                    "sme_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure");
 	assert_int_equal(gw_session_cookie(c, sizeof c, SESSION_COOKIE, "", -5, 1, 0), 0);
 	assert_string_equal(c, "sme_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
