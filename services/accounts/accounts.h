@@ -17,6 +17,7 @@
 #include "bus.h"
 #include "caller.h"
 #include "crypto.h"
+#include "session.h"
 #include "svc.h"
 
 #include <jansson.h>
@@ -32,6 +33,7 @@ struct accounts_app {
 	int development;          /* PLATFORM_MODE=development: dev-only routes answer */
 	long lockout_s;           /* LOGIN_LOCKOUT_S, 900 */
 	long kdf_log_n;           /* PASSWORD_KDF_LOG_N, 15 (scrypt N = 2^15, r 8, p 3) */
+	session_limits sessions;  /* SESSION_IDLE_S, SESSION_ABSOLUTE_S */
 	/* A hash of a random password, verified against when the phone is unknown so that
 	 * a login costs the same KDF time whether or not the account exists. */
 	char dummy_hash[CRYPTO_PASSWORD_HASH_MAX];

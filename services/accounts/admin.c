@@ -5,9 +5,19 @@
  *   accounts admin create-staff    --phone P --password W --institution ID [--name N]
  *   accounts admin create-person   --phone P --password W [--name N]
  *   accounts admin unlock          --phone P
+ *   accounts admin disable|enable  --phone P
+ *   accounts admin end-sessions    --phone P
  * create-* on a registered phone updates the roles (or institution) and says so; the
- * password stays unless --reset-password is given (then, with REDIS_URL, the person's
- * sessions end). Same validation as the API; audited as actor "system:admin-cli".
+ * password stays unless --reset-password is given. Same validation as the API; audited
+ * as actor "system:admin-cli".
+ *
+ * A change of a person's authority (roles, institution, password, disabled) ends every
+ * session of the person (session_person_end_all), so it holds from their next request.
+ * A database commit and a Redis write are not atomic, so the sessions are ended twice:
+ * inside the transaction before it commits (if Redis fails the change is rolled back;
+ * if the commit fails the person merely logs in again: the stricter state either way),
+ * and after the commit (a login that read the old row in between). When the second
+ * fails after retries the command exits 1 and says to run end-sessions.
  */
 #include "accounts.h"
 
@@ -81,6 +91,35 @@ struct admin_args {
 	const char *redis_url; /* REDIS_URL, from the config table; "" without */
 };
 
+/* Ends the person's sessions inside a change's transaction, before it commits. */
+static int admin_end_sessions_tx(svc_ctx *ctx, const char *person_id)
+{
+	if (!ctx->redis) {
+		fprintf(stderr,
+		        "accounts admin: REDIS_URL is needed to change a person's roles, "
+		        "institution, password or disabled flag: their sessions must end\n");
+		return status_err(ST_UNAVAILABLE, NULL);
+	}
+	return session_person_end_all(ctx->redis, person_id);
+}
+
+/* After the commit: the sessions end again (see the top of the file); loud on failure. */
+static int admin_end_sessions(svc_ctx *ctx, const char *person_id)
+{
+	for (int i = 0; i < 3; i++) {
+		if (ctx->redis && session_person_end_all(ctx->redis, person_id) == ST_OK) {
+			printf("  sessions ended\n");
+			return ST_OK;
+		}
+	}
+	fprintf(stderr,
+	        "accounts admin: the change is committed but the sessions of person %s may "
+	        "NOT have ended (Redis unreachable): run `accounts admin end-sessions --phone "
+	        "...` once Redis answers\n",
+	        person_id);
+	return status_err(ST_UNAVAILABLE, NULL);
+}
+
 static int admin_usage(void)
 {
 	fprintf(stderr,
@@ -90,10 +129,10 @@ static int admin_usage(void)
 	        "[--name N] [--reset-password]\n"
 	        "       accounts admin create-person --phone P --password W [--name N] "
 	        "[--reset-password]\n"
-	        "       accounts admin unlock --phone P\n"
+	        "       accounts admin unlock|disable|enable|end-sessions --phone P\n"
 	        "roles: reviewer, quoter, finance, ca_officer, admin\n"
 	        "environment: DB_URL, PII_ENC_KEY, PII_MAC_KEY, PASSWORD_KDF_LOG_N, REDIS_URL "
-	        "(optional: ends the sessions of a person whose password is reset)\n");
+	        "(needed to change a registered person: their sessions end)\n");
 	return 2;
 }
 
@@ -137,7 +176,8 @@ static int admin_validate(const struct admin_args *a, char *roles, size_t rolesl
 	int is_op = strcmp(a->cmd, "create-operator") == 0;
 	int is_staff = strcmp(a->cmd, "create-staff") == 0;
 	int is_person = strcmp(a->cmd, "create-person") == 0;
-	int is_unlock = strcmp(a->cmd, "unlock") == 0;
+	int is_unlock = strcmp(a->cmd, "unlock") == 0 || strcmp(a->cmd, "disable") == 0 ||
+	                strcmp(a->cmd, "enable") == 0 || strcmp(a->cmd, "end-sessions") == 0;
 	if (!is_op && !is_staff && !is_person && !is_unlock)
 		return admin_usage();
 	if (!a->phone)
@@ -209,18 +249,6 @@ static int admin_create_new(svc_ctx *ctx, const struct admin_args *a, const char
 	return ST_OK;
 }
 
-static void admin_revoke_sessions(const char *url, const char *person_id)
-{
-	redis_conn *r = url && *url ? redis_open(url, 2000) : NULL;
-	if (r && session_revoke_others(r, person_id, NULL) == ST_OK)
-		printf("  sessions ended\n");
-	else
-		printf("  sessions NOT ended (no REDIS_URL or Redis unreachable): they expire "
-		       "after %d s without use\n",
-		       SESSION_TTL_S);
-	redis_close(r);
-}
-
 /* One line for one attribute: what it is now, and whether this run changed it. */
 static void admin_say(const char *what, const char *value, int changed)
 {
@@ -277,6 +305,8 @@ static int update_tx(svc_ctx *ctx, void *arg)
 		if (changed[i])
 			rv = change_record(ctx, ADMIN_ACTOR, subject, actions[i],
 			                   json_pack("{s:s}", "via", "admin-cli"), NULL);
+	if (rv == ST_OK && (c->roles_changed || c->inst_changed || c->set_pw))
+		rv = admin_end_sessions_tx(ctx, c->id);
 	return rv;
 }
 
@@ -307,14 +337,14 @@ static int admin_update(svc_ctx *ctx, const struct admin_args *a, const char *ro
 		admin_say("roles", roles, c.roles_changed);
 	if (is_staff)
 		admin_say("institution", a->institution, c.inst_changed);
-	if (set_pw) {
+	if (set_pw)
 		printf(", password replaced\n");
-		admin_revoke_sessions(a->redis_url, row->id);
-	} else if (same) {
+	else if (same)
 		printf(", password unchanged\n");
-	} else {
+	else
 		printf("; the password differs and was kept (--reset-password replaces it)\n");
-	}
+	if (c.roles_changed || c.inst_changed || set_pw)
+		return admin_end_sessions(ctx, row->id);
 	return ST_OK;
 }
 
@@ -342,6 +372,50 @@ static int admin_unlock(svc_ctx *ctx, const accounts_login_row *row)
 	return rv;
 }
 
+struct admin_disable {
+	const char *id;
+	int disable;
+	int changed; /* set by disable_tx */
+};
+
+/* The change: the flag, audit; a disabled person's sessions end before the commit. */
+static int disable_tx(svc_ctx *ctx, void *arg)
+{
+	struct admin_disable *d = arg;
+	const char *vals[] = {d->id, d->disable ? "t" : "f"};
+	PGresult *res = NULL;
+	int rv = change_exec(ctx,
+	                     "UPDATE persons SET disabled = $2::boolean, updated_at = now()"
+	                     " WHERE id = $1::uuid AND disabled <> $2::boolean RETURNING id",
+	                     2, vals, &res);
+	if (rv != ST_OK)
+		return rv;
+	d->changed = PQntuples(res) == 1;
+	PQclear(res);
+	if (!d->changed)
+		return ST_OK;
+	rv = change_record(ctx, ADMIN_ACTOR, arena_printf(ctx->arena, "person/%s", d->id),
+	                   d->disable ? "person.disabled" : "person.enabled",
+	                   json_pack("{s:s}", "via", "admin-cli"), NULL);
+	if (rv == ST_OK && d->disable)
+		rv = admin_end_sessions_tx(ctx, d->id);
+	return rv;
+}
+
+static int admin_disable(svc_ctx *ctx, const accounts_login_row *row, int disable)
+{
+	struct admin_disable d = {row->id, disable, 0};
+	int rv = change_run(ctx, disable_tx, &d);
+	if (rv != ST_OK)
+		return rv;
+	printf("%s %s (person %s)\n",
+	       d.changed ? (disable ? "disabled" : "enabled")
+	                 : (disable ? "already disabled" : "already enabled"),
+	       row->phone_masked, row->id);
+	/* Ended again even when already disabled: a rerun finishes a failed end. */
+	return disable ? admin_end_sessions(ctx, row->id) : ST_OK;
+}
+
 int accounts_admin_main(int argc, char **argv)
 {
 	struct accounts_app app;
@@ -349,6 +423,7 @@ int accounts_admin_main(int argc, char **argv)
 	char roles[128] = "", err[256];
 	const char *db_url = NULL, *pii_enc = NULL, *pii_mac = NULL;
 	db_conn *db = NULL;
+	redis_conn *redis = NULL;
 	arena *ar = NULL;
 	int code;
 
@@ -362,8 +437,8 @@ int accounts_admin_main(int argc, char **argv)
 	         &db_url},
 	        {"PASSWORD_KDF_LOG_N", CFG_INT, "15", 15, 17, "scrypt cost: N = 2^value",
 	         &app.kdf_log_n},
-	        {"REDIS_URL", CFG_STR, "", 0, 0, "sessions to end when a password is replaced",
-	         &a.redis_url},
+	        {"REDIS_URL", CFG_STR, "", 0, 0,
+	         "sessions to end when a person's authority or password changes", &a.redis_url},
 	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
 	};
 	if (config_load(items, sizeof items / sizeof items[0], err, sizeof err) != 0) {
@@ -380,11 +455,13 @@ int accounts_admin_main(int argc, char **argv)
 	if (!(db = db_open(db_url)))
 		goto out;
 	ar = arena_new();
+	redis = *a.redis_url ? redis_open(a.redis_url, 2000) : NULL;
 	static const Bus__Caller no_caller = BUS__CALLER__INIT;
 	svc_ctx ctx = {.service = "accounts",
 	               .caller = &no_caller,
 	               .request_id = "",
 	               .db = db,
+	               .redis = redis,
 	               .arena = ar,
 	               .app = &app};
 	accounts_login_row row;
@@ -394,12 +471,18 @@ int accounts_admin_main(int argc, char **argv)
 		        status_code_name(rv));
 		goto out;
 	}
+	int by_phone = strcmp(a.cmd, "unlock") == 0 || strcmp(a.cmd, "disable") == 0 ||
+	               strcmp(a.cmd, "enable") == 0 || strcmp(a.cmd, "end-sessions") == 0;
+	if (by_phone && rv == ST_NOT_FOUND) {
+		fprintf(stderr, "accounts admin: no person has this phone\n");
+		goto out;
+	}
 	if (strcmp(a.cmd, "unlock") == 0) {
-		if (rv == ST_NOT_FOUND) {
-			fprintf(stderr, "accounts admin: no person has this phone\n");
-			goto out;
-		}
 		rv = admin_unlock(&ctx, &row);
+	} else if (strcmp(a.cmd, "disable") == 0 || strcmp(a.cmd, "enable") == 0) {
+		rv = admin_disable(&ctx, &row, strcmp(a.cmd, "disable") == 0);
+	} else if (strcmp(a.cmd, "end-sessions") == 0) {
+		rv = admin_end_sessions(&ctx, row.id);
 	} else {
 		rv = rv == ST_NOT_FOUND ? admin_create_new(&ctx, &a, roles)
 		                        : admin_update(&ctx, &a, roles, &row);
@@ -410,6 +493,7 @@ int accounts_admin_main(int argc, char **argv)
 	}
 	code = 0;
 out:
+	redis_close(redis);
 	arena_free(ar);
 	db_close(db);
 	return code;

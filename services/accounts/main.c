@@ -79,6 +79,11 @@ int main(int argc, char **argv)
 	config_item items[] = {
 	        {"LOGIN_LOCKOUT_S", CFG_INT, "900", 60, 86400,
 	         "seconds an account stays locked after 5 failed logins", &app.lockout_s},
+	        {"SESSION_IDLE_S", CFG_INT, "1800", 1, 86400,
+	         "seconds a session lives without use (README: sessions)", &app.sessions.idle_s},
+	        {"SESSION_ABSOLUTE_S", CFG_INT, "43200", 1, 604800,
+	         "seconds a session lives however it is used (README: sessions)",
+	         &app.sessions.absolute_s},
 	        {"PASSWORD_KDF_LOG_N", CFG_INT, "15", 15, 17,
 	         "scrypt cost of new password hashes: N = 2^value (r 8, p 3)", &app.kdf_log_n},
 	        {"KYC_PROVIDER", CFG_ENUM, "", 0, 0,

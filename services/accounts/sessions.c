@@ -367,25 +367,43 @@ static int attempt_phone(svc_ctx *ctx, const char *phone, struct attempt *a)
 
 /* ---- outcomes ------------------------------------------------------------------------- */
 
+/*
+ * The session of a login that passed. The person's generation is read first and the
+ * authority (roles, institution, disabled) after it, from the row as it is now: a
+ * change committed before the generation was read is in the row, one committed after
+ * bumps the generation and ends this session at its first use.
+ */
 static int session_issue(svc_ctx *ctx, const struct attempt *a, const char *method,
                          Accounts__LoginResponse *resp)
 {
+	struct accounts_app *app = ACCOUNTS_APP(ctx);
 	session_info info;
+	accounts_login_row now;
 	char token[SESSION_TOKEN_MAX], sid[SESSION_ID_MAX];
 	Accounts__Person *person = NULL;
-	int rv = accounts_person_load(ctx, a->row.id, &person);
+	memset(&info, 0, sizeof info);
+	int rv = session_person_generation(ctx->redis, a->row.id, info.generation);
 	if (rv != ST_OK)
 		return rv;
-	memset(&info, 0, sizeof info);
-	snprintf(info.person_id, sizeof info.person_id, "%s", a->row.id);
-	snprintf(info.institution_id, sizeof info.institution_id, "%s", a->row.institution_id);
-	snprintf(info.operator_roles, sizeof info.operator_roles, "%s", a->row.operator_roles);
-	if ((rv = session_create(ctx->redis, &info, token, sid)) != ST_OK)
+	if ((rv = accounts_login_row_by_id(ctx, a->row.id, &now)) != ST_OK)
+		return rv == ST_NOT_FOUND ? status_err(ST_LOGIN_FAILED, NULL) : rv;
+	if (now.disabled)
+		return status_err(ST_ACCOUNT_DISABLED, NULL);
+	if ((rv = accounts_person_load(ctx, a->row.id, &person)) != ST_OK)
+		return rv;
+	snprintf(info.person_id, sizeof info.person_id, "%s", now.id);
+	snprintf(info.institution_id, sizeof info.institution_id, "%s", now.institution_id);
+	snprintf(info.operator_roles, sizeof info.operator_roles, "%s", now.operator_roles);
+	if ((rv = session_create(ctx->redis, &info, &app->sessions, token, sid)) != ST_OK)
 		return rv;
 	resp->token = arena_strdup(ctx->arena, token);
 	resp->csrf_token = arena_strdup(ctx->arena, info.csrf);
 	resp->has_expires_in = 1;
-	resp->expires_in = SESSION_TTL_S;
+	resp->expires_in = (int32_t)(app->sessions.idle_s < app->sessions.absolute_s
+	                                     ? app->sessions.idle_s
+	                                     : app->sessions.absolute_s);
+	resp->has_max_age = 1;
+	resp->max_age = (int32_t)app->sessions.absolute_s;
 	resp->person = person;
 	log_kv(LOGL_INFO, ctx->request_id, "logged in", "person", a->row.id, "method", method,
 	       NULL);

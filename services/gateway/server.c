@@ -237,31 +237,54 @@ static const char *gw_string_field(const ProtobufCMessage *m, const char *name)
 	return *(const char *const *)((const char *)m + f->offset);
 }
 
+/* The int32 field name of a message, or -1. */
+static long long gw_int_field(const ProtobufCMessage *m, const char *name)
+{
+	const ProtobufCFieldDescriptor *f =
+	        protobuf_c_message_descriptor_get_field_by_name(m->descriptor, name);
+	if (!f || f->type != PROTOBUF_C_TYPE_INT32 || f->label == PROTOBUF_C_LABEL_REPEATED)
+		return -1;
+	return *(const int32_t *)((const char *)m + f->offset);
+}
+
+/* Both cookies cleared: the session ended (logout, or a cookie naming no live one). */
+static void gw_session_cookies_clear(struct gw_exchange *x)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(x->req);
+	int secure = !config_is_development(&x->cfg->common);
+	char cookie[256];
+	gw_session_cookie(cookie, sizeof cookie, SESSION_COOKIE, "", 0, 1, secure);
+	evhttp_add_header(h, "Set-Cookie", cookie);
+	gw_session_cookie(cookie, sizeof cookie, "sme_csrf", "", 0, 0, secure);
+	evhttp_add_header(h, "Set-Cookie", cookie);
+}
+
 /*
  * Login sets the session cookie (HttpOnly: scripts never see the token) and a
- * readable CSRF cookie whose value the web UI echoes in X-CSRF-Token; logout
- * clears both.
+ * readable CSRF cookie whose value the web UI echoes in X-CSRF-Token, both kept by the
+ * browser no longer than the session's absolute lifetime (the reply's max_age; the
+ * idle timeout is the server's to enforce) and Secure in production; logout clears
+ * both.
  */
 static void gw_session_cookies(struct gw_exchange *x, const ProtobufCMessage *out)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(x->req);
+	int secure = !config_is_development(&x->cfg->common);
 	char cookie[256];
 	if (x->route->session == GW_SESSION_ISSUE) {
 		const char *token = gw_string_field(out, "token");
 		const char *csrf = gw_string_field(out, "csrf_token");
-		if (!token || !csrf)
+		long long max_age = gw_int_field(out, "max_age");
+		if (!token || !csrf || max_age <= 0)
 			return;
-		snprintf(cookie, sizeof cookie,
-		         SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
-		         SESSION_TTL_S);
-		evhttp_add_header(h, "Set-Cookie", cookie);
-		snprintf(cookie, sizeof cookie, "sme_csrf=%s; Path=/; SameSite=Strict; Max-Age=%d",
-		         csrf, SESSION_TTL_S);
-		evhttp_add_header(h, "Set-Cookie", cookie);
+		if (gw_session_cookie(cookie, sizeof cookie, SESSION_COOKIE, token, max_age, 1,
+		                      secure) == 0)
+			evhttp_add_header(h, "Set-Cookie", cookie);
+		if (gw_session_cookie(cookie, sizeof cookie, "sme_csrf", csrf, max_age, 0,
+		                      secure) == 0)
+			evhttp_add_header(h, "Set-Cookie", cookie);
 	} else if (x->route->session == GW_SESSION_END) {
-		evhttp_add_header(h, "Set-Cookie",
-		                  SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-		evhttp_add_header(h, "Set-Cookie", "sme_csrf=; Path=/; SameSite=Strict; Max-Age=0");
+		gw_session_cookies_clear(x);
 	}
 }
 
@@ -580,7 +603,14 @@ static void gw_session_found(void *arg, int rv, const session_info *info, const 
 		x->has_session = 1;
 		x->session = *info;
 		snprintf(x->session_id, sizeof x->session_id, "%s", session_id);
-	} else if (x->route->auth == GW_AUTH_SESSION || !x->by_cookie) {
+		gw_api_call(x);
+		return;
+	}
+	/* The session ended (idle, lifetime, authority changed, logout elsewhere): the
+	 * browser forgets its cookies too. */
+	if (x->by_cookie)
+		gw_session_cookies_clear(x);
+	if (x->route->auth == GW_AUTH_SESSION || !x->by_cookie) {
 		/* A Bearer token that names no session is an error even on a public route:
 		 * the client believes it is logged in. A stale cookie on a public route is not. */
 		gw_fail(x, ST_UNAUTHENTICATED, NULL, "登录已失效，请重新登录");

@@ -7,6 +7,7 @@
 
 #include <hiredis/adapters/libevent.h>
 #include <hiredis/async.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,57 +97,18 @@ int gw_sessions_up(void) { return gw_redis_ready; }
 
 struct redisAsyncContext *gw_sessions_redis(void) { return gw_redis_ready ? gw_redis : NULL; }
 
-static void gw_copy_field(const redisReply *v, char *dst, size_t cap)
-{
-	size_t n = v->type == REDIS_REPLY_STRING ? v->len : 0;
-	if (n >= cap)
-		n = cap - 1;
-	if (n)
-		memcpy(dst, v->str, n);
-	dst[n] = '\0';
-}
-
 static void gw_on_session(redisAsyncContext *ac, void *r, void *privdata)
 {
 	(void)ac;
 	struct gw_lookup *l = privdata;
 	redisReply *rep = r;
 	session_info info;
-	memset(&info, 0, sizeof info);
-	if (!rep || rep->type != REDIS_REPLY_ARRAY) {
+	if (!rep || rep->type != REDIS_REPLY_ARRAY)
 		l->cb(l->arg, ST_UNAVAILABLE, NULL, NULL);
-		free(l);
-		return;
-	}
-	for (size_t i = 0; i + 1 < rep->elements; i += 2) {
-		const char *f = rep->element[i]->str;
-		const redisReply *v = rep->element[i + 1];
-		if (!f)
-			continue;
-		if (strcmp(f, "person_id") == 0)
-			gw_copy_field(v, info.person_id, sizeof info.person_id);
-		else if (strcmp(f, "enterprise_id") == 0)
-			gw_copy_field(v, info.enterprise_id, sizeof info.enterprise_id);
-		else if (strcmp(f, "enterprise_role") == 0)
-			gw_copy_field(v, info.enterprise_role, sizeof info.enterprise_role);
-		else if (strcmp(f, "institution_id") == 0)
-			gw_copy_field(v, info.institution_id, sizeof info.institution_id);
-		else if (strcmp(f, "operator_roles") == 0)
-			gw_copy_field(v, info.operator_roles, sizeof info.operator_roles);
-		else if (strcmp(f, "csrf") == 0)
-			gw_copy_field(v, info.csrf, sizeof info.csrf);
-	}
-	if (!info.person_id[0]) {
+	else if (!session_info_from_reply(rep, &info))
 		l->cb(l->arg, ST_UNAUTHENTICATED, NULL, NULL);
-	} else {
-		char key[96], ttl[16];
-		session_key(l->session_id, key, sizeof key);
-		snprintf(ttl, sizeof ttl, "%d", SESSION_TTL_S);
-		/* Sliding expiry: every use renews it. */
-		if (gw_redis)
-			redisAsyncCommand(gw_redis, NULL, NULL, "EXPIRE %s %s", key, ttl);
+	else
 		l->cb(l->arg, ST_OK, &info, l->session_id);
-	}
 	free(l);
 }
 
@@ -162,10 +124,23 @@ void gw_session_lookup(const char *token, gw_session_cb cb, void *arg)
 	l->arg = arg;
 	session_id_of(token, l->session_id);
 	session_key(l->session_id, key, sizeof key);
-	if (redisAsyncCommand(gw_redis, gw_on_session, l, "HGETALL %s", key) != REDIS_OK) {
+	/* One script checks the generation and both limits and slides the expiry, so a
+	 * session that just ended is never used once more. */
+	const char *argv[] = {"EVAL", session_resolve_lua, "1", key, "slide"};
+	if (redisAsyncCommandArgv(gw_redis, gw_on_session, l, 5, argv, NULL) != REDIS_OK) {
 		free(l);
 		cb(arg, ST_UNAVAILABLE, NULL, NULL);
 	}
+}
+
+int gw_session_cookie(char *out, size_t outlen, const char *name, const char *value,
+                      long long max_age, int http_only, int secure)
+{
+	if (max_age < 0)
+		max_age = 0;
+	int n = snprintf(out, outlen, "%s=%s; Path=/;%s SameSite=Strict; Max-Age=%lld%s", name,
+	                 value, http_only ? " HttpOnly;" : "", max_age, secure ? "; Secure" : "");
+	return n >= 0 && (size_t)n < outlen ? 0 : -1;
 }
 
 void gw_sessions_shutdown(void)

@@ -1,7 +1,9 @@
 /*
  * Session resolution on the loop: the token of a request (Bearer header or
- * cookie) is looked up in Redis without blocking (hiredis async on the same
- * event base), and each use slides the session's expiry. The records are
+ * cookie) is resolved in Redis without blocking (hiredis async on the same
+ * event base) by common/session.h's script: a session past its idle timeout or
+ * absolute end, or issued under an older generation of its person (roles changed,
+ * account disabled), is refused; each use slides the expiry. The records are
  * written by the accounts service through common/session.h.
  */
 #ifndef GATEWAY_SESSIONS_H
@@ -10,6 +12,7 @@
 #include "session.h"
 
 #include <event2/event.h>
+#include <stddef.h>
 
 /* Runs on the loop. rv: ST_OK with info and session_id, ST_UNAUTHENTICATED
  * (no such session), or ST_UNAVAILABLE (Redis not reachable). */
@@ -24,5 +27,13 @@ struct redisAsyncContext *gw_sessions_redis(void);
 /* 1 when the connection to Redis is up. */
 int gw_sessions_up(void);
 void gw_sessions_shutdown(void);
+
+/*
+ * Writes the Set-Cookie value "name=value; Path=/; [HttpOnly;] SameSite=Strict;
+ * Max-Age=N[; Secure]" into out (max_age below 0 is written as 0, which clears the
+ * cookie); 0, or -1 when out is too small.
+ */
+int gw_session_cookie(char *out, size_t outlen, const char *name, const char *value,
+                      long long max_age, int http_only, int secure);
 
 #endif
