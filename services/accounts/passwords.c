@@ -94,7 +94,9 @@ static int reset_tx(svc_ctx *ctx, void *arg)
 	                     3, vals, NULL);
 	if (rv != ST_OK)
 		return rv;
-	if ((rv = session_revoke_others(ctx->redis, r->pid, NULL)) != ST_OK)
+	/* Every session ends, including one being opened right now (its generation is
+	 * older): session_person_end_all, not a sweep of the listed sessions. */
+	if ((rv = session_person_end_all(ctx->redis, r->pid)) != ST_OK)
 		return status_err(rv, NULL);
 	return password_changed_record(ctx, r->pid, "reset");
 }
@@ -104,13 +106,12 @@ static int reset_tx(svc_ctx *ctx, void *arg)
  * while the reset was in flight ends too. Tried twice; when Redis still refuses, the
  * reset stands (the password is changed, every session that existed before it was
  * revoked inside the transaction) and the error is logged with the person, for an
- * operator to end that person's sessions (accounts admin create-person
- * --reset-password does).
+ * operator to end that person's sessions (`accounts admin end-sessions --phone`).
  */
 static void reset_sweep_sessions(svc_ctx *ctx, const char *pid)
 {
 	for (int attempt = 0; attempt < 2; attempt++)
-		if (session_revoke_others(ctx->redis, pid, NULL) == ST_OK)
+		if (session_person_end_all(ctx->redis, pid) == ST_OK)
 			return;
 	log_kv(LOGL_ERROR, ctx->request_id,
 	       "sessions not revoked after a password reset: one opened during it may survive",
