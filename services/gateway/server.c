@@ -108,7 +108,8 @@ static int gw_conns_fd_limit(long max)
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return -1;
 	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
-		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+		rl.rlim_cur =
+		        rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
 		if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want) {
 			log_kv(LOGL_ERROR, NULL,
 			       "GATEWAY_MAX_CONNECTIONS is above the descriptor limit (ulimit -n "

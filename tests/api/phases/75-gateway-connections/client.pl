@@ -4,7 +4,7 @@
 # is on a condition with a deadline. Prints "# ..." lines; exits 1 naming what failed.
 #   perl client.pl cap PORT MAX
 #   perl client.pl abandon PORT ENTERPRISE_PID
-#   perl client.pl stop PORT ENTERPRISE_PID RESTART_COMMAND
+#   perl client.pl stop PORT ENTERPRISE_PID STOP_COMMAND START_COMMAND
 use strict;
 use warnings;
 use Socket qw(PF_INET SOCK_STREAM SOL_SOCKET SO_LINGER inet_aton sockaddr_in);
@@ -140,7 +140,7 @@ if ($mode eq 'abandon') {
 }
 
 if ($mode eq 'stop') {
-	my ($pid, $restart) = @args;
+	my ($pid, $stop, $start) = @args;
 	wait_gauge('gateway_requests_in_progress', 1, 20);
 	kill 'STOP', $pid or fail("cannot stop $pid");
 	$stopped_pid = $pid;
@@ -148,12 +148,15 @@ if ($mode eq 'stop') {
 	syswrite($s, get_request($path, "abandon-stop-$$"));
 	wait_gauge('gateway_requests_in_progress', 2, 20);
 	print "# a call is out; the gateway stops (its close callback runs with the call out)\n";
-	system('sh', '-c', $restart) == 0 or fail("restart failed: $restart");
+	system('sh', '-c', $stop) == 0 or fail("failed: $stop");
 	my $r = read_all($s, 10);
 	close $s;
+	kill 'CONT', $pid;
+	$stopped_pid = undef;
 	my $st = status_of($r);
 	$st eq 'none' or fail("the stopped gateway answered $st; expected a close without a reply");
 	print "# the client saw its connection closed without a reply\n";
+	system('sh', '-c', $start) == 0 or fail("failed: $start");
 	exit 0;
 }
 fail("unknown mode $mode");
