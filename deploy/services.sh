@@ -111,13 +111,41 @@ gen_gateway() {
 
 # ---- generated regions of committed files -----------------------------------------
 
-# A template with @NAME@ replaced; lines starting "?db " kept only for a service with a database.
+# ---- development bus keys (docker-compose.yml) -------------------------------------
+# DEVELOPMENT ONLY, public like deploy/docker/dev.env: a principal's master is the SHA-256
+# of a fixed phrase naming it (key id "dev"), and what service V verifies is derived from
+# the masters as deploy/local/stack.sh derives it, K(S,V) = HMAC-SHA256(M_S, "sme-bus-v1 V")
+# (common/README.md, "Bus authentication").
+dev_bus_key() {
+	local hex
+	hex=$(printf 'DEVELOPMENT ONLY sme-platform bus master of %s' "$1" | openssl dgst -sha256 -r) ||
+		die "openssl is needed to derive the development bus keys"
+	printf 'dev:%s\n' "${hex%% *}"
+}
+
+dev_bus_peer_keys() {
+	local v=$1 s key mac out=
+	for s in gateway "${NAMES[@]}"; do
+		key=$(dev_bus_key "$s")
+		mac=$(printf 'sme-bus-v1 %s' "$v" |
+			openssl dgst -sha256 -mac HMAC -macopt "hexkey:${key#*:}" -r) ||
+			die "openssl is needed to derive the development bus keys"
+		out+="${out:+,}$s:${key%%:*}:${mac%% *}"
+	done
+	printf '%s\n' "$out"
+}
+
+# A template with @NAME@ replaced (and @BUS_KEY@, @BUS_PEER_KEYS@: the service's development
+# bus keys); lines starting "?db " kept only for a service with a database.
 fill() {
-	local template=$1 s=$2
+	local template=$1 s=$2 keys=()
+	if grep -q '@BUS_KEY@\|@BUS_PEER_KEYS@' "$ROOT/$template"; then
+		keys=(-e "s/@BUS_KEY@/$(dev_bus_key "$s")/g" -e "s/@BUS_PEER_KEYS@/$(dev_bus_peer_keys "$s")/g")
+	fi
 	if [[ ${DB[$s]} == yes ]]; then
-		sed -e 's/^?db //' -e "s/@NAME@/$s/g" "$ROOT/$template"
+		sed -e 's/^?db //' -e "s/@NAME@/$s/g" "${keys[@]}" "$ROOT/$template"
 	else
-		sed -e '/^?db /d' -e "s/@NAME@/$s/g" "$ROOT/$template"
+		sed -e '/^?db /d' -e "s/@NAME@/$s/g" "${keys[@]}" "$ROOT/$template"
 	fi
 }
 
@@ -135,6 +163,10 @@ region_compose_gateway_depends() {
 	for s in "${NAMES[@]}"; do
 		printf '      %s: { condition: service_healthy }\n' "$s"
 	done
+}
+
+region_compose_gateway_bus_key() {
+	printf '      BUS_KEY: %s\n' "$(dev_bus_key gateway)"
 }
 
 region_k8s_resources() {
@@ -189,6 +221,7 @@ region_roles() {
 REGIONS=(
 	$'docker-compose.yml\tservices\tregion_compose_services'
 	$'docker-compose.yml\tgateway-depends\tregion_compose_gateway_depends'
+	$'docker-compose.yml\tgateway-bus-key\tregion_compose_gateway_bus_key'
 	$'deploy/k8s/kustomization.yaml\tservices\tregion_k8s_resources'
 	$'deploy/k8s/bus.yaml\tservice-ports\tregion_k8s_bus_ports port "    "'
 	$'deploy/k8s/bus.yaml\tcontainer-ports\tregion_k8s_bus_ports containerPort "            "'

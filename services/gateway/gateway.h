@@ -21,10 +21,19 @@ typedef struct gw_config {
 	const char *redis_url;
 	const char *trusted_proxies; /* whose X-Forwarded-For names the client */
 	long login_attempts;         /* per client address and window (limits.c) */
+	long max_connections;        /* open client connections; more are refused */
 } gw_config;
 
 /* Registers the request handler on http. cfg must outlive the server. */
 void gw_server_setup(struct evhttp *http, const gw_config *cfg);
+
+/* Listens on cfg's address and port with the connection cap: past
+ * cfg->max_connections open connections, a new one gets a 503 and is closed.
+ * 0, or -1 when it cannot listen. */
+int gw_server_listen(struct evhttp *http, const gw_config *cfg);
+/* Frees http (its connections too, cancelling requests whose call is out) and the
+ * cap's state. Instead of evhttp_free. */
+void gw_server_free(struct evhttp *http);
 
 /* Sends a JSON body with status (and the request id header); consumes body. */
 void gw_reply_json(struct evhttp_request *req, int status, json_t *body);

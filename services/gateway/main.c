@@ -46,6 +46,9 @@ int main(int argc, char **argv)
 	        {"GATEWAY_LOGIN_ATTEMPTS", CFG_INT, "30", 1, 100000,
 	         "login attempts per client address (IPv6: per /64) in 10 minutes",
 	         &cfg.login_attempts},
+	        {"GATEWAY_MAX_CONNECTIONS", CFG_INT, "1024", 1, 1000000,
+	         "open client connections; past it a new one gets 503 and is closed (below)",
+	         &cfg.max_connections},
 	        {"REDIS_URL", CFG_STR, "redis://127.0.0.1:6379/0", 0, 0,
 	         "Redis holding the sessions (written by accounts)", &cfg.redis_url},
 	        BUSAUTH_CONFIG_ITEMS(&bus_set),
@@ -83,7 +86,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	gw_server_setup(http, &cfg);
-	if (evhttp_bind_socket(http, cfg.addr, (ev_uint16_t)cfg.port) != 0) {
+	if (gw_server_listen(http, &cfg) != 0) {
 		log_kv(LOGL_ERROR, NULL, "cannot listen", "addr", cfg.addr, NULL);
 		goto out;
 	}
@@ -95,7 +98,7 @@ int main(int argc, char **argv)
 	rv = 0;
 out:
 	gw_health_stop();
-	evhttp_free(http);
+	gw_server_free(http);
 	gw_sessions_shutdown();
 	gw_upstream_shutdown();
 	gw_openapi_free();
