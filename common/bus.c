@@ -70,6 +70,19 @@ static int bus_endpoint_offset(const char *name)
 	return 1000;
 }
 
+int bus_service_calls(const char *caller, const char *callee)
+{
+	for (size_t i = 0; caller && callee && i < bus_nservices; i++) {
+		if (strcmp(bus_services[i].name, caller) != 0)
+			continue;
+		for (const char *const *c = bus_services[i].calls; c && *c; c++)
+			if (strcmp(*c, callee) == 0)
+				return 1;
+		return 0;
+	}
+	return 0;
+}
+
 int bus_endpoint(const char *base, const char *name, char *out, size_t outlen)
 {
 	int off = bus_endpoint_offset(name);

@@ -21,16 +21,22 @@
 
 #define BUS_MAX_BASES 8
 
-/* A platform service as the bus knows it: its queue name and the fixed tcp port
- * offset of rpc.<name>.front. */
+/* A platform service as the bus knows it: its queue name, the fixed tcp port
+ * offset of rpc.<name>.front, and the services it calls (its `calls` column,
+ * NULL-terminated). */
 typedef struct bus_service {
 	const char *name;
 	int port;
+	const char *const *calls;
 } bus_service;
 /* Every service of services/services.list, in its order: generated at build time
  * (deploy/services.sh c -> build/gen/service_list.c), so common/ names none. */
 extern const bus_service bus_services[];
 extern const size_t bus_nservices;
+
+/* 1 when caller is a listed service whose `calls` name callee, else 0: the call graph
+ * a service checks a service-signed request against (svc.c). */
+int bus_service_calls(const char *caller, const char *callee);
 
 /* Splits a comma-separated BUS_URLS into at most BUS_MAX_BASES bases (copied into
  * the caller's arena). Returns the count, 0 when none or malformed. */

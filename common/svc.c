@@ -255,8 +255,9 @@ static nng_msg *svc_reply_build(int rv, const ProtobufCMessage *out, arena *a)
 /*
  * Who signed env: ST_OK after setting caller->service (the signing service, NULL
  * when the gateway signed), or ST_UNAUTHENTICATED after a warning naming the claimed
- * signer and method (never the body): the request is then dropped unanswered, so a
- * forger learns nothing, not even whether the method exists.
+ * signer and method (never the body) when the MAC fails or the signing service may not
+ * call this one: the request is then dropped unanswered, so a forger learns nothing,
+ * not even whether the method exists.
  */
 static int svc_authenticate(svc_server *s, nng_msg *req, Bus__Request *env, svc_ctx *ctx)
 {
@@ -271,6 +272,15 @@ static int svc_authenticate(svc_server *s, nng_msg *req, Bus__Request *env, svc_
 	const char *principal = auth ? env->signer : NULL;
 	if (principal && strcmp(principal, BUSAUTH_GATEWAY) == 0)
 		principal = NULL;
+	/* A service may call only what its `calls` declare (services.list), itself (its
+	 * --check ping) and, as any subscriber does, a source's Replay; otherwise one
+	 * compromised service could drive every other with any caller it makes up. */
+	if (principal && strcmp(principal, s->def->name) != 0 &&
+	    !bus_service_calls(principal, s->def->name) && strcmp(env->method, "Replay") != 0) {
+		log_kv(LOGL_WARN, ctx->request_id, "bus request refused: signer does not call us",
+		       "signer", principal, "method", env->method, NULL);
+		return ST_UNAUTHENTICATED;
+	}
 	if (!env->caller) {
 		if (!principal)
 			return ST_OK;

@@ -406,7 +406,19 @@ int validate_person_name(const char *s)
 	return 0;
 }
 
-int validate_text(const char *s, size_t max_chars)
+/*
+ * Characters that change how text around them reads rather than being read: C0
+ * controls, DEL and C1 (a terminal's escapes, a planted line with CR/LF or NEL), the
+ * line and paragraph separators, and the bidi embeddings, overrides and isolates
+ * (U+202E shows what follows reversed). LF is left to the caller.
+ */
+static int text_control(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static int text_check(const char *s, size_t max_chars, int lines)
 {
 	if (!s)
 		return 0;
@@ -415,12 +427,18 @@ int validate_text(const char *s, size_t max_chars)
 	unsigned cp;
 	int len;
 	while ((len = utf8_next(p, &cp)) > 0) {
+		if (text_control(cp) && !(lines && cp == '\n'))
+			return ST_TEXT_CONTROL_CHAR;
 		if (++count > max_chars)
 			return ST_TEXT_TOO_LONG;
 		p += len;
 	}
 	return len < 0 ? ST_TEXT_TOO_LONG : 0;
 }
+
+int validate_text(const char *s, size_t max_chars) { return text_check(s, max_chars, 0); }
+
+int validate_text_lines(const char *s, size_t max_chars) { return text_check(s, max_chars, 1); }
 
 int validate_uuid(const char *s)
 {

@@ -105,8 +105,16 @@ int validate_person_name(const char *s);
  */
 int validate_uuid(const char *s);
 
-/* Free text of at most max_chars UTF-8 code points (and valid UTF-8): ST_TEXT_TOO_LONG. */
+/*
+ * One line of free text: valid UTF-8 of at most max_chars code points (else
+ * ST_TEXT_TOO_LONG), holding no control character (else ST_TEXT_CONTROL_CHAR): no C0
+ * (TAB, CR and LF included), DEL, C1 (U+0080-U+009F), U+2028/U+2029, bidi embedding,
+ * override or isolate (U+202A-U+202E, U+2066-U+2069). NULL is 0. The caller names
+ * the field with status_err(rv, field).
+ */
 int validate_text(const char *s, size_t max_chars);
+/* The same for a field declared multi-line: LF (only) is allowed. */
+int validate_text_lines(const char *s, size_t max_chars);
 
 /*
  * List paging (ARCHITECTURE.md "Lists"): page defaults to 1 and must be >= 1

@@ -628,6 +628,44 @@ static void test_text_counts_characters_not_bytes(void **state)
 	assert_int_equal(validate_text(NULL, 0), 0);
 }
 
+/* Rule (issue 13, H3): free text holds no character that changes how the text around it
+ * reads: C0 (TAB, CR, LF too on one line), DEL, C1, line separators, bidi controls. */
+static void test_text_refuses_control_characters(void **state)
+{
+	(void)state;
+	const char *bad[] = {"长沙\x1b[2J市",        /* ESC */
+	                     "销售\r\n【平台通知】", /* CR LF */
+	                     "a\tb",                 /* TAB */
+	                     "a\x7f",                /* DEL */
+	                     "员工\xc2\x85假行",     /* U+0085 NEL */
+	                     "a\xc2\x80",            /* U+0080 */
+	                     "a\xc2\x9f",            /* U+009F */
+	                     "员工\u202e",           /* RLO */
+	                     "\u202aa",              /* LRE */
+	                     "\u2066a",              /* LRI */
+	                     "\u2069a",              /* PDI */
+	                     "a\u2028b",             /* LINE SEPARATOR */
+	                     "\x01"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(validate_text(bad[i], 100), ST_TEXT_CONTROL_CHAR);
+		assert_int_equal(validate_text_lines(bad[i], 100), ST_TEXT_CONTROL_CHAR);
+	}
+	assert_int_equal(validate_text("第一行\n第二行", 100), ST_TEXT_CONTROL_CHAR);
+	/* Neighbours of the refused ranges stay allowed: space, '~', U+00A0, U+2027,
+	 * U+202F, U+2065, U+206A. */
+	assert_int_equal(validate_text(" ~\u00a0\u2027\u202f\u2065\u206a", 100), 0);
+}
+
+static void test_text_lines_allows_lf_only(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_text_lines("缺少营业执照\n缺少法人身份证", 100), 0);
+	assert_int_equal(validate_text_lines("缺少营业执照\r\n缺少法人身份证", 100),
+	                 ST_TEXT_CONTROL_CHAR);
+	assert_int_equal(validate_text_lines("一\n二", 2), ST_TEXT_TOO_LONG);
+	assert_int_equal(validate_text_lines(NULL, 0), 0);
+}
+
 static void test_page_defaults_and_bounds_name_the_field(void **state)
 {
 	(void)state;
@@ -742,6 +780,8 @@ int main(void)
 	        cmocka_unit_test(test_person_name_accepts_chinese_latin_and_middle_dot),
 	        cmocka_unit_test(test_person_name_rejects_digits_symbols_length_and_edges),
 	        cmocka_unit_test(test_text_counts_characters_not_bytes),
+	        cmocka_unit_test(test_text_refuses_control_characters),
+	        cmocka_unit_test(test_text_lines_allows_lf_only),
 	        cmocka_unit_test(test_page_defaults_and_bounds_name_the_field),
 	        cmocka_unit_test(test_uuid_accepts_only_the_canonical_lower_case_form),
 	        cmocka_unit_test(test_uuid_rejects_other_shapes_and_injection),

@@ -78,9 +78,17 @@ db_names() {
 gen_c() {
 	local s
 	printf '/* Generated from %s by deploy/services.sh; do not edit. */\n' "$LIST"
-	printf '#include "bus.h"\n\nconst bus_service bus_services[] = {\n'
+	printf '#include "bus.h"\n\n#include <stddef.h>\n\n'
 	for s in "${NAMES[@]}"; do
-		printf '        {"%s", %s},\n' "$s" "${PORT[$s]}"
+		printf 'static const char *const calls_%s[] = {' "$s"
+		for t in ${CALLS[$s]}; do
+			printf '"%s", ' "$t"
+		done
+		printf 'NULL};\n'
+	done
+	printf '\nconst bus_service bus_services[] = {\n'
+	for s in "${NAMES[@]}"; do
+		printf '        {"%s", %s, calls_%s},\n' "$s" "${PORT[$s]}" "$s"
 	done
 	printf '};\nconst size_t bus_nservices = sizeof bus_services / sizeof bus_services[0];\n'
 }

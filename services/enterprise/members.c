@@ -94,9 +94,10 @@ int enterprise_join_target(const char *uscc, const char *name, char uscc_out[20]
 		*field = "uscc";
 		return ST_JOIN_TARGET_REQUIRED;
 	}
-	if (name && *name && validate_text(name, ENTERPRISE_NAME_MAX) != 0) {
+	int rv;
+	if (name && *name && (rv = validate_text(name, ENTERPRISE_NAME_MAX)) != 0) {
 		*field = "enterprise_name";
-		return ST_TEXT_TOO_LONG;
+		return rv;
 	}
 	if (!uscc || !*uscc)
 		return 0;
@@ -111,7 +112,7 @@ int enterprise_join_target(const char *uscc, const char *name, char uscc_out[20]
 		uscc_out[n++] = (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
 	}
 	uscc_out[n] = '\0';
-	int rv = validate_uscc(uscc_out);
+	rv = validate_uscc(uscc_out);
 	/* A failing check character may still be a code the registry knows (DOMAIN.md):
 	 * only the look-up decides then. */
 	if (rv != 0 && rv != ST_USCC_CHECKSUM) {
@@ -319,8 +320,8 @@ int enterprise_join_request_create(svc_ctx *ctx, const ProtobufCMessage *in, Pro
 		return status_err(rv, field);
 	if (!req->reason || !*req->reason)
 		return status_err(ST_FIELD_REQUIRED, "reason");
-	if (validate_text(req->reason, JOIN_REASON_MAX) != 0)
-		return status_err(ST_TEXT_TOO_LONG, "reason");
+	if ((rv = validate_text(req->reason, JOIN_REASON_MAX)) != 0)
+		return status_err(rv, "reason");
 	if (!enterprise_person_verified(ctx, pid))
 		return status_err(ST_PERSON_NOT_VERIFIED, NULL);
 	if ((rv = join_enterprise_find(ctx, uscc, req->enterprise_name, eid)) != ST_OK)

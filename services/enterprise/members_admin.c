@@ -152,8 +152,8 @@ static int decide(svc_ctx *ctx, const char *id, int reject, const char *reason,
 		return status_err(ST_NOT_FOUND, "id");
 	if (reject && (!reason || !*reason))
 		return status_err(ST_FIELD_REQUIRED, "reason");
-	if (reject && validate_text(reason, DECISION_REASON_MAX) != 0)
-		return status_err(ST_TEXT_TOO_LONG, "reason");
+	if (reject && (rv = validate_text(reason, DECISION_REASON_MAX)) != 0)
+		return status_err(rv, "reason");
 	struct decision d = {id, eid, admin, reject ? reason : NULL};
 	if ((rv = change_run(ctx, decide_tx, &d)) != ST_OK)
 		return rv;

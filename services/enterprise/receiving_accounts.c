@@ -67,8 +67,9 @@ static int account_text(const char *s, size_t max, const char *field)
 {
 	if (!s || !*s)
 		return status_err(ST_FIELD_REQUIRED, field);
-	if (validate_text(s, max) != 0)
-		return status_err(ST_TEXT_TOO_LONG, field);
+	int rv = validate_text(s, max);
+	if (rv != 0)
+		return status_err(rv, field);
 	return ST_OK;
 }
 

@@ -229,8 +229,10 @@ int enterprise_review_reject(svc_ctx *ctx, const ProtobufCMessage *in_, Protobuf
 		reason++;
 	if (!reason || !*reason)
 		return status_err(ST_REJECT_REASON_REQUIRED, "reason");
-	if (validate_text(reason, REASON_MAX_CHARS) != 0)
-		return status_err(ST_REJECT_REASON_TOO_LONG, "reason");
+	/* Multi-line: a reviewer may list what is missing, one item a line. */
+	if ((rv = validate_text_lines(reason, REASON_MAX_CHARS)) != 0)
+		return status_err(rv == ST_TEXT_TOO_LONG ? ST_REJECT_REASON_TOO_LONG : rv,
+		                  "reason");
 	struct decision d = {in->id, actor, reason};
 	if ((rv = change_run(ctx, reject_tx, &d)) != ST_OK)
 		return rv;

@@ -596,6 +596,11 @@ static int gw_build_multipart(struct gw_exchange *x, const ProtobufCMessageDescr
 		        protobuf_c_message_descriptor_get_field_by_name(d, p->name);
 		if (!f)
 			return status_err(ST_FIELD_UNKNOWN, p->name);
+		/* One value per field: a proxy or scanner judging the first part and the
+		 * service the last would see different files. */
+		for (size_t j = 0; j < i && f->label != PROTOBUF_C_LABEL_REPEATED; j++)
+			if (strcmp(parts[j].name, p->name) == 0)
+				return status_err(ST_MULTIPART_REPEATED, p->name);
 		if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
 			if (f->descriptor != &files__upload__descriptor ||
 			    f->label == PROTOBUF_C_LABEL_REPEATED || !p->filename[0])
@@ -613,6 +618,11 @@ static int gw_build_multipart(struct gw_exchange *x, const ProtobufCMessageDescr
 		}
 		if (p->filename[0])
 			return status_err(ST_FILE_UNEXPECTED, p->name);
+		/* The value travels as a C string: a NUL would cut it, and no text part
+		 * (a kind, an id) has a use for any other control byte. */
+		for (size_t k = 0; k < p->len; k++)
+			if (p->data[k] < 0x20 || p->data[k] == 0x7F)
+				return status_err(ST_TEXT_CONTROL_CHAR, p->name);
 		char *value = arena_alloc(a, p->len + 1);
 		memcpy(value, p->data, p->len);
 		value[p->len] = '\0';

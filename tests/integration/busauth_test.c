@@ -34,12 +34,17 @@
 #define M_SRC   "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
 #define M_SINK  "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3"
 #define M_WRONG "d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4"
+/* Masters of two listed services, signing towards the stand-ins below. */
+#define M_ACC "e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5"
+#define M_ENT "a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7"
+#define M_NOT "f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6"
 
 static struct {
 	char bus_base[512], bus_urls[512], src_url[1024], sink_url[1024], log_path[600];
+	char ent_url[1024], not_url[1024];
 	pid_t bus_pid;
-	busauth *src_auth, *sink_auth;
-	svc_server *src, *sink;
+	busauth *src_auth, *sink_auth, *ent_auth, *not_auth;
+	svc_server *src, *sink, *ent, *not ;
 	db_conn *src_db, *sink_db;
 } env;
 
@@ -54,6 +59,10 @@ static int sink_apply(svc_ctx *ctx, const Events__Event *ev)
 static const svc_subscription sink_subs[] = {{"authsrc", sink_apply}};
 static const svc_def src_def = {.name = "authsrc"};
 static const svc_def sink_def = {.name = "authsink", .subs = sink_subs, .nsubs = 1};
+/* Stand-ins under the names of services.list, in schemas of their own, so the call
+ * graph generated from it (enterprise -> accounts -> notify) applies to them. */
+static const svc_def ent_def = {.name = "enterprise"};
+static const svc_def not_def = {.name = "notify"};
 
 /* "S:k1:" + K(S, aud) = HMAC-SHA256(M_S, "sme-bus-v1 aud"), as a deployment writes
  * BUS_PEER_KEYS (deploy/local/stack.sh computes it with openssl dgst). */
@@ -76,11 +85,13 @@ static void peer(char *out, size_t outlen, const char *s, const char *master, co
 
 static busauth *keys_for(const char *self, const char *master)
 {
-	char peers[1024], g[120], s1[120], s2[120], own[80];
+	char peers[1024], g[120], s1[120], s2[120], s3[120], s4[120], own[80];
 	peer(g, sizeof g, "gateway", M_GW, self);
 	peer(s1, sizeof s1, "authsrc", M_SRC, self);
 	peer(s2, sizeof s2, "authsink", M_SINK, self);
-	snprintf(peers, sizeof peers, "%s,%s,%s", g, s1, s2);
+	peer(s3, sizeof s3, "accounts", M_ACC, self);
+	peer(s4, sizeof s4, "notify", M_NOT, self);
+	snprintf(peers, sizeof peers, "%s,%s,%s,%s,%s", g, s1, s2, s3, s4);
 	snprintf(own, sizeof own, "k1:%s", master);
 	busauth *a = NULL;
 	assert_int_equal(busauth_new(self, own, peers, &a), ST_OK);
@@ -130,16 +141,16 @@ static long sink_count(void)
 	return v;
 }
 
-/* Calls Ping or Replay on authsrc signed by name with master. */
-static int call_as(const char *name, const char *master, const char *method, int timeout_ms,
-                   const Bus__Caller *caller)
+/* Calls Ping or Replay on target signed by name with master. */
+static int call_to(const char *target, const char *name, const char *master, const char *method,
+                   int timeout_ms, const Bus__Caller *caller)
 {
 	char key[80];
 	snprintf(key, sizeof key, "k1:%s", master);
 	busauth *a = NULL;
 	bus_client *c = NULL;
 	assert_int_equal(busauth_new(name, key, NULL, &a), ST_OK);
-	assert_int_equal(bus_client_open_auth(&c, env.bus_urls, "authsrc", a), 0);
+	assert_int_equal(bus_client_open_auth(&c, env.bus_urls, target, a), 0);
 	arena *ar = arena_new();
 	ProtobufCMessage *out = NULL;
 	int rv;
@@ -156,6 +167,12 @@ static int call_as(const char *name, const char *master, const char *method, int
 	bus_client_close(c);
 	busauth_free(a);
 	return rv;
+}
+
+static int call_as(const char *name, const char *master, const char *method, int timeout_ms,
+                   const Bus__Caller *caller)
+{
+	return call_to("authsrc", name, master, method, timeout_ms, caller);
 }
 
 static void test_a_forged_envelope_gets_no_answer_and_is_logged(void **state)
@@ -177,6 +194,32 @@ static void test_a_gateway_call_to_a_bus_only_method_is_refused(void **state)
 	(void)state;
 	assert_int_equal(call_as("gateway", M_GW, "Replay", 2000, NULL), ST_ROUTE_NOT_FOUND);
 	assert_int_equal(call_as("authsink", M_SINK, "Replay", 2000, NULL), ST_OK);
+}
+
+/* Rule (issue 13, H7): a service answers requests signed by the gateway, by itself, or by
+ * a service whose `calls` (services/services.list) name it; a request that another
+ * service signed with its own valid key is dropped unanswered and logged. */
+static void test_a_service_answers_only_the_services_that_call_it(void **state)
+{
+	(void)state;
+	Bus__Caller reviewer = BUS__CALLER__INIT;
+	char *roles[] = {"reviewer"};
+	reviewer.operator_roles = roles;
+	reviewer.n_operator_roles = 1;
+	reviewer.request_id = "notify-to-enterprise";
+	/* notify calls nothing: its valid key gets no answer from enterprise. */
+	assert_int_equal(call_to("enterprise", "notify", M_NOT, "Ping", 500, &reviewer),
+	                 ST_DEADLINE);
+	assert_true(log_has("signer does not call us"));
+	/* accounts calls notify: answered. */
+	assert_int_equal(call_to("notify", "accounts", M_ACC, "Ping", 2000, NULL), ST_OK);
+	/* The graph has a direction: enterprise calls accounts, not the reverse. */
+	assert_int_equal(call_to("enterprise", "accounts", M_ACC, "Ping", 500, NULL), ST_DEADLINE);
+	/* The gateway and the service itself are still answered. */
+	assert_int_equal(call_to("enterprise", "gateway", M_GW, "Ping", 2000, NULL), ST_OK);
+	assert_int_equal(call_to("notify", "notify", M_NOT, "Ping", 2000, NULL), ST_OK);
+	/* Any subscriber may ask a source to replay its events (signed for the asker). */
+	assert_int_equal(call_to("enterprise", "notify", M_NOT, "Replay", 2000, NULL), ST_OK);
 }
 
 static void test_a_forged_event_is_not_applied_and_is_logged(void **state)
@@ -244,7 +287,10 @@ static int setup(void **state)
 	PGresult *r =
 	        PQexec(db_pg(admin), "DROP SCHEMA IF EXISTS authsrc CASCADE;"
 	                             "DROP SCHEMA IF EXISTS authsink CASCADE;"
+	                             "DROP SCHEMA IF EXISTS authent CASCADE;"
+	                             "DROP SCHEMA IF EXISTS authnot CASCADE;"
 	                             "CREATE SCHEMA authsrc; CREATE SCHEMA authsink;"
+	                             "CREATE SCHEMA authent; CREATE SCHEMA authnot;"
 	                             "CREATE TABLE authsink.applied (event_id uuid PRIMARY KEY);");
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
@@ -253,6 +299,8 @@ static int setup(void **state)
 		return -1;
 	snprintf(env.src_url, sizeof env.src_url, "%s options='-csearch_path=authsrc'", pg);
 	snprintf(env.sink_url, sizeof env.sink_url, "%s options='-csearch_path=authsink'", pg);
+	snprintf(env.ent_url, sizeof env.ent_url, "%s options='-csearch_path=authent'", pg);
+	snprintf(env.not_url, sizeof env.not_url, "%s options='-csearch_path=authnot'", pg);
 	snprintf(env.bus_base, sizeof env.bus_base, "ipc://%s/run/busauth-bus", var);
 	snprintf(env.bus_urls, sizeof env.bus_urls, "%s", env.bus_base);
 	env.bus_pid = fork();
@@ -261,7 +309,7 @@ static int setup(void **state)
 		snprintf(listen, sizeof listen, "BUS_LISTEN=%s", env.bus_base);
 		snprintf(bin, sizeof bin, "%s/bus", getenv("BIN_DIR"));
 		putenv(listen);
-		putenv("BUS_SERVICES=authsrc,authsink");
+		putenv("BUS_SERVICES=authsrc,authsink,enterprise,notify");
 		execl(bin, bin, (char *)NULL);
 		_exit(127);
 	}
@@ -280,6 +328,10 @@ static int setup(void **state)
 	env.sink_auth = keys_for("authsink", M_SINK);
 	env.src = server(&src_def, env.src_url, env.src_auth);
 	env.sink = server(&sink_def, env.sink_url, env.sink_auth);
+	env.ent_auth = keys_for("enterprise", M_ENT);
+	env.not_auth = keys_for("notify", M_NOT);
+	env.ent = server(&ent_def, env.ent_url, env.ent_auth);
+	env.not = server(&not_def, env.not_url, env.not_auth);
 	env.src_db = db_open(env.src_url);
 	env.sink_db = db_open(env.sink_url);
 	return env.src_db && env.sink_db ? 0 : -1;
@@ -288,6 +340,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	svc_server_stop(env.not );
+	svc_server_stop(env.ent);
 	svc_server_stop(env.sink);
 	svc_server_stop(env.src);
 	kill(env.bus_pid, SIGKILL);
@@ -296,6 +350,8 @@ static int teardown(void **state)
 	db_close(env.sink_db);
 	busauth_free(env.src_auth);
 	busauth_free(env.sink_auth);
+	busauth_free(env.ent_auth);
+	busauth_free(env.not_auth);
 	nng_fini();
 	return 0;
 }
@@ -305,6 +361,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_a_forged_envelope_gets_no_answer_and_is_logged),
 	        cmocka_unit_test(test_a_gateway_call_to_a_bus_only_method_is_refused),
+	        cmocka_unit_test(test_a_service_answers_only_the_services_that_call_it),
 	        cmocka_unit_test(test_a_forged_event_is_not_applied_and_is_logged),
 	};
 	return cmocka_run_group_tests_name("busauth", tests, setup, teardown);
