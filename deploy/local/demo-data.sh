@@ -24,6 +24,9 @@ readonly OPERATOR_ROLES=reviewer,quoter,finance,ca_officer,admin
 readonly INSTITUTION=demo-bank
 # Outside 13x-18x, where the API tests take their phones.
 readonly PERSON_PHONE=19900000001 OPERATOR_PHONE=19900000002 STAFF_PHONE=19900000003
+readonly INST_ADMIN_PHONE=19900000004
+# The market's demo catalogue; staff join its first institution, 广发银行长沙分行.
+readonly MARKET_INSTITUTION=00000000-0000-4000-8000-000000000001
 
 say() { [[ ${STACK_QUIET:-0} == 1 ]] || printf 'demo-data: %s\n' "$*"; }
 die() {
@@ -77,6 +80,33 @@ password_of() {
 	printf '%s\n' "$pw"
 }
 
+# The demo catalogue (services/market/demo/catalogue.sql) as the market role.
+market_catalogue() {
+	local pw
+	pw=$(secret MARKET_DB_PASSWORD) || return 0
+	PGPASSWORD=$pw psql -X -q -v ON_ERROR_STOP=1 -h "$VAR_DIR/run" -p "$PG_PORT" -U market -d sme \
+		-f "$ROOT/services/market/demo/catalogue.sql" >/dev/null
+}
+
+# The loan officer and the institution admin join the demo institution through the market's
+# own API, as the demo operator (a second run finds them there: 409).
+market_staff() {
+	local url=${GATEWAY_URL:-} token
+	[[ -n $url ]] || return 0
+	token=$(curl -fsS -H 'Content-Type: application/json' \
+		-d "{\"method\":\"password\",\"phone\":\"$OPERATOR_PHONE\",\"password\":\"$1\"}" \
+		"$url/api/v1/sessions" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+	[[ -n $token ]] || die "the demo operator could not log in"
+	local phone role code
+	for phone_role in "$STAFF_PHONE:loan_officer" "$INST_ADMIN_PHONE:inst_admin"; do
+		phone=${phone_role%%:*} role=${phone_role#*:}
+		code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
+			-H 'Content-Type: application/json' -d "{\"phone\":\"$phone\",\"role\":\"$role\"}" \
+			"$url/api/v1/operator/institutions/$MARKET_INSTITUTION/staff")
+		[[ $code == 201 || $code == 409 ]] || die "adding $phone as $role: HTTP $code"
+	done
+}
+
 main() {
 	if [[ ${1:-} == admin ]]; then
 		shift
@@ -88,10 +118,11 @@ main() {
 		say "accounts is not built: no demo accounts"
 		return 0
 	fi
-	local person operator staff log
+	local person operator staff instadmin log
 	person=$(password_of person)
 	operator=$(password_of operator)
 	staff=$(password_of staff)
+	instadmin=$(password_of inst_admin)
 	log=$(mktemp "${TMPDIR:-/tmp}/demo-data.XXXXXX")
 	# shellcheck disable=SC2064
 	trap "rm -f '$log'" RETURN
@@ -101,17 +132,22 @@ main() {
 			accounts_admin create-operator --phone "$OPERATOR_PHONE" --password "$operator" \
 				--roles "$OPERATOR_ROLES" --name 王运营 --reset-password &&
 			accounts_admin create-staff --phone "$STAFF_PHONE" --password "$staff" \
-				--institution "$INSTITUTION" --name 李信贷 --reset-password
+				--institution "$INSTITUTION" --name 李信贷 --reset-password &&
+			accounts_admin create-person --phone "$INST_ADMIN_PHONE" --password "$instadmin" \
+				--name 赵机构 --reset-password
 	} >"$log" 2>&1 || {
 		cat "$log" >&2
 		die "creating the demo accounts failed"
 	}
 	[[ ${STACK_QUIET:-0} == 1 ]] || sed 's/^/demo-data: /' "$log"
+	market_catalogue || die "loading the market's demo catalogue failed"
+	market_staff "$operator"
 	cat >"$OUT.tmp" <<EOF
 # Demo accounts of this stack (deploy/local/demo-data.sh): log in with phone + password.
 person    $PERSON_PHONE  $person  personal user 个人用户 (张小明)
 operator  $OPERATOR_PHONE  $operator  platform operator 平台运营, roles $OPERATOR_ROLES
-staff     $STAFF_PHONE  $staff  institution staff 金融机构 of $INSTITUTION
+staff     $STAFF_PHONE  $staff  loan officer 信贷员 of 广发银行长沙分行 (market)
+inst_admin  $INST_ADMIN_PHONE  $instadmin  institution admin 机构管理员 of 广发银行长沙分行 (market)
 EOF
 	mv -f "$OUT.tmp" "$OUT"
 	say "demo accounts in $OUT"

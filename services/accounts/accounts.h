@@ -62,6 +62,9 @@ int accounts_verification_get(svc_ctx *ctx, const ProtobufCMessage *in, Protobuf
 int accounts_identities_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int accounts_identity_switch(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int accounts_identity_check(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+/* FindPerson (bus-only): the registered person of a phone, or ST_NOT_FOUND
+ * naming "phone". (find_person.c) */
+int accounts_person_find(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 
 /* ---- shared between the files ----------------------------------------------- */
 

@@ -56,13 +56,15 @@ static const svc_handler accounts_handlers[] = {
         {"ListIdentities", accounts_identities_list},
         {"SwitchIdentity", accounts_identity_switch},
         {"CheckIdentity", accounts_identity_check},
+        {"FindPerson", accounts_person_find},
 };
 
 /* Identities read memberships from enterprise's events, never from enterprise itself. */
 static const svc_subscription accounts_subs[] = {{"enterprise", memberproj_apply}};
 
-/* Asked by enterprise only (the legal representative's check): no gateway route. */
-static const char *const accounts_bus_only[] = {"CheckIdentity", NULL};
+/* Asked by services only (enterprise: the legal representative's check; market: staff
+ * by phone): no gateway route. */
+static const char *const accounts_bus_only[] = {"CheckIdentity", "FindPerson", NULL};
 /* The creating POSTs: a retry with the same Idempotency-Key creates nothing twice. */
 static const char *const accounts_idempotent[] = {"CreateAccount", "StartVerification", NULL};
 
