@@ -276,8 +276,8 @@ static int vinsert_tx(svc_ctx *ctx, void *arg)
 	PGresult *r = NULL;
 	int rv;
 	/* The person's row serialises starts and confirmations of one person. */
-	if ((rv = verification_person_open(ctx, x->pid, verification_face_hash(f->method, x->id_hash),
-	                                   1)) != ST_OK)
+	if ((rv = verification_person_open(
+	             ctx, x->pid, verification_face_hash(f->method, x->id_hash), 1)) != ST_OK)
 		return rv;
 	const char *v1[] = {x->pid};
 	if ((rv = change_exec(ctx,
@@ -369,8 +369,8 @@ int accounts_verification_start(svc_ctx *ctx, const ProtobufCMessage *in_, Proto
 	if (crypto_lookup_hash(&app->keys, f.id_number, id_hash) != 0)
 		return status_err(ST_INTERNAL, NULL);
 	/* Cheap refusals first: nothing is sent to a phone or a provider for them. */
-	if ((rv = verification_person_open(ctx, pid, verification_face_hash(f.method, id_hash), 0)) !=
-	            ST_OK ||
+	if ((rv = verification_person_open(ctx, pid, verification_face_hash(f.method, id_hash),
+	                                   0)) != ST_OK ||
 	    (rv = verification_id_free(ctx, pid, id_hash)) != ST_OK ||
 	    (rv = verification_start_budget(ctx, pid)) != ST_OK)
 		return rv;
@@ -514,8 +514,8 @@ static int complete_tx(svc_ctx *ctx, void *arg)
 	        1, v1, NULL);
 	if (rv != ST_OK)
 		return rv;
-	const char *v2[] = {x->pid,      p->name,      (const char *)x->sid->buf,
-	                    x->id_hash,  x->id_masked, p->method};
+	const char *v2[] = {x->pid,     p->name,      (const char *)x->sid->buf,
+	                    x->id_hash, x->id_masked, p->method};
 	const int lens[] = {0, 0, (int)x->sid->len, 0, 0, 0};
 	const int fmts[] = {0, 0, 1, 0, 0, 0};
 	PGresult *r = NULL;
@@ -534,11 +534,12 @@ static int complete_tx(svc_ctx *ctx, void *arg)
 	if (!changed && strcmp(p->method, "face") == 0) {
 		/* Verified before by bank card or carrier: this adds the face check only. */
 		const char *v3[] = {x->pid, x->id_hash};
-		if ((rv = change_guard(ctx, ST_IDENTITY_VERIFIED, NULL,
-		                       "UPDATE persons SET face_checked_at = now(), updated_at = now()"
-		                       " WHERE id = $1 AND verified_at IS NOT NULL"
-		                       " AND face_checked_at IS NULL AND id_number_hash = $2 RETURNING id",
-		                       2, v3, NULL)) != ST_OK)
+		if ((rv = change_guard(
+		             ctx, ST_IDENTITY_VERIFIED, NULL,
+		             "UPDATE persons SET face_checked_at = now(), updated_at = now()"
+		             " WHERE id = $1 AND verified_at IS NOT NULL"
+		             " AND face_checked_at IS NULL AND id_number_hash = $2 RETURNING id",
+		             2, v3, NULL)) != ST_OK)
 			return rv;
 		type = "accounts.person.face_checked";
 		action = "person.face_checked";

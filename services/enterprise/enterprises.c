@@ -15,7 +15,8 @@ int enterprise_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **
 		return status_err(ST_NOT_FOUND, "id");
 	const char *vals[] = {req->id};
 	if ((rv = db_exec(ctx->db,
-	                  "SELECT id::text, name, uscc, region_code, industry, legal_rep_name, " DBROW_CST(
+	                  "SELECT id::text, name, uscc, region_code, industry, "
+	                  "legal_rep_name, " DBROW_CST(
 	                          "certified_at") " FROM enterprises WHERE id = $1::uuid",
 	                  1, vals, &res)) != ST_OK)
 		return status_err(rv, NULL);

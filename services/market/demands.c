@@ -15,22 +15,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Instants as RFC 3339 in China Standard Time (DBROW_CST), one per line. */
+#define DEMAND_CREATED   DBROW_CST("d.created_at")
+#define DEMAND_TAKEN     DBROW_CST("d.taken_at")
+#define DEMAND_REVIEWED  DBROW_CST("d.reviewed_at")
+#define DEMAND_DISBURSED DBROW_CST("d.disbursed_at")
+#define DEMAND_WITHDRAWN DBROW_CST("d.withdrawn_at")
+#define DEMAND_UPDATED   DBROW_CST("d.updated_at")
 #define DEMAND_COLS                                                                                \
 	"d.id::text, d.no, d.institution_id::text, d.institution_name, d.product_id::text,"        \
 	" d.product_name, d.enterprise_id::text, d.enterprise_name, d.amount_fen,"                 \
 	" d.expected_rate_bp, d.term, d.term_unit, d.branch_id::text, b.name, d.purpose,"          \
-	" array_to_json(d.agreements)::text, d.status, d.review_opinion, " DBROW_CST(              \
-	        "d.created_at") ", " DBROW_CST("d.taken_at") ", " DBROW_CST("d.reviewed_at")       \
-	                ", d.disbursed_amount_fen, d.disbursed_on::text, d.loan_contract_no, " DBROW_CST( \
-	                        "d.disbursed_at") ", " DBROW_CST("d.withdrawn_at")                       \
-	                        ", d.applicant_id::text, d.taken_by::text, " DBROW_CST("d.updated_at")   \
-	                                ", d.terms_rate_min_bp, d.terms_rate_max_bp,"                    \
-	                                " d.terms_amount_min_fen, d.terms_amount_max_fen,"               \
-	                                " d.terms_term_min, d.terms_term_max, d.terms_term_unit,"        \
-	                                " array_to_json(d.terms_guarantees)::text"
+	" array_to_json(d.agreements)::text, d.status, d.review_opinion, " DEMAND_CREATED          \
+	", " DEMAND_TAKEN ", " DEMAND_REVIEWED ", d.disbursed_amount_fen, d.disbursed_on::text,"   \
+	" d.loan_contract_no, " DEMAND_DISBURSED ", " DEMAND_WITHDRAWN                             \
+	", d.applicant_id::text, d.taken_by::text, " DEMAND_UPDATED                                \
+	", d.terms_rate_min_bp, d.terms_rate_max_bp, d.terms_amount_min_fen,"                      \
+	" d.terms_amount_max_fen, d.terms_term_min, d.terms_term_max, d.terms_term_unit,"          \
+	" array_to_json(d.terms_guarantees)::text"
 #define DEMAND_FROM " FROM demands d LEFT JOIN branches b ON b.id = d.branch_id"
 
-/* The scope as SQL over $1 (enterprise or institution) and $2 (branch or NULL). */
+/* The scope as SQL over $1 (enterprise), $2 (institution) and $3 (its branch or NULL). */
 #define DEMAND_SCOPE                                                                               \
 	" (d.enterprise_id = $1::uuid OR (d.institution_id = $2::uuid"                             \
 	" AND ($3::uuid IS NULL OR d.branch_id = $3::uuid)))"
@@ -41,8 +46,8 @@ static void demand_statuses(const char *status, const char **take, const char **
 	static const struct {
 		const char *status, *take, *review;
 	} t[] = {
-	        {"pending", "待接单", ""},     {"taken", "已接单", "待审核"},
-	        {"approved", "已接单", "通过"}, {"rejected", "已接单", "拒绝"},
+	        {"pending", "待接单", ""},       {"taken", "已接单", "待审核"},
+	        {"approved", "已接单", "通过"},  {"rejected", "已接单", "拒绝"},
 	        {"disbursed", "已接单", "通过"}, {"withdrawn", "已撤回", ""},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
@@ -68,7 +73,8 @@ static void demand_strings(arena *a, const PGresult *r, int row, int col, char *
 		*out = arena_alloc(a, json_array_size(j) * sizeof **out);
 		for (size_t i = 0; i < json_array_size(j); i++)
 			if (json_is_string(json_array_get(j, i)))
-				(*out)[(*n)++] = arena_strdup(a, json_string_value(json_array_get(j, i)));
+				(*out)[(*n)++] =
+				        arena_strdup(a, json_string_value(json_array_get(j, i)));
 	}
 	json_decref(j);
 }
@@ -147,7 +153,8 @@ int demands_load(svc_ctx *ctx, const demands_scope *sc, const char *id, Market__
 		return status_err(ST_NOT_FOUND, "id");
 	const char *v[] = {sc->enterprise_id, sc->institution_id, sc->branch_id, id};
 	if ((rv = db_exec(ctx->db,
-	                  "SELECT " DEMAND_COLS DEMAND_FROM " WHERE d.id = $4::uuid AND" DEMAND_SCOPE,
+	                  "SELECT " DEMAND_COLS DEMAND_FROM
+	                  " WHERE d.id = $4::uuid AND" DEMAND_SCOPE,
 	                  4, v, &r)) != ST_OK)
 		return status_err(rv, NULL);
 	if (PQntuples(r) != 1) {
@@ -240,10 +247,11 @@ int demands_list(svc_ctx *ctx, const demands_scope *sc, const Market__ListDemand
 	c->has_disbursed = c->has_withdrawn = 1;
 
 	const char *vc[] = {sc->enterprise_id, sc->institution_id, sc->branch_id, from, to, q};
-	if ((rv = db_exec(ctx->db,
-	                  "SELECT d.status, count(*) FROM demands d WHERE" DEMAND_SCOPE DEMAND_FILTERS
-	                  " GROUP BY d.status",
-	                  6, vc, &r)) != ST_OK)
+	if ((rv = db_exec(
+	             ctx->db,
+	             "SELECT d.status, count(*) FROM demands d WHERE" DEMAND_SCOPE DEMAND_FILTERS
+	             " GROUP BY d.status",
+	             6, vc, &r)) != ST_OK)
 		return status_err(rv, NULL);
 	for (int i = 0; i < PQntuples(r); i++) {
 		int n = (int)demand_ll(r, i, 1);
@@ -255,8 +263,15 @@ int demands_list(svc_ctx *ctx, const demands_scope *sc, const Market__ListDemand
 
 	snprintf(limit, sizeof limit, "%d", size);
 	snprintf(offset, sizeof offset, "%lld", (long long)(page - 1) * size);
-	const char *vi[] = {sc->enterprise_id, sc->institution_id, sc->branch_id, from, to, q,
-	                    status, limit, offset};
+	const char *vi[] = {sc->enterprise_id,
+	                    sc->institution_id,
+	                    sc->branch_id,
+	                    from,
+	                    to,
+	                    q,
+	                    status,
+	                    limit,
+	                    offset};
 	if ((rv = db_exec(ctx->db,
 	                  "SELECT " DEMAND_COLS DEMAND_FROM " WHERE" DEMAND_SCOPE DEMAND_FILTERS
 	                  " AND ($7::text IS NULL OR d.status = $7)"
@@ -302,10 +317,11 @@ int demands_step_tx(svc_ctx *ctx, void *arg)
 	const char *v[8] = {s->id, s->from, s->to};
 	for (int i = 0; i < s->nextra && i < 5; i++)
 		v[3 + i] = s->extra[i];
-	const char *sql = arena_printf(ctx->arena,
-	                               "UPDATE demands SET status = $3, %s, updated_at = now()"
-	                               " WHERE id = $1::uuid AND status = $2 RETURNING" DEMAND_EVENT_COLS,
-	                               s->set);
+	const char *sql =
+	        arena_printf(ctx->arena,
+	                     "UPDATE demands SET status = $3, %s, updated_at = now()"
+	                     " WHERE id = $1::uuid AND status = $2 RETURNING" DEMAND_EVENT_COLS,
+	                     s->set);
 	if ((rv = change_guard(ctx, s->lost, "status", sql, 3 + s->nextra, v, &r)) != ST_OK)
 		return rv;
 	Market__DemandEvent ev = MARKET__DEMAND_EVENT__INIT;
@@ -332,10 +348,10 @@ int demands_step_tx(svc_ctx *ctx, void *arg)
 	ev.actor_person_id = (char *)s->actor_person_id;
 	PQclear(r);
 	change_event e = {arena_printf(a, "market.demand.%s", s->to), NULL, &ev.base};
-	return change_record(ctx, s->actor, arena_printf(a, "demand/%s", s->id),
-	                     arena_printf(a, "demand.%s", s->to),
-	                     json_pack("{s:s, s:s, s:s}", "no", ev.no, "from", s->from, "to", s->to),
-	                     &e);
+	return change_record(
+	        ctx, s->actor, arena_printf(a, "demand/%s", s->id),
+	        arena_printf(a, "demand.%s", s->to),
+	        json_pack("{s:s, s:s, s:s}", "no", ev.no, "from", s->from, "to", s->to), &e);
 }
 
 /* ---- the service table ------------------------------------------------------------------ */

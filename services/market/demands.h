@@ -50,8 +50,7 @@ int market_demand_withdraw(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMe
 /* demands_inst.c: */
 int market_demands_institution_list(svc_ctx *ctx, const ProtobufCMessage *in,
                                     ProtobufCMessage **out);
-int market_demand_institution_get(svc_ctx *ctx, const ProtobufCMessage *in,
-                                  ProtobufCMessage **out);
+int market_demand_institution_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int market_demand_take(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int market_demand_review(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int market_demand_disburse(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);

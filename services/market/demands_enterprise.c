@@ -78,23 +78,24 @@ static int submit_product_check(svc_ctx *ctx, const struct submit *s, PGresult *
 	PGresult *r = NULL;
 	char amount[24], months[16];
 	snprintf(amount, sizeof amount, "%lld", (long long)q->amount_fen);
-	snprintf(months, sizeof months, "%d", strcmp(q->term_unit, "年") == 0 ? q->term * 12 : q->term);
+	snprintf(months, sizeof months, "%d",
+	         strcmp(q->term_unit, "年") == 0 ? q->term * 12 : q->term);
 	const char *v[] = {q->product_id, amount, months, q->branch_id};
-	int rv = change_query(
-	        ctx,
-	        "SELECT p.state = 'published', $2::bigint BETWEEN p.amount_min_fen AND p.amount_max_fen,"
-	        " $3::int BETWEEN p.term_min_months AND p.term_max_months,"
-	        " EXISTS (SELECT 1 FROM branches b WHERE b.id = $4::uuid"
-	        "  AND b.institution_id = p.institution_id),"
-	        " p.institution_id::text, i.name, p.name"
-	        " FROM products p JOIN institutions i ON i.id = p.institution_id"
-	        " WHERE p.id = $1::uuid FOR SHARE OF p",
-	        4, v, NULL, NULL, &r);
+	int rv = change_query(ctx,
+	                      "SELECT p.state = 'published', $2::bigint BETWEEN p.amount_min_fen "
+	                      "AND p.amount_max_fen,"
+	                      " $3::int BETWEEN p.term_min_months AND p.term_max_months,"
+	                      " EXISTS (SELECT 1 FROM branches b WHERE b.id = $4::uuid"
+	                      "  AND b.institution_id = p.institution_id),"
+	                      " p.institution_id::text, i.name, p.name"
+	                      " FROM products p JOIN institutions i ON i.id = p.institution_id"
+	                      " WHERE p.id = $1::uuid FOR SHARE OF p",
+	                      4, v, NULL, NULL, &r);
 	if (rv != ST_OK)
 		return rv;
-	rv = PQntuples(r) != 1                         ? status_err(ST_NOT_FOUND, "product_id")
-	     : PQgetvalue(r, 0, 0)[0] != 't'           ? status_err(ST_DEMAND_PRODUCT_UNAVAILABLE,
-	                                                            "product_id")
+	rv = PQntuples(r) != 1 ? status_err(ST_NOT_FOUND, "product_id")
+	     : PQgetvalue(r, 0, 0)[0] != 't'
+	             ? status_err(ST_DEMAND_PRODUCT_UNAVAILABLE, "product_id")
 	     : PQgetvalue(r, 0, 1)[0] != 't' ? status_err(ST_DEMAND_AMOUNT_RANGE, "amount_fen")
 	     : PQgetvalue(r, 0, 2)[0] != 't' ? status_err(ST_DEMAND_TERM_RANGE, "term")
 	     : PQgetvalue(r, 0, 3)[0] != 't' ? status_err(ST_DEMAND_BRANCH, "branch_id")
@@ -122,12 +123,13 @@ static int submit_tx(svc_ctx *ctx, void *arg)
 	PQclear(p);
 
 	/* The day's next number, in this transaction: a rollback gives it back (no gap). */
-	if ((rv = change_query(ctx,
-	                       "INSERT INTO demand_numbers AS n (day, last)"
-	                       " VALUES ((now() AT TIME ZONE 'Asia/Shanghai')::date, 1)"
-	                       " ON CONFLICT (day) DO UPDATE SET last = n.last + 1 WHERE n.last < 999"
-	                       " RETURNING 'PO' || to_char(day, 'YYYYMMDD') || lpad(last::text, 3, '0')",
-	                       0, NULL, NULL, NULL, &r)) != ST_OK)
+	if ((rv = change_query(
+	             ctx,
+	             "INSERT INTO demand_numbers AS n (day, last)"
+	             " VALUES ((now() AT TIME ZONE 'Asia/Shanghai')::date, 1)"
+	             " ON CONFLICT (day) DO UPDATE SET last = n.last + 1 WHERE n.last < 999"
+	             " RETURNING 'PO' || to_char(day, 'YYYYMMDD') || lpad(last::text, 3, '0')",
+	             0, NULL, NULL, NULL, &r)) != ST_OK)
 		return rv;
 	if (PQntuples(r) != 1) {
 		PQclear(r);
@@ -154,15 +156,19 @@ static int submit_tx(svc_ctx *ctx, void *arg)
 	                   s->agreements};
 	if ((rv = change_query(
 	             ctx,
-	             "INSERT INTO demands (no, product_id, institution_id, branch_id, enterprise_id,"
-	             " enterprise_name, applicant_id, amount_fen, term, term_unit, expected_rate_bp,"
+	             "INSERT INTO demands (no, product_id, institution_id, branch_id, "
+	             "enterprise_id,"
+	             " enterprise_name, applicant_id, amount_fen, term, term_unit, "
+	             "expected_rate_bp,"
 	             " purpose, agreements, product_name, institution_name, terms_rate_min_bp,"
-	             " terms_rate_max_bp, terms_amount_min_fen, terms_amount_max_fen, terms_term_min,"
+	             " terms_rate_max_bp, terms_amount_min_fen, terms_amount_max_fen, "
+	             "terms_term_min,"
 	             " terms_term_max, terms_term_unit, terms_guarantees)"
 	             " SELECT $1, p.id, p.institution_id, $3::uuid, $4::uuid, $5, $6::uuid,"
 	             " $7::bigint, $8::int, $9, $10::int, $11,"
 	             " ARRAY(SELECT json_array_elements_text($12::json)), p.name, i.name,"
-	             " p.rate_min_bp, p.rate_max_bp, p.amount_min_fen, p.amount_max_fen, p.term_min,"
+	             " p.rate_min_bp, p.rate_max_bp, p.amount_min_fen, p.amount_max_fen, "
+	             "p.term_min,"
 	             " p.term_max, p.term_unit, p.guarantees"
 	             " FROM products p JOIN institutions i ON i.id = p.institution_id"
 	             " WHERE p.id = $2::uuid RETURNING id::text",
@@ -173,11 +179,12 @@ static int submit_tx(svc_ctx *ctx, void *arg)
 
 	/* Who hears of it: the loan officers of the institution-wide staff and of the branch. */
 	const char *vo[] = {institution_id, q->branch_id};
-	if ((rv = change_query(ctx,
-	                       "SELECT person_id::text FROM staff WHERE institution_id = $1::uuid"
-	                       " AND state = 'active' AND role = 'loan_officer'"
-	                       " AND (branch_id IS NULL OR branch_id = $2::uuid) ORDER BY created_at",
-	                       2, vo, NULL, NULL, &r)) != ST_OK)
+	if ((rv = change_query(
+	             ctx,
+	             "SELECT person_id::text FROM staff WHERE institution_id = $1::uuid"
+	             " AND state = 'active' AND role = 'loan_officer'"
+	             " AND (branch_id IS NULL OR branch_id = $2::uuid) ORDER BY created_at",
+	             2, vo, NULL, NULL, &r)) != ST_OK)
 		return rv;
 	Market__DemandEvent ev = MARKET__DEMAND_EVENT__INIT;
 	int n = PQntuples(r);
@@ -239,7 +246,8 @@ static int submit_validate(svc_ctx *ctx, const Market__SubmitDemandRequest *q, c
 		return status_err(ST_DEMAND_AGREEMENTS, "agreements");
 	json_t *j = json_array();
 	for (size_t i = 0; i < q->n_agreements; i++) {
-		if (!q->agreements[i] || !*q->agreements[i] || validate_text(q->agreements[i], 64) != 0) {
+		if (!q->agreements[i] || !*q->agreements[i] ||
+		    validate_text(q->agreements[i], 64) != 0) {
 			json_decref(j);
 			return status_err(ST_DEMAND_AGREEMENTS, "agreements");
 		}
@@ -288,8 +296,7 @@ int market_demand_submit(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMess
 
 /* ---- list, detail, withdraw ---------------------------------------------------------------- */
 
-int market_demands_enterprise_list(svc_ctx *ctx, const ProtobufCMessage *in,
-                                   ProtobufCMessage **out)
+int market_demands_enterprise_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	Enterprise__ReadinessReport *rep = NULL;
 	Market__DemandList *l = NULL;

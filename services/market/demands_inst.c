@@ -41,8 +41,7 @@ int market_demands_institution_list(svc_ctx *ctx, const ProtobufCMessage *in,
 	return ST_OK;
 }
 
-int market_demand_institution_get(svc_ctx *ctx, const ProtobufCMessage *in,
-                                  ProtobufCMessage **out)
+int market_demand_institution_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	market_staff st;
 	demands_scope sc;
@@ -57,8 +56,8 @@ int market_demand_institution_get(svc_ctx *ctx, const ProtobufCMessage *in,
 }
 
 /* Runs step s as the loan officer st and replies with the demand as it now is. */
-static int inst_step(svc_ctx *ctx, const market_staff *st, const demands_scope *sc,
-                     demands_step *s, ProtobufCMessage **out)
+static int inst_step(svc_ctx *ctx, const market_staff *st, const demands_scope *sc, demands_step *s,
+                     ProtobufCMessage **out)
 {
 	Market__Demand *d = NULL;
 	int rv;

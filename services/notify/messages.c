@@ -91,14 +91,16 @@ int notify_market_apply(svc_ctx *ctx, const Events__Event *ev)
 	                          : arena_printf(ctx->arena, "%s:%lld",
 	                                         ev->source ? ev->source : "-", (long long)ev->seq);
 	for (size_t i = 0; i < n; i++) {
-		const char *v[] = {event_id,  ev->type, persons[i],
-		                   msg.title, msg.body, ev->has_time_ms && ev->time_ms > 0 ? time_ms : NULL};
-		if ((rv = change_exec(ctx,
-		                      "INSERT INTO messages (event_id, event_type, person_id, title, body,"
-		                      " created_at) VALUES ($1, $2, $3, $4, $5,"
-		                      " COALESCE(to_timestamp($6::bigint / 1000.0), now()))"
-		                      " ON CONFLICT (event_id, recipient) DO NOTHING",
-		                      6, v, NULL)) != ST_OK)
+		const char *v[] = {event_id,   ev->type,
+		                   persons[i], msg.title,
+		                   msg.body,   ev->has_time_ms && ev->time_ms > 0 ? time_ms : NULL};
+		if ((rv = change_exec(
+		             ctx,
+		             "INSERT INTO messages (event_id, event_type, person_id, title, body,"
+		             " created_at) VALUES ($1, $2, $3, $4, $5,"
+		             " COALESCE(to_timestamp($6::bigint / 1000.0), now()))"
+		             " ON CONFLICT (event_id, recipient) DO NOTHING",
+		             6, v, NULL)) != ST_OK)
 			return rv;
 	}
 	return ST_OK;

@@ -335,8 +335,8 @@ static const char *notify_demand_label(const Market__DemandEvent *d, arena *a)
 	                    notify_has(d->product_name) ? d->product_name : "贷款产品", d->no);
 }
 
-static int notify_demand(const Events__Event *ev, arena *a, notify_message *out,
-                         const char *title, const char *what)
+static int notify_demand(const Events__Event *ev, arena *a, notify_message *out, const char *title,
+                         const char *what)
 {
 	const Market__DemandEvent *d = notify_demand_event(ev, a);
 	if (!d)
@@ -368,7 +368,8 @@ static int notify_demand_approved(const Events__Event *ev, arena *a, notify_mess
 	if (!d)
 		return -1;
 	return notify_demand(ev, a, out, "融资需求审核通过",
-	                     arena_printf(a, "已审核通过%s%s。", notify_has(d->opinion) ? "，审核意见：" : "",
+	                     arena_printf(a, "已审核通过%s%s。",
+	                                  notify_has(d->opinion) ? "，审核意见：" : "",
 	                                  notify_has(d->opinion) ? d->opinion : ""));
 }
 
