@@ -224,7 +224,7 @@ static int submit_validate(svc_ctx *ctx, const Market__SubmitDemandRequest *q, c
 		return status_err(ST_NOT_FOUND, "product_id");
 	if (!q->has_amount_fen)
 		return status_err(ST_FIELD_REQUIRED, "amount_fen");
-	if (q->amount_fen < 1 || !validate_amount_fen(q->amount_fen))
+	if (q->amount_fen < 1 || validate_amount_fen(q->amount_fen) != 0)
 		return status_err(ST_FIELD_RANGE, "amount_fen");
 	if (!q->has_term)
 		return status_err(ST_FIELD_REQUIRED, "term");

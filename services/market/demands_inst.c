@@ -138,7 +138,7 @@ int market_demand_disburse(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMe
 		return status_err(ST_NOT_FOUND, "id");
 	if (!req->has_amount_fen)
 		return status_err(ST_FIELD_REQUIRED, "amount_fen");
-	if (req->amount_fen < 1 || !validate_amount_fen(req->amount_fen))
+	if (req->amount_fen < 1 || validate_amount_fen(req->amount_fen) != 0)
 		return status_err(ST_FIELD_RANGE, "amount_fen");
 	if (!req->disbursed_on || !*req->disbursed_on)
 		return status_err(ST_FIELD_REQUIRED, "disbursed_on");
