@@ -70,6 +70,8 @@ static const struct kyc_citizen kyc_citizens[] = {
          SBX_NORMAL},
         {"何平", "500103198309201177", "6221554423232218347", "15710100013", "15710200013", 'm',
          SBX_DOWN},
+        {"钱坤", "360102199003151236", "6228480012345678903", "15710100014", "15710200014", 'm',
+         SBX_NORMAL},
 };
 
 #define KYC_CITIZENS (sizeof kyc_citizens / sizeof kyc_citizens[0])

@@ -198,16 +198,24 @@ static int verification_seal(const crypto_keys *k, const char *plain, const char
 
 /* ---- checks shared by start and confirm ------------------------------------------------ */
 
-/* ST_OK when the person exists and is not verified yet. lock: FOR UPDATE (in a transaction). */
-static int verification_person_open(svc_ctx *ctx, const char *pid, int lock)
+/*
+ * ST_OK when the person exists and is not verified yet, or, with face_hash, is verified
+ * under that ID number hash without a face check yet (a person verified by bank card or
+ * carrier may add one: market's financing demands need it). lock: FOR UPDATE (in a
+ * transaction).
+ */
+static int verification_person_open(svc_ctx *ctx, const char *pid, const char *face_hash, int lock)
 {
 	PGresult *r = NULL;
-	const char *v[] = {pid};
-	int rv = db_exec(
-	        ctx->db,
-	        lock ? "SELECT verified_at IS NOT NULL FROM persons WHERE id = $1 FOR UPDATE"
-	             : "SELECT verified_at IS NOT NULL FROM persons WHERE id = $1",
-	        1, v, &r);
+	const char *v[] = {pid, face_hash};
+	int rv = db_exec(ctx->db,
+	                 lock ? "SELECT verified_at IS NOT NULL AND (face_checked_at IS NOT NULL OR"
+	                        " $2::text IS NULL OR id_number_hash IS DISTINCT FROM $2)"
+	                        " FROM persons WHERE id = $1 FOR UPDATE"
+	                      : "SELECT verified_at IS NOT NULL AND (face_checked_at IS NOT NULL OR"
+	                        " $2::text IS NULL OR id_number_hash IS DISTINCT FROM $2)"
+	                        " FROM persons WHERE id = $1",
+	                 2, v, &r);
 	if (rv != ST_OK)
 		return status_err(rv, NULL);
 	rv = PQntuples(r) != 1                       ? status_err(ST_UNAUTHENTICATED, NULL)
@@ -215,6 +223,12 @@ static int verification_person_open(svc_ctx *ctx, const char *pid, int lock)
 	                                             : ST_OK;
 	PQclear(r);
 	return rv;
+}
+
+/* The ID number hash a face check may be added under (face only), else NULL. */
+static const char *verification_face_hash(const char *method, const char *id_hash)
+{
+	return strcmp(method, "face") == 0 ? id_hash : NULL;
 }
 
 /* ST_ID_NUMBER_TAKEN when another person is verified with this ID number. */
@@ -273,7 +287,8 @@ static int vinsert_tx(svc_ctx *ctx, void *arg)
 	PGresult *r = NULL;
 	int rv;
 	/* The person's row serialises starts and confirmations of one person. */
-	if ((rv = verification_person_open(ctx, x->pid, 1)) != ST_OK)
+	if ((rv = verification_person_open(
+	             ctx, x->pid, verification_face_hash(f->method, x->id_hash), 1)) != ST_OK)
 		return rv;
 	const char *v1[] = {x->pid};
 	if ((rv = change_exec(ctx,
@@ -365,7 +380,8 @@ int accounts_verification_start(svc_ctx *ctx, const ProtobufCMessage *in_, Proto
 	if (crypto_lookup_hash(&app->keys, f.id_number, id_hash) != 0)
 		return status_err(ST_INTERNAL, NULL);
 	/* Cheap refusals first: nothing is sent to a phone or a provider for them. */
-	if ((rv = verification_person_open(ctx, pid, 0)) != ST_OK ||
+	if ((rv = verification_person_open(ctx, pid, verification_face_hash(f.method, id_hash),
+	                                   0)) != ST_OK ||
 	    (rv = verification_id_free(ctx, pid, id_hash)) != ST_OK ||
 	    (rv = verification_start_budget(ctx, pid)) != ST_OK)
 		return rv;
@@ -413,7 +429,7 @@ static int verification_pending_load(svc_ctx *ctx, const char *pid, struct vpend
 	if (PQntuples(r) != 1) {
 		PQclear(r);
 		/* Already verified says more than "not started" to a second click. */
-		if ((rv = verification_person_open(ctx, pid, 0)) != ST_OK)
+		if ((rv = verification_person_open(ctx, pid, NULL, 0)) != ST_OK)
 			return rv;
 		return status_err(ST_KYC_NOT_STARTED, NULL);
 	}
@@ -565,29 +581,45 @@ static int complete_tx(svc_ctx *ctx, void *arg)
 	                      1, v1, NULL);
 	if (rv != ST_OK)
 		return rv;
-	const char *v2[] = {x->pid, p->name, (const char *)x->sid->buf, x->id_hash, x->id_masked};
-	const int lens[] = {0, 0, (int)x->sid->len, 0, 0};
-	const int fmts[] = {0, 0, 1, 0, 0};
+	const char *v2[] = {x->pid,     p->name,      (const char *)x->sid->buf,
+	                    x->id_hash, x->id_masked, p->method};
+	const int lens[] = {0, 0, (int)x->sid->len, 0, 0, 0};
+	const int fmts[] = {0, 0, 1, 0, 0, 0};
 	PGresult *r = NULL;
 	/* Taken: another person got this ID number verified meanwhile (UNIQUE id_number_hash). */
 	if ((rv = change_unique(
 	             ctx, ST_ID_NUMBER_TAKEN, "id_number",
 	             "UPDATE persons SET verified_at = now(), name = $2, id_number_enc = "
-	             "$3, id_number_hash = $4, id_number_masked = $5, updated_at = now() "
+	             "$3, id_number_hash = $4, id_number_masked = $5, face_checked_at = "
+	             "CASE WHEN $6 = 'face' THEN now() END, updated_at = now() "
 	             "WHERE id = $1 AND verified_at IS NULL RETURNING id",
-	             5, v2, lens, fmts, &r)) != ST_OK)
+	             6, v2, lens, fmts, &r)) != ST_OK)
 		return rv;
 	int changed = change_rows(r) == 1;
 	PQclear(r);
-	if (!changed)
+	const char *type = "accounts.person.verified", *action = "person.verified";
+	if (!changed && strcmp(p->method, "face") == 0) {
+		/* Verified before by bank card or carrier: this adds the face check only. */
+		const char *v3[] = {x->pid, x->id_hash};
+		if ((rv = change_guard(
+		             ctx, ST_IDENTITY_VERIFIED, NULL,
+		             "UPDATE persons SET face_checked_at = now(), updated_at = now()"
+		             " WHERE id = $1 AND verified_at IS NOT NULL"
+		             " AND face_checked_at IS NULL AND id_number_hash = $2 RETURNING id",
+		             2, v3, NULL)) != ST_OK)
+			return rv;
+		type = "accounts.person.face_checked";
+		action = "person.face_checked";
+	} else if (!changed) {
 		return status_err(ST_IDENTITY_VERIFIED, NULL);
+	}
 	Accounts__PersonVerified ev = ACCOUNTS__PERSON_VERIFIED__INIT;
 	ev.person_id = (char *)x->pid;
 	ev.name_masked = (char *)x->name_masked;
 	ev.method = p->method;
-	change_event e = {"accounts.person.verified", NULL, &ev.base};
+	change_event e = {type, NULL, &ev.base};
 	return change_record(ctx, arena_printf(ctx->arena, "person:%s", x->pid),
-	                     arena_printf(ctx->arena, "person/%s", x->pid), "person.verified",
+	                     arena_printf(ctx->arena, "person/%s", x->pid), action,
 	                     json_pack("{s:s, s:s}", "verification_id", p->id, "method", p->method),
 	                     &e);
 }

@@ -47,4 +47,8 @@ int enterprise_caller_enterprise(svc_ctx *ctx, const char **enterprise_id, const
 /* 1 when accounts reported the person verified (persons projection), else 0. (persons.c) */
 int enterprise_person_verified(svc_ctx *ctx, const char *person_id);
 
+/* Bus-only GetEnterprise: one certified enterprise for other services (market, billfin,
+ * certs, payments); ST_NOT_FOUND for an unknown id. (enterprises.c) */
+int enterprise_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+
 #endif

@@ -38,7 +38,11 @@ static int enterprise_start(svc_ctx *ctx)
 static const svc_handler enterprise_handlers[] = {
         {"ListRegions", enterprise_regions_list},
         {"ResolveRegions", enterprise_regions_resolve},
+        {"GetEnterprise", enterprise_get},
 };
+
+/* Asked by other services only (no gateway route answers it). */
+static const char *const enterprise_bus_only[] = {"GetEnterprise", NULL};
 
 int main(int argc, char **argv)
 {
@@ -61,7 +65,8 @@ int main(int argc, char **argv)
 	};
 	/* One entry per service of the enterprise daemon's proto files. */
 	svc_api apis[] = {
-	        SVC_API(&enterprise__enterprise__descriptor, enterprise_handlers),
+	        SVC_API(&enterprise__enterprise__descriptor, enterprise_handlers,
+	                .bus_only = enterprise_bus_only),
 	        enterprise_registry_api,
 	        enterprise_membership_api,
 	        enterprise_certification_api,

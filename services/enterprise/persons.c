@@ -75,16 +75,21 @@ static int persons_verified(svc_ctx *ctx, const Events__Event *ev)
 	if (!p || !validate_uuid(p->person_id))
 		return -1;
 	const char *vals[] = {p->person_id, p->name_masked, p->method, persons_time(ctx, ev)};
-	/* Verification is final (accounts locks it): the first time stays. */
+	/* Verification is final (accounts locks it): the first time stays. A face check
+	 * (a face verification, or one added after it) counts from the first one too. */
 	return db_exec(ctx->db,
 	               "INSERT INTO persons (person_id, name_masked, verification_method,"
-	               " verified_at) VALUES ($1::uuid, $2, $3,"
-	               " COALESCE(to_timestamp($4::bigint / 1000.0), now()))"
+	               " verified_at, face_checked_at) VALUES ($1::uuid, $2, $3,"
+	               " COALESCE(to_timestamp($4::bigint / 1000.0), now()),"
+	               " CASE WHEN $3 = 'face'"
+	               " THEN COALESCE(to_timestamp($4::bigint / 1000.0), now()) END)"
 	               " ON CONFLICT (person_id) DO UPDATE SET"
 	               " name_masked = EXCLUDED.name_masked,"
 	               " verification_method = COALESCE(persons.verification_method,"
 	               " EXCLUDED.verification_method),"
 	               " verified_at = COALESCE(persons.verified_at, EXCLUDED.verified_at),"
+	               " face_checked_at = COALESCE(persons.face_checked_at,"
+	               " EXCLUDED.face_checked_at),"
 	               " updated_at = now()",
 	               4, vals, NULL);
 }
@@ -97,7 +102,8 @@ static int persons_apply(svc_ctx *ctx, const Events__Event *ev)
 		return ST_OK;
 	if (strcmp(ev->type, "accounts.person.registered") == 0)
 		rv = persons_registered(ctx, ev);
-	else if (strcmp(ev->type, "accounts.person.verified") == 0)
+	else if (strcmp(ev->type, "accounts.person.verified") == 0 ||
+	         strcmp(ev->type, "accounts.person.face_checked") == 0)
 		rv = persons_verified(ctx, ev);
 	else
 		return ST_OK;
@@ -160,7 +166,8 @@ static int readiness_build(svc_ctx *ctx, const char *eid, const char *pid,
 	                 "SELECT (SELECT name FROM enterprises WHERE id = $1::uuid),"
 	                 " p.verified_at IS NOT NULL, p.verification_method,"
 	                 " (SELECT role FROM memberships WHERE enterprise_id = $1::uuid"
-	                 "  AND person_id = $2::uuid AND state = 'active')"
+	                 "  AND person_id = $2::uuid AND state = 'active'),"
+	                 " p.face_checked_at IS NOT NULL"
 	                 " FROM (SELECT $2::uuid AS id) q"
 	                 " LEFT JOIN persons p ON p.person_id = q.id",
 	                 2, vals, &res);
@@ -175,6 +182,8 @@ static int readiness_build(svc_ctx *ctx, const char *eid, const char *pid,
 	if (certified && member)
 		r->enterprise_name = arena_strdup(ctx->arena, PQgetvalue(res, 0, 0));
 	r->has_certified = r->has_person_verified = r->has_member = r->has_ready = 1;
+	r->has_face_checked = 1;
+	r->face_checked = PQgetvalue(res, 0, 4)[0] == 't';
 	r->certified = certified;
 	r->person_verified = PQgetvalue(res, 0, 1)[0] == 't';
 	if (!PQgetisnull(res, 0, 2))

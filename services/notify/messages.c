@@ -73,6 +73,39 @@ int notify_messages_apply(svc_ctx *ctx, const Events__Event *ev)
 	                   7, v, NULL);
 }
 
+int notify_market_apply(svc_ctx *ctx, const Events__Event *ev)
+{
+	notify_message msg;
+	char **persons = NULL;
+	size_t n = 0;
+	int rv = notify_messages_apply(ctx, ev);
+	if (rv != ST_OK)
+		return rv;
+	int r = notify_template_officers(ev, ctx->arena, &msg, &persons, &n);
+	if (r <= 0)
+		return ST_OK; /* a bad payload was logged by notify_messages_apply */
+	char time_ms[24];
+	snprintf(time_ms, sizeof time_ms, "%lld", (long long)ev->time_ms);
+	const char *event_id =
+	        ev->id && *ev->id ? ev->id
+	                          : arena_printf(ctx->arena, "%s:%lld",
+	                                         ev->source ? ev->source : "-", (long long)ev->seq);
+	for (size_t i = 0; i < n; i++) {
+		const char *v[] = {event_id,   ev->type,
+		                   persons[i], msg.title,
+		                   msg.body,   ev->has_time_ms && ev->time_ms > 0 ? time_ms : NULL};
+		if ((rv = change_exec(
+		             ctx,
+		             "INSERT INTO messages (event_id, event_type, person_id, title, body,"
+		             " created_at) VALUES ($1, $2, $3, $4, $5,"
+		             " COALESCE(to_timestamp($6::bigint / 1000.0), now()))"
+		             " ON CONFLICT (event_id, recipient) DO NOTHING",
+		             6, v, NULL)) != ST_OK)
+			return rv;
+	}
+	return ST_OK;
+}
+
 int notify_enterprise_apply(svc_ctx *ctx, const Events__Event *ev)
 {
 	int rv = memberproj_apply(ctx, ev);

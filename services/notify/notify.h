@@ -49,5 +49,8 @@ int notify_messages_apply(svc_ctx *ctx, const Events__Event *ev);
 /* Applies one event of enterprise: the membership projection (common/memberproj.h),
  * then the message, in the subscriber's one transaction. */
 int notify_enterprise_apply(svc_ctx *ctx, const Events__Event *ev);
+/* Applies one event of market: the enterprise's message, and for a submitted demand one
+ * to each loan officer the event names (so notify keeps no projection of staff). */
+int notify_market_apply(svc_ctx *ctx, const Events__Event *ev);
 
 #endif

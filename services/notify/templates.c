@@ -4,6 +4,7 @@
 #include "accounts.pb-c.h"
 #include "enterprise_kyb.pb-c.h"
 #include "enterprise_members.pb-c.h"
+#include "market.pb-c.h"
 #include "sms_limits.h"
 
 #include <stdio.h>
@@ -306,6 +307,119 @@ static int notify_cert_rejected(const Events__Event *ev, arena *a, notify_messag
 	return 1;
 }
 
+/* ---- financing demands (融资需求): market.demand.* --------------------------------------- */
+
+static const Market__DemandEvent *notify_demand_event(const Events__Event *ev, arena *a)
+{
+	const Market__DemandEvent *d = notify_payload(ev, &market__demand_event__descriptor, a);
+	if (!d || !notify_has(d->enterprise_id) || !notify_has(d->no))
+		return NULL;
+	return d;
+}
+
+/* "金额50.00万元" from fen: the UI's 万元 with two decimals. */
+static const char *notify_wan(int64_t fen, arena *a)
+{
+	int64_t yuan = (fen + 50) / 100; /* 1 万元 = 1,000,000 fen; two decimals */
+	return arena_printf(a, "%lld.%02lld万元", (long long)(yuan / 10000),
+	                    (long long)(yuan % 10000 / 100));
+}
+
+/* 「product」 at 「institution」, number no. */
+static const char *notify_demand_label(const Market__DemandEvent *d, arena *a)
+{
+	return arena_printf(a, "%s%s%s「%s」融资需求（编号%s）",
+	                    notify_has(d->institution_name) ? "「" : "",
+	                    notify_has(d->institution_name) ? d->institution_name : "",
+	                    notify_has(d->institution_name) ? "」" : "",
+	                    notify_has(d->product_name) ? d->product_name : "贷款产品", d->no);
+}
+
+static int notify_demand(const Events__Event *ev, arena *a, notify_message *out, const char *title,
+                         const char *what)
+{
+	const Market__DemandEvent *d = notify_demand_event(ev, a);
+	if (!d)
+		return -1;
+	out->enterprise_id = d->enterprise_id;
+	out->title = title;
+	out->body = arena_printf(a, "您提交的%s%s", notify_demand_label(d, a), what);
+	return 1;
+}
+
+static int notify_demand_submitted(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Market__DemandEvent *d = notify_demand_event(ev, a);
+	if (!d)
+		return -1;
+	return notify_demand(ev, a, out, "融资需求已提交",
+	                     arena_printf(a, "已提交，申请金额%s，请等待金融机构接单。",
+	                                  notify_wan(d->amount_fen, a)));
+}
+
+static int notify_demand_taken(const Events__Event *ev, arena *a, notify_message *out)
+{
+	return notify_demand(ev, a, out, "融资需求已接单", "已被金融机构接单，正在审核中。");
+}
+
+static int notify_demand_approved(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Market__DemandEvent *d = notify_demand_event(ev, a);
+	if (!d)
+		return -1;
+	return notify_demand(ev, a, out, "融资需求审核通过",
+	                     arena_printf(a, "已审核通过%s%s。",
+	                                  notify_has(d->opinion) ? "，审核意见：" : "",
+	                                  notify_has(d->opinion) ? d->opinion : ""));
+}
+
+static int notify_demand_rejected(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Market__DemandEvent *d = notify_demand_event(ev, a);
+	if (!d)
+		return -1;
+	return notify_demand(ev, a, out, "融资需求未通过审核",
+	                     arena_printf(a, "未通过审核，审核意见：%s。",
+	                                  notify_has(d->opinion) ? d->opinion : "无"));
+}
+
+static int notify_demand_disbursed(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Market__DemandEvent *d = notify_demand_event(ev, a);
+	if (!d)
+		return -1;
+	return notify_demand(ev, a, out, "融资已放款",
+	                     arena_printf(a, "已放款，放款金额%s%s%s。",
+	                                  notify_wan(d->disbursed_amount_fen, a),
+	                                  notify_has(d->disbursed_on) ? "，放款日期" : "",
+	                                  notify_has(d->disbursed_on) ? d->disbursed_on : ""));
+}
+
+static int notify_demand_withdrawn(const Events__Event *ev, arena *a, notify_message *out)
+{
+	return notify_demand(ev, a, out, "融资需求已撤回", "已撤回。");
+}
+
+int notify_template_officers(const Events__Event *ev, arena *a, notify_message *out,
+                             char ***persons, size_t *n)
+{
+	if (!ev->type || strcmp(ev->type, "market.demand.submitted") != 0)
+		return 0;
+	const Market__DemandEvent *d = notify_demand_event(ev, a);
+	if (!d)
+		return -1;
+	if (d->n_officer_person_ids == 0)
+		return 0;
+	memset(out, 0, sizeof *out);
+	out->title = "新的融资需求待接单";
+	out->body = arena_printf(a, "%s提交了%s，申请金额%s。请在机构工作台接单。",
+	                         notify_has(d->enterprise_name) ? d->enterprise_name : "企业",
+	                         notify_demand_label(d, a), notify_wan(d->amount_fen, a));
+	*persons = d->officer_person_ids;
+	*n = d->n_officer_person_ids;
+	return 1;
+}
+
 typedef int (*notify_render_fn)(const Events__Event *ev, arena *a, notify_message *out);
 
 /* Event types that give an in-site message; any other type is ignored. */
@@ -324,6 +438,12 @@ static const struct {
         {"enterprise.certification.submitted", notify_cert_submitted},
         {"enterprise.certification.approved", notify_cert_approved},
         {"enterprise.certification.rejected", notify_cert_rejected},
+        {"market.demand.submitted", notify_demand_submitted},
+        {"market.demand.taken", notify_demand_taken},
+        {"market.demand.approved", notify_demand_approved},
+        {"market.demand.rejected", notify_demand_rejected},
+        {"market.demand.disbursed", notify_demand_disbursed},
+        {"market.demand.withdrawn", notify_demand_withdrawn},
 };
 
 int notify_template_render(const Events__Event *ev, arena *a, notify_message *out)

@@ -45,6 +45,15 @@ typedef struct notify_message {
  */
 int notify_template_render(const Events__Event *ev, arena *a, notify_message *out);
 
+/*
+ * The message of ev to persons besides its recipient (market.demand.submitted: the
+ * institution's loan officers the event names), the same text to each. Returns 1 with
+ * *out's title and body and *persons (n of them; in a), 0 when there are none, -1 when
+ * the payload is malformed.
+ */
+int notify_template_officers(const Events__Event *ev, arena *a, notify_message *out,
+                             char ***persons, size_t *n);
+
 /* A Unix time in ms as Beijing time for texts: "2026年12月02日 10:15". */
 void notify_format_cst(int64_t ms, char *out, size_t outlen);
 

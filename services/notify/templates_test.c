@@ -4,6 +4,7 @@
 #include "accounts.pb-c.h"
 #include "enterprise_kyb.pb-c.h"
 #include "enterprise_members.pb-c.h"
+#include "market.pb-c.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -351,6 +352,52 @@ static void test_certification_events_without_applicant_are_refused(void **state
 	arena_free(a);
 }
 
+static void test_demand_events_reach_the_enterprise_and_submitted_the_officers(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	notify_message msg;
+	char **persons = NULL;
+	size_t n = 0;
+	char *officers[] = {"o-1", "o-2"};
+	Market__DemandEvent d = MARKET__DEMAND_EVENT__INIT;
+	d.no = "PO20261207001";
+	d.enterprise_id = "e-1";
+	d.enterprise_name = "长沙瑞丰机械制造有限公司";
+	d.institution_name = "广发银行长沙分行";
+	d.product_name = "专精特新贷";
+	d.has_amount_fen = 1;
+	d.amount_fen = 50000000;
+	d.officer_person_ids = officers;
+	d.n_officer_person_ids = 2;
+	Events__Event *ev = event_with(a, "market.demand.submitted", &d.base);
+	assert_int_equal(notify_template_render(ev, a, &msg), 1);
+	assert_string_equal(msg.enterprise_id, "e-1");
+	assert_null(msg.person_id);
+	assert_string_equal(msg.title, "融资需求已提交");
+	assert_string_equal(
+	        msg.body, "您提交的「广发银行长沙分行」「专精特新贷」融资需求（编号PO20261207001）"
+	                  "已提交，申请金额50.00万元，请等待金融机构接单。");
+	assert_int_equal(notify_template_officers(ev, a, &msg, &persons, &n), 1);
+	assert_int_equal(n, 2);
+	assert_string_equal(persons[1], "o-2");
+	assert_string_equal(msg.title, "新的融资需求待接单");
+
+	d.opinion = "同意授信";
+	ev = event_with(a, "market.demand.approved", &d.base);
+	assert_int_equal(notify_template_render(ev, a, &msg), 1);
+	assert_string_equal(msg.enterprise_id, "e-1");
+	assert_string_equal(
+	        msg.body, "您提交的「广发银行长沙分行」「专精特新贷」融资需求（编号PO20261207001）"
+	                  "已审核通过，审核意见：同意授信。");
+	assert_int_equal(notify_template_officers(ev, a, &msg, &persons, &n), 0);
+
+	d.enterprise_id = NULL;
+	ev = event_with(a, "market.demand.taken", &d.base);
+	assert_int_equal(notify_template_render(ev, a, &msg), -1);
+	arena_free(a);
+}
+
 static void test_beijing_time_text(void **state)
 {
 	(void)state;
@@ -378,6 +425,8 @@ int main(void)
 	        cmocka_unit_test(
 	                test_certification_submitted_approved_rejected_reach_the_applicant),
 	        cmocka_unit_test(test_certification_events_without_applicant_are_refused),
+	        cmocka_unit_test(
+	                test_demand_events_reach_the_enterprise_and_submitted_the_officers),
 	        cmocka_unit_test(test_beijing_time_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

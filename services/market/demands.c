@@ -1,0 +1,375 @@
+/*
+ * Financing demands (融资需求): reading, listing and the guarded transitions both sides
+ * share, and the Demands service's table. A demand's status is one column; what manual
+ * 001 shows as two (接单状态, 审核状态) is derived from it (demand_statuses).
+ */
+#include "demands.h"
+
+#include "change.h"
+#include "dbrow.h"
+#include "status.h"
+#include "validate.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Instants as RFC 3339 in China Standard Time (DBROW_CST), one per line. */
+#define DEMAND_CREATED   DBROW_CST("d.created_at")
+#define DEMAND_TAKEN     DBROW_CST("d.taken_at")
+#define DEMAND_REVIEWED  DBROW_CST("d.reviewed_at")
+#define DEMAND_DISBURSED DBROW_CST("d.disbursed_at")
+#define DEMAND_WITHDRAWN DBROW_CST("d.withdrawn_at")
+#define DEMAND_UPDATED   DBROW_CST("d.updated_at")
+#define DEMAND_COLS                                                                                \
+	"d.id::text, d.no, d.institution_id::text, d.institution_name, d.product_id::text,"        \
+	" d.product_name, d.enterprise_id::text, d.enterprise_name, d.amount_fen,"                 \
+	" d.expected_rate_bp, d.term, d.term_unit, d.branch_id::text, b.name, d.purpose,"          \
+	" array_to_json(d.agreements)::text, d.status, d.review_opinion, " DEMAND_CREATED          \
+	", " DEMAND_TAKEN ", " DEMAND_REVIEWED ", d.disbursed_amount_fen, d.disbursed_on::text,"   \
+	" d.loan_contract_no, " DEMAND_DISBURSED ", " DEMAND_WITHDRAWN                             \
+	", d.applicant_id::text, d.taken_by::text, " DEMAND_UPDATED                                \
+	", d.terms_rate_min_bp, d.terms_rate_max_bp, d.terms_amount_min_fen,"                      \
+	" d.terms_amount_max_fen, d.terms_term_min, d.terms_term_max, d.terms_term_unit,"          \
+	" array_to_json(d.terms_guarantees)::text"
+#define DEMAND_FROM " FROM demands d LEFT JOIN branches b ON b.id = d.branch_id"
+
+/* The scope as SQL over $1 (enterprise), $2 (institution) and $3 (its branch or NULL). */
+#define DEMAND_SCOPE                                                                               \
+	" (d.enterprise_id = $1::uuid OR (d.institution_id = $2::uuid"                             \
+	" AND ($3::uuid IS NULL OR d.branch_id = $3::uuid)))"
+
+/* 接单状态 and 审核状态 of a status. */
+static void demand_statuses(const char *status, const char **take, const char **review)
+{
+	static const struct {
+		const char *status, *take, *review;
+	} t[] = {
+	        {"pending", "待接单", ""},       {"taken", "已接单", "待审核"},
+	        {"approved", "已接单", "通过"},  {"rejected", "已接单", "拒绝"},
+	        {"disbursed", "已接单", "通过"}, {"withdrawn", "已撤回", ""},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(t[i].status, status) == 0) {
+			*take = t[i].take;
+			*review = t[i].review;
+			return;
+		}
+	*take = *review = "";
+}
+
+static long long demand_ll(const PGresult *r, int row, int col)
+{
+	return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+/* A JSON array of strings (array_to_json) into *out, *n; nothing on a NULL cell. */
+static void demand_strings(arena *a, const PGresult *r, int row, int col, char ***out, size_t *n)
+{
+	json_t *j = PQgetisnull(r, row, col) ? NULL : json_loads(PQgetvalue(r, row, col), 0, NULL);
+	*n = 0;
+	if (json_is_array(j) && json_array_size(j) > 0) {
+		*out = arena_alloc(a, json_array_size(j) * sizeof **out);
+		for (size_t i = 0; i < json_array_size(j); i++)
+			if (json_is_string(json_array_get(j, i)))
+				(*out)[(*n)++] =
+				        arena_strdup(a, json_string_value(json_array_get(j, i)));
+	}
+	json_decref(j);
+}
+
+static Market__Demand *demand_from_row(svc_ctx *ctx, const PGresult *r, int row,
+                                       int institution_view)
+{
+	arena *a = ctx->arena;
+	Market__Demand *d = arena_alloc(a, sizeof *d);
+	market__demand__init(d);
+	d->id = dbrow_text(a, r, row, 0);
+	d->no = dbrow_text(a, r, row, 1);
+	d->institution_id = dbrow_text(a, r, row, 2);
+	d->institution_name = dbrow_text(a, r, row, 3);
+	d->product_id = dbrow_text(a, r, row, 4);
+	d->product_name = dbrow_text(a, r, row, 5);
+	d->enterprise_id = dbrow_text(a, r, row, 6);
+	d->enterprise_name = dbrow_text(a, r, row, 7);
+	d->has_amount_fen = 1;
+	d->amount_fen = demand_ll(r, row, 8);
+	if (!PQgetisnull(r, row, 9)) {
+		d->has_expected_rate_bp = 1;
+		d->expected_rate_bp = (int32_t)demand_ll(r, row, 9);
+	}
+	d->has_term = 1;
+	d->term = (int32_t)demand_ll(r, row, 10);
+	d->term_unit = dbrow_text(a, r, row, 11);
+	d->branch_id = dbrow_text(a, r, row, 12);
+	d->branch_name = dbrow_text(a, r, row, 13);
+	d->purpose = dbrow_text(a, r, row, 14);
+	demand_strings(a, r, row, 15, &d->agreements, &d->n_agreements);
+	d->status = dbrow_text(a, r, row, 16);
+	const char *take, *review;
+	demand_statuses(d->status, &take, &review);
+	d->take_status = (char *)take;
+	d->review_status = (char *)review;
+	d->review_opinion = dbrow_text(a, r, row, 17);
+	d->created_at = dbrow_text(a, r, row, 18);
+	d->taken_at = dbrow_text(a, r, row, 19);
+	d->reviewed_at = dbrow_text(a, r, row, 20);
+	if (!PQgetisnull(r, row, 21)) {
+		d->has_disbursed_amount_fen = 1;
+		d->disbursed_amount_fen = demand_ll(r, row, 21);
+	}
+	d->disbursed_on = dbrow_text(a, r, row, 22);
+	d->loan_contract_no = dbrow_text(a, r, row, 23);
+	d->disbursed_at = dbrow_text(a, r, row, 24);
+	d->withdrawn_at = dbrow_text(a, r, row, 25);
+	if (institution_view) {
+		d->applicant_id = dbrow_text(a, r, row, 26);
+		d->taken_by = dbrow_text(a, r, row, 27);
+	}
+	d->updated_at = dbrow_text(a, r, row, 28);
+	Market__ProductTerms *t = arena_alloc(a, sizeof *t);
+	market__product_terms__init(t);
+	t->product_name = d->product_name;
+	t->has_rate_min_bp = t->has_rate_max_bp = t->has_amount_min_fen = 1;
+	t->has_amount_max_fen = t->has_term_min = t->has_term_max = 1;
+	t->rate_min_bp = (int32_t)demand_ll(r, row, 29);
+	t->rate_max_bp = (int32_t)demand_ll(r, row, 30);
+	t->amount_min_fen = demand_ll(r, row, 31);
+	t->amount_max_fen = demand_ll(r, row, 32);
+	t->term_min = (int32_t)demand_ll(r, row, 33);
+	t->term_max = (int32_t)demand_ll(r, row, 34);
+	t->term_unit = dbrow_text(a, r, row, 35);
+	demand_strings(a, r, row, 36, &t->guarantees, &t->n_guarantees);
+	d->terms = t;
+	return d;
+}
+
+int demands_load(svc_ctx *ctx, const demands_scope *sc, const char *id, Market__Demand **out)
+{
+	PGresult *r = NULL;
+	int rv;
+	if (!validate_uuid(id))
+		return status_err(ST_NOT_FOUND, "id");
+	const char *v[] = {sc->enterprise_id, sc->institution_id, sc->branch_id, id};
+	if ((rv = db_exec(ctx->db,
+	                  "SELECT " DEMAND_COLS DEMAND_FROM
+	                  " WHERE d.id = $4::uuid AND" DEMAND_SCOPE,
+	                  4, v, &r)) != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(r) != 1) {
+		rv = status_err(ST_NOT_FOUND, "id");
+		goto out;
+	}
+	*out = demand_from_row(ctx, r, 0, sc->enterprise_id == NULL);
+	rv = ST_OK;
+out:
+	PQclear(r);
+	return rv;
+}
+
+int demands_date_valid(const char *s)
+{
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+static int demand_status_valid(const char *s)
+{
+	static const char *const all[] = {"pending",  "taken",     "approved",
+	                                  "rejected", "disbursed", "withdrawn"};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (strcmp(all[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* The filters other than status, over $4 (from), $5 (to), $6 (keyword). */
+#define DEMAND_FILTERS                                                                             \
+	" AND ($4::date IS NULL OR d.created_at >= $4::date AT TIME ZONE 'Asia/Shanghai')"         \
+	" AND ($5::date IS NULL OR d.created_at < ($5::date + 1) AT TIME ZONE 'Asia/Shanghai')"    \
+	" AND ($6::text IS NULL OR strpos(d.product_name, $6) > 0"                                 \
+	" OR ($2::uuid IS NOT NULL AND strpos(d.enterprise_name, $6) > 0))"
+
+static void demand_count_set(Market__DemandCounts *c, const char *status, int n)
+{
+	struct {
+		const char *s;
+		int32_t *v;
+		protobuf_c_boolean *has;
+	} t[] = {{"pending", &c->pending, &c->has_pending},
+	         {"taken", &c->taken, &c->has_taken},
+	         {"approved", &c->approved, &c->has_approved},
+	         {"rejected", &c->rejected, &c->has_rejected},
+	         {"disbursed", &c->disbursed, &c->has_disbursed},
+	         {"withdrawn", &c->withdrawn, &c->has_withdrawn}};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(t[i].s, status) == 0)
+			*t[i].v = n;
+}
+
+int demands_list(svc_ctx *ctx, const demands_scope *sc, const Market__ListDemandsRequest *req,
+                 Market__DemandList **out)
+{
+	const char *field = NULL, *status = NULL, *q = NULL;
+	char limit[16], offset[24];
+	int page, size, rv, total = 0;
+	PGresult *r = NULL;
+	if ((rv = validate_page(req->has_page, req->page, req->has_page_size, req->page_size, &page,
+	                        &size, &field)) != 0)
+		return status_err(rv, field);
+	if (req->status && *req->status) {
+		if (!demand_status_valid(req->status))
+			return status_err(ST_DEMAND_STATUS, "status");
+		status = req->status;
+	}
+	const char *from = req->date_from && *req->date_from ? req->date_from : NULL;
+	const char *to = req->date_to && *req->date_to ? req->date_to : NULL;
+	if (from && !demands_date_valid(from))
+		return status_err(ST_VALIDATION, "date_from");
+	if (to && !demands_date_valid(to))
+		return status_err(ST_VALIDATION, "date_to");
+	if (req->q && *req->q) {
+		if (validate_text(req->q, 50) != 0)
+			return status_err(ST_FIELD_RANGE, "q");
+		q = req->q;
+	}
+	Market__DemandList *l = arena_alloc(ctx->arena, sizeof *l);
+	market__demand_list__init(l);
+	Market__DemandCounts *c = arena_alloc(ctx->arena, sizeof *c);
+	market__demand_counts__init(c);
+	c->has_pending = c->has_taken = c->has_approved = c->has_rejected = 1;
+	c->has_disbursed = c->has_withdrawn = 1;
+
+	const char *vc[] = {sc->enterprise_id, sc->institution_id, sc->branch_id, from, to, q};
+	if ((rv = db_exec(
+	             ctx->db,
+	             "SELECT d.status, count(*) FROM demands d WHERE" DEMAND_SCOPE DEMAND_FILTERS
+	             " GROUP BY d.status",
+	             6, vc, &r)) != ST_OK)
+		return status_err(rv, NULL);
+	for (int i = 0; i < PQntuples(r); i++) {
+		int n = (int)demand_ll(r, i, 1);
+		demand_count_set(c, PQgetvalue(r, i, 0), n);
+		if (!status || strcmp(status, PQgetvalue(r, i, 0)) == 0)
+			total += n;
+	}
+	PQclear(r);
+
+	snprintf(limit, sizeof limit, "%d", size);
+	snprintf(offset, sizeof offset, "%lld", (long long)(page - 1) * size);
+	const char *vi[] = {sc->enterprise_id,
+	                    sc->institution_id,
+	                    sc->branch_id,
+	                    from,
+	                    to,
+	                    q,
+	                    status,
+	                    limit,
+	                    offset};
+	if ((rv = db_exec(ctx->db,
+	                  "SELECT " DEMAND_COLS DEMAND_FROM " WHERE" DEMAND_SCOPE DEMAND_FILTERS
+	                  " AND ($7::text IS NULL OR d.status = $7)"
+	                  " ORDER BY d.created_at DESC, d.no DESC LIMIT $8::int OFFSET $9::bigint",
+	                  9, vi, &r)) != ST_OK)
+		return status_err(rv, NULL);
+	int n = PQntuples(r);
+	l->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *l->items);
+	for (int i = 0; i < n; i++)
+		l->items[l->n_items++] = demand_from_row(ctx, r, i, sc->enterprise_id == NULL);
+	PQclear(r);
+	l->has_total = l->has_page = l->has_page_size = 1;
+	l->total = total;
+	l->page = page;
+	l->page_size = size;
+	l->counts = c;
+	*out = l;
+	return ST_OK;
+}
+
+/* ---- transitions ---------------------------------------------------------------------- */
+
+#define DEMAND_EVENT_COLS                                                                          \
+	" id::text, no, enterprise_id::text, enterprise_name, applicant_id::text,"                 \
+	" institution_id::text, institution_name, branch_id::text, product_id::text,"              \
+	" product_name, amount_fen, disbursed_amount_fen, disbursed_on::text"
+
+int demands_step_tx(svc_ctx *ctx, void *arg)
+{
+	const demands_step *s = arg;
+	const demands_scope *sc = s->sc;
+	PGresult *r = NULL;
+	const char *v0[] = {sc->enterprise_id, sc->institution_id, sc->branch_id, s->id};
+	int rv = change_query(ctx, "SELECT 1 FROM demands d WHERE d.id = $4::uuid AND" DEMAND_SCOPE,
+	                      4, v0, NULL, NULL, &r);
+	if (rv != ST_OK)
+		return rv;
+	int seen = PQntuples(r) == 1;
+	PQclear(r);
+	if (!seen)
+		return status_err(ST_NOT_FOUND, "id");
+
+	const char *v[8] = {s->id, s->from, s->to};
+	for (int i = 0; i < s->nextra && i < 5; i++)
+		v[3 + i] = s->extra[i];
+	const char *sql =
+	        arena_printf(ctx->arena,
+	                     "UPDATE demands SET status = $3, %s, updated_at = now()"
+	                     " WHERE id = $1::uuid AND status = $2 RETURNING" DEMAND_EVENT_COLS,
+	                     s->set);
+	if ((rv = change_guard(ctx, s->lost, "status", sql, 3 + s->nextra, v, &r)) != ST_OK)
+		return rv;
+	Market__DemandEvent ev = MARKET__DEMAND_EVENT__INIT;
+	arena *a = ctx->arena;
+	ev.demand_id = dbrow_text(a, r, 0, 0);
+	ev.no = dbrow_text(a, r, 0, 1);
+	ev.status = (char *)s->to;
+	ev.enterprise_id = dbrow_text(a, r, 0, 2);
+	ev.enterprise_name = dbrow_text(a, r, 0, 3);
+	ev.applicant_id = dbrow_text(a, r, 0, 4);
+	ev.institution_id = dbrow_text(a, r, 0, 5);
+	ev.institution_name = dbrow_text(a, r, 0, 6);
+	ev.branch_id = dbrow_text(a, r, 0, 7);
+	ev.product_id = dbrow_text(a, r, 0, 8);
+	ev.product_name = dbrow_text(a, r, 0, 9);
+	ev.has_amount_fen = 1;
+	ev.amount_fen = demand_ll(r, 0, 10);
+	if (!PQgetisnull(r, 0, 11)) {
+		ev.has_disbursed_amount_fen = 1;
+		ev.disbursed_amount_fen = demand_ll(r, 0, 11);
+	}
+	ev.disbursed_on = dbrow_text(a, r, 0, 12);
+	ev.opinion = (char *)s->opinion;
+	ev.actor_person_id = (char *)s->actor_person_id;
+	PQclear(r);
+	change_event e = {arena_printf(a, "market.demand.%s", s->to), NULL, &ev.base};
+	return change_record(
+	        ctx, s->actor, arena_printf(a, "demand/%s", s->id),
+	        arena_printf(a, "demand.%s", s->to),
+	        json_pack("{s:s, s:s, s:s}", "no", ev.no, "from", s->from, "to", s->to), &e);
+}
+
+/* ---- the service table ------------------------------------------------------------------ */
+
+static const svc_handler demands_handlers[] = {
+        {"SubmitDemand", market_demand_submit},
+        {"ListEnterpriseDemands", market_demands_enterprise_list},
+        {"GetEnterpriseDemand", market_demand_enterprise_get},
+        {"WithdrawDemand", market_demand_withdraw},
+        {"ListInstitutionDemands", market_demands_institution_list},
+        {"GetInstitutionDemand", market_demand_institution_get},
+        {"TakeDemand", market_demand_take},
+        {"ReviewDemand", market_demand_review},
+        {"DisburseDemand", market_demand_disburse},
+};
+
+/* Creating and money-recording POSTs: a retry with the same Idempotency-Key does nothing twice. */
+static const char *const demands_idempotent[] = {"SubmitDemand", "DisburseDemand", NULL};
+
+const svc_api market_demands_api =
+        SVC_API(&market__demands__descriptor, demands_handlers, .idempotent = demands_idempotent);
