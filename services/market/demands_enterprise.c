@@ -98,7 +98,7 @@ static int submit_product_check(svc_ctx *ctx, const struct submit *s, PGresult *
 	             ? status_err(ST_DEMAND_PRODUCT_UNAVAILABLE, "product_id")
 	     : PQgetvalue(r, 0, 1)[0] != 't' ? status_err(ST_DEMAND_AMOUNT_RANGE, "amount_fen")
 	     : PQgetvalue(r, 0, 2)[0] != 't' ? status_err(ST_DEMAND_TERM_RANGE, "term")
-	     : PQgetvalue(r, 0, 3)[0] != 't' ? status_err(ST_DEMAND_BRANCH, "branch_id")
+	     : PQgetvalue(r, 0, 3)[0] != 't' ? status_err(ST_BRANCH_NOT_OF_INSTITUTION, "branch_id")
 	                                     : ST_OK;
 	if (rv != ST_OK) {
 		PQclear(r);
@@ -239,7 +239,7 @@ static int submit_validate(svc_ctx *ctx, const Market__SubmitDemandRequest *q, c
 	if (!q->branch_id || !*q->branch_id)
 		return status_err(ST_FIELD_REQUIRED, "branch_id");
 	if (!validate_uuid(q->branch_id))
-		return status_err(ST_DEMAND_BRANCH, "branch_id");
+		return status_err(ST_BRANCH_NOT_OF_INSTITUTION, "branch_id");
 	if (q->purpose && validate_text(q->purpose, 500) != 0)
 		return status_err(ST_FIELD_RANGE, "purpose");
 	if (q->n_agreements == 0)
