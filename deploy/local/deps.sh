@@ -12,10 +12,10 @@ readonly RUN_PKGS=(
 	libevent-dev libjansson-dev libhiredis-dev libpq-dev libssl-dev libcurl4-openssl-dev
 	postgresql-15 redis-server curl ca-certificates procps util-linux iproute2
 )
-readonly TEST_PKGS=(libcmocka-dev clang-format docker-compose)
+readonly TEST_PKGS=(libcmocka-dev clang-format docker-compose jq python3 perl)
 # No kubectl from Debian: its kubernetes-client (1.20) embeds kustomize v2, too old
 # for deploy/k8s; tests/deploy-check.sh uses a kubectl that is already there.
-readonly BENCH_PKGS=(wrk nginx-light postgresql-contrib)
+readonly BENCH_PKGS=(wrk nginx-light postgresql-contrib jq python3)
 
 usage() {
 	echo "usage: bash deploy/local/deps.sh run|test|bench" >&2
