@@ -437,6 +437,13 @@ start_daemon() {
 		say "$name already running (pid $pid)"
 		return 0
 	fi
+	# Derived before the fork (it runs openssl): between fork and exec the child is
+	# still `bash`, which wait_ready would take for a daemon that exited.
+	local peer_keys=
+	case $name in
+	bus[0-9]* | gateway) ;;
+	*) peer_keys=$(bus_peer_keys "$name") ;;
+	esac
 	(
 		cd "$ROOT"
 		unset DB_URL BUS_LISTEN
@@ -452,8 +459,7 @@ start_daemon() {
 			export BUS_KEY=${SECRET[BUS_KEY_GATEWAY]}
 			;;
 		*)
-			export BUS_KEY=${SECRET[BUS_KEY_${name^^}]} BUS_PEER_KEYS
-			BUS_PEER_KEYS=$(bus_peer_keys "$name")
+			export BUS_KEY=${SECRET[BUS_KEY_${name^^}]} BUS_PEER_KEYS=$peer_keys
 			# A service's own settings default to paths under the repository, its cwd.
 			if [[ ${SERVICE_DB[$name]} == yes ]]; then
 				export DB_URL
