@@ -27,8 +27,8 @@ readonly INSTITUTION=demo-bank
 # Outside 13x-18x, where the API tests take their phones.
 readonly PERSON_PHONE=19900000001 OPERATOR_PHONE=19900000002 STAFF_PHONE=19900000003
 readonly INST_ADMIN_PHONE=19900000004 ENT_ADMIN_PHONE=19900000005
-# The demo enterprise, certified, and its admin: sandbox citizen 周杰 (Hebei), face-checked;
-# no API case verifies him (an ID number is verified once).
+# The demo enterprise, certified, and its admin: sandbox citizen 郑强 (Shandong), face-checked;
+# no API case verifies him as a person (an ID number is verified once).
 readonly ENT_USCC=91430102MA4L3C5K2G ENT_NAME=长沙智造科技有限公司
 # The market's demo catalogue; staff join its first institution, 广发银行长沙分行.
 readonly MARKET_INSTITUTION=00000000-0000-4000-8000-000000000001
@@ -135,7 +135,7 @@ demo_enterprise() {
 	pid=$(sed -n 's/.*"person":{[^}]*"id":"\([^"]*\)".*/\1/p' "$body")
 	[[ -n $token && -n $pid ]] || die "the demo enterprise admin's session: $(cat "$body")"
 	code=$(gw_post "$token" "$body" /api/v1/me/verification \
-		'{"name":"周杰","id_number":"13090319910405159X","email":"zhoujie@example.com","phone":"15710100009","method":"face"}')
+		'{"name":"郑强","id_number":"370202198405280973","email":"zhengqiang@example.com","phone":"15710100011","method":"face"}')
 	if [[ $code == 201 ]]; then
 		code=$(gw_post "$token" "$body" /api/v1/me/verification/confirmation '{}')
 		[[ $code == 200 ]] || die "the demo face check: HTTP $code $(cat "$body")"
@@ -147,7 +147,7 @@ demo_enterprise() {
 		-v uscc="$ENT_USCC" -v name="$ENT_NAME" -v admin="$pid" >/dev/null <<'SQL'
 BEGIN;
 INSERT INTO enterprise.enterprises (uscc, name, legal_rep_name, region_code, address, industry)
-VALUES (:'uscc', :'name', '周杰', '430102', '长沙市芙蓉区五一大道 100 号', '制造业')
+VALUES (:'uscc', :'name', '郑强', '430102', '长沙市芙蓉区五一大道 100 号', '制造业')
 ON CONFLICT (uscc) DO NOTHING;
 INSERT INTO enterprise.memberships (enterprise_id, person_id, role, state, reason, decided_at)
 SELECT id, :'admin'::uuid, 'admin', 'active', 'demo data: first certifier', now()
@@ -193,7 +193,7 @@ main() {
 			accounts_admin create-person --phone "$INST_ADMIN_PHONE" --password "$instadmin" \
 				--name 赵机构 --reset-password &&
 			accounts_admin create-person --phone "$ENT_ADMIN_PHONE" --password "$entadmin" \
-				--name 周杰 --reset-password
+				--name 郑强 --reset-password
 	} >"$log" 2>&1 || {
 		cat "$log" >&2
 		die "creating the demo accounts failed"
@@ -208,7 +208,7 @@ person    $PERSON_PHONE  $person  personal user 个人用户 (张小明)
 operator  $OPERATOR_PHONE  $operator  platform operator 平台运营, roles $OPERATOR_ROLES
 staff     $STAFF_PHONE  $staff  loan officer 信贷员 of 广发银行长沙分行 (market)
 inst_admin  $INST_ADMIN_PHONE  $instadmin  institution admin 机构管理员 of 广发银行长沙分行 (market)
-ent_admin  $ENT_ADMIN_PHONE  $entadmin  enterprise admin 企业管理员 of $ENT_NAME (certified; 周杰, face-checked): applies for loans
+ent_admin  $ENT_ADMIN_PHONE  $entadmin  enterprise admin 企业管理员 of $ENT_NAME (certified; 郑强, face-checked): applies for loans
 EOF
 	mv -f "$OUT.tmp" "$OUT"
 	say "demo accounts in $OUT"
