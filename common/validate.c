@@ -464,6 +464,18 @@ int validate_resident_id_normalize(char *s)
 	return validate_resident_id(s);
 }
 
+int validate_date(const char *s)
+{
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return ST_DATE_INVALID;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return ST_DATE_INVALID;
+	int ymd =
+	        digits_value(s, 4) * 10000 + digits_value(s + 5, 2) * 100 + digits_value(s + 8, 2);
+	return date_real(ymd) ? 0 : ST_DATE_INVALID;
+}
+
 int validate_amount_fen(long long v)
 {
 	return v >= 0 && v <= VALIDATE_AMOUNT_MAX ? 0 : ST_FIELD_RANGE;

@@ -70,6 +70,12 @@ int validate_uscc(const char *s);
 #define VALIDATE_AMOUNT_MAX 9007199254740991LL
 int validate_amount_fen(long long v);
 
+/*
+ * A calendar date as YYYY-MM-DD (10 characters, years 0001-9999): 0 when it is a real
+ * Gregorian date (2028-02-29 yes, 2026-02-31 no), else ST_DATE_INVALID.
+ */
+int validate_date(const char *s);
+
 /* Bank card: ST_BANK_CARD_INVALID unless 15-19 digits; ST_BANK_CARD_CHECKSUM when Luhn fails. */
 int validate_bank_card(const char *s);
 

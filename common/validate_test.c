@@ -684,6 +684,38 @@ static void test_page_defaults_and_bounds_name_the_field(void **state)
 	assert_string_equal(field, "page_size");
 }
 
+static void test_date_accepts_only_real_calendar_dates(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_date("2026-02-28"), 0);
+	assert_int_equal(validate_date("2028-02-29"), 0);
+	assert_int_equal(validate_date("2000-02-29"), 0);
+	assert_int_equal(validate_date("2026-12-31"), 0);
+	assert_int_equal(validate_date("0001-01-01"), 0);
+	assert_int_equal(validate_date("2026-02-31"), ST_DATE_INVALID);
+	assert_int_equal(validate_date("2026-02-29"), ST_DATE_INVALID);
+	assert_int_equal(validate_date("1900-02-29"), ST_DATE_INVALID);
+	assert_int_equal(validate_date("2026-04-31"), ST_DATE_INVALID);
+	assert_int_equal(validate_date("2026-13-01"), ST_DATE_INVALID);
+	assert_int_equal(validate_date("2026-00-10"), ST_DATE_INVALID);
+	assert_int_equal(validate_date("2026-01-00"), ST_DATE_INVALID);
+	assert_int_equal(validate_date("0000-01-01"), ST_DATE_INVALID);
+}
+
+static void test_date_refuses_other_shapes(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_date(NULL), ST_DATE_INVALID);
+	assert_int_equal(validate_date(""), ST_DATE_INVALID);
+	assert_int_equal(validate_date("2026-2-28"), ST_DATE_INVALID);
+	assert_int_equal(validate_date("20260228"), ST_DATE_INVALID);
+	assert_int_equal(validate_date("2026/02/28"), ST_DATE_INVALID);
+	assert_int_equal(validate_date("2026-02-28 "), ST_DATE_INVALID);
+	assert_int_equal(validate_date("2026-02-2x"), ST_DATE_INVALID);
+	assert_int_equal(validate_date("+026-02-28"), ST_DATE_INVALID);
+	assert_int_equal(validate_date("2026-02-28'--"), ST_DATE_INVALID);
+}
+
 static void test_uuid_accepts_only_the_canonical_lower_case_form(void **state)
 {
 	(void)state;
@@ -783,6 +815,8 @@ int main(void)
 	        cmocka_unit_test(test_text_refuses_control_characters),
 	        cmocka_unit_test(test_text_lines_allows_lf_only),
 	        cmocka_unit_test(test_page_defaults_and_bounds_name_the_field),
+	        cmocka_unit_test(test_date_accepts_only_real_calendar_dates),
+	        cmocka_unit_test(test_date_refuses_other_shapes),
 	        cmocka_unit_test(test_uuid_accepts_only_the_canonical_lower_case_form),
 	        cmocka_unit_test(test_uuid_rejects_other_shapes_and_injection),
 	        cmocka_unit_test(test_hex_digit_either_case_else_minus_one),

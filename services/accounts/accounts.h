@@ -124,7 +124,7 @@ void accounts_lock_message(long long until_unix, long long now_unix, char *out, 
 
 /*
  * Checks and normalises comma-separated operator roles (reviewer, quoter, finance,
- * ca_officer, admin): at least one, no unknown one; duplicates dropped, order of the
+ * ca_officer, admin, market_admin): at least one, no unknown one; duplicates dropped, order of the
  * list above kept. 0 with the result in out, -1 otherwise. Pure.
  */
 int accounts_roles_normalise(const char *csv, char *out, size_t outlen);

@@ -38,9 +38,6 @@ typedef struct demands_step {
 
 int demands_step_tx(svc_ctx *ctx, void *arg);
 
-/* A 10-character YYYY-MM-DD date (the calendar is PostgreSQL's to check). */
-int demands_date_valid(const char *s);
-
 /* The handlers of service Demands (proto/market.proto). demands_enterprise.c: */
 int market_demand_submit(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int market_demands_enterprise_list(svc_ctx *ctx, const ProtobufCMessage *in,

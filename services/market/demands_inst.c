@@ -142,8 +142,8 @@ int market_demand_disburse(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMe
 		return status_err(ST_FIELD_RANGE, "amount_fen");
 	if (!req->disbursed_on || !*req->disbursed_on)
 		return status_err(ST_FIELD_REQUIRED, "disbursed_on");
-	if (!demands_date_valid(req->disbursed_on))
-		return status_err(ST_VALIDATION, "disbursed_on");
+	if ((rv = validate_date(req->disbursed_on)) != 0)
+		return status_err(rv, "disbursed_on");
 	if (!req->loan_contract_no || !*req->loan_contract_no)
 		return status_err(ST_FIELD_REQUIRED, "loan_contract_no");
 	if (validate_text(req->loan_contract_no, 64) != 0)
