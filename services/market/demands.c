@@ -253,8 +253,8 @@ int demands_list(svc_ctx *ctx, const demands_scope *sc, const Market__ListDemand
 	if (to && (rv = validate_date(to)) != 0)
 		return status_err(rv, "date_to");
 	if (req->q && *req->q) {
-		if (validate_text(req->q, 50) != 0)
-			return status_err(ST_FIELD_RANGE, "q");
+		if ((rv = validate_text(req->q, 50)) != 0)
+			return status_err(rv, "q");
 		q = req->q;
 	}
 	Market__DemandList *l = arena_alloc(ctx->arena, sizeof *l);
@@ -326,8 +326,8 @@ int demands_step_tx(svc_ctx *ctx, void *arg)
 	const char *sql =
 	        arena_printf(ctx->arena,
 	                     "UPDATE demands SET status = $3, %s, updated_at = now()"
-	                     " WHERE id = $1::uuid AND status = $2 RETURNING" DEMAND_EVENT_COLS,
-	                     s->set);
+	                     " WHERE id = $1::uuid AND status = $2%s RETURNING" DEMAND_EVENT_COLS,
+	                     s->set, s->guard ? s->guard : "");
 	if ((rv = change_guard(ctx, s->lost, "status", sql, 3 + s->nextra, v, &r)) != ST_OK)
 		return rv;
 	Market__DemandEvent ev = MARKET__DEMAND_EVENT__INIT;

@@ -24,19 +24,23 @@ int demands_list(svc_ctx *ctx, const demands_scope *sc, const Market__ListDemand
 
 /*
  * The guarded transition of demand id within scope from status `from` (SQL `set` the
- * assignments after status, parameters from $4 on: extra[0..nextra)), recorded as
- * action "demand.<to>" by actor with event market.demand.<to>. ST_NOT_FOUND when the
- * demand is not within scope, `lost` (a 409) when it is no longer in `from`. Runs inside
- * change_run.
+ * assignments after status, parameters from $4 on: extra[0..nextra); guard, more
+ * conditions over them), recorded as action "demand.<to>" by actor with event market.demand.<to>.
+ * ST_NOT_FOUND when the demand is not within scope, `lost` (a 409) when it is no longer in `from`.
+ * Runs inside change_run.
  */
 typedef struct demands_step {
 	const demands_scope *sc;
 	const char *id, *from, *to, *set, *actor, *actor_person_id, *opinion;
+	const char *guard; /* more conditions of the UPDATE (" AND ..."), or NULL */
 	const char *const *extra;
 	int nextra, lost;
 } demands_step;
 
 int demands_step_tx(svc_ctx *ctx, void *arg);
+
+/* The timeout of a call to another service within what is left of the request's deadline. */
+int demands_call_ms(const svc_ctx *ctx);
 
 /* The handlers of service Demands (proto/market.proto). demands_enterprise.c: */
 int market_demand_submit(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);

@@ -20,7 +20,7 @@
 #define CALL_MIN_MS 200
 #define CALL_MAX_MS 3000
 
-static int demands_call_ms(const svc_ctx *ctx)
+int demands_call_ms(const svc_ctx *ctx)
 {
 	if (!ctx->deadline_ms)
 		return CALL_MAX_MS;
@@ -76,21 +76,24 @@ static int submit_product_check(svc_ctx *ctx, const struct submit *s, PGresult *
 {
 	const Market__SubmitDemandRequest *q = s->req;
 	PGresult *r = NULL;
-	char amount[24], months[16];
+	char amount[24], months[16], rate[16];
 	snprintf(amount, sizeof amount, "%lld", (long long)q->amount_fen);
 	snprintf(months, sizeof months, "%d",
 	         strcmp(q->term_unit, "年") == 0 ? q->term * 12 : q->term);
-	const char *v[] = {q->product_id, amount, months, q->branch_id};
+	snprintf(rate, sizeof rate, "%d", (int)q->expected_rate_bp);
+	const char *v[] = {q->product_id, amount, months, q->branch_id,
+	                   q->has_expected_rate_bp ? rate : NULL};
 	int rv = change_query(ctx,
 	                      "SELECT p.state = 'published', $2::bigint BETWEEN p.amount_min_fen "
 	                      "AND p.amount_max_fen,"
 	                      " $3::int BETWEEN p.term_min_months AND p.term_max_months,"
 	                      " EXISTS (SELECT 1 FROM branches b WHERE b.id = $4::uuid"
 	                      "  AND b.institution_id = p.institution_id),"
-	                      " p.institution_id::text, i.name, p.name"
+	                      " p.institution_id::text, i.name, p.name,"
+	                      " $5::int IS NULL OR $5::int BETWEEN p.rate_min_bp AND p.rate_max_bp"
 	                      " FROM products p JOIN institutions i ON i.id = p.institution_id"
 	                      " WHERE p.id = $1::uuid FOR SHARE OF p",
-	                      4, v, NULL, NULL, &r);
+	                      5, v, NULL, NULL, &r);
 	if (rv != ST_OK)
 		return rv;
 	rv = PQntuples(r) != 1 ? status_err(ST_NOT_FOUND, "product_id")
@@ -99,6 +102,7 @@ static int submit_product_check(svc_ctx *ctx, const struct submit *s, PGresult *
 	     : PQgetvalue(r, 0, 1)[0] != 't' ? status_err(ST_DEMAND_AMOUNT_RANGE, "amount_fen")
 	     : PQgetvalue(r, 0, 2)[0] != 't' ? status_err(ST_DEMAND_TERM_RANGE, "term")
 	     : PQgetvalue(r, 0, 3)[0] != 't' ? status_err(ST_BRANCH_NOT_OF_INSTITUTION, "branch_id")
+	     : PQgetvalue(r, 0, 7)[0] != 't' ? status_err(ST_DEMAND_RATE_RANGE, "expected_rate_bp")
 	                                     : ST_OK;
 	if (rv != ST_OK) {
 		PQclear(r);
@@ -218,6 +222,7 @@ static int submit_tx(svc_ctx *ctx, void *arg)
 /* The request's own checks, before anyone is asked; the agreements as a JSON array. */
 static int submit_validate(svc_ctx *ctx, const Market__SubmitDemandRequest *q, const char **agr)
 {
+	int rv;
 	if (!q->product_id || !*q->product_id)
 		return status_err(ST_FIELD_REQUIRED, "product_id");
 	if (!validate_uuid(q->product_id))
@@ -240,16 +245,19 @@ static int submit_validate(svc_ctx *ctx, const Market__SubmitDemandRequest *q, c
 		return status_err(ST_FIELD_REQUIRED, "branch_id");
 	if (!validate_uuid(q->branch_id))
 		return status_err(ST_BRANCH_NOT_OF_INSTITUTION, "branch_id");
-	if (q->purpose && validate_text(q->purpose, 500) != 0)
-		return status_err(ST_FIELD_RANGE, "purpose");
+	if (q->purpose && (rv = validate_text(q->purpose, 500)) != 0)
+		return status_err(rv, "purpose");
 	if (q->n_agreements == 0)
 		return status_err(ST_DEMAND_AGREEMENTS, "agreements");
 	json_t *j = json_array();
 	for (size_t i = 0; i < q->n_agreements; i++) {
-		if (!q->agreements[i] || !*q->agreements[i] ||
-		    validate_text(q->agreements[i], 64) != 0) {
+		if (!q->agreements[i] || !*q->agreements[i]) {
 			json_decref(j);
 			return status_err(ST_DEMAND_AGREEMENTS, "agreements");
+		}
+		if ((rv = validate_text(q->agreements[i], 64)) != 0) {
+			json_decref(j);
+			return status_err(rv, "agreements");
 		}
 		json_array_append_new(j, json_string(q->agreements[i]));
 	}

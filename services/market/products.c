@@ -104,9 +104,11 @@ static int list_ok(char *const *items, size_t n, size_t max_chars, const char *f
 {
 	if (n > LIST_MAX)
 		return status_err(ST_TOO_MANY_ITEMS, field);
-	for (size_t i = 0; i < n; i++)
-		if (!items[i][0] || validate_text(items[i], max_chars) != 0)
-			return status_err(ST_TEXT_TOO_LONG, field);
+	for (size_t i = 0; i < n; i++) {
+		int rv = items[i][0] ? validate_text(items[i], max_chars) : ST_FIELD_REQUIRED;
+		if (rv != 0)
+			return status_err(rv, field);
+	}
 	return ST_OK;
 }
 

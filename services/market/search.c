@@ -54,12 +54,13 @@ static int search_q(const char *q, const char **out)
 	if (!q)
 		return ST_OK;
 	const char *p = q;
+	int rv;
 	while (*p == ' ')
 		p++;
 	if (!*p)
 		return ST_OK;
-	if (validate_text(q, 50) != 0)
-		return status_err(ST_TEXT_TOO_LONG, "q");
+	if ((rv = validate_text(q, 50)) != 0)
+		return status_err(rv, "q");
 	*out = q;
 	return ST_OK;
 }

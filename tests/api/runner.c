@@ -909,6 +909,16 @@ int main(int argc, char **argv)
 		         (int)(getpid() % 10000));
 		json_object_set_new(r.vars, "run_id", json_string(id));
 	}
+	{
+		/* {{today}}: the date in China Standard Time (UTC+8), for dates the platform
+		 * bounds by today (a loan's disbursement date). */
+		char day[16];
+		time_t t = time(NULL) + 8 * 3600;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+		json_object_set_new(r.vars, "today", json_string(day));
+	}
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--self-test") == 0) {
