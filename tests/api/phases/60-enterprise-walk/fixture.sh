@@ -14,23 +14,8 @@
 #                                                      the applicant an audit entry records
 # Idempotent: a second run changes nothing.
 set -euo pipefail
-: "${VAR_DIR:?the stack's VAR_DIR}" "${PG_PORT:?the stack's PG_PORT}"
-
-secret() {
-	local line
-	line=$(grep -E "^(export[[:space:]]+)?$1=" "$VAR_DIR/secrets.env" | tail -n 1) || return 1
-	line=${line#*=}
-	line=${line%$'\r'}
-	[[ $line == \"*\" || $line == \'*\' ]] && line=${line:1:${#line}-2}
-	printf '%s\n' "$line"
-}
-
-user=$(secret PG_SUPERUSER) || user=postgres
-PGPASSWORD=$(secret PG_SUPERUSER_PASSWORD) || PGPASSWORD=
-export PGPASSWORD
-q() {
-	psql "host=$VAR_DIR/run port=$PG_PORT dbname=sme user=$user" -X -q -At -v ON_ERROR_STOP=1 "$@"
-}
+# shellcheck source=tests/api/fixtures/superuser.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../fixtures/superuser.sh"
 
 case ${1:-} in
 certify)
