@@ -1,6 +1,7 @@
 /* Bus addresses and the req/rep client (see bus.h). */
 #include "bus.h"
 
+#include "log.h"
 #include "status.h"
 
 #include <nng/protocol/reqrep0/req.h>
@@ -185,6 +186,8 @@ int bus_client_open_auth(bus_client **out, const char *bus_urls, const char *ser
 	*out = c;
 	return 0;
 fail:
+	log_kv(LOGL_ERROR, NULL, "bus client not opened: bad BUS_URLS or service name", "service",
+	       service, NULL);
 	free(c);
 	return -1;
 }

@@ -70,7 +70,7 @@ typedef struct bus_client bus_client;
 void bus_auth_default_set(const busauth *a);
 
 /* A client of one service, signing its requests with the default keys; close with
- * bus_client_close(). 0 or -1. */
+ * bus_client_close(). 0, or -1 after a log line naming the service (bad BUS_URLS). */
 int bus_client_open(bus_client **out, const char *bus_urls, const char *service);
 /* The same, signing with a (NULL: unsigned); a must outlive the client. */
 int bus_client_open_auth(bus_client **out, const char *bus_urls, const char *service,

@@ -2,6 +2,7 @@
 #include "crypto.h"
 #include "validate.h"
 
+#include "log.h"
 #include "mem.h"
 
 #include <limits.h>
@@ -318,6 +319,9 @@ int crypto_keys_from_hex(crypto_keys *k, const char *enc_hex64, const char *mac_
 	rv = 0;
 out:
 	OPENSSL_cleanse(&tmp, sizeof tmp);
+	if (rv)
+		log_kv(LOGL_ERROR, NULL, "PII_ENC_KEY and PII_MAC_KEY must be 64 hex digits each",
+		       NULL);
 	return rv;
 }
 

@@ -81,7 +81,8 @@ typedef struct crypto_keys {
 	unsigned char mac[32];
 } crypto_keys;
 
-/* Fills k from two strings of exactly 64 hex digits (either case); k untouched on -1. */
+/* Fills k from two strings of exactly 64 hex digits (either case); k untouched on -1,
+ * which is logged (naming the settings, never their values). */
 int crypto_keys_from_hex(crypto_keys *k, const char *enc_hex64, const char *mac_hex64);
 
 /* The config-table rows (config.h) of the platform's keys, read as text into *enc and

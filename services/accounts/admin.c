@@ -446,11 +446,8 @@ int accounts_admin_main(int argc, char **argv)
 		fprintf(stderr, "accounts admin: %s\n", err);
 		return 2;
 	}
-	if (crypto_keys_from_hex(&app.keys, pii_enc, pii_mac) != 0) {
-		fprintf(stderr,
-		        "accounts admin: PII_ENC_KEY and PII_MAC_KEY must be 64 hex digits\n");
+	if (crypto_keys_from_hex(&app.keys, pii_enc, pii_mac) != 0)
 		return 2;
-	}
 	log_setup("accounts", "warn");
 	code = 1;
 	if (!(db = db_open(db_url)))

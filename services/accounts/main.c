@@ -2,7 +2,6 @@
  * subscription to enterprise's events. */
 #include "accounts.h"
 #include "kyc.h"
-#include "log.h"
 #include "memberproj.h"
 #include "status.h"
 
@@ -20,19 +19,14 @@ static int accounts_start(svc_ctx *ctx)
 	(void)ctx;
 	char pw[48];
 	app.development = config_is_development(&common);
-	if (crypto_keys_from_hex(&app.keys, pii_enc, pii_mac) != 0) {
-		log_kv(LOGL_ERROR, NULL, "PII_ENC_KEY and PII_MAC_KEY must be 64 hex digits each",
-		       NULL);
+	if (crypto_keys_from_hex(&app.keys, pii_enc, pii_mac) != 0)
 		return ST_INTERNAL;
-	}
 	/* The stand-in hash for unknown phones: same cost as every real one. */
 	if (crypto_token(pw, sizeof pw, 24) != 0 ||
 	    accounts_password_hash(&app, pw, app.dummy_hash) != ST_OK)
 		return ST_INTERNAL;
-	if (bus_client_open(&app.notify, common.bus_urls, "notify") != 0) {
-		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the notify client", NULL);
+	if (bus_client_open(&app.notify, common.bus_urls, "notify") != 0)
 		return ST_UNAVAILABLE;
-	}
 	kyc.production = !app.development;
 	if (kyc_provider_open(&kyc, &app.kyc) != 0)
 		return ST_INTERNAL;

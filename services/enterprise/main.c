@@ -3,7 +3,6 @@
 #include "enterprise.h"
 #include "enterprise.pb-c.h"
 #include "files.h"
-#include "log.h"
 #include "members.h"
 #include "regions.h"
 #include "registry.h"
@@ -17,15 +16,10 @@ static const char *pii_enc, *pii_mac;
 static int enterprise_start(svc_ctx *ctx)
 {
 	app.development = config_is_development(&common);
-	if (crypto_keys_from_hex(&app.keys, pii_enc, pii_mac) != 0) {
-		log_kv(LOGL_ERROR, NULL, "PII_ENC_KEY and PII_MAC_KEY must be 64 hex digits each",
-		       NULL);
+	if (crypto_keys_from_hex(&app.keys, pii_enc, pii_mac) != 0)
 		return ST_INTERNAL;
-	}
-	if (bus_client_open(&app.accounts, common.bus_urls, "accounts") != 0) {
-		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the accounts client", NULL);
+	if (bus_client_open(&app.accounts, common.bus_urls, "accounts") != 0)
 		return ST_UNAVAILABLE;
-	}
 	if (enterprise_registry_open(&app, registry_timeout_ms) != ST_OK)
 		return ST_INTERNAL;
 	/* Blobs stored before they were sealed (migration 006) are sealed before any request. */

@@ -1,5 +1,4 @@
 /* market: wires the bus clients and the handlers to the runtime. */
-#include "log.h"
 #include "market.h"
 #include "status.h"
 
@@ -9,14 +8,10 @@ static config_common common;
 static int market_start(svc_ctx *ctx)
 {
 	(void)ctx;
-	if (bus_client_open(&app.enterprise, common.bus_urls, "enterprise") != 0) {
-		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the enterprise client", NULL);
+	if (bus_client_open(&app.enterprise, common.bus_urls, "enterprise") != 0)
 		return ST_UNAVAILABLE;
-	}
-	if (bus_client_open(&app.accounts, common.bus_urls, "accounts") != 0) {
-		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS for the accounts client", NULL);
+	if (bus_client_open(&app.accounts, common.bus_urls, "accounts") != 0)
 		return ST_UNAVAILABLE;
-	}
 	return ST_OK;
 }
 

@@ -1,7 +1,6 @@
 /* notify: wires the SMS provider, the handlers and the event subscriptions to the runtime. */
 #include "notify.h"
 #include "notify.pb-c.h"
-#include "log.h"
 #include "memberproj.h"
 #include "status.h"
 
@@ -11,11 +10,8 @@ static const char *pii_enc, *pii_mac;
 
 static int notify_start(svc_ctx *ctx)
 {
-	if (crypto_keys_from_hex(&app.keys, pii_enc, pii_mac) != 0) {
-		log_kv(LOGL_ERROR, NULL, "PII_ENC_KEY and PII_MAC_KEY must be 64 hex digits each",
-		       NULL);
+	if (crypto_keys_from_hex(&app.keys, pii_enc, pii_mac) != 0)
 		return ST_INTERNAL;
-	}
 	return notify_sms_setup(NOTIFY_APP(ctx));
 }
 
