@@ -113,9 +113,10 @@ void gw_health_metrics(struct evbuffer *out)
 		evbuffer_add_printf(out, "gateway_service_up{service=\"%s\"} %d\n",
 		                    gw_health[i].service, up);
 	}
-	evbuffer_add_printf(out, "# HELP gateway_redis_up Redis answered the session checks.\n"
-	                         "# TYPE gateway_redis_up gauge\n"
-	                         "gateway_redis_up %d\n",
+	evbuffer_add_printf(out,
+	                    "# HELP gateway_redis_up Redis answered the session checks.\n"
+	                    "# TYPE gateway_redis_up gauge\n"
+	                    "gateway_redis_up %d\n",
 	                    gw_sessions_up() ? 1 : 0);
 }
 
