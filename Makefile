@@ -52,7 +52,7 @@ UNIT_BINS   := $(patsubst common/%.c,$(B)/tests/%,$(COMMON_TEST)) \
                $(foreach t,$(SVC_TESTS),$(B)/tests/$(notdir $(patsubst %/,%,$(dir $(t))))_$(basename $(notdir $(t))))
 INT_BINS    := $(patsubst tests/integration/%.c,$(B)/itests/%,$(INT_TESTS))
 
-.PHONY: all build daemons up down test unit bench clean format format-check deps lint deploy-files
+.PHONY: all build daemons up down test unit bench clean format format-check deps lint deploy-files monitor
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -144,7 +144,13 @@ up:
 	@bash deploy/local/stack.sh up
 
 down:
+	@bash deploy/monitoring/monitor.sh down
 	@bash deploy/local/stack.sh down
+
+# Prometheus and mtail on loopback beside `make up`'s stack (deploy/monitoring/README.md).
+monitor:
+	@bash deploy/local/deps.sh monitor
+	@bash deploy/monitoring/monitor.sh up
 
 unit: $(UNIT_BINS)
 	@bash tests/run-unit.sh $(UNIT_BINS)

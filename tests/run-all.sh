@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of `make test`, against binaries already built in BUILD_DIR:
 #   1. unit          every executable in BUILD_DIR/tests/ (tests/run-unit.sh)
-#   2. deploy-check  tests/deploy-check.sh, when it exists
+#   2. deploy-check  tests/deploy-check.sh, when it exists; config-check;
+#                    monitoring-check (promtool and mtail on deploy/monitoring/)
 #   3. stack up      a throw-away stack (deploy/local/stack.sh) in a temporary
 #                    VAR_DIR on free ports, torn down whatever happens
 #   4. api           api-test --self-test, then tests/api/cases/*.json
@@ -364,6 +365,7 @@ main() {
 		run_phase deploy-check bash tests/deploy-check.sh
 	fi
 	run_phase config-check bash tests/config-check.sh "$BUILD_DIR"
+	run_phase monitoring-check bash deploy/monitoring/monitor.sh check
 
 	if ! GATEWAY_PORT=$(pick_port) || ! PG_PORT=$(pick_port "$GATEWAY_PORT") ||
 		! REDIS_PORT=$(pick_port "$GATEWAY_PORT" "$PG_PORT"); then

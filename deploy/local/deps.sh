@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages a profile needs, only those that are missing.
-#   bash deploy/local/deps.sh run|test|bench
+#   bash deploy/local/deps.sh run|test|bench|monitor
 # As root: `apt-get update` (once, only when something is missing), then
 # `apt-get install -y --no-install-recommends …`. Not root: prints the
 # `sudo apt-get install -y …` command to run and exits 1.
@@ -12,13 +12,15 @@ readonly RUN_PKGS=(
 	libevent-dev libjansson-dev libhiredis-dev libpq-dev libssl-dev libcurl4-openssl-dev
 	postgresql-15 redis-server curl ca-certificates procps util-linux iproute2
 )
-readonly TEST_PKGS=(libcmocka-dev clang-format docker-compose jq python3 perl)
+readonly TEST_PKGS=(libcmocka-dev clang-format docker-compose jq python3 perl prometheus mtail)
+# `make monitor` (deploy/monitoring/): Prometheus (promtool), mtail, lnav to read the logs.
+readonly MONITOR_PKGS=(prometheus mtail lnav jq)
 # No kubectl from Debian: its kubernetes-client (1.20) embeds kustomize v2, too old
 # for deploy/k8s; tests/deploy-check.sh uses a kubectl that is already there.
 readonly BENCH_PKGS=(wrk nginx-light postgresql-contrib jq python3)
 
 usage() {
-	echo "usage: bash deploy/local/deps.sh run|test|bench" >&2
+	echo "usage: bash deploy/local/deps.sh run|test|bench|monitor" >&2
 	exit 2
 }
 
@@ -60,6 +62,7 @@ main() {
 		wanted+=("${TEST_PKGS[@]}")
 		;;
 	bench) wanted+=("${BENCH_PKGS[@]}") ;;
+	monitor) wanted+=("${MONITOR_PKGS[@]}") ;;
 	*) usage ;;
 	esac
 

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <jansson.h>
@@ -48,6 +49,8 @@ void gw_health_seen(const char *service);
 int gw_health_service_down(const char *service);
 /* GET /readyz: 200 when the bus and every routed service answered recently. */
 void gw_health_readyz(struct evhttp_request *req);
+/* Appends gateway_service_up{service} and gateway_redis_up to a /metrics body. */
+void gw_health_metrics(struct evbuffer *out);
 
 /* GET /api/v1/openapi.json, built once from the route table and descriptors. */
 void gw_openapi_reply(struct evhttp_request *req);

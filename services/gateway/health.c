@@ -102,6 +102,24 @@ int gw_health_service_down(const char *service)
 	return 0;
 }
 
+void gw_health_metrics(struct evbuffer *out)
+{
+	int64_t now = bus_now_ms();
+	evbuffer_add_printf(out, "# HELP gateway_service_up Routed service answered the bus ping "
+	                         "in the last 2.5 s (1) or not (0).\n"
+	                         "# TYPE gateway_service_up gauge\n");
+	for (size_t i = 0; i < gw_nhealth; i++) {
+		int up = gw_health[i].last_ok_ms && now - gw_health[i].last_ok_ms <= GW_STALE_MS;
+		evbuffer_add_printf(out, "gateway_service_up{service=\"%s\"} %d\n",
+		                    gw_health[i].service, up);
+	}
+	evbuffer_add_printf(out,
+	                    "# HELP gateway_redis_up Redis answered the session checks.\n"
+	                    "# TYPE gateway_redis_up gauge\n"
+	                    "gateway_redis_up %d\n",
+	                    gw_sessions_up() ? 1 : 0);
+}
+
 void gw_health_readyz(struct evhttp_request *req)
 {
 	json_t *services = json_object();

@@ -1012,6 +1012,7 @@ static void gw_handle(struct evhttp_request *req, void *arg)
 		struct evbuffer *out = evbuffer_new();
 		gw_metrics_render(out);
 		gw_server_metrics(out);
+		gw_health_metrics(out);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 		                  "text/plain; version=0.0.4");
 		evhttp_send_reply(req, 200, "OK", out);
