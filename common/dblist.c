@@ -53,7 +53,7 @@ int dblist_fill(svc_ctx *ctx, ProtobufCMessage *list, const PGresult *rows, dbli
 		return status_err(ST_INTERNAL, NULL);
 	size_t *n_items = member_at(list, f->quantifier_offset);
 	ProtobufCMessage ***items = member_at(list, f->offset);
-	size_t n = (size_t)PQntuples(rows);
+	size_t n = rows ? (size_t)PQntuples(rows) : 0;
 	/* Room for what is there already and the new rows; never a zero-size block. */
 	ProtobufCMessage **grown = arena_alloc(ctx->arena, (*n_items + n + 1) * sizeof *grown);
 	for (size_t i = 0; i < *n_items; i++)
@@ -61,7 +61,10 @@ int dblist_fill(svc_ctx *ctx, ProtobufCMessage *list, const PGresult *rows, dbli
 	*items = grown;
 	for (size_t i = 0; i < n; i++) {
 		ProtobufCMessage *item = row(ctx, rows, (int)i, arg);
-		if (!item || item->descriptor != f->descriptor)
+		/* The callback that gave NULL set the detail it had. */
+		if (!item)
+			return ST_INTERNAL;
+		if (item->descriptor != f->descriptor)
 			return status_err(ST_INTERNAL, NULL);
 		grown[(*n_items)++] = item;
 	}

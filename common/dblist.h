@@ -35,8 +35,10 @@ ProtobufCMessage *dblist_new(svc_ctx *ctx, const ProtobufCMessageDescriptor *des
 
 /*
  * Appends row(ctx, rows, i, arg) for every row of rows to list's items. ST_OK, or
- * ST_INTERNAL (detail set) when list has no repeated message field items, or row gave
- * NULL or an item of another type; items made before that stay in list. rows is not cleared.
+ * ST_INTERNAL when list has no repeated message field items, row gave an item of
+ * another type (detail set), or row gave NULL (the detail is the callback's: it
+ * calls status_err() before); items made before that stay in list. rows is not cleared; NULL has no
+ * rows.
  */
 int dblist_fill(svc_ctx *ctx, ProtobufCMessage *list, const PGresult *rows, dblist_row_fn row,
                 void *arg);
