@@ -6,6 +6,7 @@
 #include "certification.h"
 
 #include "audit.h"
+#include "dblist.h"
 #include "dbrow.h"
 #include "enterprise.h"
 #include "events.h"
@@ -284,46 +285,30 @@ int enterprise_certification_get(svc_ctx *ctx, const ProtobufCMessage *in_, Prot
 	return ST_OK;
 }
 
+static ProtobufCMessage *cert_view_row(svc_ctx *ctx, const PGresult *r, int row, void *arg)
+{
+	(void)arg;
+	return &cert_view(ctx, r, row, 0)->base;
+}
+
 int enterprise_certifications_mine(svc_ctx *ctx, const ProtobufCMessage *in_,
                                    ProtobufCMessage **out)
 {
 	const Enterprise__ListCertificationsRequest *in =
 	        (const Enterprise__ListCertificationsRequest *)in_;
-	const char *pid = NULL, *field = NULL;
-	char limit[16], offset[24];
-	PGresult *r = NULL;
-	int page, size, rv;
+	const char *pid = NULL;
+	dblist_page pg;
+	int rv;
 	if ((rv = caller_person(ctx, &pid)) != ST_OK)
 		return rv;
-	if ((rv = validate_page(in->has_page, in->page, in->has_page_size, in->page_size, &page,
-	                        &size, &field)) != 0)
-		return status_err(rv, field);
-	snprintf(limit, sizeof limit, "%d", size);
-	snprintf(offset, sizeof offset, "%lld", (long long)(page - 1) * size);
-	const char *v[] = {pid, limit, offset};
-	if ((rv = db_exec(ctx->db, "SELECT count(*) FROM certifications WHERE applicant_id = $1", 1,
-	                  v, &r)) != ST_OK)
-		return status_err(rv, NULL);
-	long long total = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-	PQclear(r);
-	if ((rv = db_exec(ctx->db,
-	                  "SELECT " C_COLS C_FROM " WHERE c.applicant_id = $1"
-	                  " ORDER BY c.created_at DESC, c.id DESC LIMIT $2::int OFFSET $3::bigint",
-	                  3, v, &r)) != ST_OK)
-		return status_err(rv, NULL);
-	Enterprise__ListCertificationsResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
-	enterprise__list_certifications_response__init(resp);
-	int n = PQntuples(r);
-	resp->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *resp->items);
-	for (int i = 0; i < n; i++)
-		resp->items[resp->n_items++] = cert_view(ctx, r, i, 0);
-	PQclear(r);
-	resp->has_total = 1;
-	resp->total = total > INT32_MAX ? INT32_MAX : (int32_t)total;
-	resp->has_page = 1;
-	resp->page = page;
-	resp->has_page_size = 1;
-	resp->page_size = size;
-	*out = &resp->base;
-	return ST_OK;
+	if ((rv = dblist_page_init(in->has_page, in->page, in->has_page_size, in->page_size,
+	                           &pg)) != ST_OK)
+		return rv;
+	const char *v[] = {pid, pg.limit, pg.offset};
+	return dblist_query(
+	        ctx, &enterprise__list_certifications_response__descriptor, &pg,
+	        "SELECT count(*) FROM certifications WHERE applicant_id = $1", 1,
+	        "SELECT " C_COLS C_FROM " WHERE c.applicant_id = $1"
+	        " ORDER BY c.created_at DESC, c.id DESC LIMIT $2::int OFFSET $3::bigint",
+	        3, v, cert_view_row, NULL, out);
 }

@@ -15,6 +15,7 @@
 #include "members.h"
 
 #include "change.h"
+#include "dblist.h"
 #include "dbrow.h"
 #include "enterprise_members.pb-c.h"
 #include "log.h"
@@ -133,7 +134,7 @@ int enterprise_join_target(const char *uscc, const char *name, char uscc_out[20]
 	" FROM memberships m JOIN enterprises e ON e.id = m.enterprise_id"                         \
 	" LEFT JOIN persons p ON p.person_id = m.person_id"
 
-static Enterprise__Member *member_from_row(svc_ctx *ctx, PGresult *res, int row)
+static Enterprise__Member *member_from_row(svc_ctx *ctx, const PGresult *res, int row)
 {
 	Enterprise__Member *m = arena_alloc(ctx->arena, sizeof *m);
 	enterprise__member__init(m);
@@ -338,6 +339,12 @@ int enterprise_join_request_create(svc_ctx *ctx, const ProtobufCMessage *in, Pro
 	return ST_CREATED;
 }
 
+static ProtobufCMessage *member_row(svc_ctx *ctx, const PGresult *r, int row, void *arg)
+{
+	(void)arg;
+	return &member_from_row(ctx, r, row)->base;
+}
+
 /*
  * One page of memberships: where is a condition on m with $1 and $2 (the rest of
  * vals are appended as $3 limit and $4 offset). order is the ORDER BY list.
@@ -346,31 +353,27 @@ int enterprise_member_page(svc_ctx *ctx, const char *where, const char *order, c
                            const char *p2, int has_page, int page_in, int has_size, int size_in,
                            Enterprise__MemberList **out)
 {
-	const char *field = NULL;
-	char limit[16], offset[24];
-	int page, size, rv;
+	dblist_page pg;
+	int rv;
 	PGresult *res = NULL;
-	if ((rv = validate_page(has_page, page_in, has_size, size_in, &page, &size, &field)) != 0)
-		return status_err(rv, field);
-	snprintf(limit, sizeof limit, "%d", size);
-	snprintf(offset, sizeof offset, "%lld", (long long)(page - 1) * size);
-	const char *vals[] = {p1, p2, limit, offset};
+	if ((rv = dblist_page_init(has_page, page_in, has_size, size_in, &pg)) != ST_OK)
+		return rv;
+	const char *vals[] = {p1, p2, pg.limit, pg.offset};
 	char *sql = arena_printf(ctx->arena,
 	                         "SELECT " MEMBER_COLS ", count(*) OVER ()" MEMBER_FROM
 	                         " WHERE %s ORDER BY %s LIMIT $3::int OFFSET $4::bigint",
 	                         where, order);
 	if ((rv = db_exec(ctx->db, sql, 4, vals, &res)) != ST_OK)
 		return status_err(rv, NULL);
-	Enterprise__MemberList *list = arena_alloc(ctx->arena, sizeof *list);
-	enterprise__member_list__init(list);
+	ProtobufCMessage *list = dblist_new(ctx, &enterprise__member_list__descriptor);
+	rv = dblist_fill(ctx, list, res, member_row, NULL);
 	int n = PQntuples(res);
-	list->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *list->items);
-	for (int i = 0; i < n; i++)
-		list->items[list->n_items++] = member_from_row(ctx, res, i);
 	long long total = n ? strtoll(PQgetvalue(res, 0, 13), NULL, 10) : 0;
 	PQclear(res);
 	res = NULL;
-	if (n == 0 && page > 1) {
+	if (rv != ST_OK)
+		return rv;
+	if (n == 0 && pg.page > 1) {
 		/* Past the end: the total still counts. */
 		char *csql =
 		        arena_printf(ctx->arena, "SELECT count(*)" MEMBER_FROM " WHERE %s", where);
@@ -379,13 +382,8 @@ int enterprise_member_page(svc_ctx *ctx, const char *where, const char *order, c
 		total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 		PQclear(res);
 	}
-	list->has_total = 1;
-	list->total = total > INT32_MAX ? INT32_MAX : (int32_t)total;
-	list->has_page = 1;
-	list->page = page;
-	list->has_page_size = 1;
-	list->page_size = size;
-	*out = list;
+	dblist_total(list, total, &pg);
+	*out = (Enterprise__MemberList *)list;
 	return ST_OK;
 }
 

@@ -11,6 +11,7 @@
 #include "members.h"
 
 #include "change.h"
+#include "dblist.h"
 #include "dbrow.h"
 #include "crypto.h"
 #include "enterprise_members.pb-c.h"
@@ -46,7 +47,7 @@ int enterprise_account_number_normalize(const char *in, char *out, size_t outlen
 	return validate_account_number(out) ? ST_ACCOUNT_NUMBER_INVALID : 0;
 }
 
-static Enterprise__ReceivingAccount *account_from_row(svc_ctx *ctx, PGresult *res, int row)
+static Enterprise__ReceivingAccount *account_from_row(svc_ctx *ctx, const PGresult *res, int row)
 {
 	Enterprise__ReceivingAccount *a = arena_alloc(ctx->arena, sizeof *a);
 	enterprise__receiving_account__init(a);
@@ -193,47 +194,31 @@ out:
 	return rv;
 }
 
+static ProtobufCMessage *account_row(svc_ctx *ctx, const PGresult *r, int row, void *arg)
+{
+	(void)arg;
+	return &account_from_row(ctx, r, row)->base;
+}
+
 int enterprise_receiving_accounts_list(svc_ctx *ctx, const ProtobufCMessage *in,
                                        ProtobufCMessage **out)
 {
 	const Enterprise__ListReceivingAccountsRequest *req =
 	        (const Enterprise__ListReceivingAccountsRequest *)in;
-	const char *eid = NULL, *role = NULL, *field = NULL;
-	char limit[16], offset[24];
-	int page, size, rv;
-	PGresult *res = NULL;
+	const char *eid = NULL, *role = NULL;
+	dblist_page pg;
+	int rv;
 	if ((rv = enterprise_caller_enterprise(ctx, &eid, &role)) != ST_OK)
 		return rv;
-	if ((rv = validate_page(req->has_page, req->page, req->has_page_size, req->page_size, &page,
-	                        &size, &field)) != 0)
-		return status_err(rv, field);
-	snprintf(limit, sizeof limit, "%d", size);
-	snprintf(offset, sizeof offset, "%lld", (long long)(page - 1) * size);
-	const char *vals[] = {eid, limit, offset};
-	if ((rv = db_exec(ctx->db,
-	                  "SELECT count(*) FROM receiving_accounts WHERE enterprise_id = $1::uuid",
-	                  1, vals, &res)) != ST_OK)
-		return status_err(rv, NULL);
-	long long total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	res = NULL;
-	if ((rv = db_exec(ctx->db,
-	                  "SELECT " ACCOUNT_COLS " FROM receiving_accounts"
-	                  " WHERE enterprise_id = $1::uuid ORDER BY created_at DESC, id"
-	                  " LIMIT $2::int OFFSET $3::bigint",
-	                  3, vals, &res)) != ST_OK)
-		return status_err(rv, NULL);
-	Enterprise__ReceivingAccountList *list = arena_alloc(ctx->arena, sizeof *list);
-	enterprise__receiving_account_list__init(list);
-	int n = PQntuples(res);
-	list->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *list->items);
-	for (int i = 0; i < n; i++)
-		list->items[list->n_items++] = account_from_row(ctx, res, i);
-	PQclear(res);
-	list->has_total = list->has_page = list->has_page_size = 1;
-	list->total = total > INT32_MAX ? INT32_MAX : (int32_t)total;
-	list->page = page;
-	list->page_size = size;
-	*out = &list->base;
-	return ST_OK;
+	if ((rv = dblist_page_init(req->has_page, req->page, req->has_page_size, req->page_size,
+	                           &pg)) != ST_OK)
+		return rv;
+	const char *vals[] = {eid, pg.limit, pg.offset};
+	return dblist_query(
+	        ctx, &enterprise__receiving_account_list__descriptor, &pg,
+	        "SELECT count(*) FROM receiving_accounts WHERE enterprise_id = $1::uuid", 1,
+	        "SELECT " ACCOUNT_COLS " FROM receiving_accounts"
+	        " WHERE enterprise_id = $1::uuid ORDER BY created_at DESC, id"
+	        " LIMIT $2::int OFFSET $3::bigint",
+	        3, vals, account_row, NULL, out);
 }

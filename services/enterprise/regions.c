@@ -2,6 +2,7 @@
 #include "regions.h"
 
 #include "change.h"
+#include "dblist.h"
 #include "enterprise.pb-c.h"
 #include "log.h"
 #include "status.h"
@@ -222,6 +223,21 @@ out:
 
 /* ---- read path -------------------------------------------------------------- */
 
+/* arg: the parent's code, "" for the provinces. */
+static ProtobufCMessage *region_row(svc_ctx *ctx, const PGresult *r, int row, void *arg)
+{
+	const char *parent = arg;
+	Enterprise__Region *it = arena_alloc(ctx->arena, sizeof *it);
+	enterprise__region__init(it);
+	it->code = arena_strdup(ctx->arena, PQgetvalue(r, row, 0));
+	it->name = arena_strdup(ctx->arena, PQgetvalue(r, row, 1));
+	it->has_level = 1;
+	it->level = (int32_t)strtol(PQgetvalue(r, row, 2), NULL, 10);
+	if (*parent)
+		it->parent = arena_strdup(ctx->arena, parent);
+	return &it->base;
+}
+
 int enterprise_regions_list(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
 {
 	const Enterprise__ListRegionsRequest *in = (const Enterprise__ListRegionsRequest *)in_;
@@ -248,25 +264,14 @@ int enterprise_regions_list(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufC
 			return status_err(ST_REGION_UNKNOWN, "parent");
 		r = NULL;
 	}
-	Enterprise__ListRegionsResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
-	enterprise__list_regions_response__init(resp);
-	resp->n_items = (size_t)n;
-	resp->items = arena_alloc(ctx->arena, sizeof *resp->items * (size_t)(n ? n : 1));
-	for (int i = 0; i < n; i++) {
-		Enterprise__Region *it = arena_alloc(ctx->arena, sizeof *it);
-		enterprise__region__init(it);
-		it->code = arena_strdup(ctx->arena, PQgetvalue(r, i, 0));
-		it->name = arena_strdup(ctx->arena, PQgetvalue(r, i, 1));
-		it->has_level = 1;
-		it->level = (int32_t)strtol(PQgetvalue(r, i, 2), NULL, 10);
-		if (*parent)
-			it->parent = arena_strdup(ctx->arena, parent);
-		resp->items[i] = it;
-	}
-	resp->has_total = 1;
-	resp->total = n;
+	/* Every child at once: a total, no page. */
+	ProtobufCMessage *list = dblist_new(ctx, &enterprise__list_regions_response__descriptor);
+	rv = dblist_fill(ctx, list, r, region_row, parent);
 	PQclear(r);
-	*out = &resp->base;
+	if (rv != ST_OK)
+		return rv;
+	dblist_total(list, n, NULL);
+	*out = list;
 	return ST_OK;
 }
 

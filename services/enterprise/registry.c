@@ -5,6 +5,7 @@
  */
 #include "registry.h"
 
+#include "dblist.h"
 #include "httpc.h"
 #include "log.h"
 #include "status.h"
@@ -293,10 +294,11 @@ static int registry_search(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCM
 	        (const Enterprise__SearchRegistryRequest *)in_;
 	registry_query q = {0};
 	registry_result res = {0};
-	const char *text, *field = NULL;
+	const char *text;
 	char code[19];
 	size_t len;
-	int check = 0, page, size, rv;
+	dblist_page pg;
+	int check = 0, rv;
 
 	const char *pid = NULL;
 	if ((rv = caller_person(ctx, &pid)) != ST_OK)
@@ -322,28 +324,24 @@ static int registry_search(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCM
 			return status_err(ST_REGISTRY_QUERY_TOO_SHORT, "q");
 		q.name = name;
 	}
-	if ((rv = validate_page(in->has_page, in->page, in->has_page_size, in->page_size, &page,
-	                        &size, &field)) != 0)
-		return status_err(rv, field);
-	q.page = page;
-	q.page_size = size;
+	if ((rv = dblist_page_init(in->has_page, in->page, in->has_page_size, in->page_size,
+	                           &pg)) != ST_OK)
+		return rv;
+	q.page = pg.page;
+	q.page_size = pg.size;
 	if ((rv = registry_call(ctx, &q, &res)) != ST_OK)
 		return rv;
 	/* Known codes pass whatever their check character; unknown ones must be right. */
 	if (check == ST_USCC_CHECKSUM && res.total == 0)
 		return status_err(ST_USCC_CHECKSUM, "q");
 
-	Enterprise__SearchRegistryResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
-	enterprise__search_registry_response__init(resp);
+	/* The provider's page, not a result: the items are mapped here, the rest is dblist's. */
+	Enterprise__SearchRegistryResponse *resp = (Enterprise__SearchRegistryResponse *)dblist_new(
+	        ctx, &enterprise__search_registry_response__descriptor);
 	resp->items = arena_alloc(ctx->arena, (res.n ? res.n : 1) * sizeof *resp->items);
 	for (size_t i = 0; i < res.n; i++)
 		resp->items[resp->n_items++] = registry_record_pb(ctx->arena, &res.items[i]);
-	resp->has_total = 1;
-	resp->total = res.total > INT32_MAX ? INT32_MAX : (int32_t)res.total;
-	resp->has_page = 1;
-	resp->page = page;
-	resp->has_page_size = 1;
-	resp->page_size = size;
+	dblist_total(&resp->base, res.total, &pg);
 	*out = &resp->base;
 	return ST_OK;
 }

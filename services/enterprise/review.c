@@ -10,6 +10,7 @@
 #include "certification.h"
 
 #include "change.h"
+#include "dblist.h"
 #include "enterprise.h"
 #include "log.h"
 #include "members.h"
@@ -52,62 +53,44 @@ static int review_load(svc_ctx *ctx, const char *id, Enterprise__CertificationAp
 	return ST_OK;
 }
 
+/* A queue row as the full view; a load that fails keeps its code in *arg. */
+static ProtobufCMessage *review_row(svc_ctx *ctx, const PGresult *r, int row, void *arg)
+{
+	Enterprise__CertificationApplication *c = NULL;
+	/* A row that changed state between the two reads is still shown as it is now. */
+	if ((*(int *)arg = enterprise_certification_load(ctx, PQgetvalue(r, row, 0), 1, &c)) !=
+	    ST_OK)
+		return NULL;
+	return &c->base;
+}
+
 int enterprise_review_queue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
 {
 	const Enterprise__ListReviewRequest *in = (const Enterprise__ListReviewRequest *)in_;
-	const char *field = NULL, *state = in->state && *in->state ? in->state : "submitted";
-	char actor[64], limit[16], offset[24];
-	PGresult *r = NULL;
-	int page, size, rv;
+	const char *state = in->state && *in->state ? in->state : "submitted";
+	char actor[64];
+	dblist_page pg;
+	int rv, row_rv = ST_OK;
 
 	if ((rv = review_caller(ctx, actor)) != ST_OK)
 		return rv;
 	if (strcmp(state, "submitted") != 0 && strcmp(state, "approved") != 0 &&
 	    strcmp(state, "rejected") != 0)
 		return status_err(ST_REVIEW_STATE_INVALID, "state");
-	if ((rv = validate_page(in->has_page, in->page, in->has_page_size, in->page_size, &page,
-	                        &size, &field)) != 0)
-		return status_err(rv, field);
-	snprintf(limit, sizeof limit, "%d", size);
-	snprintf(offset, sizeof offset, "%lld", (long long)(page - 1) * size);
-	const char *v[] = {state, limit, offset};
-	if ((rv = db_exec(ctx->db, "SELECT count(*) FROM certifications WHERE state = $1", 1, v,
-	                  &r)) != ST_OK)
-		return status_err(rv, NULL);
-	long long total = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-	PQclear(r);
-	r = NULL;
+	if ((rv = dblist_page_init(in->has_page, in->page, in->has_page_size, in->page_size,
+	                           &pg)) != ST_OK)
+		return rv;
+	const char *v[] = {state, pg.limit, pg.offset};
 	/* The queue is worked oldest first; decided ones are shown newest first. */
 	const char *sql = strcmp(state, "submitted") == 0
 	                          ? "SELECT c.id FROM certifications c WHERE c.state = $1 ORDER BY "
 	                            "c.submitted_at, c.id LIMIT $2::int OFFSET $3::bigint"
 	                          : "SELECT c.id FROM certifications c WHERE c.state = $1 ORDER BY "
 	                            "c.decided_at DESC, c.id DESC LIMIT $2::int OFFSET $3::bigint";
-	if ((rv = db_exec(ctx->db, sql, 3, v, &r)) != ST_OK)
-		return status_err(rv, NULL);
-	Enterprise__ListCertificationsResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
-	enterprise__list_certifications_response__init(resp);
-	int n = PQntuples(r);
-	resp->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *resp->items);
-	for (int i = 0; i < n; i++) {
-		Enterprise__CertificationApplication *c = NULL;
-		/* A row that changed state between the two reads is still shown as it is now. */
-		if ((rv = enterprise_certification_load(ctx, PQgetvalue(r, i, 0), 1, &c)) !=
-		    ST_OK) {
-			PQclear(r);
-			return rv;
-		}
-		resp->items[resp->n_items++] = c;
-	}
-	PQclear(r);
-	resp->has_total = 1;
-	resp->total = total > INT32_MAX ? INT32_MAX : (int32_t)total;
-	resp->has_page = 1;
-	resp->page = page;
-	resp->has_page_size = 1;
-	resp->page_size = size;
-	*out = &resp->base;
-	return ST_OK;
+	rv = dblist_query(ctx, &enterprise__list_certifications_response__descriptor, &pg,
+	                  "SELECT count(*) FROM certifications WHERE state = $1", 1, sql, 3, v,
+	                  review_row, &row_rv, out);
+	return row_rv != ST_OK ? row_rv : rv;
 }
 
 int enterprise_review_get(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)

@@ -7,6 +7,7 @@
 
 #include "market.h"
 
+#include "dblist.h"
 #include "dbrow.h"
 
 #include <libpq-fe.h>
@@ -14,9 +15,6 @@
 
 /* Text of at most max characters; required: absent or "" is FIELD_REQUIRED. */
 int market_text(const char *s, size_t max, int required, const char *field);
-/* page/page_size into LIMIT and OFFSET strings (arena); ST_OK or the field's error. */
-int market_page(svc_ctx *ctx, int has_page, int page, int has_size, int size, int *out_page,
-                int *out_size, const char **limit, const char **offset);
 /* A PostgreSQL array literal of n strings (arena), each quoted. */
 const char *market_pg_array(svc_ctx *ctx, char *const *items, size_t n);
 /* A JSON array of strings (a cell of to_json(text[])) into arena strings. */
@@ -59,6 +57,8 @@ int market_product_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessag
 	        "p.created_at") ", " DBROW_CST("p.updated_at")
 struct Market__Product;
 struct Market__Product *market_product_from_row(svc_ctx *ctx, const PGresult *res, int row);
+/* The same as a dblist row callback (arg unused). */
+ProtobufCMessage *market_product_row(svc_ctx *ctx, const PGresult *res, int row, void *arg);
 
 /* search.c */
 int market_products_search(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);

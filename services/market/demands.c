@@ -6,6 +6,7 @@
 #include "demands.h"
 
 #include "change.h"
+#include "dblist.h"
 #include "dbrow.h"
 #include "status.h"
 #include "validate.h"
@@ -231,16 +232,22 @@ static void demand_count_set(Market__DemandCounts *c, const char *status, int n)
 			*t[i].v = n;
 }
 
+/* arg: an int, 1 for the institution's view of the row. */
+static ProtobufCMessage *demand_row(svc_ctx *ctx, const PGresult *r, int row, void *arg)
+{
+	return &demand_from_row(ctx, r, row, *(const int *)arg)->base;
+}
+
 int demands_list(svc_ctx *ctx, const demands_scope *sc, const Market__ListDemandsRequest *req,
                  Market__DemandList **out)
 {
-	const char *field = NULL, *status = NULL, *q = NULL;
-	char limit[16], offset[24];
-	int page, size, rv, total = 0;
+	const char *status = NULL, *q = NULL;
+	dblist_page pg;
+	int rv, total = 0;
 	PGresult *r = NULL;
-	if ((rv = validate_page(req->has_page, req->page, req->has_page_size, req->page_size, &page,
-	                        &size, &field)) != 0)
-		return status_err(rv, field);
+	if ((rv = dblist_page_init(req->has_page, req->page, req->has_page_size, req->page_size,
+	                           &pg)) != ST_OK)
+		return rv;
 	if (req->status && *req->status) {
 		if (!demand_status_valid(req->status))
 			return status_err(ST_DEMAND_STATUS, "status");
@@ -257,8 +264,8 @@ int demands_list(svc_ctx *ctx, const demands_scope *sc, const Market__ListDemand
 			return status_err(rv, "q");
 		q = req->q;
 	}
-	Market__DemandList *l = arena_alloc(ctx->arena, sizeof *l);
-	market__demand_list__init(l);
+	Market__DemandList *l =
+	        (Market__DemandList *)dblist_new(ctx, &market__demand_list__descriptor);
 	Market__DemandCounts *c = arena_alloc(ctx->arena, sizeof *c);
 	market__demand_counts__init(c);
 	c->has_pending = c->has_taken = c->has_approved = c->has_rejected = 1;
@@ -279,20 +286,15 @@ int demands_list(svc_ctx *ctx, const demands_scope *sc, const Market__ListDemand
 	}
 	PQclear(r);
 
-	snprintf(limit, sizeof limit, "%d", size);
-	snprintf(offset, sizeof offset, "%lld", (long long)(page - 1) * size);
-	const char *vi[] = {key, from, to, q, status, limit, offset, sc->branch_id};
+	const char *vi[] = {key, from, to, q, status, pg.limit, pg.offset, sc->branch_id};
 	if ((rv = db_exec(ctx->db, page_sql[side], side == SIDE_BRANCH ? 8 : 7, vi, &r)) != ST_OK)
 		return status_err(rv, NULL);
-	int n = PQntuples(r);
-	l->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *l->items);
-	for (int i = 0; i < n; i++)
-		l->items[l->n_items++] = demand_from_row(ctx, r, i, sc->enterprise_id == NULL);
+	int institution_side = sc->enterprise_id == NULL;
+	rv = dblist_fill(ctx, &l->base, r, demand_row, &institution_side);
 	PQclear(r);
-	l->has_total = l->has_page = l->has_page_size = 1;
-	l->total = total;
-	l->page = page;
-	l->page_size = size;
+	if (rv != ST_OK)
+		return rv;
+	dblist_total(&l->base, total, &pg);
 	l->counts = c;
 	*out = l;
 	return ST_OK;

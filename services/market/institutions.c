@@ -30,18 +30,6 @@ int market_text(const char *s, size_t max, int required, const char *field)
 	return ST_OK;
 }
 
-int market_page(svc_ctx *ctx, int has_page, int page, int has_size, int size, int *out_page,
-                int *out_size, const char **limit, const char **offset)
-{
-	const char *field = NULL;
-	int rv = validate_page(has_page, page, has_size, size, out_page, out_size, &field);
-	if (rv != 0)
-		return status_err(rv, field);
-	*limit = arena_printf(ctx->arena, "%d", *out_size);
-	*offset = arena_printf(ctx->arena, "%lld", (long long)(*out_page - 1) * *out_size);
-	return ST_OK;
-}
-
 const char *market_pg_array(svc_ctx *ctx, char *const *items, size_t n)
 {
 	size_t len = 3;
@@ -198,46 +186,36 @@ int market_institution_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMe
 	return rv;
 }
 
+static ProtobufCMessage *inst_row(svc_ctx *ctx, const PGresult *r, int row, void *arg)
+{
+	(void)arg;
+	return &inst_from_row(ctx, r, row)->base;
+}
+
 int market_institutions_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Market__ListInstitutionsRequest *req = (const Market__ListInstitutionsRequest *)in;
-	const char *limit, *offset;
-	int page, size, rv;
-	PGresult *res = NULL;
-	if ((rv = market_page(ctx, req->has_page, req->page, req->has_page_size, req->page_size,
-	                      &page, &size, &limit, &offset)) != ST_OK)
+	dblist_page pg;
+	int rv;
+	if ((rv = dblist_page_init(req->has_page, req->page, req->has_page_size, req->page_size,
+	                           &pg)) != ST_OK)
 		return rv;
 	if (req->kind && *req->kind && !kind_name(req->kind))
 		return status_err(ST_INSTITUTION_KIND_INVALID, "kind");
 	if ((rv = market_text(req->q, 50, 0, "q")) != ST_OK)
 		return rv;
-	const char *vals[] = {req->kind ? req->kind : "", req->q ? req->q : "", limit, offset};
+	const char *vals[] = {req->kind ? req->kind : "", req->q ? req->q : "", pg.limit,
+	                      pg.offset};
 #define INST_WHERE                                                                                 \
 	" FROM institutions i WHERE ($1 = '' OR i.kind = $1)"                                      \
 	" AND ($2 = '' OR strpos(lower(i.name), lower($2)) > 0)"
-	if ((rv = db_exec(ctx->db, "SELECT count(*)" INST_WHERE, 2, vals, &res)) != ST_OK)
-		return status_err(rv, NULL);
-	long long total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	if ((rv = db_exec(ctx->db,
+	rv = dblist_query(ctx, &market__institution_list__descriptor, &pg,
+	                  "SELECT count(*)" INST_WHERE, 2,
 	                  "SELECT " INST_COLS INST_WHERE " ORDER BY i.created_at, i.id"
 	                  " LIMIT $3::int OFFSET $4::bigint",
-	                  4, vals, &res)) != ST_OK)
-		return status_err(rv, NULL);
+	                  4, vals, inst_row, NULL, out);
 #undef INST_WHERE
-	Market__InstitutionList *list = arena_alloc(ctx->arena, sizeof *list);
-	market__institution_list__init(list);
-	int n = PQntuples(res);
-	list->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *list->items);
-	for (int i = 0; i < n; i++)
-		list->items[list->n_items++] = inst_from_row(ctx, res, i);
-	PQclear(res);
-	list->has_total = list->has_page = list->has_page_size = 1;
-	list->total = total > INT32_MAX ? INT32_MAX : (int32_t)total;
-	list->page = page;
-	list->page_size = size;
-	*out = &list->base;
-	return ST_OK;
+	return rv;
 }
 
 struct inst_write {

@@ -20,6 +20,12 @@
 #define LIST_MAX 20
 #define TERM_MAX 600
 
+ProtobufCMessage *market_product_row(svc_ctx *ctx, const PGresult *res, int row, void *arg)
+{
+	(void)arg;
+	return &market_product_from_row(ctx, res, row)->base;
+}
+
 Market__Product *market_product_from_row(svc_ctx *ctx, const PGresult *res, int row)
 {
 	Market__Product *p = arena_alloc(ctx->arena, sizeof *p);
@@ -440,43 +446,24 @@ int market_inst_products_list(svc_ctx *ctx, const ProtobufCMessage *in, Protobuf
 	const Market__ListInstitutionProductsRequest *req =
 	        (const Market__ListInstitutionProductsRequest *)in;
 	market_staff me;
-	const char *limit, *offset;
-	int page, size, rv;
-	PGresult *res = NULL;
+	dblist_page pg;
+	int rv;
 	if ((rv = market_staff_caller(ctx, NULL, &me)) != ST_OK ||
-	    (rv = market_page(ctx, req->has_page, req->page, req->has_page_size, req->page_size,
-	                      &page, &size, &limit, &offset)) != ST_OK)
+	    (rv = dblist_page_init(req->has_page, req->page, req->has_page_size, req->page_size,
+	                           &pg)) != ST_OK)
 		return rv;
 	const char *st = req->state ? req->state : "";
 	if (*st && strcmp(st, "draft") != 0 && strcmp(st, "published") != 0 &&
 	    strcmp(st, "offline") != 0)
 		return status_err(ST_FIELD_RANGE, "state");
-	const char *vals[] = {me.institution_id, st, limit, offset};
-	if ((rv = db_exec(ctx->db,
-	                  "SELECT count(*) FROM products WHERE institution_id = $1::uuid"
-	                  " AND ($2 = '' OR state = $2)",
-	                  2, vals, &res)) != ST_OK)
-		return status_err(rv, NULL);
-	long long total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	if ((rv = db_exec(ctx->db,
-	                  "SELECT " MARKET_PRODUCT_COLS " FROM products p JOIN institutions i"
-	                  " ON i.id = p.institution_id WHERE p.institution_id = $1::uuid"
-	                  " AND ($2 = '' OR p.state = $2) ORDER BY p.updated_at DESC, p.id"
-	                  " LIMIT $3::int OFFSET $4::bigint",
-	                  4, vals, &res)) != ST_OK)
-		return status_err(rv, NULL);
-	Market__ProductList *list = arena_alloc(ctx->arena, sizeof *list);
-	market__product_list__init(list);
-	int n = PQntuples(res);
-	list->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *list->items);
-	for (int i = 0; i < n; i++)
-		list->items[list->n_items++] = market_product_from_row(ctx, res, i);
-	PQclear(res);
-	list->has_total = list->has_page = list->has_page_size = 1;
-	list->total = total > INT32_MAX ? INT32_MAX : (int32_t)total;
-	list->page = page;
-	list->page_size = size;
-	*out = &list->base;
-	return ST_OK;
+	const char *vals[] = {me.institution_id, st, pg.limit, pg.offset};
+	return dblist_query(ctx, &market__product_list__descriptor, &pg,
+	                    "SELECT count(*) FROM products WHERE institution_id = $1::uuid"
+	                    " AND ($2 = '' OR state = $2)",
+	                    2,
+	                    "SELECT " MARKET_PRODUCT_COLS " FROM products p JOIN institutions i"
+	                    " ON i.id = p.institution_id WHERE p.institution_id = $1::uuid"
+	                    " AND ($2 = '' OR p.state = $2) ORDER BY p.updated_at DESC, p.id"
+	                    " LIMIT $3::int OFFSET $4::bigint",
+	                    4, vals, market_product_row, NULL, out);
 }

@@ -68,11 +68,11 @@ static int search_q(const char *q, const char **out)
 int market_products_search(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Market__SearchProductsRequest *req = (const Market__SearchProductsRequest *)in;
-	const char *limit, *offset, *q = NULL;
-	int page, size, rv, sort = 0;
-	PGresult *res = NULL;
-	if ((rv = market_page(ctx, req->has_page, req->page, req->has_page_size, req->page_size,
-	                      &page, &size, &limit, &offset)) != ST_OK ||
+	const char *q = NULL;
+	dblist_page pg;
+	int rv, sort = 0;
+	if ((rv = dblist_page_init(req->has_page, req->page, req->has_page_size, req->page_size,
+	                           &pg)) != ST_OK ||
 	    (rv = search_q(req->q, &q)) != ST_OK)
 		return rv;
 	if (req->sort && *req->sort) {
@@ -116,25 +116,8 @@ int market_products_search(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMe
 	        req->has_max_rate_bp ? arena_printf(ctx->arena, "%d", req->max_rate_bp) : NULL,
 	        inst,
 	        region,
-	        limit,
-	        offset};
-	if ((rv = db_exec(ctx->db, count_sql[q != NULL], 7, vals, &res)) != ST_OK)
-		return status_err(rv, NULL);
-	long long total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	if ((rv = db_exec(ctx->db, list_sql[q != NULL][sort], 9, vals, &res)) != ST_OK)
-		return status_err(rv, NULL);
-	Market__ProductList *list = arena_alloc(ctx->arena, sizeof *list);
-	market__product_list__init(list);
-	int n = PQntuples(res);
-	list->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *list->items);
-	for (int i = 0; i < n; i++)
-		list->items[list->n_items++] = market_product_from_row(ctx, res, i);
-	PQclear(res);
-	list->has_total = list->has_page = list->has_page_size = 1;
-	list->total = total > INT32_MAX ? INT32_MAX : (int32_t)total;
-	list->page = page;
-	list->page_size = size;
-	*out = &list->base;
-	return ST_OK;
+	        pg.limit,
+	        pg.offset};
+	return dblist_query(ctx, &market__product_list__descriptor, &pg, count_sql[q != NULL], 7,
+	                    list_sql[q != NULL][sort], 9, vals, market_product_row, NULL, out);
 }

@@ -215,44 +215,31 @@ int market_inst_staff_add(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMes
 
 /* ---- list ------------------------------------------------------------------------------ */
 
+static ProtobufCMessage *staff_row(svc_ctx *ctx, const PGresult *r, int row, void *arg)
+{
+	(void)arg;
+	return &staff_from_row(ctx, r, row)->base;
+}
+
 static int staff_list(svc_ctx *ctx, const Market__ListStaffRequest *req, const char *inst,
                       ProtobufCMessage **out)
 {
-	const char *limit, *offset;
-	int page, size, rv;
-	PGresult *res = NULL;
+	dblist_page pg;
+	int rv;
 	if (!inst || !validate_uuid(inst))
 		return status_err(ST_NOT_FOUND, NULL);
-	if ((rv = market_page(ctx, req->has_page, req->page, req->has_page_size, req->page_size,
-	                      &page, &size, &limit, &offset)) != ST_OK)
+	if ((rv = dblist_page_init(req->has_page, req->page, req->has_page_size, req->page_size,
+	                           &pg)) != ST_OK)
 		return rv;
-	const char *vals[] = {inst, limit, offset};
-	if ((rv = db_exec(ctx->db,
-	                  "SELECT count(*) FROM staff WHERE institution_id = $1::uuid"
-	                  " AND state = 'active'",
-	                  1, vals, &res)) != ST_OK)
-		return status_err(rv, NULL);
-	long long total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	if ((rv = db_exec(ctx->db,
-	                  "SELECT " STAFF_COLS STAFF_FROM " WHERE s.institution_id = $1::uuid"
-	                  " AND s.state = 'active' ORDER BY s.created_at DESC, s.id"
-	                  " LIMIT $2::int OFFSET $3::bigint",
-	                  3, vals, &res)) != ST_OK)
-		return status_err(rv, NULL);
-	Market__StaffList *list = arena_alloc(ctx->arena, sizeof *list);
-	market__staff_list__init(list);
-	int n = PQntuples(res);
-	list->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *list->items);
-	for (int i = 0; i < n; i++)
-		list->items[list->n_items++] = staff_from_row(ctx, res, i);
-	PQclear(res);
-	list->has_total = list->has_page = list->has_page_size = 1;
-	list->total = total > INT32_MAX ? INT32_MAX : (int32_t)total;
-	list->page = page;
-	list->page_size = size;
-	*out = &list->base;
-	return ST_OK;
+	const char *vals[] = {inst, pg.limit, pg.offset};
+	return dblist_query(ctx, &market__staff_list__descriptor, &pg,
+	                    "SELECT count(*) FROM staff WHERE institution_id = $1::uuid"
+	                    " AND state = 'active'",
+	                    1,
+	                    "SELECT " STAFF_COLS STAFF_FROM " WHERE s.institution_id = $1::uuid"
+	                    " AND s.state = 'active' ORDER BY s.created_at DESC, s.id"
+	                    " LIMIT $2::int OFFSET $3::bigint",
+	                    3, vals, staff_row, NULL, out);
 }
 
 int market_staff_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)

@@ -14,6 +14,7 @@
 
 #include "caller.h"
 #include "change.h"
+#include "dblist.h"
 #include "dbrow.h"
 #include "log.h"
 #include "memberproj.h"
@@ -139,7 +140,7 @@ static int notify_reader(svc_ctx *ctx, const char **person, const char **enterpr
 }
 
 /* One row of NOTIFY_MESSAGE_COLS as a Message in the arena. */
-static Notify__Message *notify_message_from_row(svc_ctx *ctx, PGresult *r, int row)
+static Notify__Message *notify_message_from_row(svc_ctx *ctx, const PGresult *r, int row)
 {
 	Notify__Message *m = arena_alloc(ctx->arena, sizeof *m);
 	notify__message__init(m);
@@ -155,55 +156,34 @@ static Notify__Message *notify_message_from_row(svc_ctx *ctx, PGresult *r, int r
 	return m;
 }
 
+static ProtobufCMessage *message_row(svc_ctx *ctx, const PGresult *r, int row, void *arg)
+{
+	(void)arg;
+	return &notify_message_from_row(ctx, r, row)->base;
+}
+
 int notify_messages_list(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
 {
 	const Notify__ListMessagesRequest *in = (const Notify__ListMessagesRequest *)in_;
-	const char *person = NULL, *enterprise = NULL, *field = NULL;
-	char limit[16], offset[24];
-	int page, size, rv;
-	PGresult *r = NULL;
+	const char *person = NULL, *enterprise = NULL;
+	dblist_page pg;
+	int rv;
 	if ((rv = notify_reader(ctx, &person, &enterprise)) != ST_OK)
 		return rv;
-	if ((rv = validate_page(in->has_page, in->page, in->has_page_size, in->page_size, &page,
-	                        &size, &field)) != 0)
-		return status_err(rv, field);
-	snprintf(limit, sizeof limit, "%d", size);
-	snprintf(offset, sizeof offset, "%lld", (long long)(page - 1) * size);
+	if ((rv = dblist_page_init(in->has_page, in->page, in->has_page_size, in->page_size,
+	                           &pg)) != ST_OK)
+		return rv;
 	const char *unread = in->has_unread && in->unread ? "true" : "false";
-	const char *v[] = {person, enterprise, unread, limit, offset};
-
-	rv = db_exec(ctx->db,
-	             "SELECT count(*)" NOTIFY_MESSAGE_FROM " WHERE " NOTIFY_VISIBLE
-	             " AND (NOT $3::bool OR r.message_id IS NULL)",
-	             3, v, &r);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	long long total = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-	PQclear(r);
-	r = NULL;
-
-	Notify__ListMessagesResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
-	notify__list_messages_response__init(resp);
-	rv = db_exec(ctx->db,
-	             "SELECT " NOTIFY_MESSAGE_COLS NOTIFY_MESSAGE_FROM " WHERE " NOTIFY_VISIBLE
-	             " AND (NOT $3::bool OR r.message_id IS NULL)"
-	             " ORDER BY m.created_at DESC, m.id DESC LIMIT $4::int OFFSET $5::bigint",
-	             5, v, &r);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	int n = PQntuples(r);
-	resp->items = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *resp->items);
-	for (int i = 0; i < n; i++)
-		resp->items[resp->n_items++] = notify_message_from_row(ctx, r, i);
-	PQclear(r);
-	resp->has_total = 1;
-	resp->total = total > INT32_MAX ? INT32_MAX : (int32_t)total;
-	resp->has_page = 1;
-	resp->page = page;
-	resp->has_page_size = 1;
-	resp->page_size = size;
-	*out = &resp->base;
-	return ST_OK;
+	const char *v[] = {person, enterprise, unread, pg.limit, pg.offset};
+	return dblist_query(
+	        ctx, &notify__list_messages_response__descriptor, &pg,
+	        "SELECT count(*)" NOTIFY_MESSAGE_FROM " WHERE " NOTIFY_VISIBLE
+	        " AND (NOT $3::bool OR r.message_id IS NULL)",
+	        3,
+	        "SELECT " NOTIFY_MESSAGE_COLS NOTIFY_MESSAGE_FROM " WHERE " NOTIFY_VISIBLE
+	        " AND (NOT $3::bool OR r.message_id IS NULL)"
+	        " ORDER BY m.created_at DESC, m.id DESC LIMIT $4::int OFFSET $5::bigint",
+	        5, v, message_row, NULL, out);
 }
 
 int notify_messages_unread_count(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
