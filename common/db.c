@@ -7,11 +7,15 @@
 #include "status.h"
 
 #include <dirent.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DB_STMT_SLOTS 256
+
+/* Failures of every connection of the process, for the Ping gauges (svc.c). */
+static atomic_ullong db_errors;
 
 struct db_conn {
 	PGconn *pg;
@@ -50,6 +54,7 @@ PGconn *db_connect(const char *conninfo)
  * personal data, so only messages of classes that carry no values are kept. */
 static void db_log_failure(const PGresult *r, PGconn *pg, const char *what)
 {
+	atomic_fetch_add(&db_errors, 1);
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	/* 22 data exception and 23 integrity violation quote values; so may P0 (RAISE). */
@@ -69,6 +74,7 @@ db_conn *db_open(const char *conninfo)
 {
 	PGconn *pg = db_connect(conninfo);
 	if (PQstatus(pg) != CONNECTION_OK) {
+		atomic_fetch_add(&db_errors, 1);
 		log_kv(LOGL_ERROR, NULL, "database connection failed", "error", PQerrorMessage(pg),
 		       NULL);
 		PQfinish(pg);
@@ -99,8 +105,13 @@ int db_ensure(db_conn *c)
 	PQreset(c->pg);
 	memset(c->prepared, 0, sizeof c->prepared);
 	c->nprepared = 0;
-	return PQstatus(c->pg) == CONNECTION_OK ? 0 : -1;
+	if (PQstatus(c->pg) == CONNECTION_OK)
+		return 0;
+	atomic_fetch_add(&db_errors, 1);
+	return -1;
 }
+
+unsigned long long db_errors_total(void) { return atomic_load(&db_errors); }
 
 /* FNV-1a over the statement text; never 0 so 0 can mark an empty slot. */
 static unsigned long long db_stmt_hash(const char *sql)

@@ -28,6 +28,9 @@ void db_close(db_conn *c);
 PGconn *db_pg(db_conn *c);
 /* Reconnects a broken connection. 0 when usable. */
 int db_ensure(db_conn *c);
+/* Failed statements, connections and reconnections of this process since start
+ * (a statement's unique violation or serialization failure is not counted). */
+unsigned long long db_errors_total(void);
 
 /*
  * Runs one statement. Parameters are text (or binary where fmts[i] == 1, with

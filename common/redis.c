@@ -5,11 +5,15 @@
 #include "log.h"
 #include "mem.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/time.h>
+
+/* Failures of every connection of the process, for the Ping gauges (svc.c). */
+static atomic_ullong redis_errors;
 
 struct redis_conn {
 	redisContext *ctx;
@@ -77,6 +81,7 @@ static redisContext *redis_connect_url(const char *url, int timeout_ms)
 	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
 	redisContext *ctx = redisConnectWithTimeout(host, port, tv);
 	if (!ctx || ctx->err) {
+		atomic_fetch_add(&redis_errors, 1);
 		log_kv(LOGL_ERROR, NULL, "redis connection failed", "error",
 		       ctx ? ctx->errstr : "oom", NULL);
 		goto fail;
@@ -106,6 +111,8 @@ fail:
 		redisFree(ctx);
 	return NULL;
 }
+
+unsigned long long redis_errors_total(void) { return atomic_load(&redis_errors); }
 
 redis_conn *redis_open(const char *url, int timeout_ms)
 {
@@ -157,8 +164,11 @@ redisReply *redis_cmd(redis_conn *c, int argc, const char **argv, const size_t *
 				return NULL;
 		}
 		redisReply *r = redisCommandArgv(c->ctx, argc, argv, lens);
+		if (r && r->type == REDIS_REPLY_ERROR)
+			atomic_fetch_add(&redis_errors, 1);
 		if (r)
 			return r;
+		atomic_fetch_add(&redis_errors, 1);
 		/* A timeout may come after the server ran the command: INCR, SET NX or DEL sent
 		 * again would count twice or answer differently. The next call reconnects. */
 		if (!resend)

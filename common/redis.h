@@ -19,6 +19,9 @@ int redis_url_parse(const char *url, char *host, size_t hostlen, int *port, char
  * the database. NULL (logged) on failure; the caller closes. */
 redis_conn *redis_open(const char *url, int timeout_ms);
 void redis_close(redis_conn *c);
+/* Failed connections, commands without a reply and error replies of this process
+ * since start. */
+unsigned long long redis_errors_total(void);
 /*
  * Runs one command given as argv (binary-safe: lens may be NULL for C strings).
  * Returns the reply (caller frees with freeReplyObject) or NULL on failure; an error

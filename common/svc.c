@@ -13,6 +13,7 @@
 #include <nng/protocol/reqrep0/rep.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,46 @@ struct svc_server {
 	long nworkers;
 	svc_publisher *publisher;
 	svc_subscriber *subscriber;
+	atomic_int busy; /* workers inside svc_handle */
 };
+
+/* The server of this process, for Ping's gauges: a handler's ctx does not carry it,
+ * and a daemon runs one server. NULL before start and after stop. */
+static svc_server *_Atomic svc_self;
+
+/* The gauges of Ping (bus.proto), read where they are cheap: the counters of this
+ * process and two indexed look-ups of the outbox. */
+static void svc_ping_gauges(svc_ctx *ctx, Bus__PingResponse *r)
+{
+	svc_server *s = atomic_load(&svc_self);
+	r->has_db_errors = r->has_redis_errors = 1;
+	r->db_errors = db_errors_total();
+	r->redis_errors = redis_errors_total();
+	if (!s)
+		return;
+	r->has_workers = r->has_workers_busy = 1;
+	r->workers = (int32_t)s->nworkers;
+	/* This ping holds a worker: it is not load. */
+	int busy = atomic_load(&s->busy) - 1;
+	r->workers_busy = busy > 0 ? busy : 0;
+	if (!s->publisher || !r->database)
+		return;
+	char sent[24];
+	snprintf(sent, sizeof sent, "%lld", (long long)svc_publisher_sent(s->publisher));
+	const char *vals[] = {sent};
+	PGresult *res = NULL;
+	if (db_exec(ctx->db,
+	            "SELECT greatest(h.seq - $1::int8, 0), coalesce(extract(epoch FROM"
+	            " clock_timestamp() - (SELECT created_at FROM outbox WHERE seq > $1::int8"
+	            " ORDER BY seq LIMIT 1)), 0)::float8 FROM outbox_head h",
+	            1, vals, &res) == ST_OK &&
+	    PQntuples(res) == 1) {
+		r->has_outbox_pending = r->has_outbox_oldest_age_s = 1;
+		r->outbox_pending = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		r->outbox_oldest_age_s = strtod(PQgetvalue(res, 0, 1), NULL);
+	}
+	PQclear(res);
+}
 
 static int svc_ping_handler(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
@@ -64,6 +104,7 @@ static int svc_ping_handler(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 	r->version = "1";
 	r->has_database = 1;
 	r->database = db_ensure(ctx->db) == 0;
+	svc_ping_gauges(ctx, r);
 	*out = &r->base;
 	return ST_OK;
 }
@@ -420,7 +461,9 @@ static void *svc_worker_main(void *arg)
 			break;
 		if (err)
 			continue;
+		atomic_fetch_add(&w->server->busy, 1);
 		nng_msg *reply = svc_handle(w, req);
+		atomic_fetch_sub(&w->server->busy, 1);
 		nng_msg_free(req);
 		if (!reply) {
 			/* Unanswered: the next receive on this context abandons the request. */
@@ -533,6 +576,7 @@ int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **o
 		if (!s->subscriber)
 			goto fail_workers;
 	}
+	atomic_store(&svc_self, s);
 	for (long i = 0; i < s->nworkers; i++)
 		pthread_create(&s->workers[i].thread, NULL, svc_worker_main, &s->workers[i]);
 	log_kv(LOGL_INFO, NULL, "service started", "service", def->name, NULL);
@@ -558,6 +602,8 @@ void svc_server_stop(svc_server *s)
 	nng_close(s->sock);
 	for (long i = 0; i < s->nworkers; i++)
 		pthread_join(s->workers[i].thread, NULL);
+	svc_server *self = s;
+	atomic_compare_exchange_strong(&svc_self, &self, NULL);
 	svc_subscriber_stop(s->subscriber);
 	svc_publisher_stop(s->publisher);
 	svc_workers_free(s);

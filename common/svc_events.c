@@ -33,7 +33,7 @@ struct svc_publisher {
 	nng_socket pub;
 	pthread_t thread;
 	atomic_int stop;
-	int64_t sent; /* highest sequence sent */
+	atomic_llong sent; /* highest sequence sent; read by Ping's workers */
 };
 
 /* Sends every outbox row after p->sent. */
@@ -136,6 +136,8 @@ fail:
 	free(p);
 	return NULL;
 }
+
+int64_t svc_publisher_sent(svc_publisher *p) { return atomic_load(&p->sent); }
 
 void svc_publisher_stop(svc_publisher *p)
 {

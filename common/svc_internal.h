@@ -10,6 +10,8 @@ typedef struct svc_subscriber svc_subscriber;
 /* Starts the outbox publisher thread; NULL on failure (logged). */
 svc_publisher *svc_publisher_start(const svc_def *def, const svc_settings *set);
 void svc_publisher_stop(svc_publisher *p);
+/* The highest outbox sequence p has sent (any thread may ask). */
+int64_t svc_publisher_sent(svc_publisher *p);
 /* Starts the subscriber thread for def->subs; NULL on failure (logged). */
 svc_subscriber *svc_subscriber_start(const svc_def *def, const svc_settings *set);
 void svc_subscriber_stop(svc_subscriber *s);

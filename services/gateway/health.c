@@ -7,6 +7,7 @@
 #include "upstream.h"
 
 #include <string.h>
+#include <time.h>
 
 #define GW_HEALTH_MAX      16
 #define GW_PING_EVERY_MS   1000
@@ -14,16 +15,90 @@
 /* A service whose last answer is older than this is down. */
 #define GW_STALE_MS 2500
 
+/* The figures of a service's last Ping answer (bus.proto) and its round trip, rendered
+ * in /metrics while the service is up; a figure the answer lacks is negative. */
+enum gw_gauge {
+	GW_G_PING_S,
+	GW_G_OUTBOX_PENDING,
+	GW_G_OUTBOX_AGE_S,
+	GW_G_WORKERS_BUSY,
+	GW_G_WORKERS,
+	GW_G_DB_ERRORS,
+	GW_G_REDIS_ERRORS,
+	GW_G_N
+};
+
+static const struct {
+	const char *name, *type, *help;
+} gw_gauge_meta[GW_G_N] = {
+        [GW_G_PING_S] = {"gateway_bus_ping_seconds", "gauge",
+                         "Round trip of the last health ping through the bus."},
+        [GW_G_OUTBOX_PENDING] = {"service_outbox_pending", "gauge",
+                                 "Events in the service's outbox its answering process has not "
+                                 "published yet."},
+        [GW_G_OUTBOX_AGE_S] = {"service_outbox_oldest_age_seconds", "gauge",
+                               "Age of the oldest event not published yet (0 when none)."},
+        [GW_G_WORKERS_BUSY] = {"service_workers_busy", "gauge",
+                               "Workers handling a request when the ping was answered (the "
+                               "ping excluded)."},
+        [GW_G_WORKERS] = {"service_workers", "gauge", "Worker threads of the answering process."},
+        [GW_G_DB_ERRORS] = {"service_db_errors_total", "counter",
+                            "Failed statements and connections of the answering process since "
+                            "its start."},
+        [GW_G_REDIS_ERRORS] = {"service_redis_errors_total", "counter",
+                               "Failed Redis commands and connections of the answering process "
+                               "since its start."},
+};
+
 struct gw_service_health {
 	const char *service;
 	int64_t last_ok_ms;
+	int64_t sent_us;
 	int in_flight;
+	int have_gauges;
+	double gauges[GW_G_N];
 };
 
 static struct gw_service_health gw_health[GW_HEALTH_MAX];
 static size_t gw_nhealth;
 static struct event *gw_health_timer;
 static int64_t gw_health_started_ms;
+
+static int64_t gw_health_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Keeps the gauges of a Ping answer; an answer without them (an older service) keeps
+ * only the round trip. */
+static void gw_health_keep(struct gw_service_health *h, const Bus__Response *resp, arena *a)
+{
+	double *g = h->gauges;
+	for (int i = 0; i < GW_G_N; i++)
+		g[i] = -1;
+	h->have_gauges = 1;
+	g[GW_G_PING_S] = (double)(gw_health_now_us() - h->sent_us) / 1e6;
+	ProtobufCAllocator alloc = arena_pb_allocator(a);
+	Bus__PingResponse *p =
+	        resp->has_body ? bus__ping_response__unpack(&alloc, resp->body.len, resp->body.data)
+	                       : NULL;
+	if (!p)
+		return;
+	if (p->has_outbox_pending)
+		g[GW_G_OUTBOX_PENDING] = (double)p->outbox_pending;
+	if (p->has_outbox_oldest_age_s)
+		g[GW_G_OUTBOX_AGE_S] = p->outbox_oldest_age_s;
+	if (p->has_workers_busy)
+		g[GW_G_WORKERS_BUSY] = p->workers_busy;
+	if (p->has_workers)
+		g[GW_G_WORKERS] = p->workers;
+	if (p->has_db_errors)
+		g[GW_G_DB_ERRORS] = (double)p->db_errors;
+	if (p->has_redis_errors)
+		g[GW_G_REDIS_ERRORS] = (double)p->redis_errors;
+}
 
 static void gw_health_ping_done(void *arg, int rv, nng_msg *reply)
 {
@@ -33,8 +108,10 @@ static void gw_health_ping_done(void *arg, int rv, nng_msg *reply)
 		arena *a = arena_new();
 		Bus__Response *resp =
 		        bus_response_decode(nng_msg_body(reply), nng_msg_len(reply), a);
-		if (resp && bus_response_status(resp) == ST_OK)
+		if (resp && bus_response_status(resp) == ST_OK) {
 			h->last_ok_ms = bus_now_ms();
+			gw_health_keep(h, resp, a);
+		}
 		arena_free(a);
 		nng_msg_free(reply);
 	}
@@ -52,6 +129,7 @@ static void gw_health_tick(evutil_socket_t fd, short what, void *arg)
 		if (h->in_flight)
 			continue;
 		h->in_flight = 1;
+		h->sent_us = gw_health_now_us();
 		Bus__PingRequest ping = BUS__PING_REQUEST__INIT;
 		uint8_t body[8];
 		size_t len = bus__ping_request__pack(&ping, body);
@@ -66,7 +144,7 @@ void gw_health_start(struct event_base *base)
 	const char *services[GW_HEALTH_MAX];
 	gw_nhealth = gw_routes_services(services, GW_HEALTH_MAX);
 	for (size_t i = 0; i < gw_nhealth; i++)
-		gw_health[i] = (struct gw_service_health){services[i], 0, 0};
+		gw_health[i] = (struct gw_service_health){.service = services[i]};
 	gw_health_started_ms = bus_now_ms();
 	gw_health_timer = event_new(base, -1, EV_PERSIST, gw_health_tick, NULL);
 	struct timeval tv = {GW_PING_EVERY_MS / 1000, (GW_PING_EVERY_MS % 1000) * 1000};
@@ -102,6 +180,25 @@ int gw_health_service_down(const char *service)
 	return 0;
 }
 
+/* The Ping gauges of every service up; a down service has no sample (ServiceDown says
+ * so), rather than figures that stopped moving. */
+static void gw_health_gauges(struct evbuffer *out, int64_t now)
+{
+	for (int k = 0; k < GW_G_N; k++) {
+		evbuffer_add_printf(out, "# HELP %s %s\n# TYPE %s %s\n", gw_gauge_meta[k].name,
+		                    gw_gauge_meta[k].help, gw_gauge_meta[k].name,
+		                    gw_gauge_meta[k].type);
+		for (size_t i = 0; i < gw_nhealth; i++) {
+			const struct gw_service_health *h = &gw_health[i];
+			if (h->have_gauges && h->gauges[k] >= 0 && h->last_ok_ms &&
+			    now - h->last_ok_ms <= GW_STALE_MS)
+				evbuffer_add_printf(out, "%s{service=\"%s\"} %.17g\n",
+				                    gw_gauge_meta[k].name, h->service,
+				                    h->gauges[k]);
+		}
+	}
+}
+
 void gw_health_metrics(struct evbuffer *out)
 {
 	int64_t now = bus_now_ms();
@@ -113,6 +210,7 @@ void gw_health_metrics(struct evbuffer *out)
 		evbuffer_add_printf(out, "gateway_service_up{service=\"%s\"} %d\n",
 		                    gw_health[i].service, up);
 	}
+	gw_health_gauges(out, now);
 	evbuffer_add_printf(out,
 	                    "# HELP gateway_redis_up Redis answered the session checks.\n"
 	                    "# TYPE gateway_redis_up gauge\n"

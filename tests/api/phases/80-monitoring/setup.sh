@@ -62,6 +62,16 @@ bash deploy/monitoring/monitor.sh up || return 1
 wait_for 60 "Prometheus scrapes the gateway and mtail" targets_up || return 1
 wait_for 30 "gateway_service_up{service=enterprise} is 1" \
 	eval '[[ $(prom_query "gateway_service_up{service=\"enterprise\"}") == 1 ]]' || return 1
+# every_service_has NAME: one sample of NAME per service the gateway pings.
+every_service_has() {
+	local want
+	want=$(prom_query 'count(gateway_service_up)')
+	[[ -n $want && $(prom_query "count($1)") == "$want" ]]
+}
+for m in service_outbox_pending service_outbox_oldest_age_seconds service_workers_busy \
+	service_workers service_db_errors_total service_redis_errors_total gateway_bus_ping_seconds; do
+	wait_for 30 "every service has $m" every_service_has "$m" || return 1
+done
 bash deploy/local/stack.sh stop enterprise || return 1
 wait_for 60 "ServiceDown fires for enterprise" alert_firing ServiceDown service enterprise || return 1
 wait_for 90 "HighErrorRate fires" burst_until_alert || return 1
