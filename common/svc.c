@@ -61,6 +61,25 @@ struct svc_server {
  * and a daemon runs one server. NULL before start and after stop. */
 static svc_server *_Atomic svc_self;
 
+/* Each subscribed source's seen and applied sequences (bus.proto SubscriberCursor). */
+static void svc_ping_cursors(svc_ctx *ctx, svc_server *s, Bus__PingResponse *r)
+{
+	size_t n = svc_subscriber_nsources(s->subscriber);
+	if (!n)
+		return;
+	r->subscribers = arena_alloc(ctx->arena, n * sizeof *r->subscribers);
+	for (size_t i = 0; i < n; i++) {
+		Bus__SubscriberCursor *c = arena_alloc(ctx->arena, sizeof *c);
+		bus__subscriber_cursor__init(c);
+		const char *source;
+		svc_subscriber_cursor(s->subscriber, i, &source, &c->seen_seq, &c->applied_seq);
+		c->source = (char *)source;
+		c->has_seen_seq = c->has_applied_seq = 1;
+		r->subscribers[i] = c;
+	}
+	r->n_subscribers = n;
+}
+
 /* The gauges of Ping (bus.proto), read where they are cheap: the counters of this
  * process and two indexed look-ups of the outbox. */
 static void svc_ping_gauges(svc_ctx *ctx, Bus__PingResponse *r)
@@ -76,6 +95,7 @@ static void svc_ping_gauges(svc_ctx *ctx, Bus__PingResponse *r)
 	/* This ping holds a worker: it is not load. */
 	int busy = atomic_load(&s->busy) - 1;
 	r->workers_busy = busy > 0 ? busy : 0;
+	svc_ping_cursors(ctx, s, r);
 	if (!s->publisher || !r->database)
 		return;
 	char sent[24];

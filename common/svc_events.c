@@ -156,7 +156,9 @@ void svc_publisher_stop(svc_publisher *p)
 struct svc_source {
 	const svc_subscription *sub;
 	bus_client *client;
-	int64_t last; /* last applied sequence */
+	/* Written by the subscriber thread only; atomic for Ping's workers. */
+	atomic_llong last; /* last applied sequence */
+	atomic_llong seen; /* highest sequence announced, live or by replay */
 };
 
 struct svc_subscriber {
@@ -169,6 +171,13 @@ struct svc_subscriber {
 	struct svc_source *sources;
 	size_t nsources;
 };
+
+/* Raises src's highest announced sequence to seq. */
+static void svc_source_saw(struct svc_source *src, int64_t seq)
+{
+	if (seq > src->seen)
+		src->seen = seq;
+}
 
 static int svc_cursor_load(struct svc_subscriber *s, struct svc_source *src)
 {
@@ -185,6 +194,7 @@ static int svc_cursor_load(struct svc_subscriber *s, struct svc_source *src)
 		return rv;
 	src->last = PQntuples(r) ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
 	PQclear(r);
+	svc_source_saw(src, src->last);
 	return ST_OK;
 }
 
@@ -273,6 +283,7 @@ static void svc_source_catch_up(struct svc_subscriber *s, struct svc_source *src
 		for (size_t i = 0; i < resp->n_events; i++) {
 			if (!svc_event_authentic(s, src, resp->events[i], a))
 				return;
+			svc_source_saw(src, resp->events[i]->seq);
 			int rv = svc_event_apply(s, src, resp->events[i], a);
 			if (rv != ST_OK && rv != ST_CONFLICT)
 				return;
@@ -308,6 +319,7 @@ static void *svc_subscriber_main(void *arg)
 		Events__Event *ev = events_wire_decode(nng_msg_body(m), nng_msg_len(m), a);
 		struct svc_source *src = ev ? svc_source_find(s, ev->source) : NULL;
 		if (src && ev->seq > src->last && svc_event_authentic(s, src, ev, a)) {
+			svc_source_saw(src, ev->seq);
 			if (svc_event_apply(s, src, ev, a) == ST_CONFLICT &&
 			    ev->seq > src->last + 1)
 				svc_source_catch_up(s, src, a); /* a gap: something was dropped */
@@ -356,6 +368,20 @@ fail:
 	db_close(s->db);
 	free(s);
 	return NULL;
+}
+
+size_t svc_subscriber_nsources(svc_subscriber *s) { return s ? s->nsources : 0; }
+
+void svc_subscriber_cursor(svc_subscriber *s, size_t i, const char **source, int64_t *seen,
+                           int64_t *applied)
+{
+	struct svc_source *src = &s->sources[i];
+	*source = src->sub->source;
+	*applied = atomic_load(&src->last);
+	*seen = atomic_load(&src->seen);
+	/* Read apart, seen may trail a just-applied cursor: the lag is never negative. */
+	if (*seen < *applied)
+		*seen = *applied;
 }
 
 void svc_subscriber_stop(svc_subscriber *s)

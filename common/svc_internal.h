@@ -15,5 +15,11 @@ int64_t svc_publisher_sent(svc_publisher *p);
 /* Starts the subscriber thread for def->subs; NULL on failure (logged). */
 svc_subscriber *svc_subscriber_start(const svc_def *def, const svc_settings *set);
 void svc_subscriber_stop(svc_subscriber *s);
+/* The number of sources s subscribes to; 0 for NULL. */
+size_t svc_subscriber_nsources(svc_subscriber *s);
+/* Source i's name, highest sequence seen announced and last applied; safe from any
+ * thread (the two sequences are read atomically, each on its own). */
+void svc_subscriber_cursor(svc_subscriber *s, size_t i, const char **source, int64_t *seen,
+                           int64_t *applied);
 
 #endif

@@ -6,6 +6,7 @@
 #include "status.h"
 #include "upstream.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -50,6 +51,14 @@ static const struct {
                                "since its start."},
 };
 
+/* A service subscribes to a few sources; more than this are not rendered. */
+#define GW_LAG_MAX 8
+
+struct gw_subscriber_lag {
+	char source[32];
+	int64_t lag; /* seen - applied */
+};
+
 struct gw_service_health {
 	const char *service;
 	int64_t last_ok_ms;
@@ -57,6 +66,8 @@ struct gw_service_health {
 	int in_flight;
 	int have_gauges;
 	double gauges[GW_G_N];
+	struct gw_subscriber_lag lags[GW_LAG_MAX];
+	size_t nlags;
 };
 
 static struct gw_service_health gw_health[GW_HEALTH_MAX];
@@ -98,6 +109,19 @@ static void gw_health_keep(struct gw_service_health *h, const Bus__Response *res
 		g[GW_G_DB_ERRORS] = (double)p->db_errors;
 	if (p->has_redis_errors)
 		g[GW_G_REDIS_ERRORS] = (double)p->redis_errors;
+	h->nlags = 0;
+	for (size_t i = 0; i < p->n_subscribers && h->nlags < GW_LAG_MAX; i++) {
+		const Bus__SubscriberCursor *c = p->subscribers[i];
+		/* The name becomes a label value: only a plain service name is kept. */
+		if (!c->source || !c->has_seen_seq || !c->has_applied_seq ||
+		    strlen(c->source) >= sizeof h->lags[0].source ||
+		    strspn(c->source, "abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+		            strlen(c->source))
+			continue;
+		struct gw_subscriber_lag *l = &h->lags[h->nlags++];
+		snprintf(l->source, sizeof l->source, "%s", c->source);
+		l->lag = c->seen_seq > c->applied_seq ? c->seen_seq - c->applied_seq : 0;
+	}
 }
 
 static void gw_health_ping_done(void *arg, int rv, nng_msg *reply)
@@ -196,6 +220,20 @@ static void gw_health_gauges(struct evbuffer *out, int64_t now)
 				                    gw_gauge_meta[k].name, h->service,
 				                    h->gauges[k]);
 		}
+	}
+	evbuffer_add_printf(out, "# HELP service_subscriber_lag Events of a source announced to "
+	                         "the service's subscriber and not applied yet.\n"
+	                         "# TYPE service_subscriber_lag gauge\n");
+	for (size_t i = 0; i < gw_nhealth; i++) {
+		const struct gw_service_health *h = &gw_health[i];
+		if (!h->have_gauges || !h->last_ok_ms || now - h->last_ok_ms > GW_STALE_MS)
+			continue;
+		for (size_t j = 0; j < h->nlags; j++)
+			evbuffer_add_printf(out,
+			                    "service_subscriber_lag{service=\"%s\",source=\"%s\"} "
+			                    "%lld\n",
+			                    h->service, h->lags[j].source,
+			                    (long long)h->lags[j].lag);
 	}
 }
 

@@ -72,6 +72,11 @@ for m in service_outbox_pending service_outbox_oldest_age_seconds service_worker
 	service_workers service_db_errors_total service_redis_errors_total gateway_bus_ping_seconds; do
 	wait_for 30 "every service has $m" every_service_has "$m" || return 1
 done
+for src in accounts enterprise market; do
+	wait_for 30 "service_subscriber_lag of notify for $src" \
+		eval '[[ -n $(prom_query "service_subscriber_lag{service=\"notify\",source=\"$src\"}") ]]' ||
+		return 1
+done
 bash deploy/local/stack.sh stop enterprise || return 1
 wait_for 60 "ServiceDown fires for enterprise" alert_firing ServiceDown service enterprise || return 1
 wait_for 90 "HighErrorRate fires" burst_until_alert || return 1
