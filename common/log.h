@@ -33,7 +33,7 @@ void log_line_begin(log_line *l, int level, const char *msg, const char *request
 void log_line_str(log_line *l, const char *key, const char *val); /* NULL: JSON null */
 void log_line_int(log_line *l, const char *key, int64_t val);
 void log_line_ms(log_line *l, const char *key, int64_t micros); /* milliseconds, 3 decimals */
-/* Closes the line and writes it. */
+/* Closes the line and writes it; the line stays in l->buf[0, l->len) for a copy. */
 void log_line_end(log_line *l);
 
 #endif

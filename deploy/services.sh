@@ -268,6 +268,10 @@ render() {
 	for s in "${NAMES[@]}"; do
 		fill deploy/k8s/service.yaml.in "$s" >"$dest/deploy/k8s/services/$s.yaml"
 	done
+	# kustomize reads only files under deploy/k8s: the gateway sidecar's mtail program
+	# is a copy of the one the local stack runs.
+	mkdir -p "$dest/deploy/k8s/monitoring"
+	cp "$ROOT/deploy/monitoring/gateway.mtail" "$dest/deploy/k8s/monitoring/gateway.mtail"
 }
 
 cmd_write() {

@@ -9,7 +9,8 @@
 # Settings (environment): VAR_DIR (var/), GATEWAY_PORT (the last `stack.sh up`'s, else
 # 8080), PROM_PORT (9090), MTAIL_PORT (3903), MONITOR_DIR (VAR_DIR/monitoring),
 # MONITOR_INTERVAL (scrape and evaluation interval, 15s), MONITOR_FOR (replaces every
-# alert's `for:`; empty keeps the shipped durations; tests use 2s).
+# alert's `for:`; empty keeps the shipped durations; tests use 2s), MONITOR_LOG (the access
+# log mtail reads, VAR_DIR/log/gateway.log; the gateway's GATEWAY_ACCESS_LOG_FILE copy too).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -83,7 +84,7 @@ wait_url() {
 
 cmd_up() {
 	alive "$MONITOR_DIR/prometheus.pid" && die "already running (bash $0 down first)"
-	local log=$VAR_DIR/log/gateway.log
+	local log=${MONITOR_LOG:-$VAR_DIR/log/gateway.log}
 	[[ -f $log ]] || die "$log is missing: start the stack first (make up)"
 	write_config
 	setsid mtail --progs "$HERE/gateway.mtail" --logs "$log" --address 127.0.0.1 \

@@ -23,6 +23,8 @@ typedef struct gw_config {
 	const char *trusted_proxies; /* whose X-Forwarded-For names the client */
 	long login_attempts;         /* per client address and window (limits.c) */
 	long max_connections;        /* open client connections; more are refused */
+	const char *access_log_file; /* copy of the access log; "" for none */
+	long access_log_file_max;    /* bytes before it is renamed to .1; 0: never */
 } gw_config;
 
 /* Registers the request handler on http. cfg must outlive the server. */
@@ -35,6 +37,15 @@ int gw_server_listen(struct evhttp *http, const gw_config *cfg);
 /* Frees http (its connections too, cancelling requests whose call is out) and the
  * cap's state. Instead of evhttp_free. */
 void gw_server_free(struct evhttp *http);
+
+/* The access log's copy in a file (access_file.c). open: path "" or NULL is off; past
+ * max_bytes (0: never) the file is renamed to path.1 and a new one started; 0, or -1 when
+ * the file cannot be opened. write appends one formatted line, reopening the file when
+ * its path names another one; reopen is for SIGHUP. All on the loop's thread. */
+int gw_access_file_open(const char *path, int64_t max_bytes);
+void gw_access_file_write(const char *line, size_t len);
+void gw_access_file_reopen(void);
+void gw_access_file_close(void);
 
 /* Sends a JSON body with status (and the request id header); consumes body. */
 void gw_reply_json(struct evhttp_request *req, int status, json_t *body);

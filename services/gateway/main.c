@@ -13,6 +13,14 @@
 #include <signal.h>
 #include <stdio.h>
 
+static void gw_on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	(void)arg;
+	gw_access_file_reopen();
+}
+
 static void gw_on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	(void)what;
@@ -49,6 +57,14 @@ int main(int argc, char **argv)
 	        {"GATEWAY_MAX_CONNECTIONS", CFG_INT, "1024", 1, 1000000,
 	         "open client connections; past it a new one gets 503 and is closed (below)",
 	         &cfg.max_connections},
+	        {"GATEWAY_ACCESS_LOG_FILE", CFG_STR, "", 0, 0,
+	         "also append each access-log line to this file, reopened on SIGHUP or when "
+	         "moved (a sidecar's mtail reads it); empty: stderr only",
+	         &cfg.access_log_file},
+	        {"GATEWAY_ACCESS_LOG_FILE_MAX_BYTES", CFG_INT, "67108864", 0, 1L << 40,
+	         "past this size the access-log file becomes <file>.1 (replacing it) and a new "
+	         "one starts; 0: never (rotated by someone else)",
+	         &cfg.access_log_file_max},
 	        {"REDIS_URL", CFG_STR, "redis://127.0.0.1:6379/0", 0, 0,
 	         "Redis holding the sessions (written by accounts)", &cfg.redis_url},
 	        BUSAUTH_CONFIG_ITEMS(&bus_set),
@@ -64,6 +80,13 @@ int main(int argc, char **argv)
 	    ST_OK)
 		return 2;
 	gw_limits_configure(cfg.login_attempts);
+	if (gw_access_file_open(cfg.access_log_file, cfg.access_log_file_max) != 0) {
+		log_kv(LOGL_ERROR, NULL, "cannot open GATEWAY_ACCESS_LOG_FILE", "path",
+		       cfg.access_log_file, NULL);
+		gw_access_file_close();
+		busauth_free(auth);
+		return 2;
+	}
 	/* Every callback runs on this loop's thread: upstream.c reads replies from the
 	 * services' sockets when the loop sees them readable, and no nng callback runs our
 	 * code. libevent's locks are switched on all the same (uncontended, so nearly free)
@@ -76,6 +99,8 @@ int main(int argc, char **argv)
 	struct event *sigint = evsignal_new(base, SIGINT, gw_on_signal, base);
 	event_add(sigterm, NULL);
 	event_add(sigint, NULL);
+	struct event *sighup = evsignal_new(base, SIGHUP, gw_on_hup, NULL);
+	event_add(sighup, NULL);
 	rv = 1;
 	if (gw_upstream_init(base, cfg.common.bus_urls, auth) != 0) {
 		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS", "bus_urls", cfg.common.bus_urls, NULL);
@@ -105,6 +130,8 @@ out:
 	gw_metrics_free();
 	event_free(sigterm);
 	event_free(sigint);
+	event_free(sighup);
+	gw_access_file_close();
 	event_base_free(base);
 	libevent_global_shutdown();
 	busauth_free(auth);

@@ -354,6 +354,7 @@ static void gw_access_log(struct gw_exchange *x, int status, size_t bytes_out, c
 	log_line_int(&l, "bytes_out", (int64_t)bytes_out);
 	log_line_str(&l, "error", error);
 	log_line_end(&l);
+	gw_access_file_write(l.buf, l.len);
 }
 
 static void gw_exchange_free(struct gw_exchange *x)

@@ -4,6 +4,9 @@
 # of the rules. The enterprise service stops: ServiceDown must fire; requests to one of its
 # routes (503) until HighErrorRate fires; mtail's count of that client's requests must equal
 # the number sent. Every wait is a condition with a deadline. (`|| return 1`: see 20-sms-limits.)
+# The gateway runs with GATEWAY_ACCESS_LOG_FILE, and mtail reads that copy of the access log
+# (as the k8s sidecar does): its count proves the lines reach the file; a moved file is
+# reopened (rotation). teardown.sh restarts the gateway without it.
 MON_CHECKS=0
 MON_IP=198.51.100.80
 PROM_PORT=$(pick_port "$GATEWAY_PORT" "$PG_PORT" "$REDIS_PORT") || return 1
@@ -58,6 +61,9 @@ burst_until_alert() {
 
 mtail_counted_all() { [[ $(mtail_count) == "$MON_SENT" ]]; }
 
+export GATEWAY_ACCESS_LOG_FILE=$VAR_DIR/log/access-copy.log MONITOR_LOG=$VAR_DIR/log/access-copy.log
+bash deploy/local/stack.sh restart gateway || return 1
+wait_ready 60 || return 1
 bash deploy/monitoring/monitor.sh up || return 1
 wait_for 60 "Prometheus scrapes the gateway and mtail" targets_up || return 1
 wait_for 30 "gateway_service_up{service=enterprise} is 1" \
@@ -84,6 +90,14 @@ wait_for 30 "mtail counted the $MON_SENT requests sent as $MON_IP" mtail_counted
 	log "# mtail counted $(mtail_count)"
 	return 1
 }
+mv "$GATEWAY_ACCESS_LOG_FILE" "$GATEWAY_ACCESS_LOG_FILE.1" || return 1
+# access_logged FILE: FILE has an access line of MON_IP.
+access_logged() { grep -q "\"ip\":\"$MON_IP\"" "$1" 2>/dev/null; }
+reopened_after_move() {
+	curl -s -o /dev/null -m 5 -H "X-Forwarded-For: $MON_IP" "$GATEWAY_URL/api/v1/regions"
+	access_logged "$GATEWAY_ACCESS_LOG_FILE"
+}
+wait_for 10 "a moved GATEWAY_ACCESS_LOG_FILE is reopened" reopened_after_move || return 1
 if alert_firing BusDown; then
 	log "# BusDown fires with one service down"
 	return 1
