@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define DB_STMT_SLOTS 256
 
@@ -23,6 +24,8 @@ struct db_conn {
 	/* Hashes of statements prepared on this connection (open addressing, 0 = empty). */
 	unsigned long long prepared[DB_STMT_SLOTS];
 	int nprepared;
+	/* Incremented by every reconnection: session state (LISTEN, SET) is gone. */
+	unsigned generation;
 };
 
 static _Thread_local char db_tl_sqlstate[6];
@@ -105,10 +108,32 @@ int db_ensure(db_conn *c)
 	PQreset(c->pg);
 	memset(c->prepared, 0, sizeof c->prepared);
 	c->nprepared = 0;
-	if (PQstatus(c->pg) == CONNECTION_OK)
+	c->generation++;
+	if (PQstatus(c->pg) == CONNECTION_OK) {
+		log_kv(LOGL_INFO, NULL, "database connection re-established", NULL);
 		return 0;
+	}
 	atomic_fetch_add(&db_errors, 1);
 	return -1;
+}
+
+unsigned db_generation(const db_conn *c) { return c->generation; }
+
+/* libpq learns that the server closed the connection (a terminated backend, a
+ * restart) only when it next uses the socket: PQstatus says CONNECTION_OK until a
+ * statement fails. Such a statement never reached the server, so when it is one
+ * that may run twice — BEGIN, or a SELECT outside a transaction — it is run again
+ * on a new connection rather than failing the request. */
+static int db_lost(const db_conn *c, int was_idle)
+{
+	return was_idle && PQstatus(c->pg) == CONNECTION_BAD;
+}
+
+static int db_read_only(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	return strncasecmp(sql, "SELECT", 6) == 0;
 }
 
 unsigned long long db_errors_total(void) { return atomic_load(&db_errors); }
@@ -162,8 +187,8 @@ static int db_result_status(PGresult *r)
 	return ST_DB;
 }
 
-int db_query(db_conn *c, const char *sql, int n, const char *const *vals, const int *lens,
-             const int *fmts, int result_binary, PGresult **res)
+static int db_query_once(db_conn *c, const char *sql, int n, const char *const *vals,
+                         const int *lens, const int *fmts, int result_binary, PGresult **res)
 {
 	PGresult *r = NULL;
 	int rv;
@@ -207,6 +232,16 @@ fail_msg:
 	return rv;
 }
 
+int db_query(db_conn *c, const char *sql, int n, const char *const *vals, const int *lens,
+             const int *fmts, int result_binary, PGresult **res)
+{
+	int idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+	int rv = db_query_once(c, sql, n, vals, lens, fmts, result_binary, res);
+	if (rv == ST_DB && db_lost(c, idle) && db_read_only(sql))
+		rv = db_query_once(c, sql, n, vals, lens, fmts, result_binary, res);
+	return rv;
+}
+
 int db_exec(db_conn *c, const char *sql, int n, const char *const *vals, PGresult **res)
 {
 	return db_query(c, sql, n, vals, NULL, NULL, 0, res);
@@ -226,7 +261,11 @@ int db_begin(db_conn *c)
 {
 	if (db_ensure(c) != 0)
 		return ST_DB;
-	return db_simple(c, "BEGIN");
+	int idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+	int rv = db_simple(c, "BEGIN");
+	if (rv == ST_DB && db_lost(c, idle) && db_ensure(c) == 0)
+		rv = db_simple(c, "BEGIN");
+	return rv;
 }
 
 int db_commit(db_conn *c) { return db_simple(c, "COMMIT"); }

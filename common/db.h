@@ -28,6 +28,9 @@ void db_close(db_conn *c);
 PGconn *db_pg(db_conn *c);
 /* Reconnects a broken connection. 0 when usable. */
 int db_ensure(db_conn *c);
+/* Changes with every reconnection of c: whoever set session state on it (LISTEN)
+ * compares it to re-issue that state. */
+unsigned db_generation(const db_conn *c);
 /* Failed statements, connections and reconnections of this process since start
  * (a statement's unique violation or serialization failure is not counted). */
 unsigned long long db_errors_total(void);
@@ -37,7 +40,9 @@ unsigned long long db_errors_total(void);
  * lens[i]); result_binary asks for binary columns. Returns ST_OK with *res
  * (caller PQclear()s; pass res NULL to discard), ST_CONFLICT for a unique
  * violation or serialization failure, ST_DB otherwise. The SQLSTATE of the last
- * failure on this thread is in db_last_sqlstate().
+ * failure on this thread is in db_last_sqlstate(). A SELECT outside a transaction
+ * that fails because the server had closed the connection is run once more on a new
+ * one; so is db_begin().
  */
 int db_query(db_conn *c, const char *sql, int n, const char *const *vals, const int *lens,
              const int *fmts, int result_binary, PGresult **res);

@@ -70,16 +70,25 @@ static void *svc_publisher_main(void *arg)
 	char listen[96];
 	snprintf(listen, sizeof listen, "LISTEN \"outbox_%s\"", p->def->name);
 	int listening = 0;
+	unsigned generation = 0;
 	while (!atomic_load(&p->stop)) {
 		if (db_ensure(p->db) != 0) {
 			listening = 0;
 			poll(NULL, 0, 500);
 			continue;
 		}
+		/* A new connection has forgotten the LISTEN: without it delivery would fall
+		 * back to the poll's timeout. */
+		if (generation != db_generation(p->db))
+			listening = 0;
 		if (!listening) {
 			PGresult *r = PQexec(db_pg(p->db), listen);
 			listening = PQresultStatus(r) == PGRES_COMMAND_OK;
 			PQclear(r);
+			generation = db_generation(p->db);
+			if (listening)
+				log_kv(LOGL_INFO, NULL, "listening for committed events", "channel",
+				       listen + 7, NULL);
 		}
 		svc_publisher_flush(p, a);
 		/* Wait for a NOTIFY (sent at commit) or a timeout, then drain notifications. */

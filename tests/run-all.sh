@@ -16,7 +16,10 @@
 #                    as one test, passed or failed by its exit status)
 # On failure the temporary directory is kept and its path printed; with
 # CI=true the tail of each daemon log is printed instead and it is removed.
+# TEST_ONLY=REGEX runs only the case files and phase folders whose path matches
+# (while working on one; `make test` runs everything).
 #   bash tests/run-all.sh build/asan
+#   TEST_ONLY=57-db bash tests/run-all.sh build/asan
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -288,8 +291,14 @@ phase_unit() {
 }
 
 phase_api_cases() {
-	local files=(tests/api/cases/*.json)
-	if [[ ! -e ${files[0]} ]]; then
+	local files=(tests/api/cases/*.json) f
+	if [[ -n ${TEST_ONLY:-} ]]; then
+		for f in "${!files[@]}"; do
+			[[ ${files[f]} =~ $TEST_ONLY ]] || unset 'files[f]'
+		done
+		files=("${files[@]}")
+	fi
+	if [[ ! -e ${files[0]:-} ]]; then
 		log "# no case files in tests/api/cases/"
 		log "0 passed, 0 failed"
 		return 0
@@ -396,6 +405,10 @@ main() {
 			name=${dir##*/}
 			if [[ ! -f $dir/setup.sh ]]; then
 				log "skip - phase $name: no setup.sh"
+				continue
+			fi
+			if [[ -n ${TEST_ONLY:-} && ! $dir =~ $TEST_ONLY ]]; then
+				log "skip - phase $name: not matched by TEST_ONLY"
 				continue
 			fi
 			run_phase "phase $name" phase_dir "$dir"
