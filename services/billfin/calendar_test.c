@@ -140,6 +140,10 @@ static void test_add_months_clamps_to_month_end(void **state)
 	assert_int_equal(billfin_day_add_months(D("2027-08-31"), 6), D("2028-02-29"));
 	assert_int_equal(billfin_day_add_months(D("2026-12-31"), 6), D("2027-06-30"));
 	assert_int_equal(billfin_day_add_months(D("2026-03-31"), -1), D("2026-02-28"));
+	assert_int_equal(billfin_day_add_months(billfin_day_from_ymd(-1, 3, 31), -1),
+	                 billfin_day_from_ymd(-1, 2, 28));
+	assert_int_equal(billfin_day_add_months(billfin_day_from_ymd(1, 1, 31), -2),
+	                 billfin_day_from_ymd(0, 11, 30));
 }
 
 static void test_shipped_schedules_load(void **state)
@@ -349,6 +353,16 @@ static void test_provisional_answers(void **state)
 	                 ST_BILLFIN_CALENDAR_RANGE);
 	assert_int_equal(billfin_calendar_next_business_day(cal, D("2100-01-01"), &next, &prov),
 	                 ST_BILLFIN_CALENDAR_RANGE);
+	/* Any int32_t day converts without overflow (the sanitizers would tell). */
+	assert_int_equal(billfin_calendar_next_business_day(cal, INT32_MAX, &next, &prov),
+	                 ST_BILLFIN_CALENDAR_RANGE);
+	assert_int_equal(billfin_calendar_next_business_day(cal, INT32_MIN, &next, &prov),
+	                 ST_BILLFIN_CALENDAR_RANGE);
+	char out[11];
+	billfin_day_format(INT32_MIN, out);
+	assert_string_equal(out, "0000-00-00");
+	(void)billfin_day_add_months(INT32_MIN, -6);
+	(void)billfin_day_add_months(INT32_MAX, 6);
 	billfin_calendar_free(cal);
 }
 
