@@ -542,8 +542,8 @@ static void gw_etag_reply(struct gw_exchange *x, const char *body, size_t len)
 	struct evkeyvalq *h = evhttp_request_get_output_headers(x->req);
 	evhttp_add_header(h, "ETag", etag);
 	evhttp_add_header(h, "Cache-Control", "no-cache");
-	const char *inm = evhttp_find_header(evhttp_request_get_input_headers(x->req),
-	                                     "If-None-Match");
+	const char *inm =
+	        evhttp_find_header(evhttp_request_get_input_headers(x->req), "If-None-Match");
 	if (inm && (strstr(inm, etag) || strcmp(inm + strspn(inm, " "), "*") == 0)) {
 		gw_finish_typed(x, 304, NULL, "", 0, NULL);
 		return;

@@ -33,8 +33,10 @@
 
 /* ---- codes ----------------------------------------------------------------------------- */
 
-static const char *const categories[][2] = {
-        {"policy", "惠企政策"}, {"news", "新闻资讯"}, {"notice", "平台公告"}, {"about", "关于我们"}};
+static const char *const categories[][2] = {{"policy", "惠企政策"},
+                                            {"news", "新闻资讯"},
+                                            {"notice", "平台公告"},
+                                            {"about", "关于我们"}};
 static const char *const states[][2] = {
         {"draft", "草稿"}, {"published", "已发布"}, {"offline", "已下线"}};
 #define NCATEGORIES (sizeof categories / sizeof categories[0])
@@ -80,8 +82,7 @@ int content_cover_url_ok(const char *s)
 
 /* ---- rows ------------------------------------------------------------------------------ */
 
-Market__Article *content_article_from_row(svc_ctx *ctx, const PGresult *r, int row,
-                                          int with_source)
+Market__Article *content_article_from_row(svc_ctx *ctx, const PGresult *r, int row, int with_source)
 {
 	Market__Article *m = arena_alloc(ctx->arena, sizeof *m);
 	market__article__init(m);
@@ -153,9 +154,8 @@ int content_regions_resolve(svc_ctx *ctx, char *const *codes, size_t n, int line
 	if (rv == ST_REGION_CODE_INVALID || rv == ST_REGION_UNKNOWN) {
 		/* enterprise names codes[i]; the caller's field is ours */
 		const char *f = status_field(), *idx = f ? strchr(f, '[') : NULL;
-		return status_err(rv, idx && !lineage
-		                              ? arena_printf(ctx->arena, "%s%s", field, idx)
-		                              : field);
+		return status_err(rv, idx && !lineage ? arena_printf(ctx->arena, "%s%s", field, idx)
+		                                      : field);
 	}
 	if (rv != ST_OK)
 		return rv == ST_DEADLINE ? status_err(ST_UNAVAILABLE, NULL) : rv;
@@ -188,7 +188,8 @@ int content_regions_resolve(svc_ctx *ctx, char *const *codes, size_t n, int line
 	" AND ($4::boolean OR a.expires_on IS NULL OR a.expires_on >= " TODAY ")"
 #define L_Q                                                                                        \
 	" AND a.search_grams @> market_query_grams($2::text)"                                      \
-	" AND (strpos(regexp_replace(lower(a.title), '\\s+', '', 'g'), regexp_replace(lower($2::text), " \
+	" AND (strpos(regexp_replace(lower(a.title), '\\s+', '', 'g'), "                           \
+	"regexp_replace(lower($2::text), "                                                         \
 	"'\\s+', '', 'g')) > 0 OR strpos(regexp_replace(lower(a.summary), '\\s+', '', 'g'),"       \
 	" regexp_replace(lower($2::text), '\\s+', '', 'g')) > 0)"
 #define L_NOQ   " AND $2::text IS NULL"
@@ -236,12 +237,10 @@ int content_articles_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMes
 			return rv;
 		path = market_pg_array(ctx, codes, n);
 	}
-	const char *vals[] = {category,
-	                      q,
-	                      path,
-	                      req->has_include_expired && req->include_expired ? "true" : "false",
-	                      pg.limit,
-	                      pg.offset};
+	const char *vals[] = {
+	        category, q,
+	        path,     req->has_include_expired && req->include_expired ? "true" : "false",
+	        pg.limit, pg.offset};
 	return dblist_query(ctx, &market__article_list__descriptor, &pg, count_sql[q != NULL], 4,
 	                    list_sql[q != NULL], 6, vals, public_row, NULL, out);
 }
@@ -342,5 +341,5 @@ static const svc_handler content_handlers[] = {
 
 static const char *const content_idempotent[] = {"CreateArticle", NULL};
 
-const svc_api market_content_api = SVC_API(&market__content__descriptor, content_handlers,
-                                           .idempotent = content_idempotent);
+const svc_api market_content_api =
+        SVC_API(&market__content__descriptor, content_handlers, .idempotent = content_idempotent);

@@ -26,7 +26,7 @@
 
 #define MAX_REGIONS 20
 #define MAX_TAGS    10
-#define BODY_MAX    50000
+#define BODY_MAX    20000 /* characters: 60 KB at most, under GATEWAY_MAX_BODY_BYTES */
 
 /* ---- reading ------------------------------------------------------------------------------ */
 
@@ -54,7 +54,8 @@ int content_editor_article_get(svc_ctx *ctx, const ProtobufCMessage *in, Protobu
 	const Market__ArticleRef *req = (const Market__ArticleRef *)in;
 	Market__Article *m = NULL;
 	int rv;
-	if ((rv = content_editor_check(ctx)) != ST_OK || (rv = article_load(ctx, req->id, &m)) != ST_OK)
+	if ((rv = content_editor_check(ctx)) != ST_OK ||
+	    (rv = article_load(ctx, req->id, &m)) != ST_OK)
 		return rv;
 	*out = &m->base;
 	return ST_OK;
@@ -66,10 +67,10 @@ static ProtobufCMessage *editor_row(svc_ctx *ctx, const PGresult *r, int row, vo
 	return &content_article_from_row(ctx, r, row, 0)->base;
 }
 
-int content_editor_articles_list(svc_ctx *ctx, const ProtobufCMessage *in,
-                                 ProtobufCMessage **out)
+int content_editor_articles_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
-	const Market__ListEditorArticlesRequest *req = (const Market__ListEditorArticlesRequest *)in;
+	const Market__ListEditorArticlesRequest *req =
+	        (const Market__ListEditorArticlesRequest *)in;
 	dblist_page pg;
 	int rv;
 	if ((rv = content_editor_check(ctx)) != ST_OK ||
@@ -88,7 +89,8 @@ int content_editor_articles_list(svc_ctx *ctx, const ProtobufCMessage *in,
 #define E_WHERE                                                                                    \
 	" FROM articles a WHERE ($1::text IS NULL OR a.category = $1::text)"                       \
 	" AND ($2::text IS NULL OR a.state = $2::text)"                                            \
-	" AND ($3::text IS NULL OR strpos(lower(a.title || ' ' || a.summary), lower($3::text)) > 0)"
+	" AND ($3::text IS NULL OR strpos(lower(a.title || ' ' || a.summary), lower($3::text)) > " \
+	"0)"
 	rv = dblist_query(ctx, &market__article_list__descriptor, &pg, "SELECT count(*)" E_WHERE, 3,
 	                  "SELECT " ARTICLE_COLS_LIST E_WHERE " ORDER BY a.updated_at DESC, a.id"
 	                  " LIMIT $4::int OFFSET $5::bigint",
@@ -197,10 +199,7 @@ static int version_save(svc_ctx *ctx, const char *id, const char *actor)
 	                   2, vals, NULL);
 }
 
-static const char *bool_text(int has, int v)
-{
-	return has ? (v ? "true" : "false") : NULL;
-}
+static const char *bool_text(int has, int v) { return has ? (v ? "true" : "false") : NULL; }
 
 static int create_tx(svc_ctx *ctx, void *arg)
 {
@@ -241,8 +240,8 @@ static int create_tx(svc_ctx *ctx, void *arg)
 		return rv;
 	return change_record(ctx, actor, arena_printf(ctx->arena, "article/%s", w->id),
 	                     "article.created",
-	                     json_pack("{s:s, s:s, s:i}", "category", f->category, "title", f->title,
-	                               "version", 1),
+	                     json_pack("{s:s, s:s, s:i}", "category", f->category, "title",
+	                               f->title, "version", 1),
 	                     NULL);
 }
 
@@ -268,12 +267,14 @@ static int update_tx(svc_ctx *ctx, void *arg)
 	                      bool_text(f->has_clear_regions, f->clear_regions),
 	                      w->tags,
 	                      bool_text(f->has_pinned, f->pinned),
-	                      f->has_pin_order ? arena_printf(ctx->arena, "%d", f->pin_order) : NULL,
+	                      f->has_pin_order ? arena_printf(ctx->arena, "%d", f->pin_order)
+	                                       : NULL,
 	                      f->has_version ? arena_printf(ctx->arena, "%d", f->version) : NULL,
 	                      actor};
 	int rv = change_guard(
 	        ctx, ST_ARTICLE_VERSION, "version",
-	        "UPDATE articles SET category = coalesce($2, category), title = coalesce($3, title),"
+	        "UPDATE articles SET category = coalesce($2, category), title = coalesce($3, "
+	        "title),"
 	        " summary = coalesce($4, summary), body = coalesce($5, body),"
 	        " body_html = coalesce($6, body_html), cover_url = coalesce($7, cover_url),"
 	        " source = coalesce($8, source), source_url = coalesce($9, source_url),"
@@ -327,7 +328,8 @@ int content_article_create(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMe
 	Market__Article *m = NULL;
 	int rv;
 	if ((rv = content_editor_check(ctx)) != ST_OK || (rv = form_check(w.f, NULL)) != ST_OK ||
-	    (rv = form_prepare(ctx, &w)) != ST_OK || (rv = change_run(ctx, create_tx, &w)) != ST_OK ||
+	    (rv = form_prepare(ctx, &w)) != ST_OK ||
+	    (rv = change_run(ctx, create_tx, &w)) != ST_OK ||
 	    (rv = article_load(ctx, w.id, &m)) != ST_OK)
 		return rv;
 	*out = &m->base;
@@ -339,7 +341,8 @@ int content_article_update(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMe
 	struct article_write w = {.f = (const Market__ArticleForm *)in};
 	Market__Article *was = NULL, *m = NULL;
 	int rv;
-	if ((rv = content_editor_check(ctx)) != ST_OK || (rv = article_load(ctx, w.f->id, &was)) != ST_OK ||
+	if ((rv = content_editor_check(ctx)) != ST_OK ||
+	    (rv = article_load(ctx, w.f->id, &was)) != ST_OK ||
 	    (rv = form_check(w.f, was)) != ST_OK || (rv = form_prepare(ctx, &w)) != ST_OK ||
 	    (rv = change_run(ctx, update_tx, &w)) != ST_OK ||
 	    (rv = article_load(ctx, w.f->id, &m)) != ST_OK)
@@ -348,7 +351,8 @@ int content_article_update(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMe
 	return ST_OK;
 }
 
-/* ---- publishing -------------------------------------------------------------------------------- */
+/* ---- publishing --------------------------------------------------------------------------------
+ */
 
 struct article_step {
 	const char *id;
@@ -361,15 +365,16 @@ static int step_tx(svc_ctx *ctx, void *arg)
 	const char *actor = market_actor(ctx);
 	const char *vals[] = {s->id, actor};
 	int publish = strcmp(s->to, "published") == 0;
-	int rv = change_guard(ctx, ST_ARTICLE_STATE, "state",
-	                      publish ? "UPDATE articles SET state = 'published', published_at = now(),"
-	                                " updated_by = $2, updated_at = now() WHERE id = $1::uuid"
-	                                " AND state IN ('draft', 'offline')"
-	                                " AND (category <> 'policy' OR authority <> '')"
-	                              : "UPDATE articles SET state = 'offline', updated_by = $2,"
-	                                " updated_at = now() WHERE id = $1::uuid"
-	                                " AND state = 'published'",
-	                      2, vals, NULL);
+	int rv = change_guard(
+	        ctx, ST_ARTICLE_STATE, "state",
+	        publish ? "UPDATE articles SET state = 'published', published_at = now(),"
+	                  " updated_by = $2, updated_at = now() WHERE id = $1::uuid"
+	                  " AND state IN ('draft', 'offline')"
+	                  " AND (category <> 'policy' OR authority <> '')"
+	                : "UPDATE articles SET state = 'offline', updated_by = $2,"
+	                  " updated_at = now() WHERE id = $1::uuid"
+	                  " AND state = 'published'",
+	        2, vals, NULL);
 	if (rv != ST_OK)
 		return rv;
 	return change_record(ctx, actor, arena_printf(ctx->arena, "article/%s", s->id),
@@ -383,13 +388,15 @@ static int article_step(svc_ctx *ctx, const ProtobufCMessage *in, const char *to
 	struct article_step s = {req->id, to};
 	Market__Article *m = NULL;
 	int rv;
-	if ((rv = content_editor_check(ctx)) != ST_OK || (rv = article_load(ctx, req->id, &m)) != ST_OK)
+	if ((rv = content_editor_check(ctx)) != ST_OK ||
+	    (rv = article_load(ctx, req->id, &m)) != ST_OK)
 		return rv;
 	/* Said before the guard, which would only say "state": a policy names its issuer. */
 	if (strcmp(to, "published") == 0 && strcmp(m->category, "policy") == 0 &&
 	    (!m->authority || !*m->authority))
 		return status_err(ST_POLICY_AUTHORITY_REQUIRED, "authority");
-	if ((rv = change_run(ctx, step_tx, &s)) != ST_OK || (rv = article_load(ctx, req->id, &m)) != ST_OK)
+	if ((rv = change_run(ctx, step_tx, &s)) != ST_OK ||
+	    (rv = article_load(ctx, req->id, &m)) != ST_OK)
 		return rv;
 	*out = &m->base;
 	return ST_OK;
@@ -405,7 +412,8 @@ int content_article_offline(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 	return article_step(ctx, in, "offline", out);
 }
 
-/* ---- versions ---------------------------------------------------------------------------------- */
+/* ---- versions ----------------------------------------------------------------------------------
+ */
 
 static ProtobufCMessage *version_row(svc_ctx *ctx, const PGresult *r, int row, void *arg)
 {
@@ -432,17 +440,19 @@ int content_article_versions(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 	Market__Article *m = NULL;
 	dblist_page pg;
 	int rv;
-	if ((rv = content_editor_check(ctx)) != ST_OK || (rv = article_load(ctx, req->id, &m)) != ST_OK ||
+	if ((rv = content_editor_check(ctx)) != ST_OK ||
+	    (rv = article_load(ctx, req->id, &m)) != ST_OK ||
 	    (rv = dblist_page_init(req->has_page, req->page, req->has_page_size, req->page_size,
 	                           &pg)) != ST_OK)
 		return rv;
 	const char *vals[] = {req->id, pg.limit, pg.offset};
-	return dblist_query(ctx, &market__article_version_list__descriptor, &pg,
-	                    "SELECT count(*) FROM article_versions WHERE article_id = $1::uuid", 1,
-	                    "SELECT article_id::text, version, snapshot->>'state',"
-	                    " snapshot->>'title', snapshot->>'summary', snapshot->>'body',"
-	                    " snapshot->>'body_html', edited_by, " DBROW_CST("created_at")
-	                    " FROM article_versions WHERE article_id = $1::uuid"
-	                    " ORDER BY version DESC LIMIT $2::int OFFSET $3::bigint",
-	                    3, vals, version_row, NULL, out);
+	return dblist_query(
+	        ctx, &market__article_version_list__descriptor, &pg,
+	        "SELECT count(*) FROM article_versions WHERE article_id = $1::uuid", 1,
+	        "SELECT article_id::text, version, snapshot->>'state',"
+	        " snapshot->>'title', snapshot->>'summary', snapshot->>'body',"
+	        " snapshot->>'body_html', edited_by, " DBROW_CST(
+	                "created_at") " FROM article_versions WHERE article_id = $1::uuid"
+	                              " ORDER BY version DESC LIMIT $2::int OFFSET $3::bigint",
+	        3, vals, version_row, NULL, out);
 }

@@ -62,8 +62,7 @@ int content_home_feed(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage
 int content_article_create(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int content_article_update(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int content_editor_article_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
-int content_editor_articles_list(svc_ctx *ctx, const ProtobufCMessage *in,
-                                 ProtobufCMessage **out);
+int content_editor_articles_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int content_article_publish(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int content_article_offline(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int content_article_versions(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);

@@ -24,10 +24,7 @@ static int url_clean(const char *url)
 }
 
 /* "/path" of this site; "//host" is scheme-relative and leaves it. */
-static int url_site_path(const char *url)
-{
-	return url[0] == '/' && url[1] != '/';
-}
+static int url_site_path(const char *url) { return url[0] == '/' && url[1] != '/'; }
 
 /* scheme "://" and a host: something that is not '/', '?' or '#' right after. */
 static int url_with_host(const char *url, const char *scheme)

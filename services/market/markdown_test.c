@@ -37,8 +37,8 @@ static int teardown(void **state)
  */
 static void assert_inert(const char *html)
 {
-	static const char *const tags[] = {"p",  "a",  "img", "em", "strong", "code", "pre",
-	                                   "h1", "h2", "h3",  "h4", "h5",     "h6",   "ul",
+	static const char *const tags[] = {"p",  "a",  "img", "em", "strong",    "code", "pre",
+	                                   "h1", "h2", "h3",  "h4", "h5",        "h6",   "ul",
 	                                   "ol", "li", "br",  "hr", "blockquote"};
 	const char *p = html;
 	while ((p = strchr(p, '<')) != NULL) {
@@ -76,8 +76,9 @@ static void assert_inert(const char *html)
 			assert_int_equal(*p, '"'); /* cmark quotes every value */
 			const char *v = ++p, *e = strchr(v, '"');
 			assert_non_null(e);
-			if (url && !(strncasecmp(v, "https://", 8) == 0 ||
-			             strncasecmp(v, "http://", 7) == 0 || (v[0] == '/' && v[1] != '/'))) {
+			if (url &&
+			    !(strncasecmp(v, "https://", 8) == 0 ||
+			      strncasecmp(v, "http://", 7) == 0 || (v[0] == '/' && v[1] != '/'))) {
 				print_error("target %.*s in: %s\n", (int)(e - v), v, html);
 				fail();
 			}
@@ -89,8 +90,9 @@ static void assert_inert(const char *html)
 static void test_markdown_renders_the_usual(void **state)
 {
 	(void)state;
-	const char *h = markdown_html(A, "# 标题\n\n**加粗** 与 [政策原文](https://www.hunan.gov.cn/a.html)"
-	                                 "\n\n- 一\n- 二\n");
+	const char *h =
+	        markdown_html(A, "# 标题\n\n**加粗** 与 [政策原文](https://www.hunan.gov.cn/a.html)"
+	                         "\n\n- 一\n- 二\n");
 	assert_non_null(strstr(h, "<h1>标题</h1>"));
 	assert_non_null(strstr(h, "<strong>加粗</strong>"));
 	assert_non_null(strstr(h, "<a href=\"https://www.hunan.gov.cn/a.html\">政策原文</a>"));
@@ -102,10 +104,11 @@ static void test_markdown_renders_the_usual(void **state)
 static void test_markdown_drops_raw_html(void **state)
 {
 	(void)state;
-	const char *h = markdown_html(A, "前<script>alert(1)</script>后\n\n<script>\nalert(2)\n</script>\n"
-	                                 "\n<img src=x onerror=alert(3)>\n\n"
-	                                 "<a href=\"#\" onclick=\"alert(4)\">点</a>\n\n"
-	                                 "<iframe src=\"https://evil.example\"></iframe>\n");
+	const char *h =
+	        markdown_html(A, "前<script>alert(1)</script>后\n\n<script>\nalert(2)\n</script>\n"
+	                         "\n<img src=x onerror=alert(3)>\n\n"
+	                         "<a href=\"#\" onclick=\"alert(4)\">点</a>\n\n"
+	                         "<iframe src=\"https://evil.example\"></iframe>\n");
 	assert_inert(h);
 	assert_null(strstr(h, "<!--"));
 	assert_non_null(strstr(h, "前alert(1)后"));
@@ -114,11 +117,12 @@ static void test_markdown_drops_raw_html(void **state)
 static void test_markdown_refuses_script_urls(void **state)
 {
 	(void)state;
-	const char *h = markdown_html(A, "[点我](javascript:alert(1)) [二](JaVaScRiPt:alert(1))"
-	                                 " [三](vbscript:msgbox) [四](data:text/html;base64,PHNjcmlwdD4=)"
-	                                 " ![图](data:image/png;base64,iVBORw0KGgo=)"
-	                                 " <javascript:alert(5)> [五](//evil.example/x)"
-	                                 " [六](/\\evil.example) [七](mailto:a@b.c) [八](ftp://x.y)");
+	const char *h =
+	        markdown_html(A, "[点我](javascript:alert(1)) [二](JaVaScRiPt:alert(1))"
+	                         " [三](vbscript:msgbox) [四](data:text/html;base64,PHNjcmlwdD4=)"
+	                         " ![图](data:image/png;base64,iVBORw0KGgo=)"
+	                         " <javascript:alert(5)> [五](//evil.example/x)"
+	                         " [六](/\\evil.example) [七](mailto:a@b.c) [八](ftp://x.y)");
 	assert_inert(h);
 	assert_null(strstr(h, "<a "));
 	assert_null(strstr(h, "<img"));
@@ -146,7 +150,8 @@ static void test_markdown_decodes_entities_before_judging(void **state)
 static void test_markdown_escapes_attribute_values(void **state)
 {
 	(void)state;
-	const char *h = markdown_html(A, "[x](https://a.example/\"onmouseover=alert(1) \"t\\\"itle\")");
+	const char *h =
+	        markdown_html(A, "[x](https://a.example/\"onmouseover=alert(1) \"t\\\"itle\")");
 	assert_null(strstr(h, "\" onmouseover"));
 	h = markdown_html(A, "![alt\" onerror=\"alert(1)](/img/a.png)");
 	assert_inert(h);

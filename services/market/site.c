@@ -24,10 +24,11 @@
 static int site_load(svc_ctx *ctx, Market__SiteSettings **out)
 {
 	PGresult *r = NULL;
-	int rv = db_exec(ctx->db,
-	                 "SELECT service_phone, service_hours, icp_number, footer_links::text, " DBROW_CST(
-	                         "updated_at") " FROM site_settings WHERE id = 1",
-	                 0, NULL, &r);
+	int rv = db_exec(
+	        ctx->db,
+	        "SELECT service_phone, service_hours, icp_number, footer_links::text, " DBROW_CST(
+	                "updated_at") " FROM site_settings WHERE id = 1",
+	        0, NULL, &r);
 	if (rv != ST_OK)
 		return status_err(rv, NULL);
 	if (PQntuples(r) != 1) {
@@ -127,13 +128,14 @@ static int site_tx(svc_ctx *ctx, void *arg)
 	const Market__SiteSettings *f = arg;
 	json_t *links = json_array();
 	for (size_t i = 0; i < f->n_footer_links; i++)
-		json_array_append_new(links, json_pack("{s:s, s:s}", "title", f->footer_links[i]->title,
-		                                       "url", f->footer_links[i]->url));
+		json_array_append_new(links,
+		                      json_pack("{s:s, s:s}", "title", f->footer_links[i]->title,
+		                                "url", f->footer_links[i]->url));
 	char *text = json_dumps(links, JSON_COMPACT);
 	json_decref(links);
 	const char *actor = market_actor(ctx);
-	const char *vals[] = {f->service_phone, f->service_hours, f->icp_number ? f->icp_number : "",
-	                      text, actor};
+	const char *vals[] = {f->service_phone, f->service_hours,
+	                      f->icp_number ? f->icp_number : "", text, actor};
 	int rv = change_guard(ctx, 0, NULL,
 	                      "UPDATE site_settings SET service_phone = $1, service_hours = $2,"
 	                      " icp_number = $3, footer_links = $4::jsonb, updated_by = $5,"
@@ -155,7 +157,8 @@ int content_site_update(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessa
 	Market__SiteSettings *s = NULL;
 	int rv;
 	if ((rv = content_editor_check(ctx)) != ST_OK || (rv = site_check(f)) != ST_OK ||
-	    (rv = change_run(ctx, site_tx, (void *)f)) != ST_OK || (rv = site_load(ctx, &s)) != ST_OK)
+	    (rv = change_run(ctx, site_tx, (void *)f)) != ST_OK ||
+	    (rv = site_load(ctx, &s)) != ST_OK)
 		return rv;
 	*out = &s->base;
 	return ST_OK;
