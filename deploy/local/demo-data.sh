@@ -22,7 +22,7 @@ REDIS_PORT=${REDIS_PORT:-6380}
 SECRETS=$VAR_DIR/secrets.env
 OUT=$VAR_DIR/demo-accounts.txt
 
-readonly OPERATOR_ROLES=reviewer,quoter,finance,ca_officer,admin,market_admin
+readonly OPERATOR_ROLES=reviewer,quoter,finance,ca_officer,admin,market_admin,content_editor
 readonly INSTITUTION=demo-bank
 # Outside 13x-18x, where the API tests take their phones.
 readonly PERSON_PHONE=19900000001 OPERATOR_PHONE=19900000002 STAFF_PHONE=19900000003
@@ -85,12 +85,13 @@ password_of() {
 	printf '%s\n' "$pw"
 }
 
-# The demo catalogue (services/market/demo/catalogue.sql) as the market role.
+# The demo catalogue and articles (services/market/demo/*.sql) as the market role.
 market_catalogue() {
 	local pw
 	pw=$(secret MARKET_DB_PASSWORD) || return 0
 	PGPASSWORD=$pw psql -X -q -v ON_ERROR_STOP=1 -h "$VAR_DIR/run" -p "$PG_PORT" -U market -d sme \
-		-f "$ROOT/services/market/demo/catalogue.sql" >/dev/null
+		-f "$ROOT/services/market/demo/catalogue.sql" \
+		-f "$ROOT/services/market/demo/articles.sql" >/dev/null
 }
 
 # The loan officer and the institution admin join the demo institution through the market's

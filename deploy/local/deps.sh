@@ -9,7 +9,7 @@ set -euo pipefail
 
 readonly RUN_PKGS=(
 	build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev libnng-dev
-	libevent-dev libjansson-dev libhiredis-dev libpq-dev libssl-dev libcurl4-openssl-dev
+	libevent-dev libjansson-dev libhiredis-dev libpq-dev libssl-dev libcurl4-openssl-dev libcmark-dev
 	postgresql-15 redis-server curl ca-certificates procps util-linux iproute2
 )
 readonly TEST_PKGS=(libcmocka-dev clang-format docker-compose jq python3 perl prometheus mtail)

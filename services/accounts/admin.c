@@ -34,8 +34,8 @@
 
 #define ADMIN_ACTOR "system:admin-cli"
 
-static const char *const admin_roles[] = {"reviewer",   "quoter", "finance",
-                                          "ca_officer", "admin",  "market_admin"};
+static const char *const admin_roles[] = {"reviewer", "quoter",       "finance",       "ca_officer",
+                                          "admin",    "market_admin", "content_editor"};
 #define ADMIN_NROLES (sizeof admin_roles / sizeof admin_roles[0])
 
 int accounts_roles_normalise(const char *csv, char *out, size_t outlen)
@@ -131,7 +131,8 @@ static int admin_usage(void)
 	        "       accounts admin create-person --phone P --password W [--name N] "
 	        "[--reset-password]\n"
 	        "       accounts admin unlock|disable|enable|end-sessions --phone P\n"
-	        "roles: reviewer, quoter, finance, ca_officer, admin, market_admin\n"
+	        "roles: reviewer, quoter, finance, ca_officer, admin, market_admin, "
+	        "content_editor\n"
 	        "environment: DB_URL, PII_ENC_KEY, PII_MAC_KEY, PASSWORD_KDF_LOG_N, REDIS_URL "
 	        "(needed to change a registered person: their sessions end)\n");
 	return 2;
@@ -196,7 +197,7 @@ static int admin_validate(const struct admin_args *a, char *roles, size_t rolesl
 	if (is_op && accounts_roles_normalise(a->roles, roles, roleslen) != 0) {
 		fprintf(stderr,
 		        "accounts admin: --roles: one or more of reviewer, quoter, finance, "
-		        "ca_officer, admin, market_admin, comma-separated\n");
+		        "ca_officer, admin, market_admin, content_editor, comma-separated\n");
 		return 1;
 	}
 	if (is_staff && !institution_ok(a->institution)) {

@@ -62,6 +62,8 @@ static void test_roles_normalise(void **state)
 	assert_string_equal(out, "reviewer,quoter,finance,ca_officer,admin");
 	assert_int_equal(accounts_roles_normalise("market_admin,reviewer", out, sizeof out), 0);
 	assert_string_equal(out, "reviewer,market_admin");
+	assert_int_equal(accounts_roles_normalise("content_editor,admin", out, sizeof out), 0);
+	assert_string_equal(out, "admin,content_editor");
 	assert_int_equal(accounts_roles_normalise("finance,finance", out, sizeof out), 0);
 	assert_string_equal(out, "finance");
 }

@@ -164,6 +164,11 @@ static json_t *gw_operation(json_t *schemas, const gw_route *r)
 		json_object_set_new(responses, r->created ? "201" : "200",
 		                    json_pack("{s:s,s:{s:{s:o}}}", "description", "成功", "content",
 		                              "application/json", "schema", gw_ref(out->name)));
+	if (r->flags & GW_ETAG)
+		json_object_set_new(
+		        responses, "304",
+		        json_pack("{s:s}", "description",
+		                  "未修改（If-None-Match 与当前 ETag 相同），无响应体"));
 	json_object_set_new(responses, "default",
 	                    json_pack("{s:s,s:{s:{s:o}}}", "description", "错误", "content",
 	                              "application/json", "schema", gw_ref("Error")));

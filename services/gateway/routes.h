@@ -53,6 +53,10 @@ typedef struct gw_route {
 #define GW_MULTIPART 1u
 /* The output is files.Download, sent as the raw body with its Content-Type. */
 #define GW_FILE_REPLY 2u
+/* A GET whose reply clients may cache and revalidate: the gateway sends an ETag (of the
+ * JSON body), Cache-Control: no-cache, and 304 without a body to a matching
+ * If-None-Match. */
+#define GW_ETAG 4u
 
 typedef struct gw_match {
 	const gw_route *route;

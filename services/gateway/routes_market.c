@@ -12,6 +12,11 @@
 		m, p, "market", &market__demands__descriptor, rpc, GW_AUTH_SESSION, created,       \
 		        summary, GW_SESSION_KEEP, NULL, 0, GW_LIMIT_NONE                           \
 	}
+#define CNT(m, p, rpc, auth, created, summary, flags)                                              \
+	{                                                                                          \
+		m, p, "market", &market__content__descriptor, rpc, auth, created, summary,         \
+		        GW_SESSION_KEEP, NULL, flags, GW_LIMIT_NONE                                \
+	}
 #define S GW_AUTH_SESSION
 
 static gw_route routes[] = {
@@ -70,6 +75,30 @@ static gw_route routes[] = {
             "信贷员：审核（通过或拒绝，拒绝须填写审核意见）"),
         DEM("POST", "/api/v1/institution/financing-demands/{id}/disbursement", "DisburseDemand", 0,
             "信贷员：登记放款结果"),
+        CNT("GET", "/api/v1/articles", "ListArticles", GW_AUTH_NONE, 0,
+            "已发布的文章（惠企政策、新闻资讯、平台公告、关于我们）：栏目、关键词、地区筛选", 0),
+        CNT("GET", "/api/v1/articles/{id}", "GetArticle", GW_AUTH_NONE, 0, "文章详情（仅已发布）",
+            0),
+        CNT("GET", "/api/v1/home-feed", "GetHomeFeed", GW_AUTH_NONE, 0,
+            "首页：置顶文章与各栏目最新文章", 0),
+        CNT("GET", "/api/v1/site-settings", "GetSiteSettings", GW_AUTH_NONE, 0,
+            "站点设置：客服电话、服务时间、ICP 备案号、页脚链接（ETag）", GW_ETAG),
+        CNT("POST", "/api/v1/operator/articles", "CreateArticle", S, 1,
+            "内容编辑：新建文章（草稿）", 0),
+        CNT("GET", "/api/v1/operator/articles", "ListEditorArticles", S, 0,
+            "内容编辑：文章列表（全部状态）", 0),
+        CNT("GET", "/api/v1/operator/articles/{id}", "GetEditorArticle", S, 0,
+            "内容编辑：预览文章（任意状态，含 Markdown 原文与渲染结果）", 0),
+        CNT("PATCH", "/api/v1/operator/articles/{id}", "UpdateArticle", S, 0,
+            "内容编辑：修改文章（保留历史版本）", 0),
+        CNT("POST", "/api/v1/operator/articles/{id}/publication", "PublishArticle", S, 0,
+            "内容编辑：发布文章", 0),
+        CNT("POST", "/api/v1/operator/articles/{id}/withdrawal", "OfflineArticle", S, 0,
+            "内容编辑：下线文章", 0),
+        CNT("GET", "/api/v1/operator/articles/{id}/versions", "ListArticleVersions", S, 0,
+            "内容编辑：文章的历史版本", 0),
+        CNT("PUT", "/api/v1/operator/site-settings", "UpdateSiteSettings", S, 0,
+            "内容编辑：修改站点设置", 0),
 };
 
 const gw_route_table gw_routes_market = {routes, sizeof routes / sizeof routes[0]};

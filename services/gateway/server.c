@@ -391,9 +391,11 @@ static void gw_finish_typed(struct gw_exchange *x, int status, const char *conte
 	if (x->conn)
 		x->conn->x = NULL;
 	struct evkeyvalq *h = evhttp_request_get_output_headers(x->req);
-	evhttp_add_header(h, "Content-Type", content_type);
+	if (content_type)
+		evhttp_add_header(h, "Content-Type", content_type);
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	evhttp_add_header(h, "Cache-Control", "no-store");
+	if (!evhttp_find_header(h, "Cache-Control")) /* a GW_ETAG reply sets its own */
+		evhttp_add_header(h, "Cache-Control", "no-store");
 	struct evbuffer *out = evbuffer_new();
 	evbuffer_add(out, body, len);
 	evhttp_send_reply(x->req, status, NULL, out);
@@ -526,6 +528,29 @@ static void gw_file_reply(struct gw_exchange *x, const ProtobufCMessage *out)
 	                (const char *)f->data.data, f->has_data ? f->data.len : 0, NULL);
 }
 
+/*
+ * A GW_ETAG route's reply: the ETag is a digest of the body, so it changes exactly when
+ * the reply does; If-None-Match naming it (or "*"; weak comparison, RFC 9110 13.1.2)
+ * gets 304 and no body. Cache-Control: no-cache lets clients keep the reply but ask
+ * each time.
+ */
+static void gw_etag_reply(struct gw_exchange *x, const char *body, size_t len)
+{
+	char sum[65], etag[40];
+	crypto_sha256_hex(body, len, sum);
+	snprintf(etag, sizeof etag, "\"%.32s\"", sum);
+	struct evkeyvalq *h = evhttp_request_get_output_headers(x->req);
+	evhttp_add_header(h, "ETag", etag);
+	evhttp_add_header(h, "Cache-Control", "no-cache");
+	const char *inm =
+	        evhttp_find_header(evhttp_request_get_input_headers(x->req), "If-None-Match");
+	if (inm && (strstr(inm, etag) || strcmp(inm + strspn(inm, " "), "*") == 0)) {
+		gw_finish_typed(x, 304, NULL, "", 0, NULL);
+		return;
+	}
+	gw_finish(x, 200, body, len, NULL);
+}
+
 /* Loop thread: the service answered, failed or timed out. */
 static void gw_call_done(void *arg, int rv, nng_msg *reply)
 {
@@ -568,7 +593,10 @@ static void gw_call_done(void *arg, int rv, nng_msg *reply)
 	gw_session_cookies(x, out);
 	size_t len = 0;
 	char *text = pbjson_dump(out, &len);
-	gw_finish(x, code == ST_CREATED || x->route->created ? 201 : 200, text, len, NULL);
+	if (x->route->flags & GW_ETAG)
+		gw_etag_reply(x, text, len);
+	else
+		gw_finish(x, code == ST_CREATED || x->route->created ? 201 : 200, text, len, NULL);
 	free(text);
 out:
 	nng_msg_free(reply);

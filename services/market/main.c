@@ -18,7 +18,7 @@ static int market_start(svc_ctx *ctx)
 int main(int argc, char **argv)
 {
 	/* One entry per service of proto/market.proto. */
-	svc_api apis[] = {market_catalogue_api, market_demands_api};
+	svc_api apis[] = {market_catalogue_api, market_demands_api, market_content_api};
 	svc_def def = {.name = "market",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],

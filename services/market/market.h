@@ -5,6 +5,9 @@
  *   products.c      products: inst_admin's drafts, edits, publishing; the public detail
  *   search.c        the public product search (GET /products)
  *   demands*.c      financing demands (融资需求): the enterprise's and the institution's side
+ *   articles*.c     portal articles (惠企政策, 新闻资讯, …): public reads, the editors' side
+ *   site.c          the site settings shown on every page
+ *   markdown.c      article bodies: Markdown to safe HTML
  */
 #ifndef MARKET_MARKET_H
 #define MARKET_MARKET_H
@@ -13,7 +16,7 @@
 #include "svc.h"
 
 struct market_app {
-	bus_client *enterprise; /* Readiness, GetEnterprise (demands) */
+	bus_client *enterprise; /* Readiness, GetEnterprise (demands); ResolveRegions (articles) */
 	bus_client *accounts;   /* FindPerson: staff added by phone */
 };
 
@@ -40,8 +43,10 @@ int market_staff_caller(svc_ctx *ctx, const char *role, market_staff *out);
 /* 1 when the caller is an operator allowed to manage institutions (market_admin, admin). */
 int market_operator(const svc_ctx *ctx);
 
-/* Each service of proto/market.proto with its handlers (institutions.c; demands*.c). */
+/* Each service of proto/market.proto with its handlers (institutions.c; demands*.c;
+ * articles.c). */
 extern const svc_api market_catalogue_api;
 extern const svc_api market_demands_api;
+extern const svc_api market_content_api;
 
 #endif
