@@ -29,3 +29,9 @@ const char *caller_enterprise_claim(const svc_ctx *ctx)
 	const char *eid = ctx->caller->enterprise_id;
 	return eid && *eid ? eid : NULL;
 }
+
+const char *caller_service(const svc_ctx *ctx)
+{
+	const char *s = ctx->caller->service;
+	return s && *s ? s : NULL;
+}

@@ -19,4 +19,9 @@ int caller_has_role(const svc_ctx *ctx, const char *role);
  * person. A claim only: the owner of memberships checks it live. */
 const char *caller_enterprise_claim(const svc_ctx *ctx);
 
+/* The service that signed the request (bus-authenticated: svc.c sets it from the
+ * verified signer, whatever the sender wrote), or NULL when the gateway signed it or bus
+ * authentication is off. For a bus-only method that trusts only some services. */
+const char *caller_service(const svc_ctx *ctx);
+
 #endif

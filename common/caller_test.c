@@ -38,10 +38,24 @@ static void test_caller_person_roles_and_enterprise_claim(void **state)
 	assert_string_equal(caller_enterprise_claim(&ctx), "e-1");
 }
 
+/* Rule: only the bus-verified signer names a calling service; the gateway's calls have none. */
+static void test_caller_service(void **state)
+{
+	(void)state;
+	Bus__Caller c = BUS__CALLER__INIT;
+	svc_ctx ctx = {.caller = &c};
+	assert_null(caller_service(&ctx));
+	c.service = (char *)"";
+	assert_null(caller_service(&ctx));
+	c.service = (char *)"billfin";
+	assert_string_equal(caller_service(&ctx), "billfin");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_caller_person_roles_and_enterprise_claim),
+	        cmocka_unit_test(test_caller_service),
 	};
 	return cmocka_run_group_tests_name("caller", tests, NULL, NULL);
 }

@@ -477,11 +477,18 @@ static const svc_handler membership_handlers[] = {
         {"GetMyReadiness", enterprise_readiness_mine},
         {"CreateReceivingAccount", enterprise_receiving_account_create},
         {"ListReceivingAccounts", enterprise_receiving_accounts_list},
+        {"ShowReceivingAccount", enterprise_receiving_account_show},
+        {"UpdateReceivingAccount", enterprise_receiving_account_update},
+        {"DeleteReceivingAccount", enterprise_receiving_account_delete},
+        {"StartMicroDeposit", enterprise_micro_deposit_start},
+        {"VerifyReceivingAccount", enterprise_micro_deposit_verify},
+        {"ListDevBankStatement", enterprise_dev_bank_statement},
 };
 
-/* The creating POSTs: a retry with the same Idempotency-Key creates nothing twice. */
+/* The creating and money-moving POSTs: a retry with the same Idempotency-Key creates
+ * nothing twice (StartMicroDeposit: no second payout). */
 static const char *const membership_idempotent[] = {"JoinEnterprise", "CreateReceivingAccount",
-                                                    NULL};
+                                                    "StartMicroDeposit", NULL};
 const svc_api enterprise_membership_api =
         SVC_API(&enterprise__membership__descriptor, membership_handlers,
                 .idempotent = membership_idempotent);

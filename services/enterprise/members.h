@@ -119,5 +119,17 @@ int enterprise_receiving_account_create(svc_ctx *ctx, const ProtobufCMessage *in
                                         ProtobufCMessage **out);
 int enterprise_receiving_accounts_list(svc_ctx *ctx, const ProtobufCMessage *in,
                                        ProtobufCMessage **out);
+int enterprise_receiving_account_show(svc_ctx *ctx, const ProtobufCMessage *in,
+                                      ProtobufCMessage **out);
+int enterprise_receiving_account_update(svc_ctx *ctx, const ProtobufCMessage *in,
+                                        ProtobufCMessage **out);
+int enterprise_receiving_account_delete(svc_ctx *ctx, const ProtobufCMessage *in,
+                                        ProtobufCMessage **out);
+/* micro_deposits.c */
+int enterprise_micro_deposit_start(svc_ctx *ctx, const ProtobufCMessage *in,
+                                   ProtobufCMessage **out);
+int enterprise_micro_deposit_verify(svc_ctx *ctx, const ProtobufCMessage *in,
+                                    ProtobufCMessage **out);
+int enterprise_dev_bank_statement(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 
 #endif

@@ -96,7 +96,21 @@ static gw_route routes[] = {
         MEM("POST", "/api/v1/enterprise/receiving-accounts", "CreateReceivingAccount", 1,
             "企业管理员：添加收款账户（账户名称为认证企业名称）"),
         MEM("GET", "/api/v1/enterprise/receiving-accounts", "ListReceivingAccounts", 0,
-            "当前企业的收款账户（账号脱敏）"),
+            "当前企业的收款账户（账号脱敏，含最近一次小额打款验证的状态）"),
+        MEM("GET", "/api/v1/enterprise/receiving-accounts/{id}", "ShowReceivingAccount", 0,
+            "查看当前企业的一个收款账户（含小额打款验证状态）"),
+        MEM("PUT", "/api/v1/enterprise/receiving-accounts/{id}", "UpdateReceivingAccount", 0,
+            "企业管理员：修改未验证的收款账户（开户银行、支行、账号）"),
+        MEM("DELETE", "/api/v1/enterprise/receiving-accounts/{id}", "DeleteReceivingAccount", 0,
+            "企业管理员：删除未验证的收款账户"),
+        MEM("POST", "/api/v1/enterprise/receiving-accounts/{id}/micro-deposits",
+            "StartMicroDeposit", 1,
+            "企业管理员：发起小额打款验证（平台向该账户打入 0.01–0.99 元随机金额）"),
+        MEM("POST", "/api/v1/enterprise/receiving-accounts/{id}/verify", "VerifyReceivingAccount",
+            0, "企业管理员：填写到账金额完成验证（最多 3 次，48 小时内有效）"),
+        {"GET", "/api/v1/dev/bank-statement", "enterprise", &enterprise__membership__descriptor,
+         "ListDevBankStatement", GW_AUTH_DEV, 0, "开发模式：沙箱银行的入账流水（小额打款金额）",
+         GW_SESSION_KEEP, NULL, 0, GW_LIMIT_NONE},
 };
 
 const gw_route_table gw_routes_enterprise = {routes, sizeof routes / sizeof routes[0]};
