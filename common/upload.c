@@ -57,7 +57,7 @@ int upload_judge(const uint8_t *d, size_t n, const char **content_type, const ch
 }
 
 void upload_clean_name(const char *name, const char *fallback, const char *ext, char *out,
-                                size_t outlen)
+                       size_t outlen)
 {
 	const char *base = name ? name : "";
 	for (const char *p = base; *p; p++)

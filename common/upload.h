@@ -19,8 +19,7 @@
  * "image/bmp", "application/pdf") and *ext ("jpg", "png", "bmp", "pdf") set to static
  * strings, or -1 for anything else (an executable, a script, text, n == 0). Pure.
  */
-int upload_judge(const uint8_t *data, size_t n, const char **content_type,
-                          const char **ext);
+int upload_judge(const uint8_t *data, size_t n, const char **content_type, const char **ext);
 
 /*
  * The file name as it will be stored and sent back: the last path component of name
@@ -29,6 +28,6 @@ int upload_judge(const uint8_t *data, size_t n, const char **content_type,
  * bytes (at least 128).
  */
 void upload_clean_name(const char *name, const char *fallback, const char *ext, char *out,
-                                size_t outlen);
+                       size_t outlen);
 
 #endif

@@ -106,7 +106,8 @@ int billfin_funder_caller(svc_ctx *ctx, billfin_funder *out)
 	if (!s->role || strcmp(s->role, "bill_quoter") != 0 || !s->institution_id)
 		return status_err(ST_BILL_QUOTER_REQUIRED, NULL);
 	if ((rv = billfin_funder_lookup(ctx, s->institution_id, &name)) != ST_OK)
-		return rv == ST_BILL_FUNDER_INVALID ? status_err(ST_BILL_QUOTER_REQUIRED, NULL) : rv;
+		return rv == ST_BILL_FUNDER_INVALID ? status_err(ST_BILL_QUOTER_REQUIRED, NULL)
+		                                    : rv;
 	out->person_id = pid;
 	out->institution_id = s->institution_id;
 	out->institution_name = name;

@@ -23,6 +23,7 @@
 #include "crypto.h"
 #include "svc.h"
 
+#include <jansson.h>
 #include <pthread.h>
 #include <stdint.h>
 
@@ -41,8 +42,8 @@ struct billfin_app {
 	/* holidays.c: the official years' folder, and the calendar cache */
 	const char *holidays_dir;
 	pthread_mutex_t cal_lock;
-	int64_t cal_version;           /* holiday_years' highest version the cache was built from */
-	const billfin_calendar *cal;   /* NULL until first built */
+	int64_t cal_version;         /* holiday_years' highest version the cache was built from */
+	const billfin_calendar *cal; /* NULL until first built */
 	billfin_calendar **cal_retired; /* every calendar built, freed at exit */
 	size_t ncal_retired;
 };
@@ -165,8 +166,7 @@ int billfin_order_documents(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 int billfin_order_enterprise_close(svc_ctx *ctx, const ProtobufCMessage *in,
                                    ProtobufCMessage **out);
 int billfin_order_endorse(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
-int billfin_order_enterprise_file(svc_ctx *ctx, const ProtobufCMessage *in,
-                                  ProtobufCMessage **out);
+int billfin_order_enterprise_file(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 
 int billfin_quote_funder(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int billfin_quote_operator(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);

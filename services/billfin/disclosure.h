@@ -45,8 +45,8 @@ void disclosure_sandbox_free(struct disclosure_sandbox *s);
 
 /* The http transport: GET <url>/acceptors?name=… ; 0 with status and malloc'd body,
  * -2 on timeout, -1 on any other failure (logged). */
-int disclosure_http_get(const char *url, long timeout_ms, const char *request_id,
-                        const char *name, long *status, char **body, size_t *len);
+int disclosure_http_get(const char *url, long timeout_ms, const char *request_id, const char *name,
+                        long *status, char **body, size_t *len);
 
 /*
  * The check of an inquiry: ST_OK with *out when acceptor `name` is disclosed with type

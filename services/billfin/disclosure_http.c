@@ -11,8 +11,8 @@
 
 #define DISCLOSURE_RESPONSE_MAX (64u << 10)
 
-int disclosure_http_get(const char *url, long timeout_ms, const char *request_id,
-                        const char *name, long *status, char **body, size_t *len)
+int disclosure_http_get(const char *url, long timeout_ms, const char *request_id, const char *name,
+                        long *status, char **body, size_t *len)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t n = strlen(url) + strlen(name) * 3 + 32, at;
@@ -20,8 +20,8 @@ int disclosure_http_get(const char *url, long timeout_ms, const char *request_id
 	int w = snprintf(full, n, "%s/acceptors?name=", url);
 	at = w > 0 ? (size_t)w : 0;
 	for (const unsigned char *p = (const unsigned char *)name; *p && at + 4 < n; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~') {
 			full[at++] = (char)*p;
 		} else {
 			full[at++] = '%';
@@ -42,8 +42,8 @@ int disclosure_http_get(const char *url, long timeout_ms, const char *request_id
 	httpc_result e = httpc_exchange(&rq, &resp);
 	free(full);
 	if (e != HTTPC_OK) {
-		log_kv(LOGL_WARN, request_id, "disclosure platform unreachable", "error", resp.error,
-		       NULL);
+		log_kv(LOGL_WARN, request_id, "disclosure platform unreachable", "error",
+		       resp.error, NULL);
 		httpc_response_free(&resp);
 		return e == HTTPC_TIMEOUT ? -2 : -1;
 	}

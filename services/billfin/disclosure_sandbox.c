@@ -73,7 +73,8 @@ int disclosure_sandbox_load(const char *file, struct disclosure_sandbox **out)
 	char line[1024];
 	int rv = 0;
 	if (!fp) {
-		log_kv(LOGL_ERROR, NULL, "disclosure sandbox file not readable", "file", file, NULL);
+		log_kv(LOGL_ERROR, NULL, "disclosure sandbox file not readable", "file", file,
+		       NULL);
 		return -1;
 	}
 	struct disclosure_sandbox *s = xcalloc(1, sizeof *s);
@@ -84,13 +85,14 @@ int disclosure_sandbox_load(const char *file, struct disclosure_sandbox **out)
 			continue;
 		char *f[5];
 		if (sandbox_fields(line, f) != 0) {
-			log_kv(LOGL_ERROR, NULL, "disclosure sandbox line malformed", "file", file, NULL);
+			log_kv(LOGL_ERROR, NULL, "disclosure sandbox line malformed", "file", file,
+			       NULL);
 			rv = -1;
 			break;
 		}
 		json_object_set_new(s->by_name, f[0],
-		                    json_pack("{s:s, s:s, s:s, s:s, s:b}", "name", f[0], "type", f[1],
-		                              "uscc", f[2], "disclosed_on", f[3],
+		                    json_pack("{s:s, s:s, s:s, s:s, s:b}", "name", f[0], "type",
+		                              f[1], "uscc", f[2], "disclosed_on", f[3],
 		                              "persistently_overdue", strcmp(f[4], "1") == 0));
 	}
 	fclose(fp);

@@ -61,11 +61,12 @@ int billfin_file_store(svc_ctx *ctx, const Files__Upload *up, const char *field,
 	if (rv != ST_OK)
 		return rv;
 	const char *v2[] = {order_id, kind, name, ct, size, sha, person_id};
-	if ((rv = change_exec(ctx,
-	                      "INSERT INTO files (order_id, kind, name, content_type, size, sha256,"
-	                      " uploaded_by) VALUES ($1::uuid, $2, $3, $4, $5::bigint, $6, $7::uuid)"
-	                      " RETURNING id::text",
-	                      7, v2, &r)) != ST_OK)
+	if ((rv = change_exec(
+	             ctx,
+	             "INSERT INTO files (order_id, kind, name, content_type, size, sha256,"
+	             " uploaded_by) VALUES ($1::uuid, $2, $3, $4, $5::bigint, $6, $7::uuid)"
+	             " RETURNING id::text",
+	             7, v2, &r)) != ST_OK)
 		return rv;
 	*file_id = dbrow_text(ctx->arena, r, 0, 0);
 	PQclear(r);

@@ -48,8 +48,8 @@ static const svc_handler billfin_handlers[] = {
 
 /* Creating and money-moving POSTs: a retry with the same Idempotency-Key does nothing twice. */
 static const char *const billfin_idempotent[] = {
-        "CreateBillOrder", "FunderQuote",     "OperatorQuote", "ConfirmBillOrder",
-        "FunderDisburse",  "OperatorDisburse", NULL};
+        "CreateBillOrder",  "FunderQuote", "OperatorQuote", "ConfirmBillOrder", "FunderDisburse",
+        "OperatorDisburse", NULL};
 
 int main(int argc, char **argv)
 {

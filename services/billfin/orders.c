@@ -19,8 +19,8 @@ const char *billfin_state_name(const char *state)
 {
 	static const struct {
 		const char *code, *name;
-	} t[] = {{"quoting", "待报价"},    {"confirming", "待确认"}, {"reviewing", "待审核"},
-	         {"endorsing", "待背书"},  {"disbursing", "放款中"}, {"completed", "已完成"},
+	} t[] = {{"quoting", "待报价"},   {"confirming", "待确认"}, {"reviewing", "待审核"},
+	         {"endorsing", "待背书"}, {"disbursing", "放款中"}, {"completed", "已完成"},
 	         {"closed", "已关闭"}};
 	for (size_t i = 0; state && i < sizeof t / sizeof t[0]; i++)
 		if (strcmp(t[i].code, state) == 0)
@@ -213,10 +213,10 @@ int billfin_order_load(svc_ctx *ctx, const billfin_scope *sc, const char *id,
 	int rv;
 	if (!id || !validate_uuid(id))
 		return status_err(ST_NOT_FOUND, "id");
-	const char *v[] = {sc->enterprise_id, sc->funder_id, sc->operator ? "true" : NULL, id};
+	const char *v[] = {sc->enterprise_id, sc->funder_id, sc->operator? "true" : NULL, id};
 	if ((rv = db_exec(ctx->db,
-	                  "SELECT " ORDERS_COLS " FROM orders o WHERE o.id = $4::uuid AND"
-	                  BILLFIN_SCOPE_SQL,
+	                  "SELECT " ORDERS_COLS
+	                  " FROM orders o WHERE o.id = $4::uuid AND" BILLFIN_SCOPE_SQL,
 	                  4, v, &r)) != ST_OK)
 		return status_err(rv, NULL);
 	if (PQntuples(r) != 1) {
@@ -242,11 +242,14 @@ int billfin_order_record(svc_ctx *ctx, const char *id, const char *action, const
 	int rv = change_exec(
 	        ctx,
 	        "SELECT o.no, o.state, o.enterprise_id::text, o.applicant_id::text,"
-	        " coalesce(o.funder_id, CASE WHEN o.quote_id IS NULL THEN o.addressed_to END)::text,"
+	        " coalesce(o.funder_id, CASE WHEN o.quote_id IS NULL THEN o.addressed_to "
+	        "END)::text,"
 	        " o.face_fen, o.acceptor_name, o.review_status, o.quote_id::text, q.net_fen,"
-	        " q.interest_fen, q.fee_fen, o.paid_fen, " DBROW_CST("o.paid_at") ","
-	        " o.payment_reference, o.account_id::text, o.bill_package_no"
-	        " FROM orders o LEFT JOIN quotes q ON q.id = o.quote_id WHERE o.id = $1::uuid",
+	        " q.interest_fen, q.fee_fen, o.paid_fen, " DBROW_CST(
+	                "o.paid_at") ","
+	                             " o.payment_reference, o.account_id::text, o.bill_package_no"
+	                             " FROM orders o LEFT JOIN quotes q ON q.id = o.quote_id WHERE "
+	                             "o.id = $1::uuid",
 	        1, v, &r);
 	if (rv != ST_OK) {
 		json_decref(detail);
@@ -295,8 +298,9 @@ int billfin_scope_check(svc_ctx *ctx, const billfin_scope *sc, const char *id)
 	PGresult *r = NULL;
 	if (!id || !validate_uuid(id))
 		return status_err(ST_NOT_FOUND, "id");
-	const char *v[] = {sc->enterprise_id, sc->funder_id, sc->operator ? "true" : NULL, id};
-	int rv = change_exec(ctx, "SELECT 1 FROM orders o WHERE o.id = $4::uuid AND" BILLFIN_SCOPE_SQL,
+	const char *v[] = {sc->enterprise_id, sc->funder_id, sc->operator? "true" : NULL, id};
+	int rv = change_exec(ctx,
+	                     "SELECT 1 FROM orders o WHERE o.id = $4::uuid AND" BILLFIN_SCOPE_SQL,
 	                     4, v, &r);
 	if (rv != ST_OK)
 		return rv;
@@ -314,14 +318,13 @@ int billfin_step_tx(svc_ctx *ctx, void *arg)
 	const char *v[12] = {s->id, s->from, s->to};
 	for (int i = 0; i < s->nextra && i < 9; i++)
 		v[3 + i] = s->extra[i];
-	const char *sql = arena_printf(ctx->arena,
-	                               "UPDATE orders SET state = $3%s%s, updated_at = now()"
-	                               " WHERE id = $1::uuid AND state = ANY($2::text[])%s",
-	                               s->set ? ", " : "", s->set ? s->set : "",
-	                               s->guard ? s->guard : "");
+	const char *sql =
+	        arena_printf(ctx->arena,
+	                     "UPDATE orders SET state = $3%s%s, updated_at = now()"
+	                     " WHERE id = $1::uuid AND state = ANY($2::text[])%s",
+	                     s->set ? ", " : "", s->set ? s->set : "", s->guard ? s->guard : "");
 	if ((rv = change_guard(ctx, s->lost, "state", sql, 3 + s->nextra, v, NULL)) != ST_OK)
 		return rv;
-	return billfin_order_record(
-	        ctx, s->id, s->action, s->actor, s->reason,
-	        s->reason ? json_pack("{s:s}", "reason", s->reason) : NULL);
+	return billfin_order_record(ctx, s->id, s->action, s->actor, s->reason,
+	                            s->reason ? json_pack("{s:s}", "reason", s->reason) : NULL);
 }

@@ -20,21 +20,6 @@
 #define O_CST_COMPLETED DBROW_CST("o.completed_at")
 #define O_CST_CLOSED    DBROW_CST("o.closed_at")
 #define O_CST_UPDATED   DBROW_CST("o.updated_at")
-#define ORDERS_COLS \
-	"o.id::text, o.no, o.state, o.enterprise_id::text, o.enterprise_name," \
-	" o.addressed_to::text, o.addressed_name, o.bill_package_no, o.bill_type," \
-	" o.acceptor_name, o.acceptor_type, o.acceptor_uscc, o.acceptor_disclosed_on::text," \
-	" o.face_fen, o.issue_date::text, o.due_date::text," \
-	" o.due_date - (now() AT TIME ZONE 'Asia/Shanghai')::date, o.drawer, o.payee," \
-	" o.sub_range, o.front_file_id::text, o.quote_id::text, o.funder_id::text," \
-	" o.funder_name, o.account_id::text, o.account_name, o.account_bank, o.account_branch," \
-	" o.account_masked, o.contract_file_id::text, o.invoice_file_id::text, o.review_status," \
-	" o.review_reason, o.endorsee_name, o.endorsee_account, o.endorsee_bank, " O_CST_SIGNED \
-	", o.paid_fen, " O_CST_PAID ", o.payment_reference, o.close_reason, o.closed_by, " \
-	O_CST_CREATED ", " O_CST_CONFIRMED ", " O_CST_REVIEWED ", " O_CST_ENDORSED ", " \
-	O_CST_COMPLETED ", " O_CST_CLOSED ", " O_CST_UPDATED ", o.applicant_id::text"
-
-enum orders_col. */
 #define ORDERS_COLS                                                                                \
 	"o.id::text, o.no, o.state, o.enterprise_id::text, o.enterprise_name,"                     \
 	" o.addressed_to::text, o.addressed_name, o.bill_package_no, o.bill_type,"                 \
@@ -44,27 +29,11 @@ enum orders_col. */
 	" o.sub_range, o.front_file_id::text, o.quote_id::text, o.funder_id::text,"                \
 	" o.funder_name, o.account_id::text, o.account_name, o.account_bank, o.account_branch,"    \
 	" o.account_masked, o.contract_file_id::text, o.invoice_file_id::text, o.review_status,"   \
-	" o.review_reason, o.endorsee_name, o.endorsee_account, o.endorsee_bank, " DBROW_CST(      \
-	        "o.signed_at") ", o.paid_fen, " DBROW_CST("o.paid_at") ", o.payment_reference,"    \
-	                                                               " o.close_reason, "          \
-	                                                               "o.closed_by, " DBROW_CST(   \
-	                                                                       "o.created_at") ", " \
-	                                                               DBROW_CST(                   \
-	                                                                       "o.confirmed_at") ", " \
-	                                                               DBROW_CST(                   \
-	                                                                       "o.reviewed_at") ", "  \
-	                                                               DBROW_CST(                   \
-	                                                                       "o.endorsed_at") ", "  \
-	                                                               DBROW_CST(                   \
-	                                                                       "o.completed_at") ", " \
-	                                                               DBROW_CST(                   \
-	                                                                       "o.closed_at") ", "    \
-	                                                               DBROW_CST(                   \
-	                                                                       "o.updated_at") ", "   \
-	                                                                                      "o."  \
-	                                                                                      "applica" \
-	                                                                                      "nt_id::" \
-	                                                                                      "text"
+	" o.review_reason, o.endorsee_name, o.endorsee_account, o.endorsee_bank, " O_CST_SIGNED    \
+	", o.paid_fen, " O_CST_PAID                                                                \
+	", o.payment_reference, o.close_reason, o.closed_by, " O_CST_CREATED ", " O_CST_CONFIRMED  \
+	", " O_CST_REVIEWED ", " O_CST_ENDORSED ", " O_CST_COMPLETED ", " O_CST_CLOSED             \
+	", " O_CST_UPDATED ", o.applicant_id::text"
 
 enum orders_col {
 	OC_ID,
@@ -125,8 +94,8 @@ enum orders_col {
 	"q.id::text, q.institution_id::text, q.quoter_name, q.rate_bp, q.per_100k_fen,"            \
 	" q.rate_form, q.adjust_days, q.fee_fen, q.discount_date::text, q.due_date::text,"         \
 	" q.effective_due_date::text, q.days, q.interest_fen, q.net_fen, q.calendar, " DBROW_CST(  \
-	        "q.valid_until") ", q.valid_until <= now(), q.requote_required, q.state, " DBROW_CST( \
-	        "q.created_at")
+	        "q.valid_until") ", q.valid_until <= now(), q.requote_required, "                  \
+	                         "q.state, " DBROW_CST("q.created_at")
 
 /* Row `row` of an ORDERS_COLS result as an order (arena); operator: with the applicant. */
 Billfin__BillOrder *orders_from_row(svc_ctx *ctx, const PGresult *r, int row, int operator);

@@ -290,11 +290,11 @@ static int confirm_tx(svc_ctx *ctx, void *arg)
 	                      " ELSE 'superseded' END WHERE order_id = $2::uuid AND state = 'open'",
 	                      2, vq, NULL)) != ST_OK)
 		return rv;
-	return billfin_order_record(
-	        ctx, q->id, "confirmed", arena_printf(ctx->arena, "person:%s", c->who->person_id),
-	        NULL,
-	        json_pack("{s:s, s:s, s:s}", "quote_id", q->quote_id, "receiving_account_id", a->id,
-	                  "account_masked", a->account_number_masked));
+	return billfin_order_record(ctx, q->id, "confirmed",
+	                            arena_printf(ctx->arena, "person:%s", c->who->person_id), NULL,
+	                            json_pack("{s:s, s:s, s:s}", "quote_id", q->quote_id,
+	                                      "receiving_account_id", a->id, "account_masked",
+	                                      a->account_number_masked));
 }
 
 /* The enterprise's receiving account (enterprise, masked): verified, in the certified name. */
@@ -302,7 +302,8 @@ static int confirm_account(svc_ctx *ctx, const billfin_enterprise *who, const ch
                            const Enterprise__ReceivingAccount **out)
 {
 	ProtobufCMessage *res = NULL;
-	Enterprise__GetReceivingAccountRequest req = ENTERPRISE__GET_RECEIVING_ACCOUNT_REQUEST__INIT;
+	Enterprise__GetReceivingAccountRequest req =
+	        ENTERPRISE__GET_RECEIVING_ACCOUNT_REQUEST__INIT;
 	req.enterprise_id = (char *)who->enterprise_id;
 	req.account_id = (char *)id;
 	int rv = bus_call(BILLFIN_APP(ctx)->enterprise, "GetReceivingAccount", ctx->caller,
@@ -410,8 +411,7 @@ int billfin_order_documents(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 
 /* ---- close and endorse ------------------------------------------------------------------ */
 
-int billfin_order_enterprise_close(svc_ctx *ctx, const ProtobufCMessage *in,
-                                   ProtobufCMessage **out)
+int billfin_order_enterprise_close(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Billfin__CloseBillOrderRequest *q = (const Billfin__CloseBillOrderRequest *)in;
 	billfin_enterprise who;
