@@ -197,12 +197,12 @@ static int sandbox_query(payout_provider *p_, const char *id, const char *reques
 }
 
 /* ms since the epoch as RFC 3339 in Beijing time. */
-static void sandbox_rfc3339(int64_t ms, char out[40])
+static void sandbox_rfc3339(int64_t ms, char out[96])
 {
 	time_t t = (time_t)(ms / 1000) + 8 * 3600;
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", tm.tm_year + 1900, tm.tm_mon + 1,
+	snprintf(out, 96, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", tm.tm_year + 1900, tm.tm_mon + 1,
 	         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
@@ -242,7 +242,7 @@ int payout_sandbox_statement(payout_provider *p_, const char *account_number, si
 	payout_credit *it = arena_alloc(a, (k ? k : 1) * sizeof *it);
 	for (size_t i = 0; i < k; i++) {
 		json_t *o = json_array_get(credits, all - 1 - i); /* newest first */
-		char at[40];
+		char at[96];
 		sandbox_rfc3339(
 		        json_integer_value(json_object_get(o, "accepted_ms")) + p->settle_ms, at);
 		it[i].account_number = sandbox_str(a, o, "account_number");
