@@ -20,8 +20,10 @@
  * max, $9 state, $10 the states a queue awaits (NULL: all), $11 limit, $12 offset. */
 #define LIST_SQL(order)                                                                            \
 	"WITH f AS MATERIALIZED (SELECT o.* FROM orders o WHERE" BILLFIN_SCOPE_SQL                 \
-	" AND ($4::date IS NULL OR o.created_at >= $4::date AT TIME ZONE 'Asia/Shanghai')"         \
-	" AND ($5::date IS NULL OR o.created_at < ($5::date + 1) AT TIME ZONE 'Asia/Shanghai')"    \
+	" AND ($4::date IS NULL OR o.created_at >= $4::date::timestamp AT TIME ZONE "              \
+	"'Asia/Shanghai')"                                                                         \
+	" AND ($5::date IS NULL OR o.created_at < ($5::date + 1)::timestamp AT TIME ZONE "         \
+	"'Asia/Shanghai')"                                                                         \
 	" AND ($6::text IS NULL OR strpos(o.acceptor_name, $6) > 0)"                               \
 	" AND ($7::bigint IS NULL OR o.face_fen >= $7::bigint)"                                    \
 	" AND ($8::bigint IS NULL OR o.face_fen <= $8::bigint)),"                                  \

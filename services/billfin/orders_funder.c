@@ -75,10 +75,12 @@ static int disburse_tx(svc_ctx *ctx, void *arg)
 	if (rv != ST_OK)
 		return rv;
 	snprintf(amount, sizeof amount, "%lld", (long long)q->amount_fen);
-	const char *v0[] = {q->id, q->paid_at};
+	const char *paid_at = q->paid_at && *q->paid_at ? q->paid_at : NULL;
+	const char *v0[] = {q->id, paid_at};
 	if ((rv = change_exec(ctx,
 	                      "SELECT o.state, q.net_fen, o.funder_id IS NULL,"
-	                      " $2::timestamptz >= o.endorsed_at AND $2::timestamptz <= now()"
+	                      " $2::timestamptz IS NULL OR ($2::timestamptz >= o.endorsed_at AND"
+	                      " $2::timestamptz <= now())"
 	                      " FROM orders o LEFT JOIN quotes q ON q.id = o.quote_id"
 	                      " WHERE o.id = $1::uuid FOR UPDATE OF o",
 	                      2, v0, &r)) != ST_OK)
@@ -96,11 +98,12 @@ static int disburse_tx(svc_ctx *ctx, void *arg)
 		return status_err(ST_BILL_AMOUNT_NOT_NET, "amount_fen");
 	if (!when)
 		return status_err(ST_BILL_PAID_AT, "paid_at");
-	const char *v[] = {q->id,      "{disbursing}", "completed", amount,
-	                   q->paid_at, q->reference,   d->person_id};
+	const char *v[] = {q->id,   "{disbursing}", "completed", amount,
+	                   paid_at, q->reference,   d->person_id};
 	if ((rv = change_guard(ctx, ST_BILL_NOT_DISBURSING, "state",
 	                       "UPDATE orders SET state = $3, signed_at = now(), paid_fen ="
-	                       " $4::bigint, paid_at = $5::timestamptz, payment_reference = $6,"
+	                       " $4::bigint, paid_at = coalesce($5::timestamptz, now()), "
+	                       "payment_reference = $6,"
 	                       " disbursed_by = $7::uuid, completed_at = now(), updated_at = now()"
 	                       " WHERE id = $1::uuid AND state = ANY($2::text[])",
 	                       7, v, NULL)) != ST_OK)
@@ -108,7 +111,7 @@ static int disburse_tx(svc_ctx *ctx, void *arg)
 	return billfin_order_record(
 	        ctx, q->id, "disbursed", arena_printf(ctx->arena, "person:%s", d->person_id), NULL,
 	        json_pack("{s:I, s:s, s:s}", "paid_fen", (json_int_t)q->amount_fen, "paid_at",
-	                  q->paid_at, "reference", q->reference));
+	                  paid_at ? paid_at : "now", "reference", q->reference));
 }
 
 static int disburse_run(svc_ctx *ctx, struct disburse *d, ProtobufCMessage **out)
@@ -124,9 +127,7 @@ static int disburse_run(svc_ctx *ctx, struct disburse *d, ProtobufCMessage **out
 		return status_err(ST_FIELD_REQUIRED, "amount_fen");
 	if (q->amount_fen < 1 || validate_amount_fen(q->amount_fen) != 0)
 		return status_err(ST_FIELD_RANGE, "amount_fen");
-	if (!q->paid_at || !*q->paid_at)
-		return status_err(ST_FIELD_REQUIRED, "paid_at");
-	if (!paid_at_valid(q->paid_at))
+	if (q->paid_at && *q->paid_at && !paid_at_valid(q->paid_at))
 		return status_err(ST_BILL_PAID_AT, "paid_at");
 	if (!q->reference || !*q->reference)
 		return status_err(ST_FIELD_REQUIRED, "reference");
