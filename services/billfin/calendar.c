@@ -36,25 +36,26 @@ struct billfin_calendar {
  * Low-Level Date Algorithms"): eras of 400 years, March-based years. */
 int32_t billfin_day_from_ymd(int y, int m, int d)
 {
-	y -= m <= 2;
-	int era = (y >= 0 ? y : y - 399) / 400;
-	int yoe = y - era * 400;
-	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	int64_t yy = (int64_t)y - (m <= 2);
+	int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+	int64_t yoe = yy - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (int32_t)(era * 146097 + doe - 719468);
 }
 
+/* In 64 bits, so that any int32_t day converts without overflow. */
 void billfin_day_to_ymd(int32_t day, int *y, int *m, int *d)
 {
-	int32_t z = day + 719468;
-	int32_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int32_t doe = z - era * 146097;
-	int32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int32_t mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yoe + era * 400 + (*m <= 2);
+	int64_t z = (int64_t)day + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
 int billfin_month_days(int y, int m)
@@ -80,9 +81,10 @@ int32_t billfin_day_add_months(int32_t day, int n)
 {
 	int y, m, d;
 	billfin_day_to_ymd(day, &y, &m, &d);
-	int months = y * 12 + (m - 1) + n;
-	y = months / 12;
-	m = months % 12 + 1;
+	int64_t months = (int64_t)y * 12 + (m - 1) + n;
+	int64_t yy = months >= 0 ? months / 12 : -((11 - months) / 12); /* floor */
+	y = (int)yy;
+	m = (int)(months - yy * 12) + 1;
 	int last = billfin_month_days(y, m);
 	return billfin_day_from_ymd(y, m, d < last ? d : last);
 }
