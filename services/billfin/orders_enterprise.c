@@ -315,7 +315,7 @@ static int confirm_account(svc_ctx *ctx, const billfin_enterprise *who, const ch
 		return rv;
 	const Enterprise__ReceivingAccount *a = (const Enterprise__ReceivingAccount *)res;
 	if (!a->state || strcmp(a->state, "verified") != 0)
-		return status_err(ST_BILL_ACCOUNT_UNVERIFIED, "receiving_account_id");
+		return status_err(ST_ACCOUNT_NOT_VERIFIED, "receiving_account_id");
 	if (!a->account_name || strcmp(a->account_name, who->enterprise_name) != 0)
 		return status_err(ST_BILL_ACCOUNT_NAME, "receiving_account_id");
 	if (!a->id || !a->account_number_masked || !a->bank_name)
