@@ -26,12 +26,14 @@ readonly OPERATOR_ROLES=reviewer,quoter,finance,ca_officer,admin,market_admin,co
 readonly INSTITUTION=demo-bank
 # Outside 13x-18x, where the API tests take their phones.
 readonly PERSON_PHONE=19900000001 OPERATOR_PHONE=19900000002 STAFF_PHONE=19900000003
-readonly INST_ADMIN_PHONE=19900000004 ENT_ADMIN_PHONE=19900000005
+readonly INST_ADMIN_PHONE=19900000004 ENT_ADMIN_PHONE=19900000005 BILL_QUOTER_PHONE=19900000006
 # The demo enterprise, certified, and its admin: sandbox citizen 郑强 (Shandong), face-checked;
 # no API case verifies him as a person (an ID number is verified once).
 readonly ENT_USCC=91430102MA4L3C5K2G ENT_NAME=长沙智造科技有限公司
 # The market's demo catalogue; staff join its first institution, 广发银行长沙分行.
 readonly MARKET_INSTITUTION=00000000-0000-4000-8000-000000000001
+# The demo bill funder (商票资金方) of the catalogue, whose bill_quoter quotes in billfin.
+readonly BILL_FUNDER=00000000-0000-4000-8000-000000000009
 
 say() { [[ ${STACK_QUIET:-0} == 1 ]] || printf 'demo-data: %s\n' "$*"; }
 die() {
@@ -103,12 +105,13 @@ market_staff() {
 		-d "{\"method\":\"password\",\"phone\":\"$OPERATOR_PHONE\",\"password\":\"$1\"}" \
 		"$url/api/v1/sessions" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
 	[[ -n $token ]] || die "the demo operator could not log in"
-	local phone role code
-	for phone_role in "$STAFF_PHONE:loan_officer" "$INST_ADMIN_PHONE:inst_admin"; do
-		phone=${phone_role%%:*} role=${phone_role#*:}
+	local phone role inst code
+	for phone_role in "$STAFF_PHONE:loan_officer:$MARKET_INSTITUTION" \
+		"$INST_ADMIN_PHONE:inst_admin:$MARKET_INSTITUTION" "$BILL_QUOTER_PHONE:bill_quoter:$BILL_FUNDER"; do
+		phone=${phone_role%%:*} role=${phone_role#*:} inst=${role#*:} role=${role%%:*}
 		code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
 			-H 'Content-Type: application/json' -d "{\"phone\":\"$phone\",\"role\":\"$role\"}" \
-			"$url/api/v1/operator/institutions/$MARKET_INSTITUTION/staff")
+			"$url/api/v1/operator/institutions/$inst/staff")
 		[[ $code == 201 || $code == 409 ]] || die "adding $phone as $role: HTTP $code"
 	done
 }
@@ -175,11 +178,12 @@ main() {
 		say "accounts is not built: no demo accounts"
 		return 0
 	fi
-	local person operator staff instadmin entadmin log
+	local person operator staff instadmin entadmin quoter log
 	person=$(password_of person)
 	operator=$(password_of operator)
 	staff=$(password_of staff)
 	instadmin=$(password_of inst_admin)
+	quoter=$(password_of bill_quoter)
 	entadmin=$(password_of ent_admin)
 	log=$(mktemp "${TMPDIR:-/tmp}/demo-data.XXXXXX")
 	# shellcheck disable=SC2064
@@ -194,7 +198,9 @@ main() {
 			accounts_admin create-person --phone "$INST_ADMIN_PHONE" --password "$instadmin" \
 				--name 赵机构 --reset-password &&
 			accounts_admin create-person --phone "$ENT_ADMIN_PHONE" --password "$entadmin" \
-				--name 郑强 --reset-password
+				--name 郑强 --reset-password &&
+			accounts_admin create-person --phone "$BILL_QUOTER_PHONE" --password "$quoter" \
+				--name 钱报价 --reset-password
 	} >"$log" 2>&1 || {
 		cat "$log" >&2
 		die "creating the demo accounts failed"
@@ -209,6 +215,7 @@ person    $PERSON_PHONE  $person  personal user 个人用户 (张小明)
 operator  $OPERATOR_PHONE  $operator  platform operator 平台运营, roles $OPERATOR_ROLES
 staff     $STAFF_PHONE  $staff  loan officer 信贷员 of 广发银行长沙分行 (market)
 inst_admin  $INST_ADMIN_PHONE  $instadmin  institution admin 机构管理员 of 广发银行长沙分行 (market)
+bill_quoter  $BILL_QUOTER_PHONE  $quoter  bill_quoter 商票报价员 of 湘江商票保理有限公司 (billfin)
 ent_admin  $ENT_ADMIN_PHONE  $entadmin  enterprise admin 企业管理员 of $ENT_NAME (certified; 郑强, face-checked): applies for loans
 EOF
 	mv -f "$OUT.tmp" "$OUT"

@@ -11,31 +11,10 @@
 #include "db.h"
 #include "files.pb-c.h"
 #include "svc.h"
+#include "upload.h"
 
 #include <stddef.h>
 #include <stdint.h>
-
-/* The largest upload a flow accepts (DOMAIN.md "Uploads"). */
-#define ENTERPRISE_FILE_MAX_BYTES (5u << 20)
-
-/*
- * The type of n bytes judged from their content: jpg/jpeg (FF D8 FF), png (the
- * 8-byte signature and an IHDR chunk), bmp ("BM" with a sane header) or pdf ("%PDF-"
- * and a version digit). Returns 0 with *content_type ("image/jpeg", "image/png",
- * "image/bmp", "application/pdf") and *ext ("jpg", "png", "bmp", "pdf") set to static
- * strings, or -1 for anything else (an executable, a script, text, n == 0). Pure.
- */
-int enterprise_file_judge(const uint8_t *data, size_t n, const char **content_type,
-                          const char **ext);
-
-/*
- * The file name as it will be stored and sent back: the last path component of name
- * (after '/' or '\'), control characters and quotes dropped, cut to at most 120 bytes
- * at a UTF-8 boundary; "<fallback>.<ext>" when nothing is left. Pure; out has outlen
- * bytes (at least 128).
- */
-void enterprise_file_clean_name(const char *name, const char *fallback, const char *ext, char *out,
-                                size_t outlen);
 
 /*
  * Checks and stores one upload inside the caller's open transaction: empty

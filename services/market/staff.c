@@ -172,7 +172,8 @@ static int staff_add(svc_ctx *ctx, const Market__AddStaffRequest *req, const cha
 		return status_err(ST_MOBILE_INVALID, "phone");
 	if (!req->role || !*req->role)
 		return status_err(ST_FIELD_REQUIRED, "role");
-	if (strcmp(req->role, "inst_admin") != 0 && strcmp(req->role, "loan_officer") != 0)
+	if (strcmp(req->role, "inst_admin") != 0 && strcmp(req->role, "loan_officer") != 0 &&
+	    strcmp(req->role, "bill_quoter") != 0)
 		return status_err(ST_STAFF_ROLE_INVALID, "role");
 	if (req->branch_id && *req->branch_id && !validate_uuid(req->branch_id))
 		return status_err(ST_BRANCH_NOT_OF_INSTITUTION, "branch_id");

@@ -918,6 +918,19 @@ int main(int argc, char **argv)
 		gmtime_r(&t, &tm);
 		strftime(day, sizeof day, "%Y-%m-%d", &tm);
 		json_object_set_new(r.vars, "today", json_string(day));
+		/* {{today_minus_10}}, {{today_plus_90}}, {{today_plus_200}}: dates around today
+		 * for rules that bound a span from today (a bill's issue and due dates). */
+		static const struct {
+			const char *name;
+			int days;
+		} around[] = {
+		        {"today_minus_10", -10}, {"today_plus_90", 90}, {"today_plus_200", 200}};
+		for (size_t k = 0; k < sizeof around / sizeof around[0]; k++) {
+			time_t u = t + (time_t)around[k].days * 86400;
+			gmtime_r(&u, &tm);
+			strftime(day, sizeof day, "%Y-%m-%d", &tm);
+			json_object_set_new(r.vars, around[k].name, json_string(day));
+		}
 	}
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];

@@ -1,8 +1,8 @@
 /*
- * Unit tests of files.c's pure parts: the type of an upload judged from its magic
+ * Unit tests of upload.c: the type of an upload judged from its magic
  * bytes (never from its name), and the file name kept for it.
  */
-#include "files.h"
+#include "upload.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +15,7 @@
 static const char *judge(const uint8_t *d, size_t n)
 {
 	const char *ct = NULL, *ext = NULL;
-	if (enterprise_file_judge(d, n, &ct, &ext) != 0)
+	if (upload_judge(d, n, &ct, &ext) != 0)
 		return "refused";
 	return ct;
 }
@@ -34,9 +34,9 @@ static void test_images_and_pdf(void **state)
 	assert_string_equal(judge(png, sizeof png), "image/png");
 	assert_string_equal(judge(pdf, sizeof pdf - 1), "application/pdf");
 	const char *ct = NULL, *ext = NULL;
-	assert_int_equal(enterprise_file_judge(jpg, sizeof jpg, &ct, &ext), 0);
+	assert_int_equal(upload_judge(jpg, sizeof jpg, &ct, &ext), 0);
 	assert_string_equal(ext, "jpg");
-	assert_int_equal(enterprise_file_judge(pdf, sizeof pdf - 1, &ct, &ext), 0);
+	assert_int_equal(upload_judge(pdf, sizeof pdf - 1, &ct, &ext), 0);
 	assert_string_equal(ext, "pdf");
 }
 
@@ -106,28 +106,28 @@ static void test_clean_name(void **state)
 {
 	(void)state;
 	char out[128];
-	enterprise_file_clean_name("营业执照.png", "business_licence", "png", out, sizeof out);
+	upload_clean_name("营业执照.png", "business_licence", "png", out, sizeof out);
 	assert_string_equal(out, "营业执照.png");
-	enterprise_file_clean_name("C:\\Users\\张\\证件/正面.jpg", "x", "jpg", out, sizeof out);
+	upload_clean_name("C:\\Users\\张\\证件/正面.jpg", "x", "jpg", out, sizeof out);
 	assert_string_equal(out, "正面.jpg");
-	enterprise_file_clean_name("../../etc/passwd", "x", "pdf", out, sizeof out);
+	upload_clean_name("../../etc/passwd", "x", "pdf", out, sizeof out);
 	assert_string_equal(out, "passwd");
-	enterprise_file_clean_name("a\"b\r\nc.pdf", "x", "pdf", out, sizeof out);
+	upload_clean_name("a\"b\r\nc.pdf", "x", "pdf", out, sizeof out);
 	assert_string_equal(out, "abc.pdf");
-	enterprise_file_clean_name("", "business_licence", "png", out, sizeof out);
+	upload_clean_name("", "business_licence", "png", out, sizeof out);
 	assert_string_equal(out, "business_licence.png");
-	enterprise_file_clean_name(NULL, "letter", "pdf", out, sizeof out);
+	upload_clean_name(NULL, "letter", "pdf", out, sizeof out);
 	assert_string_equal(out, "letter.pdf");
-	enterprise_file_clean_name("dir/..", "letter", "pdf", out, sizeof out);
+	upload_clean_name("dir/..", "letter", "pdf", out, sizeof out);
 	assert_string_equal(out, "letter.pdf");
 	/* broken UTF-8 is dropped, whole characters kept */
-	enterprise_file_clean_name("a\xE4\xB8z\xC3.png", "x", "png", out, sizeof out);
+	upload_clean_name("a\xE4\xB8z\xC3.png", "x", "png", out, sizeof out);
 	assert_string_equal(out, "az.png");
 	/* long names are cut at a character boundary, at most 120 bytes */
 	char longname[400] = "";
 	for (int i = 0; i < 100; i++)
 		memcpy(longname + 3 * i, "证", 3);
-	enterprise_file_clean_name(longname, "x", "png", out, sizeof out);
+	upload_clean_name(longname, "x", "png", out, sizeof out);
 	assert_int_equal(strlen(out), 120);
 	assert_int_equal(strncmp(out, "证证", 6), 0);
 }
@@ -140,5 +140,5 @@ int main(void)
 	        cmocka_unit_test(test_executables_scripts_and_text_are_refused),
 	        cmocka_unit_test(test_clean_name),
 	};
-	return cmocka_run_group_tests_name("enterprise_files", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("upload", tests, NULL, NULL);
 }
