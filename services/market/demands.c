@@ -187,9 +187,13 @@ static int demand_status_valid(const char *s)
  * or the institution, $2 from, $3 to, $4 keyword; the page adds $5 status, $6 limit,
  * $7 offset; a branch's statements take the branch last ($5 in counts, $8 in the page).
  */
+/* A day's bounds are its Beijing midnights: the date becomes a timestamp first, since a bare
+ * date AT TIME ZONE is read as midnight in the session's zone (UTC) and moved 8 hours. */
 #define L_DATES                                                                                    \
-	" AND ($2::date IS NULL OR d.created_at >= $2::date AT TIME ZONE 'Asia/Shanghai')"         \
-	" AND ($3::date IS NULL OR d.created_at < ($3::date + 1) AT TIME ZONE 'Asia/Shanghai')"
+	" AND ($2::date IS NULL OR d.created_at >= $2::date::timestamp AT TIME ZONE "              \
+	"'Asia/Shanghai')"                                                                         \
+	" AND ($3::date IS NULL OR d.created_at < ($3::date + 1)::timestamp AT TIME ZONE "         \
+	"'Asia/Shanghai')"
 #define L_KW_ENT " AND ($4::text IS NULL OR strpos(d.product_name, $4) > 0)"
 #define L_KW_INST                                                                                  \
 	" AND ($4::text IS NULL OR strpos(d.product_name, $4) > 0"                                 \
