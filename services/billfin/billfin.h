@@ -128,6 +128,10 @@ int billfin_step_tx(svc_ctx *ctx, void *arg);
  * the audit entry: action, actor, detail (taken). */
 int billfin_order_record(svc_ctx *ctx, const char *id, const char *action, const char *actor,
                          const char *reason, json_t *detail);
+/* The same for a new quote: the event's figures and validity are quote_id's (not yet the
+ * order's confirmed quote), so the enterprise's message names them. */
+int billfin_order_record_quote(svc_ctx *ctx, const char *id, const char *quote_id,
+                               const char *actor, json_t *detail);
 
 /* 待报价 … 已关闭 of a state code, or NULL. */
 const char *billfin_state_name(const char *state);

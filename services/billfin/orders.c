@@ -233,12 +233,12 @@ out:
 	return rv;
 }
 
-int billfin_order_record(svc_ctx *ctx, const char *id, const char *action, const char *actor,
-                         const char *reason, json_t *detail)
+static int order_record(svc_ctx *ctx, const char *id, const char *quote_id, const char *action,
+                        const char *actor, const char *reason, json_t *detail)
 {
 	PGresult *r = NULL;
 	arena *a = ctx->arena;
-	const char *v[] = {id};
+	const char *v[] = {id, quote_id};
 	int rv = change_exec(
 	        ctx,
 	        "SELECT o.no, o.state, o.enterprise_id::text, o.applicant_id::text,"
@@ -247,10 +247,13 @@ int billfin_order_record(svc_ctx *ctx, const char *id, const char *action, const
 	        " o.face_fen, o.acceptor_name, o.review_status, o.quote_id::text, q.net_fen,"
 	        " q.interest_fen, q.fee_fen, o.paid_fen, " DBROW_CST(
 	                "o.paid_at") ","
-	                             " o.payment_reference, o.account_id::text, o.bill_package_no"
-	                             " FROM orders o LEFT JOIN quotes q ON q.id = o.quote_id WHERE "
-	                             "o.id = $1::uuid",
-	        1, v, &r);
+	                             " o.payment_reference, o.account_id::text, o.bill_package_no, " DBROW_CST(
+	                                     "q.valid_until") ", o.endorsee_name, o.endorsee_bank,"
+	                                                      " o.due_date::text"
+	                                                      " FROM orders o LEFT JOIN quotes q ON "
+	                                                      "q.id = coalesce($2::uuid, o.quote_id)"
+	                                                      " WHERE o.id = $1::uuid",
+	        2, v, &r);
 	if (rv != ST_OK) {
 		json_decref(detail);
 		return rv;
@@ -281,6 +284,12 @@ int billfin_order_record(svc_ctx *ctx, const char *id, const char *action, const
 	ev.payment_reference = dbrow_text(a, r, 0, 14);
 	ev.receiving_account_id = dbrow_text(a, r, 0, 15);
 	ev.bill_package_no = dbrow_text(a, r, 0, 16);
+	ev.valid_until = dbrow_text(a, r, 0, 17);
+	ev.endorsee_name = dbrow_text(a, r, 0, 18);
+	ev.endorsee_bank = dbrow_text(a, r, 0, 19);
+	ev.due_date = dbrow_text(a, r, 0, 20);
+	if (quote_id)
+		ev.quote_id = (char *)quote_id;
 	ev.actor = (char *)actor;
 	ev.reason = (char *)reason;
 	PQclear(r);
@@ -291,6 +300,18 @@ int billfin_order_record(svc_ctx *ctx, const char *id, const char *action, const
 	change_event e = {arena_printf(a, "billfin.order.%s", ev.state), NULL, &ev.base};
 	return change_record(ctx, actor, arena_printf(a, "bill_order/%s", id),
 	                     arena_printf(a, "bill_order.%s", action), detail, &e);
+}
+
+int billfin_order_record(svc_ctx *ctx, const char *id, const char *action, const char *actor,
+                         const char *reason, json_t *detail)
+{
+	return order_record(ctx, id, NULL, action, actor, reason, detail);
+}
+
+int billfin_order_record_quote(svc_ctx *ctx, const char *id, const char *quote_id,
+                               const char *actor, json_t *detail)
+{
+	return order_record(ctx, id, quote_id, "quoted", actor, NULL, detail);
 }
 
 int billfin_scope_check(svc_ctx *ctx, const billfin_scope *sc, const char *id)

@@ -109,8 +109,8 @@ static int quote_tx(svc_ctx *ctx, void *arg)
 	                       " WHERE id = $1::uuid AND state = ANY($2::text[])",
 	                       3, v2, NULL)) != ST_OK)
 		return rv;
-	return billfin_order_record(
-	        ctx, s->q->id, "quoted", arena_printf(ctx->arena, "person:%s", s->person_id), NULL,
+	return billfin_order_record_quote(
+	        ctx, s->q->id, s->quote_id, arena_printf(ctx->arena, "person:%s", s->person_id),
 	        json_pack("{s:s, s:s?, s:i, s:I, s:i, s:I, s:I, s:s}", "quote_id", s->quote_id,
 	                  "institution_id", s->institution_id, "rate_bp", s->out.rate_bp,
 	                  "per_100k_fen", (json_int_t)s->out.per_100k_fen, "days", s->out.days,

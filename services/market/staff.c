@@ -113,8 +113,9 @@ static int staff_add_tx(svc_ctx *ctx, void *arg)
 	        " name, role, created_by) SELECT i.id, $2::uuid, $3::uuid, $4, $5, $6, $7"
 	        " FROM institutions i WHERE i.id = $1::uuid AND ($2::uuid IS NULL OR EXISTS"
 	        " (SELECT 1 FROM branches b WHERE b.id = $2::uuid AND b.institution_id = i.id))"
-	        " RETURNING *) SELECT " STAFF_COLS
-	        " FROM ins s LEFT JOIN branches b ON b.id = s.branch_id",
+	        " RETURNING *) SELECT " STAFF_COLS ", i.kind"
+	        " FROM ins s LEFT JOIN branches b ON b.id = s.branch_id"
+	        " JOIN institutions i ON i.id = s.institution_id",
 	        7, vals, NULL, NULL, &res);
 	if (rv != ST_OK)
 		return rv;
@@ -123,9 +124,12 @@ static int staff_add_tx(svc_ctx *ctx, void *arg)
 		return status_err(ST_BRANCH_NOT_OF_INSTITUTION, "branch_id");
 	}
 	a->s = staff_from_row(ctx, res, 0);
+	/* notify sends a bill funder's quoters its inquiries without asking market. */
+	char *kind = dbrow_text(ctx->arena, res, 0, 11);
 	PQclear(res);
 	Market__StaffEvent ev = MARKET__STAFF_EVENT__INIT;
 	ev.staff_id = a->s->id;
+	ev.institution_kind = kind;
 	ev.institution_id = (char *)a->institution_id;
 	ev.person_id = (char *)a->person_id;
 	ev.role = a->req->role;

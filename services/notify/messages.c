@@ -17,6 +17,7 @@
 #include "dblist.h"
 #include "dbrow.h"
 #include "log.h"
+#include "market.pb-c.h"
 #include "memberproj.h"
 #include "notify.pb-c.h"
 #include "status.h"
@@ -74,12 +75,58 @@ int notify_messages_apply(svc_ctx *ctx, const Events__Event *ev)
 	                   7, v, NULL);
 }
 
+/* The event's id for messages: its own, or source:seq for an event without one. */
+static const char *notify_event_id(svc_ctx *ctx, const Events__Event *ev)
+{
+	return ev->id && *ev->id ? ev->id
+	                         : arena_printf(ctx->arena, "%s:%lld",
+	                                        ev->source ? ev->source : "-", (long long)ev->seq);
+}
+
+/* market.staff.added / .removed into the projection market_staff; other types: nothing. */
+static int notify_staff_apply(svc_ctx *ctx, const Events__Event *ev)
+{
+	int added = ev->type && strcmp(ev->type, "market.staff.added") == 0;
+	if (!added && !(ev->type && strcmp(ev->type, "market.staff.removed") == 0))
+		return ST_OK;
+	ProtobufCAllocator al = arena_pb_allocator(ctx->arena);
+	const Market__StaffEvent *st =
+	        ev->has_payload ? (const Market__StaffEvent *)protobuf_c_message_unpack(
+	                                  &market__staff_event__descriptor, &al, ev->payload.len,
+	                                  ev->payload.data)
+	                        : NULL;
+	if (!st || !st->staff_id || !validate_uuid(st->staff_id) ||
+	    (added && (!st->institution_id || !validate_uuid(st->institution_id) ||
+	               !st->person_id || !validate_uuid(st->person_id) || !st->role))) {
+		log_kv(LOGL_WARN, ev->id, "staff event unusable, projection unchanged", "type",
+		       ev->type, NULL);
+		return ST_OK;
+	}
+	if (!added) {
+		const char *v[] = {st->staff_id};
+		return change_exec(ctx, "DELETE FROM market_staff WHERE staff_id = $1::uuid", 1, v,
+		                   NULL);
+	}
+	const char *v[] = {st->staff_id, st->institution_id,
+	                   st->institution_kind && *st->institution_kind ? st->institution_kind
+	                                                                 : NULL,
+	                   st->person_id, st->role};
+	return change_exec(ctx,
+	                   "INSERT INTO market_staff (staff_id, institution_id, institution_kind,"
+	                   " person_id, role) VALUES ($1::uuid, $2::uuid, $3, $4::uuid, $5)"
+	                   " ON CONFLICT (staff_id) DO NOTHING",
+	                   5, v, NULL);
+}
+
 int notify_market_apply(svc_ctx *ctx, const Events__Event *ev)
 {
 	notify_message msg;
 	char **persons = NULL;
 	size_t n = 0;
-	int rv = notify_messages_apply(ctx, ev);
+	int rv = notify_staff_apply(ctx, ev);
+	if (rv != ST_OK)
+		return rv;
+	rv = notify_messages_apply(ctx, ev);
 	if (rv != ST_OK)
 		return rv;
 	int r = notify_template_officers(ev, ctx->arena, &msg, &persons, &n);
@@ -105,6 +152,31 @@ int notify_market_apply(svc_ctx *ctx, const Events__Event *ev)
 			return rv;
 	}
 	return ST_OK;
+}
+
+int notify_billfin_apply(svc_ctx *ctx, const Events__Event *ev)
+{
+	notify_message msg;
+	const char *inst = NULL;
+	char time_ms[24];
+	int rv = notify_messages_apply(ctx, ev);
+	if (rv != ST_OK)
+		return rv;
+	if (notify_template_funders(ev, ctx->arena, &msg, &inst) <= 0)
+		return ST_OK; /* a bad payload was logged by notify_messages_apply */
+	snprintf(time_ms, sizeof time_ms, "%lld", (long long)ev->time_ms);
+	const char *v[] = {notify_event_id(ctx, ev), ev->type, msg.title, msg.body,
+	                   ev->has_time_ms && ev->time_ms > 0 ? time_ms : NULL, inst};
+	/* The addressed funder's quoters, or every bill funder's for an inquiry to any. */
+	return change_exec(ctx,
+	                   "INSERT INTO messages (event_id, event_type, person_id, title, body,"
+	                   " created_at) SELECT DISTINCT $1, $2, s.person_id::text, $3, $4,"
+	                   " COALESCE(to_timestamp($5::bigint / 1000.0), now())"
+	                   " FROM market_staff s WHERE s.role = 'bill_quoter' AND"
+	                   " ($6::uuid IS NULL AND s.institution_kind = 'bill_funder'"
+	                   " OR s.institution_id = $6::uuid)"
+	                   " ON CONFLICT (event_id, recipient) DO NOTHING",
+	                   6, v, NULL);
 }
 
 int notify_enterprise_apply(svc_ctx *ctx, const Events__Event *ev)

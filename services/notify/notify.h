@@ -52,5 +52,9 @@ int notify_enterprise_apply(svc_ctx *ctx, const Events__Event *ev);
 /* Applies one event of market: the enterprise's message, and for a submitted demand one
  * to each loan officer the event names (so notify keeps no projection of staff). */
 int notify_market_apply(svc_ctx *ctx, const Events__Event *ev);
+/* Applies one event of billfin: the enterprise's message (quote, review result,
+ * disbursement), and for a new inquiry one to each bill quoter of the addressed funder, or
+ * of every bill funder for an inquiry to any (notify's projection of market's staff). */
+int notify_billfin_apply(svc_ctx *ctx, const Events__Event *ev);
 
 #endif

@@ -2,6 +2,7 @@
 #include "templates.h"
 
 #include "accounts.pb-c.h"
+#include "billfin.pb-c.h"
 #include "enterprise_kyb.pb-c.h"
 #include "enterprise_members.pb-c.h"
 #include "market.pb-c.h"
@@ -420,6 +421,122 @@ int notify_template_officers(const Events__Event *ev, arena *a, notify_message *
 	return 1;
 }
 
+/* ---- commercial-bill financing (商票融资): billfin.order.* ------------------------------ */
+
+static const Billfin__BillOrderEvent *notify_bill_event(const Events__Event *ev, arena *a)
+{
+	const Billfin__BillOrderEvent *o =
+	        notify_payload(ev, &billfin__bill_order_event__descriptor, a);
+	if (!o || !notify_has(o->enterprise_id) || !notify_has(o->no))
+		return NULL;
+	return o;
+}
+
+/* "1234.56元" from fen. */
+static const char *notify_yuan(int64_t fen, arena *a)
+{
+	return arena_printf(a, "%s%lld.%02lld元", fen < 0 ? "-" : "",
+	                    (long long)(fen < 0 ? -fen : fen) / 100,
+	                    (long long)(fen < 0 ? -fen : fen) % 100);
+}
+
+/* "2026-12-07 17:28" from billfin's RFC 3339 time with +08:00 (the text as given when it
+ * is not that shape). */
+static const char *notify_bill_time(const char *t, arena *a)
+{
+	if (!notify_has(t) || strlen(t) < 16 || t[10] != 'T')
+		return notify_has(t) ? t : "";
+	return arena_printf(a, "%.10s %.5s", t, t + 11);
+}
+
+/* 商票融资订单BF…（承兑人…，票面金额…万元） */
+static const char *notify_bill_label(const Billfin__BillOrderEvent *o, arena *a)
+{
+	return arena_printf(a, "商票融资订单%s（承兑人%s，票面金额%s）", o->no,
+	                    notify_has(o->acceptor_name) ? o->acceptor_name : "—",
+	                    notify_wan(o->face_fen, a));
+}
+
+static int notify_bill_quoted(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Billfin__BillOrderEvent *o = notify_bill_event(ev, a);
+	if (!o || !o->has_net_fen)
+		return -1;
+	out->enterprise_id = o->enterprise_id;
+	out->title = "商票融资已报价";
+	out->body = arena_printf(
+	        a,
+	        "您的%s收到新报价：扣息%s，手续费%s，实收金额%s，报价有效期至%s。"
+	        "请在有效期内选择收款账户并上传贸易合同和发票，确认交易。",
+	        notify_bill_label(o, a), notify_yuan(o->interest_fen, a), notify_yuan(o->fee_fen, a),
+	        notify_yuan(o->net_fen, a), notify_bill_time(o->valid_until, a));
+	return 1;
+}
+
+/* 待审核 comes back with a rejection; a confirmation or replaced documents give none. */
+static int notify_bill_reviewing(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Billfin__BillOrderEvent *o = notify_bill_event(ev, a);
+	if (!o)
+		return -1;
+	if (!o->review_status || strcmp(o->review_status, "rejected") != 0)
+		return 0;
+	out->enterprise_id = o->enterprise_id;
+	out->title = "商票融资审核未通过";
+	out->body = arena_printf(a,
+	                         "您的%s未通过审核，原因：%s。请按原因更换贸易合同和发票后"
+	                         "重新提交审核。",
+	                         notify_bill_label(o, a), notify_has(o->reason) ? o->reason : "无");
+	return 1;
+}
+
+static int notify_bill_approved(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Billfin__BillOrderEvent *o = notify_bill_event(ev, a);
+	if (!o)
+		return -1;
+	out->enterprise_id = o->enterprise_id;
+	out->title = "商票融资审核通过";
+	out->body = arena_printf(
+	        a,
+	        "您的%s已审核通过。请按订单中的背书指引将票据背书给%s（%s），"
+	        "背书完成后在订单中点击“完成背书”。",
+	        notify_bill_label(o, a), notify_has(o->endorsee_name) ? o->endorsee_name : "资金方",
+	        notify_has(o->endorsee_bank) ? o->endorsee_bank : "开户行见订单");
+	return 1;
+}
+
+static int notify_bill_completed(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Billfin__BillOrderEvent *o = notify_bill_event(ev, a);
+	if (!o || !o->has_paid_fen)
+		return -1;
+	out->enterprise_id = o->enterprise_id;
+	out->title = "商票融资已放款";
+	out->body = arena_printf(a, "您的%s已放款，放款金额%s，放款时间%s，交易完成。",
+	                         notify_bill_label(o, a), notify_yuan(o->paid_fen, a),
+	                         notify_bill_time(o->paid_at, a));
+	return 1;
+}
+
+int notify_template_funders(const Events__Event *ev, arena *a, notify_message *out,
+                            const char **institution_id)
+{
+	if (!ev->type || strcmp(ev->type, "billfin.order.quoting") != 0)
+		return 0;
+	const Billfin__BillOrderEvent *o = notify_bill_event(ev, a);
+	if (!o)
+		return -1;
+	memset(out, 0, sizeof *out);
+	*institution_id = notify_has(o->funder_id) ? o->funder_id : NULL;
+	out->title = "新的商票询价待报价";
+	out->body = arena_printf(a, "%s，到期日%s，询价对象：%s。请在机构工作台报价。",
+	                         notify_bill_label(o, a),
+	                         notify_has(o->due_date) ? o->due_date : "见订单",
+	                         *institution_id ? "贵机构" : "任意资金方");
+	return 1;
+}
+
 typedef int (*notify_render_fn)(const Events__Event *ev, arena *a, notify_message *out);
 
 /* Event types that give an in-site message; any other type is ignored. */
@@ -444,6 +561,10 @@ static const struct {
         {"market.demand.rejected", notify_demand_rejected},
         {"market.demand.disbursed", notify_demand_disbursed},
         {"market.demand.withdrawn", notify_demand_withdrawn},
+        {"billfin.order.confirming", notify_bill_quoted},
+        {"billfin.order.reviewing", notify_bill_reviewing},
+        {"billfin.order.endorsing", notify_bill_approved},
+        {"billfin.order.completed", notify_bill_completed},
 };
 
 int notify_template_render(const Events__Event *ev, arena *a, notify_message *out)

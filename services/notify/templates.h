@@ -54,6 +54,14 @@ int notify_template_render(const Events__Event *ev, arena *a, notify_message *ou
 int notify_template_officers(const Events__Event *ev, arena *a, notify_message *out,
                              char ***persons, size_t *n);
 
+/*
+ * The message of ev to a funder's bill quoters (billfin.order.quoting: a new inquiry).
+ * Returns 1 with *out's title and body and *institution_id the addressed funder (NULL: any
+ * bill funder), 0 for other types, -1 when the payload is malformed.
+ */
+int notify_template_funders(const Events__Event *ev, arena *a, notify_message *out,
+                            const char **institution_id);
+
 /* A Unix time in ms as Beijing time for texts: "2026年12月02日 10:15". */
 void notify_format_cst(int64_t ms, char *out, size_t outlen);
 
