@@ -247,11 +247,14 @@ static int order_record(svc_ctx *ctx, const char *id, const char *quote_id, cons
 	        " o.face_fen, o.acceptor_name, o.review_status, o.quote_id::text, q.net_fen,"
 	        " q.interest_fen, q.fee_fen, o.paid_fen, " DBROW_CST(
 	                "o.paid_at") ","
-	                             " o.payment_reference, o.account_id::text, o.bill_package_no, " DBROW_CST(
+	                             " o.payment_reference, o.account_id::text, "
+	                             "o.bill_package_no, " DBROW_CST(
 	                                     "q.valid_until") ", o.endorsee_name, o.endorsee_bank,"
 	                                                      " o.due_date::text"
-	                                                      " FROM orders o LEFT JOIN quotes q ON "
-	                                                      "q.id = coalesce($2::uuid, o.quote_id)"
+	                                                      " FROM orders o LEFT JOIN quotes q "
+	                                                      "ON "
+	                                                      "q.id = coalesce($2::uuid, "
+	                                                      "o.quote_id)"
 	                                                      " WHERE o.id = $1::uuid",
 	        2, v, &r);
 	if (rv != ST_OK) {

@@ -165,8 +165,12 @@ int notify_billfin_apply(svc_ctx *ctx, const Events__Event *ev)
 	if (notify_template_funders(ev, ctx->arena, &msg, &inst) <= 0)
 		return ST_OK; /* a bad payload was logged by notify_messages_apply */
 	snprintf(time_ms, sizeof time_ms, "%lld", (long long)ev->time_ms);
-	const char *v[] = {notify_event_id(ctx, ev), ev->type, msg.title, msg.body,
-	                   ev->has_time_ms && ev->time_ms > 0 ? time_ms : NULL, inst};
+	const char *v[] = {notify_event_id(ctx, ev),
+	                   ev->type,
+	                   msg.title,
+	                   msg.body,
+	                   ev->has_time_ms && ev->time_ms > 0 ? time_ms : NULL,
+	                   inst};
 	/* The addressed funder's quoters, or every bill funder's for an inquiry to any. */
 	return change_exec(ctx,
 	                   "INSERT INTO messages (event_id, event_type, person_id, title, body,"

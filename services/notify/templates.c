@@ -464,12 +464,12 @@ static int notify_bill_quoted(const Events__Event *ev, arena *a, notify_message 
 		return -1;
 	out->enterprise_id = o->enterprise_id;
 	out->title = "商票融资已报价";
-	out->body = arena_printf(
-	        a,
-	        "您的%s收到新报价：扣息%s，手续费%s，实收金额%s，报价有效期至%s。"
-	        "请在有效期内选择收款账户并上传贸易合同和发票，确认交易。",
-	        notify_bill_label(o, a), notify_yuan(o->interest_fen, a), notify_yuan(o->fee_fen, a),
-	        notify_yuan(o->net_fen, a), notify_bill_time(o->valid_until, a));
+	out->body = arena_printf(a,
+	                         "您的%s收到新报价：扣息%s，手续费%s，实收金额%s，报价有效期至%s。"
+	                         "请在有效期内选择收款账户并上传贸易合同和发票，确认交易。",
+	                         notify_bill_label(o, a), notify_yuan(o->interest_fen, a),
+	                         notify_yuan(o->fee_fen, a), notify_yuan(o->net_fen, a),
+	                         notify_bill_time(o->valid_until, a));
 	return 1;
 }
 
@@ -497,12 +497,12 @@ static int notify_bill_approved(const Events__Event *ev, arena *a, notify_messag
 		return -1;
 	out->enterprise_id = o->enterprise_id;
 	out->title = "商票融资审核通过";
-	out->body = arena_printf(
-	        a,
-	        "您的%s已审核通过。请按订单中的背书指引将票据背书给%s（%s），"
-	        "背书完成后在订单中点击“完成背书”。",
-	        notify_bill_label(o, a), notify_has(o->endorsee_name) ? o->endorsee_name : "资金方",
-	        notify_has(o->endorsee_bank) ? o->endorsee_bank : "开户行见订单");
+	out->body = arena_printf(a,
+	                         "您的%s已审核通过。请按订单中的背书指引将票据背书给%s（%s），"
+	                         "背书完成后在订单中点击“完成背书”。",
+	                         notify_bill_label(o, a),
+	                         notify_has(o->endorsee_name) ? o->endorsee_name : "资金方",
+	                         notify_has(o->endorsee_bank) ? o->endorsee_bank : "开户行见订单");
 	return 1;
 }
 

@@ -424,29 +424,30 @@ static void test_bill_quote_review_and_disbursement_reach_the_enterprise(void **
 	o.fee_fen = 5;
 	o.net_fen = 19849995;
 	o.valid_until = "2026-12-07T17:28:09+08:00";
-	assert_int_equal(notify_template_render(event_with(a, "billfin.order.confirming", &o.base),
-	                                        a, &msg),
-	                 1);
+	assert_int_equal(
+	        notify_template_render(event_with(a, "billfin.order.confirming", &o.base), a, &msg),
+	        1);
 	assert_string_equal(msg.enterprise_id, "e-1");
 	assert_null(msg.person_id);
 	assert_string_equal(msg.title, "商票融资已报价");
-	assert_string_equal(msg.body,
-	                    "您的商票融资订单BF20261207001（承兑人测试承兑一号实业有限公司，票面金额"
-	                    "20.00万元）收到新报价：扣息1500.00元，手续费0.05元，实收金额198499.95元，"
-	                    "报价有效期至2026-12-07 17:28。请在有效期内选择收款账户并上传贸易合同和"
-	                    "发票，确认交易。");
+	assert_string_equal(
+	        msg.body,
+	        "您的商票融资订单BF20261207001（承兑人测试承兑一号实业有限公司，票面金额"
+	        "20.00万元）收到新报价：扣息1500.00元，手续费0.05元，实收金额198499.95元，"
+	        "报价有效期至2026-12-07 17:28。请在有效期内选择收款账户并上传贸易合同和"
+	        "发票，确认交易。");
 
 	/* a confirmation (review pending) gives no message, a rejection does */
 	o = bill_event();
 	o.review_status = "pending";
-	assert_int_equal(notify_template_render(event_with(a, "billfin.order.reviewing", &o.base),
-	                                        a, &msg),
-	                 0);
+	assert_int_equal(
+	        notify_template_render(event_with(a, "billfin.order.reviewing", &o.base), a, &msg),
+	        0);
 	o.review_status = "rejected";
 	o.reason = "发票抬头与贸易合同不一致";
-	assert_int_equal(notify_template_render(event_with(a, "billfin.order.reviewing", &o.base),
-	                                        a, &msg),
-	                 1);
+	assert_int_equal(
+	        notify_template_render(event_with(a, "billfin.order.reviewing", &o.base), a, &msg),
+	        1);
 	assert_string_equal(msg.title, "商票融资审核未通过");
 	assert_non_null(strstr(msg.body, "原因：发票抬头与贸易合同不一致。请按原因更换贸易合同和"
 	                                 "发票后重新提交审核。"));
@@ -454,9 +455,9 @@ static void test_bill_quote_review_and_disbursement_reach_the_enterprise(void **
 	o = bill_event();
 	o.endorsee_name = "测试商票资金方甲保理有限公司";
 	o.endorsee_bank = "招商银行长沙分行";
-	assert_int_equal(notify_template_render(event_with(a, "billfin.order.endorsing", &o.base),
-	                                        a, &msg),
-	                 1);
+	assert_int_equal(
+	        notify_template_render(event_with(a, "billfin.order.endorsing", &o.base), a, &msg),
+	        1);
 	assert_string_equal(msg.title, "商票融资审核通过");
 	assert_non_null(strstr(msg.body, "背书给测试商票资金方甲保理有限公司（招商银行长沙分行），"
 	                                 "背书完成后在订单中点击“完成背书”。"));
@@ -465,20 +466,20 @@ static void test_bill_quote_review_and_disbursement_reach_the_enterprise(void **
 	o.has_paid_fen = 1;
 	o.paid_fen = 19849995;
 	o.paid_at = "2026-12-08T10:15:00+08:00";
-	assert_int_equal(notify_template_render(event_with(a, "billfin.order.completed", &o.base),
-	                                        a, &msg),
-	                 1);
+	assert_int_equal(
+	        notify_template_render(event_with(a, "billfin.order.completed", &o.base), a, &msg),
+	        1);
 	assert_string_equal(msg.title, "商票融资已放款");
 	assert_non_null(strstr(msg.body, "已放款，放款金额198499.95元，放款时间2026-12-08 10:15"));
 	/* without the amount paid the event is unusable */
 	o.has_paid_fen = 0;
-	assert_int_equal(notify_template_render(event_with(a, "billfin.order.completed", &o.base),
-	                                        a, &msg),
-	                 -1);
+	assert_int_equal(
+	        notify_template_render(event_with(a, "billfin.order.completed", &o.base), a, &msg),
+	        -1);
 	/* the inquiry and the closure give the enterprise nothing */
-	assert_int_equal(notify_template_render(event_with(a, "billfin.order.quoting", &o.base), a,
-	                                        &msg),
-	                 0);
+	assert_int_equal(
+	        notify_template_render(event_with(a, "billfin.order.quoting", &o.base), a, &msg),
+	        0);
 	assert_int_equal(
 	        notify_template_render(event_with(a, "billfin.order.closed", &o.base), a, &msg), 0);
 	arena_free(a);
@@ -496,9 +497,9 @@ static void test_bill_inquiry_reaches_the_addressed_funder_or_any(void **state)
 	assert_int_equal(notify_template_funders(ev, a, &msg, &inst), 1);
 	assert_string_equal(inst, "f-1");
 	assert_string_equal(msg.title, "新的商票询价待报价");
-	assert_string_equal(msg.body,
-	                    "商票融资订单BF20261207001（承兑人测试承兑一号实业有限公司，票面金额"
-	                    "20.00万元），到期日2027-03-07，询价对象：贵机构。请在机构工作台报价。");
+	assert_string_equal(
+	        msg.body, "商票融资订单BF20261207001（承兑人测试承兑一号实业有限公司，票面金额"
+	                  "20.00万元），到期日2027-03-07，询价对象：贵机构。请在机构工作台报价。");
 	o.funder_id = NULL;
 	ev = event_with(a, "billfin.order.quoting", &o.base);
 	assert_int_equal(notify_template_funders(ev, a, &msg, &inst), 1);
