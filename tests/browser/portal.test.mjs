@@ -81,7 +81,11 @@ await test('enterprise certification: registry autofill, four files with size sh
   await page.getByRole('button', { name: new RegExp(ENTERPRISE) }).click();
   if (await page.getByLabel('企业名称').inputValue() !== ENTERPRISE) throw new Error('the registry did not fill the name');
   /* The region cascade opens at the registry's county. */
-  await page.waitForFunction(() => document.querySelector('select[aria-label="所在地区：区县"]').value !== '');
+  const county = page.locator('select[aria-label="所在地区：区县"]');
+  for (let i = 0; (await county.inputValue()) === ''; i++) {
+    if (i === 50) throw new Error('the region cascade did not open at the registry county');
+    await page.waitForTimeout(100);
+  }
   await page.getByRole('button', { name: '保存并继续' }).click();
   await page.getByRole('heading', { name: /审核|草稿/ }).first().waitFor();
   const files = [['营业执照', 'licence.png', 'image/png', PNG], ['法定代表人身份证（人像面）', 'front.png', 'image/png', PNG],
