@@ -74,7 +74,7 @@ function renderNav() {
     menu.addEventListener('toggle', async () => {
       if (!menu.open) return;
       session.identities = (await api.get('/api/v1/me/identities')).items || [];
-      menu.querySelector('.menu').replaceChildren(h('p', { class: 'menu-title' }, '角色切换'), identityItems());
+      menu.querySelector('.menu').replaceChildren(h('p', { class: 'menu-title' }, '角色切换'), ...identityItems());
     });
     right.push(h('a', { href: '#/me/messages', class: 'msg-link', 'aria-label': '我的消息' }, '消息', badge()), menu,
       h('button', { type: 'button', class: 'btn-link logout', onclick: logout }, '退出'));

@@ -1,5 +1,6 @@
 /* 融资需求管理 (manual 001): the enterprise's demands with status tabs and counts, filters. */
-import { h, wan, date, pct, table, tabs, pager, tag } from '../ui.js';
+import { h, wan, date, pct, table, tabs, pager, tag, notice } from '../ui.js';
+import { activeIdentity } from '../session.js';
 import { api } from '../api.js';
 import { form, field } from '../forms.js';
 
@@ -64,6 +65,10 @@ export default {
   menu: 'me',
   auth: true,
   async render({ query, go }) {
+    const idn = activeIdentity();
+    if (!idn || idn.type !== 'enterprise')
+      return [h('h1', {}, '融资需求管理'), notice('融资需求属于企业：请在右上角切换到企业身份；尚未认证企业的请先完成企业认证。', 'info'),
+        h('p', {}, h('a', { href: '#/me/certification' }, '去企业认证'))];
     return [h('h1', {}, '融资需求管理'),
       h('p', {}, h('a', { class: 'btn btn-secondary', href: '#/market' }, '去金融超市申请')),
       await demandList({ base: '/api/v1/enterprise/financing-demands', link: d => '/me/demands/' + encodeURIComponent(d.id), query, go, path: '/me/demands' })];
