@@ -52,7 +52,7 @@ UNIT_BINS   := $(patsubst common/%.c,$(B)/tests/%,$(COMMON_TEST)) \
                $(foreach t,$(SVC_TESTS),$(B)/tests/$(notdir $(patsubst %/,%,$(dir $(t))))_$(basename $(notdir $(t))))
 INT_BINS    := $(patsubst tests/integration/%.c,$(B)/itests/%,$(INT_TESTS))
 
-.PHONY: all build daemons up down test unit bench clean format format-check deps lint deploy-files monitor
+.PHONY: all build daemons up down test unit bench clean format format-check deps lint deploy-files monitor browser-deps
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -157,11 +157,17 @@ unit: $(UNIT_BINS)
 
 test:
 	@bash deploy/local/deps.sh test
+	@$(MAKE) --no-print-directory browser-deps
 	@$(MAKE) --no-print-directory lint
 	@# The optimised build `make up` runs: -O2 finds warnings -O1 does not.
 	@$(MAKE) --no-print-directory -j$(NPROC) VARIANT=release daemons
 	@$(MAKE) --no-print-directory -j$(NPROC) VARIANT=asan all unit-bins int-bins
 	@bash tests/run-all.sh build/asan
+
+# playwright-core for the browser tests, from tests/browser/package-lock.json (not committed: node_modules).
+browser-deps: tests/browser/node_modules/.package-lock.json
+tests/browser/node_modules/.package-lock.json: tests/browser/package.json tests/browser/package-lock.json
+	@cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 
 unit-bins: $(UNIT_BINS)
 int-bins: $(INT_BINS)

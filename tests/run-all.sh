@@ -6,6 +6,7 @@
 #   3. stack up      a throw-away stack (deploy/local/stack.sh) in a temporary
 #                    VAR_DIR on free ports, torn down whatever happens
 #   4. api           api-test --self-test, then tests/api/cases/*.json
+#   4b. browser      tests/browser/portal.test.mjs in Debian's chromium
 #   5. phases        tests/api/phases/<NN-name>/: setup.sh (sourced), its
 #                    *.json cases, teardown.sh (sourced) when present
 #   6. integration   every executable in BUILD_DIR/itests/
@@ -39,6 +40,7 @@ STACK_UP_TIMEOUT=180
 STACK_DOWN_TIMEOUT=120
 API_TIMEOUT=300
 ITEST_TIMEOUT=180
+BROWSER_TIMEOUT=300
 LOG_TAIL_LINES=60
 
 SANITIZER_PATTERN='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:'
@@ -331,6 +333,19 @@ phase_dir() {
 	return "$rc"
 }
 
+# The web UI in Debian's chromium (tests/browser/README.md); screenshots under
+# test-output/browser/, copied to build/browser-screenshots/ so they outlive VAR_DIR.
+phase_browser() {
+	if [[ ! -d tests/browser/node_modules/playwright-core ]]; then
+		log "# tests/browser/node_modules is missing: run make browser-deps"
+		return 1
+	fi
+	local out=$VAR_DIR/test-output/browser rc=0
+	BROWSER_OUT_DIR=$out limited "$BROWSER_TIMEOUT" node tests/browser/portal.test.mjs || rc=$?
+	rm -rf build/browser-screenshots && mkdir -p build && cp -r "$out" build/browser-screenshots
+	return "$rc"
+}
+
 phase_itest() { limited "$ITEST_TIMEOUT" "$1"; }
 
 phase_sanitizers() {
@@ -400,6 +415,7 @@ main() {
 	if [[ ${PHASES[-1]} == ok* ]]; then
 		run_phase "api self-test" "$API_TEST" --self-test
 		run_phase "api cases" phase_api_cases
+		run_phase browser phase_browser
 		for dir in tests/api/phases/*/; do
 			dir=${dir%/}
 			name=${dir##*/}

@@ -12,7 +12,10 @@ readonly RUN_PKGS=(
 	libevent-dev libjansson-dev libhiredis-dev libpq-dev libssl-dev libcurl4-openssl-dev libcmark-dev
 	postgresql-15 redis-server curl ca-certificates procps util-linux iproute2
 )
-readonly TEST_PKGS=(libcmocka-dev clang-format docker-compose jq python3 perl prometheus mtail)
+# The browser tests (tests/browser/): Debian's chromium driven by playwright-core from npm, and
+# a CJK font so the screenshots show Chinese.
+readonly TEST_PKGS=(libcmocka-dev clang-format docker-compose jq python3 perl prometheus mtail
+	chromium nodejs fonts-wqy-microhei)
 # `make monitor` (deploy/monitoring/): Prometheus (promtool), mtail, lnav to read the logs.
 readonly MONITOR_PKGS=(prometheus mtail lnav jq)
 # No kubectl from Debian: its kubernetes-client (1.20) embeds kustomize v2, too old
@@ -60,6 +63,9 @@ main() {
 	run) ;;
 	test)
 		wanted+=("${TEST_PKGS[@]}")
+		# Debian's npm, unless the nodejs installed brings its own (NodeSource's does, and
+		# conflicts with Debian's npm package).
+		command -v npm >/dev/null 2>&1 || wanted+=(npm)
 		;;
 	bench) wanted+=("${BENCH_PKGS[@]}") ;;
 	monitor) wanted+=("${MONITOR_PKGS[@]}") ;;

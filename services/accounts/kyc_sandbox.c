@@ -72,6 +72,8 @@ static const struct kyc_citizen kyc_citizens[] = {
          SBX_DOWN},
         {"钱坤", "360102199003151236", "6228480012345678903", "15710100014", "15710200014", 'm',
          SBX_NORMAL},
+        {"林涛", "450103199003070039", "6222021000012345673", "15710100015", "15710200015", 'm',
+         SBX_NORMAL},
 };
 
 #define KYC_CITIZENS (sizeof kyc_citizens / sizeof kyc_citizens[0])

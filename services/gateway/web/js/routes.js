@@ -1,0 +1,72 @@
+/* Hash path → page module (js/pages/<name>.js). A new page is a file here and a line below. */
+export const routes = [
+  ['/', 'home'],
+  ['/login', 'login'],
+  ['/register', 'register'],
+  ['/forgot', 'forgot'],
+  ['/market', 'market'],
+  ['/products/:id', 'product'],
+  ['/bills', 'billfin'],
+  ['/me/profile', 'me-profile'],
+  ['/me/verification', 'me-verification'],
+  ['/me/certification', 'me-certification'],
+  ['/me/enterprise', 'me-enterprise'],
+  ['/me/accounts', 'me-accounts'],
+  ['/me/demands', 'me-demands'],
+  ['/me/demands/:id', 'me-demand'],
+  ['/me/bills/inquiry', 'billfin'],
+  ['/me/bills/orders', 'billfin'],
+  ['/me/security', 'me-security'],
+  ['/me/messages', 'me-messages'],
+  ['/op/certifications', 'op-certifications'],
+  ['/op/certifications/:id', 'op-certification'],
+  ['/op/institutions', 'op-institutions'],
+  ['/op/institutions/:id', 'op-institution'],
+  ['/inst/demands', 'inst-demands'],
+  ['/inst/demands/:id', 'inst-demand'],
+  ['/inst/products', 'inst-products'],
+  ['/inst/staff', 'inst-staff'],
+  ['/inst/disbursements', 'inst-disbursements'],
+];
+
+/* The left menus of 个人中心 and the two consoles. */
+export const menus = {
+  me: [
+    ['个人资料', '/me/profile'],
+    ['实名认证', '/me/verification'],
+    ['企业认证', '/me/certification'],
+    ['我的企业 / 成员', '/me/enterprise'],
+    ['收款账户', '/me/accounts'],
+    ['融资需求管理', '/me/demands'],
+    ['商票融资 · 我要询价', '/me/bills/inquiry'],
+    ['商票融资 · 融资订单', '/me/bills/orders'],
+    ['账号管理', '/me/security'],
+    ['我的消息', '/me/messages', 'unread'],
+  ],
+  op: [
+    ['企业认证审核', '/op/certifications'],
+    ['金融机构', '/op/institutions'],
+  ],
+  inst: [
+    ['融资需求', '/inst/demands'],
+    ['放款记录', '/inst/disbursements'],
+    ['贷款产品', '/inst/products'],
+    ['机构人员', '/inst/staff'],
+  ],
+};
+
+export function match(path) {
+  const parts = path.split('/').filter(Boolean);
+  for (const [pattern, page] of routes) {
+    const want = pattern.split('/').filter(Boolean);
+    if (want.length !== parts.length) continue;
+    const params = {};
+    let ok = true;
+    for (let i = 0; i < want.length && ok; i++) {
+      if (want[i].startsWith(':')) params[want[i].slice(1)] = decodeURIComponent(parts[i]);
+      else ok = want[i] === parts[i];
+    }
+    if (ok) return { page, params };
+  }
+  return null;
+}

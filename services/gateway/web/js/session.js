@@ -1,0 +1,46 @@
+/* Who is here: the person (GET /me), their identities and the unread count. Known only
+ * from the API; the page keeps nothing in storage. */
+import { api, hasSession } from './api.js';
+
+export const session = { me: null, identities: [], unread: 0, listeners: [] };
+
+export function loggedIn() { return !!session.me; }
+export function isOperator() { return !!(session.me && session.me.operator_roles && session.me.operator_roles.length); }
+export function hasRole(r) { return isOperator() && session.me.operator_roles.includes(r); }
+export function isStaff() { return !!(session.me && session.me.institution_id); }
+export function activeIdentity() { return session.identities.find(i => i.active) || null; }
+
+export function onChange(fn) { session.listeners.push(fn); }
+function changed() { for (const fn of session.listeners) fn(); }
+
+export async function refresh() {
+  session.me = null;
+  session.identities = [];
+  session.unread = 0;
+  /* Without the readable CSRF cookie there is no session: no request that would 401. */
+  if (hasSession()) {
+    try {
+      session.me = await api.get('/api/v1/me', null, { quiet401: true });
+      const ids = await api.get('/api/v1/me/identities');
+      session.identities = ids.items || [];
+      session.unread = (await api.get('/api/v1/me/messages/unread-count')).count || 0;
+    } catch (e) {
+      if (e.status !== 401) throw e;
+      session.me = null;
+    }
+  }
+  changed();
+}
+
+export async function refreshUnread() {
+  if (!session.me) return;
+  session.unread = (await api.get('/api/v1/me/messages/unread-count')).count || 0;
+  changed();
+}
+
+export function forget() {
+  session.me = null;
+  session.identities = [];
+  session.unread = 0;
+  changed();
+}
