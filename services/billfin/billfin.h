@@ -179,6 +179,7 @@ int billfin_order_review(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMess
 int billfin_order_operator_close(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int billfin_order_operator_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int billfin_order_operator_file(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int billfin_order_funder_file(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 
 int billfin_order_funder_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int billfin_disburse_funder(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);

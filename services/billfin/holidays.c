@@ -4,7 +4,8 @@
  * absent, added by an operator (admin) through the API. Each worker answers quotes from
  * one cached calendar rebuilt when the table's highest version moved, so every replica
  * sees a newly loaded year at its next quote. Loading a year re-computes the open quotes:
- * those whose days change are flagged requote_required and cannot be confirmed.
+ * those whose days change are flagged requote_required and cannot be confirmed. A year
+ * loaded again replaces the stored one (a corrected notice), audited as replaced.
  */
 #include "billfin.h"
 #include "discount.h"
@@ -250,15 +251,30 @@ static int load_tx(svc_ctx *ctx, void *arg)
 	int64_t version = 0;
 	char year[8];
 	snprintf(year, sizeof year, "%d", l->year);
+	const char *v0[] = {year};
+	/* A year loaded again (a corrected notice) replaces the stored one; the audit keeps
+	 * what it replaced. */
+	int rv = change_exec(ctx,
+	                     "SELECT source, version FROM holiday_years WHERE year = $1::int"
+	                     " FOR UPDATE",
+	                     1, v0, &r);
+	if (rv != ST_OK)
+		return rv;
+	const char *replaced = PQntuples(r) == 1 ? dbrow_text(ctx->arena, r, 0, 0) : NULL;
+	const char *replaced_version = PQntuples(r) == 1 ? dbrow_text(ctx->arena, r, 0, 1) : NULL;
+	PQclear(r);
 	const char *v[] = {year, l->q->json, l->q->source,
 	                   arena_printf(ctx->arena, "person:%s", l->pid)};
-	int rv = change_unique(
-	        ctx, ST_BILL_YEAR_EXISTS, "json",
-	        "INSERT INTO holiday_years (year, json, source, loaded_by)"
-	        " VALUES ($1::int, $2, $3, $4) RETURNING year, source, loaded_by, " DBROW_CST(
-	                "loaded_at"),
-	        4, v, NULL, NULL, &r);
-	if (rv != ST_OK)
+	/* A new version from the sequence, so every worker's cached calendar (keyed by the
+	 * table's highest version) is rebuilt at its next quote. */
+	if ((rv = change_exec(
+	             ctx,
+	             "INSERT INTO holiday_years (year, json, source, loaded_by)"
+	             " VALUES ($1::int, $2, $3, $4) ON CONFLICT (year) DO UPDATE SET"
+	             " json = EXCLUDED.json, source = EXCLUDED.source, loaded_by ="
+	             " EXCLUDED.loaded_by, loaded_at = now(), version = nextval('holiday_version')"
+	             " RETURNING year, source, loaded_by, " DBROW_CST("loaded_at"),
+	             4, v, &r)) != ST_OK)
 		return rv;
 	Billfin__HolidayYear *y = arena_alloc(ctx->arena, sizeof *y);
 	billfin__holiday_year__init(y);
@@ -277,10 +293,14 @@ static int load_tx(svc_ctx *ctx, void *arg)
 		return rv;
 	y->requotes = l->requotes;
 	l->out = y;
+	y->has_replaced = 1;
+	y->replaced = replaced != NULL;
 	change_event e = {"billfin.holiday_year.loaded", NULL, &y->base};
 	return change_record(ctx, y->loaded_by, arena_printf(ctx->arena, "holiday_year/%s", year),
-	                     "holiday_year.loaded",
-	                     json_pack("{s:s, s:i}", "source", y->source, "requotes", l->requotes),
+	                     replaced ? "holiday_year.replaced" : "holiday_year.loaded",
+	                     json_pack("{s:s, s:i, s:s*, s:s*}", "source", y->source, "requotes",
+	                               l->requotes, "replaced_source", replaced, "replaced_version",
+	                               replaced_version),
 	                     &e);
 }
 

@@ -35,6 +35,7 @@ static const svc_handler billfin_handlers[] = {
         {"FunderQuote", billfin_quote_funder},
         {"FunderDisburse", billfin_disburse_funder},
         {"GetPayeeAccount", billfin_payee_account},
+        {"GetFunderBillFile", billfin_order_funder_file},
         {"ListOperatorBillOrders", billfin_list_operator},
         {"GetOperatorBillOrder", billfin_order_operator_get},
         {"OperatorQuote", billfin_quote_operator},

@@ -226,6 +226,10 @@ int billfin_order_load(svc_ctx *ctx, const billfin_scope *sc, const char *id,
 	Billfin__BillOrder *o = orders_from_row(ctx, r, 0, sc->operator);
 	if ((rv = orders_files(ctx, o, r)) != ST_OK || (rv = orders_quotes(ctx, sc, o)) != ST_OK)
 		goto out;
+	/* A funder downloads only the bill's front (GetFunderBillFile): the contract and the
+	 * invoice are the reviewers'. */
+	if (sc->funder_id)
+		o->contract = o->invoice = NULL;
 	*out = o;
 	rv = ST_OK;
 out:

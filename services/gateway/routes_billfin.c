@@ -38,6 +38,8 @@ static gw_route routes[] = {
            "资金方：签收票据并登记放款"),
         BF("GET", "/api/v1/institution/bill-orders/{id}/payee-account", "GetPayeeAccount", 0,
            "资金方：放款中订单的收款账户（完整账号，逐次审计）"),
+        BFX("GET", "/api/v1/institution/bill-orders/{id}/files/{file_id}", "GetFunderBillFile", 0,
+            "资金方：下载订单的票面正面图（报价依据）", FILE_REPLY),
         BF("GET", "/api/v1/operator/bill-orders", "ListOperatorBillOrders", 0,
            "运营：待办的商票融资订单（最早的在前）"),
         BF("GET", "/api/v1/operator/bill-orders/{id}", "GetOperatorBillOrder", 0,

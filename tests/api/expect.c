@@ -118,8 +118,21 @@ static int exec_shape(const json_t *c, const json_t *expect, char *err, size_t e
 	if (!json_is_string(exec) || json_string_length(exec) == 0)
 		return expect_err(err, errlen, "exec must be a shell command");
 	for (size_t i = 0; request_keys[i]; i++)
-		if (json_object_get(c, request_keys[i]))
+		if (strcmp(request_keys[i], "save") != 0 && json_object_get(c, request_keys[i]))
 			return expect_err(err, errlen, "exec does not go with %s", request_keys[i]);
+	const json_t *save = json_object_get(c, "save");
+	const char *k;
+	const json_t *v;
+	if (save && !json_is_object(save))
+		return expect_err(err, errlen, "save must be an object");
+	json_object_foreach((json_t *)save, k, v)
+	{
+		const char *from = json_string_value(v);
+		if (!from || (strcmp(from, "output") != 0 && strcmp(from, "output_json") != 0))
+			return expect_err(
+			        err, errlen,
+			        "with exec, save.%s must be \"output\" or \"output_json\"", k);
+	}
 	if (json_is_object(expect) && expect_only(expect, allowed, "exec", err, errlen) != 0)
 		return -1;
 	if (timeout && !int_within(timeout, 1, EXPECT_EXEC_TIMEOUT_MAX))

@@ -761,6 +761,38 @@ static void show_output(const struct proc_result *res, struct outcome *o)
 	}
 }
 
+/* The values an "exec" case saves from its output (stdout and stderr together): "output"
+ * the text without its trailing newlines, "output_json" that text parsed as JSON. */
+static void save_output(struct runner *r, const json_t *save, const struct proc_result *res,
+                        struct outcome *o)
+{
+	const char *k;
+	const json_t *v;
+	if (res->out_total != res->out.len) {
+		fail(o, "save: the output (%zu bytes) is longer than the %d kept", res->out_total,
+		     PROC_TAIL_BYTES);
+		return;
+	}
+	size_t len = res->out.len;
+	while (len > 0 && (res->out.p[len - 1] == '\n' || res->out.p[len - 1] == '\r'))
+		len--;
+	json_object_foreach((json_t *)save, k, v)
+	{
+		json_t *val = NULL;
+		json_error_t e;
+		if (strcmp(json_string_value(v), "output") == 0)
+			val = json_stringn(res->out.p ? res->out.p : "", len);
+		else
+			val = json_loadb(res->out.p ? res->out.p : "", len, JSON_DECODE_ANY, &e);
+		if (!val) {
+			fail(o, "save %s: the output is not %s", k,
+			     strcmp(json_string_value(v), "output") == 0 ? "UTF-8 text" : "JSON");
+			continue;
+		}
+		json_object_set_new(r->vars, k, val);
+	}
+}
+
 /* An "exec" case: runs the shell command and checks its exit status. */
 static void run_exec(struct runner *r, const json_t *c, struct outcome *o)
 {
@@ -786,6 +818,8 @@ static void run_exec(struct runner *r, const json_t *c, struct outcome *o)
 		fail(o, "killed by signal %d after %.0f ms", res.signal, res.ms);
 	else if (res.code != want)
 		fail(o, "exit status %d after %.0f ms, expected %d", res.code, res.ms, want);
+	if (!o->failed && json_object_get(c, "save"))
+		save_output(r, json_object_get(c, "save"), &res, o);
 	if (o->failed)
 		show_output(&res, o);
 out:
