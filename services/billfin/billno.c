@@ -18,16 +18,16 @@ int billfin_billno_check(const char *no, int *bill_type, int32_t *registered_day
 {
 	size_t n = 0;
 	if (!no)
-		return status_err(ST_BILL_NO_FORMAT, "bill_no");
+		return status_err(ST_BILL_NO_FORMAT, "bill_package_no");
 	while (no[n] >= '0' && no[n] <= '9')
 		n++;
 	if (n != 30 || no[n] != '\0')
-		return status_err(ST_BILL_NO_FORMAT, "bill_no");
+		return status_err(ST_BILL_NO_FORMAT, "bill_package_no");
 	if (no[0] != '1' && no[0] != '2')
-		return status_err(ST_BILL_NO_TYPE, "bill_no");
+		return status_err(ST_BILL_NO_TYPE, "bill_package_no");
 	int y = digits(no + 13, 4), m = digits(no + 17, 2), d = digits(no + 19, 2);
 	if (!billfin_day_valid(y, m, d))
-		return status_err(ST_BILL_NO_DATE, "bill_no");
+		return status_err(ST_BILL_NO_DATE, "bill_package_no");
 	*bill_type = no[0] - '0';
 	*registered_day = billfin_day_from_ymd(y, m, d);
 	return ST_OK;

@@ -12,7 +12,7 @@
  * acceptance 银票, 2 commercial acceptance 商票), digits 2-13 the acceptor's bank code,
  * 14-21 the registration date YYYYMMDD, 22-29 the daily serial, 30 a check digit whose
  * algorithm is not public and is therefore not checked. On success *bill_type (1 or 2)
- * and *registered_day (calendar.h day). Errors, field "bill_no": ST_BILL_NO_FORMAT
+ * and *registered_day (calendar.h day). Errors, field "bill_package_no": ST_BILL_NO_FORMAT
  * (not exactly 30 ASCII digits), ST_BILL_NO_TYPE, ST_BILL_NO_DATE (not a real date).
  */
 int billfin_billno_check(const char *no, int *bill_type, int32_t *registered_day);

@@ -34,7 +34,7 @@ static void expect_no(const char *no, int code)
 	if (rv != code)
 		fail_msg("'%s': %d, expected %d", no ? no : "(null)", rv, code);
 	if (code != ST_OK) {
-		assert_string_equal(status_field(), "bill_no");
+		assert_string_equal(status_field(), "bill_package_no");
 		assert_int_equal(type, -1);
 		assert_int_equal(day, -1);
 	}

@@ -7,6 +7,7 @@
  */
 #include "billfin.h"
 #include "billno.h"
+#include "discount.h"
 #include "disclosure.h"
 #include "orders.h"
 
@@ -144,6 +145,10 @@ static int create_validate(const Billfin__CreateBillOrderRequest *q, int *bill_t
 		return status_err(ST_FIELD_REQUIRED, "face_fen");
 	if (q->face_fen < 1 || validate_amount_fen(q->face_fen) != 0)
 		return status_err(ST_FIELD_RANGE, "face_fen");
+	/* The discount's bound here too: an order no quote can be computed for would wait in
+	 * every funder's queue for nothing (a "0" sub-range does not bound the amount). */
+	if (q->face_fen > BILLFIN_FACE_MAX_FEN)
+		return status_err(ST_BILL_FACE_RANGE, "face_fen");
 	if ((rv = day_required(q->issue_date, "issue_date", &issue)) != ST_OK ||
 	    (rv = day_required(q->due_date, "due_date", &due)) != ST_OK)
 		return rv;

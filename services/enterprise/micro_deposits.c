@@ -31,6 +31,11 @@
 #define DEPOSIT_REFRESH_MAX "20" /* deposits asked about per read */
 #define DEPOSIT_ACTOR_BANK  "system:payout"
 #define STATEMENT_MAX       50
+/* Every deposit is a payout the bank charges for, and every one gives 3 more guesses:
+ * started deposits (any state) within 24 hours, per account and per enterprise (an
+ * account deleted and added again is a new account, not a new allowance). */
+#define DEPOSITS_PER_ACCOUNT_DAY    3
+#define DEPOSITS_PER_ENTERPRISE_DAY 10
 
 static const char *const deposit_state_names[] = {[PAYOUT_PROCESSING] = "processing",
                                                   [PAYOUT_SUCCEEDED] = "sent",
@@ -221,20 +226,36 @@ static int start_tx(svc_ctx *ctx, void *arg)
 	PGresult *r = NULL;
 	const char *actor = arena_printf(ctx->arena, "person:%s", s->admin);
 	const char *v1[] = {s->eid, s->id};
+	/* The enterprise's starts one at a time, so that its count below is not raced past. */
 	int rv = change_exec(ctx,
-	                     "SELECT state FROM receiving_accounts WHERE enterprise_id = $1::uuid"
+	                     "SELECT pg_advisory_xact_lock(hashtextextended("
+	                     "'enterprise.micro_deposits/' || $1::text, 0)), state"
+	                     " FROM receiving_accounts WHERE enterprise_id = $1::uuid"
 	                     " AND id = $2::uuid AND state <> 'deleted' FOR UPDATE",
 	                     2, v1, &r);
 	if (rv != ST_OK)
 		return rv;
 	if (PQntuples(r) != 1)
 		rv = status_err(ST_NOT_FOUND, "id");
-	else if (strcmp(PQgetvalue(r, 0, 0), "verified") == 0)
+	else if (strcmp(PQgetvalue(r, 0, 1), "verified") == 0)
 		rv = status_err(ST_ACCOUNT_ALREADY_VERIFIED, "id");
 	PQclear(r);
 	r = NULL;
 	if (rv != ST_OK || (rv = deposits_expire(ctx, actor, s->id)) != ST_OK)
 		return rv;
+	if ((rv = change_exec(ctx,
+	                      "SELECT count(*) FILTER (WHERE account_id = $2::uuid), count(*)"
+	                      " FROM micro_deposits WHERE enterprise_id = $1::uuid"
+	                      " AND created_at > now() - interval '24 hours'",
+	                      2, v1, &r)) != ST_OK)
+		return rv;
+	long per_account = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	long per_enterprise = strtol(PQgetvalue(r, 0, 1), NULL, 10);
+	PQclear(r);
+	r = NULL;
+	if (per_account >= DEPOSITS_PER_ACCOUNT_DAY ||
+	    per_enterprise >= DEPOSITS_PER_ENTERPRISE_DAY)
+		return status_err(ST_MICRO_DEPOSIT_LIMIT, "id");
 	const char *v2[] = {s->eid, s->id, s->admin, (const char *)s->sealed};
 	int lens[] = {0, 0, 0, (int)s->sealed_len};
 	int fmts[] = {0, 0, 0, 1};

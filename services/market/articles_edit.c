@@ -103,7 +103,7 @@ int content_editor_articles_list(svc_ctx *ctx, const ProtobufCMessage *in, Proto
 
 static int url_http(const char *s)
 {
-	if (strchr(s, '\\') || strpbrk(s, " \t\r\n"))
+	if (!content_url_chars_ok(s))
 		return 0;
 	if (strncasecmp(s, "https://", 8) == 0)
 		return s[8] != '\0' && s[8] != '/';
