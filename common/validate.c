@@ -511,3 +511,22 @@ int validate_hex_digit(char c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+int validate_url_inert(const char *s)
+{
+	if (!s)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f || strchr("\"'<>`\\", *p))
+			return 0;
+	return 1;
+}
+
+int validate_image_url(const char *s)
+{
+	if (!validate_url_inert(s))
+		return 0;
+	if (strncmp(s, "https://", 8) == 0)
+		return s[8] != '\0' && s[8] != '/';
+	return s[0] == '/' && s[1] != '/' && s[1] != '\0';
+}

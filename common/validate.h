@@ -151,4 +151,13 @@ void validate_mask_middle(const char *s, int keep_head, int keep_tail, char *out
 /* The value of one hexadecimal digit (either case), or -1 when c is none. */
 int validate_hex_digit(char c);
 
+/* 1 when the URL s can be put in the HTML attribute a browser is later given as is: no
+ * character that ends or escapes it (", ', <, >, `, backslash — which browsers read as
+ * '/'), no space or control character; else 0 (NULL too). */
+int validate_url_inert(const char *s);
+/* 1 when s may be the address of an image a public page loads: inert, and https:// with
+ * a host, or a path of this site (one leading '/'; "//host" would leave it); else 0.
+ * javascript:, data: and http: are refused. */
+int validate_image_url(const char *s);
+
 #endif

@@ -746,6 +746,37 @@ static void test_hex_digit_either_case_else_minus_one(void **state)
 	assert_int_equal(validate_hex_digit('\0'), -1);
 }
 
+static void test_url_inert_refuses_what_ends_an_html_attribute(void **state)
+{
+	(void)state;
+	assert_true(validate_url_inert("https://example.cn/a.png?x=1&y=%22"));
+	assert_false(validate_url_inert("https://img.example.cn/a.png\"onerror=\"alert(1)"));
+	assert_false(validate_url_inert("https://example.cn/a'b"));
+	assert_false(validate_url_inert("https://example.cn/<script>"));
+	assert_false(validate_url_inert("https://example.cn/a`b"));
+	assert_false(validate_url_inert("https://example.cn\\evil.cn/a"));
+	assert_false(validate_url_inert("https://example.cn/a b"));
+	assert_false(validate_url_inert("https://example.cn/a\tb"));
+	assert_false(validate_url_inert("https://example.cn/a\x7f"));
+	assert_false(validate_url_inert(NULL));
+}
+
+static void test_image_url_is_https_with_host_or_a_site_path(void **state)
+{
+	(void)state;
+	assert_true(validate_image_url("https://img.example.cn/logo.png"));
+	assert_true(validate_image_url("/logos/bank.svg"));
+	assert_false(validate_image_url("http://img.example.cn/logo.png"));
+	assert_false(validate_image_url("https:///logo.png"));
+	assert_false(validate_image_url("https://"));
+	assert_false(validate_image_url("//evil.cn/logo.png"));
+	assert_false(validate_image_url("/"));
+	assert_false(validate_image_url("javascript:alert(1)"));
+	assert_false(validate_image_url("data:image/png;base64,AAAA"));
+	assert_false(validate_image_url("/\\evil.cn/logo.png"));
+	assert_false(validate_image_url("https://img.example.cn/a.png\"onerror=\"alert(1)"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -820,6 +851,8 @@ int main(void)
 	        cmocka_unit_test(test_uuid_accepts_only_the_canonical_lower_case_form),
 	        cmocka_unit_test(test_uuid_rejects_other_shapes_and_injection),
 	        cmocka_unit_test(test_hex_digit_either_case_else_minus_one),
+	        cmocka_unit_test(test_url_inert_refuses_what_ends_an_html_attribute),
+	        cmocka_unit_test(test_image_url_is_https_with_host_or_a_site_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -68,26 +68,6 @@ int content_editor_check(svc_ctx *ctx)
 	return status_err(ST_NOT_FOUND, NULL);
 }
 
-int content_url_chars_ok(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p <= 0x20 || *p == 0x7f || strchr("\"'<>`\\", *p))
-			return 0;
-	return 1;
-}
-
-/* The same rule as an institution's logo (institutions.c): shown in an <img> on public
- * pages, so https:// with a host, or a path of this site; a backslash, which browsers
- * read as '/', and "//host" would leave it. */
-int content_cover_url_ok(const char *s)
-{
-	if (!content_url_chars_ok(s))
-		return 0;
-	if (strncmp(s, "https://", 8) == 0)
-		return s[8] != '\0' && s[8] != '/';
-	return s[0] == '/' && s[1] != '/' && s[1] != '\0';
-}
-
 /* ---- rows ------------------------------------------------------------------------------ */
 
 Market__Article *content_article_from_row(svc_ctx *ctx, const PGresult *r, int row, int with_source)

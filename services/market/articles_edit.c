@@ -103,7 +103,7 @@ int content_editor_articles_list(svc_ctx *ctx, const ProtobufCMessage *in, Proto
 
 static int url_http(const char *s)
 {
-	if (!content_url_chars_ok(s))
+	if (!validate_url_inert(s))
 		return 0;
 	if (strncasecmp(s, "https://", 8) == 0)
 		return s[8] != '\0' && s[8] != '/';
@@ -163,7 +163,7 @@ static int form_check(const Market__ArticleForm *f, const Market__Article *was)
 		return rv;
 	if (f->body && (rv = validate_text_lines(f->body, BODY_MAX)) != 0)
 		return status_err(rv, "body");
-	if (f->cover_url && *f->cover_url && !content_cover_url_ok(f->cover_url))
+	if (f->cover_url && *f->cover_url && !validate_image_url(f->cover_url))
 		return status_err(ST_COVER_URL_INVALID, "cover_url");
 	if (f->source_url && *f->source_url && !url_http(f->source_url))
 		return status_err(ST_SOURCE_URL_INVALID, "source_url");

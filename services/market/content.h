@@ -50,13 +50,6 @@ const char *content_state_name(const char *code);
 int content_regions_resolve(svc_ctx *ctx, char *const *codes, size_t n, int lineage,
                             const char *field, char ***out, size_t *nout);
 
-/* No character that ends or escapes the HTML attribute a URL is put in, nor a space or
- * control character: ", ', <, >, `, backslash. Every URL a browser is later given
- * (cover, source, footer links) passes it. */
-int content_url_chars_ok(const char *s);
-/* A URL that may be the cover image (https:// with a host or a path of this site). */
-int content_cover_url_ok(const char *s);
-
 /* articles.c: public */
 int content_articles_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int content_article_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);

@@ -290,20 +290,6 @@ static int inst_update_tx(svc_ctx *ctx, void *arg)
 	                     "institution.updated", NULL, NULL);
 }
 
-/*
- * The logo is shown in an <img> on every page of the catalogue: only an https:// URL with a
- * host, or a path of this site (one leading '/'; "//host" and a backslash, which browsers
- * read as "/", would leave it). javascript:, data: and http: are refused.
- */
-static int logo_url_valid(const char *s)
-{
-	if (strchr(s, '\\'))
-		return 0;
-	if (strncmp(s, "https://", 8) == 0)
-		return s[8] != '\0' && s[8] != '/';
-	return s[0] == '/' && s[1] != '/' && s[1] != '\0';
-}
-
 static int inst_validate(const Market__InstitutionForm *f, int create)
 {
 	int rv;
@@ -324,7 +310,7 @@ static int inst_validate(const Market__InstitutionForm *f, int create)
 	if ((rv = market_text(f->logo_url, 500, 0, "logo_url")) != ST_OK ||
 	    (rv = market_text(f->description, 2000, 0, "description")) != ST_OK)
 		return rv;
-	if (f->logo_url && *f->logo_url && !logo_url_valid(f->logo_url))
+	if (f->logo_url && *f->logo_url && !validate_image_url(f->logo_url))
 		return status_err(ST_LOGO_URL_INVALID, "logo_url");
 	return ST_OK;
 }

@@ -91,7 +91,7 @@ static int phone_ok(const char *s)
 /* A footer link leads to an http(s) site or a page of this one. */
 static int link_url_ok(const char *s)
 {
-	if (!content_url_chars_ok(s))
+	if (!validate_url_inert(s))
 		return 0;
 	if (strncasecmp(s, "https://", 8) == 0)
 		return s[8] != '\0' && s[8] != '/';
