@@ -6,7 +6,7 @@
 #   3. stack up      a throw-away stack (deploy/local/stack.sh) in a temporary
 #                    VAR_DIR on free ports, torn down whatever happens
 #   4. api           api-test --self-test, then tests/api/cases/*.json
-#   4b. browser      tests/browser/portal.test.mjs in Debian's chromium
+#   4b. browser      tests/browser/portal.test.mjs, content.test.mjs in Debian's chromium
 #   5. phases        tests/api/phases/<NN-name>/: setup.sh (sourced), its
 #                    *.json cases, teardown.sh (sourced) when present
 #   6. integration   every executable in BUILD_DIR/itests/
@@ -341,7 +341,10 @@ phase_browser() {
 		return 1
 	fi
 	local out=$VAR_DIR/test-output/browser rc=0
-	BROWSER_OUT_DIR=$out limited "$BROWSER_TIMEOUT" node tests/browser/portal.test.mjs || rc=$?
+	local t
+	for t in portal content; do
+		BROWSER_OUT_DIR=$out limited "$BROWSER_TIMEOUT" node "tests/browser/$t.test.mjs" || rc=$?
+	done
 	rm -rf build/browser-screenshots && mkdir -p build && cp -r "$out" build/browser-screenshots
 	return "$rc"
 }
