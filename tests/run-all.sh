@@ -341,10 +341,20 @@ phase_browser() {
 		return 1
 	fi
 	local out=$VAR_DIR/test-output/browser rc=0
-	local t
+	local t counts passed=0 failed=0
+	mkdir -p "$out"
+	# One closing line for the phase: the files' own counts summed.
 	for t in portal content; do
-		BROWSER_OUT_DIR=$out limited "$BROWSER_TIMEOUT" node "tests/browser/$t.test.mjs" || rc=$?
+		BROWSER_OUT_DIR=$out limited "$BROWSER_TIMEOUT" node "tests/browser/$t.test.mjs" |
+			tee "$VAR_DIR/test-output/browser-$t.tap" || rc=1
+		if counts=$(phase_counts "$VAR_DIR/test-output/browser-$t.tap"); then
+			passed=$((passed + ${counts% *}))
+			failed=$((failed + ${counts#* }))
+		else
+			failed=$((failed + 1))
+		fi
 	done
+	log "browser: $passed passed, $failed failed"
 	rm -rf build/browser-screenshots && mkdir -p build && cp -r "$out" build/browser-screenshots
 	return "$rc"
 }
