@@ -6,7 +6,7 @@
 #   3. stack up      a throw-away stack (deploy/local/stack.sh) in a temporary
 #                    VAR_DIR on free ports, torn down whatever happens
 #   4. api           api-test --self-test, then tests/api/cases/*.json
-#   4b. browser      tests/browser/portal.test.mjs in Debian's chromium
+#   4b. browser      tests/browser/portal.test.mjs, content.test.mjs in Debian's chromium
 #   5. phases        tests/api/phases/<NN-name>/: setup.sh (sourced), its
 #                    *.json cases, teardown.sh (sourced) when present
 #   6. integration   every executable in BUILD_DIR/itests/
@@ -341,7 +341,20 @@ phase_browser() {
 		return 1
 	fi
 	local out=$VAR_DIR/test-output/browser rc=0
-	BROWSER_OUT_DIR=$out limited "$BROWSER_TIMEOUT" node tests/browser/portal.test.mjs || rc=$?
+	local t counts passed=0 failed=0
+	mkdir -p "$out"
+	# One closing line for the phase: the files' own counts summed.
+	for t in portal content; do
+		BROWSER_OUT_DIR=$out limited "$BROWSER_TIMEOUT" node "tests/browser/$t.test.mjs" |
+			tee "$VAR_DIR/test-output/browser-$t.tap" || rc=1
+		if counts=$(phase_counts "$VAR_DIR/test-output/browser-$t.tap"); then
+			passed=$((passed + ${counts% *}))
+			failed=$((failed + ${counts#* }))
+		else
+			failed=$((failed + 1))
+		fi
+	done
+	log "browser: $passed passed, $failed failed"
 	rm -rf build/browser-screenshots && mkdir -p build && cp -r "$out" build/browser-screenshots
 	return "$rc"
 }

@@ -2,16 +2,16 @@
 -- 10 institutions with branches in Hunan and Hebei and 40 published products (four
 -- templates per institution, terms varied by institution). Idempotent: fixed ids.
 INSERT INTO institutions (id, kind, name, uscc, logo_url, description, created_by) VALUES
- ('00000000-0000-4000-8000-000000000001', 'bank', '广发银行长沙分行', '91430100MA4L0GF01X', '/logos/cgb.png', '广发银行在湖南的分行，服务小微与科创企业。', 'system:demo'),
- ('00000000-0000-4000-8000-000000000002', 'bank', '长沙银行', '91430000183803981Y', '/logos/bcs.png', '湖南省属城市商业银行。', 'system:demo'),
- ('00000000-0000-4000-8000-000000000003', 'bank', '湖南银行', '91430000MA4L0HN03K', '/logos/hnb.png', '湖南省属法人银行。', 'system:demo'),
- ('00000000-0000-4000-8000-000000000004', 'bank', '河北银行沧州分行', '91130900MA0HB0401P', '/logos/hebb.png', '河北银行在沧州的分行。', 'system:demo'),
- ('00000000-0000-4000-8000-000000000005', 'bank', '沧州银行', '91130900109841125X', '/logos/czb.png', '沧州本地法人银行。', 'system:demo'),
- ('00000000-0000-4000-8000-000000000006', 'bank', '中国建设银行湖南省分行', '91430000MA4L0CB06Q', '/logos/ccb.png', '国有大型商业银行。', 'system:demo'),
- ('00000000-0000-4000-8000-000000000007', 'guarantee', '湖南省融资担保集团', '91430000MA4L0DB07T', '/logos/hnguar.png', '政府性融资担保机构。', 'system:demo'),
- ('00000000-0000-4000-8000-000000000008', 'microcredit', '长沙经开区小额贷款公司', '91430100MA4L0XD08W', '/logos/csxd.png', '面向园区企业的小额贷款。', 'system:demo'),
- ('00000000-0000-4000-8000-000000000009', 'bill_funder', '湘江商票保理有限公司', '91430100MA4L0BL09E', '/logos/xjbl.png', '商业汇票贴现与保理资金方。', 'system:demo'),
- ('00000000-0000-4000-8000-000000000010', 'bill_funder', '沧州渤海商业保理有限公司', '91130900MA0HB1010G', '/logos/bhbl.png', '商票保理资金方。', 'system:demo')
+ ('00000000-0000-4000-8000-000000000001', 'bank', '广发银行长沙分行', '91430100MA4L0GF01X', '/logos/cgb.svg', '广发银行在湖南的分行，服务小微与科创企业。', 'system:demo'),
+ ('00000000-0000-4000-8000-000000000002', 'bank', '长沙银行', '91430000183803981Y', '/logos/bcs.svg', '湖南省属城市商业银行。', 'system:demo'),
+ ('00000000-0000-4000-8000-000000000003', 'bank', '湖南银行', '91430000MA4L0HN03K', '/logos/hnb.svg', '湖南省属法人银行。', 'system:demo'),
+ ('00000000-0000-4000-8000-000000000004', 'bank', '河北银行沧州分行', '91130900MA0HB0401P', '/logos/hebb.svg', '河北银行在沧州的分行。', 'system:demo'),
+ ('00000000-0000-4000-8000-000000000005', 'bank', '沧州银行', '91130900109841125X', '/logos/czb.svg', '沧州本地法人银行。', 'system:demo'),
+ ('00000000-0000-4000-8000-000000000006', 'bank', '中国建设银行湖南省分行', '91430000MA4L0CB06Q', '/logos/ccb.svg', '国有大型商业银行。', 'system:demo'),
+ ('00000000-0000-4000-8000-000000000007', 'guarantee', '湖南省融资担保集团', '91430000MA4L0DB07T', '/logos/hnguar.svg', '政府性融资担保机构。', 'system:demo'),
+ ('00000000-0000-4000-8000-000000000008', 'microcredit', '长沙经开区小额贷款公司', '91430100MA4L0XD08W', '/logos/csxd.svg', '面向园区企业的小额贷款。', 'system:demo'),
+ ('00000000-0000-4000-8000-000000000009', 'bill_funder', '湘江商票保理有限公司', '91430100MA4L0BL09E', '/logos/xjbl.svg', '商业汇票贴现与保理资金方。', 'system:demo'),
+ ('00000000-0000-4000-8000-000000000010', 'bill_funder', '沧州渤海商业保理有限公司', '91130900MA0HB1010G', '/logos/bhbl.svg', '商票保理资金方。', 'system:demo')
 ON CONFLICT DO NOTHING;
 
 INSERT INTO branches (id, institution_id, name, address, region_code, phone)

@@ -2,7 +2,8 @@
 import { api, setUnauthenticatedHandler } from './api.js';
 import { h, mount, notice } from './ui.js';
 import { match, menus } from './routes.js';
-import { session, refresh, forget, onChange, isOperator, isStaff, activeIdentity } from './session.js';
+import { session, refresh, refreshUnread, forget, onChange, isOperator, isStaff, activeIdentity, hasRole } from './session.js';
+import { renderFooter } from './site.js';
 
 const nav = document.getElementById('topnav');
 const side = document.getElementById('sidemenu');
@@ -55,10 +56,14 @@ function renderNav() {
   const items = [
     link('首页', '/'),
     link('金融超市', '/market'),
+    link('金融机构', '/institutions'),
     link('商票融资', '/bills'),
+    link('惠企政策', '/policies'),
+    link('新闻资讯', '/news'),
+    link('关于我们', '/about'),
     link('个人中心', '/me/profile'),
   ];
-  if (isOperator()) items.push(link('运营后台', '/op/certifications'));
+  if (isOperator()) items.push(link('运营后台', onlyContent() ? '/op/articles' : '/op/certifications'));
   if (isStaff()) items.push(link('机构工作台', '/inst/demands'));
   const right = [];
   if (!me) {
@@ -82,6 +87,10 @@ function renderNav() {
   mount(nav, h('div', { class: 'nav-main' }, items), h('div', { class: 'nav-user' }, right));
 }
 
+const mayUse = role => !role || hasRole(role) || hasRole('admin');
+/* An operator whose only role is content_editor starts the console at 内容管理. */
+const onlyContent = () => session.me.operator_roles.every(r => r === 'content_editor');
+
 function renderMenu(which) {
   if (!which || !session.me) {
     side.hidden = true;
@@ -93,7 +102,8 @@ function renderMenu(which) {
   const title = { me: '个人中心', op: '运营后台', inst: '机构工作台' }[which];
   mount(side, h('nav', { 'aria-label': title },
     h('h2', {}, title),
-    h('ul', {}, menus[which].map(([label, path, extra]) => h('li', {}, link(label, path, extra === 'unread' ? badge() : null))))));
+    h('ul', {}, menus[which].filter(m => which !== 'op' || mayUse(m[3]))
+      .map(([label, path, extra]) => h('li', {}, link(label, path, extra === 'unread' ? badge() : null))))));
 }
 
 function showTopError(e) {
@@ -135,6 +145,10 @@ async function route() {
     return;
   }
   current.menu = mod.menu || null;
+  /* Messages arrive while the page stays open: the badge is re-read on every page change,
+   * so it never shows a count older than the page below it (it showed 2 beside 4 unread). */
+  if (session.me) await refreshUnread().catch(() => {});
+  if (seq !== renderSeq) return;
   renderNav();
   renderMenu(current.menu);
   document.title = (mod.title ? mod.title + ' - ' : '') + '中小企业金融服务平台';
@@ -165,3 +179,4 @@ document.getElementById('nav-toggle').addEventListener('click', ev => {
 });
 window.addEventListener('hashchange', route);
 refresh().then(route);
+renderFooter(document.getElementById('footer'));

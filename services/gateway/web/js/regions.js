@@ -45,3 +45,26 @@ export function regionField({ name = 'region_code', label = '所在地区', valu
   el.preset = preset;
   return el;
 }
+
+/* A code's names from the province down ("湖南省 长沙市"), read through the same lists the
+ * cascade uses (one request per level, remembered for the page's life). */
+const levelLists = new Map();
+function childrenOf(parent) {
+  if (!levelLists.has(parent))
+    levelLists.set(parent, api.get('/api/v1/regions', parent ? { parent } : null).then(r => r.items || [], () => []));
+  return levelLists.get(parent);
+}
+
+export async function regionName(code) {
+  const c = String(code || '');
+  const chain = [c.slice(0, 2), c.slice(0, 4), c.slice(0, 6), c.length > 6 ? c : ''].filter((x, i, a) => x && x.length <= c.length && a.indexOf(x) === i);
+  const names = [];
+  let parent = '';
+  for (const part of chain) {
+    const hit = (await childrenOf(parent)).find(x => x.code === part);
+    if (!hit) break;
+    names.push(hit.name);
+    parent = part;
+  }
+  return names.length ? names.join(' ') : c;
+}

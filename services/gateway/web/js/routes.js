@@ -7,6 +7,11 @@ export const routes = [
   ['/market', 'market'],
   ['/products/:id', 'product'],
   ['/bills', 'billfin'],
+  ['/institutions', 'institutions'],
+  ['/policies', 'policies'],
+  ['/news', 'news'],
+  ['/articles/:id', 'article'],
+  ['/about', 'about'],
   ['/me/profile', 'me-profile'],
   ['/me/verification', 'me-verification'],
   ['/me/certification', 'me-certification'],
@@ -22,6 +27,10 @@ export const routes = [
   ['/op/certifications/:id', 'op-certification'],
   ['/op/institutions', 'op-institutions'],
   ['/op/institutions/:id', 'op-institution'],
+  ['/op/articles', 'op-articles'],
+  ['/op/articles/new', 'op-article'],
+  ['/op/articles/:id', 'op-article'],
+  ['/op/site', 'op-site'],
   ['/inst/demands', 'inst-demands'],
   ['/inst/demands/:id', 'inst-demand'],
   ['/inst/products', 'inst-products'],
@@ -29,7 +38,8 @@ export const routes = [
   ['/inst/disbursements', 'inst-disbursements'],
 ];
 
-/* The left menus of 个人中心 and the two consoles. */
+/* The left menus of 个人中心 and the two consoles; a fourth element is the operator role
+ * an entry needs (admin has them all). */
 export const menus = {
   me: [
     ['个人资料', '/me/profile'],
@@ -44,8 +54,10 @@ export const menus = {
     ['我的消息', '/me/messages', 'unread'],
   ],
   op: [
-    ['企业认证审核', '/op/certifications'],
-    ['金融机构', '/op/institutions'],
+    ['企业认证审核', '/op/certifications', null, 'reviewer'],
+    ['金融机构', '/op/institutions', null, 'market_admin'],
+    ['内容管理', '/op/articles', null, 'content_editor'],
+    ['站点设置', '/op/site', null, 'content_editor'],
   ],
   inst: [
     ['融资需求', '/inst/demands'],

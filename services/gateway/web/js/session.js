@@ -32,9 +32,16 @@ export async function refresh() {
   changed();
 }
 
+/* An ended session is not an error here (a public page re-reads the badge too): forget it. */
 export async function refreshUnread() {
   if (!session.me) return;
-  session.unread = (await api.get('/api/v1/me/messages/unread-count')).count || 0;
+  try {
+    session.unread = (await api.get('/api/v1/me/messages/unread-count', null, { quiet401: true })).count || 0;
+  } catch (e) {
+    if (e.status !== 401) throw e;
+    forget();
+    return;
+  }
   changed();
 }
 
