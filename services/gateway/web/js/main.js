@@ -1,8 +1,8 @@
 /* The app: top bar, left menu and a hash router that loads one module per page. */
 import { api, setUnauthenticatedHandler } from './api.js';
 import { h, mount, notice } from './ui.js';
-import { match, menus } from './routes.js';
-import { session, refresh, forget, onChange, isOperator, isStaff, activeIdentity } from './session.js';
+import { match, menuFor } from './routes.js';
+import { session, refresh, forget, onChange, isOperator, isStaff, staffRole, activeIdentity } from './session.js';
 
 const nav = document.getElementById('topnav');
 const side = document.getElementById('sidemenu');
@@ -59,7 +59,7 @@ function renderNav() {
     link('个人中心', '/me/profile'),
   ];
   if (isOperator()) items.push(link('运营后台', '/op/certifications'));
-  if (isStaff()) items.push(link('机构工作台', '/inst/demands'));
+  if (isStaff()) items.push(link('机构工作台', staffRole() === 'bill_quoter' ? '/inst/bills' : '/inst/demands'));
   const right = [];
   if (!me) {
     right.push(h('a', { href: '#/login', class: 'login-link' }, '登录'), h('span', { class: 'sep' }, '·'), h('a', { href: '#/register' }, '注册'));
@@ -93,7 +93,7 @@ function renderMenu(which) {
   const title = { me: '个人中心', op: '运营后台', inst: '机构工作台' }[which];
   mount(side, h('nav', { 'aria-label': title },
     h('h2', {}, title),
-    h('ul', {}, menus[which].map(([label, path, extra]) => h('li', {}, link(label, path, extra === 'unread' ? badge() : null))))));
+    h('ul', {}, menuFor(which, staffRole(), session.me.operator_roles || []).map(([label, path, extra]) => h('li', {}, link(label, path, extra === 'unread' ? badge() : null))))));
 }
 
 function showTopError(e) {
