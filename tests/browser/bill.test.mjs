@@ -201,6 +201,20 @@ await test('the funder sees the full account number, signs for the bill and reco
   await shot(owner, 'bill-08-disbursed-enterprise');
 }, all);
 
+await test('节假日年度: the loaded years with their source; a malformed year refused beside the file, naming the day', async () => {
+  const page = op.page;
+  await page.getByRole('link', { name: '节假日年度' }).click();
+  await page.getByRole('cell', { name: /国务院|gov\.cn|holiday/i }).first().waitFor();
+  const bad = JSON.stringify({ year: 2031, papers: ['https://www.gov.cn/test-2031'], days: [{ name: '元旦', date: '2031-01-01', isOffDay: true }, { name: '春节', date: '2031-02-30', isOffDay: true }] });
+  await page.getByLabel('节假日安排（JSON 文件）').setInputFiles({ name: '2031.json', mimeType: 'application/json', buffer: Buffer.from(bad) });
+  await page.getByLabel('来源（国务院通知标题或网址）').fill('测试：国务院办公厅关于2031年部分节假日安排的通知');
+  op.expect(400, '/api/v1/operator/holiday-years');
+  await page.getByRole('button', { name: '载入', exact: true }).click();
+  await page.locator('[data-field=json][aria-invalid=true]').waitFor();
+  if (!(await fieldError(page, '节假日安排（JSON 文件）')).includes('days[1].date')) throw new Error('the refusal does not name days[1].date');
+  await shot(op, 'bill-09-holiday-years');
+}, all);
+
 await test('融资订单 list (tabs with counts, filters) and the detail at 390×844 without sideways scrolling', async () => {
   const phone = await person('phone', { width: 390, height: 844 });
   people.push(phone);
