@@ -1,8 +1,8 @@
 /* The app: top bar, left menu and a hash router that loads one module per page. */
 import { api, setUnauthenticatedHandler } from './api.js';
 import { h, mount, notice } from './ui.js';
-import { match, menus } from './routes.js';
-import { session, refresh, refreshUnread, forget, onChange, isOperator, isStaff, activeIdentity, hasRole } from './session.js';
+import { match, menuFor } from './routes.js';
+import { session, refresh, refreshUnread, forget, onChange, isOperator, isStaff, staffRole, activeIdentity } from './session.js';
 import { renderFooter } from './site.js';
 
 const nav = document.getElementById('topnav');
@@ -64,7 +64,7 @@ function renderNav() {
     link('个人中心', '/me/profile'),
   ];
   if (isOperator()) items.push(link('运营后台', onlyContent() ? '/op/articles' : '/op/certifications'));
-  if (isStaff()) items.push(link('机构工作台', '/inst/demands'));
+  if (isStaff()) items.push(link('机构工作台', staffRole() === 'bill_quoter' ? '/inst/bills' : '/inst/demands'));
   const right = [];
   if (!me) {
     right.push(h('a', { href: '#/login', class: 'login-link' }, '登录'), h('span', { class: 'sep' }, '·'), h('a', { href: '#/register' }, '注册'));
@@ -87,7 +87,6 @@ function renderNav() {
   mount(nav, h('div', { class: 'nav-main' }, items), h('div', { class: 'nav-user' }, right));
 }
 
-const mayUse = role => !role || hasRole(role) || hasRole('admin');
 /* An operator whose only role is content_editor starts the console at 内容管理. */
 const onlyContent = () => session.me.operator_roles.every(r => r === 'content_editor');
 
@@ -102,8 +101,7 @@ function renderMenu(which) {
   const title = { me: '个人中心', op: '运营后台', inst: '机构工作台' }[which];
   mount(side, h('nav', { 'aria-label': title },
     h('h2', {}, title),
-    h('ul', {}, menus[which].filter(m => which !== 'op' || mayUse(m[3]))
-      .map(([label, path, extra]) => h('li', {}, link(label, path, extra === 'unread' ? badge() : null))))));
+    h('ul', {}, menuFor(which, staffRole(), session.me.operator_roles || []).map(([label, path, extra]) => h('li', {}, link(label, path, extra === 'unread' ? badge() : null))))));
 }
 
 function showTopError(e) {

@@ -19,8 +19,9 @@ export const routes = [
   ['/me/accounts', 'me-accounts'],
   ['/me/demands', 'me-demands'],
   ['/me/demands/:id', 'me-demand'],
-  ['/me/bills/inquiry', 'billfin'],
-  ['/me/bills/orders', 'billfin'],
+  ['/me/bills/inquiry', 'bill-inquiry'],
+  ['/me/bills/orders', 'bill-orders'],
+  ['/me/bills/orders/:id', 'bill-order'],
   ['/me/security', 'me-security'],
   ['/me/messages', 'me-messages'],
   ['/op/certifications', 'op-certifications'],
@@ -36,10 +37,17 @@ export const routes = [
   ['/inst/products', 'inst-products'],
   ['/inst/staff', 'inst-staff'],
   ['/inst/disbursements', 'inst-disbursements'],
+  ['/inst/bills', 'inst-bills'],
+  ['/inst/bills/:id', 'inst-bill'],
+  ['/op/bills', 'op-bills'],
+  ['/op/bills/:id', 'op-bill'],
+  ['/op/holidays', 'op-holidays'],
 ];
 
-/* The left menus of 个人中心 and the two consoles; a fourth element is the operator role
- * an entry needs (admin has them all). */
+/* The left menus of 个人中心 and the two consoles. A fourth element names who sees the
+ * entry: a staff role ('bill_quoter', '*' every staff member; none: every role but
+ * bill_quoter, whose work is the bill queue alone) or operator roles (a list; admin has
+ * them all). */
 export const menus = {
   me: [
     ['个人资料', '/me/profile'],
@@ -54,18 +62,30 @@ export const menus = {
     ['我的消息', '/me/messages', 'unread'],
   ],
   op: [
-    ['企业认证审核', '/op/certifications', null, 'reviewer'],
-    ['金融机构', '/op/institutions', null, 'market_admin'],
-    ['内容管理', '/op/articles', null, 'content_editor'],
-    ['站点设置', '/op/site', null, 'content_editor'],
+    ['企业认证审核', '/op/certifications', null, ['reviewer']],
+    ['金融机构', '/op/institutions', null, ['market_admin']],
+    ['商票融资订单', '/op/bills', null, ['quoter', 'reviewer', 'finance', 'admin']],
+    ['节假日年度', '/op/holidays', null, ['quoter', 'reviewer', 'finance', 'admin']],
+    ['内容管理', '/op/articles', null, ['content_editor']],
+    ['站点设置', '/op/site', null, ['content_editor']],
   ],
   inst: [
     ['融资需求', '/inst/demands'],
     ['放款记录', '/inst/disbursements'],
     ['贷款产品', '/inst/products'],
-    ['机构人员', '/inst/staff'],
+    ['机构人员', '/inst/staff', null, '*'],
+    ['商票询价', '/inst/bills', null, 'bill_quoter'],
   ],
 };
+
+export function menuFor(which, staffRole, operatorRoles) {
+  return menus[which].filter(([, , , who]) => {
+    if (Array.isArray(who)) return operatorRoles.includes('admin') || who.some(r => operatorRoles.includes(r));
+    if (which !== 'inst') return true;
+    if (who === '*') return true;
+    return who ? who === staffRole : staffRole !== 'bill_quoter';
+  });
+}
 
 export function match(path) {
   const parts = path.split('/').filter(Boolean);

@@ -126,3 +126,33 @@ export function dl(pairs) {
 export function section(title, ...children) {
   return h('section', { class: 'card' }, h('h2', {}, title), children);
 }
+
+/* "0.37" (元) → 37 fen; null when not a number with at most 2 decimals. */
+export function yuanToFen(s) {
+  const m = /^\s*(\d{1,11})(?:\.(\d{1,2}))?\s*$/.exec(String(s));
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'));
+}
+
+/* A due date with the days left, as the manuals show it: 2020-10-16 (143天). */
+export function due(dateStr, days) {
+  if (!dateStr) return '—';
+  return days === undefined || days === null ? dateStr : `${dateStr} (${days}天)`;
+}
+
+/* Time left until an instant, refreshed every second while the node is on the page. */
+export function countdown(until, expiredText = '已过期') {
+  const el = h('span', { class: 'countdown' });
+  const end = new Date(until).getTime();
+  const draw = () => {
+    const left = Math.floor((end - Date.now()) / 1000);
+    if (!(left > 0)) { el.textContent = expiredText; return false; }
+    const hh = Math.floor(left / 3600), mm = Math.floor(left % 3600 / 60), ss = left % 60;
+    el.textContent = `剩余 ${hh > 0 ? hh + ' 小时 ' : ''}${mm} 分 ${String(ss).padStart(2, '0')} 秒`;
+    return true;
+  };
+  if (draw()) {
+    const t = setInterval(() => { if (!el.isConnected && el.dataset.mounted) { clearInterval(t); return; } if (el.isConnected) el.dataset.mounted = '1'; if (!draw()) clearInterval(t); }, 1000);
+  }
+  return el;
+}

@@ -1,4 +1,4 @@
-/* 商票融资: its pages come with the billfin service; until then this says so. */
+/* 商票融资 (top bar): what it is and the way in — 我要询价 and 融资订单 as the enterprise. */
 import { h } from '../ui.js';
 import { session } from '../session.js';
 
@@ -8,7 +8,10 @@ export default {
   async render() {
     return [h('h1', {}, '商票融资'),
       h('section', { class: 'card' },
-        h('p', {}, '商票融资（我要询价、融资订单）的页面将随商票融资服务一同上线，目前暂未开放。'),
-        h('p', {}, '如需融资，可先前往 ', h('a', { href: '#/market' }, '金融超市'), ' 选择贷款产品在线申请。'))];
+        h('p', {}, '持有商业承兑汇票（电子商票）的企业，可在线向保理/商票资金方询价，确认报价后上传贸易合同与发票，经平台审核、完成背书即可放款到已验证的收款账户。'),
+        h('p', {}, '询价 → 报价 → 确认交易 → 审核 → 背书 → 放款'),
+        h('p', { class: 'actions' }, h('a', { class: 'btn btn-primary', href: '#/me/bills/inquiry' }, '我要询价'), ' ',
+          h('a', { class: 'btn btn-secondary', href: '#/me/bills/orders' }, '融资订单'), ' ',
+          h('a', { class: 'btn btn-secondary', href: '#/me/accounts' }, '收款账户')))];
   },
 };

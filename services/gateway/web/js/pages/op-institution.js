@@ -5,7 +5,7 @@ import { form, field } from '../forms.js';
 import { regionField } from '../regions.js';
 import { KINDS } from './op-institutions.js';
 
-export const ROLES = [['loan_officer', '客户经理'], ['inst_admin', '机构管理员']];
+export const ROLES = [['loan_officer', '客户经理'], ['inst_admin', '机构管理员'], ['bill_quoter', '商票报价员']];
 export const roleName = r => (ROLES.find(x => x[0] === r) || [r, r])[1];
 
 export default {
