@@ -115,7 +115,7 @@ await test('我要询价: the front image with type and size before sending, a p
   await shot(owner, 'bill-02-inquiry');
 }, all);
 
-await test('the operator adds a bill quoter to the funder; the quoter finds 机构工作台, quotes 3.00%/年 and sees the computed figures', async () => {
+await test('the operator adds a bill quoter to the funder; the quoter finds 机构工作台, sees the bill front (not the contract), quotes 3.00%/年 and sees the computed figures', async () => {
   sh(`bash deploy/local/demo-data.sh admin create-operator --phone ${OPERATOR} --password '${PASSWORD}' --roles reviewer,quoter,finance,admin,market_admin --name 网页票审 --reset-password`);
   sh(`bash deploy/local/demo-data.sh admin create-person --phone ${QUOTER} --password '${PASSWORD}' --name 网页报价 --reset-password`);
   op = await person('operator');
@@ -135,6 +135,12 @@ await test('the operator adds a bill quoter to the funder; the quoter finds 机�
   const page = quoter.page;
   await page.getByRole('link', { name: '机构工作台' }).click();
   await page.getByRole('link', { name: orderNo }).click();
+  /* The funder prices the bill from its front (its own file route); the contract and the
+   * invoice are the reviewers'. The image must load: a failed request fails the test. */
+  const front = page.getByRole('img', { name: '票面正面图' });
+  await front.waitFor();
+  await page.waitForFunction(() => { const i = document.querySelector('figure.doc img'); return i && i.complete && i.naturalWidth > 0; });
+  if (await page.getByText('贸易合同').count()) throw new Error('the funder is shown the trade contract');
   await page.getByLabel('年贴现率（%/年）').fill('3.00');
   await page.getByRole('button', { name: '报价', exact: true }).click();
   await page.locator('.quote').first().waitFor();

@@ -4,7 +4,7 @@
 import { h, mount, dl, notice, section, pctToBp, yuanToFen, yuan } from '../ui.js';
 import { api } from '../api.js';
 import { form, field, invalid } from '../forms.js';
-import { billFacts, quotesSection, reviewFacts, paymentFacts, stateTag } from './bill-order.js';
+import { billFacts, quotesSection, reviewFacts, paymentFacts, stateTag, documents } from './bill-order.js';
 
 /* Fen as a plain 元 figure for an input (no separators): 1234567 → "12345.67". */
 export function yuanPlain(fen) {
@@ -75,7 +75,7 @@ export default {
     async function draw() {
       const o = await api.get(base);
       const parts = [h('p', {}, h('a', { href: '#/inst/bills' }, '← 商票询价')), h('h1', {}, '商票订单 ', o.no, ' ', stateTag(o)),
-        section('票据信息', billFacts(o)), quotesSection(o), reviewFacts(o)];
+        section('票据信息', billFacts(o)), documents(base, o), quotesSection(o), reviewFacts(o)];
       if (o.state === 'quoting' || o.state === 'confirming')
         parts.push(section((o.quotes || []).length ? '重新报价' : '报价',
           (o.quotes || []).length ? h('p', { class: 'muted' }, '新的报价将取代贵机构之前的报价。') : null, quoteForm(base, draw)));
