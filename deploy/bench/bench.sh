@@ -375,7 +375,7 @@ benchload_run() {
 BUS_ENV=(BUS_URLS="$(daemon_env gateway BUS_URLS)" BUS_KEY="$(daemon_env gateway BUS_KEY)")
 log "decomposition (c): bus → enterprise without the gateway, 64 contexts"
 benchload_run busnodb "(c) bus→service, no gateway, no db" bus 64 x "${BUS_ENV[@]}"
-benchload_run busdb "(c') bus→service→db, no gateway" bus 64 43 "${BUS_ENV[@]}"
+benchload_run busdb "(c') bus→service, regions read, no gateway" bus 64 43 "${BUS_ENV[@]}"
 log "decomposition (e): the regions query on PostgreSQL, libpq prepared, 16 connections"
 benchload_run pgq "(e) regions query, libpq prepared, c16" pg 16 43 \
 	DB_URL="$(daemon_env enterprise DB_URL)"
