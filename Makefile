@@ -133,6 +133,11 @@ $(B)/bin/api-test: $(patsubst %.c,$(B)/obj/%.o,$(API_SRC)) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
 
+# make bench's load tool for the layers wrk cannot reach (deploy/bench/README.md).
+$(B)/bin/benchload: $(B)/obj/deploy/bench/benchload.o $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
+
 # ---- commands from the README ------------------------------------------------
 
 deps:
@@ -184,7 +189,7 @@ format:
 
 bench:
 	@bash deploy/local/deps.sh bench
-	@$(MAKE) --no-print-directory VARIANT=release daemons
+	@$(MAKE) --no-print-directory VARIANT=release daemons build/release/bin/benchload
 	@bash deploy/bench/bench.sh
 
 clean:

@@ -158,18 +158,35 @@ static json_t *pj_msg_to_json(const ProtobufCMessage *msg)
 
 json_t *pbjson_to_json(const ProtobufCMessage *msg) { return pj_msg_to_json(msg); }
 
+/* A growing text for json_dump_callback. */
+struct pj_text {
+	char *buf;
+	size_t len, cap;
+};
+
+static int pj_text_add(const char *buffer, size_t size, void *data)
+{
+	struct pj_text *t = data;
+	if (t->len + size + 1 > t->cap) {
+		while (t->len + size + 1 > t->cap)
+			t->cap *= 2;
+		t->buf = xrealloc(t->buf, t->cap);
+	}
+	memcpy(t->buf + t->len, buffer, size);
+	t->len += size;
+	return 0;
+}
+
 char *pbjson_dump(const ProtobufCMessage *msg, size_t *len)
 {
 	json_t *j = pbjson_to_json(msg);
-	size_t n = json_dumpb(j, NULL, 0, JSON_COMPACT);
-	if (n == 0)
+	/* One pass: json_dumpb would serialise twice, once to learn the size. */
+	struct pj_text t = {xmalloc(4096), 0, 4096};
+	if (json_dump_callback(j, pj_text_add, &t, JSON_COMPACT) != 0 || t.len == 0)
 		pbjson_oom();
-	char *text = xmalloc(n + 1);
-	if (json_dumpb(j, text, n, JSON_COMPACT) != n)
-		pbjson_oom();
-	text[n] = '\0';
+	t.buf[t.len] = '\0';
 	json_decref(j);
 	if (len)
-		*len = n;
-	return text;
+		*len = t.len;
+	return t.buf;
 }

@@ -112,7 +112,7 @@ row() { REPORT+=("$(printf '%-34s %12s %10s %10s' "$@")"); }
 line() { REPORT+=("$*"); }
 
 # wrk's figures, normalised: Requests/sec, and the 50 % and 99 % latencies in ms.
-WRK_RPS='' WRK_P50='' WRK_P99='' WRK_NOTE=''
+WRK_RPS='' WRK_P50='' WRK_P99='' WRK_NOTE='' WRK_N=0
 to_ms() {
 	awk -v v="$1" 'BEGIN {
 		if (v ~ /us$/) { sub(/us$/, "", v); printf "%.2f", v / 1000 }
@@ -128,6 +128,7 @@ wrk_run() {
 	shift 2
 	wrk "${WRK_ARGS[@]}" "$@" "$url" >"$out" 2>&1 || die "wrk failed for $name (see $out)"
 	WRK_RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
+	WRK_N=$(awk '/ requests in / { print $1; exit }' "$out")
 	WRK_P50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
 	WRK_P99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
 	[[ -n $WRK_RPS ]] || die "no Requests/sec in $out"
@@ -138,6 +139,68 @@ wrk_run() {
 	return 0
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+
+# ---- the decomposition: per-layer figures and what each daemon spent -----------
+# CPU time (utime + stime of /proc/<pid>/stat, every thread; PostgreSQL's backends
+# as the postmaster's live children plus its reaped ones, cutime + cstime) and
+# context switches (voluntary + nonvoluntary of every /proc/<pid>/task/*/status) of
+# the daemons on the read path, sampled before and after a run, per request.
+CLK_TCK=$(getconf CLK_TCK)
+pid_of() { head -n 1 "$VAR_DIR/run/$1.pid" 2>/dev/null | tr -dc '0-9'; }
+PG_MAIN=$(head -n 1 "$VAR_DIR/pg/postmaster.pid" 2>/dev/null | tr -dc '0-9')
+# pids NAME: the processes counted as that daemon.
+pids() {
+	local f
+	case $1 in
+	gw) pid_of gateway ;;
+	ent) pid_of enterprise ;;
+	bus) for f in "$VAR_DIR"/run/bus[0-9]*.pid; do pid_of "$(basename "$f" .pid)"; done ;;
+	pg) echo "$PG_MAIN" && pgrep -P "$PG_MAIN" 2>/dev/null || true ;;
+	esac
+}
+# Ticks of the processes given (children reaped by them included for pg's main).
+cpu_ticks() {
+	local p sum=0 t
+	for p in "$@"; do
+		t=$(awk -v main="$PG_MAIN" -v p="$p" '{ sub(/^.*\) /, ""); n = $12 + $13;
+			if (p == main) n += $14 + $15; print n }' "/proc/$p/stat" 2>/dev/null) || continue
+		sum=$((sum + ${t:-0}))
+	done
+	echo "$sum"
+}
+ctx_switches() {
+	local p
+	for p in "$@"; do cat /proc/"$p"/task/*/status 2>/dev/null; done |
+		awk '/^(non)?voluntary_ctxt_switches:/ { n += $2 } END { print n + 0 }'
+}
+DAEMONS=(gw bus ent pg)
+declare -A S0_CPU S0_CS LAYER_CPU LAYER_CS
+sample_begin() {
+	local d
+	for d in "${DAEMONS[@]}"; do
+		S0_CPU[$d]=$(cpu_ticks $(pids "$d"))
+		S0_CS[$d]=$(ctx_switches $(pids "$d"))
+	done
+}
+# sample_end KEY REQUESTS: µs of CPU and context switches per request, per daemon.
+sample_end() {
+	local key=$1 n=$2 d cpu=() cs=()
+	for d in "${DAEMONS[@]}"; do
+		cpu+=("$(awk -v a="${S0_CPU[$d]}" -v b="$(cpu_ticks $(pids "$d"))" -v n="$n" -v hz="$CLK_TCK" \
+			'BEGIN { if (n > 0) printf "%.0f", (b - a) * 1e6 / hz / n; else printf "-" }')")
+		cs+=("$(awk -v a="${S0_CS[$d]}" -v b="$(ctx_switches $(pids "$d"))" -v n="$n" \
+			'BEGIN { if (n > 0) printf "%.1f", (b - a) / n; else printf "-" }')")
+	done
+	LAYER_CPU[$key]="${cpu[*]}"
+	LAYER_CS[$key]="${cs[*]}"
+}
+declare -A LAYER_ROW LAYER_RPS
+# layer KEY LABEL RPS P50 P99: one row of the decomposition (printed once nginx is known).
+layer() {
+	: "${LAYER_CPU[$1]:=}" "${LAYER_CS[$1]:=}"
+	LAYER_ROW[$1]="$(printf '%-44s %8s %7s %7s' "$2" "$3" "$4" "$5")"
+	LAYER_RPS[$1]=$3
+}
 
 # ---- (a) regions through the whole stack --------------------------------------
 
@@ -151,7 +214,10 @@ for _ in $(seq 1 60); do # up to ~30 s for the first 200
 done
 [[ $code == 200 ]] || die "GET $REGIONS_URL answered $code, not 200"
 log "(a) regions through the stack: wrk ${WRK_ARGS[*]}"
+sample_begin
 wrk_run regions "$REGIONS_URL"
+sample_end regions "$WRK_N"
+layer regions "(d) regions?parent=43, full stack" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
 REGIONS_RPS=$WRK_RPS
 row "regions?parent=43 (full stack)" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
 [[ -z $WRK_NOTE ]] || line "$WRK_NOTE"
@@ -221,6 +287,7 @@ log "(b) nginx, same $(wc -c <"$BODY") bytes: wrk ${WRK_ARGS[*]}"
 wrk_run nginx "$NGINX_URL"
 NGINX_RPS=$WRK_RPS
 row "nginx, same bytes (static file)" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
+layer nginx "nginx, same bytes (static file)" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
 [[ -z $WRK_NOTE ]] || line "$WRK_NOTE"
 kill "$NGINX_PID" 2>/dev/null || true
 wait "$NGINX_PID" 2>/dev/null || true
@@ -265,6 +332,96 @@ PG_TPS=$(awk '/^tps = / { printf "%.0f", $3; exit }' "$RAW_DIR/pgbench.txt")
 row "pgbench -S prepared (TPS, $PG_VIA)" "$PG_TPS" "" ""
 psql -qX -d postgres -c 'DROP DATABASE IF EXISTS bench' >/dev/null 2>&1 || true
 unset PGHOST PGPORT PGUSER PGPASSWORD
+
+# ---- the decomposition of the read path ----------------------------------------
+# Each layer alone, in this run, beside nginx (deploy/bench/README.md says what each
+# row isolates). benchload (deploy/bench/benchload.c) drives the layers wrk cannot:
+# the bus without the gateway, and the regions query on PostgreSQL through libpq.
+daemon_env() { tr '\0' '\n' <"/proc/$(pid_of "$1")/environ" | sed -n "s/^$2=//p"; }
+BENCHLOAD=$BIN_DIR/benchload
+[[ -x $BENCHLOAD ]] || die "no $BENCHLOAD: make VARIANT=release build/release/bin/benchload"
+DECOMP_SECS=10
+
+log "decomposition (a): the gateway alone, /healthz"
+sample_begin
+wrk_run healthz "http://127.0.0.1:$GATEWAY_PORT/healthz"
+sample_end healthz "$WRK_N"
+layer healthz "(a) gateway alone: /healthz" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
+
+# A parent the service refuses (INVALID_REGION_CODE, 400) before any query: the whole
+# path, envelope, signature, dispatch and reply included, without the database.
+NODB_URL="http://127.0.0.1:$GATEWAY_PORT/api/v1/regions?parent=x"
+[[ $(curl -s "$NODB_URL" | jq -r .error.code) == INVALID_REGION_CODE ]] ||
+	die "GET $NODB_URL did not answer INVALID_REGION_CODE"
+log "decomposition (b): gateway → bus → enterprise → reply, no database"
+sample_begin
+wrk_run nodb "$NODB_URL"
+sample_end nodb "$WRK_N"
+layer nodb "(b) gw→bus→service, no db (400 before SQL)" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
+
+# benchload_run KEY LABEL MODE CONNS PARENT [ENV...]: a benchload run as a layer.
+benchload_run() {
+	local key=$1 label=$2 mode=$3 conns=$4 parent=$5 out rps p50 p99 fails n
+	shift 5
+	sample_begin
+	out=$(env "$@" "$BENCHLOAD" "$mode" "$conns" "$DECOMP_SECS" "$parent" 2>"$RAW_DIR/$key.err") ||
+		die "benchload $mode failed (see $RAW_DIR/$key.err)"
+	echo "$out" >"$RAW_DIR/$key.txt"
+	read -r rps p50 p99 fails n <<<"$out"
+	sample_end "$key" "$n"
+	layer "$key" "$label" "$rps" "$p50" "$p99"
+	((fails == 0)) || line "  ($fails failed in $key: see $RAW_DIR/$key.err)"
+}
+BUS_ENV=(BUS_URLS="$(daemon_env gateway BUS_URLS)" BUS_KEY="$(daemon_env gateway BUS_KEY)")
+log "decomposition (c): bus → enterprise without the gateway, 64 contexts"
+benchload_run busnodb "(c) bus→service, no gateway, no db" bus 64 x "${BUS_ENV[@]}"
+benchload_run busdb "(c') bus→service, regions read, no gateway" bus 64 43 "${BUS_ENV[@]}"
+log "decomposition (e): the regions query on PostgreSQL, libpq prepared, 16 connections"
+benchload_run pgq "(e) regions query, libpq prepared, c16" pg 16 43 \
+	DB_URL="$(daemon_env enterprise DB_URL)"
+
+log "decomposition (f): a read that must reach PostgreSQL (one region and its parents)"
+LOOKUP_URL="http://127.0.0.1:$GATEWAY_PORT/api/v1/region-lookups"
+[[ $(curl -s -X POST -H 'Content-Type: application/json' --data '{"codes":["430102"]}' \
+	"$LOOKUP_URL" | jq -r '.items[0].full_name') == 湖南省长沙市芙蓉区 ]] ||
+	die "POST $LOOKUP_URL did not resolve 430102"
+sample_begin
+wrk_run lookup "$LOOKUP_URL" -s "$ROOT/deploy/bench/lookup.lua"
+sample_end lookup "$WRK_N"
+layer lookup "(f) region-lookups 430102, full stack, db" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
+[[ -z $WRK_NOTE ]] || line "$WRK_NOTE"
+
+# Syscalls per request of the gateway and the service: strace -c -f on a short run
+# of the regions read (strace slows it; the count per request is what it is for).
+SYSCALLS=
+if command -v strace >/dev/null 2>&1; then
+	log "decomposition: syscalls per request (strace -c -f, 3 s of regions)"
+	strace -c -f -o "$RAW_DIR/strace-gateway.txt" -p "$(pid_of gateway)" 2>/dev/null &
+	ST_GW=$!
+	strace -c -f -o "$RAW_DIR/strace-enterprise.txt" -p "$(pid_of enterprise)" 2>/dev/null &
+	ST_ENT=$!
+	sleep 1
+	wrk -t2 -c64 -d3s "$REGIONS_URL" >"$RAW_DIR/strace-regions.wrk.txt" 2>&1 || true
+	kill -INT "$ST_GW" "$ST_ENT" 2>/dev/null || true
+	wait "$ST_GW" "$ST_ENT" 2>/dev/null || true
+	n=$(awk '/ requests in / { print $1; exit }' "$RAW_DIR/strace-regions.wrk.txt")
+	per() { awk -v n="${n:-0}" '$NF == "total" { c = $4 } END {
+		if (n > 0 && c > 0) printf "%.1f", c / n; else printf "?" }' "$1"; }
+	top() { awk -v n="${n:-0}" '$1 ~ /^[0-9.]+$/ && $NF != "total" && n > 0 { print $NF, $4 }' "$1" |
+		sort -k2 -nr | head -n 5 | awk -v n="${n:-0}" '{ printf "%s%s %.1f", sep, $1, $2 / n; sep = ", " }'; }
+	SYSCALLS="syscalls per request: gateway $(per "$RAW_DIR/strace-gateway.txt") ($(top "$RAW_DIR/strace-gateway.txt")); enterprise $(per "$RAW_DIR/strace-enterprise.txt") ($(top "$RAW_DIR/strace-enterprise.txt"))"
+fi
+
+line ""
+line "decomposition of the read path (64 connections or contexts unless said; ×nginx: this run's nginx)"
+line "$(printf '%-44s %8s %7s %7s %6s | %-19s | %s' layer 'req/s' 'p50 ms' 'p99 ms' ×nginx \
+	'CPU µs/req gw bus ent pg' 'ctx switches/req gw bus ent pg')"
+for key in healthz nodb busnodb busdb regions pgq lookup nginx; do
+	[[ -n ${LAYER_ROW[$key]:-} ]] || continue
+	line "$(printf '%s %6s | %-19s | %s' "${LAYER_ROW[$key]}" "$(ratio "${LAYER_RPS[$key]}" "$NGINX_RPS")" \
+		"${LAYER_CPU[$key]}" "${LAYER_CS[$key]}")"
+done
+[[ -z $SYSCALLS ]] || line "$SYSCALLS"
 
 line ""
 row "ratio bus authenticated / not" "$(ratio "$REGIONS_RPS" "$REGIONS_NOAUTH_RPS")" "" ""
@@ -441,6 +598,8 @@ bench_search() {
 	row "ratio product search / nginx" "$(ratio "$WRK_RPS" "$NGINX_RPS")" "" ""
 }
 EXTRA_FIGURES=(bench_search bench_demands bench_bills bench_login)
+# BENCH_EXTRAS=0: the read path only (a quicker run while working on it).
+[[ ${BENCH_EXTRAS:-1} == 1 ]] || EXTRA_FIGURES=()
 for figure in "${EXTRA_FIGURES[@]}"; do
 	log "extra figure: $figure"
 	"$figure"

@@ -20,7 +20,7 @@ readonly TEST_PKGS=(libcmocka-dev clang-format docker-compose jq python3 perl pr
 readonly MONITOR_PKGS=(prometheus mtail lnav jq)
 # No kubectl from Debian: its kubernetes-client (1.20) embeds kustomize v2, too old
 # for deploy/k8s; tests/deploy-check.sh uses a kubectl that is already there.
-readonly BENCH_PKGS=(wrk nginx-light postgresql-contrib jq python3)
+readonly BENCH_PKGS=(wrk nginx-light postgresql-contrib jq python3 strace)
 
 usage() {
 	echo "usage: bash deploy/local/deps.sh run|test|bench|monitor" >&2
