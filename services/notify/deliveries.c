@@ -53,6 +53,13 @@ int notify_deliveries_enqueue(svc_ctx *ctx, const char *event_id, const char *ev
 	const notify_channel *ch = notify_channel_find(event_type);
 	if (!ch)
 		return ST_OK;
+	/* A malformed id would fail the cast and hold back every later event of the source. */
+	if ((person_id && !validate_uuid(person_id)) ||
+	    (!person_id && (!enterprise_id || !validate_uuid(enterprise_id)))) {
+		log_kv(LOGL_WARN, event_id, "event names no usable recipient, nothing queued",
+		       "type", event_type, NULL);
+		return ST_OK;
+	}
 	const notify_category *cat = notify_category_find(ch->category);
 	const char *channels = ch->sms && ch->email ? "{sms,email}" : ch->sms ? "{sms}" : "{email}";
 	const char *v[] = {event_id,      event_type,
@@ -214,7 +221,7 @@ static int notify_finish_tx(svc_ctx *ctx, void *arg)
 	                    : f->failed  ? "failed"
 	                                 : "pending";
 	const char *last = t->natt ? t->att[t->natt - 1].outcome : NULL;
-	const char *v[] = {t->id, state, delay, t->provider, t->provider ? NULL : last};
+	const char *v[] = {t->id, state, delay, t->provider, t->provider ? NULL : last, tries};
 	return change_exec(
 	        ctx,
 	        "UPDATE deliveries SET state = $2, lease_until = NULL,"
@@ -222,8 +229,8 @@ static int notify_finish_tx(svc_ctx *ctx, void *arg)
 	        " THEN now() + make_interval(secs => $3::bigint / 1000.0) ELSE next_at END,"
 	        " provider = COALESCE($4, provider), last_error = $5,"
 	        " sent_at = CASE WHEN $2 = 'sent' THEN now() END"
-	        " WHERE id = $1::uuid AND state = 'sending'",
-	        5, v, NULL);
+	        " WHERE id = $1::uuid AND state = 'sending' AND tries = $6::int",
+	        6, v, NULL);
 }
 
 /* Records t's try and moves the delivery on. */
