@@ -10,9 +10,9 @@
  * (the only window in which a message could go twice is between a provider's acceptance
  * and the commit that records it).
  *
- * A try asks accounts for the address (GetContact: audited there, kept here only in the
- * request's memory), then the primary SMS provider and, when it fails, the secondary; each
- * provider's answer is an attempt row. A failed try waits notify_backoff_ms(); after
+ * A try asks accounts for the address (GetContacts, one call per batch: audited there, kept here
+ * only in the request's memory), then the primary SMS provider and, when it fails, the secondary;
+ * each provider's answer is an attempt row. A failed try waits notify_backoff_ms(); after
  * DELIVERY_MAX_TRIES the delivery is 'failed' and shows in the operator's list, from which
  * it can be retried (one more try).
  *
@@ -132,30 +132,61 @@ static void notify_try_record(void *arg, const char *provider, int outcome)
 		t->provider = provider;
 }
 
-/* Asks accounts for t's address and sends; fills t's attempts. No transaction open. */
-static void notify_try_send(svc_ctx *ctx, struct notify_try *t)
+/*
+ * Asks accounts for the addresses of the batch's persons, in one call (one audited
+ * transaction there). ST_OK with *out (in the arena), or the failure: every try of the
+ * batch then records contact_unavailable.
+ */
+static int notify_contacts_get(svc_ctx *ctx, const PGresult *r, const Accounts__Contacts **out)
 {
 	struct notify_app *app = NOTIFY_APP(ctx);
-	Accounts__GetContactRequest req = ACCOUNTS__GET_CONTACT_REQUEST__INIT;
+	Accounts__GetContactsRequest req = ACCOUNTS__GET_CONTACTS_REQUEST__INIT;
 	Bus__Caller caller = BUS__CALLER__INIT;
-	ProtobufCMessage *out = NULL;
-	req.person_id = (char *)t->person_id;
-	caller.request_id = arena_printf(ctx->arena, "delivery-%s", t->id);
-	int rv = app->accounts ? bus_call(app->accounts, "GetContact", &caller, 3000, &req.base,
-	                                  &accounts__contact__descriptor, ctx->arena, &out)
+	ProtobufCMessage *got = NULL;
+	int n = PQntuples(r);
+	req.person_ids = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *req.person_ids);
+	for (int i = 0; i < n; i++) {
+		const char *id = PQgetvalue(r, i, 2);
+		size_t j;
+		for (j = 0; j < req.n_person_ids; j++)
+			if (strcmp(req.person_ids[j], id) == 0)
+				break;
+		if (j == req.n_person_ids)
+			req.person_ids[req.n_person_ids++] = (char *)id;
+	}
+	caller.request_id = arena_printf(ctx->arena, "deliveries-%s", PQgetvalue(r, 0, 0));
+	int rv = app->accounts ? bus_call(app->accounts, "GetContacts", &caller, 5000, &req.base,
+	                                  &accounts__contacts__descriptor, ctx->arena, &got)
 	                       : ST_UNAVAILABLE;
-	if (rv == ST_NOT_FOUND) {
+	if (rv != ST_OK) {
+		log_kv(LOGL_WARN, caller.request_id, "addresses not available from accounts",
+		       "error", status_code_name(rv), NULL);
 		status_clear();
+		return rv;
+	}
+	*out = (const Accounts__Contacts *)got;
+	return ST_OK;
+}
+
+/* Sends t to the address in cs (NULL: accounts did not answer); fills t's attempts. No
+ * transaction open. */
+static void notify_try_send(svc_ctx *ctx, struct notify_try *t, const Accounts__Contacts *cs)
+{
+	struct notify_app *app = NOTIFY_APP(ctx);
+	const Accounts__Contact *c = NULL;
+	const char *request_id = arena_printf(ctx->arena, "delivery-%s", t->id);
+	if (!cs) {
+		t->att[t->natt++] = (struct notify_attempt){"accounts", "contact_unavailable"};
+		return;
+	}
+	for (size_t i = 0; i < cs->n_items && !c; i++)
+		if (cs->items[i]->person_id && strcmp(cs->items[i]->person_id, t->person_id) == 0)
+			c = cs->items[i];
+	if (!c) {
 		t->skipped = 1;
 		t->att[t->natt++] = (struct notify_attempt){"accounts", "no_address"};
 		return;
 	}
-	if (rv != ST_OK) {
-		status_clear();
-		t->att[t->natt++] = (struct notify_attempt){"accounts", "contact_unavailable"};
-		return;
-	}
-	const Accounts__Contact *c = (const Accounts__Contact *)out;
 	if (strcmp(t->channel, "sms") == 0) {
 		char text[1024];
 		if (!c->phone || validate_mobile(c->phone) != 0) {
@@ -172,7 +203,7 @@ static void notify_try_send(svc_ctx *ctx, struct notify_try *t)
 		                    .params = params,
 		                    .nparams = 1,
 		                    .delivery_id = t->id};
-		notify_sms_send_failover(app, &m, caller.request_id, notify_try_record, t);
+		notify_sms_send_failover(app, &m, request_id, notify_try_record, t);
 		return;
 	}
 	if (!c->email || !*c->email || validate_email(c->email) != 0 || !app->mail) {
@@ -187,7 +218,7 @@ static void notify_try_send(svc_ctx *ctx, struct notify_try *t)
 	                     .text = text,
 	                     .html = html,
 	                     .delivery_id = t->id};
-	notify_try_record(t, app->mail->name, app->mail->send(app->mail, &m, caller.request_id));
+	notify_try_record(t, app->mail->name, app->mail->send(app->mail, &m, request_id));
 	free(text);
 	free(html);
 }
@@ -319,6 +350,9 @@ int notify_deliveries_tick(svc_ctx *ctx)
 		return (int)app->delivery_poll_ms * 5;
 	}
 	int n = PQntuples(r);
+	const Accounts__Contacts *cs = NULL;
+	if (n > 0 && notify_contacts_get(ctx, r, &cs) != ST_OK)
+		cs = NULL;
 	for (int i = 0; i < n; i++) {
 		struct notify_try t = {
 		        .id = dbrow_text(ctx->arena, r, i, 0),
@@ -330,7 +364,7 @@ int notify_deliveries_tick(svc_ctx *ctx)
 		        .event_type = dbrow_text(ctx->arena, r, i, 6),
 		        .tries = (int)strtol(PQgetvalue(r, i, 7), NULL, 10),
 		};
-		notify_try_send(ctx, &t);
+		notify_try_send(ctx, &t, cs);
 		notify_try_finish(ctx, &t);
 	}
 	PQclear(r);

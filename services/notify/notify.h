@@ -35,7 +35,7 @@ struct notify_app {
 	int mail_provider;            /* MAIL_PROVIDER: NOTIFY_MAIL_* or -1 (by mode) */
 	notify_mail_smtp_config smtp; /* MAIL_SMTP_*, MAIL_FROM */
 	char mail_sink_path[1024];    /* $VAR_DIR/mail/outbox.jsonl */
-	bus_client *accounts;         /* GetContact, from the delivery threads only */
+	bus_client *accounts;         /* GetContacts, from the delivery threads only */
 	long delivery_batch;          /* DELIVERY_BATCH: rows one claim takes */
 	long delivery_max_tries;      /* DELIVERY_MAX_TRIES */
 	long delivery_backoff_ms;     /* DELIVERY_BACKOFF_MS: the wait after the first failed try */
