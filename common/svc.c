@@ -45,6 +45,15 @@ struct svc_worker {
 	arena *arena;
 };
 
+/* A background thread of svc_def.tick. */
+struct svc_ticker {
+	svc_server *server;
+	pthread_t thread;
+	db_conn *db;
+	redis_conn *redis;
+	arena *arena;
+};
+
 struct svc_server {
 	const svc_def *def;
 	svc_settings set;
@@ -55,6 +64,11 @@ struct svc_server {
 	svc_publisher *publisher;
 	svc_subscriber *subscriber;
 	atomic_int busy; /* workers inside svc_handle */
+	struct svc_ticker *tickers;
+	long ntickers;
+	pthread_mutex_t tick_mu; /* guards tick_stop; tick_cv wakes sleeping tickers */
+	pthread_cond_t tick_cv;
+	int tick_stop;
 };
 
 /* The server of this process, for Ping's gauges: a handler's ctx does not carry it,
@@ -499,6 +513,87 @@ static void *svc_worker_main(void *arg)
 	return NULL;
 }
 
+static void *svc_ticker_main(void *arg)
+{
+	struct svc_ticker *t = arg;
+	svc_server *s = t->server;
+	static const Bus__Caller no_caller = BUS__CALLER__INIT;
+	for (;;) {
+		svc_ctx ctx = {.service = s->def->name,
+		               .caller = &no_caller,
+		               .request_id = "",
+		               .db = t->db,
+		               .redis = t->redis,
+		               .arena = t->arena,
+		               .app = s->def->app,
+		               .bus_auth = s->set.auth};
+		status_clear();
+		int wait_ms = s->def->tick(&ctx);
+		db_rollback(t->db);
+		arena_reset(t->arena);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += wait_ms / 1000;
+		until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&s->tick_mu);
+		while (!s->tick_stop && wait_ms > 0 &&
+		       pthread_cond_timedwait(&s->tick_cv, &s->tick_mu, &until) == 0)
+			;
+		int stop = s->tick_stop;
+		pthread_mutex_unlock(&s->tick_mu);
+		if (stop)
+			break;
+	}
+	return NULL;
+}
+
+/* Stops and frees the tickers (started or not). */
+static void svc_tickers_stop(svc_server *s)
+{
+	pthread_mutex_lock(&s->tick_mu);
+	s->tick_stop = 1;
+	pthread_cond_broadcast(&s->tick_cv);
+	pthread_mutex_unlock(&s->tick_mu);
+	for (long i = 0; i < s->ntickers; i++) {
+		if (s->tickers[i].thread)
+			pthread_join(s->tickers[i].thread, NULL);
+		redis_close(s->tickers[i].redis);
+		db_close(s->tickers[i].db);
+		arena_free(s->tickers[i].arena);
+	}
+	free(s->tickers);
+	s->tickers = NULL;
+	s->ntickers = 0;
+}
+
+/* Opens the tickers' connections and starts them; ST_OK or an error (nothing left running). */
+static int svc_tickers_start(svc_server *s, const svc_settings *set)
+{
+	long n = s->def->ntick ? *s->def->ntick : 1;
+	if (!s->def->tick || n <= 0)
+		return ST_OK;
+	s->ntickers = n;
+	s->tickers = xcalloc((size_t)s->ntickers, sizeof *s->tickers);
+	for (long i = 0; i < s->ntickers; i++) {
+		struct svc_ticker *t = &s->tickers[i];
+		t->server = s;
+		t->arena = arena_new();
+		if (!(t->db = db_open(set->db_url)) ||
+		    (set->redis_url && *set->redis_url &&
+		     !(t->redis = redis_open(set->redis_url, 1000)))) {
+			svc_tickers_stop(s);
+			return ST_UNAVAILABLE;
+		}
+	}
+	for (long i = 0; i < s->ntickers; i++)
+		pthread_create(&s->tickers[i].thread, NULL, svc_ticker_main, &s->tickers[i]);
+	return ST_OK;
+}
+
 static int svc_run_start_hook(svc_server *s, db_conn *db)
 {
 	if (!s->def->start)
@@ -537,6 +632,8 @@ int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **o
 	int rv = ST_INTERNAL;
 	s->def = def;
 	s->set = *set;
+	pthread_mutex_init(&s->tick_mu, NULL);
+	pthread_cond_init(&s->tick_cv, NULL);
 	if (svc_bind_all(&s->mt, def->apis, def->napis))
 		goto fail;
 
@@ -596,6 +693,10 @@ int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **o
 		if (!s->subscriber)
 			goto fail_workers;
 	}
+	if ((rv = svc_tickers_start(s, set)) != ST_OK) {
+		svc_subscriber_stop(s->subscriber);
+		goto fail_workers;
+	}
 	atomic_store(&svc_self, s);
 	for (long i = 0; i < s->nworkers; i++)
 		pthread_create(&s->workers[i].thread, NULL, svc_worker_main, &s->workers[i]);
@@ -618,6 +719,7 @@ void svc_server_stop(svc_server *s)
 {
 	if (!s)
 		return;
+	svc_tickers_stop(s);
 	/* Closing the socket wakes every worker with NNG_ECLOSED. */
 	nng_close(s->sock);
 	for (long i = 0; i < s->nworkers; i++)

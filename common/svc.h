@@ -99,6 +99,13 @@ typedef struct svc_def {
 	 * May be NULL. Returns ST_OK or stops the start. */
 	int (*start)(svc_ctx *ctx);
 	void *app;
+	/* Background work besides the workers (notify's delivery queue): *ntick threads (a
+	 * setting of the daemon's table, read when the server starts; NULL: one), each with its
+	 * own connection (and Redis), call tick(ctx) again and again until the server stops.
+	 * tick returns how many ms to wait before its next call (0: at once); the arena is
+	 * reset after each call, a transaction left open is rolled back. May be NULL. */
+	int (*tick)(svc_ctx *ctx);
+	const long *ntick;
 } svc_def;
 
 typedef struct svc_settings {

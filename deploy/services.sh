@@ -33,7 +33,7 @@ die() {
 # ---- the list -------------------------------------------------------------------
 
 NAMES=()
-declare -A PORT=() DB=() CALLS=()
+declare -A PORT=() DB=() CALLS=() BGCALLS=()
 
 # Reads and checks the list into NAMES, PORT, DB, CALLS (space-separated; empty for "-").
 load() {
@@ -54,13 +54,22 @@ load() {
 		[[ -z ${port_owner[$port]:-} ]] ||
 			die "$LIST:$n: bus_port $port of $name is already ${port_owner[$port]}'s"
 		[[ ${db:-} == yes || ${db:-} == no ]] || die "$LIST:$n: db of $name is '${db:-}', not yes or no"
-		[[ ${calls:-} == - || ${calls:-} =~ ^[a-z][a-z0-9]*(,[a-z][a-z0-9]*)*$ ]] ||
+		[[ ${calls:-} == - || ${calls:-} =~ ^~?[a-z][a-z0-9]*(,~?[a-z][a-z0-9]*)*$ ]] ||
 			die "$LIST:$n: calls of $name is '${calls:-}', not '-' or names separated by commas"
 		NAMES+=("$name")
 		PORT[$name]=$port
 		DB[$name]=$db
-		CALLS[$name]=${calls//,/ }
-		[[ $calls != - ]] || CALLS[$name]=
+		CALLS[$name]=
+		BGCALLS[$name]=
+		if [[ $calls != - ]]; then
+			for d in ${calls//,/ }; do
+				if [[ $d == ~* ]]; then
+					BGCALLS[$name]+=" ${d#\~}"
+				else
+					CALLS[$name]+=" $d"
+				fi
+			done
+		fi
 		port_owner[$port]=$name
 	done <"$file"
 	((${#NAMES[@]})) || die "$LIST lists no service"
@@ -81,7 +90,7 @@ gen_c() {
 	printf '#include "bus.h"\n\n#include <stddef.h>\n\n'
 	for s in "${NAMES[@]}"; do
 		printf 'static const char *const calls_%s[] = {' "$s"
-		for t in ${CALLS[$s]}; do
+		for t in ${CALLS[$s]} ${BGCALLS[$s]}; do
 			printf '"%s", ' "$t"
 		done
 		printf 'NULL};\n'
@@ -371,12 +380,13 @@ check_named() {
 # back, directly or round a longer cycle, holds its pool while the other's fills: both
 # exhaust. So the graph must be acyclic, and a service's code may open a bus client
 # only to a service it declares. Event replay is no edge: the subscriber thread that
-# asks a source for missed events is no worker.
+# asks a source for missed events is no worker; nor is a call marked ~ (made only from
+# the service's background threads, svc_def.tick, never from a worker): no pool waits.
 check_calls() {
 	local s t f target
 	declare -A state=()
 	for s in "${NAMES[@]}"; do
-		for t in ${CALLS[$s]}; do
+		for t in ${CALLS[$s]} ${BGCALLS[$s]}; do
 			listed "$t" || problem "$LIST: $s calls '$t', which $LIST does not list"
 		done
 	done
@@ -410,7 +420,7 @@ check_calls() {
 			while read -r target; do
 				if [[ -z $target ]]; then
 					problem "services/$s/${f##*/}: bus_client_open() without a literal service name (cannot check it against $LIST)"
-				elif [[ " ${CALLS[$s]} " != *" $target "* ]]; then
+				elif [[ " ${CALLS[$s]} ${BGCALLS[$s]} " != *" $target "* ]]; then
 					problem "services/$s/${f##*/} opens a bus client to $target, but $LIST does not list $target among the calls of $s"
 				fi
 			done < <(tr '\n' ' ' <"$f" | grep -o 'bus_client_open([^)]*)' |

@@ -598,6 +598,10 @@ bench_search() {
 	row "ratio product search / nginx" "$(ratio "$WRK_RPS" "$NGINX_RPS")" "" ""
 }
 EXTRA_FIGURES=(bench_search bench_demands bench_bills bench_login)
+# SMS deliveries with two notify replicas (deploy/bench/deliveries.sh).
+# shellcheck source=deploy/bench/deliveries.sh
+source "$ROOT/deploy/bench/deliveries.sh"
+EXTRA_FIGURES+=(bench_deliveries)
 # BENCH_EXTRAS=0: the read path only (a quicker run while working on it).
 [[ ${BENCH_EXTRAS:-1} == 1 ]] || EXTRA_FIGURES=()
 for figure in "${EXTRA_FIGURES[@]}"; do

@@ -65,6 +65,8 @@ int accounts_identity_check(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 /* FindPerson (bus-only): the registered person of a phone, or ST_NOT_FOUND
  * naming "phone". (find_person.c) */
 int accounts_person_find(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+/* GetContacts (contact.c): phones and e-mails in clear, to notify alone, audited. */
+int accounts_contact_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 
 /* ---- shared between the files ----------------------------------------------- */
 

@@ -51,6 +51,7 @@ static const svc_handler accounts_handlers[] = {
         {"SwitchIdentity", accounts_identity_switch},
         {"CheckIdentity", accounts_identity_check},
         {"FindPerson", accounts_person_find},
+        {"GetContacts", accounts_contact_get},
 };
 
 /* Identities read memberships from enterprise's events, never from enterprise itself. */
@@ -58,7 +59,7 @@ static const svc_subscription accounts_subs[] = {{"enterprise", memberproj_apply
 
 /* Asked by services only (enterprise: the legal representative's check; market: staff
  * by phone): no gateway route. */
-static const char *const accounts_bus_only[] = {"CheckIdentity", "FindPerson", NULL};
+static const char *const accounts_bus_only[] = {"CheckIdentity", "FindPerson", "GetContacts", NULL};
 /* The creating POSTs: a retry with the same Idempotency-Key creates nothing twice. */
 static const char *const accounts_idempotent[] = {"CreateAccount", "StartVerification", NULL};
 

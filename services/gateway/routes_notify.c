@@ -19,6 +19,18 @@ static gw_route routes[] = {
             "标记消息已读"),
         NTF("POST", "/api/v1/me/messages/read-all", "MarkAllRead", GW_AUTH_SESSION, 0,
             "全部标记为已读"),
+        NTF("GET", "/api/v1/dev/mail", "ListDevMail", GW_AUTH_DEV, 0,
+            "开发模式：查看开发邮件通道发出的邮件"),
+        NTF("PUT", "/api/v1/dev/sms-providers/{provider}", "SetDevSmsFault", GW_AUTH_DEV, 0,
+            "开发模式：让沙箱短信通道成功、失败、超时或限流"),
+        NTF("GET", "/api/v1/me/notification-preferences", "GetPreferences", GW_AUTH_SESSION, 0,
+            "通知设置"),
+        NTF("PUT", "/api/v1/me/notification-preferences", "PutPreferences", GW_AUTH_SESSION, 0,
+            "修改通知设置"),
+        NTF("GET", "/api/v1/operator/deliveries", "ListDeliveries", GW_AUTH_SESSION, 0,
+            "运营：发送失败的短信与邮件"),
+        NTF("POST", "/api/v1/operator/deliveries/{id}/retry", "RetryDelivery", GW_AUTH_SESSION, 0,
+            "运营：重新发送一条通知"),
 };
 
 const gw_route_table gw_routes_notify = {routes, sizeof routes / sizeof routes[0]};

@@ -66,13 +66,17 @@ int notify_messages_apply(svc_ctx *ctx, const Events__Event *ev)
 	                   msg.body,
 	                   ev->has_time_ms && ev->time_ms > 0 ? time_ms : NULL};
 	/* Inside the runtime's transaction that advances the cursor (not change_run's). */
-	return change_exec(ctx,
-	                   "INSERT INTO messages (event_id, event_type, person_id, enterprise_id,"
-	                   " title, body, created_at)"
-	                   " VALUES ($1, $2, $3, $4, $5, $6,"
-	                   " COALESCE(to_timestamp($7::bigint / 1000.0), now()))"
-	                   " ON CONFLICT (event_id, recipient) DO NOTHING",
-	                   7, v, NULL);
+	int rv = change_exec(ctx,
+	                     "INSERT INTO messages (event_id, event_type, person_id, enterprise_id,"
+	                     " title, body, created_at)"
+	                     " VALUES ($1, $2, $3, $4, $5, $6,"
+	                     " COALESCE(to_timestamp($7::bigint / 1000.0), now()))"
+	                     " ON CONFLICT (event_id, recipient) DO NOTHING",
+	                     7, v, NULL);
+	/* The SMS and e-mail in the same transaction: applied once, queued once. */
+	return rv != ST_OK ? rv
+	                   : notify_deliveries_enqueue(ctx, event_id, ev->type, msg.person_id,
+	                                               msg.enterprise_id, msg.title, msg.body);
 }
 
 /* The event's id for messages: its own, or source:seq for an event without one. */

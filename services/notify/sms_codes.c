@@ -125,7 +125,47 @@ static redisReply *notify_eval(redis_conn *r, const char *script, int nkeys,
 
 /* ---- set-up ------------------------------------------------------------------------ */
 
-const char *const notify_sms_provider_names[] = {"dev", "http", NULL};
+const char *const notify_sms_provider_names[] = {"dev", "http", "none", NULL};
+
+/* One provider of kind for place name ("primary", "secondary"), with http's settings; NULL
+ * after a log line when it cannot be built. */
+static notify_sms_provider *notify_sms_build(struct notify_app *app, const char *name, int kind,
+                                             notify_sms_http_config *http)
+{
+	char fault[1100];
+	if (kind == NOTIFY_SMS_DEV) {
+		/* The sink holds codes in clear: never in production. */
+		if (!config_is_development(app->common)) {
+			log_kv(LOGL_ERROR, NULL,
+			       "SMS provider dev is refused when PLATFORM_MODE is production",
+			       "provider", name, NULL);
+			return NULL;
+		}
+		snprintf(fault, sizeof fault, "%s/sms/fault-%s", app->common->var_dir, name);
+		return notify_sms_dev_new(name, app->sink_path, fault);
+	}
+	const struct {
+		const char *env, *val;
+	} need[] = {{"SMS_HTTP_URL", http->url},
+	            {"SMS_HTTP_KEY_ID", http->key_id},
+	            {"SMS_HTTP_SECRET", http->secret},
+	            {"SMS_SIGN_NAME", app->http.sign_name}};
+	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
+		if (!need[i].val || !*need[i].val) {
+			log_kv(LOGL_ERROR, NULL, "the http SMS provider needs a setting",
+			       "variable", need[i].env, "provider", name, NULL);
+			return NULL;
+		}
+	}
+	if (!app->curl_ready) {
+		if (httpc_global_init() != ST_OK)
+			return NULL;
+		app->curl_ready = 1;
+	}
+	http->sign_name = app->http.sign_name;
+	http->timeout_ms = app->http_timeout_ms;
+	return notify_sms_http_new(name, http);
+}
 
 int notify_sms_setup(struct notify_app *app)
 {
@@ -133,41 +173,43 @@ int notify_sms_setup(struct notify_app *app)
 	int kind = app->sms_provider >= 0 ? app->sms_provider
 	           : dev                  ? NOTIFY_SMS_DEV
 	                                  : NOTIFY_SMS_HTTP;
-	if (kind == NOTIFY_SMS_DEV) {
-		/* The sink holds codes in clear: never in production. */
-		if (!dev) {
-			log_kv(LOGL_ERROR, NULL,
-			       "SMS_PROVIDER=dev is refused when PLATFORM_MODE is production",
-			       NULL);
-			return ST_INTERNAL;
-		}
-		snprintf(app->sink_path, sizeof app->sink_path, "%s/sms/outbox.jsonl",
-		         app->common->var_dir);
-		app->sms = notify_sms_dev_new(app->sink_path);
-	} else {
-		const struct {
-			const char *env, *val;
-		} need[] = {{"SMS_HTTP_URL", app->http.url},
-		            {"SMS_HTTP_KEY_ID", app->http.key_id},
-		            {"SMS_HTTP_SECRET", app->http.secret},
-		            {"SMS_SIGN_NAME", app->http.sign_name}};
-		for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
-			if (!need[i].val || !*need[i].val) {
-				log_kv(LOGL_ERROR, NULL, "the http SMS provider needs a setting",
-				       "variable", need[i].env, NULL);
-				return ST_INTERNAL;
-			}
-		}
-		if (httpc_global_init() != ST_OK)
-			return ST_INTERNAL;
-		app->curl_ready = 1;
-		app->http.timeout_ms = app->http_timeout_ms;
-		app->sms = notify_sms_http_new(&app->http);
-	}
-	if (!app->sms)
+	snprintf(app->sink_path, sizeof app->sink_path, "%s/sms/outbox.jsonl",
+	         app->common->var_dir);
+	if (kind == NOTIFY_SMS_NONE) {
+		log_kv(LOGL_ERROR, NULL, "SMS_PROVIDER=none: a primary SMS provider is required",
+		       NULL);
 		return ST_INTERNAL;
-	log_kv(LOGL_INFO, NULL, "sms provider ready", "provider", app->sms->name, NULL);
+	}
+	if (!(app->sms = notify_sms_build(app, "primary", kind, &app->http)))
+		return ST_INTERNAL;
+	/* The secondary: empty is a second sandbox in development, none in production. */
+	int kind2 = app->sms2_provider >= 0 ? app->sms2_provider
+	            : dev                   ? NOTIFY_SMS_DEV
+	                                    : NOTIFY_SMS_NONE;
+	if (kind2 != NOTIFY_SMS_NONE &&
+	    !(app->sms2 = notify_sms_build(app, "secondary", kind2, &app->http2)))
+		return ST_INTERNAL;
+	log_kv(LOGL_INFO, NULL, "sms providers ready", "primary", notify_sms_provider_names[kind],
+	       "secondary", kind2 == NOTIFY_SMS_NONE ? "none" : notify_sms_provider_names[kind2],
+	       NULL);
 	return ST_OK;
+}
+
+int notify_sms_send_failover(struct notify_app *app, const notify_sms_msg *m,
+                             const char *request_id, notify_sms_tried_fn tried, void *arg)
+{
+	notify_sms_provider *ps[] = {app->sms, app->sms2};
+	int rv = NOTIFY_SEND_FAILED;
+	for (size_t i = 0; i < 2; i++) {
+		if (!ps[i])
+			continue;
+		rv = ps[i]->send(ps[i], m, request_id);
+		if (tried)
+			tried(arg, ps[i]->name, rv);
+		if (rv == 0)
+			return 0;
+	}
+	return rv;
 }
 
 void notify_sms_teardown(struct notify_app *app)
@@ -175,9 +217,19 @@ void notify_sms_teardown(struct notify_app *app)
 	if (app->sms)
 		app->sms->free(app->sms);
 	app->sms = NULL;
+	if (app->sms2)
+		app->sms2->free(app->sms2);
+	app->sms2 = NULL;
 	if (app->curl_ready)
 		httpc_global_cleanup();
 	app->curl_ready = 0;
+}
+
+/* Remembers which provider took a code (its name is static). */
+static void notify_code_tried(void *arg, const char *provider, int outcome)
+{
+	if (outcome == 0)
+		*(const char **)arg = provider;
 }
 
 /* ---- shared by both handlers ------------------------------------------------------- */
@@ -361,7 +413,9 @@ int notify_sms_issue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage
 	                    .template_id = purpose->template_id,
 	                    .params = params,
 	                    .nparams = 1};
-	int sent = app->sms->send(app->sms, &m, ctx->request_id);
+	/* Synchronous, as the person waits for the code, but over both providers. */
+	const char *by = NULL;
+	int sent = notify_sms_send_failover(app, &m, ctx->request_id, notify_code_tried, &by);
 	OPENSSL_cleanse(text, sizeof text);
 	if (sent != 0) {
 		rv = status_err(ST_SMS_SEND_FAILED, NULL);
@@ -369,7 +423,7 @@ int notify_sms_issue(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage
 	}
 	give_back = 0; /* sent, and its code already stored: it counts */
 	log_kv(LOGL_INFO, ctx->request_id, "sms code sent", "phone", masked, "purpose",
-	       purpose->name, "provider", app->sms->name, "repeated", reused ? "yes" : "no", NULL);
+	       purpose->name, "provider", by, "repeated", reused ? "yes" : "no", NULL);
 
 	Notify__IssueSmsCodeResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
 	notify__issue_sms_code_response__init(resp);

@@ -27,7 +27,32 @@
 struct notify_sms_dev {
 	notify_sms_provider base; /* first: the provider pointer is the struct's */
 	char *path;
+	char *fault_path;
 };
+
+/* The behaviour SetDevSmsFault chose: 0 (ok, or no file) or a NOTIFY_SEND_* failure. */
+static int notify_sms_dev_fault(const char *path)
+{
+	char mode[32] = "";
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (!fgets(mode, sizeof mode, f))
+		mode[0] = '\0';
+	fclose(f);
+	mode[strcspn(mode, "\n")] = '\0';
+	if (strcmp(mode, "fail") == 0)
+		return NOTIFY_SEND_FAILED;
+	if (strcmp(mode, "timeout") == 0) {
+		/* A provider that does not answer costs the sender time; a short one here. */
+		struct timespec ts = {0, 100 * 1000000L};
+		nanosleep(&ts, NULL);
+		return NOTIFY_SEND_TIMEOUT;
+	}
+	if (strcmp(mode, "rate_limit") == 0)
+		return NOTIFY_SEND_RATE_LIMITED;
+	return 0;
+}
 
 /* mkdir -p of the directory holding path. 0 or -1. */
 static int notify_mkdirs_for(const char *path)
@@ -73,10 +98,18 @@ static int notify_sms_dev_send(notify_sms_provider *p_, const notify_sms_msg *m,
 	for (size_t i = 0; i < m->nparams; i++)
 		if (strcmp(m->params[i].name, "code") == 0)
 			code = m->params[i].value;
+	int fault = notify_sms_dev_fault(p->fault_path);
+	if (fault != 0) {
+		validate_mask_mobile(m->phone, masked);
+		log_kv(LOGL_WARN, request_id, "sandbox sms provider told to fail", "provider",
+		       p->base.name, "phone", masked, NULL);
+		return fault;
+	}
 	notify_now_rfc3339(sent_at);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s?, s:s}", "phone", m->phone, "purpose",
-	                      m->purpose ? m->purpose : "", "text", m->text, "code", code,
-	                      "sent_at", sent_at);
+	json_t *o =
+	        json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:s?}", "phone", m->phone, "purpose",
+	                  m->purpose ? m->purpose : "", "text", m->text, "code", code, "sent_at",
+	                  sent_at, "provider", p->base.name, "delivery_id", m->delivery_id);
 	if (!o)
 		goto out;
 	line = json_dumps(o, JSON_COMPACT);
@@ -111,10 +144,11 @@ static void notify_sms_dev_free(notify_sms_provider *p_)
 	if (!p)
 		return;
 	free(p->path);
+	free(p->fault_path);
 	free(p);
 }
 
-notify_sms_provider *notify_sms_dev_new(const char *path)
+notify_sms_provider *notify_sms_dev_new(const char *name, const char *path, const char *fault_path)
 {
 	if (notify_mkdirs_for(path) != 0) {
 		log_kv(LOGL_ERROR, NULL, "cannot create the dev sms sink directory", "path", path,
@@ -122,10 +156,11 @@ notify_sms_provider *notify_sms_dev_new(const char *path)
 		return NULL;
 	}
 	struct notify_sms_dev *p = xcalloc(1, sizeof *p);
-	p->base.name = "dev";
+	p->base.name = name;
 	p->base.send = notify_sms_dev_send;
 	p->base.free = notify_sms_dev_free;
 	p->path = xstrdup(path);
+	p->fault_path = xstrdup(fault_path);
 	return &p->base;
 }
 
@@ -184,10 +219,54 @@ int notify_sms_dev_list(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMess
 		it->text = notify_json_str(ctx->arena, o, "text");
 		it->code = notify_json_str(ctx->arena, o, "code");
 		it->sent_at = notify_json_str(ctx->arena, o, "sent_at");
+		it->provider = notify_json_str(ctx->arena, o, "provider");
+		it->delivery_id = notify_json_str(ctx->arena, o, "delivery_id");
 		resp->items[resp->n_items++] = it;
 	}
 	for (size_t i = 0; i < NOTIFY_DEV_LIST_MAX; i++)
 		json_decref(ring[i]);
 	*out = &resp->base;
+	return ST_OK;
+}
+
+/* ---- SetDevSmsFault ---------------------------------------------------------------- */
+
+int notify_sms_dev_fault_set(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMessage **out)
+{
+	const Notify__SetDevSmsFaultRequest *in = (const Notify__SetDevSmsFaultRequest *)in_;
+	struct notify_app *app = NOTIFY_APP(ctx);
+	static const char *const modes[] = {"ok", "fail", "timeout", "rate_limit"};
+	char path[1100];
+	size_t i;
+	/* The sandbox's control exists in development only, like the sink. */
+	if (!config_is_development(app->common))
+		return status_err(ST_NOT_FOUND, NULL);
+	if (!in->provider ||
+	    (strcmp(in->provider, "primary") != 0 && strcmp(in->provider, "secondary") != 0))
+		return status_err(ST_FIELD_RANGE, "provider");
+	for (i = 0; in->mode && i < sizeof modes / sizeof modes[0]; i++)
+		if (strcmp(in->mode, modes[i]) == 0)
+			break;
+	if (!in->mode || i == sizeof modes / sizeof modes[0])
+		return status_err(ST_FIELD_RANGE, "mode");
+	snprintf(path, sizeof path, "%s/sms/fault-%s", app->common->var_dir, in->provider);
+	if (i == 0) {
+		if (unlink(path) != 0 && errno != ENOENT)
+			return status_err(ST_INTERNAL, NULL);
+	} else {
+		FILE *f = fopen(path, "we");
+		if (!f || fprintf(f, "%s\n", modes[i]) < 0) {
+			if (f)
+				fclose(f);
+			return status_err(ST_INTERNAL, NULL);
+		}
+		if (fclose(f) != 0)
+			return status_err(ST_INTERNAL, NULL);
+	}
+	Notify__SetDevSmsFaultResponse *r = arena_alloc(ctx->arena, sizeof *r);
+	notify__set_dev_sms_fault_response__init(r);
+	r->provider = arena_strdup(ctx->arena, in->provider);
+	r->mode = arena_strdup(ctx->arena, modes[i]);
+	*out = &r->base;
 	return ST_OK;
 }

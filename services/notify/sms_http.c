@@ -228,10 +228,10 @@ static void notify_sms_http_free(notify_sms_provider *p_)
 	free(p);
 }
 
-notify_sms_provider *notify_sms_http_new(const notify_sms_http_config *cfg)
+notify_sms_provider *notify_sms_http_new(const char *name, const notify_sms_http_config *cfg)
 {
 	struct notify_sms_http *p = xcalloc(1, sizeof *p);
-	p->base.name = "http";
+	p->base.name = name;
 	p->base.send = notify_sms_http_send;
 	p->base.free = notify_sms_http_free;
 	p->url = xstrdup(cfg->url);

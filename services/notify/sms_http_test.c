@@ -109,7 +109,7 @@ static int send_to(int port, long timeout_ms)
 	                              .secret = "testsecret",
 	                              .sign_name = "测试平台",
 	                              .timeout_ms = timeout_ms};
-	notify_sms_provider *p = notify_sms_http_new(&cfg);
+	notify_sms_provider *p = notify_sms_http_new("primary", &cfg);
 	const notify_sms_param params[] = {{"code", "042917"}};
 	notify_sms_msg m = {.phone = "13800138000",
 	                    .purpose = "login",

@@ -22,26 +22,39 @@ typedef struct notify_sms_msg {
 	const char *template_id;        /* the provider's template for text (TemplateCode) */
 	const notify_sms_param *params; /* the template's variables, e.g. {"code", "123456"} */
 	size_t nparams;
+	const char *delivery_id; /* the queue's row (NULL for codes): sink and logs */
 } notify_sms_msg;
 
 typedef struct notify_sms_provider notify_sms_provider;
 
-/* SMS_PROVIDER's values, in the order of notify_sms_provider_names (NULL-terminated). */
-enum { NOTIFY_SMS_DEV, NOTIFY_SMS_HTTP };
+/* What a send answers besides 0 (accepted): the attempt's outcome in the queue. */
+enum {
+	NOTIFY_SEND_FAILED = -1,       /* refused or broken answer */
+	NOTIFY_SEND_TIMEOUT = -2,      /* no answer in time */
+	NOTIFY_SEND_RATE_LIMITED = -3, /* the provider throttles us */
+};
+
+/* SMS_PROVIDER's and SMS_SECONDARY_PROVIDER's values (none: the secondary only), in the order of
+ * notify_sms_provider_names (NULL-terminated). */
+enum { NOTIFY_SMS_DEV, NOTIFY_SMS_HTTP, NOTIFY_SMS_NONE };
 extern const char *const notify_sms_provider_names[];
 
 struct notify_sms_provider {
-	const char *name; /* "dev", "http" */
-	/* 0 when the provider accepted the message, -1 otherwise (logged, phone masked).
+	const char *name; /* "primary", "secondary": its place, for the attempts recorded */
+	/* 0 when the provider accepted the message, a NOTIFY_SEND_* failure otherwise
+	 * (logged, phone masked).
 	 * request_id (may be NULL) goes into the log lines. */
 	int (*send)(notify_sms_provider *p, const notify_sms_msg *m, const char *request_id);
 	/* Frees the provider. */
 	void (*free)(notify_sms_provider *p);
 };
 
-/* The development sink: one JSON line per message appended to path (directories
- * created as needed). NULL when path cannot be created (logged). */
-notify_sms_provider *notify_sms_dev_new(const char *path);
+/* The development sandbox: one JSON line per message appended to path (directories
+ * created as needed), with the provider's name. Before each send it reads
+ * fault_path (if present): "fail", "timeout" or "rate_limit" make it behave so, without
+ * writing; SetDevSmsFault writes that file (development mode only). NULL when path cannot
+ * be created (logged). */
+notify_sms_provider *notify_sms_dev_new(const char *name, const char *path, const char *fault_path);
 
 typedef struct notify_sms_http_config {
 	const char *url;       /* SMS_HTTP_URL, http:// or https:// */
@@ -51,8 +64,8 @@ typedef struct notify_sms_http_config {
 	long timeout_ms;       /* whole exchange; connecting gets at most half */
 } notify_sms_http_config;
 
-/* The HTTP provider; copies the configuration. Needs curl_global_init() done. */
-notify_sms_provider *notify_sms_http_new(const notify_sms_http_config *cfg);
+/* The HTTP provider named name; copies the configuration. Needs curl_global_init() done. */
+notify_sms_provider *notify_sms_http_new(const char *name, const notify_sms_http_config *cfg);
 
 /*
  * The request signature of the HTTP API (exported for tests): the parameters

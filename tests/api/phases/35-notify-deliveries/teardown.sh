@@ -1,0 +1,1 @@
+rm -f "$VAR_DIR"/sms/fault-primary "$VAR_DIR"/sms/fault-secondary

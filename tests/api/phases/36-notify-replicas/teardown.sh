@@ -1,0 +1,5 @@
+# The second replica goes; the stack's notify runs again with its usual settings.
+bash tests/api/fixtures/notify.sh replica stop
+bash deploy/local/stack.sh stop notify || return 1
+bash deploy/local/stack.sh start notify || return 1
+wait_ready 60
