@@ -12,7 +12,8 @@ readonly RUN_PKGS=(
 	libevent-dev libjansson-dev libhiredis-dev libpq-dev libssl-dev libcurl4-openssl-dev libcmark-dev
 	postgresql-15 redis-server curl ca-certificates procps util-linux iproute2
 )
-readonly TEST_PKGS=(libcmocka-dev clang-format docker-compose jq python3 perl prometheus mtail)
+# clang and libclang-rt-14-dev: the libFuzzer harnesses of tests/fuzz/ (`make fuzz`, and briefly in `make test`).
+readonly TEST_PKGS=(libcmocka-dev clang-format clang libclang-rt-14-dev docker-compose jq python3 perl prometheus mtail)
 # `make monitor` (deploy/monitoring/): Prometheus (promtool), mtail, lnav to read the logs.
 readonly MONITOR_PKGS=(prometheus mtail lnav jq)
 # No kubectl from Debian: its kubernetes-client (1.20) embeds kustomize v2, too old
