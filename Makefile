@@ -208,6 +208,12 @@ deploy-files:
 format:
 	@clang-format -i $$(git ls-files -co --exclude-standard 'common/*.[ch]' 'services/*.[ch]' 'tests/*.[ch]')
 
+# The chaos phase at full length (tests/api/phases/86-chaos: 60 s of load and faults).
+chaos:
+	@bash deploy/local/deps.sh test
+	@$(MAKE) --no-print-directory -j$(NPROC) VARIANT=asan all unit-bins int-bins
+	@CHAOS_SECONDS=$${CHAOS_SECONDS:-60} TEST_ONLY=86-chaos bash tests/run-all.sh build/asan
+
 # Each fuzzer for FUZZ_SECONDS (default 60) from its corpus, new finds merged into it.
 fuzz:
 	@bash deploy/local/deps.sh test
