@@ -7,6 +7,7 @@
 # sanitizer-built daemons'):
 #   reg     an SMS code, then POST /api/v1/accounts (phones 16501wnnnnn)
 #   demand  POST /api/v1/enterprise/financing-demands, then its withdrawal (a transition)
+#   bill    POST /api/v1/enterprise/bill-orders (an inquiry, multipart), then its closure
 #   (each registration's event becomes a welcome message in notify: the messages)
 # A request that gets no answer, a 5xx or 409 IDEMPOTENCY_IN_PROGRESS is sent again,
 # with the same Idempotency-Key, up to 40 times 0.25 s apart; a 409 to a repeated withdrawal means it took effect.
@@ -14,12 +15,14 @@
 # of a random service (started again 1 s later, as its Deployment would), kill -9 of a
 # bus (the same), pg_terminate_backend of a random service's connections.
 # The checks: every acknowledged (2xx) request's effect is in the database once (lost =
-# 0); no person or demand twice, no demand number twice, no welcome message twice
+# 0); no person, demand or bill order twice, no demand or order number twice, no welcome message twice
 # (duplicated = 0); every event of every source's outbox applied by every subscriber;
 # every service's audit chain verifies. Reads RS_VAR RS_GW RS_PG RS_REDIS BIN_DIR, and
-# CH_TOKEN (an enterprise admin's session ready to apply) and CH_PRODUCT, CH_BRANCH.
+# CH_TOKEN (an enterprise admin's session ready to apply) and CH_PRODUCT, CH_BRANCH, and
+# CH_BILL_TOKEN (an enterprise admin's session that may inquire of 资金方甲).
 set -uo pipefail
-: "${RS_VAR:?}" "${RS_GW:?}" "${RS_PG:?}" "${BIN_DIR:?}" "${CH_TOKEN:?}" "${CH_PRODUCT:?}"
+: "${RS_VAR:?}" "${RS_GW:?}" "${RS_PG:?}" "${BIN_DIR:?}" "${CH_TOKEN:?}" "${CH_PRODUCT:?}" \
+	"${CH_BILL_TOKEN:?}"
 cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." || exit 2
 CH_DIR=$RS_VAR/chaos
 EVERY=${CHAOS_EVERY:-3}
@@ -35,16 +38,23 @@ services() { bash deploy/services.sh table | awk '{print $1}'; }
 db_services() { bash deploy/services.sh table | awk '$3 == "yes" {print $1}'; }
 uuid() { cat /proc/sys/kernel/random/uuid; }
 
-# send OUT METHOD PATH BODY [HEADER…]: one request, repeated on no answer or a 5xx.
+# send OUT METHOD PATH BODY [CURL ARG…]: one request (BODY - : none, multipart fields
+# in the arguments), repeated on no answer or a 5xx.
 # Prints "STATUS ATTEMPTS" and leaves the last answer's body in OUT.
 send() {
 	local out=$1 method=$2 path=$3 body=$4 code attempt gw
 	shift 4
 	for ((attempt = 1; attempt <= 40; attempt++)); do
 		gw=$((RS_GW + (RANDOM % 2)))
-		code=$(curl -s -o "$out" -m 10 -w '%{http_code}' -X "$method" \
-			-H 'Content-Type: application/json' -H "X-Forwarded-For: $CLIENT_IP" "$@" \
-			${body:+--data-binary "$body"} "http://127.0.0.1:$gw$path" 2>/dev/null) || code=000
+		if [[ $body == - ]]; then
+			code=$(curl -s -o "$out" -m 10 -w '%{http_code}' -X "$method" \
+				-H "X-Forwarded-For: $CLIENT_IP" "$@" "http://127.0.0.1:$gw$path" 2>/dev/null) ||
+				code=000
+		else
+			code=$(curl -s -o "$out" -m 10 -w '%{http_code}' -X "$method" \
+				-H 'Content-Type: application/json' -H "X-Forwarded-For: $CLIENT_IP" "$@" \
+				--data-binary "$body" "http://127.0.0.1:$gw$path" 2>/dev/null) || code=000
+		fi
 		# IDEMPOTENCY_IN_PROGRESS says "try again shortly" (common/idem.h).
 		[[ $code == 000 || $code == 5* ]] ||
 			{ [[ $code == 409 ]] && grep -q '"IDEMPOTENCY_IN_PROGRESS"' "$out"; } || break
@@ -113,6 +123,39 @@ demand_client() {
 	done
 }
 
+# bill_client W DEADLINE: an inquiry (a bill order) and its closure, until DEADLINE.
+bill_client() {
+	local w=$1 deadline=$2 key res code tries id tmp png today
+	tmp=$CH_DIR/bill$w.tmp
+	png=$CH_DIR/front.png
+	CLIENT_IP=198.18.8.$w
+	# The 1×1 PNG of billfin-walk.json.
+	printf '\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS' >"$png"
+	today=$(TZ=Asia/Shanghai date +%s)
+	while (($(date +%s) < deadline)); do
+		key=$(uuid)
+		res=$(send "$tmp" POST /api/v1/enterprise/bill-orders - \
+			-H "Authorization: Bearer $CH_BILL_TOKEN" -H "Idempotency-Key: $key" \
+			-F "front=@$png;type=image/png;filename=front.png" \
+			-F bill_package_no=210210009999620240105000000010 \
+			-F "acceptor_name=测试承兑一号实业有限公司" -F acceptor_type=enterprise \
+			-F face_fen=20000000 \
+			-F "issue_date=$(TZ=Asia/Shanghai date -d "@$((today - 10 * 86400))" +%F)" \
+			-F "due_date=$(TZ=Asia/Shanghai date -d "@$((today + 90 * 86400))" +%F)" \
+			-F "drawer=测试出票有限公司" -F "payee=商票测试甲实业有限公司" \
+			-F sub_range=1-20000000 -F funder_id=00000000-0000-4000-8000-0000000bf001)
+		read -r code tries <<<"$res"
+		id=$(jq -r '.id // "-"' "$tmp" 2>/dev/null)
+		echo "bill - $key $code $tries $id" >>"$CH_DIR/bill$w.log"
+		[[ $code == 2* && $id != - ]] || continue
+		res=$(send "$tmp" POST "/api/v1/enterprise/bill-orders/$id/closure" '{"reason":"混沌测试"}' \
+			-H "Authorization: Bearer $CH_BILL_TOKEN")
+		read -r code tries <<<"$res"
+		[[ $code == 409 && $tries -gt 1 ]] && code=200
+		echo "close $id - $code $tries $id" >>"$CH_DIR/bill$w.log"
+	done
+}
+
 # faults DEADLINE: one fault every EVERY seconds, in turn.
 faults() {
 	local deadline=$1 turn=0 svcs name pid
@@ -156,7 +199,7 @@ wait_sql() {
 
 check() {
 	local bad=0 sent acked failed retried lost=0 dup=0 ids dids wids s src q out
-	cat "$CH_DIR"/reg*.log "$CH_DIR"/dem*.log >"$CH_DIR/all.log" 2>/dev/null
+	cat "$CH_DIR"/reg*.log "$CH_DIR"/dem*.log "$CH_DIR"/bill*.log >"$CH_DIR/all.log" 2>/dev/null
 	sent=$(wc -l <"$CH_DIR/all.log")
 	acked=$(awk '$4 ~ /^2/' "$CH_DIR/all.log" | wc -l)
 	failed=$(awk '$4 !~ /^2/' "$CH_DIR/all.log" | wc -l)
@@ -177,6 +220,17 @@ check() {
 	if [[ -n $wids ]]; then
 		lost=$((lost + $(su_sql -c "SELECT count(*) FROM market.demands WHERE id = ANY(ARRAY[$wids]::uuid[]) AND status <> 'withdrawn'")))
 	fi
+	bids=$(awk '$1 == "bill" && $4 ~ /^2/ {printf "%s\x27%s\x27", sep, $6; sep=","}' "$CH_DIR/all.log")
+	cids=$(awk '$1 == "close" && $4 ~ /^2/ {printf "%s\x27%s\x27", sep, $6; sep=","}' "$CH_DIR/all.log")
+	if [[ -n $bids ]]; then
+		lost=$((lost + $(su_sql -c "SELECT count(DISTINCT x) FROM unnest(ARRAY[$bids]::uuid[]) x WHERE NOT EXISTS (SELECT FROM billfin.orders o WHERE o.id = x)")))
+		dup=$((dup + $(awk '$1 == "bill" && $4 ~ /^2/ {print $6}' "$CH_DIR/all.log" | sort | uniq -d | wc -l)))
+	fi
+	if [[ -n $cids ]]; then
+		lost=$((lost + $(su_sql -c "SELECT count(*) FROM billfin.orders WHERE id = ANY(ARRAY[$cids]::uuid[]) AND state <> 'closed'")))
+	fi
+	dup=$((dup + $(su_sql -c "SELECT count(*) FROM (SELECT no FROM billfin.orders GROUP BY no HAVING count(*) > 1) o")))
+	dup=$((dup + $(su_sql -c "SELECT greatest(0, (SELECT count(*) FROM billfin.orders WHERE created_at >= to_timestamp($START)) - $(awk '$1 == "bill" && $4 ~ /^2/' "$CH_DIR/all.log" | wc -l))")))
 	# Effects nobody was told of: persons and demands beyond the acknowledged ones.
 	dup=$((dup + $(su_sql -c "SELECT greatest(0, (SELECT count(*) FROM market.demands WHERE purpose = '混沌测试 $RUN') - $(awk '$1 == "demand" && $4 ~ /^2/' "$CH_DIR/all.log" | wc -l))")))
 	dup=$((dup + $(su_sql -c "SELECT count(*) FROM (SELECT no FROM market.demands GROUP BY no HAVING count(*) > 1) d")))
@@ -210,7 +264,7 @@ check() {
 		}
 	done
 	# A load that did nothing would prove nothing.
-	for s in reg demand withdraw; do
+	for s in reg demand withdraw bill close; do
 		if ! awk -v k="$s" '$1 == k && $4 ~ /^2/' "$CH_DIR/all.log" | grep -q .; then
 			echo "# no $s was acknowledged"
 			bad=1
@@ -234,10 +288,12 @@ run)
 	}
 	echo "$RUN" >"$CH_DIR/runs"
 	rm -f "$CH_DIR"/*.log
-	deadline=$(($(date +%s) + secs))
+	START=$(date +%s)
+	deadline=$((START + secs))
 	reg_client 1 "$deadline" &
 	reg_client 2 "$deadline" &
 	demand_client 1 "$deadline" &
+	bill_client 1 "$deadline" &
 	faults "$deadline" &
 	wait
 	# Every process up again before counting (a fault in the last second).

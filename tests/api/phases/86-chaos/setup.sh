@@ -21,7 +21,9 @@ log "# replicated stack: VAR_DIR=$RS_VAR gateways :$RS_GW :$((RS_GW + 1))"
 $RS up || return 1
 # market-demands.json leaves a certified enterprise whose admin may apply, and the
 # catalogue's product and branch (tests/api/fixtures/market.sh's fixed ids).
-$RS cases 1 tests/api/cases/market-demands.json >"$RS_VAR/setup-cases.log" 2>&1 || {
+# billfin-walk.json an enterprise that may inquire, and 资金方甲 to inquire of.
+$RS cases 1 tests/api/cases/market-demands.json tests/api/cases/billfin-walk.json \
+	>"$RS_VAR/setup-cases.log" 2>&1 || {
 	tail -n 30 "$RS_VAR/setup-cases.log"
 	false
 } || return 1
@@ -30,4 +32,5 @@ $RS cases 1 tests/api/phases/86-chaos/login.cases >>"$RS_VAR/setup-cases.log" 2>
 	false
 } || return 1
 CH_TOKEN=$(cat "$RS_VAR/chaos-token") && export CH_TOKEN || return 1
+CH_BILL_TOKEN=$(cat "$RS_VAR/chaos-bill-token") && export CH_BILL_TOKEN || return 1
 export CH_PRODUCT=00000000-0000-4000-8000-00000000c001 CH_BRANCH=00000000-0000-4000-8000-00000000b001
