@@ -20,6 +20,11 @@ BASEFLAGS = -std=c11 -D_GNU_SOURCE -g -Icommon -Itests/support -I$(GEN) $(shell 
 ifeq ($(VARIANT),asan)
 OPTFLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDSAN    := -fsanitize=address,undefined
+else ifeq ($(VARIANT),fuzz)
+# libFuzzer harnesses (tests/fuzz/): Debian's clang, every object instrumented for coverage.
+CC       := clang
+OPTFLAGS := -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+LDSAN    := -fsanitize=fuzzer,address,undefined
 else
 OPTFLAGS := -O2
 LDSAN    :=
@@ -52,7 +57,8 @@ UNIT_BINS   := $(patsubst common/%.c,$(B)/tests/%,$(COMMON_TEST)) \
                $(foreach t,$(SVC_TESTS),$(B)/tests/$(notdir $(patsubst %/,%,$(dir $(t))))_$(basename $(notdir $(t))))
 INT_BINS    := $(patsubst tests/integration/%.c,$(B)/itests/%,$(INT_TESTS))
 
-.PHONY: all build daemons up down test unit bench clean format format-check deps lint deploy-files monitor browser-deps
+.PHONY: all build daemons up down test unit bench clean format format-check deps lint deploy-files monitor \
+        browser-deps fuzz fuzz-bins chaos
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -138,6 +144,31 @@ $(B)/bin/benchload: $(B)/obj/deploy/bench/benchload.o $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
 
+# libFuzzer harnesses (VARIANT=fuzz): tests/fuzz/<name>.c -> build/fuzz/fuzz/<name>, each
+# linked with the service sources it exercises (tests/fuzz/README.md).
+FUZZERS        := $(basename $(notdir $(wildcard tests/fuzz/*.c)))
+FUZZ_SRC_multipart := services/gateway/multipart.c
+GW_ROUTES_SRC      := $(wildcard services/gateway/routes*.c)
+FUZZ_SRC_routes    := $(GW_ROUTES_SRC)
+FUZZ_SRC_pbjson    := $(GW_ROUTES_SRC)
+FUZZ_SRC_busenv    := $(GW_ROUTES_SRC)
+FUZZ_SRC_markdown  := services/market/markdown.c
+FUZZ_SRC_holidays  := services/billfin/calendar.c services/billfin/provisional.c
+FUZZ_SECONDS   ?= 60
+FUZZ_BINS      := $(addprefix $(B)/fuzz/,$(FUZZERS))
+
+# -iquote: services/gateway/limits.h must not shadow <limits.h>.
+$(B)/obj/tests/fuzz/%.o: CFLAGS += -iquote services/gateway -iquote services/market -iquote services/billfin
+
+define fuzz_rules
+$(B)/fuzz/$(1): $(B)/obj/tests/fuzz/$(1).o $(patsubst %.c,$(B)/obj/%.o,$(FUZZ_SRC_$(1))) $(if $(filter services/gateway/routes.c,$(FUZZ_SRC_$(1))),$(GW_TABLES_O)) $(LIBCOMMON) $(LIBTESTPB)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDSAN) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_rules,$(f))))
+
+fuzz-bins: $(FUZZ_BINS)
+
 # ---- commands from the README ------------------------------------------------
 
 deps:
@@ -167,6 +198,7 @@ test:
 	@# The optimised build `make up` runs: -O2 finds warnings -O1 does not.
 	@$(MAKE) --no-print-directory -j$(NPROC) VARIANT=release daemons
 	@$(MAKE) --no-print-directory -j$(NPROC) VARIANT=asan all unit-bins int-bins
+	@$(MAKE) --no-print-directory -j$(NPROC) VARIANT=fuzz fuzz-bins
 	@bash tests/run-all.sh build/asan
 
 # playwright-core for the browser tests, from tests/browser/package-lock.json (not committed: node_modules).
@@ -186,6 +218,18 @@ deploy-files:
 
 format:
 	@clang-format -i $$(git ls-files -co --exclude-standard 'common/*.[ch]' 'services/*.[ch]' 'tests/*.[ch]')
+
+# The chaos phase at full length (tests/api/phases/86-chaos: 60 s of load and faults).
+chaos:
+	@bash deploy/local/deps.sh test
+	@$(MAKE) --no-print-directory -j$(NPROC) VARIANT=asan all unit-bins int-bins
+	@CHAOS_SECONDS=$${CHAOS_SECONDS:-60} TEST_ONLY=86-chaos bash tests/run-all.sh build/asan
+
+# Each fuzzer for FUZZ_SECONDS (default 60) from its corpus, new finds merged into it.
+fuzz:
+	@bash deploy/local/deps.sh test
+	@$(MAKE) --no-print-directory -j$(NPROC) VARIANT=fuzz fuzz-bins
+	@bash tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) merge
 
 bench:
 	@bash deploy/local/deps.sh bench

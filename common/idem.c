@@ -98,6 +98,51 @@ out:
 	return rv;
 }
 
+/* The key's advisory lock, held by the claiming connection from claim to finish: while
+ * it is held the claimer is alive; PostgreSQL drops it with the claimer's connection (a
+ * worker killed, its backend terminated), which is how a retry knows the claim is dead.
+ * 1 when this connection holds it now, else 0. Two keys hashing alike only make a
+ * retry wait, never run twice (claim_xid decides who commits). */
+static int idem_lock(db_conn *db, const idem_claim *c, int lock)
+{
+	PGresult *r = NULL;
+	const char *vals[] = {c->principal, c->key};
+	int got = 0;
+	if (db_exec(db,
+	            lock ? "SELECT pg_try_advisory_lock(hashtextextended($1 || ' ' || $2, 0))"
+	                 : "SELECT pg_advisory_unlock(hashtextextended($1 || ' ' || $2, 0))",
+	            2, vals, &r) == ST_OK)
+		got = PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	return got;
+}
+
+/* Takes over a claim nobody holds any more (its connection is gone) that committed
+ * nothing: ST_OK with c->claim_xid set, else ST_IDEMPOTENCY_IN_PROGRESS. */
+static int idem_take_over(db_conn *db, idem_claim *c)
+{
+	PGresult *r = NULL;
+	const char *vals[] = {c->principal, c->key, c->request_sha256};
+	if (idem_lock(db, c, 1)) {
+		int rv = db_exec(
+		        db,
+		        "UPDATE idempotency SET claim_xid = txid_current(), created_at = now()"
+		        " WHERE principal = $1 AND key = $2 AND request_sha256 = $3"
+		        " AND status IS NULL AND NOT committed RETURNING claim_xid",
+		        3, vals, &r);
+		if (rv == ST_OK && PQntuples(r) == 1) {
+			snprintf(c->claim_xid, sizeof c->claim_xid, "%s", PQgetvalue(r, 0, 0));
+			PQclear(r);
+			status_clear();
+			return ST_OK;
+		}
+		PQclear(r);
+		idem_lock(db, c, 0);
+	}
+	status_set_retry_after(1);
+	return status_err(ST_IDEMPOTENCY_IN_PROGRESS, "Idempotency-Key");
+}
+
 int idem_claim_key(db_conn *db, arena *a, const ProtobufCMessageDescriptor *out_desc, idem_claim *c)
 {
 	char ttl[16], stale[16];
@@ -131,10 +176,13 @@ int idem_claim_key(db_conn *db, arena *a, const ProtobufCMessageDescriptor *out_
 		if (PQntuples(r) == 1) {
 			snprintf(c->claim_xid, sizeof c->claim_xid, "%s", PQgetvalue(r, 0, 0));
 			PQclear(r);
+			idem_lock(db, c, 1);
 			return ST_OK;
 		}
 		PQclear(r);
 		rv = idem_existing(db, a, out_desc, c, &gone);
+		if (rv == ST_IDEMPOTENCY_IN_PROGRESS)
+			return idem_take_over(db, c);
 		if (rv != ST_OK || !gone)
 			return rv;
 	}
@@ -173,6 +221,7 @@ void idem_finish(db_conn *db, const idem_claim *c, int status, const ProtobufCMe
 	              5, vals, lens, fmts, 0, NULL);
 	if (rv != ST_OK)
 		log_kv(LOGL_WARN, request_id, "idempotency key not stored", NULL);
+	idem_lock(db, c, 0);
 	free(buf);
 }
 

@@ -11,7 +11,10 @@
  * svc.c calls idem_claim before a method flagged idempotent in its svc_api and
  * idem_finish after it; change_run marks the claim committed inside the handler's
  * transaction (idem_mark_committed), so a claim whose handler died before committing
- * can be taken again, and one whose effect committed never runs twice.
+ * can be taken again, and one whose effect committed never runs twice. The claiming
+ * connection holds an advisory lock on the key until idem_finish: when it is gone (the
+ * worker killed, its backend terminated) a retry takes the claim over at once; else a
+ * claim is taken again only after IDEM_STALE_CLAIM_S.
  */
 #ifndef COMMON_IDEM_H
 #define COMMON_IDEM_H

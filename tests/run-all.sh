@@ -2,7 +2,9 @@
 # Every test of `make test`, against binaries already built in BUILD_DIR:
 #   1. unit          every executable in BUILD_DIR/tests/ (tests/run-unit.sh)
 #   2. deploy-check  tests/deploy-check.sh, when it exists; config-check;
-#                    monitoring-check (promtool and mtail on deploy/monitoring/)
+#                    monitoring-check (promtool and mtail on deploy/monitoring/);
+#                    fuzz: each libFuzzer harness of BUILD_DIR/../fuzz/fuzz/ for
+#                    TEST_FUZZ_SECONDS (default 3) after its kept regression inputs
 #   3. stack up      a throw-away stack (deploy/local/stack.sh) in a temporary
 #                    VAR_DIR on free ports, torn down whatever happens
 #   4. api           api-test --self-test, then tests/api/cases/*.json
@@ -397,6 +399,9 @@ main() {
 	fi
 	run_phase config-check bash tests/config-check.sh "$BUILD_DIR"
 	run_phase monitoring-check bash deploy/monitoring/monitor.sh check
+	if [[ -d $BUILD_DIR/../fuzz/fuzz && ( -z ${TEST_ONLY:-} || fuzz =~ $TEST_ONLY ) ]]; then
+		run_phase fuzz bash tests/fuzz/run.sh "$BUILD_DIR/../fuzz" "${TEST_FUZZ_SECONDS:-3}"
+	fi
 
 	if ! GATEWAY_PORT=$(pick_port) || ! PG_PORT=$(pick_port "$GATEWAY_PORT") ||
 		! REDIS_PORT=$(pick_port "$GATEWAY_PORT" "$PG_PORT"); then

@@ -13,9 +13,10 @@ readonly RUN_PKGS=(
 	postgresql-15 redis-server curl ca-certificates procps util-linux iproute2
 )
 # The browser tests (tests/browser/): Debian's chromium driven by playwright-core from npm, and
-# a CJK font so the screenshots show Chinese.
-readonly TEST_PKGS=(libcmocka-dev clang-format docker-compose jq python3 perl prometheus mtail
-	chromium nodejs fonts-wqy-microhei)
+# a CJK font so the screenshots show Chinese. clang and libclang-rt-14-dev: the libFuzzer
+# harnesses of tests/fuzz/ (`make fuzz`, and briefly in `make test`).
+readonly TEST_PKGS=(libcmocka-dev clang-format clang libclang-rt-14-dev docker-compose jq python3 perl
+	prometheus mtail chromium nodejs fonts-wqy-microhei)
 # `make monitor` (deploy/monitoring/): Prometheus (promtool), mtail, lnav to read the logs.
 readonly MONITOR_PKGS=(prometheus mtail lnav jq)
 # No kubectl from Debian: its kubernetes-client (1.20) embeds kustomize v2, too old

@@ -18,7 +18,8 @@ readonly READY_TIMEOUT=60 # seconds for /readyz
 readonly STOP_TIMEOUT=10  # seconds between SIGTERM and SIGKILL
 # Settings `up` records in $VAR_DIR/run/stack.env; the other commands use them
 # when the environment does not set them (so `restart gateway` keeps the port).
-readonly SAVED_SETTINGS=(BIN_DIR GATEWAY_PORT GATEWAY_ADDR PG_PORT REDIS_PORT BUS_COUNT LOG_LEVEL PLATFORM_MODE)
+readonly SAVED_SETTINGS=(BIN_DIR GATEWAY_PORT GATEWAY_ADDR PG_PORT REDIS_PORT BUS_COUNT REPLICAS LOG_LEVEL
+	PLATFORM_MODE)
 
 say() { [[ ${STACK_QUIET:-0} == 1 ]] || printf 'stack: %s\n' "$*"; }
 warn() { printf 'stack: %s\n' "$*" >&2; }
@@ -31,7 +32,8 @@ usage() {
 	cat >&2 <<'EOF'
 usage: bash deploy/local/stack.sh up | down | status
        bash deploy/local/stack.sh start NAME | stop NAME | restart NAME
-NAME: postgres, redis, busN, a service of services/services.list, gateway
+NAME: postgres, redis, busN, a service of services/services.list, gateway;
+      NAME.R (R 2..9) for the R-th replica of a service or of the gateway
 EOF
 	exit 2
 }
@@ -81,6 +83,7 @@ settings() {
 	PG_PORT=${PG_PORT:-5433}
 	REDIS_PORT=${REDIS_PORT:-6380}
 	BUS_COUNT=${BUS_COUNT:-1}
+	REPLICAS=${REPLICAS:-1}
 	LOG_LEVEL=${LOG_LEVEL:-info}
 	PLATFORM_MODE=${PLATFORM_MODE:-development}
 	STACK_QUIET=${STACK_QUIET:-0}
@@ -91,6 +94,7 @@ settings() {
 		fi
 	done
 	[[ $BUS_COUNT =~ ^[1-9]$ ]] || die "BUS_COUNT=$BUS_COUNT: expected 1..9"
+	[[ $REPLICAS =~ ^[1-9]$ ]] || die "REPLICAS=$REPLICAS: expected 1..9"
 }
 
 save_settings() {
@@ -403,18 +407,33 @@ is_service() {
 	return 1
 }
 
-# The program a daemon name runs: bus0, bus1… run `bus`.
+# The program a daemon name runs: bus0, bus1… run `bus`; accounts.2 (a replica) runs
+# `accounts`.
 program_of() {
-	if [[ $1 =~ ^bus[0-9]+$ ]]; then echo bus; else echo "$1"; fi
+	if [[ $1 =~ ^bus[0-9]+$ ]]; then echo bus; else echo "${1%.[2-9]}"; fi
 }
 
-valid_daemon() { [[ $1 =~ ^bus[0-9]+$ || $1 == gateway ]] || is_service "$1"; }
+# The replica number of a daemon name: 1, or R of NAME.R.
+replica_of() {
+	if [[ $1 =~ \.([2-9])$ ]]; then echo "${BASH_REMATCH[1]}"; else echo 1; fi
+}
 
-# Every daemon `up` starts, in order.
+valid_daemon() {
+	local base=${1%.[2-9]}
+	[[ $1 =~ ^bus[0-9]+$ || $base == gateway ]] || is_service "$base"
+}
+
+# The gateway port of a daemon name: the R-th gateway listens on GATEWAY_PORT + R - 1.
+gateway_port_of() { echo $((GATEWAY_PORT + $(replica_of "$1") - 1)); }
+
+# Every daemon `up` starts, in order: each service's replicas side by side.
 daemon_names() {
-	local i
+	local i s r
 	for ((i = 0; i < BUS_COUNT; i++)); do echo "bus$i"; done
-	printf '%s\n' "${SERVICES[@]}" gateway
+	for s in "${SERVICES[@]}" gateway; do
+		echo "$s"
+		for ((r = 2; r <= REPLICAS; r++)); do echo "$s.$r"; done
+	done
 }
 
 daemon_pid() { pid_of "$RUN_DIR/$1.pid" "$(program_of "$1")"; }
@@ -429,8 +448,10 @@ bus_urls() {
 
 # start_daemon NAME: in the background, its own session, cwd the repository.
 start_daemon() {
-	local name=$1 program bin pid
+	local name=$1 program bin pid base port
 	program=$(program_of "$name")
+	base=${name%.[2-9]}
+	port=$(gateway_port_of "$name")
 	bin=$BIN_DIR/$program
 	[[ -x $bin ]] || die "$bin is not built (make VARIANT=release all)"
 	if pid=$(daemon_pid "$name"); then
@@ -440,9 +461,9 @@ start_daemon() {
 	# Derived before the fork (it runs openssl): between fork and exec the child is
 	# still `bash`, which wait_ready would take for a daemon that exited.
 	local peer_keys=
-	case $name in
+	case $base in
 	bus[0-9]* | gateway) ;;
-	*) peer_keys=$(bus_peer_keys "$name") ;;
+	*) peer_keys=$(bus_peer_keys "$base") ;;
 	esac
 	(
 		cd "$ROOT"
@@ -452,19 +473,19 @@ start_daemon() {
 		export REDIS_URL="redis://:${SECRET[REDIS_PASSWORD]}@127.0.0.1:$REDIS_PORT/0"
 		export PII_ENC_KEY=${SECRET[PII_ENC_KEY]} PII_MAC_KEY=${SECRET[PII_MAC_KEY]}
 		export LOG_LEVEL PLATFORM_MODE VAR_DIR
-		case $name in
+		case $base in
 		bus[0-9]*) export BUS_LISTEN="ipc://$RUN_DIR/$name" ;;
 		gateway)
-			export GATEWAY_ADDR GATEWAY_PORT GATEWAY_WEB_DIR="$ROOT/services/gateway/web"
+			export GATEWAY_ADDR GATEWAY_PORT=$port GATEWAY_WEB_DIR="$ROOT/services/gateway/web"
 			export BUS_KEY=${SECRET[BUS_KEY_GATEWAY]}
 			;;
 		*)
-			export BUS_KEY=${SECRET[BUS_KEY_${name^^}]} BUS_PEER_KEYS=$peer_keys
+			export BUS_KEY=${SECRET[BUS_KEY_${base^^}]} BUS_PEER_KEYS=$peer_keys
 			# A service's own settings default to paths under the repository, its cwd.
-			if [[ ${SERVICE_DB[$name]} == yes ]]; then
+			if [[ ${SERVICE_DB[$base]} == yes ]]; then
 				export DB_URL
-				DB_URL="host=$(conninfo_value "$RUN_DIR") port=$PG_PORT dbname=$PG_DB user=$name"
-				DB_URL+=" password=$(conninfo_value "${SECRET[${name^^}_DB_PASSWORD]}")"
+				DB_URL="host=$(conninfo_value "$RUN_DIR") port=$PG_PORT dbname=$PG_DB user=$base"
+				DB_URL+=" password=$(conninfo_value "${SECRET[${base^^}_DB_PASSWORD]}")"
 			fi
 			;;
 		esac
@@ -507,12 +528,13 @@ probe_host() {
 	printf '%s\n' "$host"
 }
 
-# Waits until the gateway's /readyz answers 200; fails at once when a daemon dies.
+# Waits until the gateway's /readyz (on port $1, default GATEWAY_PORT) answers 200;
+# fails at once when a daemon dies.
 wait_ready() {
 	local host url code name deadline
 	host=$(probe_host)
 	[[ $host != *:* ]] || host="[$host]"
-	url="http://$host:$GATEWAY_PORT/readyz"
+	url="http://$host:${1:-$GATEWAY_PORT}/readyz"
 	deadline=$((SECONDS + READY_TIMEOUT))
 	while ((SECONDS < deadline)); do
 		code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$url" 2>/dev/null) || true
@@ -585,8 +607,9 @@ cmd_up() {
 			continue
 		fi
 		# Else /readyz could be answered by whatever holds the port.
-		if [[ $name == gateway ]] && (exec 3<>"/dev/tcp/$(probe_host)/$GATEWAY_PORT") 2>/dev/null; then
-			die "GATEWAY_PORT $GATEWAY_PORT is taken by another process (not this stack's gateway)"
+		if [[ $program == gateway ]] &&
+			(exec 3<>"/dev/tcp/$(probe_host)/$(gateway_port_of "$name")") 2>/dev/null; then
+			die "port $(gateway_port_of "$name") of $name is taken by another process (not this stack's gateway)"
 		fi
 		start_daemon "$name"
 		STARTED+=("$name")
@@ -597,6 +620,10 @@ cmd_up() {
 		return 0
 	fi
 	wait_ready
+	local r
+	for ((r = 2; r <= REPLICAS; r++)); do
+		[[ -x $BIN_DIR/gateway ]] && wait_ready "$(gateway_port_of "gateway.$r")"
+	done
 	say "ready"
 
 	if [[ -f $ROOT/deploy/local/demo-data.sh ]]; then
@@ -618,19 +645,29 @@ cmd_up() {
 
 cmd_down() {
 	[[ -d $VAR_DIR ]] || return 0
-	local -a order=(gateway) buses=()
+	local -a order=() buses=() others=()
 	local i f name
-	for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do order+=("${SERVICES[i]}"); done
-	# Any other daemon pid file (a service no longer listed), then the buses, last first.
+	# The gateways, the services' replicas (last listed first), any other daemon pid
+	# file (a service no longer listed), then the buses, last first.
+	for f in "$RUN_DIR"/gateway*.pid; do
+		[[ -e $f ]] && order+=("$(basename "$f" .pid)")
+	done
+	for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
+		order+=("${SERVICES[i]}")
+		for f in "$RUN_DIR/${SERVICES[i]}".[2-9].pid; do
+			[[ -e $f ]] && order+=("$(basename "$f" .pid)")
+		done
+	done
 	for f in "$RUN_DIR"/*.pid; do
 		[[ -e $f ]] || continue
 		name=$(basename "$f" .pid)
 		if [[ $name =~ ^bus[0-9]+$ ]]; then
 			buses+=("$name")
-		elif [[ $name != redis && $name != gateway ]] && ! is_service "$name"; then
-			order+=("$name")
+		elif [[ $name != redis && ${name%.[2-9]} != gateway ]] && ! is_service "${name%.[2-9]}"; then
+			others+=("$name")
 		fi
 	done
+	order+=("${others[@]}")
 	if ((${#buses[@]})); then
 		mapfile -t buses < <(printf '%s\n' "${buses[@]}" | sort -t s -k 2 -rn)
 		order+=("${buses[@]}")
@@ -658,7 +695,7 @@ cmd_status() {
 		program=$(program_of "$name")
 		note=
 		[[ -x $BIN_DIR/$program ]] || note="  (not built)"
-		[[ $name != gateway ]] || note+="  http://127.0.0.1:$GATEWAY_PORT/"
+		[[ $program != gateway ]] || note+="  http://127.0.0.1:$(gateway_port_of "$name")/"
 		if pid=$(daemon_pid "$name"); then
 			printf '%-10s running  pid %s%s\n' "$name" "$pid" "$note"
 		else

@@ -11,10 +11,8 @@
 #include <time.h>
 
 #define GW_HEALTH_MAX      16
-#define GW_PING_EVERY_MS   1000
-#define GW_PING_TIMEOUT_MS 800
-/* A service whose last answer is older than this is down. */
-#define GW_STALE_MS 2500
+#define GW_PING_EVERY_MS   250
+#define GW_PING_TIMEOUT_MS 750
 
 /* The figures of a service's last Ping answer (bus.proto) and its round trip, rendered
  * in /metrics while the service is up; a figure the answer lacks is negative. */
@@ -74,6 +72,22 @@ static struct gw_service_health gw_health[GW_HEALTH_MAX];
 static size_t gw_nhealth;
 static struct event *gw_health_timer;
 static int64_t gw_health_started_ms;
+
+int64_t gw_health_stale_after_ms(double workers, double busy)
+{
+	/* busy excludes the ping that counted it: with it every worker was taken. */
+	return workers > 0 && busy + 1 >= workers ? GW_STALE_BUSY_MS : GW_STALE_MS;
+}
+
+/* Up: an answer (a ping's, or any request's) within its staleness window. */
+static int gw_health_up(const struct gw_service_health *h, int64_t now)
+{
+	const double *g = h->gauges;
+	int64_t stale = h->have_gauges
+	                        ? gw_health_stale_after_ms(g[GW_G_WORKERS], g[GW_G_WORKERS_BUSY])
+	                        : GW_STALE_MS;
+	return h->last_ok_ms && now - h->last_ok_ms <= stale;
+}
 
 static int64_t gw_health_now_us(void)
 {
@@ -198,8 +212,8 @@ int gw_health_service_down(const char *service)
 			continue;
 		/* Right after start nothing has answered yet: do not refuse traffic then. */
 		if (gw_health[i].last_ok_ms == 0)
-			return now - gw_health_started_ms > GW_STALE_MS;
-		return now - gw_health[i].last_ok_ms > GW_STALE_MS;
+			return now - gw_health_started_ms > GW_STALE_BUSY_MS;
+		return !gw_health_up(&gw_health[i], now);
 	}
 	return 0;
 }
@@ -214,8 +228,7 @@ static void gw_health_gauges(struct evbuffer *out, int64_t now)
 		                    gw_gauge_meta[k].type);
 		for (size_t i = 0; i < gw_nhealth; i++) {
 			const struct gw_service_health *h = &gw_health[i];
-			if (h->have_gauges && h->gauges[k] >= 0 && h->last_ok_ms &&
-			    now - h->last_ok_ms <= GW_STALE_MS)
+			if (h->have_gauges && h->gauges[k] >= 0 && gw_health_up(h, now))
 				evbuffer_add_printf(out, "%s{service=\"%s\"} %.17g\n",
 				                    gw_gauge_meta[k].name, h->service,
 				                    h->gauges[k]);
@@ -226,7 +239,7 @@ static void gw_health_gauges(struct evbuffer *out, int64_t now)
 	                         "# TYPE service_subscriber_lag gauge\n");
 	for (size_t i = 0; i < gw_nhealth; i++) {
 		const struct gw_service_health *h = &gw_health[i];
-		if (!h->have_gauges || !h->last_ok_ms || now - h->last_ok_ms > GW_STALE_MS)
+		if (!h->have_gauges || !gw_health_up(h, now))
 			continue;
 		for (size_t j = 0; j < h->nlags; j++)
 			evbuffer_add_printf(out,
@@ -240,11 +253,12 @@ static void gw_health_gauges(struct evbuffer *out, int64_t now)
 void gw_health_metrics(struct evbuffer *out)
 {
 	int64_t now = bus_now_ms();
-	evbuffer_add_printf(out, "# HELP gateway_service_up Routed service answered the bus ping "
-	                         "in the last 2.5 s (1) or not (0).\n"
-	                         "# TYPE gateway_service_up gauge\n");
+	evbuffer_add_printf(
+	        out, "# HELP gateway_service_up Routed service answered the bus ping "
+	             "in the last second (2.5 s while its workers were all busy) (1) or not (0).\n"
+	             "# TYPE gateway_service_up gauge\n");
 	for (size_t i = 0; i < gw_nhealth; i++) {
-		int up = gw_health[i].last_ok_ms && now - gw_health[i].last_ok_ms <= GW_STALE_MS;
+		int up = gw_health_up(&gw_health[i], now);
 		evbuffer_add_printf(out, "gateway_service_up{service=\"%s\"} %d\n",
 		                    gw_health[i].service, up);
 	}
@@ -262,7 +276,7 @@ void gw_health_readyz(struct evhttp_request *req)
 	int64_t now = bus_now_ms();
 	int services_ok = gw_nhealth > 0;
 	for (size_t i = 0; i < gw_nhealth; i++) {
-		int up = gw_health[i].last_ok_ms && now - gw_health[i].last_ok_ms <= GW_STALE_MS;
+		int up = gw_health_up(&gw_health[i], now);
 		json_object_set_new(services, gw_health[i].service,
 		                    json_string(up ? "up" : "down"));
 		services_ok &= up;

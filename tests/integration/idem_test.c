@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 static struct {
+	char url[1024];
 	db_conn *db;
 	arena *arena;
 	Bus__Caller caller;
@@ -51,6 +52,7 @@ static int idem_setup(void **state)
 	if (!ok)
 		return -1;
 	snprintf(url, sizeof url, "%s options='-csearch_path=idm'", pg);
+	snprintf(env.url, sizeof env.url, "%s", url);
 	if (!(env.db = db_open(url)))
 		return -1;
 	const db_migration builtin[] = {idem_migration};
@@ -125,18 +127,52 @@ static void test_idem_same_key_other_request_is_reused(void **state)
 	                 ST_IDEMPOTENCY_REUSED);
 }
 
-/* Rule: a second request while the first runs is a 409 IN_PROGRESS, never a second run. */
+/* Rule: a second request while the first runs (on another worker's connection) is a 409
+ * IN_PROGRESS, never a second run. */
 static void test_idem_key_in_flight_is_in_progress(void **state)
 {
 	(void)state;
+	db_conn *other = db_open(env.url);
+	assert_non_null(other);
 	idem_claim first = claim_of("k2", "b");
-	assert_int_equal(idem_claim_key(env.db, env.arena, &bus__ping_response__descriptor, &first),
+	assert_int_equal(idem_claim_key(other, env.arena, &bus__ping_response__descriptor, &first),
 	                 ST_OK);
 	idem_claim second = claim_of("k2", "b");
 	assert_int_equal(
 	        idem_claim_key(env.db, env.arena, &bus__ping_response__descriptor, &second),
 	        ST_IDEMPOTENCY_IN_PROGRESS);
-	idem_finish(env.db, &first, ST_OK, NULL, "");
+	idem_finish(other, &first, ST_OK, NULL, "");
+	db_close(other);
+}
+
+/* Rule (issue 22): a claim whose worker died (its connection gone: kill -9, a terminated
+ * backend) is taken over by the client's retry at once, not after the stale time, and
+ * the dead claim cannot commit its change any more. */
+static void test_idem_claim_of_a_dead_worker_is_taken_over_at_once(void **state)
+{
+	(void)state;
+	db_conn *worker = db_open(env.url);
+	assert_non_null(worker);
+	idem_claim dead = claim_of("k6", "b");
+	assert_int_equal(idem_claim_key(worker, env.arena, &bus__ping_response__descriptor, &dead),
+	                 ST_OK);
+	db_close(worker);
+	idem_claim retry = claim_of("k6", "b");
+	/* The server notices the closed connection a moment later. */
+	int rv = ST_IDEMPOTENCY_IN_PROGRESS;
+	for (int i = 0; i < 100 && rv == ST_IDEMPOTENCY_IN_PROGRESS; i++) {
+		rv = idem_claim_key(env.db, env.arena, &bus__ping_response__descriptor, &retry);
+		if (rv == ST_IDEMPOTENCY_IN_PROGRESS)
+			usleep(20000);
+	}
+	assert_int_equal(rv, ST_OK);
+	assert_int_equal(retry.replay, 0);
+	env.ctx.idem = &dead;
+	assert_int_equal(change_run(&env.ctx, tx_noop, NULL), ST_IDEMPOTENCY_IN_PROGRESS);
+	env.ctx.idem = &retry;
+	assert_int_equal(change_run(&env.ctx, tx_noop, NULL), ST_CREATED);
+	env.ctx.idem = NULL;
+	idem_finish(env.db, &retry, ST_CREATED, NULL, "");
 }
 
 /* Rule: an error that committed nothing is not stored: the key may be used again. */
@@ -281,6 +317,7 @@ int main(void)
 	        cmocka_unit_test(test_idem_same_key_same_request_replays_the_first_response),
 	        cmocka_unit_test(test_idem_same_key_other_request_is_reused),
 	        cmocka_unit_test(test_idem_key_in_flight_is_in_progress),
+	        cmocka_unit_test(test_idem_claim_of_a_dead_worker_is_taken_over_at_once),
 	        cmocka_unit_test(test_idem_error_without_effect_releases_the_key),
 	        cmocka_unit_test(test_idem_committed_effect_is_never_run_twice),
 	        cmocka_unit_test(test_idem_keys_expire_after_24_hours),
