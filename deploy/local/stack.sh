@@ -142,6 +142,7 @@ ensure_secrets() {
 	want REDIS_PASSWORD "$(hex 16)"
 	want PII_ENC_KEY "$(hex 32)"
 	want PII_MAC_KEY "$(hex 32)"
+	want CERTS_CA_KEY "$(hex 32)"
 	for svc in $(db_services); do
 		want "${svc^^}_DB_PASSWORD" "$(hex 16)"
 	done
@@ -481,6 +482,8 @@ start_daemon() {
 			;;
 		*)
 			export BUS_KEY=${SECRET[BUS_KEY_${base^^}]} BUS_PEER_KEYS=$peer_keys
+			# The CA keys' sealing key goes to certs alone.
+			[[ $base == certs ]] && export CERTS_CA_KEY=${SECRET[CERTS_CA_KEY]}
 			# A service's own settings default to paths under the repository, its cwd.
 			if [[ ${SERVICE_DB[$base]} == yes ]]; then
 				export DB_URL

@@ -1020,7 +1020,9 @@ static void gw_handle(struct evhttp_request *req, void *arg)
 	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
 	if (!path || !*path)
 		path = "/";
-	if (strncmp(path, "/api/", 5) == 0 && strcmp(path, "/api/v1/openapi.json") != 0) {
+	/* /pki/: the CA's public files (CRLs), routed like the API. */
+	if ((strncmp(path, "/api/", 5) == 0 && strcmp(path, "/api/v1/openapi.json") != 0) ||
+	    strncmp(path, "/pki/", 5) == 0) {
 		gw_api(x, path);
 		return;
 	}
