@@ -51,11 +51,12 @@ void gw_access_file_close(void);
 void gw_reply_json(struct evhttp_request *req, int status, json_t *body);
 
 /* Health monitor: pings every routed service once a second through the bus. */
-/* A service is down when nothing (a ping or any request) answered for GW_STALE_MS: a
- * dead one is known within a second. Its pings answer every GW_PING_EVERY_MS (health.c)
- * through the same workers as its requests, so while its last answer said every worker
- * was busy they may wait behind the requests: then GW_STALE_BUSY_MS, so that /readyz and
- * the 503s do not flap under load. */
+/* A service is down when nothing (a ping or any request) answered for GW_STALE_MS and
+ * a ping has failed (its GW_PING_TIMEOUT_MS deadline passed): a dead one is known within
+ * about a second, a slow live one is not refused while its ping is still on the way. Its pings
+ * answer every GW_PING_EVERY_MS (health.c) through the same workers as its requests, so while its
+ * last answer said every worker was busy they may wait behind the requests: then GW_STALE_BUSY_MS,
+ * so that /readyz and the 503s do not flap under load. */
 #define GW_STALE_MS      1000
 #define GW_STALE_BUSY_MS 2500
 /* The staleness window after an answer reporting busy of workers busy (the ping not

@@ -62,6 +62,8 @@ struct gw_service_health {
 	int64_t last_ok_ms;
 	int64_t sent_us;
 	int in_flight;
+	/* The last ping ended without an answer (its deadline passed, or an error). */
+	int last_failed;
 	int have_gauges;
 	double gauges[GW_G_N];
 	struct gw_subscriber_lag lags[GW_LAG_MAX];
@@ -79,14 +81,19 @@ int64_t gw_health_stale_after_ms(double workers, double busy)
 	return workers > 0 && busy + 1 >= workers ? GW_STALE_BUSY_MS : GW_STALE_MS;
 }
 
-/* Up: an answer (a ping's, or any request's) within its staleness window. */
+/* Up: an answer (a ping's, or any request's) within its staleness window, or a silence
+ * that no failed ping explains yet. A ping still on its way (a slow machine, a busy
+ * loop) is no evidence of death: refusing a live service's requests would be worse than
+ * knowing of a dead one a little later, so down needs a ping that failed. */
 static int gw_health_up(const struct gw_service_health *h, int64_t now)
 {
 	const double *g = h->gauges;
 	int64_t stale = h->have_gauges
 	                        ? gw_health_stale_after_ms(g[GW_G_WORKERS], g[GW_G_WORKERS_BUSY])
 	                        : GW_STALE_MS;
-	return h->last_ok_ms && now - h->last_ok_ms <= stale;
+	if (!h->last_ok_ms)
+		return 0;
+	return now - h->last_ok_ms <= stale || !h->last_failed;
 }
 
 static int64_t gw_health_now_us(void)
@@ -142,12 +149,14 @@ static void gw_health_ping_done(void *arg, int rv, nng_msg *reply)
 {
 	struct gw_service_health *h = arg;
 	h->in_flight = 0;
+	h->last_failed = 1;
 	if (rv == ST_OK) {
 		arena *a = arena_new();
 		Bus__Response *resp =
 		        bus_response_decode(nng_msg_body(reply), nng_msg_len(reply), a);
 		if (resp && bus_response_status(resp) == ST_OK) {
 			h->last_ok_ms = bus_now_ms();
+			h->last_failed = 0;
 			gw_health_keep(h, resp, a);
 		}
 		arena_free(a);
@@ -200,8 +209,10 @@ void gw_health_stop(void)
 void gw_health_seen(const char *service)
 {
 	for (size_t i = 0; i < gw_nhealth; i++)
-		if (strcmp(gw_health[i].service, service) == 0)
+		if (strcmp(gw_health[i].service, service) == 0) {
 			gw_health[i].last_ok_ms = bus_now_ms();
+			gw_health[i].last_failed = 0;
+		}
 }
 
 int gw_health_service_down(const char *service)
