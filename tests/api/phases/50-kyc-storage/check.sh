@@ -6,7 +6,9 @@
 # plaintext as text, as the hex of its bytes (a bytea column shows as \x…) or as its
 # base64; the upper-cased ID number is searched case-insensitively.
 # The e-mail checks search every address the API cases send as "email" the same way.
-#   bash check.sh control | present | plaintext | sealed | email
+# legacy-setup and legacy-check: the addresses stored in clear before migration 007 are
+# sealed by accounts at its next start (a plain column put back, accounts restarted).
+#   bash check.sh control | present | plaintext | sealed | email | legacy-setup | legacy-check
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." || exit 2
 : "${KYC_PG_URL:?set by setup.sh}"
@@ -161,7 +163,42 @@ SQL
 	fi
 	echo "no e-mail address in clear in schema accounts (${#MAILS[@]} searched; $persons persons, $verifs verifications sealed)"
 	;;
+legacy-setup)
+	# The state before 007's sealing: plain columns holding addresses, one person's seal gone.
+	bash deploy/local/stack.sh stop accounts >/dev/null || fail "accounts did not stop"
+	read -r -d '' sql <<'SQL'
+ALTER TABLE accounts.persons ADD COLUMN email text;
+ALTER TABLE accounts.verifications ADD COLUMN email text;
+UPDATE accounts.persons SET email = 'legacy.p@example.com', email_enc = NULL, email_masked = NULL
+ WHERE id = (SELECT id FROM accounts.persons WHERE email_enc IS NOT NULL ORDER BY id LIMIT 1);
+UPDATE accounts.verifications SET email = 'legacy.v@example.org'
+ WHERE id = (SELECT id FROM accounts.verifications ORDER BY id LIMIT 1);
+SELECT (SELECT count(*) FROM accounts.persons WHERE email IS NOT NULL)
+       + (SELECT count(*) FROM accounts.verifications WHERE email IS NOT NULL);
+SQL
+	out=$(q <<<"$sql") || fail "psql failed"
+	[[ $out == 2 ]] || fail "$out plain addresses written, expected 2"
+	bash deploy/local/stack.sh start accounts >/dev/null || fail "accounts did not start"
+	echo "2 addresses in clear, accounts restarted"
+	;;
+legacy-check)
+	read -r -d '' sql <<'SQL'
+SELECT (SELECT count(*) FROM information_schema.columns
+         WHERE table_schema = 'accounts' AND column_name = 'email')
+       || ' ' || (SELECT count(*) FROM accounts.persons WHERE email_masked = 'l***@example.com'
+                     AND get_byte(email_enc, 0) = 1 AND length(email_enc) = 20 + 29)
+       || ' ' || (SELECT count(*) FROM accounts.verifications WHERE email_masked = 'l***@example.org'
+                     AND get_byte(email_enc, 0) = 1 AND length(email_enc) = 20 + 29)
+       || ' ' || (SELECT count(*) FROM accounts.verifications WHERE email_enc IS NULL OR email_masked IS NULL)
+       || ' ' || (SELECT count(*) FROM accounts.persons r WHERE r::text LIKE '%legacy%')
+       || ' ' || (SELECT count(*) FROM accounts.verifications r WHERE r::text LIKE '%legacy%');
+SQL
+	out=$(q <<<"$sql") || fail "psql failed"
+	[[ $out == "0 1 1 0 0 0" ]] ||
+		fail "expected no plain column, both addresses sealed and masked, none in clear: $out"
+	echo "the plain addresses sealed at start, the plain columns dropped"
+	;;
 *)
-	fail "usage: bash check.sh control | present | plaintext | sealed | email"
+	fail "usage: bash check.sh control | present | plaintext | sealed | email | legacy-setup | legacy-check"
 	;;
 esac
