@@ -2,6 +2,7 @@
 #include "validate.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -299,6 +300,28 @@ void validate_mask_middle(const char *s, int keep_head, int keep_tail, char *out
 		p += clen;
 	}
 	out[pos] = '\0';
+}
+
+void validate_mask_email(const char *s, char *out, size_t outlen)
+{
+	if (!out || outlen == 0)
+		return;
+	const char *at = s ? strchr(s, '@') : NULL;
+	if (!at || at == s || strchr(at + 1, '@')) {
+		snprintf(out, outlen, "***");
+		return;
+	}
+	size_t head = utf8_char_len(s);
+	if (head > (size_t)(at - s))
+		head = (size_t)(at - s);
+	/* The cut falls on a character boundary: the domain is copied whole or not at all. */
+	if (head + 3 + strlen(at) >= outlen) {
+		snprintf(out, outlen, "%s", outlen > 3 ? "***" : "");
+		return;
+	}
+	memcpy(out, s, head);
+	memcpy(out + head, "***", 3);
+	memcpy(out + head + 3, at, strlen(at) + 1);
 }
 
 /* ---- text fields ------------------------------------------------------------ */

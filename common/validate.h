@@ -148,6 +148,16 @@ void validate_mask_mobile(const char *phone, char out[16]);
  */
 void validate_mask_middle(const char *s, int keep_head, int keep_tail, char *out, size_t outlen);
 
+/*
+ * "zhang.xm@example.com" -> "z***@example.com": the first character of the local part
+ * (a UTF-8 code point), always three '*' whatever its length, and the domain as is, so
+ * the owner recognises the address and nobody learns it. Input without exactly one '@'
+ * with something before it (or NULL) gives "***". out is always NUL-terminated when
+ * outlen > 0; output that does not fit is cut at a character boundary (room for
+ * strlen(s) + 4 bytes is always enough).
+ */
+void validate_mask_email(const char *s, char *out, size_t outlen);
+
 /* The value of one hexadecimal digit (either case), or -1 when c is none. */
 int validate_hex_digit(char c);
 

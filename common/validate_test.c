@@ -527,6 +527,34 @@ static void test_mask_middle_masks_all_when_keeps_cover_the_string(void **state)
 	assert_string_equal(out, "");
 }
 
+/* Personal data masked in responses: the e-mail shows its first character and domain. */
+static void test_mask_email_keeps_first_char_and_domain(void **state)
+{
+	(void)state;
+	char out[64];
+	validate_mask_email("zhang.xm@example.com", out, sizeof out);
+	assert_string_equal(out, "z***@example.com");
+	validate_mask_email("a@example.com", out, sizeof out);
+	assert_string_equal(out, "a***@example.com");
+	validate_mask_email("张小明@例子.中国", out, sizeof out);
+	assert_string_equal(out, "张***@例子.中国");
+}
+
+static void test_mask_email_hides_all_when_malformed_or_too_long(void **state)
+{
+	(void)state;
+	char out[64], small[12];
+	const char *bad[] = {NULL, "", "zhang", "@example.com", "a@b@example.com"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		validate_mask_email(bad[i], out, sizeof out);
+		assert_string_equal(out, "***");
+	}
+	validate_mask_email("zhang.xm@example.com", small, sizeof small);
+	assert_string_equal(small, "***");
+	validate_mask_email("z@e.cn", small, sizeof small);
+	assert_string_equal(small, "z***@e.cn");
+}
+
 static void test_mask_middle_counts_utf8_characters(void **state)
 {
 	(void)state;
@@ -835,6 +863,8 @@ int main(void)
 	        cmocka_unit_test(test_mask_mobile_hides_all_when_not_11_chars),
 	        cmocka_unit_test(test_mask_middle_keeps_head_and_tail_of_id_and_card),
 	        cmocka_unit_test(test_mask_middle_masks_all_when_keeps_cover_the_string),
+	        cmocka_unit_test(test_mask_email_keeps_first_char_and_domain),
+	        cmocka_unit_test(test_mask_email_hides_all_when_malformed_or_too_long),
 	        cmocka_unit_test(test_mask_middle_counts_utf8_characters),
 	        cmocka_unit_test(test_mask_middle_cuts_output_to_outlen_at_char_boundary),
 	        cmocka_unit_test(test_validation_codes_are_registered_as_http_400),

@@ -73,6 +73,19 @@ int accounts_contact_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMess
 /* The masked view of one person (arena-allocated in ctx->arena); ST_NOT_FOUND. */
 int accounts_person_load(svc_ctx *ctx, const char *person_id, Accounts__Person **out);
 
+/* Where a sealed e-mail lives (crypto_seal's aad): a seal copied elsewhere does not open. */
+#define ACCOUNTS_EMAIL_AAD_PERSON       "accounts.persons.email"
+#define ACCOUNTS_EMAIL_AAD_VERIFICATION "accounts.verifications.email"
+
+/* Seals a (validated) address under aad into *sealed (malloc, the caller frees) and its
+ * mask ("z***@example.com") into *masked (ctx->arena). ST_OK or ST_INTERNAL. */
+int accounts_email_seal(svc_ctx *ctx, const char *email, const char *aad, unsigned char **sealed,
+                        size_t *sealed_len, char **masked);
+
+/* At start, once: the addresses stored in clear before migration 007 sealed, and the
+ * plain columns dropped, in one transaction. ST_OK (also when already done) or ST_DB. */
+int accounts_email_seal_legacy(svc_ctx *ctx);
+
 /* The look-up hash of a (validated) phone under the app's MAC key; 0 or -1. */
 int accounts_phone_hash(const struct accounts_app *app, const char *phone, char out[65]);
 

@@ -21,7 +21,7 @@
 
 struct contact_read {
 	const char *ids; /* {uuid,...} */
-	PGresult *res;   /* id, phone_enc, email */
+	PGresult *res;   /* id, phone_enc, email_enc */
 };
 
 static int contact_read_tx(svc_ctx *ctx, void *arg)
@@ -29,7 +29,7 @@ static int contact_read_tx(svc_ctx *ctx, void *arg)
 	struct contact_read *c = arg;
 	const char *v[] = {c->ids};
 	int rv = change_exec(ctx,
-	                     "SELECT id::text, phone_enc, email FROM persons"
+	                     "SELECT id::text, phone_enc, email_enc FROM persons"
 	                     " WHERE id = ANY($1::uuid[]) AND NOT disabled ORDER BY id",
 	                     1, v, &c->res);
 	for (int i = 0; rv == ST_OK && i < PQntuples(c->res); i++)
@@ -80,7 +80,9 @@ int accounts_contact_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMess
 		accounts__contact__init(ct);
 		ct->person_id = dbrow_text(ctx->arena, c.res, i, 0);
 		ct->phone = phone;
-		ct->email = dbrow_text(ctx->arena, c.res, i, 2);
+		if ((rv = dbrow_open(ctx, &ACCOUNTS_APP(ctx)->keys, c.res, i, 2,
+		                     ACCOUNTS_EMAIL_AAD_PERSON, &ct->email)) != ST_OK)
+			goto out;
 		r->items[r->n_items++] = ct;
 	}
 	*out = &r->base;

@@ -16,11 +16,13 @@ static const char *pii_enc, *pii_mac;
 /* After migrations: what the handlers share. A failure stops the start. */
 static int accounts_start(svc_ctx *ctx)
 {
-	(void)ctx;
 	char pw[48];
+	int rv;
 	app.development = config_is_development(&common);
 	if (crypto_keys_from_hex(&app.keys, pii_enc, pii_mac) != 0)
 		return ST_INTERNAL;
+	if ((rv = accounts_email_seal_legacy(ctx)) != ST_OK)
+		return rv;
 	/* The stand-in hash for unknown phones: same cost as every real one. */
 	if (crypto_token(pw, sizeof pw, 24) != 0 ||
 	    accounts_password_hash(&app, pw, app.dummy_hash) != ST_OK)

@@ -59,7 +59,7 @@ int accounts_person_load(svc_ctx *ctx, const char *person_id, Accounts__Person *
 	const char *vals[] = {person_id};
 	int rv = db_exec(
 	        ctx->db,
-	        "SELECT id::text, phone_masked, name, email, address, position,"
+	        "SELECT id::text, phone_masked, name, email_masked, address, position,"
 	        " verified_at IS NOT NULL, id_number_masked, " DBROW_CST(
 	                "verified_at") ", " DBROW_CST("created_at") ", "
 	                                                            "array_to_string(operator_"
@@ -78,7 +78,7 @@ int accounts_person_load(svc_ctx *ctx, const char *person_id, Accounts__Person *
 	p->id = dbrow_text(ctx->arena, res, 0, 0);
 	p->phone_masked = dbrow_text(ctx->arena, res, 0, 1);
 	p->name = dbrow_text(ctx->arena, res, 0, 2);
-	p->email = dbrow_text(ctx->arena, res, 0, 3);
+	p->email_masked = dbrow_text(ctx->arena, res, 0, 3);
 	p->address = dbrow_text(ctx->arena, res, 0, 4);
 	p->position = dbrow_text(ctx->arena, res, 0, 5);
 	p->has_verified = 1;
@@ -395,6 +395,9 @@ static json_t *update_detail(const Accounts__UpdateMeRequest *req)
 struct profile_update {
 	const Accounts__UpdateMeRequest *req;
 	const char *pid;
+	unsigned char *email_enc; /* the new address sealed, NULL when none is set */
+	size_t email_len;
+	char *email_masked;
 };
 
 /* The change: the fields sent, guarded against changing a verified name; audit. */
@@ -403,26 +406,31 @@ static int update_tx(svc_ctx *ctx, void *arg)
 	const struct profile_update *u = arg;
 	const Accounts__UpdateMeRequest *req = u->req;
 	PGresult *res = NULL;
+	/* $5 and $10: the sealed address and its mask, both NULL when "" clears it. */
 	const char *vals[] = {u->pid,
 	                      req->name ? "t" : "f",
 	                      req->name ? req->name : "",
 	                      req->email ? "t" : "f",
-	                      req->email ? req->email : "",
+	                      (const char *)u->email_enc,
 	                      req->address ? "t" : "f",
 	                      req->address ? req->address : "",
 	                      req->position ? "t" : "f",
-	                      req->position ? req->position : ""};
-	int rv = change_guard(
+	                      req->position ? req->position : "",
+	                      u->email_masked};
+	const int lens[] = {0, 0, 0, 0, (int)u->email_len, 0, 0, 0, 0, 0};
+	const int fmts[] = {0, 0, 0, 0, 1, 0, 0, 0, 0, 0};
+	int rv = change_guard_query(
 	        ctx, ST_IDENTITY_VERIFIED, "name",
 	        "UPDATE persons SET"
 	        " name = CASE WHEN $2::boolean THEN NULLIF($3, '') ELSE name END,"
-	        " email = CASE WHEN $4::boolean THEN NULLIF($5, '') ELSE email END,"
+	        " email_enc = CASE WHEN $4::boolean THEN $5::bytea ELSE email_enc END,"
+	        " email_masked = CASE WHEN $4::boolean THEN $10::text ELSE email_masked END,"
 	        " address = CASE WHEN $6::boolean THEN NULLIF($7, '') ELSE address END,"
 	        " position = CASE WHEN $8::boolean THEN NULLIF($9, '') ELSE position END,"
 	        " updated_at = now()"
 	        " WHERE id = $1::uuid AND (NOT $2::boolean OR verified_at IS NULL"
 	        " OR name IS NOT DISTINCT FROM NULLIF($3, '')) RETURNING id",
-	        9, vals, NULL);
+	        10, vals, lens, fmts, NULL);
 	if (rv == ST_IDENTITY_VERIFIED) {
 		/* Either the verified name was to change or the person is gone. */
 		if ((rv = change_exec(ctx, "SELECT 1 FROM persons WHERE id = $1::uuid", 1, vals,
@@ -458,8 +466,14 @@ int accounts_me_update(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessag
 		return rv;
 	if (!req->name && !req->email && !req->address && !req->position)
 		return accounts_me_get(ctx, in, out);
-	struct profile_update u = {req, pid};
-	if ((rv = change_run(ctx, update_tx, &u)) != ST_OK)
+	struct profile_update u = {req, pid, NULL, 0, NULL};
+	if (req->email && *req->email &&
+	    (rv = accounts_email_seal(ctx, req->email, ACCOUNTS_EMAIL_AAD_PERSON, &u.email_enc,
+	                              &u.email_len, &u.email_masked)) != ST_OK)
+		return rv;
+	rv = change_run(ctx, update_tx, &u);
+	free(u.email_enc);
+	if (rv != ST_OK)
 		return rv;
 	if ((rv = accounts_person_load(ctx, pid, &p)) != ST_OK)
 		return rv;

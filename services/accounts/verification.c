@@ -43,7 +43,8 @@
 
 /* The columns of the masked view, in the order verification_view() reads them. */
 #define V_COLS                                                                                     \
-	"id, method, state, name, id_number_masked, phone_masked, bank_card_masked, email, "       \
+	"id, method, state, name, id_number_masked, phone_masked, bank_card_masked, "              \
+	"email_masked, "                                                                           \
 	"face_url, failed_factor, failure_reason, " DBROW_CST("created_at") ", " DBROW_CST(        \
 	        "verified_at")
 
@@ -146,7 +147,7 @@ static Accounts__Verification *verification_view(arena *a, const PGresult *r, in
 	v->id_number_masked = dbrow_text(a, r, row, 4);
 	v->phone_masked = dbrow_text(a, r, row, 5);
 	v->bank_card_masked = dbrow_text(a, r, row, 6);
-	v->email = dbrow_text(a, r, row, 7);
+	v->email_masked = dbrow_text(a, r, row, 7);
 	v->failed_factor = dbrow_text(a, r, row, 9);
 	v->failure_reason = dbrow_text(a, r, row, 10);
 	v->created_at = dbrow_text(a, r, row, 11);
@@ -274,8 +275,8 @@ static int verification_start_budget(svc_ctx *ctx, const char *pid)
 struct vinsert {
 	const char *pid, *id_hash, *session, *face_url;
 	const struct vform *f;
-	const struct sealed *sid, *scard, *sphone;
-	const char *id_masked, *card_masked, *phone_masked;
+	const struct sealed *sid, *scard, *sphone, *semail;
+	const char *id_masked, *card_masked, *phone_masked, *email_masked;
 	char *id; /* the new verification, set by vinsert_tx */
 };
 
@@ -306,20 +307,33 @@ static int vinsert_tx(svc_ctx *ctx, void *arg)
 	                    f->bank_card ? x->card_masked : NULL,
 	                    (const char *)x->sphone->buf,
 	                    x->phone_masked,
-	                    f->email,
+	                    (const char *)x->semail->buf,
 	                    x->session,
-	                    x->face_url};
-	const int lens[] = {
-	        0, 0, 0, (int)x->sid->len, 0, 0, (int)x->scard->len, 0, (int)x->sphone->len, 0,
-	        0, 0, 0};
-	const int fmts[] = {0, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0};
+	                    x->face_url,
+	                    x->email_masked};
+	const int lens[] = {0,
+	                    0,
+	                    0,
+	                    (int)x->sid->len,
+	                    0,
+	                    0,
+	                    (int)x->scard->len,
+	                    0,
+	                    (int)x->sphone->len,
+	                    0,
+	                    (int)x->semail->len,
+	                    0,
+	                    0,
+	                    0};
+	const int fmts[] = {0, 0, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 0};
 	if ((rv = change_query(
 	             ctx,
 	             "INSERT INTO verifications (person_id, method, name, id_number_enc, "
 	             "id_number_hash, id_number_masked, bank_card_enc, bank_card_masked, "
-	             "phone_enc, phone_masked, email, provider_session, face_url) VALUES ($1, "
-	             "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-	             13, v2, lens, fmts, &r)) != ST_OK)
+	             "phone_enc, phone_masked, email_enc, provider_session, face_url, "
+	             "email_masked) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+	             "$13, $14) RETURNING id",
+	             14, v2, lens, fmts, &r)) != ST_OK)
 		return rv;
 	x->id = arena_strdup(ctx->arena, PQgetvalue(r, 0, 0));
 	PQclear(r);
@@ -335,7 +349,7 @@ static int verification_insert(svc_ctx *ctx, const char *pid, const struct vform
                                char **id)
 {
 	struct accounts_app *app = ACCOUNTS_APP(ctx);
-	struct sealed sid = {0}, scard = {0}, sphone = {0};
+	struct sealed sid = {0}, scard = {0}, sphone = {0}, semail = {0};
 	char id_masked[32], card_masked[32] = "", phone_masked[16];
 	int rv;
 
@@ -343,12 +357,16 @@ static int verification_insert(svc_ctx *ctx, const char *pid, const struct vform
 	if (f->bank_card)
 		validate_mask_middle(f->bank_card, 0, 4, card_masked, sizeof card_masked);
 	validate_mask_mobile(f->phone, phone_masked);
+	char *email_masked = NULL;
 	if ((rv = verification_seal(&app->keys, f->id_number, AAD_V_ID, &sid)) != ST_OK ||
 	    (rv = verification_seal(&app->keys, f->bank_card, AAD_V_CARD, &scard)) != ST_OK ||
-	    (rv = verification_seal(&app->keys, f->phone, AAD_V_PHONE, &sphone)) != ST_OK)
+	    (rv = verification_seal(&app->keys, f->phone, AAD_V_PHONE, &sphone)) != ST_OK ||
+	    (rv = accounts_email_seal(ctx, f->email, ACCOUNTS_EMAIL_AAD_VERIFICATION, &semail.buf,
+	                              &semail.len, &email_masked)) != ST_OK)
 		goto out;
-	struct vinsert x = {pid,     id_hash,   session,     face_url,     f,   &sid, &scard,
-	                    &sphone, id_masked, card_masked, phone_masked, NULL};
+	struct vinsert x = {pid,         id_hash,      session,      face_url, f,
+	                    &sid,        &scard,       &sphone,      &semail,  id_masked,
+	                    card_masked, phone_masked, email_masked, NULL};
 	if ((rv = change_run(ctx, vinsert_tx, &x)) != ST_OK)
 		goto out;
 	*id = x.id;
@@ -358,6 +376,7 @@ out:
 	free(sid.buf);
 	free(scard.buf);
 	free(sphone.buf);
+	free(semail.buf);
 	return rv;
 }
 

@@ -5,7 +5,10 @@
 # cards and phones. A row matches when its text form (row::text, every column) holds a
 # plaintext as text, as the hex of its bytes (a bytea column shows as \x…) or as its
 # base64; the upper-cased ID number is searched case-insensitively.
-#   bash check.sh control | present | plaintext | sealed
+# The e-mail checks search every address the API cases send as "email" the same way.
+# legacy-setup and legacy-check: the addresses stored in clear before migration 007 are
+# sealed by accounts at its next start (a plain column put back, accounts restarted).
+#   bash check.sh control | present | plaintext | sealed | email | legacy-setup | legacy-check
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." || exit 2
 : "${KYC_PG_URL:?set by setup.sh}"
@@ -106,7 +109,96 @@ SQL
 	fi
 	echo "every sealed column has a seal's shape"
 	;;
+email)
+	# Personal data sealed at rest: no e-mail address of the cases in clear in any table
+	# of the schema, the plain columns gone, the sealed ones holding version-1 seals. Its
+	# own control first: a row holding an address as text and as raw bytes is found twice.
+	mapfile -t MAILS < <(grep -ohE '"email": "[^"@]+@[^"]+"' tests/api/cases/*.json |
+		sed -E 's/^"email": "(.*)"$/\1/' | sort -u)
+	((${#MAILS[@]} >= 10)) || fail "only ${#MAILS[@]} e-mail addresses found in the cases"
+	MLIST=$(IFS=,; printf '{%s}' "${MAILS[*]}")
+	m() { psql "$KYC_PG_URL" -X -q -At -v ON_ERROR_STOP=1 -v plains="$MLIST" "$@"; }
+	read -r -d '' sql <<SQL
+WITH $NEEDLES,
+control AS (SELECT 'x' || (:'plains'::text[])[1] || 'y' AS a, convert_to((:'plains'::text[])[1], 'UTF8') AS b
+            UNION ALL SELECT 'none', '\x00'::bytea)
+SELECT count(*) FROM control r JOIN needles nd ON upper(r::text) LIKE '%' || upper(nd.s) || '%';
+SQL
+	out=$(m <<<"$sql") || fail "psql failed"
+	[[ $out == 2 ]] || fail "the control rows gave $out hits, expected 2"
+	read -r -d '' sql <<'SQL'
+SELECT (SELECT count(*) FROM accounts.persons WHERE email_enc IS NOT NULL)
+       || ' ' || (SELECT count(*) FROM accounts.verifications WHERE email_enc IS NOT NULL)
+       || ' ' || (SELECT count(*) FROM information_schema.columns
+                   WHERE table_schema = 'accounts' AND column_name = 'email');
+SQL
+	out=$(m <<<"$sql") || fail "psql failed"
+	read -r persons verifs plain <<<"$out"
+	((persons > 0 && verifs > 0)) ||
+		fail "nothing to check: persons with an e-mail $persons, verifications $verifs"
+	((plain == 0)) || fail "a plain column email is still in schema accounts"
+	read -r -d '' sql <<'SQL'
+CREATE TEMP TABLE needles AS
+  SELECT p.v, n.s FROM unnest(:'plains'::text[]) AS p(v),
+  LATERAL (VALUES (p.v), (encode(convert_to(p.v, 'UTF8'), 'hex')),
+                  (encode(convert_to(p.v, 'UTF8'), 'base64'))) AS n(s);
+SELECT format($q$SELECT DISTINCT %L || ' holds ' || left(nd.v, 2) || '…@' || split_part(nd.v, '@', 2)
+                  || ' in clear' FROM %I.%I r
+                  JOIN needles nd ON upper(r::text) LIKE '%%' || upper(nd.s) || '%%'$q$,
+              table_schema || '.' || table_name, table_schema, table_name)
+  FROM information_schema.tables
+ WHERE table_schema = 'accounts' AND table_type = 'BASE TABLE' ORDER BY table_name
+\gexec
+SELECT t || ' ' || id || ' email_enc length ' || len || ' version ' || ver FROM (
+  SELECT 'persons' AS t, id::text AS id, length(email_enc) AS len, get_byte(email_enc, 0) AS ver,
+         length(email_masked) AS masked FROM accounts.persons WHERE email_enc IS NOT NULL
+  UNION ALL SELECT 'verifications', id::text, length(email_enc), get_byte(email_enc, 0),
+         length(email_masked) FROM accounts.verifications
+) s WHERE ver <> 1 OR len < masked - 3 + 29;
+SQL
+	out=$(m <<<"$sql") || fail "psql failed"
+	if [[ -n $out ]]; then
+		printf '%s\n' "$out"
+		fail "e-mail addresses stored in clear or not sealed"
+	fi
+	echo "no e-mail address in clear in schema accounts (${#MAILS[@]} searched; $persons persons, $verifs verifications sealed)"
+	;;
+legacy-setup)
+	# The state before 007's sealing: plain columns holding addresses, one person's seal gone.
+	bash deploy/local/stack.sh stop accounts >/dev/null || fail "accounts did not stop"
+	read -r -d '' sql <<'SQL'
+ALTER TABLE accounts.persons ADD COLUMN email text;
+ALTER TABLE accounts.verifications ADD COLUMN email text;
+UPDATE accounts.persons SET email = 'legacy.p@example.com', email_enc = NULL, email_masked = NULL
+ WHERE id = (SELECT id FROM accounts.persons WHERE email_enc IS NOT NULL ORDER BY id LIMIT 1);
+UPDATE accounts.verifications SET email = 'legacy.v@example.org'
+ WHERE id = (SELECT id FROM accounts.verifications ORDER BY id LIMIT 1);
+SELECT (SELECT count(*) FROM accounts.persons WHERE email IS NOT NULL)
+       + (SELECT count(*) FROM accounts.verifications WHERE email IS NOT NULL);
+SQL
+	out=$(q <<<"$sql") || fail "psql failed"
+	[[ $out == 2 ]] || fail "$out plain addresses written, expected 2"
+	bash deploy/local/stack.sh start accounts >/dev/null || fail "accounts did not start"
+	echo "2 addresses in clear, accounts restarted"
+	;;
+legacy-check)
+	read -r -d '' sql <<'SQL'
+SELECT (SELECT count(*) FROM information_schema.columns
+         WHERE table_schema = 'accounts' AND column_name = 'email')
+       || ' ' || (SELECT count(*) FROM accounts.persons WHERE email_masked = 'l***@example.com'
+                     AND get_byte(email_enc, 0) = 1 AND length(email_enc) = 20 + 29)
+       || ' ' || (SELECT count(*) FROM accounts.verifications WHERE email_masked = 'l***@example.org'
+                     AND get_byte(email_enc, 0) = 1 AND length(email_enc) = 20 + 29)
+       || ' ' || (SELECT count(*) FROM accounts.verifications WHERE email_enc IS NULL OR email_masked IS NULL)
+       || ' ' || (SELECT count(*) FROM accounts.persons r WHERE r::text LIKE '%legacy%')
+       || ' ' || (SELECT count(*) FROM accounts.verifications r WHERE r::text LIKE '%legacy%');
+SQL
+	out=$(q <<<"$sql") || fail "psql failed"
+	[[ $out == "0 1 1 0 0 0" ]] ||
+		fail "expected no plain column, both addresses sealed and masked, none in clear: $out"
+	echo "the plain addresses sealed at start, the plain columns dropped"
+	;;
 *)
-	fail "usage: bash check.sh control | present | plaintext | sealed"
+	fail "usage: bash check.sh control | present | plaintext | sealed | email | legacy-setup | legacy-check"
 	;;
 esac

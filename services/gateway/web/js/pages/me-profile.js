@@ -1,5 +1,5 @@
 /* 个人资料: what GET /me holds; name, e-mail, address and position are editable
- * (the name only until real-name verification fixes it). */
+ * (the name only until real-name verification fixes it; the e-mail is shown masked). */
 import { h, dl, date, notice, tag } from '../ui.js';
 import { api } from '../api.js';
 import { form, field } from '../forms.js';
@@ -15,13 +15,16 @@ export default {
     const f = form({
       fields: [
         field({ name: 'name', label: '姓名', value: me.name, readonly: me.verified, hint: me.verified ? '已实名，姓名不可修改' : '' }),
-        field({ name: 'email', label: '电子邮箱', type: 'email', value: me.email }),
+        // The address is answered only masked: the field takes a new one, empty keeps it.
+        field({ name: 'email', label: '电子邮箱', type: 'email', placeholder: me.email_masked || '',
+          hint: me.email_masked ? `当前：${me.email_masked}，留空则不修改` : '' }),
         field({ name: 'position', label: '职务', value: me.position }),
         field({ name: 'address', label: '联系地址', value: me.address, wide: true }),
       ],
       submit: '保存',
       onSubmit: async v => {
-        const body = { email: v.email, position: v.position, address: v.address };
+        const body = { position: v.position, address: v.address };
+        if (v.email) body.email = v.email;
         if (!me.verified) body.name = v.name;
         await api.patch('/api/v1/me', body);
         ok.replaceChildren(notice('已保存', 'ok'));

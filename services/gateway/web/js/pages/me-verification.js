@@ -45,7 +45,7 @@ export default {
       const fields = [
         field({ name: 'name', label: '真实姓名', required: true, autocomplete: 'name', value: faceOnly ? v.name : '' }),
         field({ name: 'id_number', label: '身份证号', required: true, maxlength: 18 }),
-        field({ name: 'email', label: '电子邮箱', type: 'email', required: true, value: faceOnly ? v.email : '' }),
+        field({ name: 'email', label: '电子邮箱', type: 'email', required: true }),
         field({ name: 'phone', label: method === 'bank4' ? '银行预留手机号' : '手机号', required: true, inputmode: 'numeric', maxlength: 11 }),
       ];
       if (method === 'bank4') fields.push(field({ name: 'bank_card', label: '银行卡号', required: true, inputmode: 'numeric' }));
