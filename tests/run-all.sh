@@ -443,6 +443,12 @@ main() {
 				log "skip - phase $name: not matched by TEST_ONLY"
 				continue
 			fi
+			# A phase holding a file ON_REQUEST runs only when TEST_ONLY names it (the file
+			# says why and which make target does).
+			if [[ -f $dir/ON_REQUEST && -z ${TEST_ONLY:-} ]]; then
+				log "skip - phase $name: on request only ($(head -n 1 "$dir/ON_REQUEST"))"
+				continue
+			fi
 			run_phase "phase $name" phase_dir "$dir"
 		done
 		TEST_PG_URL=$(superuser_conninfo)
