@@ -172,6 +172,24 @@ pick_port() {
 	return 1
 }
 
+# pick_port_pair [TAKEN…]: a free port P with P+1 free too (replicated stacks put gateway
+# R on P+R-1), below the kernel's ephemeral range (32768-60999) so that no outgoing
+# connection of the tests takes P+1 between the check and the listen.
+pick_port_pair() {
+	local port tries taken
+	for ((tries = 0; tries < 500; tries++)); do
+		port=$((20000 + RANDOM % 12700))
+		for taken in "$@"; do
+			[[ $port == "$taken" || $((port + 1)) == "$taken" ]] && continue 2
+		done
+		port_in_use "$port" && continue
+		port_in_use $((port + 1)) && continue
+		printf '%s\n' "$port"
+		return 0
+	done
+	return 1
+}
+
 # ---- helpers for phase scripts (setup.sh / teardown.sh are sourced) ------------
 
 # wait_http URL STATUS [SECONDS]: waits until URL answers STATUS, up to SECONDS (default 60).

@@ -8,7 +8,7 @@ RS_VAR=$VAR_DIR/rs && RS_PG=$(pick_port "$GATEWAY_PORT" "$PG_PORT" "$REDIS_PORT"
 RS_REDIS=$(pick_port "$GATEWAY_PORT" "$PG_PORT" "$REDIS_PORT" "$RS_PG") || return 1
 # Two consecutive free ports for the two gateways.
 for _ in 1 2 3 4 5 6 7 8 9 10; do
-	RS_GW=$(pick_port "$GATEWAY_PORT" "$PG_PORT" "$REDIS_PORT" "$RS_PG" "$RS_REDIS") || return 1
+	RS_GW=$(pick_port_pair "$GATEWAY_PORT" "$PG_PORT" "$REDIS_PORT" "$RS_PG" "$RS_REDIS") || return 1
 	port_in_use $((RS_GW + 1)) || break
 done
 export RS_VAR RS_GW RS_PG RS_REDIS
