@@ -6,6 +6,7 @@
 #include "bus.h"
 #include "events.h"
 #include "idem.h"
+#include "jobs.h"
 #include "log.h"
 #include "status.h"
 #include "svc_internal.h"
@@ -642,13 +643,14 @@ int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **o
 		rv = ST_DB;
 		goto fail;
 	}
-	size_t nbuiltin = 3 + def->nmigrations;
+	size_t nbuiltin = 4 + def->nmigrations;
 	db_migration *builtin = xcalloc(nbuiltin, sizeof *builtin);
 	builtin[0] = events_migration;
 	builtin[1] = audit_migration;
 	builtin[2] = idem_migration;
+	builtin[3] = jobs_migration;
 	for (size_t i = 0; i < def->nmigrations; i++)
-		builtin[3 + i] = def->migrations[i];
+		builtin[4 + i] = def->migrations[i];
 	rv = db_migrate(db, builtin, nbuiltin, set->migrations_dir);
 	free(builtin);
 	if (rv != ST_OK)

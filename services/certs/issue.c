@@ -12,6 +12,7 @@
 
 struct issue_tx {
 	const char *actor, *serial, *ca, *profile, *subject, *spki, *chain, *nb, *na;
+	const char *holder_account, *holder_enterprise, *medium, *application;
 	unsigned char *der;
 	size_t len;
 };
@@ -19,16 +20,29 @@ struct issue_tx {
 static int issue_tx(svc_ctx *ctx, void *arg)
 {
 	struct issue_tx *t = arg;
-	const char *v[] = {t->serial, t->ca, t->profile, t->subject,          t->spki,
-	                   t->chain,  t->nb, t->na,      (const char *)t->der};
-	int lens[] = {0, 0, 0, 0, 0, 0, 0, 0, (int)t->len};
-	int fmts[] = {0, 0, 0, 0, 0, 0, 0, 0, 1};
+	const char *v[] = {t->serial,
+	                   t->ca,
+	                   t->profile,
+	                   t->subject,
+	                   t->spki,
+	                   t->chain,
+	                   t->nb,
+	                   t->na,
+	                   (const char *)t->der,
+	                   t->holder_account,
+	                   t->holder_enterprise,
+	                   t->medium,
+	                   t->application};
+	int lens[] = {0, 0, 0, 0, 0, 0, 0, 0, (int)t->len, 0, 0, 0, 0};
+	int fmts[] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
 	int rv = change_unique(
 	        ctx, ST_CERT_KEY_REUSED, "csr",
 	        "INSERT INTO certificates (serial, ca, profile, subject, spki_sha256, "
-	        "chain_pem, not_before, not_after, cert_der) "
-	        "VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8::timestamptz, $9)",
-	        9, v, lens, fmts, NULL);
+	        "chain_pem, not_before, not_after, cert_der, holder_account_id, "
+	        "holder_enterprise_id, medium, application_id) "
+	        "VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8::timestamptz, $9, "
+	        "NULLIF($10, ''), NULLIF($11, ''), NULLIF($12, ''), NULLIF($13, ''))",
+	        13, v, lens, fmts, NULL);
 	if (rv != ST_OK)
 		return rv;
 	Certs__CertificateEvent e = CERTS__CERTIFICATE_EVENT__INIT;
@@ -116,6 +130,10 @@ int certs_issue(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out
 	t.subject = issue_subject_text(ctx->arena, name);
 	t.spki = spki;
 	t.chain = c->chain_pem;
+	t.holder_account = q->holder_account_id ? q->holder_account_id : "";
+	t.holder_enterprise = q->holder_enterprise_id ? q->holder_enterprise_id : "";
+	t.medium = q->medium ? q->medium : "";
+	t.application = q->application_id ? q->application_id : "";
 	t.nb = issue_time(ctx->arena, X509_get0_notBefore(x));
 	t.na = issue_time(ctx->arena, X509_get0_notAfter(x));
 	if ((rv = change_run(ctx, issue_tx, &t)) != ST_OK)
