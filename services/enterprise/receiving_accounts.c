@@ -163,11 +163,54 @@ static int account_enterprise_name(svc_ctx *ctx, const char *eid, char **name)
 	return rv;
 }
 
-struct account_new {
-	const char *eid, *admin, *name, *bank, *branch, *masked;
+/* What an add or an edit writes: checked, the number masked, sealed and hashed. */
+struct account_fields {
+	const char *name, *bank, *branch;
+	char masked[40];
 	char hash[65];
-	unsigned char *sealed;
+	unsigned char *sealed; /* malloc'd: the caller frees */
 	size_t sealed_len;
+};
+
+/* Checks and seals what a client sent for enterprise eid into f. ST_OK or a field error. */
+static int account_fields_read(svc_ctx *ctx, const char *eid, const char *bank, const char *branch,
+                               const char *number_in, const char *account_name,
+                               struct account_fields *f)
+{
+	const crypto_keys *keys = &ENTERPRISE_APP(ctx)->keys;
+	char number[40];
+	char *name = NULL;
+	int rv;
+	if ((rv = account_text(bank, BANK_NAME_MAX, "bank_name")) != ST_OK ||
+	    (rv = account_text(branch, BRANCH_NAME_MAX, "branch_name")) != ST_OK)
+		return rv;
+	if (!number_in || !*number_in)
+		return status_err(ST_FIELD_REQUIRED, "account_number");
+	if ((rv = enterprise_account_number_normalize(number_in, number, sizeof number)) != 0)
+		return status_err(rv, "account_number");
+	if ((rv = account_enterprise_name(ctx, eid, &name)) != ST_OK)
+		goto out;
+	/* The name on the account is the certified one; a client may echo it, not change it. */
+	if (account_name && *account_name && strcmp(account_name, name) != 0) {
+		rv = status_err(ST_ACCOUNT_NAME_FIXED, "account_name");
+		goto out;
+	}
+	validate_mask_middle(number, 0, 4, f->masked, sizeof f->masked);
+	f->name = name;
+	f->bank = bank;
+	f->branch = branch;
+	if (crypto_seal(keys, number, strlen(number), ACCOUNT_AAD, &f->sealed, &f->sealed_len) !=
+	            0 ||
+	    crypto_lookup_hash(keys, number, f->hash) != 0)
+		rv = status_err(ST_INTERNAL, NULL);
+out:
+	memset(number, 0, sizeof number);
+	return rv;
+}
+
+struct account_new {
+	const char *eid, *admin;
+	struct account_fields f;
 	Enterprise__ReceivingAccount *acc; /* set by account_tx */
 };
 
@@ -176,10 +219,10 @@ static int account_tx(svc_ctx *ctx, void *arg)
 {
 	struct account_new *a = arg;
 	PGresult *res = NULL;
-	const char *vals[] = {a->eid,  a->admin,  a->name,
-	                      a->bank, a->branch, (const char *)a->sealed,
-	                      a->hash, a->masked};
-	int lens[] = {0, 0, 0, 0, 0, (int)a->sealed_len, 0, 0};
+	const char *vals[] = {a->eid,    a->admin,    a->f.name,
+	                      a->f.bank, a->f.branch, (const char *)a->f.sealed,
+	                      a->f.hash, a->f.masked};
+	int lens[] = {0, 0, 0, 0, 0, (int)a->f.sealed_len, 0, 0};
 	int fmts[] = {0, 0, 0, 0, 0, 1, 0, 0};
 	int rv = change_unique(
 	        ctx, ST_RECEIVING_ACCOUNT_EXISTS, "account_number",
@@ -197,12 +240,13 @@ static int account_tx(svc_ctx *ctx, void *arg)
 		goto out;
 	}
 	Enterprise__ReceivingAccount *acc = account_from_row(ctx, res, 0);
-	json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "enterprise_id", a->eid, "bank_name", a->bank,
-	                      "branch_name", a->branch, "account_number_masked", a->masked);
+	json_t *d =
+	        json_pack("{s:s, s:s, s:s, s:s}", "enterprise_id", a->eid, "bank_name", a->f.bank,
+	                  "branch_name", a->f.branch, "account_number_masked", a->f.masked);
 	Enterprise__ReceivingAccountAdded ev = ENTERPRISE__RECEIVING_ACCOUNT_ADDED__INIT;
 	ev.account_id = acc->id;
 	ev.enterprise_id = (char *)a->eid;
-	ev.account_number_masked = (char *)a->masked;
+	ev.account_number_masked = (char *)a->f.masked;
 	change_event e = {"enterprise.receiving_account.added",
 	                  arena_printf(ctx->arena, "enterprise/%s", a->eid), &ev.base};
 	if ((rv = change_record(ctx, arena_printf(ctx->arena, "person:%s", a->admin),
@@ -222,47 +266,21 @@ int enterprise_receiving_account_create(svc_ctx *ctx, const ProtobufCMessage *in
 	const Enterprise__CreateReceivingAccountRequest *req =
 	        (const Enterprise__CreateReceivingAccountRequest *)in;
 	struct account_new a = {0};
-	char number[40], masked[40];
-	const crypto_keys *keys = &ENTERPRISE_APP(ctx)->keys;
-	Enterprise__ReceivingAccount *acc = NULL;
-	char *name = NULL;
 	int rv;
 	if ((rv = enterprise_caller_admin(ctx, &a.eid)) != ST_OK)
 		return rv;
 	a.admin = ctx->caller->person_id;
-	if ((rv = account_text(req->bank_name, BANK_NAME_MAX, "bank_name")) != ST_OK ||
-	    (rv = account_text(req->branch_name, BRANCH_NAME_MAX, "branch_name")) != ST_OK)
-		return rv;
-	if (!req->account_number || !*req->account_number)
-		return status_err(ST_FIELD_REQUIRED, "account_number");
-	if ((rv = enterprise_account_number_normalize(req->account_number, number,
-	                                              sizeof number)) != 0)
-		return status_err(rv, "account_number");
-	if ((rv = account_enterprise_name(ctx, a.eid, &name)) != ST_OK)
-		return rv;
-	/* The name on the account is the certified one; a client may echo it, not change it. */
-	if (req->account_name && *req->account_name && strcmp(req->account_name, name) != 0)
-		return status_err(ST_ACCOUNT_NAME_FIXED, "account_name");
-	validate_mask_middle(number, 0, 4, masked, sizeof masked);
-	a.name = name;
-	a.bank = req->bank_name;
-	a.branch = req->branch_name;
-	a.masked = masked;
-	if (crypto_seal(keys, number, strlen(number), ACCOUNT_AAD, &a.sealed, &a.sealed_len) != 0 ||
-	    crypto_lookup_hash(keys, number, a.hash) != 0) {
-		rv = status_err(ST_INTERNAL, NULL);
+	if ((rv = account_fields_read(ctx, a.eid, req->bank_name, req->branch_name,
+	                              req->account_number, req->account_name, &a.f)) != ST_OK)
 		goto out;
-	}
 	if ((rv = change_run(ctx, account_tx, &a)) != ST_OK)
 		goto out;
-	acc = a.acc;
 	log_kv(LOGL_INFO, ctx->request_id, "receiving account added", "enterprise", a.eid,
-	       "account", acc->id, "number", masked, NULL);
-	*out = &acc->base;
+	       "account", a.acc->id, "number", a.f.masked, NULL);
+	*out = &a.acc->base;
 	rv = ST_CREATED;
 out:
-	free(a.sealed);
-	memset(number, 0, sizeof number);
+	free(a.f.sealed);
 	return rv;
 }
 
@@ -319,10 +337,7 @@ int enterprise_receiving_account_show(svc_ctx *ctx, const ProtobufCMessage *in,
 
 struct account_edit {
 	const char *eid, *admin, *id;
-	const char *bank, *branch, *masked; /* NULL for a delete */
-	char hash[65];
-	unsigned char *sealed;
-	size_t sealed_len;
+	struct account_fields f; /* f.bank NULL for a delete */
 };
 
 /* Why an edit or delete of id matched no row: gone, verified, or the caller no longer the
@@ -353,11 +368,11 @@ static int account_edit_tx(svc_ctx *ctx, void *arg)
 	PGresult *res = NULL;
 	int rv;
 	const char *actor = arena_printf(ctx->arena, "person:%s", e->admin);
-	if (e->bank) {
-		const char *vals[] = {e->eid,  e->id,     e->admin,
-		                      e->bank, e->branch, (const char *)e->sealed,
-		                      e->hash, e->masked};
-		int lens[] = {0, 0, 0, 0, 0, (int)e->sealed_len, 0, 0};
+	if (e->f.bank) {
+		const char *vals[] = {e->eid,    e->id,       e->admin,
+		                      e->f.bank, e->f.branch, (const char *)e->f.sealed,
+		                      e->f.hash, e->f.masked};
+		int lens[] = {0, 0, 0, 0, 0, (int)e->f.sealed_len, 0, 0};
 		int fmts[] = {0, 0, 0, 0, 0, 1, 0, 0};
 		rv = change_unique(
 		        ctx, ST_RECEIVING_ACCOUNT_EXISTS, "account_number",
@@ -392,12 +407,12 @@ static int account_edit_tx(svc_ctx *ctx, void *arg)
 	/* The deposit went to what the account was: an edit or delete supersedes it. */
 	if ((rv = enterprise_deposits_cancel(ctx, actor, e->id)) != ST_OK)
 		goto out;
-	const char *verb = e->bank ? "updated" : "deleted";
-	json_t *d = e->bank ? json_pack("{s:s, s:s, s:s, s:s}", "enterprise_id", e->eid,
-	                                "bank_name", e->bank, "branch_name", e->branch,
-	                                "account_number_masked", masked)
-	                    : json_pack("{s:s, s:s}", "enterprise_id", e->eid,
-	                                "account_number_masked", masked);
+	const char *verb = e->f.bank ? "updated" : "deleted";
+	json_t *d = e->f.bank ? json_pack("{s:s, s:s, s:s, s:s}", "enterprise_id", e->eid,
+	                                  "bank_name", e->f.bank, "branch_name", e->f.branch,
+	                                  "account_number_masked", masked)
+	                      : json_pack("{s:s, s:s}", "enterprise_id", e->eid,
+	                                  "account_number_masked", masked);
 	change_event ev = {arena_printf(ctx->arena, "enterprise.receiving_account.%s", verb),
 	                   arena_printf(ctx->arena, "enterprise/%s", e->eid),
 	                   &enterprise_account_event(ctx, e->id, e->eid, masked, state)->base};
@@ -414,10 +429,7 @@ int enterprise_receiving_account_update(svc_ctx *ctx, const ProtobufCMessage *in
 	const Enterprise__UpdateReceivingAccountRequest *req =
 	        (const Enterprise__UpdateReceivingAccountRequest *)in;
 	struct account_edit e = {0};
-	char number[40], masked[40];
-	const crypto_keys *keys = &ENTERPRISE_APP(ctx)->keys;
 	Enterprise__ReceivingAccount *acc = NULL;
-	char *name = NULL;
 	int rv;
 	if ((rv = enterprise_caller_admin(ctx, &e.eid)) != ST_OK)
 		return rv;
@@ -425,38 +437,19 @@ int enterprise_receiving_account_update(svc_ctx *ctx, const ProtobufCMessage *in
 		return status_err(ST_NOT_FOUND, "id");
 	e.admin = ctx->caller->person_id;
 	e.id = req->id;
-	if ((rv = account_text(req->bank_name, BANK_NAME_MAX, "bank_name")) != ST_OK ||
-	    (rv = account_text(req->branch_name, BRANCH_NAME_MAX, "branch_name")) != ST_OK)
-		return rv;
-	if (!req->account_number || !*req->account_number)
-		return status_err(ST_FIELD_REQUIRED, "account_number");
-	if ((rv = enterprise_account_number_normalize(req->account_number, number,
-	                                              sizeof number)) != 0)
-		return status_err(rv, "account_number");
-	if ((rv = account_enterprise_name(ctx, e.eid, &name)) != ST_OK)
-		return rv;
-	if (req->account_name && *req->account_name && strcmp(req->account_name, name) != 0)
-		return status_err(ST_ACCOUNT_NAME_FIXED, "account_name");
-	validate_mask_middle(number, 0, 4, masked, sizeof masked);
-	e.bank = req->bank_name;
-	e.branch = req->branch_name;
-	e.masked = masked;
-	if (crypto_seal(keys, number, strlen(number), ACCOUNT_AAD, &e.sealed, &e.sealed_len) != 0 ||
-	    crypto_lookup_hash(keys, number, e.hash) != 0) {
-		rv = status_err(ST_INTERNAL, NULL);
+	if ((rv = account_fields_read(ctx, e.eid, req->bank_name, req->branch_name,
+	                              req->account_number, req->account_name, &e.f)) != ST_OK)
 		goto out;
-	}
 	if ((rv = change_run(ctx, account_edit_tx, &e)) != ST_OK)
 		goto out;
 	if ((rv = enterprise_account_load(ctx, e.eid, e.id, &acc)) != ST_OK)
 		goto out;
 	log_kv(LOGL_INFO, ctx->request_id, "receiving account edited", "enterprise", e.eid,
-	       "account", e.id, "number", masked, NULL);
+	       "account", e.id, "number", e.f.masked, NULL);
 	*out = &acc->base;
 	rv = ST_OK;
 out:
-	free(e.sealed);
-	memset(number, 0, sizeof number);
+	free(e.f.sealed);
 	return rv;
 }
 
