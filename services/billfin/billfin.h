@@ -124,6 +124,10 @@ typedef struct billfin_step {
 
 int billfin_step_tx(svc_ctx *ctx, void *arg);
 
+/* Runs step st (billfin_step_tx in change_run), then answers with the order as it now is
+ * (*out in the arena). */
+int billfin_step_run(svc_ctx *ctx, billfin_step *st, ProtobufCMessage **out);
+
 /* Records the event billfin.order.<state> of order id (read in the open transaction) with
  * the audit entry: action, actor, detail (taken). */
 int billfin_order_record(svc_ctx *ctx, const char *id, const char *action, const char *actor,

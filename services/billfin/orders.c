@@ -356,3 +356,15 @@ int billfin_step_tx(svc_ctx *ctx, void *arg)
 	return billfin_order_record(ctx, s->id, s->action, s->actor, s->reason,
 	                            s->reason ? json_pack("{s:s}", "reason", s->reason) : NULL);
 }
+
+int billfin_step_run(svc_ctx *ctx, billfin_step *st, ProtobufCMessage **out)
+{
+	Billfin__BillOrder *o = NULL;
+	int rv;
+	if ((rv = change_run(ctx, billfin_step_tx, st)) != ST_OK)
+		return rv;
+	if ((rv = billfin_order_load(ctx, st->sc, st->id, &o)) != ST_OK)
+		return rv;
+	*out = &o->base;
+	return ST_OK;
+}

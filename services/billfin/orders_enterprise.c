@@ -420,7 +420,6 @@ int billfin_order_enterprise_close(svc_ctx *ctx, const ProtobufCMessage *in, Pro
 {
 	const Billfin__CloseBillOrderRequest *q = (const Billfin__CloseBillOrderRequest *)in;
 	billfin_enterprise who;
-	Billfin__BillOrder *o = NULL;
 	int rv;
 	if ((rv = billfin_enterprise_caller(ctx, &who)) != ST_OK)
 		return rv;
@@ -444,19 +443,13 @@ int billfin_order_enterprise_close(svc_ctx *ctx, const ProtobufCMessage *in, Pro
 	                   .extra = extra,
 	                   .nextra = 2,
 	                   .lost = ST_BILL_NOT_CLOSABLE};
-	if ((rv = change_run(ctx, billfin_step_tx, &st)) != ST_OK)
-		return rv;
-	if ((rv = billfin_order_load(ctx, &sc, q->id, &o)) != ST_OK)
-		return rv;
-	*out = &o->base;
-	return ST_OK;
+	return billfin_step_run(ctx, &st, out);
 }
 
 int billfin_order_endorse(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Billfin__BillOrderRef *q = (const Billfin__BillOrderRef *)in;
 	billfin_enterprise who;
-	Billfin__BillOrder *o = NULL;
 	int rv;
 	if ((rv = billfin_enterprise_caller(ctx, &who)) != ST_OK)
 		return rv;
@@ -469,10 +462,5 @@ int billfin_order_endorse(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMes
 	                   .set = "endorsed_at = now()",
 	                   .actor = arena_printf(ctx->arena, "person:%s", who.person_id),
 	                   .lost = ST_BILL_NOT_APPROVED};
-	if ((rv = change_run(ctx, billfin_step_tx, &st)) != ST_OK)
-		return rv;
-	if ((rv = billfin_order_load(ctx, &sc, q->id, &o)) != ST_OK)
-		return rv;
-	*out = &o->base;
-	return ST_OK;
+	return billfin_step_run(ctx, &st, out);
 }

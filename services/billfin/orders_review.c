@@ -30,7 +30,6 @@ int billfin_order_review(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMess
 {
 	const Billfin__ReviewBillOrderRequest *q = (const Billfin__ReviewBillOrderRequest *)in;
 	const char *pid = NULL;
-	Billfin__BillOrder *o = NULL;
 	int rv;
 	if ((rv = billfin_operator_caller(ctx, review_roles, &pid)) != ST_OK)
 		return rv;
@@ -67,35 +66,27 @@ int billfin_order_review(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMess
 		         " reviewed_at = now()";
 		st.extra = extra;
 		st.nextra = 4;
-		rv = change_run(ctx, billfin_step_tx, &st);
-	} else {
-		if (!q->reason || !*q->reason)
-			return status_err(ST_BILL_REASON_REQUIRED, "reason");
-		if ((rv = validate_text_lines(q->reason, 500)) != 0)
-			return status_err(rv, "reason");
-		const char *extra[] = {q->reason, pid};
-		st.to = "reviewing";
-		st.action = "rejected";
-		st.reason = q->reason;
-		st.set = "review_status = 'rejected', review_reason = $4, reviewed_by = $5::uuid,"
-		         " reviewed_at = now()";
-		st.extra = extra;
-		st.nextra = 2;
-		rv = change_run(ctx, billfin_step_tx, &st);
+		return billfin_step_run(ctx, &st, out);
 	}
-	if (rv != ST_OK)
-		return rv;
-	if ((rv = billfin_order_load(ctx, &sc, q->id, &o)) != ST_OK)
-		return rv;
-	*out = &o->base;
-	return ST_OK;
+	if (!q->reason || !*q->reason)
+		return status_err(ST_BILL_REASON_REQUIRED, "reason");
+	if ((rv = validate_text_lines(q->reason, 500)) != 0)
+		return status_err(rv, "reason");
+	const char *extra[] = {q->reason, pid};
+	st.to = "reviewing";
+	st.action = "rejected";
+	st.reason = q->reason;
+	st.set = "review_status = 'rejected', review_reason = $4, reviewed_by = $5::uuid,"
+	         " reviewed_at = now()";
+	st.extra = extra;
+	st.nextra = 2;
+	return billfin_step_run(ctx, &st, out);
 }
 
 int billfin_order_operator_close(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Billfin__CloseBillOrderRequest *q = (const Billfin__CloseBillOrderRequest *)in;
 	const char *pid = NULL;
-	Billfin__BillOrder *o = NULL;
 	int rv;
 	if ((rv = billfin_operator_caller(ctx, close_roles, &pid)) != ST_OK)
 		return rv;
@@ -119,12 +110,7 @@ int billfin_order_operator_close(svc_ctx *ctx, const ProtobufCMessage *in, Proto
 	                   .extra = extra,
 	                   .nextra = 2,
 	                   .lost = ST_BILL_NOT_CLOSABLE};
-	if ((rv = change_run(ctx, billfin_step_tx, &st)) != ST_OK)
-		return rv;
-	if ((rv = billfin_order_load(ctx, &sc, q->id, &o)) != ST_OK)
-		return rv;
-	*out = &o->base;
-	return ST_OK;
+	return billfin_step_run(ctx, &st, out);
 }
 
 int billfin_order_operator_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
