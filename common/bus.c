@@ -17,6 +17,16 @@ int64_t bus_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int bus_call_timeout_ms(int64_t deadline_ms, int min_ms, int max_ms)
+{
+	if (!deadline_ms)
+		return max_ms;
+	int64_t left = deadline_ms - bus_now_ms() - 100;
+	if (left > max_ms)
+		return max_ms;
+	return left < min_ms ? min_ms : (int)left;
+}
+
 size_t bus_bases(const char *bus_urls, arena *a, char **out)
 {
 	size_t n = 0;

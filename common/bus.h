@@ -62,6 +62,12 @@ int bus_ctx_recv(nng_ctx ctx, nng_aio *aio, nng_msg **m);
 /* Milliseconds since the Unix epoch. */
 int64_t bus_now_ms(void);
 
+/* How long a call made while answering a request may wait: what is left of the request's
+ * deadline (ms since the epoch; 0: none) less 100 ms to answer, within [min_ms, max_ms]. */
+int bus_call_timeout_ms(int64_t deadline_ms, int min_ms, int max_ms);
+#define BUS_CALL_MIN_MS 200
+#define BUS_CALL_MAX_MS 3000
+
 typedef struct bus_client bus_client;
 
 /* The keys bus_client_open's clients sign with (NULL: unsigned, BUS_AUTH off). Set

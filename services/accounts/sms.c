@@ -10,17 +10,6 @@
 #define SMS_CALL_MAX_MS 3000
 #define SMS_CALL_MIN_MS 200
 
-/* What is left of the caller's deadline (less a margin to answer), within bounds. */
-static int sms_timeout_ms(const svc_ctx *ctx)
-{
-	if (!ctx->deadline_ms)
-		return SMS_CALL_MAX_MS;
-	int64_t left = ctx->deadline_ms - bus_now_ms() - 100;
-	if (left > SMS_CALL_MAX_MS)
-		return SMS_CALL_MAX_MS;
-	return left < SMS_CALL_MIN_MS ? SMS_CALL_MIN_MS : (int)left;
-}
-
 /*
  * Keeps notify's code, message and Retry-After but names the caller's field: notify
  * knows the code as "code", the person typed it into e.g. "sms_code". Server-side
@@ -47,8 +36,10 @@ int accounts_sms_verify(svc_ctx *ctx, const char *phone, const char *purpose, co
 	req.code = (char *)code;
 	req.has_consume = 1;
 	req.consume = consume != 0;
-	int rv = bus_call(app->notify, "VerifySmsCode", ctx->caller, sms_timeout_ms(ctx), &req.base,
-	                  &notify__verify_sms_code_response__descriptor, ctx->arena, &out);
+	int rv = bus_call(app->notify, "VerifySmsCode", ctx->caller,
+	                  bus_call_timeout_ms(ctx->deadline_ms, SMS_CALL_MIN_MS, SMS_CALL_MAX_MS),
+	                  &req.base, &notify__verify_sms_code_response__descriptor, ctx->arena,
+	                  &out);
 	if (rv == ST_OK || rv == ST_CREATED)
 		return ST_OK;
 	return sms_rename_field(rv, field);
@@ -63,8 +54,10 @@ int accounts_sms_issue(svc_ctx *ctx, const char *phone, const char *purpose)
 		return status_err(ST_UNAVAILABLE, NULL);
 	req.phone = (char *)phone;
 	req.purpose = (char *)purpose;
-	int rv = bus_call(app->notify, "IssueSmsCode", ctx->caller, sms_timeout_ms(ctx), &req.base,
-	                  &notify__issue_sms_code_response__descriptor, ctx->arena, &out);
+	int rv =
+	        bus_call(app->notify, "IssueSmsCode", ctx->caller,
+	                 bus_call_timeout_ms(ctx->deadline_ms, SMS_CALL_MIN_MS, SMS_CALL_MAX_MS),
+	                 &req.base, &notify__issue_sms_code_response__descriptor, ctx->arena, &out);
 	/* notify's status as it came: its field names the request's own fields. */
 	return rv == ST_OK || rv == ST_CREATED ? ST_OK : rv;
 }

@@ -15,19 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#define CALL_MIN_MS 200
-#define CALL_MAX_MS 3000
-
-int billfin_call_ms(const svc_ctx *ctx)
-{
-	if (!ctx->deadline_ms)
-		return CALL_MAX_MS;
-	int64_t left = ctx->deadline_ms - bus_now_ms() - 100;
-	if (left > CALL_MAX_MS)
-		return CALL_MAX_MS;
-	return left < CALL_MIN_MS ? CALL_MIN_MS : (int)left;
-}
-
 int32_t billfin_today(void)
 {
 	/* China Standard Time has no daylight saving: UTC+8 all year. */
@@ -49,8 +36,9 @@ int billfin_enterprise_caller(svc_ctx *ctx, billfin_enterprise *out)
 	req.enterprise_id = (char *)claim;
 	req.person_id = (char *)pid;
 	if ((rv = bus_call(BILLFIN_APP(ctx)->enterprise, "Readiness", ctx->caller,
-	                   billfin_call_ms(ctx), &req.base,
-	                   &enterprise__readiness_report__descriptor, ctx->arena, &res)) != ST_OK)
+	                   bus_call_timeout_ms(ctx->deadline_ms, BUS_CALL_MIN_MS, BUS_CALL_MAX_MS),
+	                   &req.base, &enterprise__readiness_report__descriptor, ctx->arena,
+	                   &res)) != ST_OK)
 		return rv;
 	const Enterprise__ReadinessReport *r = (const Enterprise__ReadinessReport *)res;
 	if (!r->member)
@@ -75,8 +63,8 @@ int billfin_funder_lookup(svc_ctx *ctx, const char *institution_id, const char *
 	Market__InstitutionRef req = MARKET__INSTITUTION_REF__INIT;
 	req.id = (char *)institution_id;
 	int rv = bus_call(BILLFIN_APP(ctx)->market, "GetInstitution", ctx->caller,
-	                  billfin_call_ms(ctx), &req.base, &market__institution__descriptor,
-	                  ctx->arena, &res);
+	                  bus_call_timeout_ms(ctx->deadline_ms, BUS_CALL_MIN_MS, BUS_CALL_MAX_MS),
+	                  &req.base, &market__institution__descriptor, ctx->arena, &res);
 	if (rv == ST_NOT_FOUND)
 		return status_err(ST_BILL_FUNDER_INVALID, "funder_id");
 	if (rv != ST_OK)
@@ -99,8 +87,8 @@ int billfin_funder_caller(svc_ctx *ctx, billfin_funder *out)
 		return status_err(ST_UNAVAILABLE, NULL);
 	Market__GetMyStaffRequest req = MARKET__GET_MY_STAFF_REQUEST__INIT;
 	if ((rv = bus_call(BILLFIN_APP(ctx)->market, "GetMyStaff", ctx->caller,
-	                   billfin_call_ms(ctx), &req.base, &market__staff__descriptor, ctx->arena,
-	                   &res)) != ST_OK)
+	                   bus_call_timeout_ms(ctx->deadline_ms, BUS_CALL_MIN_MS, BUS_CALL_MAX_MS),
+	                   &req.base, &market__staff__descriptor, ctx->arena, &res)) != ST_OK)
 		return rv == ST_NOT_FOUND ? status_err(ST_NOT_FOUND, NULL) : rv;
 	const Market__Staff *s = (const Market__Staff *)res;
 	if (!s->role || strcmp(s->role, "bill_quoter") != 0 || !s->institution_id)

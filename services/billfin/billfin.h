@@ -78,9 +78,6 @@ int billfin_funder_lookup(svc_ctx *ctx, const char *institution_id, const char *
  * *pid. ST_NOT_FOUND otherwise (operator routes do not exist for others). */
 int billfin_operator_caller(svc_ctx *ctx, const char *const *roles, const char **pid);
 
-/* The timeout of a call to another service within what is left of the request's deadline. */
-int billfin_call_ms(const svc_ctx *ctx);
-
 /* Today in Asia/Shanghai, as days since 1970-01-01. */
 int32_t billfin_today(void);
 

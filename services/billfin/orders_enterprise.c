@@ -312,8 +312,8 @@ static int confirm_account(svc_ctx *ctx, const billfin_enterprise *who, const ch
 	req.enterprise_id = (char *)who->enterprise_id;
 	req.account_id = (char *)id;
 	int rv = bus_call(BILLFIN_APP(ctx)->enterprise, "GetReceivingAccount", ctx->caller,
-	                  billfin_call_ms(ctx), &req.base,
-	                  &enterprise__receiving_account__descriptor, ctx->arena, &res);
+	                  bus_call_timeout_ms(ctx->deadline_ms, BUS_CALL_MIN_MS, BUS_CALL_MAX_MS),
+	                  &req.base, &enterprise__receiving_account__descriptor, ctx->arena, &res);
 	if (rv == ST_NOT_FOUND)
 		return status_err(ST_BILL_ACCOUNT_UNKNOWN, "receiving_account_id");
 	if (rv != ST_OK)

@@ -242,9 +242,9 @@ int billfin_payee_account(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMes
 	if (!paying)
 		return status_err(ST_BILL_NOT_DISBURSING, "state");
 	if ((rv = bus_call(BILLFIN_APP(ctx)->enterprise, "UnsealReceivingAccount", ctx->caller,
-	                   billfin_call_ms(ctx), &req.base,
-	                   &enterprise__unsealed_receiving_account__descriptor, ctx->arena,
-	                   &res)) != ST_OK)
+	                   bus_call_timeout_ms(ctx->deadline_ms, BUS_CALL_MIN_MS, BUS_CALL_MAX_MS),
+	                   &req.base, &enterprise__unsealed_receiving_account__descriptor,
+	                   ctx->arena, &res)) != ST_OK)
 		return rv;
 	const Enterprise__UnsealedReceivingAccount *u =
 	        (const Enterprise__UnsealedReceivingAccount *)res;

@@ -53,16 +53,6 @@ struct lr_facts {
 	char *phone; /* the legal representative's */
 };
 
-static int lr_timeout_ms(const svc_ctx *ctx)
-{
-	if (!ctx->deadline_ms)
-		return CALL_MAX_MS;
-	int64_t left = ctx->deadline_ms - bus_now_ms() - 100;
-	if (left > CALL_MAX_MS)
-		return CALL_MAX_MS;
-	return left < CALL_MIN_MS ? CALL_MIN_MS : (int)left;
-}
-
 /* The legal representative as the application states them, numbers opened. */
 static int lr_facts_load(svc_ctx *ctx, const char *id, struct lr_facts *f)
 {
@@ -136,7 +126,8 @@ static int lr_call(svc_ctx *ctx, const Accounts__CheckIdentityRequest *req,
 	ProtobufCMessage *out = NULL;
 	if (!app->accounts)
 		return status_err(ST_UNAVAILABLE, NULL);
-	int rv = bus_call(app->accounts, "CheckIdentity", ctx->caller, lr_timeout_ms(ctx),
+	int rv = bus_call(app->accounts, "CheckIdentity", ctx->caller,
+	                  bus_call_timeout_ms(ctx->deadline_ms, CALL_MIN_MS, CALL_MAX_MS),
 	                  &req->base, &accounts__check_identity_response__descriptor, ctx->arena,
 	                  &out);
 	if (rv != ST_OK && rv != ST_CREATED)

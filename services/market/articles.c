@@ -113,19 +113,6 @@ static ProtobufCMessage *public_row(svc_ctx *ctx, const PGresult *r, int row, vo
 
 /* ---- regions through enterprise -------------------------------------------------------- */
 
-#define CALL_MIN_MS 200
-#define CALL_MAX_MS 3000
-
-static int call_ms(const svc_ctx *ctx)
-{
-	if (!ctx->deadline_ms)
-		return CALL_MAX_MS;
-	int64_t left = ctx->deadline_ms - bus_now_ms() - 100;
-	if (left > CALL_MAX_MS)
-		return CALL_MAX_MS;
-	return left < CALL_MIN_MS ? CALL_MIN_MS : (int)left;
-}
-
 int content_regions_resolve(svc_ctx *ctx, char *const *codes, size_t n, int lineage,
                             const char *field, char ***out, size_t *nout)
 {
@@ -136,7 +123,8 @@ int content_regions_resolve(svc_ctx *ctx, char *const *codes, size_t n, int line
 	Enterprise__ResolveRegionsRequest req = ENTERPRISE__RESOLVE_REGIONS_REQUEST__INIT;
 	req.codes = (char **)codes;
 	req.n_codes = n;
-	rv = bus_call(MARKET_APP(ctx)->enterprise, "ResolveRegions", ctx->caller, call_ms(ctx),
+	rv = bus_call(MARKET_APP(ctx)->enterprise, "ResolveRegions", ctx->caller,
+	              bus_call_timeout_ms(ctx->deadline_ms, BUS_CALL_MIN_MS, BUS_CALL_MAX_MS),
 	              &req.base, &enterprise__resolve_regions_response__descriptor, ctx->arena,
 	              &reply);
 	if (rv == ST_REGION_CODE_INVALID || rv == ST_REGION_UNKNOWN) {

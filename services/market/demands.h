@@ -39,9 +39,6 @@ typedef struct demands_step {
 
 int demands_step_tx(svc_ctx *ctx, void *arg);
 
-/* The timeout of a call to another service within what is left of the request's deadline. */
-int demands_call_ms(const svc_ctx *ctx);
-
 /* The handlers of service Demands (proto/market.proto). demands_enterprise.c: */
 int market_demand_submit(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int market_demands_enterprise_list(svc_ctx *ctx, const ProtobufCMessage *in,

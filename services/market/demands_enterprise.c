@@ -17,19 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CALL_MIN_MS 200
-#define CALL_MAX_MS 3000
-
-int demands_call_ms(const svc_ctx *ctx)
-{
-	if (!ctx->deadline_ms)
-		return CALL_MAX_MS;
-	int64_t left = ctx->deadline_ms - bus_now_ms() - 100;
-	if (left > CALL_MAX_MS)
-		return CALL_MAX_MS;
-	return left < CALL_MIN_MS ? CALL_MIN_MS : (int)left;
-}
-
 /*
  * The caller's enterprise (the session's claim) as enterprise reports it now, into *rep:
  * ST_DEMAND_NOT_CERTIFIED without an enterprise identity or for one not certified,
@@ -50,8 +37,9 @@ static int demands_enterprise(svc_ctx *ctx, const char **pid, Enterprise__Readin
 	req.enterprise_id = (char *)claim;
 	req.person_id = (char *)*pid;
 	if ((rv = bus_call(MARKET_APP(ctx)->enterprise, "Readiness", ctx->caller,
-	                   demands_call_ms(ctx), &req.base,
-	                   &enterprise__readiness_report__descriptor, ctx->arena, &out)) != ST_OK)
+	                   bus_call_timeout_ms(ctx->deadline_ms, BUS_CALL_MIN_MS, BUS_CALL_MAX_MS),
+	                   &req.base, &enterprise__readiness_report__descriptor, ctx->arena,
+	                   &out)) != ST_OK)
 		return rv;
 	Enterprise__ReadinessReport *r = (Enterprise__ReadinessReport *)out;
 	if (!r->member)
@@ -288,8 +276,9 @@ int market_demand_submit(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMess
 	Enterprise__GetEnterpriseRequest gq = ENTERPRISE__GET_ENTERPRISE_REQUEST__INIT;
 	gq.id = rep->enterprise_id;
 	if ((rv = bus_call(MARKET_APP(ctx)->enterprise, "GetEnterprise", ctx->caller,
-	                   demands_call_ms(ctx), &gq.base, &enterprise__enterprise_info__descriptor,
-	                   ctx->arena, &info)) != ST_OK)
+	                   bus_call_timeout_ms(ctx->deadline_ms, BUS_CALL_MIN_MS, BUS_CALL_MAX_MS),
+	                   &gq.base, &enterprise__enterprise_info__descriptor, ctx->arena,
+	                   &info)) != ST_OK)
 		return rv;
 	const Enterprise__EnterpriseInfo *e = (const Enterprise__EnterpriseInfo *)info;
 	struct submit s = {q, pid, rep->enterprise_id, e->name ? e->name : "", agreements, NULL};

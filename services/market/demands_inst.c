@@ -72,8 +72,9 @@ static int inst_no_conflict(svc_ctx *ctx, const market_staff *st, const Market__
 	req.enterprise_id = d->enterprise_id;
 	req.person_id = (char *)st->person_id;
 	if ((rv = bus_call(MARKET_APP(ctx)->enterprise, "Readiness", ctx->caller,
-	                   demands_call_ms(ctx), &req.base,
-	                   &enterprise__readiness_report__descriptor, ctx->arena, &out)) != ST_OK)
+	                   bus_call_timeout_ms(ctx->deadline_ms, BUS_CALL_MIN_MS, BUS_CALL_MAX_MS),
+	                   &req.base, &enterprise__readiness_report__descriptor, ctx->arena,
+	                   &out)) != ST_OK)
 		return rv;
 	if (((const Enterprise__ReadinessReport *)out)->member)
 		return status_err(ST_DEMAND_CONFLICT, "id");
