@@ -39,7 +39,7 @@ static int ocsp_lookup(svc_ctx *ctx, const pki_ocsp_req *q, pki_ocsp_status *st)
 		const char *v[] = {q->serial[i], ca_alg_names[q->alg]};
 		int rv = db_query(ctx->db,
 		                  "SELECT revoked_at IS NOT NULL, "
-		                  "coalesce(extract(epoch FROM revoked_at)::bigint, 0), "
+		                  "coalesce(floor(extract(epoch FROM revoked_at))::bigint, 0), "
 		                  "coalesce(revocation_reason, 0) FROM certificates "
 		                  "WHERE serial = $1 AND ca = $2",
 		                  2, v, NULL, NULL, 0, &r);

@@ -57,7 +57,7 @@ ocsp_get() {
 	openssl ocsp -issuer issuing.pem -cert cert.pem -reqout req.der >/dev/null
 	b64=$(base64 -w0 req.der | jq -sRr @uri)
 	curl -sS -f -o resp.der "$GATEWAY_URL/pki/ocsp/$b64"
-	openssl ocsp -respin resp.der -issuer issuing.pem -cert cert.pem -CAfile chain.pem \
+	openssl ocsp -respin resp.der -issuer issuing.pem -cert cert.pem -no_nonce -CAfile chain.pem \
 		"${noverify[@]}" 2>ocsp.err
 }
 ocsp_post -cert cert.pem >ocsp.txt
