@@ -154,11 +154,13 @@ FUZZ_SRC_pbjson    := $(GW_ROUTES_SRC)
 FUZZ_SRC_busenv    := $(GW_ROUTES_SRC)
 FUZZ_SRC_markdown  := services/market/markdown.c
 FUZZ_SRC_holidays  := services/billfin/calendar.c services/billfin/provisional.c
+FUZZ_SRC_csr       := services/certs/ca.c
+FUZZ_SRC_ocsp      := services/certs/pki.c services/certs/ca.c
 FUZZ_SECONDS   ?= 60
 FUZZ_BINS      := $(addprefix $(B)/fuzz/,$(FUZZERS))
 
 # -iquote: services/gateway/limits.h must not shadow <limits.h>.
-$(B)/obj/tests/fuzz/%.o: CFLAGS += -iquote services/gateway -iquote services/market -iquote services/billfin
+$(B)/obj/tests/fuzz/%.o: CFLAGS += -iquote services/gateway -iquote services/market -iquote services/billfin -iquote services/certs
 
 define fuzz_rules
 $(B)/fuzz/$(1): $(B)/obj/tests/fuzz/$(1).o $(patsubst %.c,$(B)/obj/%.o,$(FUZZ_SRC_$(1))) $(if $(filter services/gateway/routes.c,$(FUZZ_SRC_$(1))),$(GW_TABLES_O)) $(LIBCOMMON) $(LIBTESTPB)

@@ -602,6 +602,10 @@ EXTRA_FIGURES=(bench_search bench_demands bench_bills bench_login)
 # shellcheck source=deploy/bench/deliveries.sh
 source "$ROOT/deploy/bench/deliveries.sh"
 EXTRA_FIGURES+=(bench_deliveries)
+# Certificates issued per second per algorithm beside openssl speed (deploy/bench/certs.sh).
+# shellcheck source=deploy/bench/certs.sh
+source "$ROOT/deploy/bench/certs.sh"
+EXTRA_FIGURES+=(bench_certs)
 # BENCH_EXTRAS=0: the read path only (a quicker run while working on it).
 [[ ${BENCH_EXTRAS:-1} == 1 ]] || EXTRA_FIGURES=()
 for figure in "${EXTRA_FIGURES[@]}"; do

@@ -419,3 +419,7 @@ EVP_PKEY *ca_key_from_der(const unsigned char *der, size_t len)
 	const unsigned char *p = der;
 	return d2i_AutoPrivateKey(NULL, &p, (long)len);
 }
+
+EVP_MD_CTX *ca_sign_ctx_new(ca_alg alg, EVP_PKEY *key) { return ca_md_ctx(alg, key); }
+
+void ca_sign_ctx_free(ca_alg alg, EVP_MD_CTX *m) { ca_md_ctx_free(alg, m); }

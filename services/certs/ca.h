@@ -98,4 +98,9 @@ X509 *ca_cert_from_der(const unsigned char *der, size_t len);
 int ca_key_der(EVP_PKEY *k, unsigned char **der, size_t *len);
 EVP_PKEY *ca_key_from_der(const unsigned char *der, size_t len);
 
+/* pki: a digest-sign context for key (SHA-256, or SM3 with the GM ID for SM2) for what
+ * OpenSSL signs with a context (OCSP responses); free it with ca_sign_ctx_free. */
+EVP_MD_CTX *ca_sign_ctx_new(ca_alg alg, EVP_PKEY *key);
+void ca_sign_ctx_free(ca_alg alg, EVP_MD_CTX *m);
+
 #endif

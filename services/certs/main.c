@@ -12,7 +12,8 @@ static int certs_start(svc_ctx *ctx)
 	if (crypto_keys_from_hex(&app.pii, pii_enc, pii_mac) != 0 ||
 	    crypto_keys_from_hex(&app.ca_seal, ca_key, pii_mac) != 0)
 		return ST_INTERNAL;
-	return certs_store_start(ctx);
+	int rv = certs_store_start(ctx);
+	return rv == ST_OK ? certs_pki_start(ctx) : rv;
 }
 
 static const svc_handler certs_handlers[] = {
@@ -21,6 +22,8 @@ static const svc_handler certs_handlers[] = {
         {"DevIssueCertificate", certs_dev_issue},
         {"DevRevokeCertificate", certs_dev_revoke},
         {"GetCrl", certs_get_crl},
+        {"Ocsp", certs_ocsp},
+        {"Timestamp", certs_timestamp},
 };
 
 /* Issuance and revocation are for the services (applications, next slice). */
@@ -44,6 +47,7 @@ int main(int argc, char **argv)
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],
 	               .start = certs_start,
+	               .tick = certs_pki_tick,
 	               .app = &app};
 	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
 	certs_store_free(&app);

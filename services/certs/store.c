@@ -110,8 +110,10 @@ static int store_load(svc_ctx *ctx)
 {
 	struct certs_app *app = CERTS_APP(ctx);
 	PGresult *r = NULL;
-	int rv = db_query(ctx->db, "SELECT name, algorithm, role, cert_der, key_sealed FROM cas", 0,
-	                  NULL, NULL, NULL, 1, &r);
+	int rv = db_query(ctx->db,
+	                  "SELECT name, algorithm, role, cert_der, key_sealed FROM cas "
+	                  "WHERE role IN ('root', 'issuing')",
+	                  0, NULL, NULL, NULL, 1, &r);
 	if (rv != ST_OK)
 		return rv;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -254,4 +256,16 @@ void certs_store_free(struct certs_app *app)
 		EVP_PKEY_free(app->ca[a].issuing_key);
 		free(app->ca[a].chain_pem);
 	}
+}
+
+int certs_store_put(svc_ctx *ctx, const char *name, ca_alg alg, const char *role, X509 *x,
+                    EVP_PKEY *k)
+{
+	return store_put(ctx, name, alg, role, x, k);
+}
+
+EVP_PKEY *certs_store_open(struct certs_app *app, const char *name, const unsigned char *sealed,
+                           size_t n)
+{
+	return store_key(app, name, sealed, n);
 }

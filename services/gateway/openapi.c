@@ -138,6 +138,10 @@ static json_t *gw_operation(json_t *schemas, const gw_route *r)
 		char needle[64];
 		snprintf(needle, sizeof needle, "{%s}", f->name);
 		int in_path = strstr(r->path, needle) != NULL;
+		snprintf(needle, sizeof needle, "{%s+}", f->name);
+		in_path = in_path || strstr(r->path, needle) != NULL;
+		if ((r->flags & GW_RAW_BODY) && strcmp(f->name, "body") == 0)
+			continue;
 		if (!in_path && (has_body || f->type == PROTOBUF_C_TYPE_MESSAGE))
 			continue;
 		json_array_append_new(params,
@@ -148,6 +152,11 @@ static json_t *gw_operation(json_t *schemas, const gw_route *r)
 	json_object_set_new(op, "parameters", params);
 	if (r->flags & GW_MULTIPART)
 		json_object_set_new(op, "requestBody", gw_multipart_body(schemas, r));
+	else if (r->flags & GW_RAW_BODY)
+		json_object_set_new(op, "requestBody",
+		                    json_pack("{s:b,s:{s:{s:{s:s,s:s}}}}", "required", 1, "content",
+		                              "*/*", "schema", "type", "string", "format",
+		                              "binary"));
 	else if (has_body)
 		json_object_set_new(op, "requestBody",
 		                    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",

@@ -36,6 +36,8 @@ int gw_routes_init(void)
 static int gw_template_match(const char *tpl, const char *path, gw_match *m)
 {
 	m->nparams = 0;
+	m->tail = NULL;
+	m->tail_name[0] = '\0';
 	while (*tpl && *path) {
 		if (*tpl != '/' || *path != '/')
 			return 0;
@@ -44,6 +46,16 @@ static int gw_template_match(const char *tpl, const char *path, gw_match *m)
 		const char *tend = strchrnul(tpl, '/');
 		const char *pend = strchrnul(path, '/');
 		size_t plen = (size_t)(pend - path);
+		if (*tpl == '{' && tend[0] == '\0' && tend - tpl > 3 && tend[-2] == '+') {
+			/* {name+}: the rest of the path, whatever its length or slashes. */
+			size_t nlen = (size_t)(tend - tpl) - 3;
+			if (!*path || nlen >= sizeof m->tail_name)
+				return 0;
+			memcpy(m->tail_name, tpl + 1, nlen);
+			m->tail_name[nlen] = '\0';
+			m->tail = path;
+			return 1;
+		}
 		if (*tpl == '{') {
 			size_t nlen = (size_t)(tend - tpl) - 2;
 			if (plen == 0 || plen >= sizeof m->values[0] ||

@@ -57,12 +57,22 @@ typedef struct gw_route {
  * JSON body), Cache-Control: no-cache, and 304 without a body to a matching
  * If-None-Match. */
 #define GW_ETAG 4u
+/* A protocol endpoint that speaks DER, not JSON (the PKI's OCSP and TSA): the request
+ * body, whatever its Content-Type and at most GW_RAW_MAX_BYTES, fills the input's bytes
+ * field `body`. A template's last segment written {name+} takes the rest of the path,
+ * slashes included and beyond the 128-byte cap of a parameter, URL-decoded, into field
+ * `name` (any route may use it). Combine with GW_FILE_REPLY for a raw answer. */
+#define GW_RAW_BODY      8u
+#define GW_RAW_MAX_BYTES 16384
 
 typedef struct gw_match {
 	const gw_route *route;
 	size_t nparams;
 	char names[GW_MAX_PARAMS][32];
 	char values[GW_MAX_PARAMS][128];
+	/* A {name+} tail: where it starts in the matched path (still URL-encoded). */
+	char tail_name[32];
+	const char *tail;
 } gw_match;
 
 /* Each service's routes live in routes_<service>.c as one of these tables, named

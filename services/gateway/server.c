@@ -508,7 +508,15 @@ static void gw_file_reply(struct gw_exchange *x, const ProtobufCMessage *out)
 		gw_fail(x, ST_BAD_MESSAGE, NULL, NULL);
 		return;
 	}
-	const char *name = f->name && *f->name ? f->name : "download";
+	/* A protocol answer (OCSP, TSA) has no name: no Content-Disposition. */
+	if (!f->name || !*f->name) {
+		gw_finish_typed(x, 200,
+		                f->content_type && *f->content_type ? f->content_type
+		                                                    : "application/octet-stream",
+		                (const char *)f->data.data, f->has_data ? f->data.len : 0, NULL);
+		return;
+	}
+	const char *name = f->name;
 	char *enc = evhttp_uriencode(name, -1, 0);
 	char ascii[128], disp[1024];
 	size_t n = 0;
@@ -662,6 +670,24 @@ static int gw_build_multipart(struct gw_exchange *x, const ProtobufCMessageDescr
 	return ST_OK;
 }
 
+/* data as the bytes field name of msg (GW_RAW_BODY's body, a {name+} tail): a route
+ * naming a field that is not bytes is a table error, answered 500. */
+static int gw_set_bytes(const ProtobufCMessageDescriptor *d, ProtobufCMessage *msg,
+                        const char *name, const void *data, size_t len, arena *a)
+{
+	const ProtobufCFieldDescriptor *f =
+	        protobuf_c_message_descriptor_get_field_by_name(d, name);
+	if (!f || f->type != PROTOBUF_C_TYPE_BYTES || f->label == PROTOBUF_C_LABEL_REPEATED)
+		return status_err(ST_INTERNAL, NULL);
+	ProtobufCBinaryData *b = (ProtobufCBinaryData *)((char *)msg + f->offset);
+	b->data = arena_alloc(a, len ? len : 1);
+	memcpy(b->data, data, len);
+	b->len = len;
+	if (f->quantifier_offset)
+		*(protobuf_c_boolean *)((char *)msg + f->quantifier_offset) = 1;
+	return ST_OK;
+}
+
 /* Query and path parameters, then the JSON body, into the method's input message. */
 static int gw_build_input(struct gw_exchange *x, const gw_match *m, arena *a,
                           ProtobufCMessage **msg)
@@ -673,6 +699,11 @@ static int gw_build_input(struct gw_exchange *x, const gw_match *m, arena *a,
 	int rv;
 	if (x->route->flags & GW_MULTIPART) {
 		if ((rv = gw_build_multipart(x, d, ctype, a, msg)) != ST_OK)
+			return rv;
+	} else if (x->route->flags & GW_RAW_BODY) {
+		*msg = pbjson_new(d, a);
+		if (x->bytes_in > 0 && (rv = gw_set_bytes(d, *msg, "body", evbuffer_pullup(in, -1),
+		                                          x->bytes_in, a)) != ST_OK)
 			return rv;
 	} else if (x->bytes_in > 0 && strcmp(x->method, "GET") != 0 &&
 	           strcmp(x->method, "DELETE") != 0) {
@@ -714,6 +745,15 @@ static int gw_build_input(struct gw_exchange *x, const gw_match *m, arena *a,
 	for (size_t i = 0; i < m->nparams; i++) {
 		char *decoded = evhttp_uridecode(m->values[i], 0, NULL);
 		rv = pbjson_set_from_string(d, *msg, m->names[i], decoded ? decoded : "", a);
+		free(decoded);
+		if (rv != ST_OK)
+			return rv;
+	}
+	if (m->tail) {
+		size_t n = 0;
+		char *decoded = evhttp_uridecode(m->tail, 0, &n);
+		rv = decoded ? gw_set_bytes(d, *msg, m->tail_name, decoded, n, a)
+		             : status_err(ST_VALIDATION, "path");
 		free(decoded);
 		if (rv != ST_OK)
 			return rv;
@@ -912,8 +952,11 @@ static void gw_api(struct gw_exchange *x, const char *path)
 		gw_fail(x, ST_ROUTE_NOT_FOUND, NULL, NULL);
 		return;
 	}
-	if (x->bytes_in >
-	    (size_t)((x->route->flags & GW_MULTIPART) ? x->cfg->max_upload : x->cfg->max_body)) {
+	size_t cap =
+	        (size_t)((x->route->flags & GW_MULTIPART) ? x->cfg->max_upload : x->cfg->max_body);
+	if (x->route->flags & GW_RAW_BODY)
+		cap = GW_RAW_MAX_BYTES;
+	if (x->bytes_in > cap) {
 		gw_fail(x, ST_BODY_TOO_LARGE, "body", NULL);
 		return;
 	}

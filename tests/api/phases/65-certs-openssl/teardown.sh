@@ -1,1 +1,2 @@
 rm -rf "$CERTS_TMP"
+bash "$CERTS_FIXTURE" replica-stop
