@@ -1,7 +1,7 @@
 # Phase 86-chaos (issue 22): a mixed load through both gateways of a replicated stack
 # (85-replicas/rstack.sh) while processes are killed and database connections cut;
 # nothing acknowledged may be lost and nothing may happen twice (chaos.sh says how it
-# is counted). CHAOS_SECONDS: 15 in `make test`, 60 in `make chaos`.
+# is counted). CHAOS_SECONDS: 20 in `make test` (a few faults), 60 in `make chaos`.
 # (`|| return 1` on each command: see 20-sms-limits/setup.sh.)
 command -v jq >/dev/null 2>&1 && command -v psql >/dev/null 2>&1 || {
 	log "# jq and psql are needed"
@@ -16,7 +16,7 @@ done
 export RS_VAR RS_GW RS_PG RS_REDIS
 RS="bash tests/api/phases/85-replicas/rstack.sh" && export RS || return 1
 CHAOS="bash tests/api/phases/86-chaos/chaos.sh" && export CHAOS || return 1
-export CHAOS_SECONDS=${CHAOS_SECONDS:-15}
+export CHAOS_SECONDS=${CHAOS_SECONDS:-20}
 log "# replicated stack: VAR_DIR=$RS_VAR gateways :$RS_GW :$((RS_GW + 1))"
 $RS up || return 1
 # market-demands.json leaves a certified enterprise whose admin may apply, and the
