@@ -117,12 +117,18 @@ static int idem_lock(db_conn *db, const idem_claim *c, int lock)
 	return got;
 }
 
-/* Takes over a claim nobody holds any more (its connection is gone) that committed
- * nothing: ST_OK with c->claim_xid set, else ST_IDEMPOTENCY_IN_PROGRESS. */
+/* Takes over a claim nobody holds any more (its connection is gone): one that committed
+ * nothing is ours to run (ST_OK with c->claim_xid set); one whose change committed but
+ * whose claimer died before storing the response can never be answered as it was, so it
+ * is settled as ST_IDEMPOTENCY_APPLIED (ST_OK with c->replay: the client learns the
+ * request took effect, and that it must not send it again under a new key). Else
+ * ST_IDEMPOTENCY_IN_PROGRESS. */
 static int idem_take_over(db_conn *db, idem_claim *c)
 {
 	PGresult *r = NULL;
-	const char *vals[] = {c->principal, c->key, c->request_sha256};
+	char applied[16];
+	snprintf(applied, sizeof applied, "%d", ST_IDEMPOTENCY_APPLIED);
+	const char *vals[] = {c->principal, c->key, c->request_sha256, applied};
 	if (idem_lock(db, c, 1)) {
 		int rv = db_exec(
 		        db,
@@ -137,7 +143,22 @@ static int idem_take_over(db_conn *db, idem_claim *c)
 			return ST_OK;
 		}
 		PQclear(r);
+		r = NULL;
+		rv = db_exec(db,
+		             "UPDATE idempotency SET status = $4::int"
+		             " WHERE principal = $1 AND key = $2 AND request_sha256 = $3"
+		             " AND status IS NULL AND committed RETURNING 1",
+		             4, vals, &r);
+		int settled = rv == ST_OK && PQntuples(r) == 1;
+		PQclear(r);
 		idem_lock(db, c, 0);
+		if (settled) {
+			status_clear();
+			c->replay = 1;
+			c->status = ST_IDEMPOTENCY_APPLIED;
+			c->out = NULL;
+			return ST_OK;
+		}
 	}
 	status_set_retry_after(1);
 	return status_err(ST_IDEMPOTENCY_IN_PROGRESS, "Idempotency-Key");

@@ -14,7 +14,9 @@
  * can be taken again, and one whose effect committed never runs twice. The claiming
  * connection holds an advisory lock on the key until idem_finish: when it is gone (the
  * worker killed, its backend terminated) a retry takes the claim over at once; else a
- * claim is taken again only after IDEM_STALE_CLAIM_S.
+ * claim is taken again only after IDEM_STALE_CLAIM_S. A dead claim whose change did
+ * commit is settled as ST_IDEMPOTENCY_APPLIED (409 IDEMPOTENT_REQUEST_APPLIED): the
+ * effect stands, its response died with the worker, the client must look, not resend.
  */
 #ifndef COMMON_IDEM_H
 #define COMMON_IDEM_H

@@ -175,6 +175,38 @@ static void test_idem_claim_of_a_dead_worker_is_taken_over_at_once(void **state)
 	idem_finish(env.db, &retry, ST_CREATED, NULL, "");
 }
 
+/* Rule (issue 22): a worker killed after its change committed but before its response
+ * was stored leaves a key no retry could ever be answered on; the retry learns the
+ * request took effect (IDEMPOTENT_REQUEST_APPLIED), and so does every later one — the
+ * change is never run again. */
+static void test_idem_committed_claim_of_a_dead_worker_answers_applied(void **state)
+{
+	(void)state;
+	db_conn *worker = db_open(env.url);
+	assert_non_null(worker);
+	idem_claim dead = claim_of("k7", "b");
+	assert_int_equal(idem_claim_key(worker, env.arena, &bus__ping_response__descriptor, &dead),
+	                 ST_OK);
+	svc_ctx wctx = env.ctx;
+	wctx.db = worker;
+	wctx.idem = &dead;
+	assert_int_equal(change_run(&wctx, tx_noop, NULL), ST_CREATED);
+	db_close(worker); /* killed before idem_finish */
+	for (int round = 0; round < 2; round++) {
+		idem_claim retry = claim_of("k7", "b");
+		int rv = ST_IDEMPOTENCY_IN_PROGRESS;
+		for (int i = 0; i < 100 && rv == ST_IDEMPOTENCY_IN_PROGRESS; i++) {
+			rv = idem_claim_key(env.db, env.arena, &bus__ping_response__descriptor,
+			                    &retry);
+			if (rv == ST_IDEMPOTENCY_IN_PROGRESS)
+				usleep(20000);
+		}
+		assert_int_equal(rv, ST_OK);
+		assert_int_equal(retry.replay, 1);
+		assert_int_equal(retry.status, ST_IDEMPOTENCY_APPLIED);
+	}
+}
+
 /* Rule: an error that committed nothing is not stored: the key may be used again. */
 static void test_idem_error_without_effect_releases_the_key(void **state)
 {
@@ -320,6 +352,7 @@ int main(void)
 	        cmocka_unit_test(test_idem_claim_of_a_dead_worker_is_taken_over_at_once),
 	        cmocka_unit_test(test_idem_error_without_effect_releases_the_key),
 	        cmocka_unit_test(test_idem_committed_effect_is_never_run_twice),
+	        cmocka_unit_test(test_idem_committed_claim_of_a_dead_worker_answers_applied),
 	        cmocka_unit_test(test_idem_keys_expire_after_24_hours),
 	        cmocka_unit_test(test_db_error_log_holds_no_row_values),
 	        cmocka_unit_test(test_db_connect_sets_connect_timeout),

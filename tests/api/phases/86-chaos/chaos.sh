@@ -10,7 +10,8 @@
 #   bill    POST /api/v1/enterprise/bill-orders (an inquiry, multipart), then its closure
 #   (each registration's event becomes a welcome message in notify: the messages)
 # A request that gets no answer, a 5xx or 409 IDEMPOTENCY_IN_PROGRESS is sent again,
-# with the same Idempotency-Key, up to 40 times 0.25 s apart; a 409 to a repeated withdrawal means it took effect.
+# with the same Idempotency-Key, up to 40 times 0.25 s apart; a 409 to a repeated withdrawal means it took effect,
+# and so does 409 IDEMPOTENT_REQUEST_APPLIED (the worker died after committing, before answering).
 # The faults, every CHAOS_EVERY (default 3) seconds in turn: kill -9 of a random replica
 # of a random service (started again 1 s later, as its Deployment would), kill -9 of a
 # bus (the same), pg_terminate_backend of a random service's connections.
@@ -60,6 +61,8 @@ send() {
 			{ [[ $code == 409 ]] && grep -q '"IDEMPOTENCY_IN_PROGRESS"' "$out"; } || break
 		sleep 0.25
 	done
+	# IDEMPOTENT_REQUEST_APPLIED: it took effect, its answer died with the worker (no id).
+	[[ $code == 409 ]] && grep -q '"IDEMPOTENT_REQUEST_APPLIED"' "$out" && code=applied
 	echo "$code $attempt"
 }
 
@@ -233,8 +236,8 @@ check() {
 	local bad=0 dupwhat="" n sent acked failed retried lost=0 dup=0 ids dids wids s src q out
 	cat "$CH_DIR"/reg*.log "$CH_DIR"/dem*.log "$CH_DIR"/bill*.log >"$CH_DIR/all.log" 2>/dev/null
 	sent=$(wc -l <"$CH_DIR/all.log")
-	acked=$(awk '$4 ~ /^2/' "$CH_DIR/all.log" | wc -l)
-	failed=$(awk '$4 !~ /^2/' "$CH_DIR/all.log" | wc -l)
+	acked=$(awk '$4 ~ /^2/ || $4 == "applied"' "$CH_DIR/all.log" | wc -l)
+	failed=$(awk '$4 !~ /^2/ && $4 != "applied"' "$CH_DIR/all.log" | wc -l)
 	retried=$(awk '$5 > 1' "$CH_DIR/all.log" | wc -l)
 	ids=$(awk '$1 == "reg" && $4 ~ /^2/ {printf "%s\x27%s\x27", sep, $6; sep=","}' "$CH_DIR/all.log")
 	dids=$(awk '$1 == "demand" && $4 ~ /^2/ {printf "%s\x27%s\x27", sep, $6; sep=","}' "$CH_DIR/all.log")
@@ -262,10 +265,10 @@ check() {
 		lost=$((lost + $(su_sql -c "SELECT count(*) FROM billfin.orders WHERE id = ANY(ARRAY[$cids]::uuid[]) AND state <> 'closed'")))
 	fi
 	dupadd order-no-twice "$(su_sql -c "SELECT count(*) FROM (SELECT no FROM billfin.orders GROUP BY no HAVING count(*) > 1) o")"
-	n=$(($(load_orders) - $(awk '$1 == "bill" && $4 ~ /^2/' "$CH_DIR/all.log" | wc -l)))
+	n=$(($(load_orders) - $(awk '$1 == "bill" && ($4 ~ /^2/ || $4 == "applied")' "$CH_DIR/all.log" | wc -l)))
 	dupadd orders-unacknowledged $((n > 0 ? n : 0))
 	# Effects nobody was told of: persons and demands beyond the acknowledged ones.
-	dupadd demands-unacknowledged "$(su_sql -c "SELECT greatest(0, (SELECT count(*) FROM market.demands WHERE purpose = '混沌测试 $RUN') - $(awk '$1 == "demand" && $4 ~ /^2/' "$CH_DIR/all.log" | wc -l))")"
+	dupadd demands-unacknowledged "$(su_sql -c "SELECT greatest(0, (SELECT count(*) FROM market.demands WHERE purpose = '混沌测试 $RUN') - $(awk '$1 == "demand" && ($4 ~ /^2/ || $4 == "applied")' "$CH_DIR/all.log" | wc -l))")"
 	dupadd demand-no-twice "$(su_sql -c "SELECT count(*) FROM (SELECT no FROM market.demands GROUP BY no HAVING count(*) > 1) d")"
 	# Every source's events applied by every subscriber (inbox_cursor = outbox_head).
 	q=""
