@@ -89,9 +89,49 @@ int notify_deliveries_enqueue(svc_ctx *ctx, const char *event_id, const char *ev
 	        10, v, NULL);
 }
 
+int notify_deliveries_enqueue_staff(svc_ctx *ctx, const char *event_id, const char *event_type,
+                                    enum notify_audience who, const char *title,
+                                    const char *body, char *const *persons, size_t n)
+{
+	const notify_channel *ch = notify_channel_find_staff(event_type, who);
+	if (!ch || n == 0)
+		return ST_OK;
+	/* A uuid[] literal of the valid ids; a malformed one is left out, not fatal. */
+	size_t cap = n * 38 + 3, used = 1;
+	char *arr = arena_alloc(ctx->arena, cap);
+	arr[0] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (!persons[i] || !validate_uuid(persons[i]))
+			continue;
+		used += (size_t)snprintf(arr + used, cap - used, "%s%s", used > 1 ? "," : "",
+		                         persons[i]);
+	}
+	snprintf(arr + used, cap - used, "}");
+	const char *channels = ch->sms && ch->email ? "{sms,email}" : ch->sms ? "{sms}" : "{email}";
+	const char *v[] = {event_id, event_type, ch->category, title, body, arr, channels};
+	/* Staff's categories are never locked; a digest holds their e-mail like anyone's. */
+	return change_exec(
+	        ctx,
+	        "INSERT INTO deliveries (event_id, event_type, category, channel, person_id, title,"
+	        " body, state, next_at)"
+	        " SELECT $1, $2, $3, c.channel, r.person_id, $4, $5,"
+	        " CASE WHEN c.channel = 'email' AND COALESCE(p.digest, false)"
+	        " THEN 'held' ELSE 'pending' END,"
+	        " CASE WHEN c.channel = 'email' AND COALESCE(p.digest, false)"
+	        " THEN " NOTIFY_DIGEST_AT " ELSE now() END"
+	        " FROM (SELECT DISTINCT unnest($6::uuid[]) AS person_id) r"
+	        " CROSS JOIN unnest($7::text[]) AS c(channel)"
+	        " LEFT JOIN delivery_prefs p ON p.person_id = r.person_id AND p.category = $3"
+	        " LEFT JOIN delivery_settings s ON s.person_id = r.person_id"
+	        " WHERE CASE c.channel WHEN 'sms' THEN COALESCE(p.sms, true)"
+	        " ELSE COALESCE(p.email, true) END"
+	        " ON CONFLICT (event_id, channel, person_id) DO NOTHING",
+	        7, v, NULL);
+}
+
 /* ---- sending ------------------------------------------------------------------------ */
 
-#define NOTIFY_MAX_PROVIDERS 2
+#define NOTIFY_MAX_PROVIDERS 3 /* primary, secondary, and a recovery note */
 
 /* One provider's answer within a try. */
 struct notify_attempt {
@@ -107,6 +147,8 @@ struct notify_try {
 	int natt;
 	const char *provider; /* who accepted it, NULL when none */
 	int skipped;          /* no address: nothing to send to */
+	int recovered;        /* claimed from a sender whose lease ended (it died) */
+	int checked;          /* the providers were asked whether they have it already */
 };
 
 static const char *notify_outcome_name(int rv)
@@ -168,6 +210,43 @@ static int notify_contacts_get(svc_ctx *ctx, const PGresult *r, const Accounts__
 	return ST_OK;
 }
 
+/*
+ * A delivery taken over from a sender that died may have been accepted by a provider
+ * before the death, unrecorded. Each provider is asked by the out-id (the delivery id) it
+ * was sent with: one that has it makes the try 'already_sent' and nothing goes again.
+ * Returns 1 then; 0 to send (a provider that cannot tell is noted 'unverified', so a
+ * possible repeat is visible in the attempts).
+ */
+static int notify_try_recover(struct notify_try *t, notify_sms_provider *const *sms, size_t n,
+                              notify_mail_provider *mail)
+{
+	int unknown = 0;
+	t->checked = 1;
+	for (size_t i = 0; i < n; i++) {
+		int had = sms[i] && sms[i]->sent_before ? sms[i]->sent_before(sms[i], t->id) : -1;
+		if (!sms[i])
+			continue;
+		if (had == 1) {
+			t->att[t->natt++] = (struct notify_attempt){sms[i]->name, "already_sent"};
+			t->provider = sms[i]->name;
+			return 1;
+		}
+		unknown |= had < 0;
+	}
+	if (mail) {
+		int had = mail->sent_before ? mail->sent_before(mail, t->id) : -1;
+		if (had == 1) {
+			t->att[t->natt++] = (struct notify_attempt){mail->name, "already_sent"};
+			t->provider = mail->name;
+			return 1;
+		}
+		unknown |= had < 0;
+	}
+	if (unknown)
+		t->att[t->natt++] = (struct notify_attempt){"recovery", "unverified"};
+	return 0;
+}
+
 /* Sends t to the address in cs (NULL: accounts did not answer); fills t's attempts. No
  * transaction open. */
 static void notify_try_send(svc_ctx *ctx, struct notify_try *t, const Accounts__Contacts *cs)
@@ -194,6 +273,9 @@ static void notify_try_send(svc_ctx *ctx, struct notify_try *t, const Accounts__
 			t->att[t->natt++] = (struct notify_attempt){"accounts", "no_address"};
 			return;
 		}
+		notify_sms_provider *const both[] = {app->sms, app->sms2};
+		if (t->recovered && notify_try_recover(t, both, 2, NULL))
+			return;
 		notify_sms_text(app->http.sign_name, t->title, t->body, text, sizeof text);
 		const notify_sms_param params[] = {{"title", t->title}};
 		notify_sms_msg m = {.phone = c->phone,
@@ -212,6 +294,8 @@ static void notify_try_send(svc_ctx *ctx, struct notify_try *t, const Accounts__
 		        (struct notify_attempt){app->mail ? "accounts" : "mail", "no_address"};
 		return;
 	}
+	if (t->recovered && notify_try_recover(t, NULL, 0, app->mail))
+		return;
 	char *text = notify_mail_text(t->body), *html = notify_mail_html(t->title, t->body);
 	notify_mail_msg m = {.to = c->email,
 	                     .subject = t->title,
@@ -247,16 +331,21 @@ static int notify_finish_tx(svc_ctx *ctx, void *arg)
 		             5, v, NULL)) != ST_OK)
 			return rv;
 	}
-	const char *state = t->provider  ? "sent"
-	                    : t->skipped ? "skipped"
-	                    : f->failed  ? "failed"
-	                                 : "pending";
+	/* A taken-over delivery not yet checked with the providers (accounts did not answer)
+	 * stays 'sending' with its lease ended at the retry time: the next claim checks. */
+	const char *state = t->provider                  ? "sent"
+	                    : t->skipped                 ? "skipped"
+	                    : f->failed                  ? "failed"
+	                    : t->recovered && !t->checked ? "sending"
+	                                                 : "pending";
 	const char *last = t->natt ? t->att[t->natt - 1].outcome : NULL;
 	const char *v[] = {t->id, state, delay, t->provider, t->provider ? NULL : last, tries};
 	return change_exec(
 	        ctx,
-	        "UPDATE deliveries SET state = $2, lease_until = NULL,"
-	        " next_at = CASE WHEN $2 = 'pending'"
+	        "UPDATE deliveries SET state = $2,"
+	        " lease_until = CASE WHEN $2 = 'sending'"
+	        " THEN now() + make_interval(secs => $3::bigint / 1000.0) END,"
+	        " next_at = CASE WHEN $2 IN ('pending', 'sending')"
 	        " THEN now() + make_interval(secs => $3::bigint / 1000.0) ELSE next_at END,"
 	        " provider = COALESCE($4, provider), last_error = $5,"
 	        " sent_at = CASE WHEN $2 = 'sent' THEN now() END"
@@ -288,14 +377,17 @@ static void notify_try_finish(svc_ctx *ctx, struct notify_try *t)
 }
 
 /* Gathers the due 'held' e-mails of one person into one digest e-mail (a delivery of its
- * own); *(int *)arg set to 1 when one was made. */
+ * own); *(int *)arg set to 1 when one was made. The person is taken under a transaction's
+ * advisory lock that other replicas skip: with row locks (FOR UPDATE SKIP LOCKED on one
+ * row) two replicas could pick two rows of one person and deadlock on each other's. */
 static int notify_digest_tx(svc_ctx *ctx, void *arg)
 {
 	int *made = arg;
 	PGresult *r = NULL;
 	int rv = change_exec(ctx,
 	                     "WITH p AS (SELECT person_id FROM deliveries WHERE state = 'held'"
-	                     " AND next_at <= now() LIMIT 1 FOR UPDATE SKIP LOCKED),"
+	                     " AND next_at <= now() AND pg_try_advisory_xact_lock("
+	                     "hashtext('notify.digest'), hashtext(person_id::text)) LIMIT 1),"
 	                     " d AS (UPDATE deliveries x SET state = 'digested' FROM p"
 	                     " WHERE x.person_id = p.person_id AND x.state = 'held'"
 	                     " AND x.next_at <= now() RETURNING x.person_id, x.title, x.body,"
@@ -339,11 +431,12 @@ int notify_deliveries_tick(svc_ctx *ctx)
 	        ctx->db,
 	        "UPDATE deliveries d SET state = 'sending', tries = d.tries + 1,"
 	        " lease_until = now() + make_interval(secs => $2::int)"
-	        " FROM (SELECT id FROM deliveries WHERE (state = 'pending' AND next_at <= now())"
+	        " FROM (SELECT id, state = 'sending' AS recovered FROM deliveries"
+	        " WHERE (state = 'pending' AND next_at <= now())"
 	        " OR (state = 'sending' AND lease_until < now())"
 	        " ORDER BY next_at LIMIT $1::int FOR UPDATE SKIP LOCKED) c"
 	        " WHERE d.id = c.id RETURNING d.id::text, d.channel, d.person_id::text,"
-	        " d.title, d.body, d.category, d.event_type, d.tries",
+	        " d.title, d.body, d.category, d.event_type, d.tries, c.recovered",
 	        2, v, &r);
 	if (rv != ST_OK) {
 		status_clear();
@@ -363,6 +456,7 @@ int notify_deliveries_tick(svc_ctx *ctx)
 		        .category = dbrow_text(ctx->arena, r, i, 5),
 		        .event_type = dbrow_text(ctx->arena, r, i, 6),
 		        .tries = (int)strtol(PQgetvalue(r, i, 7), NULL, 10),
+		        .recovered = PQgetvalue(r, i, 8)[0] == 't',
 		};
 		notify_try_send(ctx, &t, cs);
 		notify_try_finish(ctx, &t);
