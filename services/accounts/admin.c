@@ -331,7 +331,8 @@ static int update_tx(svc_ctx *ctx, void *arg)
 		if (changed[i])
 			rv = change_record(ctx, ADMIN_ACTOR, subject, actions[i],
 			                   json_pack("{s:s}", "via", "admin-cli"),
-			                   i == 0 ? admin_roles_event(ctx, c->id, c->vals[2]) : NULL);
+			                   i == 0 ? admin_roles_event(ctx, c->id, c->vals[2])
+			                          : NULL);
 	if (rv == ST_OK && (c->roles_changed || c->inst_changed || c->set_pw))
 		rv = admin_end_sessions_tx(ctx, c->id);
 	return rv;

@@ -37,8 +37,7 @@ static const notify_channel notify_channel_table[] = {
         {"billfin.order.quoting", "financing", 1, 1, NOTIFY_TO_OFFICERS, NULL},
         {"enterprise.certification.submitted", "review", 1, 1, NOTIFY_TO_OPERATORS, "reviewer"},
         /* certs publishes no such event yet: the row waits for it (README). */
-        {"certs.application.submitted", "certificates", 1, 1, NOTIFY_TO_OPERATORS,
-         "ca_officer"},
+        {"certs.application.submitted", "certificates", 1, 1, NOTIFY_TO_OPERATORS, "ca_officer"},
 };
 
 /* The row of type whose audience is a or b. */
@@ -47,7 +46,8 @@ static const notify_channel *notify_channel_lookup(const char *type, enum notify
 {
 	for (size_t i = 0; type && i < sizeof notify_channel_table / sizeof notify_channel_table[0];
 	     i++)
-		if ((notify_channel_table[i].audience == a || notify_channel_table[i].audience == b) &&
+		if ((notify_channel_table[i].audience == a ||
+		     notify_channel_table[i].audience == b) &&
 		    strcmp(notify_channel_table[i].type, type) == 0)
 			return &notify_channel_table[i];
 	return NULL;

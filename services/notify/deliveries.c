@@ -90,8 +90,8 @@ int notify_deliveries_enqueue(svc_ctx *ctx, const char *event_id, const char *ev
 }
 
 int notify_deliveries_enqueue_staff(svc_ctx *ctx, const char *event_id, const char *event_type,
-                                    enum notify_audience who, const char *title,
-                                    const char *body, char *const *persons, size_t n)
+                                    enum notify_audience who, const char *title, const char *body,
+                                    char *const *persons, size_t n)
 {
 	const notify_channel *ch = notify_channel_find_staff(event_type, who);
 	if (!ch || n == 0)
@@ -333,11 +333,11 @@ static int notify_finish_tx(svc_ctx *ctx, void *arg)
 	}
 	/* A taken-over delivery not yet checked with the providers (accounts did not answer)
 	 * stays 'sending' with its lease ended at the retry time: the next claim checks. */
-	const char *state = t->provider                  ? "sent"
-	                    : t->skipped                 ? "skipped"
-	                    : f->failed                  ? "failed"
+	const char *state = t->provider                   ? "sent"
+	                    : t->skipped                  ? "skipped"
+	                    : f->failed                   ? "failed"
 	                    : t->recovered && !t->checked ? "sending"
-	                                                 : "pending";
+	                                                  : "pending";
 	const char *last = t->natt ? t->att[t->natt - 1].outcome : NULL;
 	const char *v[] = {t->id, state, delay, t->provider, t->provider ? NULL : last, tries};
 	return change_exec(
@@ -427,17 +427,16 @@ int notify_deliveries_tick(svc_ctx *ctx)
 	snprintf(lease, sizeof lease, "%ld", app->delivery_lease_s);
 	const char *v[] = {batch, lease};
 	/* One statement, so its own transaction: the rows are ours once it commits. */
-	int rv = db_exec(
-	        ctx->db,
-	        "UPDATE deliveries d SET state = 'sending', tries = d.tries + 1,"
-	        " lease_until = now() + make_interval(secs => $2::int)"
-	        " FROM (SELECT id, state = 'sending' AS recovered FROM deliveries"
-	        " WHERE (state = 'pending' AND next_at <= now())"
-	        " OR (state = 'sending' AND lease_until < now())"
-	        " ORDER BY next_at LIMIT $1::int FOR UPDATE SKIP LOCKED) c"
-	        " WHERE d.id = c.id RETURNING d.id::text, d.channel, d.person_id::text,"
-	        " d.title, d.body, d.category, d.event_type, d.tries, c.recovered",
-	        2, v, &r);
+	int rv = db_exec(ctx->db,
+	                 "UPDATE deliveries d SET state = 'sending', tries = d.tries + 1,"
+	                 " lease_until = now() + make_interval(secs => $2::int)"
+	                 " FROM (SELECT id, state = 'sending' AS recovered FROM deliveries"
+	                 " WHERE (state = 'pending' AND next_at <= now())"
+	                 " OR (state = 'sending' AND lease_until < now())"
+	                 " ORDER BY next_at LIMIT $1::int FOR UPDATE SKIP LOCKED) c"
+	                 " WHERE d.id = c.id RETURNING d.id::text, d.channel, d.person_id::text,"
+	                 " d.title, d.body, d.category, d.event_type, d.tries, c.recovered",
+	                 2, v, &r);
 	if (rv != ST_OK) {
 		status_clear();
 		return (int)app->delivery_poll_ms * 5;

@@ -61,7 +61,8 @@ static int notify_mail_smtp_send(notify_mail_provider *p_, const notify_mail_msg
 	if (m->delivery_id) {
 		size_t n = strlen(m->delivery_id) + (domain ? strlen(domain) : 8) + 24;
 		h_mid = xmalloc(n);
-		snprintf(h_mid, n, "Message-ID: <%s%s>", m->delivery_id, domain ? domain : "@notify");
+		snprintf(h_mid, n, "Message-ID: <%s%s>", m->delivery_id,
+		         domain ? domain : "@notify");
 	}
 	CURL *c = curl_easy_init();
 	if (!c)

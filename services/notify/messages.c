@@ -236,10 +236,11 @@ static int notify_operators_apply(svc_ctx *ctx, const Events__Event *ev)
 	                     NULL);
 	for (size_t i = 0; rv == ST_OK && i < o->n_roles; i++) {
 		const char *w[] = {o->person_id, o->roles[i]};
-		rv = change_exec(ctx,
-		                 "INSERT INTO operator_roles (person_id, role) VALUES ($1::uuid, $2)"
-		                 " ON CONFLICT DO NOTHING",
-		                 2, w, NULL);
+		rv = change_exec(
+		        ctx,
+		        "INSERT INTO operator_roles (person_id, role) VALUES ($1::uuid, $2)"
+		        " ON CONFLICT DO NOTHING",
+		        2, w, NULL);
 	}
 	return rv;
 }

@@ -82,8 +82,8 @@ int notify_deliveries_enqueue(svc_ctx *ctx, const char *event_id, const char *ev
  * operators) gives, for each of persons (n; malformed ids left out), minus what each turned
  * off; inside the subscriber's transaction. */
 int notify_deliveries_enqueue_staff(svc_ctx *ctx, const char *event_id, const char *event_type,
-                                    enum notify_audience who, const char *title,
-                                    const char *body, char *const *persons, size_t n);
+                                    enum notify_audience who, const char *title, const char *body,
+                                    char *const *persons, size_t n);
 /* One round of the delivery threads (svc_def.tick): digests due, then a batch claimed and
  * sent. Returns the ms to wait before the next round. */
 int notify_deliveries_tick(svc_ctx *ctx);
