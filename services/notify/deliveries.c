@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- enqueue (in the subscriber's transaction) ------------------------------------- */
 
@@ -415,6 +416,66 @@ static int notify_digest_tx(svc_ctx *ctx, void *arg)
 	return rv;
 }
 
+/* Milliseconds of the monotonic clock. */
+static int64_t notify_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Renews the lease of the claim's rows from..n-1 (r as the claim returned them) that are
+ * still ours: same tries, still 'sending'. A row another replica took over meanwhile (its
+ * tries moved on) gets lost[i] = 1 and is neither sent nor recorded here. Without this, a
+ * batch sending slower than the lease (a provider answering slowly) would be taken over
+ * while this thread still works through it, and both would send. A failing renewal loses
+ * them all: they come back to whoever claims after the lease.
+ */
+static void notify_lease_renew(svc_ctx *ctx, const PGresult *r, int from, int n, char *lost)
+{
+	struct notify_app *app = NOTIFY_APP(ctx);
+	PGresult *res = NULL;
+	size_t cap = (size_t)(n - from) * 40 + 3, ui = 1, ut = 1;
+	char *ids = arena_alloc(ctx->arena, cap), *tries = arena_alloc(ctx->arena, cap);
+	char lease[16];
+	ids[0] = tries[0] = '{';
+	for (int i = from; i < n; i++) {
+		if (lost[i])
+			continue;
+		ui += (size_t)snprintf(ids + ui, cap - ui, "%s%s", ui > 1 ? "," : "",
+		                       PQgetvalue(r, i, 0));
+		ut += (size_t)snprintf(tries + ut, cap - ut, "%s%s", ut > 1 ? "," : "",
+		                       PQgetvalue(r, i, 7));
+	}
+	snprintf(ids + ui, cap - ui, "}");
+	snprintf(tries + ut, cap - ut, "}");
+	snprintf(lease, sizeof lease, "%ld", app->delivery_lease_s);
+	const char *v[] = {ids, tries, lease};
+	int rv = db_exec(
+	        ctx->db,
+	        "UPDATE deliveries d SET lease_until = now() + make_interval(secs => $3::int)"
+	        " FROM unnest($1::uuid[], $2::int[]) AS m(id, tries)"
+	        " WHERE d.id = m.id AND d.tries = m.tries AND d.state = 'sending'"
+	        " RETURNING d.id::text",
+	        3, v, &res);
+	for (int i = from; i < n; i++) {
+		int kept = 0;
+		for (int j = 0; rv == ST_OK && j < PQntuples(res) && !kept; j++)
+			kept = strcmp(PQgetvalue(res, j, 0), PQgetvalue(r, i, 0)) == 0;
+		if (!kept && !lost[i]) {
+			lost[i] = 1;
+			log_kv(LOGL_WARN, PQgetvalue(r, i, 0),
+			       "delivery taken over by another replica (lease ended), not sent "
+			       "here",
+			       NULL);
+		}
+	}
+	if (rv != ST_OK)
+		status_clear();
+	PQclear(res);
+}
+
 int notify_deliveries_tick(svc_ctx *ctx)
 {
 	struct notify_app *app = NOTIFY_APP(ctx);
@@ -442,10 +503,20 @@ int notify_deliveries_tick(svc_ctx *ctx)
 		return (int)app->delivery_poll_ms * 5;
 	}
 	int n = PQntuples(r);
+	int64_t renewed = notify_now_ms();
+	char *lost = arena_alloc(ctx->arena, (size_t)(n ? n : 1));
+	memset(lost, 0, (size_t)(n ? n : 1));
 	const Accounts__Contacts *cs = NULL;
 	if (n > 0 && notify_contacts_get(ctx, r, &cs) != ST_OK)
 		cs = NULL;
 	for (int i = 0; i < n; i++) {
+		/* A third of the lease gone: renew what is left before the next send. */
+		if (notify_now_ms() - renewed >= app->delivery_lease_s * 1000 / 3) {
+			notify_lease_renew(ctx, r, i, n, lost);
+			renewed = notify_now_ms();
+		}
+		if (lost[i])
+			continue;
 		struct notify_try t = {
 		        .id = dbrow_text(ctx->arena, r, i, 0),
 		        .channel = dbrow_text(ctx->arena, r, i, 1),
