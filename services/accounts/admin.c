@@ -214,6 +214,25 @@ static const char *admin_kind(const struct admin_args *a)
 	                                              : "person";
 }
 
+/* The event accounts.operator.roles_set of person id with roles (comma-separated, may be
+ * empty): all the roles as they now are, for notify's projection of operators. */
+static change_event *admin_roles_event(svc_ctx *ctx, const char *id, const char *roles)
+{
+	Accounts__OperatorRolesSet *ev = arena_alloc(ctx->arena, sizeof *ev);
+	accounts__operator_roles_set__init(ev);
+	ev->person_id = arena_strdup(ctx->arena, id);
+	ev->roles = arena_alloc(ctx->arena, (ADMIN_NROLES + 1) * sizeof *ev->roles);
+	for (const char *p = roles; p && *p && ev->n_roles < ADMIN_NROLES;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		ev->roles[ev->n_roles++] = arena_printf(ctx->arena, "%.*s", (int)len, p);
+		p = end ? end + 1 : p + len;
+	}
+	change_event *e = arena_alloc(ctx->arena, sizeof *e);
+	*e = (change_event){"accounts.operator.roles_set", NULL, &ev->base};
+	return e;
+}
+
 struct admin_new {
 	const struct admin_args *a;
 	const char *roles, *pwhash;
@@ -228,6 +247,11 @@ static int create_tx(svc_ctx *ctx, void *arg)
 	int rv = accounts_person_insert(ctx, a->phone, n->pwhash, a->name, n->roles, a->institution,
 	                                n->id);
 	if (rv != ST_OK)
+		return rv;
+	if (n->roles && *n->roles &&
+	    (rv = change_record(ctx, ADMIN_ACTOR, arena_printf(ctx->arena, "person/%s", n->id),
+	                        "person.operator_roles_set", json_pack("{s:s}", "via", "admin-cli"),
+	                        admin_roles_event(ctx, n->id, n->roles))) != ST_OK)
 		return rv;
 	return accounts_person_registered_record(
 	        ctx, ADMIN_ACTOR, n->id, a->phone,
@@ -306,7 +330,9 @@ static int update_tx(svc_ctx *ctx, void *arg)
 	for (int i = 0; i < 3 && rv == ST_OK; i++)
 		if (changed[i])
 			rv = change_record(ctx, ADMIN_ACTOR, subject, actions[i],
-			                   json_pack("{s:s}", "via", "admin-cli"), NULL);
+			                   json_pack("{s:s}", "via", "admin-cli"),
+			                   i == 0 ? admin_roles_event(ctx, c->id, c->vals[2])
+			                          : NULL);
 	if (rv == ST_OK && (c->roles_changed || c->inst_changed || c->set_pw))
 		rv = admin_end_sessions_tx(ctx, c->id);
 	return rv;

@@ -16,6 +16,11 @@ enum notify_audience {
 	NOTIFY_TO_RECIPIENT,
 	/* the message's person; for a message to an enterprise, all its members */
 	NOTIFY_TO_MEMBERS,
+	/* the officers of the institution the event concerns (notify's projection of market's
+	 * staff, or the officers the event names) */
+	NOTIFY_TO_OFFICERS,
+	/* the operators holding role (notify's projection of accounts' operator roles) */
+	NOTIFY_TO_OPERATORS,
 };
 
 typedef struct notify_channel {
@@ -24,6 +29,7 @@ typedef struct notify_channel {
 	unsigned sms : 1;
 	unsigned email : 1;
 	enum notify_audience audience;
+	const char *role; /* NOTIFY_TO_OPERATORS: the operator role; else NULL */
 } notify_channel;
 
 typedef struct notify_category {
@@ -33,8 +39,11 @@ typedef struct notify_category {
 	unsigned digestible : 1; /* low priority: its e-mails may wait for the daily digest */
 } notify_category;
 
-/* The row of type, or NULL when the event gives no SMS or e-mail. */
+/* The row of type for the event's own recipient (the person, the enterprise's admins or
+ * members), or NULL when it gives them no SMS or e-mail. */
 const notify_channel *notify_channel_find(const char *type);
+/* The row of type for staff: who (NOTIFY_TO_OFFICERS or NOTIFY_TO_OPERATORS), or NULL. */
+const notify_channel *notify_channel_find_staff(const char *type, enum notify_audience who);
 /* The category named name, or NULL. */
 const notify_category *notify_category_find(const char *name);
 /* The categories in display order; *n their count. */

@@ -54,6 +54,32 @@ static void test_every_channel_row_names_a_category(void **state)
 	}
 }
 
+/* Staff rows (issue 20): new work reaches the institution's officers and the operators of
+ * the role that does it, and never the event's own recipient through the same row. */
+static void test_staff_rows_name_their_audience_and_role(void **state)
+{
+	(void)state;
+	const notify_channel *c =
+	        notify_channel_find_staff("market.demand.submitted", NOTIFY_TO_OFFICERS);
+	assert_non_null(c);
+	assert_true(c->sms && c->email);
+	assert_non_null(notify_channel_find_staff("billfin.order.quoting", NOTIFY_TO_OFFICERS));
+	c = notify_channel_find_staff("enterprise.certification.submitted", NOTIFY_TO_OPERATORS);
+	assert_non_null(c);
+	assert_string_equal(c->role, "reviewer");
+	assert_string_equal(c->category, "review");
+	c = notify_channel_find_staff("certs.application.submitted", NOTIFY_TO_OPERATORS);
+	assert_non_null(c);
+	assert_string_equal(c->role, "ca_officer");
+	assert_non_null(notify_category_find(c->category));
+	/* the submitter is told in-site only; the staff rows are not theirs */
+	assert_null(notify_channel_find("enterprise.certification.submitted"));
+	assert_null(notify_channel_find("market.demand.submitted"));
+	assert_null(notify_channel_find_staff("enterprise.certification.submitted",
+	                                      NOTIFY_TO_OFFICERS));
+	assert_null(notify_channel_find_staff("market.demand.approved", NOTIFY_TO_RECIPIENT));
+}
+
 /* The five categories of the issue plus security; only security locked; only the
  * low-priority ones batchable. */
 static void test_categories(void **state)
@@ -116,6 +142,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_approvals_go_by_sms_and_email_security_is_locked),
 	        cmocka_unit_test(test_every_channel_row_names_a_category),
+	        cmocka_unit_test(test_staff_rows_name_their_audience_and_role),
 	        cmocka_unit_test(test_categories),
 	        cmocka_unit_test(test_backoff_grows_with_jitter_and_is_capped),
 	        cmocka_unit_test(test_mail_parts_escape_and_carry_the_footer),

@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- enqueue (in the subscriber's transaction) ------------------------------------- */
 
@@ -89,9 +90,49 @@ int notify_deliveries_enqueue(svc_ctx *ctx, const char *event_id, const char *ev
 	        10, v, NULL);
 }
 
+int notify_deliveries_enqueue_staff(svc_ctx *ctx, const char *event_id, const char *event_type,
+                                    enum notify_audience who, const char *title, const char *body,
+                                    char *const *persons, size_t n)
+{
+	const notify_channel *ch = notify_channel_find_staff(event_type, who);
+	if (!ch || n == 0)
+		return ST_OK;
+	/* A uuid[] literal of the valid ids; a malformed one is left out, not fatal. */
+	size_t cap = n * 38 + 3, used = 1;
+	char *arr = arena_alloc(ctx->arena, cap);
+	arr[0] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (!persons[i] || !validate_uuid(persons[i]))
+			continue;
+		used += (size_t)snprintf(arr + used, cap - used, "%s%s", used > 1 ? "," : "",
+		                         persons[i]);
+	}
+	snprintf(arr + used, cap - used, "}");
+	const char *channels = ch->sms && ch->email ? "{sms,email}" : ch->sms ? "{sms}" : "{email}";
+	const char *v[] = {event_id, event_type, ch->category, title, body, arr, channels};
+	/* Staff's categories are never locked; a digest holds their e-mail like anyone's. */
+	return change_exec(
+	        ctx,
+	        "INSERT INTO deliveries (event_id, event_type, category, channel, person_id, title,"
+	        " body, state, next_at)"
+	        " SELECT $1, $2, $3, c.channel, r.person_id, $4, $5,"
+	        " CASE WHEN c.channel = 'email' AND COALESCE(p.digest, false)"
+	        " THEN 'held' ELSE 'pending' END,"
+	        " CASE WHEN c.channel = 'email' AND COALESCE(p.digest, false)"
+	        " THEN " NOTIFY_DIGEST_AT " ELSE now() END"
+	        " FROM (SELECT DISTINCT unnest($6::uuid[]) AS person_id) r"
+	        " CROSS JOIN unnest($7::text[]) AS c(channel)"
+	        " LEFT JOIN delivery_prefs p ON p.person_id = r.person_id AND p.category = $3"
+	        " LEFT JOIN delivery_settings s ON s.person_id = r.person_id"
+	        " WHERE CASE c.channel WHEN 'sms' THEN COALESCE(p.sms, true)"
+	        " ELSE COALESCE(p.email, true) END"
+	        " ON CONFLICT (event_id, channel, person_id) DO NOTHING",
+	        7, v, NULL);
+}
+
 /* ---- sending ------------------------------------------------------------------------ */
 
-#define NOTIFY_MAX_PROVIDERS 2
+#define NOTIFY_MAX_PROVIDERS 3 /* primary, secondary, and a recovery note */
 
 /* One provider's answer within a try. */
 struct notify_attempt {
@@ -107,6 +148,8 @@ struct notify_try {
 	int natt;
 	const char *provider; /* who accepted it, NULL when none */
 	int skipped;          /* no address: nothing to send to */
+	int recovered;        /* claimed from a sender whose lease ended (it died) */
+	int checked;          /* the providers were asked whether they have it already */
 };
 
 static const char *notify_outcome_name(int rv)
@@ -168,6 +211,43 @@ static int notify_contacts_get(svc_ctx *ctx, const PGresult *r, const Accounts__
 	return ST_OK;
 }
 
+/*
+ * A delivery taken over from a sender that died may have been accepted by a provider
+ * before the death, unrecorded. Each provider is asked by the out-id (the delivery id) it
+ * was sent with: one that has it makes the try 'already_sent' and nothing goes again.
+ * Returns 1 then; 0 to send (a provider that cannot tell is noted 'unverified', so a
+ * possible repeat is visible in the attempts).
+ */
+static int notify_try_recover(struct notify_try *t, notify_sms_provider *const *sms, size_t n,
+                              notify_mail_provider *mail)
+{
+	int unknown = 0;
+	t->checked = 1;
+	for (size_t i = 0; i < n; i++) {
+		int had = sms[i] && sms[i]->sent_before ? sms[i]->sent_before(sms[i], t->id) : -1;
+		if (!sms[i])
+			continue;
+		if (had == 1) {
+			t->att[t->natt++] = (struct notify_attempt){sms[i]->name, "already_sent"};
+			t->provider = sms[i]->name;
+			return 1;
+		}
+		unknown |= had < 0;
+	}
+	if (mail) {
+		int had = mail->sent_before ? mail->sent_before(mail, t->id) : -1;
+		if (had == 1) {
+			t->att[t->natt++] = (struct notify_attempt){mail->name, "already_sent"};
+			t->provider = mail->name;
+			return 1;
+		}
+		unknown |= had < 0;
+	}
+	if (unknown)
+		t->att[t->natt++] = (struct notify_attempt){"recovery", "unverified"};
+	return 0;
+}
+
 /* Sends t to the address in cs (NULL: accounts did not answer); fills t's attempts. No
  * transaction open. */
 static void notify_try_send(svc_ctx *ctx, struct notify_try *t, const Accounts__Contacts *cs)
@@ -194,6 +274,9 @@ static void notify_try_send(svc_ctx *ctx, struct notify_try *t, const Accounts__
 			t->att[t->natt++] = (struct notify_attempt){"accounts", "no_address"};
 			return;
 		}
+		notify_sms_provider *const both[] = {app->sms, app->sms2};
+		if (t->recovered && notify_try_recover(t, both, 2, NULL))
+			return;
 		notify_sms_text(app->http.sign_name, t->title, t->body, text, sizeof text);
 		const notify_sms_param params[] = {{"title", t->title}};
 		notify_sms_msg m = {.phone = c->phone,
@@ -212,6 +295,8 @@ static void notify_try_send(svc_ctx *ctx, struct notify_try *t, const Accounts__
 		        (struct notify_attempt){app->mail ? "accounts" : "mail", "no_address"};
 		return;
 	}
+	if (t->recovered && notify_try_recover(t, NULL, 0, app->mail))
+		return;
 	char *text = notify_mail_text(t->body), *html = notify_mail_html(t->title, t->body);
 	notify_mail_msg m = {.to = c->email,
 	                     .subject = t->title,
@@ -247,16 +332,21 @@ static int notify_finish_tx(svc_ctx *ctx, void *arg)
 		             5, v, NULL)) != ST_OK)
 			return rv;
 	}
-	const char *state = t->provider  ? "sent"
-	                    : t->skipped ? "skipped"
-	                    : f->failed  ? "failed"
-	                                 : "pending";
+	/* A taken-over delivery not yet checked with the providers (accounts did not answer)
+	 * stays 'sending' with its lease ended at the retry time: the next claim checks. */
+	const char *state = t->provider                   ? "sent"
+	                    : t->skipped                  ? "skipped"
+	                    : f->failed                   ? "failed"
+	                    : t->recovered && !t->checked ? "sending"
+	                                                  : "pending";
 	const char *last = t->natt ? t->att[t->natt - 1].outcome : NULL;
 	const char *v[] = {t->id, state, delay, t->provider, t->provider ? NULL : last, tries};
 	return change_exec(
 	        ctx,
-	        "UPDATE deliveries SET state = $2, lease_until = NULL,"
-	        " next_at = CASE WHEN $2 = 'pending'"
+	        "UPDATE deliveries SET state = $2,"
+	        " lease_until = CASE WHEN $2 = 'sending'"
+	        " THEN now() + make_interval(secs => $3::bigint / 1000.0) END,"
+	        " next_at = CASE WHEN $2 IN ('pending', 'sending')"
 	        " THEN now() + make_interval(secs => $3::bigint / 1000.0) ELSE next_at END,"
 	        " provider = COALESCE($4, provider), last_error = $5,"
 	        " sent_at = CASE WHEN $2 = 'sent' THEN now() END"
@@ -288,14 +378,17 @@ static void notify_try_finish(svc_ctx *ctx, struct notify_try *t)
 }
 
 /* Gathers the due 'held' e-mails of one person into one digest e-mail (a delivery of its
- * own); *(int *)arg set to 1 when one was made. */
+ * own); *(int *)arg set to 1 when one was made. The person is taken under a transaction's
+ * advisory lock that other replicas skip: with row locks (FOR UPDATE SKIP LOCKED on one
+ * row) two replicas could pick two rows of one person and deadlock on each other's. */
 static int notify_digest_tx(svc_ctx *ctx, void *arg)
 {
 	int *made = arg;
 	PGresult *r = NULL;
 	int rv = change_exec(ctx,
 	                     "WITH p AS (SELECT person_id FROM deliveries WHERE state = 'held'"
-	                     " AND next_at <= now() LIMIT 1 FOR UPDATE SKIP LOCKED),"
+	                     " AND next_at <= now() AND pg_try_advisory_xact_lock("
+	                     "hashtext('notify.digest'), hashtext(person_id::text)) LIMIT 1),"
 	                     " d AS (UPDATE deliveries x SET state = 'digested' FROM p"
 	                     " WHERE x.person_id = p.person_id AND x.state = 'held'"
 	                     " AND x.next_at <= now() RETURNING x.person_id, x.title, x.body,"
@@ -323,6 +416,66 @@ static int notify_digest_tx(svc_ctx *ctx, void *arg)
 	return rv;
 }
 
+/* Milliseconds of the monotonic clock. */
+static int64_t notify_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Renews the lease of the claim's rows from..n-1 (r as the claim returned them) that are
+ * still ours: same tries, still 'sending'. A row another replica took over meanwhile (its
+ * tries moved on) gets lost[i] = 1 and is neither sent nor recorded here. Without this, a
+ * batch sending slower than the lease (a provider answering slowly) would be taken over
+ * while this thread still works through it, and both would send. A failing renewal loses
+ * them all: they come back to whoever claims after the lease.
+ */
+static void notify_lease_renew(svc_ctx *ctx, const PGresult *r, int from, int n, char *lost)
+{
+	struct notify_app *app = NOTIFY_APP(ctx);
+	PGresult *res = NULL;
+	size_t cap = (size_t)(n - from) * 40 + 3, ui = 1, ut = 1;
+	char *ids = arena_alloc(ctx->arena, cap), *tries = arena_alloc(ctx->arena, cap);
+	char lease[16];
+	ids[0] = tries[0] = '{';
+	for (int i = from; i < n; i++) {
+		if (lost[i])
+			continue;
+		ui += (size_t)snprintf(ids + ui, cap - ui, "%s%s", ui > 1 ? "," : "",
+		                       PQgetvalue(r, i, 0));
+		ut += (size_t)snprintf(tries + ut, cap - ut, "%s%s", ut > 1 ? "," : "",
+		                       PQgetvalue(r, i, 7));
+	}
+	snprintf(ids + ui, cap - ui, "}");
+	snprintf(tries + ut, cap - ut, "}");
+	snprintf(lease, sizeof lease, "%ld", app->delivery_lease_s);
+	const char *v[] = {ids, tries, lease};
+	int rv = db_exec(
+	        ctx->db,
+	        "UPDATE deliveries d SET lease_until = now() + make_interval(secs => $3::int)"
+	        " FROM unnest($1::uuid[], $2::int[]) AS m(id, tries)"
+	        " WHERE d.id = m.id AND d.tries = m.tries AND d.state = 'sending'"
+	        " RETURNING d.id::text",
+	        3, v, &res);
+	for (int i = from; i < n; i++) {
+		int kept = 0;
+		for (int j = 0; rv == ST_OK && j < PQntuples(res) && !kept; j++)
+			kept = strcmp(PQgetvalue(res, j, 0), PQgetvalue(r, i, 0)) == 0;
+		if (!kept && !lost[i]) {
+			lost[i] = 1;
+			log_kv(LOGL_WARN, PQgetvalue(r, i, 0),
+			       "delivery taken over by another replica (lease ended), not sent "
+			       "here",
+			       NULL);
+		}
+	}
+	if (rv != ST_OK)
+		status_clear();
+	PQclear(res);
+}
+
 int notify_deliveries_tick(svc_ctx *ctx)
 {
 	struct notify_app *app = NOTIFY_APP(ctx);
@@ -335,25 +488,35 @@ int notify_deliveries_tick(svc_ctx *ctx)
 	snprintf(lease, sizeof lease, "%ld", app->delivery_lease_s);
 	const char *v[] = {batch, lease};
 	/* One statement, so its own transaction: the rows are ours once it commits. */
-	int rv = db_exec(
-	        ctx->db,
-	        "UPDATE deliveries d SET state = 'sending', tries = d.tries + 1,"
-	        " lease_until = now() + make_interval(secs => $2::int)"
-	        " FROM (SELECT id FROM deliveries WHERE (state = 'pending' AND next_at <= now())"
-	        " OR (state = 'sending' AND lease_until < now())"
-	        " ORDER BY next_at LIMIT $1::int FOR UPDATE SKIP LOCKED) c"
-	        " WHERE d.id = c.id RETURNING d.id::text, d.channel, d.person_id::text,"
-	        " d.title, d.body, d.category, d.event_type, d.tries",
-	        2, v, &r);
+	int rv = db_exec(ctx->db,
+	                 "UPDATE deliveries d SET state = 'sending', tries = d.tries + 1,"
+	                 " lease_until = now() + make_interval(secs => $2::int)"
+	                 " FROM (SELECT id, state = 'sending' AS recovered FROM deliveries"
+	                 " WHERE (state = 'pending' AND next_at <= now())"
+	                 " OR (state = 'sending' AND lease_until < now())"
+	                 " ORDER BY next_at LIMIT $1::int FOR UPDATE SKIP LOCKED) c"
+	                 " WHERE d.id = c.id RETURNING d.id::text, d.channel, d.person_id::text,"
+	                 " d.title, d.body, d.category, d.event_type, d.tries, c.recovered",
+	                 2, v, &r);
 	if (rv != ST_OK) {
 		status_clear();
 		return (int)app->delivery_poll_ms * 5;
 	}
 	int n = PQntuples(r);
+	int64_t renewed = notify_now_ms();
+	char *lost = arena_alloc(ctx->arena, (size_t)(n ? n : 1));
+	memset(lost, 0, (size_t)(n ? n : 1));
 	const Accounts__Contacts *cs = NULL;
 	if (n > 0 && notify_contacts_get(ctx, r, &cs) != ST_OK)
 		cs = NULL;
 	for (int i = 0; i < n; i++) {
+		/* A third of the lease gone: renew what is left before the next send. */
+		if (notify_now_ms() - renewed >= app->delivery_lease_s * 1000 / 3) {
+			notify_lease_renew(ctx, r, i, n, lost);
+			renewed = notify_now_ms();
+		}
+		if (lost[i])
+			continue;
 		struct notify_try t = {
 		        .id = dbrow_text(ctx->arena, r, i, 0),
 		        .channel = dbrow_text(ctx->arena, r, i, 1),
@@ -363,6 +526,7 @@ int notify_deliveries_tick(svc_ctx *ctx)
 		        .category = dbrow_text(ctx->arena, r, i, 5),
 		        .event_type = dbrow_text(ctx->arena, r, i, 6),
 		        .tries = (int)strtol(PQgetvalue(r, i, 7), NULL, 10),
+		        .recovered = PQgetvalue(r, i, 8)[0] == 't',
 		};
 		notify_try_send(ctx, &t, cs);
 		notify_try_finish(ctx, &t);

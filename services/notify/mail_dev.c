@@ -71,6 +71,11 @@ out:
 	return rv;
 }
 
+static int notify_mail_dev_sent_before(notify_mail_provider *p_, const char *delivery_id)
+{
+	return notify_sink_has(((struct notify_mail_dev *)p_)->path, delivery_id, NULL);
+}
+
 static void notify_mail_dev_free(notify_mail_provider *p_)
 {
 	struct notify_mail_dev *p = (struct notify_mail_dev *)p_;
@@ -95,6 +100,7 @@ notify_mail_provider *notify_mail_dev_new(const char *path)
 	struct notify_mail_dev *p = xcalloc(1, sizeof *p);
 	p->base.name = "dev";
 	p->base.send = notify_mail_dev_send;
+	p->base.sent_before = notify_mail_dev_sent_before;
 	p->base.free = notify_mail_dev_free;
 	p->path = xstrdup(path);
 	return &p->base;

@@ -36,6 +36,9 @@ struct notify_mail_provider {
 	const char *name; /* "dev", "smtp" */
 	/* 0 accepted, else a NOTIFY_SEND_* failure (sms_provider.h), logged without the address. */
 	int (*send)(notify_mail_provider *p, const notify_mail_msg *m, const char *request_id);
+	/* 1 when the e-mail of delivery_id (its Message-ID) was already accepted, 0 not, -1
+	 * cannot tell; NULL: cannot tell (SMTP keeps no queryable record). */
+	int (*sent_before)(notify_mail_provider *p, const char *delivery_id);
 	void (*free)(notify_mail_provider *p);
 };
 

@@ -54,6 +54,16 @@ static int notify_mail_smtp_send(notify_mail_provider *p_, const notify_mail_msg
 	curl_mime *mime = NULL, *alt = NULL;
 	char *subj = notify_rfc2047(m->subject), *h_subj = notify_header("Subject", subj);
 	char *h_to = notify_header("To", m->to), *h_from = notify_header("From", p->from);
+	/* The delivery id as Message-ID: a resend after a crash carries the same one, which
+	 * lets receiving systems (and people) recognise it; SMTP itself does not dedupe. */
+	const char *domain = p->from ? strchr(p->from, '@') : NULL;
+	char *h_mid = NULL;
+	if (m->delivery_id) {
+		size_t n = strlen(m->delivery_id) + (domain ? strlen(domain) : 8) + 24;
+		h_mid = xmalloc(n);
+		snprintf(h_mid, n, "Message-ID: <%s%s>", m->delivery_id,
+		         domain ? domain : "@notify");
+	}
 	CURL *c = curl_easy_init();
 	if (!c)
 		goto out;
@@ -62,6 +72,8 @@ static int notify_mail_smtp_send(notify_mail_provider *p_, const notify_mail_msg
 	hdrs = curl_slist_append(hdrs, h_to);
 	hdrs = curl_slist_append(hdrs, h_from);
 	hdrs = curl_slist_append(hdrs, "MIME-Version: 1.0");
+	if (h_mid)
+		hdrs = curl_slist_append(hdrs, h_mid);
 	mime = curl_mime_init(c);
 	alt = curl_mime_init(c);
 	curl_mimepart *part = curl_mime_addpart(alt);
@@ -120,6 +132,7 @@ out:
 	free(h_subj);
 	free(h_to);
 	free(h_from);
+	free(h_mid);
 	return rv;
 }
 

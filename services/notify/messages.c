@@ -12,6 +12,7 @@
  */
 #include "notify.h"
 
+#include "accounts.pb-c.h"
 #include "caller.h"
 #include "change.h"
 #include "dblist.h"
@@ -122,6 +123,55 @@ static int notify_staff_apply(svc_ctx *ctx, const Events__Event *ev)
 	                   5, v, NULL);
 }
 
+/*
+ * The message msg (title, body) of ev to each of persons (n), and the SMS and e-mail the
+ * channel table's staff row for who gives them, in the subscriber's transaction.
+ */
+static int notify_messages_to_staff(svc_ctx *ctx, const Events__Event *ev,
+                                    const notify_message *msg, char *const *persons, size_t n,
+                                    enum notify_audience who)
+{
+	char time_ms[24];
+	int rv;
+	snprintf(time_ms, sizeof time_ms, "%lld", (long long)ev->time_ms);
+	const char *event_id = notify_event_id(ctx, ev);
+	for (size_t i = 0; i < n; i++) {
+		if (!persons[i] || !validate_uuid(persons[i]))
+			continue;
+		const char *v[] = {event_id,   ev->type,
+		                   persons[i], msg->title,
+		                   msg->body,  ev->has_time_ms && ev->time_ms > 0 ? time_ms : NULL};
+		if ((rv = change_exec(
+		             ctx,
+		             "INSERT INTO messages (event_id, event_type, person_id, title, body,"
+		             " created_at) VALUES ($1, $2, $3, $4, $5,"
+		             " COALESCE(to_timestamp($6::bigint / 1000.0), now()))"
+		             " ON CONFLICT (event_id, recipient) DO NOTHING",
+		             6, v, NULL)) != ST_OK)
+			return rv;
+	}
+	return notify_deliveries_enqueue_staff(ctx, event_id, ev->type, who, msg->title, msg->body,
+	                                       persons, n);
+}
+
+/* The persons (in the arena) of a one-column query's rows inside the subscriber's
+ * transaction; *n their count. */
+static int notify_persons_query(svc_ctx *ctx, const char *sql, int nv, const char *const *v,
+                                char ***persons, size_t *n)
+{
+	PGresult *r = NULL;
+	int rv = change_exec(ctx, sql, nv, v, &r);
+	if (rv != ST_OK)
+		return rv;
+	int rows = PQntuples(r);
+	*persons = arena_alloc(ctx->arena, (size_t)(rows ? rows : 1) * sizeof **persons);
+	*n = 0;
+	for (int i = 0; i < rows; i++)
+		(*persons)[(*n)++] = dbrow_text(ctx->arena, r, i, 0);
+	PQclear(r);
+	return ST_OK;
+}
+
 int notify_market_apply(svc_ctx *ctx, const Events__Event *ev)
 {
 	notify_message msg;
@@ -133,64 +183,93 @@ int notify_market_apply(svc_ctx *ctx, const Events__Event *ev)
 	rv = notify_messages_apply(ctx, ev);
 	if (rv != ST_OK)
 		return rv;
+	/* The officers market read in the submitting transaction (its staff of the
+	 * institution then), which the projection of market_staff equals once applied. */
 	int r = notify_template_officers(ev, ctx->arena, &msg, &persons, &n);
 	if (r <= 0)
 		return ST_OK; /* a bad payload was logged by notify_messages_apply */
-	char time_ms[24];
-	snprintf(time_ms, sizeof time_ms, "%lld", (long long)ev->time_ms);
-	const char *event_id =
-	        ev->id && *ev->id ? ev->id
-	                          : arena_printf(ctx->arena, "%s:%lld",
-	                                         ev->source ? ev->source : "-", (long long)ev->seq);
-	for (size_t i = 0; i < n; i++) {
-		const char *v[] = {event_id,   ev->type,
-		                   persons[i], msg.title,
-		                   msg.body,   ev->has_time_ms && ev->time_ms > 0 ? time_ms : NULL};
-		if ((rv = change_exec(
-		             ctx,
-		             "INSERT INTO messages (event_id, event_type, person_id, title, body,"
-		             " created_at) VALUES ($1, $2, $3, $4, $5,"
-		             " COALESCE(to_timestamp($6::bigint / 1000.0), now()))"
-		             " ON CONFLICT (event_id, recipient) DO NOTHING",
-		             6, v, NULL)) != ST_OK)
-			return rv;
-	}
-	return ST_OK;
+	return notify_messages_to_staff(ctx, ev, &msg, persons, n, NOTIFY_TO_OFFICERS);
 }
 
 int notify_billfin_apply(svc_ctx *ctx, const Events__Event *ev)
 {
 	notify_message msg;
 	const char *inst = NULL;
-	char time_ms[24];
+	char **persons = NULL;
+	size_t n = 0;
 	int rv = notify_messages_apply(ctx, ev);
 	if (rv != ST_OK)
 		return rv;
 	if (notify_template_funders(ev, ctx->arena, &msg, &inst) <= 0)
 		return ST_OK; /* a bad payload was logged by notify_messages_apply */
-	snprintf(time_ms, sizeof time_ms, "%lld", (long long)ev->time_ms);
-	const char *v[] = {notify_event_id(ctx, ev),
-	                   ev->type,
-	                   msg.title,
-	                   msg.body,
-	                   ev->has_time_ms && ev->time_ms > 0 ? time_ms : NULL,
-	                   inst};
+	const char *v[] = {inst};
 	/* The addressed funder's quoters, or every bill funder's for an inquiry to any. */
-	return change_exec(ctx,
-	                   "INSERT INTO messages (event_id, event_type, person_id, title, body,"
-	                   " created_at) SELECT DISTINCT $1, $2, s.person_id::text, $3, $4,"
-	                   " COALESCE(to_timestamp($5::bigint / 1000.0), now())"
-	                   " FROM market_staff s WHERE s.role = 'bill_quoter' AND"
-	                   " ($6::uuid IS NULL AND s.institution_kind = 'bill_funder'"
-	                   " OR s.institution_id = $6::uuid)"
-	                   " ON CONFLICT (event_id, recipient) DO NOTHING",
-	                   6, v, NULL);
+	if ((rv = notify_persons_query(ctx,
+	                               "SELECT DISTINCT s.person_id::text FROM market_staff s"
+	                               " WHERE s.role = 'bill_quoter' AND"
+	                               " ($1::uuid IS NULL AND s.institution_kind = 'bill_funder'"
+	                               " OR s.institution_id = $1::uuid) ORDER BY 1",
+	                               1, v, &persons, &n)) != ST_OK)
+		return rv;
+	return notify_messages_to_staff(ctx, ev, &msg, persons, n, NOTIFY_TO_OFFICERS);
+}
+
+/* accounts.operator.roles_set into the projection operator_roles; other types: nothing. */
+static int notify_operators_apply(svc_ctx *ctx, const Events__Event *ev)
+{
+	if (!ev->type || strcmp(ev->type, "accounts.operator.roles_set") != 0)
+		return ST_OK;
+	ProtobufCAllocator al = arena_pb_allocator(ctx->arena);
+	const Accounts__OperatorRolesSet *o =
+	        ev->has_payload ? (const Accounts__OperatorRolesSet *)protobuf_c_message_unpack(
+	                                  &accounts__operator_roles_set__descriptor, &al,
+	                                  ev->payload.len, ev->payload.data)
+	                        : NULL;
+	if (!o || !o->person_id || !validate_uuid(o->person_id)) {
+		log_kv(LOGL_WARN, ev->id, "operator event unusable, projection unchanged", "type",
+		       ev->type, NULL);
+		return ST_OK;
+	}
+	/* All the roles as they now are: replace. */
+	const char *v[] = {o->person_id};
+	int rv = change_exec(ctx, "DELETE FROM operator_roles WHERE person_id = $1::uuid", 1, v,
+	                     NULL);
+	for (size_t i = 0; rv == ST_OK && i < o->n_roles; i++) {
+		const char *w[] = {o->person_id, o->roles[i]};
+		rv = change_exec(
+		        ctx,
+		        "INSERT INTO operator_roles (person_id, role) VALUES ($1::uuid, $2)"
+		        " ON CONFLICT DO NOTHING",
+		        2, w, NULL);
+	}
+	return rv;
+}
+
+int notify_accounts_apply(svc_ctx *ctx, const Events__Event *ev)
+{
+	int rv = notify_operators_apply(ctx, ev);
+	return rv != ST_OK ? rv : notify_messages_apply(ctx, ev);
 }
 
 int notify_enterprise_apply(svc_ctx *ctx, const Events__Event *ev)
 {
+	notify_message msg;
+	char **persons = NULL;
+	size_t n = 0;
 	int rv = memberproj_apply(ctx, ev);
-	return rv != ST_OK ? rv : notify_messages_apply(ctx, ev);
+	if (rv == ST_OK)
+		rv = notify_messages_apply(ctx, ev);
+	if (rv != ST_OK || notify_template_operators(ev, ctx->arena, &msg) <= 0)
+		return rv; /* a bad payload was logged by notify_messages_apply */
+	const notify_channel *ch = notify_channel_find_staff(ev->type, NOTIFY_TO_OPERATORS);
+	const char *v[] = {ch ? ch->role : "reviewer"};
+	/* The operators of the role, from notify's projection of accounts' operators. */
+	if ((rv = notify_persons_query(ctx,
+	                               "SELECT person_id::text FROM operator_roles WHERE role = $1"
+	                               " ORDER BY 1",
+	                               1, v, &persons, &n)) != ST_OK)
+		return rv;
+	return notify_messages_to_staff(ctx, ev, &msg, persons, n, NOTIFY_TO_OPERATORS);
 }
 
 /* ---- requests ------------------------------------------------------------------------ */

@@ -16,6 +16,7 @@
 #define NOTIFY_NOTIFY_H
 
 #include "bus.h"
+#include "channels.h"
 #include "crypto.h"
 #include "mail_provider.h"
 #include "sms_provider.h"
@@ -62,6 +63,10 @@ typedef void (*notify_sms_tried_fn)(void *arg, const char *provider, int outcome
 int notify_sms_send_failover(struct notify_app *app, const notify_sms_msg *m,
                              const char *request_id, notify_sms_tried_fn tried, void *arg);
 
+/* Whether the development sink at path holds a line of delivery_id (and of provider,
+ * unless NULL): 1, 0 (none, or no file), -1 (unreadable). The sandboxes' sent_before. */
+int notify_sink_has(const char *path, const char *delivery_id, const char *provider);
+
 /* Chooses and builds the mail provider (refusing dev in production); ST_OK or an error
  * that stops the start (logged). notify_mail_teardown frees it. */
 int notify_mail_setup(struct notify_app *app);
@@ -73,6 +78,12 @@ void notify_mail_teardown(struct notify_app *app);
 int notify_deliveries_enqueue(svc_ctx *ctx, const char *event_id, const char *event_type,
                               const char *person_id, const char *enterprise_id, const char *title,
                               const char *body);
+/* Queues the SMS and e-mail the channel table's staff row of event_type (who: officers or
+ * operators) gives, for each of persons (n; malformed ids left out), minus what each turned
+ * off; inside the subscriber's transaction. */
+int notify_deliveries_enqueue_staff(svc_ctx *ctx, const char *event_id, const char *event_type,
+                                    enum notify_audience who, const char *title, const char *body,
+                                    char *const *persons, size_t n);
 /* One round of the delivery threads (svc_def.tick): digests due, then a batch claimed and
  * sent. Returns the ms to wait before the next round. */
 int notify_deliveries_tick(svc_ctx *ctx);
@@ -95,6 +106,9 @@ int notify_deliveries_retry(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 /* Applies one event of accounts or enterprise: the in-site message, once per
  * (event, recipient). Unknown types are ST_OK. */
 int notify_messages_apply(svc_ctx *ctx, const Events__Event *ev);
+/* Applies one event of accounts: the projection of operators' roles
+ * (accounts.operator.roles_set), then the message. */
+int notify_accounts_apply(svc_ctx *ctx, const Events__Event *ev);
 /* Applies one event of enterprise: the membership projection (common/memberproj.h),
  * then the message, in the subscriber's one transaction. */
 int notify_enterprise_apply(svc_ctx *ctx, const Events__Event *ev);

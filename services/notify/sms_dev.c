@@ -51,6 +51,8 @@ static int notify_sms_dev_fault(const char *path)
 	}
 	if (strcmp(mode, "rate_limit") == 0)
 		return NOTIFY_SEND_RATE_LIMITED;
+	if (strcmp(mode, "slow_ack") == 0)
+		return 1;
 	return 0;
 }
 
@@ -99,7 +101,7 @@ static int notify_sms_dev_send(notify_sms_provider *p_, const notify_sms_msg *m,
 		if (strcmp(m->params[i].name, "code") == 0)
 			code = m->params[i].value;
 	int fault = notify_sms_dev_fault(p->fault_path);
-	if (fault != 0) {
+	if (fault < 0) {
 		validate_mask_mobile(m->phone, masked);
 		log_kv(LOGL_WARN, request_id, "sandbox sms provider told to fail", "provider",
 		       p->base.name, "phone", masked, NULL);
@@ -127,6 +129,11 @@ static int notify_sms_dev_send(notify_sms_provider *p_, const notify_sms_msg *m,
 	if (write(fd, line, len) != (ssize_t)len)
 		goto out;
 	rv = 0;
+	if (fault == 1) {
+		/* Accepted, the answer slow to come back (slow_ack). */
+		struct timespec ts = {3, 0};
+		nanosleep(&ts, NULL);
+	}
 out:
 	validate_mask_mobile(m->phone, masked);
 	if (rv != 0)
@@ -136,6 +143,40 @@ out:
 		close(fd);
 	free(line);
 	return rv;
+}
+
+int notify_sink_has(const char *path, const char *delivery_id, const char *provider)
+{
+	char needle[128];
+	char *line = NULL;
+	size_t cap = 0;
+	int found = 0;
+	if (!delivery_id || snprintf(needle, sizeof needle, "\"delivery_id\":\"%s\"",
+	                             delivery_id) >= (int)sizeof needle)
+		return -1;
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? 0 : -1;
+	while (!found && getline(&line, &cap, f) > 0) {
+		if (!strstr(line, needle))
+			continue;
+		json_t *o = json_loads(line, JSON_DISABLE_EOF_CHECK, NULL);
+		const char *id = json_string_value(json_object_get(o, "delivery_id"));
+		const char *pv = json_string_value(json_object_get(o, "provider"));
+		found = id && strcmp(id, delivery_id) == 0 &&
+		        (!provider || (pv && strcmp(pv, provider) == 0));
+		json_decref(o);
+	}
+	int err = ferror(f);
+	fclose(f);
+	free(line);
+	return found ? 1 : err ? -1 : 0;
+}
+
+static int notify_sms_dev_sent_before(notify_sms_provider *p_, const char *delivery_id)
+{
+	struct notify_sms_dev *p = (struct notify_sms_dev *)p_;
+	return notify_sink_has(p->path, delivery_id, p->base.name);
 }
 
 static void notify_sms_dev_free(notify_sms_provider *p_)
@@ -158,6 +199,7 @@ notify_sms_provider *notify_sms_dev_new(const char *name, const char *path, cons
 	struct notify_sms_dev *p = xcalloc(1, sizeof *p);
 	p->base.name = name;
 	p->base.send = notify_sms_dev_send;
+	p->base.sent_before = notify_sms_dev_sent_before;
 	p->base.free = notify_sms_dev_free;
 	p->path = xstrdup(path);
 	p->fault_path = xstrdup(fault_path);
@@ -235,7 +277,7 @@ int notify_sms_dev_fault_set(svc_ctx *ctx, const ProtobufCMessage *in_, Protobuf
 {
 	const Notify__SetDevSmsFaultRequest *in = (const Notify__SetDevSmsFaultRequest *)in_;
 	struct notify_app *app = NOTIFY_APP(ctx);
-	static const char *const modes[] = {"ok", "fail", "timeout", "rate_limit"};
+	static const char *const modes[] = {"ok", "fail", "timeout", "rate_limit", "slow_ack"};
 	char path[1100];
 	size_t i;
 	/* The sandbox's control exists in development only, like the sink. */

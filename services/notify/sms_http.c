@@ -157,8 +157,11 @@ static int notify_sms_http_send(notify_sms_provider *p_, const notify_sms_msg *m
 	        {"TemplateParam", tparam},
 	        {"Timestamp", stamp},
 	        {"Version", "2017-05-25"},
+	        /* the delivery id: the provider's delivery reports name it (last, so it can
+	         * be left out for a verification code) */
+	        {"OutId", m->delivery_id},
 	};
-	size_t np = sizeof params / sizeof params[0];
+	size_t np = sizeof params / sizeof params[0] - (m->delivery_id ? 0 : 1);
 	if (notify_sms_http_signature(params, np, p->secret, signature, sizeof signature) != 0) {
 		why = "could not sign the request";
 		goto out;

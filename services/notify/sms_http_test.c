@@ -116,7 +116,8 @@ static int send_to(int port, long timeout_ms)
 	                    .text = "【测试平台】您的验证码为042917",
 	                    .template_id = "SMS_CODE_LOGIN",
 	                    .params = params,
-	                    .nparams = 1};
+	                    .nparams = 1,
+	                    .delivery_id = "0b6f2c1e-5d7a-4c1b-9a3e-2f4d6b8c0a11"};
 	int rv = p->send(p, &m, "test");
 	p->free(p);
 	return rv;
@@ -141,6 +142,9 @@ static void test_an_accepted_message_is_sent_signed(void **state)
 	assert_string_equal(json_string_value(json_object_get(req, "TemplateParam")),
 	                    "{\"code\":\"042917\"}");
 	assert_string_equal(json_string_value(json_object_get(req, "AccessKeyId")), "testid");
+	/* the delivery id as OutId, which the provider's delivery reports name (issue 20) */
+	assert_string_equal(json_string_value(json_object_get(req, "OutId")),
+	                    "0b6f2c1e-5d7a-4c1b-9a3e-2f4d6b8c0a11");
 	assert_non_null(json_string_value(json_object_get(req, "SignatureNonce")));
 	assert_non_null(json_string_value(json_object_get(req, "Timestamp")));
 	notify_sms_param p[32];

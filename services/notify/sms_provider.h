@@ -45,14 +45,21 @@ struct notify_sms_provider {
 	 * (logged, phone masked).
 	 * request_id (may be NULL) goes into the log lines. */
 	int (*send)(notify_sms_provider *p, const notify_sms_msg *m, const char *request_id);
+	/* Whether this provider already accepted the message sent with delivery_id as its
+	 * out-id (OutId): 1 yes, 0 no, -1 cannot tell. Asked before a delivery whose sender
+	 * died is sent again. NULL: the provider cannot tell. */
+	int (*sent_before)(notify_sms_provider *p, const char *delivery_id);
 	/* Frees the provider. */
 	void (*free)(notify_sms_provider *p);
 };
 
 /* The development sandbox: one JSON line per message appended to path (directories
- * created as needed), with the provider's name. Before each send it reads
- * fault_path (if present): "fail", "timeout" or "rate_limit" make it behave so, without
- * writing; SetDevSmsFault writes that file (development mode only). NULL when path cannot
+ * created as needed), with the provider's name and the delivery id (out-id). Before each
+ * send it reads fault_path (if present): "fail", "timeout" or "rate_limit" make it behave
+ * so, without writing; "slow_ack" accepts (writes) and answers 3 s later, the window in
+ * which a killed sender leaves an accepted message unrecorded; SetDevSmsFault writes that
+ * file (development mode only). sent_before looks the out-id up in the sink, as a real
+ * provider's delivery report (Aliyun QuerySendDetails lists OutId) would. NULL when path cannot
  * be created (logged). */
 notify_sms_provider *notify_sms_dev_new(const char *name, const char *path, const char *fault_path);
 

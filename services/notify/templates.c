@@ -278,6 +278,22 @@ static int notify_cert_submitted(const Events__Event *ev, arena *a, notify_messa
 	return 1;
 }
 
+int notify_template_operators(const Events__Event *ev, arena *a, notify_message *out)
+{
+	if (!ev->type || strcmp(ev->type, "enterprise.certification.submitted") != 0)
+		return 0;
+	const Enterprise__CertificationEvent *c = notify_cert_event(ev, a);
+	if (!c)
+		return -1;
+	memset(out, 0, sizeof *out);
+	out->title = "新的企业认证待审核";
+	out->body = arena_printf(a, "%s提交了企业认证申请，请在运营后台“企业认证审核”中审核。",
+	                         notify_has(c->enterprise_name) || notify_has(c->uscc)
+	                                 ? notify_cert_label(c, a)
+	                                 : "一家企业");
+	return 1;
+}
+
 static int notify_cert_approved(const Events__Event *ev, arena *a, notify_message *out)
 {
 	const Enterprise__CertificationEvent *c = notify_cert_event(ev, a);

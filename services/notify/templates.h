@@ -62,6 +62,13 @@ int notify_template_officers(const Events__Event *ev, arena *a, notify_message *
 int notify_template_funders(const Events__Event *ev, arena *a, notify_message *out,
                             const char **institution_id);
 
+/*
+ * The message of ev to the platform's operators of the role the channel table names
+ * (enterprise.certification.submitted: the reviewers). Returns 1 with *out's title and body,
+ * 0 for other types, -1 when the payload is malformed.
+ */
+int notify_template_operators(const Events__Event *ev, arena *a, notify_message *out);
+
 /* A Unix time in ms as Beijing time for texts: "2026年12月02日 10:15". */
 void notify_format_cst(int64_t ms, char *out, size_t outlen);
 

@@ -279,6 +279,36 @@ static Enterprise__CertificationEvent cert_event(void)
 	return c;
 }
 
+/* A submitted certification is work for the platform's reviewers (issue 20): their text
+ * names the enterprise and where to review; other types give no operator message. */
+static void test_certification_submitted_reaches_the_reviewers(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	notify_message msg;
+	Enterprise__CertificationEvent c = cert_event();
+	assert_int_equal(
+	        notify_template_operators(
+	                event_with(a, "enterprise.certification.submitted", &c.base), a, &msg),
+	        1);
+	assert_null(msg.person_id);
+	assert_null(msg.enterprise_id);
+	assert_string_equal(msg.title, "新的企业认证待审核");
+	assert_string_equal(msg.body,
+	                    "「长沙瑞丰机械制造有限公司」（统一社会信用代码：91430121751146836D）"
+	                    "提交了企业认证申请，请在运营后台“企业认证审核”中审核。");
+	assert_int_equal(
+	        notify_template_operators(
+	                event_with(a, "enterprise.certification.approved", &c.base), a, &msg),
+	        0);
+	c.applicant_id = NULL;
+	assert_int_equal(
+	        notify_template_operators(
+	                event_with(a, "enterprise.certification.submitted", &c.base), a, &msg),
+	        -1);
+	arena_free(a);
+}
+
 static void test_certification_submitted_approved_rejected_reach_the_applicant(void **state)
 {
 	(void)state;
@@ -543,6 +573,7 @@ int main(void)
 	        cmocka_unit_test(
 	                test_certification_submitted_approved_rejected_reach_the_applicant),
 	        cmocka_unit_test(test_certification_events_without_applicant_are_refused),
+	        cmocka_unit_test(test_certification_submitted_reaches_the_reviewers),
 	        cmocka_unit_test(
 	                test_demand_events_reach_the_enterprise_and_submitted_the_officers),
 	        cmocka_unit_test(test_bill_quote_review_and_disbursement_reach_the_enterprise),
