@@ -139,7 +139,11 @@ await test('the operator adds a bill quoter to the funder; the quoter finds 机�
    * invoice are the reviewers'. The image must load: a failed request fails the test. */
   const front = page.getByRole('img', { name: '票面正面图' });
   await front.waitFor();
-  await page.waitForFunction(() => { const i = document.querySelector('figure.doc img'); return i && i.complete && i.naturalWidth > 0; });
+  /* Not waitForFunction: its polling evaluates a string, which the page's CSP (no
+   * unsafe-eval) refuses whenever the image is not complete at the first look. */
+  const width = await page.locator('figure.doc img').evaluate((i) => i.complete ? i.naturalWidth
+    : new Promise((ok) => { i.addEventListener('load', () => ok(i.naturalWidth), { once: true }); i.addEventListener('error', () => ok(0), { once: true }); }));
+  if (!(width > 0)) throw new Error('the bill front did not load');
   if (await page.getByText('贸易合同').count()) throw new Error('the funder is shown the trade contract');
   await page.getByLabel('年贴现率（%/年）').fill('3.00');
   await page.getByRole('button', { name: '报价', exact: true }).click();
