@@ -893,7 +893,7 @@ struct pkcs12 {
 	const scope *s;
 	const char *id;
 	Certs__Application *o;
-	unsigned char *sealed;
+	unsigned char *der; /* ctx->arena */
 	size_t len;
 };
 
@@ -901,24 +901,38 @@ static int pkcs12_tx(svc_ctx *ctx, void *arg)
 {
 	struct pkcs12 *p = arg;
 	PGresult *r = NULL;
+	char *plain = NULL;
+	size_t n = 0, box_len = 0;
 	int rv = load(ctx, p->s, p->id, 1, &p->o);
 	if (rv != ST_OK)
 		return rv;
 	const char *v[] = {p->id};
-	if ((rv = change_query(ctx,
-	                       "SELECT pkcs12_sealed, pkcs12_downloaded_at IS NOT NULL FROM"
-	                       " cert_applications WHERE id = $1::uuid",
-	                       1, v, NULL, NULL, &r)) != ST_OK)
+	if ((rv = change_exec(ctx,
+	                      "SELECT pkcs12_sealed, pkcs12_downloaded_at IS NOT NULL FROM"
+	                      " cert_applications WHERE id = $1::uuid",
+	                      1, v, &r)) != ST_OK)
 		return rv;
 	int gone = PQgetvalue(r, 0, 1)[0] == 't', none = PQgetisnull(r, 0, 0);
 	if (none) {
 		PQclear(r);
 		return status_err(gone ? ST_CERTAPP_PKCS12_GONE : ST_CERTAPP_PKCS12_NONE, "id");
 	}
-	p->len = (size_t)PQgetlength(r, 0, 0);
-	p->sealed = arena_alloc(ctx->arena, p->len);
-	memcpy(p->sealed, PQgetvalue(r, 0, 0), p->len);
+	unsigned char *box =
+	        PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 0), &box_len);
 	PQclear(r);
+	/* Opened inside the transaction: a copy that does not open is not spent. */
+	int bad = !box ||
+	          crypto_open(&CERTS_APP(ctx)->ca_seal, box, box_len,
+	                      arena_printf(ctx->arena, "certs.cert_applications.pkcs12/%s", p->id),
+	                      &plain, &n) != 0;
+	PQfreemem(box);
+	if (bad)
+		return status_err(ST_INTERNAL, NULL);
+	p->der = arena_alloc(ctx->arena, n ? n : 1);
+	memcpy(p->der, plain, n);
+	p->len = n;
+	OPENSSL_cleanse(plain, n);
+	free(plain);
 	/* Handed out once: the sealed copy goes in the same transaction. */
 	if ((rv = change_guard(ctx, ST_CERTAPP_PKCS12_GONE, "id",
 	                       "UPDATE cert_applications SET pkcs12_sealed = NULL,"
@@ -937,28 +951,19 @@ static int pkcs12(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in,
 {
 	const Certs__ApplicationRef *q = (const Certs__ApplicationRef *)in;
 	scope s;
-	char *plain = NULL;
-	size_t n = 0;
 	int rv = scope_of(ctx, enterprise, &s);
 	if (rv != ST_OK)
 		return rv;
 	struct pkcs12 p = {&s, q->id, NULL, NULL, 0};
 	if ((rv = change_run(ctx, pkcs12_tx, &p)) != ST_OK)
 		return rv;
-	if (crypto_open(&CERTS_APP(ctx)->ca_seal, p.sealed, p.len,
-	                arena_printf(ctx->arena, "certs.cert_applications.pkcs12/%s", q->id), &plain,
-	                &n) != 0)
-		return status_err(ST_INTERNAL, NULL);
 	Files__Download *d = arena_alloc(ctx->arena, sizeof *d);
 	files__download__init(d);
 	d->name = arena_printf(ctx->arena, "%s.p12", p.o->no);
 	d->content_type = "application/x-pkcs12";
 	d->has_data = 1;
-	d->data.len = n;
-	d->data.data = arena_alloc(ctx->arena, n ? n : 1);
-	memcpy(d->data.data, plain, n);
-	OPENSSL_cleanse(plain, n);
-	free(plain);
+	d->data.len = p.len;
+	d->data.data = p.der;
 	*out = &d->base;
 	return ST_OK;
 }

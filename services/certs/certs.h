@@ -92,5 +92,7 @@ int certs_app_officer_reject(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 int certs_app_officer_ship(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int certs_app_officer_ready(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int certs_app_officer_complete(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+/* pdf.c: the font caches released at exit */
+void certs_pdf_shutdown(void);
 
 #endif

@@ -86,5 +86,6 @@ int main(int argc, char **argv)
 	certs_store_free(&app);
 	bus_client_close(app.enterprise);
 	bus_client_close(app.accounts);
+	certs_pdf_shutdown();
 	return rv;
 }

@@ -18,7 +18,7 @@
 	        CAPP("DELETE", base "/{id}", "Delete" side "Application", 0,                       \
 	             who "：删除待审核的申请单", 0),                                                \
 	        CAPP("POST", base "/{id}/materials", "Upload" side "Material", 1,                  \
-	             who "：上传申请材料扫描件", 0),                                                \
+	             who "：上传申请材料扫描件", GW_MULTIPART),                                                \
 	        CAPP("GET", base "/{id}/form.pdf", "Get" side "Form", 0, who "：打印申请表（PDF）", \
 	             GW_FILE_REPLY),                                                               \
 	        CAPP("GET", base "/{id}/receipt.pdf", "Get" side "Receipt", 0,                     \
