@@ -32,6 +32,9 @@ static const notify_channel notify_channel_table[] = {
         {"billfin.order.reviewing", "review", 1, 1, NOTIFY_TO_RECIPIENT},
         {"billfin.order.endorsing", "financing", 1, 1, NOTIFY_TO_RECIPIENT},
         {"billfin.order.completed", "payments", 1, 1, NOTIFY_TO_MEMBERS},
+        {"certs.application.rejected", "certificates", 1, 1, NOTIFY_TO_RECIPIENT},
+        {"certs.application.ready", "certificates", 1, 0, NOTIFY_TO_RECIPIENT},
+        {"certs.application.shipped", "certificates", 1, 1, NOTIFY_TO_RECIPIENT},
 };
 
 const notify_channel *notify_channel_find(const char *type)
