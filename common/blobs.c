@@ -44,10 +44,11 @@ int blobs_put(svc_ctx *ctx, const crypto_keys *k, const char *service, const Fil
 	const char *v[] = {info->sha256, (const char *)sealed, size};
 	const int lens[] = {0, (int)sealed_len, 0};
 	const int fmts[] = {0, 1, 0};
-	int rv = change_query(ctx,
-	                      "INSERT INTO file_blobs (sha256, data, size) VALUES ($1, $2, $3::bigint)"
-	                      " ON CONFLICT (sha256) DO NOTHING",
-	                      3, v, lens, fmts, NULL);
+	int rv = change_query(
+	        ctx,
+	        "INSERT INTO file_blobs (sha256, data, size) VALUES ($1, $2, $3::bigint)"
+	        " ON CONFLICT (sha256) DO NOTHING",
+	        3, v, lens, fmts, NULL);
 	free(sealed);
 	return rv;
 }

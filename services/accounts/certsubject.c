@@ -31,7 +31,8 @@ static int certsubject_tx(svc_ctx *ctx, void *arg)
 	                     " WHERE id = $1::uuid AND NOT disabled AND verified_at IS NOT NULL",
 	                     1, v, &c->res);
 	if (rv == ST_OK && PQntuples(c->res) == 1)
-		rv = change_record(ctx, "service:certs", arena_printf(ctx->arena, "person/%s", c->pid),
+		rv = change_record(ctx, "service:certs",
+		                   arena_printf(ctx->arena, "person/%s", c->pid),
 		                   "cert_subject.read", NULL, NULL);
 	return rv;
 }

@@ -105,8 +105,7 @@ int main(int argc, char **argv)
 	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
 	};
 	svc_api apis[] = {SVC_API(&accounts__accounts__descriptor, accounts_handlers,
-	                          .bus_only = accounts_bus_only,
-	                          .idempotent = accounts_idempotent),
+	                          .bus_only = accounts_bus_only, .idempotent = accounts_idempotent),
 	                  SVC_API(&accounts__accounts_certs__descriptor, accounts_certs_handlers,
 	                          .bus_only = accounts_certs_bus_only)};
 	svc_def def = {.name = "accounts",

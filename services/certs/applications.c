@@ -47,8 +47,8 @@ const char applications_cols[] =
         " to_char(a.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
 
 static const char *const state_labels[][2] = {
-        {"pending", "待审核"}, {"accepted", "申请受理中"}, {"issued", "已制证"},
-        {"ready", "可领取"},   {"shipped", "已寄出"},      {"completed", "已完成"},
+        {"pending", "待审核"},  {"accepted", "申请受理中"}, {"issued", "已制证"},
+        {"ready", "可领取"},    {"shipped", "已寄出"},      {"completed", "已完成"},
         {"rejected", "已驳回"},
 };
 
@@ -102,10 +102,11 @@ int applications_materials(svc_ctx *ctx, Certs__Application *o)
 {
 	PGresult *r = NULL;
 	const char *v[] = {o->id};
-	int rv = db_exec(ctx->db,
-	                 "SELECT kind, id::text, name, content_type, size, sha256 FROM cert_app_files"
-	                 " WHERE application_id = $1::uuid ORDER BY kind",
-	                 1, v, &r);
+	int rv = db_exec(
+	        ctx->db,
+	        "SELECT kind, id::text, name, content_type, size, sha256 FROM cert_app_files"
+	        " WHERE application_id = $1::uuid ORDER BY kind",
+	        1, v, &r);
 	if (rv != ST_OK)
 		return status_err(rv, NULL);
 	int n = PQntuples(r);
@@ -152,8 +153,9 @@ int applications_subject_of(svc_ctx *ctx, const char *enterprise_id, const char 
 		                   applications_call_ms(ctx), &q.base,
 		                   &enterprise__enterprise_info__descriptor, ctx->arena, &out)) !=
 		    ST_OK)
-			return rv == ST_NOT_FOUND ? status_err(ST_CERTAPP_NOT_CERTIFIED, "enterprise")
-			                          : rv;
+			return rv == ST_NOT_FOUND
+			               ? status_err(ST_CERTAPP_NOT_CERTIFIED, "enterprise")
+			               : rv;
 		Enterprise__EnterpriseInfo *e = (Enterprise__EnterpriseInfo *)out;
 		if (!e->name || !e->uscc)
 			return status_err(ST_CERTAPP_NOT_CERTIFIED, "enterprise");
@@ -165,7 +167,8 @@ int applications_subject_of(svc_ctx *ctx, const char *enterprise_id, const char 
 	Accounts__GetCertSubjectRequest q = ACCOUNTS__GET_CERT_SUBJECT_REQUEST__INIT;
 	q.person_id = (char *)person_id;
 	if ((rv = bus_call(app->accounts, "GetCertSubject", ctx->caller, applications_call_ms(ctx),
-	                   &q.base, &accounts__cert_subject__descriptor, ctx->arena, &out)) != ST_OK)
+	                   &q.base, &accounts__cert_subject__descriptor, ctx->arena, &out)) !=
+	    ST_OK)
 		return rv;
 	Accounts__CertSubject *p = (Accounts__CertSubject *)out;
 	if (!p->verified || !p->name || !p->id_number)
@@ -191,8 +194,9 @@ int applications_record(svc_ctx *ctx, const char *actor, const Certs__Applicatio
 	e.tracking_no = o->tracking_no;
 	change_event ev = {arena_printf(ctx->arena, "certs.application.%s", o->state), NULL,
 	                   &e.base};
-	return change_record(ctx, actor, arena_printf(ctx->arena, "certificate_application/%s", o->id),
-	                     action, detail, &ev);
+	return change_record(ctx, actor,
+	                     arena_printf(ctx->arena, "certificate_application/%s", o->id), action,
+	                     detail, &ev);
 }
 
 /* ---- the caller's scope ------------------------------------------------------------- */
@@ -251,7 +255,8 @@ static int load(svc_ctx *ctx, const scope *s, const char *id, int lock, Certs__A
 	                     arena_printf(ctx->arena,
 	                                  "SELECT %s FROM cert_applications a WHERE a.id = $1::uuid"
 	                                  " AND %s%s",
-	                                  applications_cols, scope_sql(s), lock ? " FOR UPDATE" : ""),
+	                                  applications_cols, scope_sql(s),
+	                                  lock ? " FOR UPDATE" : ""),
 	                     2, v, &r);
 	if (rv != ST_OK)
 		return rv;
@@ -275,8 +280,7 @@ typedef struct form {
 	char spki[65];
 } form;
 
-static int seal(svc_ctx *ctx, const char *plain, const char *aad, unsigned char **out,
-                size_t *len)
+static int seal(svc_ctx *ctx, const char *plain, const char *aad, unsigned char **out, size_t *len)
 {
 	if (crypto_seal(&CERTS_APP(ctx)->pii, plain, strlen(plain), aad, out, len) != 0)
 		return status_err(ST_INTERNAL, NULL);
@@ -310,8 +314,8 @@ static int csr_subject_check(const char *csr, const char *name)
 			continue;
 		}
 		unsigned char *u = NULL;
-		int len = ASN1_STRING_to_UTF8(
-		        &u, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i)));
+		int len = ASN1_STRING_to_UTF8(&u,
+		                              X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i)));
 		if (len < 0 || (size_t)len != strlen(name) || memcmp(u, name, (size_t)len) != 0)
 			rv = status_err(ST_CERTAPP_SUBJECT, "csr");
 		OPENSSL_free(u);
@@ -332,7 +336,8 @@ static int form_check(svc_ctx *ctx, const scope *s, form *f, const applications_
 	if (!one_of(f->medium, media))
 		return status_err(f->medium ? ST_CERTAPP_MEDIUM : ST_FIELD_REQUIRED, "medium");
 	if (!f->algorithm || ca_alg_parse(f->algorithm) < 0)
-		return status_err(f->algorithm ? ST_CERT_ALGORITHM : ST_FIELD_REQUIRED, "algorithm");
+		return status_err(f->algorithm ? ST_CERT_ALGORITHM : ST_FIELD_REQUIRED,
+		                  "algorithm");
 	if (f->years < 1 || f->years > 3)
 		return status_err(ST_CERT_VALIDITY, "validity_years");
 	if (!f->key_source)
@@ -360,14 +365,14 @@ static int form_check(svc_ctx *ctx, const scope *s, form *f, const applications_
 			return status_err(ST_FIELD_REQUIRED, "renews_serial");
 		PGresult *r = NULL;
 		const char *v[] = {f->renews, s->enterprise ? s->eid : s->pid};
-		if ((rv = change_exec(ctx,
-		                      s->enterprise
-		                              ? "SELECT 1 FROM certificates WHERE serial = $1"
-		                                " AND holder_enterprise_id = $2 AND revoked_at IS NULL"
-		                              : "SELECT 1 FROM certificates WHERE serial = $1"
-		                                " AND holder_account_id = $2 AND holder_enterprise_id"
-		                                " IS NULL AND revoked_at IS NULL",
-		                      2, v, &r)) != ST_OK)
+		if ((rv = change_exec(
+		             ctx,
+		             s->enterprise ? "SELECT 1 FROM certificates WHERE serial = $1"
+		                             " AND holder_enterprise_id = $2 AND revoked_at IS NULL"
+		                           : "SELECT 1 FROM certificates WHERE serial = $1"
+		                             " AND holder_account_id = $2 AND holder_enterprise_id"
+		                             " IS NULL AND revoked_at IS NULL",
+		             2, v, &r)) != ST_OK)
 			return rv;
 		int ok = PQntuples(r) == 1;
 		PQclear(r);
@@ -379,7 +384,8 @@ static int form_check(svc_ctx *ctx, const scope *s, form *f, const applications_
 		if (!f->csr || !*f->csr)
 			return status_err(ST_FIELD_REQUIRED, "csr");
 		if ((rv = ca_csr_check((ca_alg)ca_alg_parse(f->algorithm),
-		                       (const unsigned char *)f->csr, strlen(f->csr), &pub)) != ST_OK)
+		                       (const unsigned char *)f->csr, strlen(f->csr), &pub)) !=
+		    ST_OK)
 			return rv;
 		rv = ca_spki_sha256(pub, f->spki);
 		EVP_PKEY_free(pub);
@@ -389,8 +395,8 @@ static int form_check(svc_ctx *ctx, const scope *s, form *f, const applications_
 			return rv;
 		PGresult *r = NULL;
 		const char *v[] = {f->spki};
-		if ((rv = change_exec(ctx, "SELECT 1 FROM certificates WHERE spki_sha256 = $1", 1, v,
-		                      &r)) != ST_OK)
+		if ((rv = change_exec(ctx, "SELECT 1 FROM certificates WHERE spki_sha256 = $1", 1,
+		                      v, &r)) != ST_OK)
 			return rv;
 		int used = PQntuples(r) > 0;
 		PQclear(r);
@@ -439,7 +445,8 @@ static int contact_seal(svc_ctx *ctx, const form *f, sealed *z)
 	const char *aad[] = {AAD_NAME, AAD_PHONE, AAD_EMAIL, AAD_ADDRESS, AAD_P12PW};
 	int rv;
 	for (int i = 0; i < 5; i++)
-		if (plain[i] && *plain[i] && (rv = seal(ctx, plain[i], aad[i], &z->buf[i], &z->len[i])) != ST_OK)
+		if (plain[i] && *plain[i] &&
+		    (rv = seal(ctx, plain[i], aad[i], &z->buf[i], &z->len[i])) != ST_OK)
 			return rv;
 	if (f->name)
 		validate_mask_middle(f->name, 1, 0, z->masked[0], sizeof z->masked[0]);
@@ -473,13 +480,14 @@ static int create_tx(svc_ctx *ctx, void *arg)
 		return rv;
 	if ((rv = contact_seal(ctx, f, z)) != ST_OK)
 		return rv;
-	if ((rv = change_query(ctx,
-	                       "INSERT INTO cert_app_numbers AS n (day, last)"
-	                       " VALUES ((now() AT TIME ZONE 'Asia/Shanghai')::date, 1)"
-	                       " ON CONFLICT (day) DO UPDATE SET last = n.last + 1"
-	                       " WHERE n.last < 999999"
-	                       " RETURNING 'CA' || to_char(day, 'YYYYMMDD') || lpad(last::text, 6, '0')",
-	                       0, NULL, NULL, NULL, &r)) != ST_OK)
+	if ((rv = change_query(
+	             ctx,
+	             "INSERT INTO cert_app_numbers AS n (day, last)"
+	             " VALUES ((now() AT TIME ZONE 'Asia/Shanghai')::date, 1)"
+	             " ON CONFLICT (day) DO UPDATE SET last = n.last + 1"
+	             " WHERE n.last < 999999"
+	             " RETURNING 'CA' || to_char(day, 'YYYYMMDD') || lpad(last::text, 6, '0')",
+	             0, NULL, NULL, NULL, &r)) != ST_OK)
 		return rv;
 	if (PQntuples(r) != 1) {
 		PQclear(r);
@@ -542,8 +550,7 @@ static int create_tx(svc_ctx *ctx, void *arg)
 	                                     "medium", f->medium, "algorithm", f->algorithm));
 }
 
-static int create(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in,
-                  ProtobufCMessage **out)
+static int create(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Certs__ApplicationForm *q = (const Certs__ApplicationForm *)in;
 	scope s;
@@ -617,7 +624,8 @@ static int update_tx(svc_ctx *ctx, void *arg)
 	            .renews = q->renews_serial ? q->renews_serial : old->renews_serial,
 	            .medium = q->medium ? q->medium : old->medium,
 	            .algorithm = q->algorithm ? q->algorithm : old->algorithm,
-	            .agreement = q->agreement_version ? q->agreement_version : old->agreement_version,
+	            .agreement =
+	                    q->agreement_version ? q->agreement_version : old->agreement_version,
 	            .key_source = q->key_source ? q->key_source
 	                          : (q->medium && strcmp(q->medium, old->medium) != 0)
 	                                  ? NULL
@@ -673,7 +681,8 @@ static int update_tx(svc_ctx *ctx, void *arg)
 	             ctx, ST_CERTAPP_LOCKED, "state",
 	             arena_printf(
 	                     ctx->arena,
-	                     "WITH a AS (UPDATE cert_applications SET kind = $2, renews_serial = $3,"
+	                     "WITH a AS (UPDATE cert_applications SET kind = $2, renews_serial = "
+	                     "$3,"
 	                     " medium = $4, algorithm = $5, validity_years = $6::int,"
 	                     " agreement_version = $7, key_source = $8, csr = $9,"
 	                     " p12_password_enc = CASE WHEN $11::bool THEN p12_password_enc"
@@ -704,8 +713,7 @@ static int update_tx(svc_ctx *ctx, void *arg)
 	                     "application.updated", NULL, NULL);
 }
 
-static int update(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in,
-                  ProtobufCMessage **out)
+static int update(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Certs__ApplicationForm *q = (const Certs__ApplicationForm *)in;
 	scope s;
@@ -802,8 +810,8 @@ static int list(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, Protob
 		return rv;
 	const char *st = q->state && *q->state ? q->state : NULL;
 	const char *v[] = {st, s.enterprise ? s.eid : s.pid, pg.limit, pg.offset};
-	const char *where = arena_printf(ctx->arena, "WHERE ($1::text IS NULL OR a.state = $1) AND %s",
-	                                 scope_sql(&s));
+	const char *where = arena_printf(
+	        ctx->arena, "WHERE ($1::text IS NULL OR a.state = $1) AND %s", scope_sql(&s));
 	return dblist_query(
 	        ctx, &certs__application_list__descriptor, &pg,
 	        arena_printf(ctx->arena, "SELECT count(*) FROM cert_applications a %s", where), 2,
@@ -816,8 +824,8 @@ static int list(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, Protob
 
 /* ---- materials ------------------------------------------------------------------------ */
 
-static const char *const enterprise_materials[] = {"business_license", "authorization",
-                                                   "agent_id", NULL};
+static const char *const enterprise_materials[] = {"business_license", "authorization", "agent_id",
+                                                   NULL};
 static const char *const personal_materials[] = {"id_card", NULL};
 
 struct material {
@@ -843,14 +851,15 @@ static int material_tx(svc_ctx *ctx, void *arg)
 	char size[24];
 	snprintf(size, sizeof size, "%zu", b.size);
 	const char *v[] = {o->id, m->q->kind, b.name, b.content_type, size, b.sha256, m->s->pid};
-	if ((rv = change_exec(ctx,
-	                      "INSERT INTO cert_app_files (application_id, kind, name, content_type,"
-	                      " size, sha256, uploaded_by) VALUES ($1::uuid, $2, $3, $4, $5::bigint,"
-	                      " $6, $7::uuid) ON CONFLICT (application_id, kind) DO UPDATE SET"
-	                      " id = gen_random_uuid(), name = $3, content_type = $4,"
-	                      " size = $5::bigint, sha256 = $6, uploaded_by = $7::uuid,"
-	                      " created_at = now() RETURNING id::text",
-	                      7, v, &r)) != ST_OK)
+	if ((rv = change_exec(
+	             ctx,
+	             "INSERT INTO cert_app_files (application_id, kind, name, content_type,"
+	             " size, sha256, uploaded_by) VALUES ($1::uuid, $2, $3, $4, $5::bigint,"
+	             " $6, $7::uuid) ON CONFLICT (application_id, kind) DO UPDATE SET"
+	             " id = gen_random_uuid(), name = $3, content_type = $4,"
+	             " size = $5::bigint, sha256 = $6, uploaded_by = $7::uuid,"
+	             " created_at = now() RETURNING id::text",
+	             7, v, &r)) != ST_OK)
 		return rv;
 	Files__FileInfo *f = arena_alloc(ctx->arena, sizeof *f);
 	files__file_info__init(f);
@@ -917,8 +926,7 @@ static int pkcs12_tx(svc_ctx *ctx, void *arg)
 		PQclear(r);
 		return status_err(gone ? ST_CERTAPP_PKCS12_GONE : ST_CERTAPP_PKCS12_NONE, "id");
 	}
-	unsigned char *box =
-	        PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 0), &box_len);
+	unsigned char *box = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 0), &box_len);
 	PQclear(r);
 	/* Opened inside the transaction: a copy that does not open is not spent. */
 	int bad = !box ||
@@ -946,8 +954,7 @@ static int pkcs12_tx(svc_ctx *ctx, void *arg)
 	                     json_pack("{s:s}", "serial", p->o->certificate_serial), NULL);
 }
 
-static int pkcs12(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in,
-                  ProtobufCMessage **out)
+static int pkcs12(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Certs__ApplicationRef *q = (const Certs__ApplicationRef *)in;
 	scope s;
@@ -971,11 +978,11 @@ static int pkcs12(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in,
 /* ---- the handlers ---------------------------------------------------------------------- */
 
 #define BOTH(fn)                                                                                   \
-	int certs_app_my_##fn(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)   \
+	int certs_app_my_##fn(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)    \
 	{                                                                                          \
 		return fn(ctx, 0, in, out);                                                        \
 	}                                                                                          \
-	int certs_app_ent_##fn(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)  \
+	int certs_app_ent_##fn(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)   \
 	{                                                                                          \
 		return fn(ctx, 1, in, out);                                                        \
 	}

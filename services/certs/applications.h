@@ -32,4 +32,9 @@ int applications_subject_of(svc_ctx *ctx, const char *enterprise_id, const char 
 int applications_record(svc_ctx *ctx, const char *actor, const Certs__Application *o,
                         const char *action, json_t *detail);
 
+/* pdf.c: the application form (receipt 0) or the receipt (1) of o as one A4 PDF page, the
+ * applicant's data as o has it (masked), a QR code of the number. ST_OK with *out (free)
+ * and *len, or ST_INTERNAL. Pure. */
+int certs_pdf_render(const Certs__Application *o, int receipt, unsigned char **out, size_t *len);
+
 #endif

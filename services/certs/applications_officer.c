@@ -11,6 +11,7 @@
  */
 #include "applications.h"
 
+#include "blobs.h"
 #include "caller.h"
 #include "change.h"
 #include "dblist.h"
@@ -40,11 +41,12 @@ static int load(svc_ctx *ctx, const char *id, int lock, Certs__Application **o)
 	if (!id || !validate_uuid(id))
 		return status_err(ST_CERTAPP_NOT_FOUND, "id");
 	const char *v[] = {id};
-	int rv = change_exec(ctx,
-	                     arena_printf(ctx->arena,
-	                                  "SELECT %s FROM cert_applications a WHERE a.id = $1::uuid%s",
-	                                  applications_cols, lock ? " FOR UPDATE" : ""),
-	                     1, v, &r);
+	int rv = change_exec(
+	        ctx,
+	        arena_printf(ctx->arena,
+	                     "SELECT %s FROM cert_applications a WHERE a.id = $1::uuid%s",
+	                     applications_cols, lock ? " FOR UPDATE" : ""),
+	        1, v, &r);
 	if (rv != ST_OK)
 		return rv;
 	if (PQntuples(r) != 1) {
@@ -76,7 +78,8 @@ int certs_app_officer_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMe
 	const char *v[] = {q->state && *q->state ? q->state : NULL, pg.limit, pg.offset};
 	return dblist_query(
 	        ctx, &certs__application_list__descriptor, &pg,
-	        "SELECT count(*) FROM cert_applications a WHERE $1::text IS NULL OR a.state = $1", 1,
+	        "SELECT count(*) FROM cert_applications a WHERE $1::text IS NULL OR a.state = $1",
+	        1,
 	        arena_printf(ctx->arena,
 	                     "SELECT %s FROM cert_applications a WHERE $1::text IS NULL OR"
 	                     " a.state = $1 ORDER BY a.created_at, a.id LIMIT $2::int"
@@ -95,6 +98,48 @@ int certs_app_officer_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMes
 	    (rv = applications_materials(ctx, o)) != ST_OK)
 		return rv;
 	*out = &o->base;
+	return ST_OK;
+}
+
+/* A scan of the application, for the officer's review. */
+int certs_app_officer_material(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__MaterialRef *q = (const Certs__MaterialRef *)in;
+	const char *pid;
+	PGresult *r = NULL;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rv = officer(ctx, &pid);
+	if (rv != ST_OK)
+		return rv;
+	if (!q->id || !validate_uuid(q->id) || !q->file_id || !validate_uuid(q->file_id))
+		return status_err(ST_NOT_FOUND, "file_id");
+	const char *v[] = {q->file_id, q->id};
+	if ((rv = db_exec(
+	             ctx->db,
+	             "SELECT name, content_type, sha256 FROM cert_app_files WHERE id = $1::uuid"
+	             " AND application_id = $2::uuid",
+	             2, v, &r)) != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return status_err(ST_NOT_FOUND, "file_id");
+	}
+	Files__Download *d = arena_alloc(ctx->arena, sizeof *d);
+	files__download__init(d);
+	d->name = dbrow_text(ctx->arena, r, 0, 0);
+	d->content_type = dbrow_text(ctx->arena, r, 0, 1);
+	rv = blobs_get(ctx, &CERTS_APP(ctx)->pii, "certs", PQgetvalue(r, 0, 2), &data, &len);
+	PQclear(r);
+	if (rv != ST_OK)
+		return rv;
+	d->has_data = 1;
+	d->data.data = data;
+	d->data.len = len;
+	/* Images show in the browser; a PDF is saved (it may carry scripts). */
+	d->has_inline_ = 1;
+	d->inline_ = strncmp(d->content_type, "image/", 6) == 0;
+	*out = &d->base;
 	return ST_OK;
 }
 
@@ -160,8 +205,11 @@ int certs_app_officer_reject(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 		return status_err(ST_FIELD_REQUIRED, "reason");
 	if ((rv = validate_text(q->reason, 200)) != 0)
 		return status_err(rv, "reason");
-	struct step s = {.id = q->id, .from = "pending", .to = "rejected",
-	                 .action = "application.rejected", .reason = q->reason};
+	struct step s = {.id = q->id,
+	                 .from = "pending",
+	                 .to = "rejected",
+	                 .action = "application.rejected",
+	                 .reason = q->reason};
 	return step(ctx, &s, out);
 }
 
@@ -175,8 +223,11 @@ int certs_app_officer_ship(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMe
 	    strspn(q->tracking_no,
 	           "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != n)
 		return status_err(ST_CERTAPP_TRACKING, "tracking_no");
-	struct step s = {.id = q->id, .from = "issued", .to = "shipped",
-	                 .action = "application.shipped", .carrier = q->carrier,
+	struct step s = {.id = q->id,
+	                 .from = "issued",
+	                 .to = "shipped",
+	                 .action = "application.shipped",
+	                 .carrier = q->carrier,
 	                 .tracking = q->tracking_no};
 	return step(ctx, &s, out);
 }
@@ -184,15 +235,17 @@ int certs_app_officer_ship(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMe
 int certs_app_officer_ready(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Certs__ApplicationRef *q = (const Certs__ApplicationRef *)in;
-	struct step s = {.id = q->id, .from = "issued", .to = "ready",
-	                 .action = "application.ready"};
+	struct step s = {
+	        .id = q->id, .from = "issued", .to = "ready", .action = "application.ready"};
 	return step(ctx, &s, out);
 }
 
 int certs_app_officer_complete(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Certs__ApplicationRef *q = (const Certs__ApplicationRef *)in;
-	struct step s = {.id = q->id, .from = "ready,shipped", .to = "completed",
+	struct step s = {.id = q->id,
+	                 .from = "ready,shipped",
+	                 .to = "completed",
 	                 .action = "application.completed"};
 	return step(ctx, &s, out);
 }
@@ -231,8 +284,9 @@ static int accept_tx(svc_ctx *ctx, void *arg)
 	if (a->cloud_key) {
 		const char *vc[] = {a->t.serial, (const char *)a->cloud_key};
 		const int lens[] = {0, (int)a->cloud_len}, fmts[] = {0, 1};
-		if ((rv = change_query(ctx, "INSERT INTO cloud_keys (serial, key_sealed) VALUES ($1, $2)",
-		                       2, vc, lens, fmts, NULL)) != ST_OK)
+		if ((rv = change_query(
+		             ctx, "INSERT INTO cloud_keys (serial, key_sealed) VALUES ($1, $2)", 2,
+		             vc, lens, fmts, NULL)) != ST_OK)
 			return rv;
 	}
 	const char *vi[] = {a->id, a->t.serial, (const char *)a->p12};
@@ -315,8 +369,8 @@ static int accept_pkcs12(svc_ctx *ctx, struct accept *a, EVP_PKEY *key, const ch
 	if ((len = i2d_PKCS12(p, &der)) <= 0)
 		goto out;
 	if (crypto_seal(&app->ca_seal, der, (size_t)len,
-	                arena_printf(ctx->arena, "certs.cert_applications.pkcs12/%s", a->id), &a->p12,
-	                &a->p12_len) != 0)
+	                arena_printf(ctx->arena, "certs.cert_applications.pkcs12/%s", a->id),
+	                &a->p12, &a->p12_len) != 0)
 		goto out;
 	rv = ST_OK;
 out:
@@ -350,7 +404,8 @@ int certs_app_officer_accept(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 		return rv;
 	int enterprise = o->enterprise_id != NULL, have = 0;
 	for (size_t i = 0; i < o->n_materials; i++)
-		have |= strcmp(o->materials[i]->kind, enterprise ? "business_license" : "id_card") == 0
+		have |= strcmp(o->materials[i]->kind,
+		               enterprise ? "business_license" : "id_card") == 0
 		                ? 1
 		        : strcmp(o->materials[i]->kind, "authorization") == 0 ? 2
 		                                                              : 0;
@@ -394,8 +449,9 @@ int certs_app_officer_accept(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 			goto out;
 		}
 	} else if (server) {
-		if (!pw_sealed || crypto_open(&app->pii, pw_sealed, pw_len,
-		                              "certs.cert_applications.p12_password", &pw, &pwn) != 0) {
+		if (!pw_sealed ||
+		    crypto_open(&app->pii, pw_sealed, pw_len,
+		                "certs.cert_applications.p12_password", &pw, &pwn) != 0) {
 			rv = status_err(ST_INTERNAL, NULL);
 			goto out;
 		}

@@ -74,7 +74,7 @@ int certs_get_crl(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **o
 
 /* applications.c (the applicant: my_ personal, ent_ enterprise) and applications_officer.c */
 #define CERTS_APP_BOTH(fn)                                                                         \
-	int certs_app_my_##fn(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);  \
+	int certs_app_my_##fn(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);   \
 	int certs_app_ent_##fn(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 CERTS_APP_BOTH(create)
 CERTS_APP_BOTH(list)
@@ -87,6 +87,7 @@ CERTS_APP_BOTH(form_pdf)
 CERTS_APP_BOTH(receipt_pdf)
 int certs_app_officer_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int certs_app_officer_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_app_officer_material(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int certs_app_officer_accept(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int certs_app_officer_reject(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int certs_app_officer_ship(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);

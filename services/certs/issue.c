@@ -168,10 +168,7 @@ Certs__Certificate *certs_issued_message(svc_ctx *ctx, const certs_issued *t)
 	return o;
 }
 
-static int issue_tx(svc_ctx *ctx, void *arg)
-{
-	return certs_issue_store(ctx, arg);
-}
+static int issue_tx(svc_ctx *ctx, void *arg) { return certs_issue_store(ctx, arg); }
 
 int certs_issue(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {

@@ -41,6 +41,7 @@ static const svc_handler certs_app_handlers[] = {
         {"GetEnterprisePkcs12", certs_app_ent_pkcs12},
         {"ListOfficerApplications", certs_app_officer_list},
         {"GetOfficerApplication", certs_app_officer_get},
+        {"GetOfficerMaterial", certs_app_officer_material},
         {"AcceptApplication", certs_app_officer_accept},
         {"RejectApplication", certs_app_officer_reject},
         {"ShipApplication", certs_app_officer_ship},

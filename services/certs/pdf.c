@@ -79,7 +79,7 @@ static void pdf_qr(cairo_t *cr, const char *text, double x, double y, double siz
 
 static const char *medium_label(const char *m)
 {
-	return strcmp(m, "usbkey") == 0 ? "USB Key（邮寄领取）"
+	return strcmp(m, "usbkey") == 0  ? "USB Key（邮寄领取）"
 	       : strcmp(m, "cloud") == 0 ? "云证书"
 	                                 : "软证书";
 }
@@ -91,14 +91,13 @@ static int pdf_render(const Certs__Application *o, int receipt, struct pdf_buf *
 	cairo_t *cr = cairo_create(s);
 	int enterprise = strcmp(o->profile, "enterprise") == 0;
 	const char *sans = "WenQuanYi Micro Hei, Noto Sans CJK SC";
-	char font[96], big[96];
+	char font[96], big[96], small[96];
 	snprintf(font, sizeof font, "%s 11", sans);
+	snprintf(small, sizeof small, "%s 8", sans);
 	snprintf(big, sizeof big, "%s Bold 18", sans);
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	double y = pdf_text(cr, 50, 50, big,
-	                    receipt ? "数字证书申请回执" : "数字证书申请表");
-	y = pdf_text(cr, 50, y + 6, font,
-	             enterprise ? "企业证书" : "个人证书") + 14;
+	double y = pdf_text(cr, 50, 50, big, receipt ? "数字证书申请回执" : "数字证书申请表");
+	y = pdf_text(cr, 50, y + 6, font, enterprise ? "企业证书" : "个人证书") + 14;
 	char line[512];
 	const char *rows[][2] = {
 	        {"申请单编号", o->no},
@@ -106,9 +105,9 @@ static int pdf_render(const Certs__Application *o, int receipt, struct pdf_buf *
 	        {enterprise ? "企业名称" : "姓名", o->subject_name},
 	        {enterprise ? "统一社会信用代码" : "身份证号", o->subject_code_masked},
 	        {"证书介质", medium_label(o->medium)},
-	        {"算法", strcmp(o->algorithm, "sm2") == 0 ? "SM2/SM3"
+	        {"算法", strcmp(o->algorithm, "sm2") == 0   ? "SM2/SM3"
 	                 : strcmp(o->algorithm, "rsa") == 0 ? "RSA 2048"
-	                                                     : "ECDSA P-256"},
+	                                                    : "ECDSA P-256"},
 	        {"有效期", NULL},
 	        {"领取人", o->contact_name_masked},
 	        {"联系电话", o->contact_phone_masked},
@@ -130,18 +129,22 @@ static int pdf_render(const Certs__Application *o, int receipt, struct pdf_buf *
 	y += 10;
 	if (receipt)
 		y = pdf_text(cr, 50, y, font,
-		             enterprise ? "请将本回执与加盖公章的申请表、营业执照复印件、授权书及经办人身份证"
+		             enterprise ? "请将本回执与加盖公章的申请表、营业执照复印件、授权书及经"
+		                          "办人身份证"
 		                          "复印件一同寄至平台；收到材料后寄回办理好的证书。"
-		                        : "请将本回执与签字的申请表及身份证复印件一同寄至平台；收到材料后寄回"
+		                        : "请将本回执与签字的申请表及身份证复印件一同寄至平台；收到"
+		                          "材料后寄回"
 		                          "办理好的证书。");
 	else
 		y = pdf_text(cr, 50, y, font,
-		             enterprise ? "申请人已阅读并同意《数字证书服务协议书》。单位盖章：____________  "
+		             enterprise ? "申请人已阅读并同意《数字证书服务协议书》。单位盖章：____"
+		                          "________  "
 		                          "经办人签字：____________  日期：____________"
-		                        : "申请人已阅读并同意《数字证书服务协议书》。申请人签字：____________  "
+		                        : "申请人已阅读并同意《数字证书服务协议书》。申请人签字：__"
+		                          "__________  "
 		                          "日期：____________");
 	pdf_qr(cr, o->no, PDF_W - 50 - 120, 40, 120);
-	pdf_text(cr, PDF_W - 50 - 120, 162, font, o->no);
+	pdf_text(cr, PDF_W - 50 - 120 + 12, 160, small, o->no);
 	(void)y;
 	cairo_show_page(cr);
 	cairo_destroy(cr);
@@ -151,28 +154,43 @@ static int pdf_render(const Certs__Application *o, int receipt, struct pdf_buf *
 	return st == CAIRO_STATUS_SUCCESS && !b->failed ? ST_OK : ST_INTERNAL;
 }
 
+int certs_pdf_render(const Certs__Application *o, int receipt, unsigned char **out, size_t *len)
+{
+	struct pdf_buf b = {0};
+	if (pdf_render(o, receipt, &b) != ST_OK) {
+		free(b.data);
+		return ST_INTERNAL;
+	}
+	*out = b.data;
+	*len = b.len;
+	return ST_OK;
+}
+
 static int pdf_answer(svc_ctx *ctx, int enterprise, int receipt, const ProtobufCMessage *in,
                       ProtobufCMessage **out)
 {
 	ProtobufCMessage *got = NULL;
-	struct pdf_buf b = {0};
+	unsigned char *pdf = NULL;
+	size_t len = 0;
 	int rv = enterprise ? certs_app_ent_get(ctx, in, &got) : certs_app_my_get(ctx, in, &got);
 	if (rv != ST_OK)
 		return rv;
 	const Certs__Application *o = (const Certs__Application *)got;
-	if ((rv = pdf_render(o, receipt, &b)) != ST_OK) {
-		free(b.data);
+	/* Manual 004: once the certificate is made the form is no longer printed. */
+	if (!receipt && strcmp(o->state, "pending") != 0 && strcmp(o->state, "rejected") != 0 &&
+	    strcmp(o->state, "accepted") != 0)
+		return status_err(ST_CERTAPP_STATE, "state");
+	if (certs_pdf_render(o, receipt, &pdf, &len) != ST_OK)
 		return status_err(ST_INTERNAL, NULL);
-	}
 	Files__Download *d = arena_alloc(ctx->arena, sizeof *d);
 	files__download__init(d);
 	d->name = arena_printf(ctx->arena, "%s-%s.pdf", o->no, receipt ? "receipt" : "form");
 	d->content_type = "application/pdf";
 	d->has_data = 1;
-	d->data.len = b.len;
-	d->data.data = arena_alloc(ctx->arena, b.len ? b.len : 1);
-	memcpy(d->data.data, b.data, b.len);
-	free(b.data);
+	d->data.len = len;
+	d->data.data = arena_alloc(ctx->arena, len ? len : 1);
+	memcpy(d->data.data, pdf, len);
+	free(pdf);
 	*out = &d->base;
 	return ST_OK;
 }

@@ -557,7 +557,8 @@ static int notify_certapp(const Events__Event *ev, arena *a, notify_message *out
 	} else if (strcmp(st, "issued") == 0) {
 		title = "数字证书已制证";
 		what = arena_printf(a, "已制证，证书序列号%s。",
-		                    notify_has(c->certificate_serial) ? c->certificate_serial : "见申请单");
+		                    notify_has(c->certificate_serial) ? c->certificate_serial
+		                                                      : "见申请单");
 	} else if (strcmp(st, "ready") == 0) {
 		title = "数字证书可领取";
 		what = "已办理完成，可以领取（软证书、云证书请在申请单管理中查看）。";
