@@ -5,7 +5,10 @@
  *   profiles.c  the enterprise and personal end-entity profiles; pure
  *   store.c     the CAs in PostgreSQL: created on first start (one replica), loaded
  *   issue.c     IssueCertificate, RevokeCertificate (bus-only), their development
- *               twins, GetCrl (GET /pki/<ca>.crl)
+ *               twins, GetCrl (GET /pki/<ca>.crl); certs_issue_make/_store for applications
+ *   applications.c          certificate applications (申请单), the applicant's side
+ *   applications_officer.c  the ca_officer's review; issuance on acceptance
+ *   pdf.c                   the application form and receipt as PDF
  */
 #ifndef CERTS_CERTS_H
 #define CERTS_CERTS_H
