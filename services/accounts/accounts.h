@@ -67,6 +67,8 @@ int accounts_identity_check(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 int accounts_person_find(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 /* GetContacts (contact.c): phones and e-mails in clear, to notify alone, audited. */
 int accounts_contact_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+/* certsubject.c: GetCertSubject (bus-only, certs alone) */
+int accounts_cert_subject_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 
 /* ---- shared between the files ----------------------------------------------- */
 

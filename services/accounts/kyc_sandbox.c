@@ -74,6 +74,9 @@ static const struct kyc_citizen kyc_citizens[] = {
          SBX_NORMAL},
         {"林涛", "450103199003070039", "6222021000012345673", "15710100015", "15710200015", 'm',
          SBX_NORMAL},
+        /* certs: personal certificate applications (tests/api/cases/cert-applications.json) */
+        {"欧阳明", "350102199001011238", "6222021000017102004", "17102100001", "17102200001", 'm',
+         SBX_NORMAL},
 };
 
 #define KYC_CITIZENS (sizeof kyc_citizens / sizeof kyc_citizens[0])

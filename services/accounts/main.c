@@ -62,6 +62,12 @@ static const svc_subscription accounts_subs[] = {{"enterprise", memberproj_apply
 /* Asked by services only (enterprise: the legal representative's check; market: staff
  * by phone): no gateway route. */
 static const char *const accounts_bus_only[] = {"CheckIdentity", "FindPerson", "GetContacts", NULL};
+/* certs alone (certsubject.c): a personal certificate's subject from the registry. */
+static const svc_handler accounts_certs_handlers[] = {
+        {"GetCertSubject", accounts_cert_subject_get},
+};
+static const char *const accounts_certs_bus_only[] = {"GetCertSubject", NULL};
+
 /* The creating POSTs: a retry with the same Idempotency-Key creates nothing twice. */
 static const char *const accounts_idempotent[] = {"CreateAccount", "StartVerification", NULL};
 
@@ -99,8 +105,9 @@ int main(int argc, char **argv)
 	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
 	};
 	svc_api apis[] = {SVC_API(&accounts__accounts__descriptor, accounts_handlers,
-	                          .bus_only = accounts_bus_only,
-	                          .idempotent = accounts_idempotent)};
+	                          .bus_only = accounts_bus_only, .idempotent = accounts_idempotent),
+	                  SVC_API(&accounts__accounts_certs__descriptor, accounts_certs_handlers,
+	                          .bus_only = accounts_certs_bus_only)};
 	svc_def def = {.name = "accounts",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],

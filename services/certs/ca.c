@@ -195,7 +195,8 @@ int ca_issue(ca_alg alg, X509 *issuer, EVP_PKEY *ikey, EVP_PKEY *pub, const ca_e
 	X509V3_CTX v;
 	char buf[600];
 	int rv = ST_INTERNAL;
-	if (!x || ca_frame(x, s->subject, issuer, pub, s->days, s->not_before, serial) != 0)
+	if (!x || ca_frame(x, s->subject, issuer, pub, s->days, s->not_before, serial) != 0 ||
+	    (s->not_after && !ASN1_TIME_set(X509_getm_notAfter(x), s->not_after)))
 		goto out;
 	X509V3_set_ctx(&v, issuer, x, NULL, NULL, 0);
 	if (ca_ext(x, &v, NID_basic_constraints, "critical,CA:FALSE") != 0 ||

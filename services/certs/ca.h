@@ -53,6 +53,7 @@ typedef struct ca_ee_spec {
 	const char *crl_url;   /* NULL: no CRL distribution point */
 	const char *ocsp_url;  /* NULL: no OCSP AIA */
 	time_t not_before;     /* 0: now */
+	time_t not_after;      /* 0: not_before + days (renewal: the old expiry + years) */
 } ca_ee_spec;
 
 /* An end-entity certificate for pub, issued by issuer/ikey. ST_OK with *out and its

@@ -5,15 +5,19 @@
  *   profiles.c  the enterprise and personal end-entity profiles; pure
  *   store.c     the CAs in PostgreSQL: created on first start (one replica), loaded
  *   issue.c     IssueCertificate, RevokeCertificate (bus-only), their development
- *               twins, GetCrl (GET /pki/<ca>.crl)
+ *               twins, GetCrl (GET /pki/<ca>.crl); certs_issue_make/_store for applications
  *   pki.c       OCSP and TSA requests and answers, the signing certificates; pure
  *   ocsp.c      Ocsp (GET /pki/ocsp/<b64>, POST /pki/ocsp)
  *   tsa.c       Timestamp (POST /pki/tsa)
  *   crl_job.c   the daily CRL job, the responders' and the TSA's certificates
+ *   applications.c          certificate applications (申请单), the applicant's side
+ *   applications_officer.c  the ca_officer's review; issuance on acceptance
+ *   pdf.c                   the application form and receipt as PDF
  */
 #ifndef CERTS_CERTS_H
 #define CERTS_CERTS_H
 
+#include "bus.h"
 #include "ca.h"
 #include "certs.pb-c.h"
 #include "crypto.h"
@@ -33,6 +37,9 @@ struct certs_app {
 	const char *crl_base_url; /* <base>/<ca>.crl */
 	const char *ocsp_url;
 	struct certs_ca ca[CA_NALG];
+	/* applications: the certified enterprise (Readiness, GetEnterprise) and the verified
+	 * person (GetCertSubject) */
+	bus_client *enterprise, *accounts;
 };
 
 #define CERTS_APP(ctx) ((struct certs_app *)(ctx)->app)
@@ -47,6 +54,25 @@ void certs_store_free(struct certs_app *app);
 int certs_crl_resign(svc_ctx *ctx, ca_alg alg);
 
 /* issue.c */
+/* One certificate made (certs_issue_make) and not yet stored. */
+typedef struct certs_issued {
+	char serial[33], spki[65];
+	const char *actor, *ca, *profile, *subject, *chain, *nb, *na, *pem;
+	const char *holder_account, *holder_enterprise, *medium, *application;
+	unsigned char *der;
+	size_t len;
+	X509 *x;
+} certs_issued;
+/* The certificate q asks for, made outside any transaction: for key (a server-generated
+ * pair; q->csr ignored) or else q's CSR (checked); not_after 0 gives validity_years from
+ * now. ST_OK with *t (certs_issued_free), or a status naming the field. */
+int certs_issue_make(svc_ctx *ctx, const Certs__IssueCertificateRequest *q, EVP_PKEY *key,
+                     time_t not_after, certs_issued *t);
+/* Inside the caller's change_run: stores t with its audit entry and event
+ * certs.certificate.issued (603 when the public key is already certified). */
+int certs_issue_store(svc_ctx *ctx, const certs_issued *t);
+void certs_issued_free(certs_issued *t);
+Certs__Certificate *certs_issued_message(svc_ctx *ctx, const certs_issued *t);
 int certs_issue(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int certs_revoke(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int certs_dev_issue(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
@@ -69,5 +95,28 @@ int certs_pki_tick(svc_ctx *ctx);
 /* ocsp.c, tsa.c */
 int certs_ocsp(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int certs_timestamp(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+/* applications.c (the applicant: my_ personal, ent_ enterprise) and applications_officer.c */
+#define CERTS_APP_BOTH(fn)                                                                         \
+	int certs_app_my_##fn(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);   \
+	int certs_app_ent_##fn(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+CERTS_APP_BOTH(create)
+CERTS_APP_BOTH(list)
+CERTS_APP_BOTH(get)
+CERTS_APP_BOTH(update)
+CERTS_APP_BOTH(del)
+CERTS_APP_BOTH(material)
+CERTS_APP_BOTH(pkcs12)
+CERTS_APP_BOTH(form_pdf)
+CERTS_APP_BOTH(receipt_pdf)
+int certs_app_officer_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_app_officer_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_app_officer_material(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_app_officer_accept(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_app_officer_reject(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_app_officer_ship(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_app_officer_ready(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_app_officer_complete(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+/* pdf.c: the font caches released at exit */
+void certs_pdf_shutdown(void);
 
 #endif

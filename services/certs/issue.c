@@ -10,16 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct issue_tx {
-	const char *actor, *serial, *ca, *profile, *subject, *spki, *chain, *nb, *na;
-	const char *holder_account, *holder_enterprise, *medium, *application;
-	unsigned char *der;
-	size_t len;
-};
-
-static int issue_tx(svc_ctx *ctx, void *arg)
+int certs_issue_store(svc_ctx *ctx, const certs_issued *t)
 {
-	struct issue_tx *t = arg;
 	const char *v[] = {t->serial,
 	                   t->ca,
 	                   t->profile,
@@ -83,80 +75,112 @@ static char *issue_subject_text(arena *a, X509_NAME *n)
 	return out;
 }
 
-int certs_issue(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+int certs_issue_make(svc_ctx *ctx, const Certs__IssueCertificateRequest *q, EVP_PKEY *key,
+                     time_t not_after, certs_issued *t)
 {
-	const Certs__IssueCertificateRequest *q = (const Certs__IssueCertificateRequest *)in;
 	struct certs_app *app = CERTS_APP(ctx);
 	EVP_PKEY *pub = NULL;
 	X509_NAME *name = NULL;
 	X509 *x = NULL;
-	char serial[33], spki[65];
 	char *pem = NULL;
-	struct issue_tx t = {0};
 	int rv;
 	int alg = ca_alg_parse(q->algorithm);
 	int prof = profile_parse(q->profile);
+	memset(t, 0, sizeof *t);
 	if (alg < 0)
 		return status_err(ST_CERT_ALGORITHM, "algorithm");
 	if (prof < 0)
 		return status_err(ST_CERT_PROFILE, "profile");
 	if (q->validity_years < 1 || q->validity_years > 3)
 		return status_err(ST_CERT_VALIDITY, "validity_years");
-	if (!q->csr || !*q->csr)
+	if (!key && (!q->csr || !*q->csr))
 		return status_err(ST_CERT_KEY_SOURCE, "csr");
 	profile_subject s = {q->common_name, q->organization, q->uscc, q->id_number};
 	if ((rv = profile_subject_name((profile_kind)prof, &s, &app->pii, &name)) != ST_OK)
 		return rv;
-	if ((rv = ca_csr_check((ca_alg)alg, (const unsigned char *)q->csr, strlen(q->csr), &pub)) !=
-	    ST_OK)
+	if (key) {
+		if (EVP_PKEY_up_ref(key) != 1) {
+			rv = status_err(ST_INTERNAL, NULL);
+			goto out;
+		}
+		pub = key;
+	} else if ((rv = ca_csr_check((ca_alg)alg, (const unsigned char *)q->csr, strlen(q->csr),
+	                              &pub)) != ST_OK)
 		goto out;
-	if ((rv = ca_spki_sha256(pub, spki)) != ST_OK)
+	if ((rv = ca_spki_sha256(pub, t->spki)) != ST_OK)
 		goto out;
 	struct certs_ca *c = &app->ca[alg];
 	ca_ee_spec spec;
 	char *crl = arena_printf(ctx->arena, "%s/%s.crl", app->crl_base_url, ca_alg_names[alg]);
 	profile_spec((profile_kind)prof, name, (int)q->validity_years, crl, app->ocsp_url, &spec);
-	if ((rv = ca_issue((ca_alg)alg, c->issuing, c->issuing_key, pub, &spec, &x, serial)) !=
+	spec.not_after = not_after;
+	if ((rv = ca_issue((ca_alg)alg, c->issuing, c->issuing_key, pub, &spec, &x, t->serial)) !=
 	    ST_OK)
 		goto out;
-	if ((rv = ca_cert_der(x, &t.der, &t.len)) != ST_OK || !(pem = ca_cert_pem(x))) {
+	if ((rv = ca_cert_der(x, &t->der, &t->len)) != ST_OK || !(pem = ca_cert_pem(x))) {
 		rv = status_err(ST_INTERNAL, NULL);
 		goto out;
 	}
-	t.actor = q->actor && *q->actor ? q->actor : "service:unknown";
-	t.serial = serial;
-	t.ca = ca_alg_names[alg];
-	t.profile = profile_names[prof];
-	t.subject = issue_subject_text(ctx->arena, name);
-	t.spki = spki;
-	t.chain = c->chain_pem;
-	t.holder_account = q->holder_account_id ? q->holder_account_id : "";
-	t.holder_enterprise = q->holder_enterprise_id ? q->holder_enterprise_id : "";
-	t.medium = q->medium ? q->medium : "";
-	t.application = q->application_id ? q->application_id : "";
-	t.nb = issue_time(ctx->arena, X509_get0_notBefore(x));
-	t.na = issue_time(ctx->arena, X509_get0_notAfter(x));
-	if ((rv = change_run(ctx, issue_tx, &t)) != ST_OK)
-		goto out;
-	Certs__Certificate *o = arena_alloc(ctx->arena, sizeof *o);
-	certs__certificate__init(o);
-	o->serial = arena_strdup(ctx->arena, serial);
-	o->ca = (char *)t.ca;
-	o->profile = (char *)t.profile;
-	o->subject = (char *)t.subject;
-	o->not_before = (char *)t.nb;
-	o->not_after = (char *)t.na;
-	o->status = "valid";
-	o->certificate_pem = arena_strdup(ctx->arena, pem);
-	o->chain_pem = c->chain_pem;
-	*out = &o->base;
-	rv = ST_CREATED;
+	t->pem = arena_strdup(ctx->arena, pem);
+	t->actor = q->actor && *q->actor ? q->actor : "service:unknown";
+	t->ca = ca_alg_names[alg];
+	t->profile = profile_names[prof];
+	t->subject = issue_subject_text(ctx->arena, name);
+	t->chain = c->chain_pem;
+	t->holder_account = q->holder_account_id ? q->holder_account_id : "";
+	t->holder_enterprise = q->holder_enterprise_id ? q->holder_enterprise_id : "";
+	t->medium = q->medium ? q->medium : "";
+	t->application = q->application_id ? q->application_id : "";
+	t->nb = issue_time(ctx->arena, X509_get0_notBefore(x));
+	t->na = issue_time(ctx->arena, X509_get0_notAfter(x));
+	t->x = x;
+	x = NULL;
+	rv = ST_OK;
 out:
 	free(pem);
-	OPENSSL_free(t.der);
 	X509_free(x);
 	X509_NAME_free(name);
 	EVP_PKEY_free(pub);
+	return rv;
+}
+
+void certs_issued_free(certs_issued *t)
+{
+	OPENSSL_free(t->der);
+	X509_free(t->x);
+	t->der = NULL;
+	t->x = NULL;
+}
+
+Certs__Certificate *certs_issued_message(svc_ctx *ctx, const certs_issued *t)
+{
+	Certs__Certificate *o = arena_alloc(ctx->arena, sizeof *o);
+	certs__certificate__init(o);
+	o->serial = arena_strdup(ctx->arena, t->serial);
+	o->ca = (char *)t->ca;
+	o->profile = (char *)t->profile;
+	o->subject = (char *)t->subject;
+	o->not_before = (char *)t->nb;
+	o->not_after = (char *)t->na;
+	o->status = "valid";
+	o->certificate_pem = (char *)t->pem;
+	o->chain_pem = (char *)t->chain;
+	return o;
+}
+
+static int issue_tx(svc_ctx *ctx, void *arg) { return certs_issue_store(ctx, arg); }
+
+int certs_issue(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	certs_issued t;
+	int rv = certs_issue_make(ctx, (const Certs__IssueCertificateRequest *)in, NULL, 0, &t);
+	if (rv != ST_OK)
+		return rv;
+	if ((rv = change_run(ctx, issue_tx, &t)) == ST_OK) {
+		*out = &certs_issued_message(ctx, &t)->base;
+		rv = ST_CREATED;
+	}
+	certs_issued_free(&t);
 	return rv;
 }
 

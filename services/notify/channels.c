@@ -36,8 +36,10 @@ static const notify_channel notify_channel_table[] = {
         {"market.demand.submitted", "financing", 1, 1, NOTIFY_TO_OFFICERS, NULL},
         {"billfin.order.quoting", "financing", 1, 1, NOTIFY_TO_OFFICERS, NULL},
         {"enterprise.certification.submitted", "review", 1, 1, NOTIFY_TO_OPERATORS, "reviewer"},
-        /* certs publishes no such event yet: the row waits for it (README). */
-        {"certs.application.submitted", "certificates", 1, 1, NOTIFY_TO_OPERATORS, "ca_officer"},
+        {"certs.application.pending", "certificates", 1, 1, NOTIFY_TO_OPERATORS, "ca_officer"},
+        {"certs.application.rejected", "certificates", 1, 1, NOTIFY_TO_RECIPIENT, NULL},
+        {"certs.application.ready", "certificates", 1, 0, NOTIFY_TO_RECIPIENT, NULL},
+        {"certs.application.shipped", "certificates", 1, 1, NOTIFY_TO_RECIPIENT, NULL},
 };
 
 /* The row of type whose audience is a or b. */

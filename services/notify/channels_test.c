@@ -68,7 +68,7 @@ static void test_staff_rows_name_their_audience_and_role(void **state)
 	assert_non_null(c);
 	assert_string_equal(c->role, "reviewer");
 	assert_string_equal(c->category, "review");
-	c = notify_channel_find_staff("certs.application.submitted", NOTIFY_TO_OPERATORS);
+	c = notify_channel_find_staff("certs.application.pending", NOTIFY_TO_OPERATORS);
 	assert_non_null(c);
 	assert_string_equal(c->role, "ca_officer");
 	assert_non_null(notify_category_find(c->category));

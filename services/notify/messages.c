@@ -251,25 +251,40 @@ int notify_accounts_apply(svc_ctx *ctx, const Events__Event *ev)
 	return rv != ST_OK ? rv : notify_messages_apply(ctx, ev);
 }
 
-int notify_enterprise_apply(svc_ctx *ctx, const Events__Event *ev)
+/* The operators of the event's role (notify's projection of accounts' operators) hear of
+ * work waiting for them, when the template table has an operators' message for it. */
+static int notify_operators_notify(svc_ctx *ctx, const Events__Event *ev)
 {
 	notify_message msg;
 	char **persons = NULL;
 	size_t n = 0;
-	int rv = memberproj_apply(ctx, ev);
-	if (rv == ST_OK)
-		rv = notify_messages_apply(ctx, ev);
-	if (rv != ST_OK || notify_template_operators(ev, ctx->arena, &msg) <= 0)
-		return rv; /* a bad payload was logged by notify_messages_apply */
+	int rv;
+	if (notify_template_operators(ev, ctx->arena, &msg) <= 0)
+		return ST_OK; /* a bad payload was logged by notify_messages_apply */
 	const notify_channel *ch = notify_channel_find_staff(ev->type, NOTIFY_TO_OPERATORS);
-	const char *v[] = {ch ? ch->role : "reviewer"};
-	/* The operators of the role, from notify's projection of accounts' operators. */
+	if (!ch || !ch->role)
+		return ST_OK;
+	const char *v[] = {ch->role};
 	if ((rv = notify_persons_query(ctx,
 	                               "SELECT person_id::text FROM operator_roles WHERE role = $1"
 	                               " ORDER BY 1",
 	                               1, v, &persons, &n)) != ST_OK)
 		return rv;
 	return notify_messages_to_staff(ctx, ev, &msg, persons, n, NOTIFY_TO_OPERATORS);
+}
+
+int notify_enterprise_apply(svc_ctx *ctx, const Events__Event *ev)
+{
+	int rv = memberproj_apply(ctx, ev);
+	if (rv == ST_OK)
+		rv = notify_messages_apply(ctx, ev);
+	return rv != ST_OK ? rv : notify_operators_notify(ctx, ev);
+}
+
+int notify_certs_apply(svc_ctx *ctx, const Events__Event *ev)
+{
+	int rv = notify_messages_apply(ctx, ev);
+	return rv != ST_OK ? rv : notify_operators_notify(ctx, ev);
 }
 
 /* ---- requests ------------------------------------------------------------------------ */

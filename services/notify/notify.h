@@ -112,6 +112,9 @@ int notify_accounts_apply(svc_ctx *ctx, const Events__Event *ev);
 /* Applies one event of enterprise: the membership projection (common/memberproj.h),
  * then the message, in the subscriber's one transaction. */
 int notify_enterprise_apply(svc_ctx *ctx, const Events__Event *ev);
+/* certs' events: the applicant's messages, and the ca_officers' of a new or resubmitted
+ * application. */
+int notify_certs_apply(svc_ctx *ctx, const Events__Event *ev);
 /* Applies one event of market: the enterprise's message, and for a submitted demand one
  * to each loan officer the event names (so notify keeps no projection of staff). */
 int notify_market_apply(svc_ctx *ctx, const Events__Event *ev);

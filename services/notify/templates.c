@@ -3,6 +3,7 @@
 
 #include "accounts.pb-c.h"
 #include "billfin.pb-c.h"
+#include "certs_apps.pb-c.h"
 #include "enterprise_kyb.pb-c.h"
 #include "enterprise_members.pb-c.h"
 #include "market.pb-c.h"
@@ -280,6 +281,20 @@ static int notify_cert_submitted(const Events__Event *ev, arena *a, notify_messa
 
 int notify_template_operators(const Events__Event *ev, arena *a, notify_message *out)
 {
+	if (ev->type && strcmp(ev->type, "certs.application.pending") == 0) {
+		const Certs__ApplicationEvent *app =
+		        notify_payload(ev, &certs__application_event__descriptor, a);
+		if (!app || !notify_has(app->no))
+			return -1;
+		memset(out, 0, sizeof *out);
+		out->title = "新的数字证书申请待审核";
+		out->body =
+		        arena_printf(a,
+		                     "数字证书申请单（编号%s）已提交，请在运营后台“证书申请审核”"
+		                     "中核对材料并受理或驳回。",
+		                     app->no);
+		return 1;
+	}
 	if (!ev->type || strcmp(ev->type, "enterprise.certification.submitted") != 0)
 		return 0;
 	const Enterprise__CertificationEvent *c = notify_cert_event(ev, a);
@@ -553,6 +568,50 @@ int notify_template_funders(const Events__Event *ev, arena *a, notify_message *o
 	return 1;
 }
 
+/* ---- certificate applications (数字证书申请单): certs.application.* ---------------------- */
+
+/* The applicant hears of every step of their 申请单, personal or for an enterprise. */
+static int notify_certapp(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Certs__ApplicationEvent *c =
+	        notify_payload(ev, &certs__application_event__descriptor, a);
+	if (!c || !notify_has(c->applicant_id) || !notify_has(c->no) || !notify_has(c->state))
+		return -1;
+	const char *st = c->state, *title, *what;
+	if (strcmp(st, "pending") == 0) {
+		title = "证书申请单已提交";
+		what = "已提交，请打印申请表并与材料一同寄出，等待审核。";
+	} else if (strcmp(st, "accepted") == 0) {
+		title = "证书申请已受理";
+		what = "已受理，正在制证。";
+	} else if (strcmp(st, "issued") == 0) {
+		title = "数字证书已制证";
+		what = arena_printf(a, "已制证，证书序列号%s。",
+		                    notify_has(c->certificate_serial) ? c->certificate_serial
+		                                                      : "见申请单");
+	} else if (strcmp(st, "ready") == 0) {
+		title = "数字证书可领取";
+		what = "已办理完成，可以领取（软证书、云证书请在申请单管理中查看）。";
+	} else if (strcmp(st, "shipped") == 0) {
+		title = "数字证书已寄出";
+		what = arena_printf(a, "已寄出，%s运单号%s。",
+		                    notify_has(c->carrier) ? c->carrier : "",
+		                    notify_has(c->tracking_no) ? c->tracking_no : "见申请单");
+	} else if (strcmp(st, "completed") == 0) {
+		title = "证书申请已完成";
+		what = "已完成。";
+	} else if (strcmp(st, "rejected") == 0) {
+		title = "证书申请单被驳回";
+		what = arena_printf(a, "被驳回，原因：%s。请修改后重新提交。",
+		                    notify_has(c->reason) ? c->reason : "无");
+	} else
+		return -1;
+	out->person_id = c->applicant_id;
+	out->title = title;
+	out->body = arena_printf(a, "您的数字证书申请单（编号%s）%s", c->no, what);
+	return 1;
+}
+
 typedef int (*notify_render_fn)(const Events__Event *ev, arena *a, notify_message *out);
 
 /* Event types that give an in-site message; any other type is ignored. */
@@ -581,6 +640,13 @@ static const struct {
         {"billfin.order.reviewing", notify_bill_reviewing},
         {"billfin.order.endorsing", notify_bill_approved},
         {"billfin.order.completed", notify_bill_completed},
+        {"certs.application.pending", notify_certapp},
+        {"certs.application.accepted", notify_certapp},
+        {"certs.application.issued", notify_certapp},
+        {"certs.application.ready", notify_certapp},
+        {"certs.application.shipped", notify_certapp},
+        {"certs.application.completed", notify_certapp},
+        {"certs.application.rejected", notify_certapp},
 };
 
 int notify_template_render(const Events__Event *ev, arena *a, notify_message *out)

@@ -1,0 +1,486 @@
+/*
+ * Certificate applications, the ca_officer's side: the queue, the detail, accept (the
+ * certificate issued at once, in the same transaction: payments do not exist yet, and
+ * one step leaves no application accepted and never issued), reject with a reason,
+ * ready for pickup or shipped (carrier, tracking number), completed. Issuance takes the
+ * subject from the registry again, the key from the stored CSR or generated here: a
+ * software certificate's key goes out once as PKCS#12 (AES-256, the password the
+ * applicant set, sealed until now), a cloud certificate's key is sealed into cloud_keys.
+ * A renewal runs from the old certificate's expiry. To anyone else these routes do not
+ * exist (404).
+ */
+#include "applications.h"
+
+#include "blobs.h"
+#include "caller.h"
+#include "change.h"
+#include "dblist.h"
+#include "dbrow.h"
+#include "status.h"
+#include "validate.h"
+
+#include <openssl/crypto.h>
+#include <openssl/pkcs12.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+static int officer(svc_ctx *ctx, const char **pid)
+{
+	int rv = caller_person(ctx, pid);
+	if (rv != ST_OK)
+		return rv;
+	if (!caller_has_role(ctx, "ca_officer"))
+		return status_err(ST_NOT_FOUND, NULL);
+	return ST_OK;
+}
+
+static int load(svc_ctx *ctx, const char *id, int lock, Certs__Application **o)
+{
+	PGresult *r = NULL;
+	if (!id || !validate_uuid(id))
+		return status_err(ST_CERTAPP_NOT_FOUND, "id");
+	const char *v[] = {id};
+	int rv = change_exec(
+	        ctx,
+	        arena_printf(ctx->arena,
+	                     "SELECT %s FROM cert_applications a WHERE a.id = $1::uuid%s",
+	                     applications_cols, lock ? " FOR UPDATE" : ""),
+	        1, v, &r);
+	if (rv != ST_OK)
+		return rv;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return status_err(ST_CERTAPP_NOT_FOUND, "id");
+	}
+	*o = applications_row(ctx, r, 0);
+	PQclear(r);
+	return ST_OK;
+}
+
+static ProtobufCMessage *list_row(svc_ctx *ctx, const PGresult *r, int row, void *arg)
+{
+	(void)arg;
+	return &applications_row(ctx, r, row)->base;
+}
+
+int certs_app_officer_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__ListApplicationsRequest *q = (const Certs__ListApplicationsRequest *)in;
+	const char *pid;
+	dblist_page pg;
+	int rv = officer(ctx, &pid);
+	if (rv != ST_OK)
+		return rv;
+	if ((rv = dblist_page_init(q->has_page, q->page, q->has_page_size, q->page_size, &pg)) !=
+	    ST_OK)
+		return rv;
+	const char *v[] = {q->state && *q->state ? q->state : NULL, pg.limit, pg.offset};
+	return dblist_query(
+	        ctx, &certs__application_list__descriptor, &pg,
+	        "SELECT count(*) FROM cert_applications a WHERE $1::text IS NULL OR a.state = $1",
+	        1,
+	        arena_printf(ctx->arena,
+	                     "SELECT %s FROM cert_applications a WHERE $1::text IS NULL OR"
+	                     " a.state = $1 ORDER BY a.created_at, a.id LIMIT $2::int"
+	                     " OFFSET $3::bigint",
+	                     applications_cols),
+	        3, v, list_row, NULL, out);
+}
+
+int certs_app_officer_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__ApplicationRef *q = (const Certs__ApplicationRef *)in;
+	const char *pid;
+	Certs__Application *o = NULL;
+	int rv = officer(ctx, &pid);
+	if (rv != ST_OK || (rv = load(ctx, q->id, 0, &o)) != ST_OK ||
+	    (rv = applications_materials(ctx, o)) != ST_OK)
+		return rv;
+	*out = &o->base;
+	return ST_OK;
+}
+
+/* A scan of the application, for the officer's review. */
+int certs_app_officer_material(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__MaterialRef *q = (const Certs__MaterialRef *)in;
+	const char *pid;
+	PGresult *r = NULL;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rv = officer(ctx, &pid);
+	if (rv != ST_OK)
+		return rv;
+	if (!q->id || !validate_uuid(q->id) || !q->file_id || !validate_uuid(q->file_id))
+		return status_err(ST_NOT_FOUND, "file_id");
+	const char *v[] = {q->file_id, q->id};
+	if ((rv = db_exec(
+	             ctx->db,
+	             "SELECT name, content_type, sha256 FROM cert_app_files WHERE id = $1::uuid"
+	             " AND application_id = $2::uuid",
+	             2, v, &r)) != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return status_err(ST_NOT_FOUND, "file_id");
+	}
+	Files__Download *d = arena_alloc(ctx->arena, sizeof *d);
+	files__download__init(d);
+	d->name = dbrow_text(ctx->arena, r, 0, 0);
+	d->content_type = dbrow_text(ctx->arena, r, 0, 1);
+	rv = blobs_get(ctx, &CERTS_APP(ctx)->pii, "certs", PQgetvalue(r, 0, 2), &data, &len);
+	PQclear(r);
+	if (rv != ST_OK)
+		return rv;
+	d->has_data = 1;
+	d->data.data = data;
+	d->data.len = len;
+	/* Images show in the browser; a PDF is saved (it may carry scripts). */
+	d->has_inline_ = 1;
+	d->inline_ = strncmp(d->content_type, "image/", 6) == 0;
+	*out = &d->base;
+	return ST_OK;
+}
+
+/* ---- a transition ------------------------------------------------------------------- */
+
+struct step {
+	const char *id, *actor, *from, *to, *action;
+	const char *reason, *carrier, *tracking;
+	Certs__Application *o;
+};
+
+static int step_tx(svc_ctx *ctx, void *arg)
+{
+	struct step *s = arg;
+	PGresult *r = NULL;
+	Certs__Application *o = NULL;
+	int rv = load(ctx, s->id, 1, &o);
+	if (rv != ST_OK)
+		return rv;
+	const char *v[] = {s->id, s->from, s->to, s->reason, s->carrier, s->tracking};
+	if ((rv = change_guard(
+	             ctx, ST_CERTAPP_STATE, "state",
+	             arena_printf(ctx->arena,
+	                          "WITH a AS (UPDATE cert_applications SET state = $3,"
+	                          " reject_reason = COALESCE($4, reject_reason),"
+	                          " carrier = COALESCE($5, carrier),"
+	                          " tracking_no = COALESCE($6, tracking_no), updated_at = now()"
+	                          " WHERE id = $1::uuid AND state = ANY(string_to_array($2, ','))"
+	                          " RETURNING *) SELECT %s FROM a",
+	                          applications_cols),
+	             6, v, &r)) != ST_OK)
+		return rv;
+	s->o = applications_row(ctx, r, 0);
+	PQclear(r);
+	json_t *d = json_pack("{s:s,s:s}", "from", o->state, "to", s->to);
+	if (s->reason)
+		json_object_set_new(d, "reason", json_string(s->reason));
+	if (s->tracking)
+		json_object_set_new(d, "tracking_no", json_string(s->tracking));
+	return applications_record(ctx, s->actor, s->o, s->action, d);
+}
+
+static int step(svc_ctx *ctx, struct step *s, ProtobufCMessage **out)
+{
+	const char *pid;
+	int rv = officer(ctx, &pid);
+	if (rv != ST_OK)
+		return rv;
+	s->actor = arena_printf(ctx->arena, "person:%s", pid);
+	if ((rv = change_run(ctx, step_tx, s)) != ST_OK)
+		return rv;
+	if ((rv = applications_materials(ctx, s->o)) != ST_OK)
+		return rv;
+	*out = &s->o->base;
+	return ST_OK;
+}
+
+int certs_app_officer_reject(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__RejectApplicationRequest *q = (const Certs__RejectApplicationRequest *)in;
+	int rv;
+	if (!q->reason || !*q->reason)
+		return status_err(ST_FIELD_REQUIRED, "reason");
+	if ((rv = validate_text(q->reason, 200)) != 0)
+		return status_err(rv, "reason");
+	struct step s = {.id = q->id,
+	                 .from = "pending",
+	                 .to = "rejected",
+	                 .action = "application.rejected",
+	                 .reason = q->reason};
+	return step(ctx, &s, out);
+}
+
+int certs_app_officer_ship(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__ShipApplicationRequest *q = (const Certs__ShipApplicationRequest *)in;
+	size_t n = q->tracking_no ? strlen(q->tracking_no) : 0;
+	if (!q->carrier || !*q->carrier || validate_text(q->carrier, 32) != 0)
+		return status_err(ST_CERTAPP_TRACKING, "carrier");
+	if (n < 6 || n > 32 ||
+	    strspn(q->tracking_no,
+	           "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != n)
+		return status_err(ST_CERTAPP_TRACKING, "tracking_no");
+	struct step s = {.id = q->id,
+	                 .from = "issued",
+	                 .to = "shipped",
+	                 .action = "application.shipped",
+	                 .carrier = q->carrier,
+	                 .tracking = q->tracking_no};
+	return step(ctx, &s, out);
+}
+
+int certs_app_officer_ready(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__ApplicationRef *q = (const Certs__ApplicationRef *)in;
+	struct step s = {
+	        .id = q->id, .from = "issued", .to = "ready", .action = "application.ready"};
+	return step(ctx, &s, out);
+}
+
+int certs_app_officer_complete(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__ApplicationRef *q = (const Certs__ApplicationRef *)in;
+	struct step s = {.id = q->id,
+	                 .from = "ready,shipped",
+	                 .to = "completed",
+	                 .action = "application.completed"};
+	return step(ctx, &s, out);
+}
+
+/* ---- accept and issue ------------------------------------------------------------------ */
+
+struct accept {
+	const char *id, *actor;
+	Certs__Application *o;
+	certs_issued t;
+	unsigned char *cloud_key, *p12;
+	size_t cloud_len, p12_len;
+};
+
+static int accept_tx(svc_ctx *ctx, void *arg)
+{
+	struct accept *a = arg;
+	PGresult *r = NULL;
+	int rv;
+	const char *v[] = {a->id};
+	if ((rv = change_guard(
+	             ctx, ST_CERTAPP_STATE, "state",
+	             arena_printf(ctx->arena,
+	                          "WITH a AS (UPDATE cert_applications SET state = 'accepted',"
+	                          " updated_at = now() WHERE id = $1::uuid AND state = 'pending'"
+	                          " RETURNING *) SELECT %s FROM a",
+	                          applications_cols),
+	             1, v, &r)) != ST_OK)
+		return rv;
+	Certs__Application *o = applications_row(ctx, r, 0);
+	PQclear(r);
+	if ((rv = applications_record(ctx, a->actor, o, "application.accepted", NULL)) != ST_OK)
+		return rv;
+	if ((rv = certs_issue_store(ctx, &a->t)) != ST_OK)
+		return rv;
+	if (a->cloud_key) {
+		const char *vc[] = {a->t.serial, (const char *)a->cloud_key};
+		const int lens[] = {0, (int)a->cloud_len}, fmts[] = {0, 1};
+		if ((rv = change_query(
+		             ctx, "INSERT INTO cloud_keys (serial, key_sealed) VALUES ($1, $2)", 2,
+		             vc, lens, fmts, NULL)) != ST_OK)
+			return rv;
+	}
+	const char *vi[] = {a->id, a->t.serial, (const char *)a->p12};
+	const int li[] = {0, 0, (int)a->p12_len}, fi[] = {0, 0, 1};
+	if ((rv = change_guard_query(
+	             ctx, ST_CERTAPP_STATE, "state",
+	             arena_printf(ctx->arena,
+	                          "WITH a AS (UPDATE cert_applications SET state = 'issued',"
+	                          " certificate_serial = $2, pkcs12_sealed = $3,"
+	                          " p12_password_enc = NULL, updated_at = now()"
+	                          " WHERE id = $1::uuid AND state = 'accepted' RETURNING *)"
+	                          " SELECT %s FROM a",
+	                          applications_cols),
+	             3, vi, li, fi, &r)) != ST_OK)
+		return rv;
+	a->o = applications_row(ctx, r, 0);
+	PQclear(r);
+	/* The certificate row is committed with this statement, so its expiry reads here. */
+	a->o->certificate_not_after = (char *)a->t.na;
+	return applications_record(ctx, a->actor, a->o, "application.issued",
+	                           json_pack("{s:s}", "serial", a->t.serial));
+}
+
+/* What accept reads besides the application: its CSR, the sealed PKCS#12 password and,
+ * for a renewal, the new expiry (the old one plus the years, epoch seconds). */
+static int accept_inputs(svc_ctx *ctx, const char *id, char **csr, unsigned char **pw,
+                         size_t *pwlen, time_t *not_after)
+{
+	PGresult *r = NULL;
+	const char *v[] = {id};
+	int rv = db_query(ctx->db,
+	                  "SELECT a.csr, a.p12_password_enc,"
+	                  " extract(epoch FROM c.not_after + make_interval(years =>"
+	                  " a.validity_years))::bigint"
+	                  " FROM cert_applications a LEFT JOIN certificates c"
+	                  " ON c.serial = a.renews_serial WHERE a.id = $1::uuid",
+	                  1, v, NULL, NULL, 1, &r);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return status_err(ST_CERTAPP_NOT_FOUND, "id");
+	}
+	*csr = PQgetisnull(r, 0, 0) ? NULL : dbrow_text(ctx->arena, r, 0, 0);
+	*pw = NULL;
+	*pwlen = 0;
+	if (!PQgetisnull(r, 0, 1)) {
+		*pwlen = (size_t)PQgetlength(r, 0, 1);
+		*pw = arena_alloc(ctx->arena, *pwlen);
+		memcpy(*pw, PQgetvalue(r, 0, 1), *pwlen);
+	}
+	*not_after = 0;
+	if (!PQgetisnull(r, 0, 2)) {
+		/* binary int8, network order */
+		const unsigned char *b = (const unsigned char *)PQgetvalue(r, 0, 2);
+		uint64_t x = 0;
+		for (int i = 0; i < 8; i++)
+			x = (x << 8) | b[i];
+		*not_after = (time_t)(int64_t)x;
+	}
+	PQclear(r);
+	return ST_OK;
+}
+
+/* The PKCS#12 of the certificate, its chain and key under pw: PBES2 AES-256-CBC for
+ * both the key and the certificates, SHA-256 MAC. */
+static int accept_pkcs12(svc_ctx *ctx, struct accept *a, EVP_PKEY *key, const char *pw)
+{
+	struct certs_app *app = CERTS_APP(ctx);
+	struct certs_ca *c = &app->ca[ca_alg_parse(a->t.ca)];
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	PKCS12 *p = NULL;
+	unsigned char *der = NULL;
+	int len, rv = status_err(ST_INTERNAL, NULL);
+	if (!chain || !sk_X509_push(chain, c->issuing) || !sk_X509_push(chain, c->root))
+		goto out;
+	if (!(p = PKCS12_create(pw, a->o ? a->o->no : "certificate", key, a->t.x, chain,
+	                        NID_aes_256_cbc, NID_aes_256_cbc, 10000, 10000, 0)))
+		goto out;
+	if ((len = i2d_PKCS12(p, &der)) <= 0)
+		goto out;
+	if (crypto_seal(&app->ca_seal, der, (size_t)len,
+	                arena_printf(ctx->arena, "certs.cert_applications.pkcs12/%s", a->id),
+	                &a->p12, &a->p12_len) != 0)
+		goto out;
+	rv = ST_OK;
+out:
+	OPENSSL_free(der);
+	PKCS12_free(p);
+	sk_X509_free(chain);
+	return rv;
+}
+
+int certs_app_officer_accept(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__ApplicationRef *q = (const Certs__ApplicationRef *)in;
+	struct certs_app *app = CERTS_APP(ctx);
+	const char *pid;
+	Certs__Application *o = NULL;
+	applications_subject subj;
+	EVP_PKEY *key = NULL;
+	char *csr = NULL, *pw = NULL;
+	unsigned char *pw_sealed = NULL, *kder = NULL;
+	size_t pw_len = 0, pwn = 0, klen = 0;
+	time_t not_after = 0;
+	struct accept a = {0};
+	int rv = officer(ctx, &pid);
+	if (rv != ST_OK)
+		return rv;
+	if ((rv = load(ctx, q->id, 0, &o)) != ST_OK)
+		return rv;
+	if (strcmp(o->state, "pending") != 0)
+		return status_err(ST_CERTAPP_STATE, "state");
+	if ((rv = applications_materials(ctx, o)) != ST_OK)
+		return rv;
+	int enterprise = o->enterprise_id != NULL, have = 0;
+	for (size_t i = 0; i < o->n_materials; i++)
+		have |= strcmp(o->materials[i]->kind,
+		               enterprise ? "business_license" : "id_card") == 0
+		                ? 1
+		        : strcmp(o->materials[i]->kind, "authorization") == 0 ? 2
+		                                                              : 0;
+	if (have != (enterprise ? 3 : 1))
+		return status_err(ST_CERTAPP_MATERIALS, "materials");
+	if ((rv = applications_subject_of(ctx, o->enterprise_id, o->applicant_id, &subj)) != ST_OK)
+		return rv;
+	if ((rv = accept_inputs(ctx, q->id, &csr, &pw_sealed, &pw_len, &not_after)) != ST_OK)
+		return rv;
+	int server = strcmp(o->key_source, "server") == 0;
+	if (server && (rv = ca_keygen((ca_alg)ca_alg_parse(o->algorithm), &key)) != ST_OK)
+		return rv;
+	Certs__IssueCertificateRequest ir = CERTS__ISSUE_CERTIFICATE_REQUEST__INIT;
+	ir.algorithm = o->algorithm;
+	ir.profile = o->profile;
+	ir.csr = csr;
+	ir.has_validity_years = 1;
+	ir.validity_years = o->validity_years;
+	ir.common_name = (char *)subj.name;
+	if (enterprise) {
+		ir.organization = (char *)subj.name;
+		ir.uscc = (char *)subj.code;
+	} else
+		ir.id_number = (char *)subj.code;
+	ir.actor = arena_printf(ctx->arena, "person:%s", pid);
+	ir.holder_account_id = o->applicant_id;
+	ir.holder_enterprise_id = o->enterprise_id;
+	ir.medium = o->medium;
+	ir.application_id = o->id;
+	a.id = q->id;
+	a.actor = ir.actor;
+	a.o = o;
+	if ((rv = certs_issue_make(ctx, &ir, key, not_after, &a.t)) != ST_OK)
+		goto out;
+	if (server && strcmp(o->medium, "cloud") == 0) {
+		if (ca_key_der(key, &kder, &klen) != ST_OK ||
+		    crypto_seal(&app->ca_seal, kder, klen,
+		                arena_printf(ctx->arena, "certs.cloud_keys/%s", a.t.serial),
+		                &a.cloud_key, &a.cloud_len) != 0) {
+			rv = status_err(ST_INTERNAL, NULL);
+			goto out;
+		}
+	} else if (server) {
+		if (!pw_sealed ||
+		    crypto_open(&app->pii, pw_sealed, pw_len,
+		                "certs.cert_applications.p12_password", &pw, &pwn) != 0) {
+			rv = status_err(ST_INTERNAL, NULL);
+			goto out;
+		}
+		char *pwz = arena_alloc(ctx->arena, pwn + 1);
+		memcpy(pwz, pw, pwn);
+		pwz[pwn] = '\0';
+		rv = accept_pkcs12(ctx, &a, key, pwz);
+		OPENSSL_cleanse(pwz, pwn);
+		if (rv != ST_OK)
+			goto out;
+	}
+	if ((rv = change_run(ctx, accept_tx, &a)) != ST_OK)
+		goto out;
+	if ((rv = applications_materials(ctx, a.o)) != ST_OK)
+		goto out;
+	*out = &a.o->base;
+	rv = ST_OK;
+out:
+	if (pw) {
+		OPENSSL_cleanse(pw, pwn);
+		free(pw);
+	}
+	if (kder) {
+		OPENSSL_cleanse(kder, klen);
+		OPENSSL_free(kder);
+	}
+	free(a.cloud_key);
+	free(a.p12);
+	certs_issued_free(&a.t);
+	EVP_PKEY_free(key);
+	return rv;
+}
