@@ -67,6 +67,9 @@ int accounts_identity_check(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 int accounts_person_find(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 /* GetContacts (contact.c): phones and e-mails in clear, to notify alone, audited. */
 int accounts_contact_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+/* certholder.c, sessions.c: certs' certificate binding, signing and login (bus-only). */
+int accounts_certholder_check(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int accounts_session_certificate(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 
 /* ---- shared between the files ----------------------------------------------- */
 

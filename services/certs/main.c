@@ -1,5 +1,6 @@
 /* certs: wires config, the CA keys and the handlers. */
 #include "certs.h"
+#include "memberproj.h"
 #include "status.h"
 
 static struct certs_app app;
@@ -12,6 +13,8 @@ static int certs_start(svc_ctx *ctx)
 	if (crypto_keys_from_hex(&app.pii, pii_enc, pii_mac) != 0 ||
 	    crypto_keys_from_hex(&app.ca_seal, ca_key, pii_mac) != 0)
 		return ST_INTERNAL;
+	if (bus_client_open(&app.accounts, common.bus_urls, "accounts") != 0)
+		return ST_INTERNAL;
 	return certs_store_start(ctx);
 }
 
@@ -21,10 +24,36 @@ static const svc_handler certs_handlers[] = {
         {"DevIssueCertificate", certs_dev_issue},
         {"DevRevokeCertificate", certs_dev_revoke},
         {"GetCrl", certs_get_crl},
+        /* certmgmt */
+        {"ListMyCertificates", certs_list_mine},
+        {"ListEnterpriseCertificates", certs_list_enterprise},
+        {"GetMyCertificate", certs_get_mine},
+        {"GetEnterpriseCertificate", certs_get_enterprise},
+        {"DownloadMyCertificate", certs_download_mine},
+        {"DownloadEnterpriseCertificate", certs_download_enterprise},
+        {"RevokeMyCertificate", certs_revoke_mine},
+        {"RevokeEnterpriseCertificate", certs_revoke_enterprise},
+        {"CreateBindingChallenge", certs_challenge_bind},
+        {"BindMyCertificate", certs_bind_mine},
+        {"BindEnterpriseCertificate", certs_bind_enterprise},
+        {"CreateLoginChallenge", certs_challenge_login},
+        {"CertificateLogin", certs_login},
+        {"SignWithCloudKey", certs_cloud_sign},
+        {"DevSignWithCloudKey", certs_dev_cloud_sign},
+        {"DevRunCertJobs", certs_dev_run_jobs},
+        {"DevStoreCloudKey", certs_dev_store_cloud_key},
 };
 
+/* certmgmt: the enterprise scope reads memberships from enterprise's events. */
+static const svc_subscription certs_subs[] = {{"enterprise", memberproj_apply}};
+
+/* certmgmt: revocations by holders take an Idempotency-Key. */
+static const char *const certs_idempotent[] = {"RevokeMyCertificate", "RevokeEnterpriseCertificate",
+                                               NULL};
+
 /* Issuance and revocation are for the services (applications, next slice). */
-static const char *const certs_bus_only[] = {"IssueCertificate", "RevokeCertificate", NULL};
+static const char *const certs_bus_only[] = {"IssueCertificate", "RevokeCertificate",
+                                             "SignWithCloudKey", NULL};
 
 int main(int argc, char **argv)
 {
@@ -38,14 +67,20 @@ int main(int argc, char **argv)
 	         "public URL of the OCSP responder written into certificates", &app.ocsp_url},
 	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
 	};
-	svc_api apis[] = {
-	        SVC_API(&certs__certs__descriptor, certs_handlers, .bus_only = certs_bus_only)};
+	svc_api apis[] = {SVC_API(&certs__certs__descriptor, certs_handlers,
+	                          .bus_only = certs_bus_only, .idempotent = certs_idempotent)};
 	svc_def def = {.name = "certs",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],
+	               .migrations = &memberproj_migration,
+	               .nmigrations = 1,
+	               .subs = certs_subs,
+	               .nsubs = sizeof certs_subs / sizeof certs_subs[0],
 	               .start = certs_start,
-	               .app = &app};
+	               .app = &app,
+	               .tick = certs_jobs_tick};
 	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
 	certs_store_free(&app);
+	bus_client_close(app.accounts);
 	return rv;
 }
