@@ -52,7 +52,7 @@ static gw_route routes[] = {
             GW_AUTH_SESSION, 0, "绑定企业证书（企业管理员；证书 + 对校验码的签名）",
             GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
         CRT("POST", "/api/v1/sessions/certificate-challenges", "CreateLoginChallenge", GW_AUTH_NONE,
-            1, "获取证书登录的校验码（5 分钟内一次有效）", GW_SESSION_KEEP, 0, GW_LIMIT_LOGIN),
+            1, "获取证书登录的校验码（5 分钟内一次有效）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
         CRT("POST", "/api/v1/sessions/certificate", "CertificateLogin", GW_AUTH_NONE, 0,
             "证书登录（证书 + 对校验码的签名）", GW_SESSION_ISSUE, 0, GW_LIMIT_LOGIN),
         CRT("POST", "/api/v1/dev/certs/cloud-keys", "DevStoreCloudKey", GW_AUTH_DEV, 1,

@@ -32,6 +32,9 @@ static const notify_channel notify_channel_table[] = {
         {"billfin.order.reviewing", "review", 1, 1, NOTIFY_TO_RECIPIENT},
         {"billfin.order.endorsing", "financing", 1, 1, NOTIFY_TO_RECIPIENT},
         {"billfin.order.completed", "payments", 1, 1, NOTIFY_TO_MEMBERS},
+        {"certs.certificate.issued", "certificates", 0, 1, NOTIFY_TO_RECIPIENT},
+        {"certs.certificate.revoked", "certificates", 1, 1, NOTIFY_TO_RECIPIENT},
+        {"certs.certificate.expiring", "certificates", 1, 1, NOTIFY_TO_RECIPIENT},
 };
 
 const notify_channel *notify_channel_find(const char *type)

@@ -44,7 +44,8 @@ static const svc_handler notify_handlers[] = {
 static const svc_subscription notify_subs[] = {{"accounts", notify_messages_apply},
                                                {"enterprise", notify_enterprise_apply},
                                                {"market", notify_market_apply},
-                                               {"billfin", notify_billfin_apply}};
+                                               {"billfin", notify_billfin_apply},
+                                               {"certs", notify_messages_apply}};
 
 /* Asked by accounts only (it checks the codes it asked for): no gateway route. */
 static const char *const notify_bus_only[] = {"VerifySmsCode", NULL};
