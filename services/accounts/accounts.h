@@ -9,6 +9,7 @@
  *   sms.c           SMS codes checked through notify over the bus
  *   admin.c         `accounts admin ...`: operators and institution staff from the shell
  *   identity_checks.c  CheckIdentity: another person's identity checked for a service
+ *   certholder.c    CheckCertificateHolder for certs (with OpenCertificateSession in sessions.c)
  */
 #ifndef ACCOUNTS_ACCOUNTS_H
 #define ACCOUNTS_ACCOUNTS_H

@@ -14,11 +14,11 @@
 #include "accounts.pb-c.h"
 #include "caller.h"
 #include "change.h"
+#include "proof.h"
 #include "status.h"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
-#include <openssl/rsa.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,30 +41,6 @@ static int cloud_code_check(svc_ctx *ctx, const char *person_id, const char *cod
 	q.sms_code = (char *)code;
 	return bus_call(app->accounts, "CheckCertificateHolder", ctx->caller, CLOUD_CALL_MS,
 	                &q.base, &accounts__certificate_holder__descriptor, ctx->arena, &o);
-}
-
-/* Signs dgst with k: ST_OK with *sig (OPENSSL_malloc'd) or ST_INTERNAL. */
-static int cloud_sign_digest(EVP_PKEY *k, const unsigned char *dgst, size_t n, unsigned char **sig,
-                             size_t *siglen)
-{
-	EVP_PKEY_CTX *p = EVP_PKEY_CTX_new(k, NULL);
-	unsigned char *s = NULL;
-	size_t len = 0;
-	int ok = p && EVP_PKEY_sign_init(p) > 0;
-	if (ok && EVP_PKEY_is_a(k, "RSA"))
-		ok = EVP_PKEY_CTX_set_rsa_padding(p, RSA_PKCS1_PADDING) > 0 &&
-		     EVP_PKEY_CTX_set_signature_md(p, EVP_sha256()) > 0;
-	ok = ok && EVP_PKEY_sign(p, NULL, &len, dgst, n) > 0 && (s = OPENSSL_malloc(len)) &&
-	     EVP_PKEY_sign(p, s, &len, dgst, n) > 0;
-	EVP_PKEY_CTX_free(p);
-	ERR_clear_error();
-	if (!ok) {
-		OPENSSL_free(s);
-		return status_err(ST_INTERNAL, NULL);
-	}
-	*sig = s;
-	*siglen = len;
-	return ST_OK;
 }
 
 struct cloud_audit {
@@ -137,7 +113,7 @@ int certs_cloud_sign(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage 
 		rv = status_err(ST_INTERNAL, NULL);
 		goto out;
 	}
-	if ((rv = cloud_sign_digest(k, q->digest.data, q->digest.len, &sig, &siglen)) != ST_OK)
+	if ((rv = proof_sign_digest(k, q->digest.data, q->digest.len, &sig, &siglen)) != ST_OK)
 		goto out;
 	char hex[65];
 	for (size_t i = 0; i < 32; i++)

@@ -7,7 +7,10 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +72,74 @@ out:
 	EVP_MD_CTX_free(m);
 	EVP_PKEY_CTX_free(pctx);
 	return ok ? ST_OK : status_err(ST_CERT_SIGNATURE, "signature");
+}
+
+int proof_sign_digest(EVP_PKEY *k, const unsigned char *dgst, size_t n, unsigned char **sig,
+                      size_t *siglen)
+{
+	EVP_PKEY_CTX *p = EVP_PKEY_CTX_new(k, NULL);
+	unsigned char *s = NULL;
+	size_t len = 0;
+	int ok = p && EVP_PKEY_sign_init(p) > 0;
+	if (ok && EVP_PKEY_is_a(k, "RSA"))
+		ok = EVP_PKEY_CTX_set_rsa_padding(p, RSA_PKCS1_PADDING) > 0 &&
+		     EVP_PKEY_CTX_set_signature_md(p, EVP_sha256()) > 0;
+	ok = ok && EVP_PKEY_sign(p, NULL, &len, dgst, n) > 0 && (s = OPENSSL_malloc(len)) &&
+	     EVP_PKEY_sign(p, s, &len, dgst, n) > 0;
+	EVP_PKEY_CTX_free(p);
+	ERR_clear_error();
+	if (!ok) {
+		OPENSSL_free(s);
+		return status_err(ST_INTERNAL, NULL);
+	}
+	*sig = s;
+	*siglen = len;
+	return ST_OK;
+}
+
+/* n as exactly 32 big-endian bytes into out. */
+static int proof_bn32(const BIGNUM *n, unsigned char *out)
+{
+	return BN_bn2binpad(n, out, 32) == 32;
+}
+
+int proof_sm2_e(EVP_PKEY *k, const unsigned char *msg, size_t n, unsigned char e[32])
+{
+	/* Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA), ENTL the ID's bit length. */
+	unsigned char buf[2 + CA_SM2_ID_LEN + 6 * 32], pub[65];
+	size_t publen = 0;
+	unsigned char z[32];
+	unsigned int zl = 0, el = 0;
+	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_sm2);
+	BIGNUM *p = BN_new(), *a = BN_new(), *b = BN_new(), *x = BN_new(), *y = BN_new();
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	int ok = g && p && a && b && x && y && m &&
+	         EVP_PKEY_get_octet_string_param(k, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof pub,
+	                                         &publen) == 1 &&
+	         publen == 65 && pub[0] == 0x04 && EC_GROUP_get_curve(g, p, a, b, NULL) == 1 &&
+	         EC_POINT_get_affine_coordinates(g, EC_GROUP_get0_generator(g), x, y, NULL) == 1;
+	if (ok) {
+		unsigned char *q = buf;
+		*q++ = (unsigned char)((CA_SM2_ID_LEN * 8) >> 8);
+		*q++ = (unsigned char)((CA_SM2_ID_LEN * 8) & 0xff);
+		memcpy(q, CA_SM2_ID, CA_SM2_ID_LEN);
+		q += CA_SM2_ID_LEN;
+		ok = proof_bn32(a, q) && proof_bn32(b, q + 32) && proof_bn32(x, q + 64) &&
+		     proof_bn32(y, q + 96);
+		memcpy(q + 128, pub + 1, 64);
+	}
+	ok = ok && EVP_Digest(buf, sizeof buf, z, &zl, EVP_sm3(), NULL) == 1 &&
+	     EVP_DigestInit_ex(m, EVP_sm3(), NULL) == 1 && EVP_DigestUpdate(m, z, zl) == 1 &&
+	     EVP_DigestUpdate(m, msg, n) == 1 && EVP_DigestFinal_ex(m, e, &el) == 1 && el == 32;
+	EVP_MD_CTX_free(m);
+	BN_free(p);
+	BN_free(a);
+	BN_free(b);
+	BN_free(x);
+	BN_free(y);
+	EC_GROUP_free(g);
+	ERR_clear_error();
+	return ok ? ST_OK : status_err(ST_INTERNAL, NULL);
 }
 
 int proof_base64(const char *s, const char *field, unsigned char **out, size_t *len)

@@ -6,6 +6,7 @@
 #ifndef CERTS_PROOF_H
 #define CERTS_PROOF_H
 
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include <stddef.h>
@@ -20,6 +21,16 @@ int proof_cert_serial(X509 *x, char out[33]);
 /* The signature over data by x's key: ST_OK, or ST_CERT_SIGNATURE. */
 int proof_verify(X509 *x, const unsigned char *data, size_t len, const unsigned char *sig,
                  size_t siglen);
+
+/* Signs a digest as given with k: RSA PKCS#1 v1.5 (DigestInfo of SHA-256), ECDSA, SM2
+ * (the digest being e = SM3(Z || M), proof_sm2_e). ST_OK with *sig (OPENSSL_free) and
+ * *siglen, or ST_INTERNAL. */
+int proof_sign_digest(EVP_PKEY *k, const unsigned char *dgst, size_t n, unsigned char **sig,
+                      size_t *siglen);
+
+/* e = SM3(Z || msg) for SM2 key k, Z from the GM ID (GM/T 0009): what an SM2 signature
+ * with SM3 over msg signs. ST_OK or ST_INTERNAL. */
+int proof_sm2_e(EVP_PKEY *k, const unsigned char *msg, size_t n, unsigned char e[32]);
 
 /* Base64 (standard alphabet, padding optional) into *out (malloc'd) and *len: ST_OK or
  * ST_CERT_SIGNATURE_FORMAT naming field. */

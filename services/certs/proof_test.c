@@ -106,6 +106,42 @@ static void test_sm2(void **state)
 	check_alg(CA_SM2);
 }
 
+/* A digest signed as the cloud keys sign: for SM2 e = SM3(Z || M) signed raw is an
+ * ordinary SM2-with-SM3 signature over M (GM ID); for RSA and ECDSA the SHA-256 digest. */
+static void check_digest(ca_alg alg)
+{
+	EVP_PKEY *key = NULL;
+	assert_int_equal(ca_keygen(alg, &key), ST_OK);
+	X509 *x = cert_for(alg, key);
+	unsigned char d[32], *sig = NULL;
+	unsigned int dl = 0;
+	size_t n = 0;
+	if (alg == CA_SM2)
+		assert_int_equal(
+		        proof_sm2_e(key, (const unsigned char *)challenge, strlen(challenge), d),
+		        ST_OK);
+	else
+		assert_int_equal(
+		        EVP_Digest(challenge, strlen(challenge), d, &dl, EVP_sha256(), NULL), 1);
+	assert_int_equal(proof_sign_digest(key, d, 32, &sig, &n), ST_OK);
+	assert_int_equal(
+	        proof_verify(x, (const unsigned char *)challenge, strlen(challenge), sig, n),
+	        ST_OK);
+	/* Another message does not verify under it. */
+	assert_int_equal(proof_verify(x, (const unsigned char *)"x", 1, sig, n), ST_CERT_SIGNATURE);
+	OPENSSL_free(sig);
+	X509_free(x);
+	EVP_PKEY_free(key);
+}
+
+static void test_digest_signatures(void **state)
+{
+	(void)state;
+	check_digest(CA_RSA);
+	check_digest(CA_ECDSA);
+	check_digest(CA_SM2);
+}
+
 static void test_pem_and_base64(void **state)
 {
 	(void)state;
@@ -148,8 +184,11 @@ static void test_reasons(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_rsa),     cmocka_unit_test(test_ecdsa),
-	        cmocka_unit_test(test_sm2),     cmocka_unit_test(test_pem_and_base64),
+	        cmocka_unit_test(test_rsa),
+	        cmocka_unit_test(test_ecdsa),
+	        cmocka_unit_test(test_sm2),
+	        cmocka_unit_test(test_digest_signatures),
+	        cmocka_unit_test(test_pem_and_base64),
 	        cmocka_unit_test(test_reasons),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
