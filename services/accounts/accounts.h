@@ -9,6 +9,7 @@
  *   sms.c           SMS codes checked through notify over the bus
  *   admin.c         `accounts admin ...`: operators and institution staff from the shell
  *   identity_checks.c  CheckIdentity: another person's identity checked for a service
+ *   certholder.c    CheckCertificateHolder for certs (with OpenCertificateSession in sessions.c)
  */
 #ifndef ACCOUNTS_ACCOUNTS_H
 #define ACCOUNTS_ACCOUNTS_H
@@ -69,6 +70,9 @@ int accounts_person_find(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMess
 int accounts_contact_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 /* certsubject.c: GetCertSubject (bus-only, certs alone) */
 int accounts_cert_subject_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+/* certholder.c, sessions.c: certs' certificate binding, signing and login (bus-only). */
+int accounts_certholder_check(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int accounts_session_certificate(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 
 /* ---- shared between the files ----------------------------------------------- */
 

@@ -54,6 +54,8 @@ static const svc_handler accounts_handlers[] = {
         {"CheckIdentity", accounts_identity_check},
         {"FindPerson", accounts_person_find},
         {"GetContacts", accounts_contact_get},
+        {"OpenCertificateSession", accounts_session_certificate},
+        {"CheckCertificateHolder", accounts_certholder_check},
 };
 
 /* Identities read memberships from enterprise's events, never from enterprise itself. */
@@ -61,7 +63,9 @@ static const svc_subscription accounts_subs[] = {{"enterprise", memberproj_apply
 
 /* Asked by services only (enterprise: the legal representative's check; market: staff
  * by phone): no gateway route. */
-static const char *const accounts_bus_only[] = {"CheckIdentity", "FindPerson", "GetContacts", NULL};
+static const char *const accounts_bus_only[] = {
+        "CheckIdentity",          "FindPerson", "GetContacts", "OpenCertificateSession",
+        "CheckCertificateHolder", NULL};
 /* certs alone (certsubject.c): a personal certificate's subject from the registry. */
 static const svc_handler accounts_certs_handlers[] = {
         {"GetCertSubject", accounts_cert_subject_get},

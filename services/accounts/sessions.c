@@ -612,3 +612,39 @@ int accounts_session_logout(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 	*out = &resp->base;
 	return ST_OK;
 }
+
+/*
+ * OpenCertificateSession (bus-only, certs alone): certs has verified the certificate,
+ * the signature over its single-use challenge and the binding; the session is the same
+ * as a password login's, and a disabled account is refused as there.
+ */
+int accounts_session_certificate(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Accounts__OpenCertificateSessionRequest *req =
+	        (const Accounts__OpenCertificateSessionRequest *)in;
+	const char *svc = caller_service(ctx);
+	struct attempt a;
+	int rv;
+	if (!svc || strcmp(svc, "certs") != 0)
+		return status_err(ST_ROUTE_NOT_FOUND, NULL);
+	if (!req->person_id || !validate_uuid(req->person_id))
+		return status_err(ST_FIELD_RANGE, "person_id");
+	if (!ctx->redis)
+		return status_err(ST_UNAVAILABLE, NULL);
+	memset(&a, 0, sizeof a);
+	rv = accounts_login_row_by_id(ctx, req->person_id, &a.row);
+	if (rv == ST_NOT_FOUND)
+		return status_err(ST_CERT_UNBOUND, NULL);
+	if (rv != ST_OK)
+		return rv;
+	if (a.row.disabled)
+		return status_err(ST_ACCOUNT_DISABLED, NULL);
+	Accounts__LoginResponse *resp = arena_alloc(ctx->arena, sizeof *resp);
+	accounts__login_response__init(resp);
+	if ((rv = session_issue(ctx, &a, "certificate", resp)) != ST_OK)
+		return rv;
+	log_kv(LOGL_INFO, ctx->request_id, "certificate login", "person", a.row.id, "serial",
+	       req->serial ? req->serial : "-", NULL);
+	*out = &resp->base;
+	return ST_OK;
+}

@@ -13,6 +13,13 @@
  *   applications.c          certificate applications (申请单), the applicant's side
  *   applications_officer.c  the ca_officer's review; issuance on acceptance
  *   pdf.c                   the application form and receipt as PDF
+ *   proof.c     certmgmt: proof of possession (signature over a challenge), reasons; pure
+ *   challenge.c certmgmt: single-use challenges and the possession check of a certificate
+ *   manage.c    certmgmt: the holder's certificates (list, get, download, revoke)
+ *   bind.c      certmgmt: binding an existing certificate to its person or enterprise
+ *   login.c     certmgmt: certificate login (the session is opened by accounts)
+ *   cloudsign.c certmgmt: SignWithCloudKey (bus-only), after the holder's SMS code
+ *   cert_jobs.c certmgmt: auto-revocation 90 days past expiry, expiry notices (tick)
  */
 #ifndef CERTS_CERTS_H
 #define CERTS_CERTS_H
@@ -21,6 +28,7 @@
 #include "ca.h"
 #include "certs.pb-c.h"
 #include "crypto.h"
+#include "bus.h"
 #include "svc.h"
 
 /* One loaded CA: the root and the issuing CA of an algorithm. */
@@ -38,7 +46,7 @@ struct certs_app {
 	const char *ocsp_url;
 	struct certs_ca ca[CA_NALG];
 	/* applications: the certified enterprise (Readiness, GetEnterprise) and the verified
-	 * person (GetCertSubject) */
+	 * person (GetCertSubject); certmgmt: sessions of certificate login, holders' checks */
 	bus_client *enterprise, *accounts;
 };
 
@@ -118,5 +126,57 @@ int certs_app_officer_ready(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 int certs_app_officer_complete(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 /* pdf.c: the font caches released at exit */
 void certs_pdf_shutdown(void);
+/* ---- certmgmt ---------------------------------------------------------------------- */
+
+/* Who sees which certificates: the person alone (/me: enterprise_id "") or the members of
+ * the caller's active enterprise (admin: its admin). */
+typedef struct certs_scope {
+	const char *person_id;
+	const char *enterprise_id;
+	int admin;
+} certs_scope;
+
+int certs_scope_me(svc_ctx *ctx, certs_scope *s);
+/* ST_FORBIDDEN when the caller acts for no enterprise or is no longer its member. */
+int certs_scope_enterprise(svc_ctx *ctx, certs_scope *s);
+/* A certificate the scope sees (ST_CERT_NOT_FOUND otherwise), with its PEM if with_pem. */
+int certs_managed_load(svc_ctx *ctx, const certs_scope *s, const char *serial, int with_pem,
+                       Certs__ManagedCertificate **out);
+
+/* A certificate proved held: ours, valid now, not revoked. Strings in the arena. */
+typedef struct certs_held {
+	char serial[33];
+	const char *profile, *holder_account, *holder_enterprise; /* "" when none */
+	const char *id_hash;      /* personal: the subject's serialNumber, else "" */
+	const char *organization; /* enterprise: the subject's O, else "" */
+} certs_held;
+
+/* Takes the challenge (single use; purpose "bind" for person_id, "login" for anyone),
+ * then checks the certificate (ST_CERT_PEM, ST_CERT_NOT_OURS, ST_CERT_REVOKED,
+ * ST_CERT_EXPIRED) and the signature over the challenge (ST_CERT_SIGNATURE). */
+int certs_possession_check(svc_ctx *ctx, const Certs__CertificateProof *p, const char *purpose,
+                           const char *person_id, certs_held *out);
+
+int certs_challenge_take(svc_ctx *ctx, const char *purpose, const char *person_id,
+                         const char *challenge);
+int certs_challenge_bind(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_challenge_login(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_list_mine(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_list_enterprise(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_get_mine(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_get_enterprise(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_download_mine(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_download_enterprise(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_revoke_mine(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_revoke_enterprise(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_bind_mine(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_bind_enterprise(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_login(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_cloud_sign(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_dev_cloud_sign(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_dev_store_cloud_key(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+int certs_dev_run_jobs(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+/* svc_def.tick: the daily jobs once per Asia/Shanghai day (jobs_claim); ms to wait. */
+int certs_jobs_tick(svc_ctx *ctx);
 
 #endif

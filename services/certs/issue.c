@@ -42,6 +42,8 @@ int certs_issue_store(svc_ctx *ctx, const certs_issued *t)
 	e.ca = (char *)t->ca;
 	e.profile = (char *)t->profile;
 	e.not_after = (char *)t->na;
+	e.holder_account_id = *t->holder_account ? (char *)t->holder_account : NULL;
+	e.holder_enterprise_id = *t->holder_enterprise ? (char *)t->holder_enterprise : NULL;
 	change_event ev = {.type = "certs.certificate.issued", .payload = &e.base};
 	return change_record(ctx, t->actor, arena_printf(ctx->arena, "certificate/%s", t->serial),
 	                     "certificate.issued",
@@ -196,8 +198,9 @@ static int revoke_tx(svc_ctx *ctx, void *arg)
 	PGresult *r = NULL;
 	const char *v[] = {t->serial};
 	int rv = change_exec(ctx,
-	                     "SELECT ca, revoked_at IS NOT NULL, profile FROM certificates "
-	                     "WHERE serial = $1 FOR UPDATE",
+	                     "SELECT ca, revoked_at IS NOT NULL, profile, "
+	                     "coalesce(holder_account_id, ''), coalesce(holder_enterprise_id, '') "
+	                     "FROM certificates WHERE serial = $1 FOR UPDATE",
 	                     1, v, &r);
 	if (rv != ST_OK)
 		return rv;
@@ -209,6 +212,8 @@ static int revoke_tx(svc_ctx *ctx, void *arg)
 	int revoked = PQgetvalue(r, 0, 1)[0] == 't';
 	t->o->ca = arena_strdup(ctx->arena, PQgetvalue(r, 0, 0));
 	t->o->profile = arena_strdup(ctx->arena, PQgetvalue(r, 0, 2));
+	const char *ha = arena_strdup(ctx->arena, PQgetvalue(r, 0, 3));
+	const char *he = arena_strdup(ctx->arena, PQgetvalue(r, 0, 4));
 	PQclear(r);
 	if (revoked)
 		return status_err(ST_CERT_ALREADY_REVOKED, "serial");
@@ -232,6 +237,8 @@ static int revoke_tx(svc_ctx *ctx, void *arg)
 	e.profile = t->o->profile;
 	e.has_reason = 1;
 	e.reason = t->o->revocation_reason;
+	e.holder_account_id = *ha ? (char *)ha : NULL;
+	e.holder_enterprise_id = *he ? (char *)he : NULL;
 	change_event ev = {.type = "certs.certificate.revoked", .payload = &e.base};
 	return change_record(ctx, t->actor, arena_printf(ctx->arena, "certificate/%s", t->serial),
 	                     "certificate.revoked",

@@ -1,6 +1,7 @@
 /* certs: wires config, the CA keys and the handlers. */
 #include "certs.h"
 #include "certs_apps.pb-c.h"
+#include "memberproj.h"
 #include "status.h"
 
 static struct certs_app app;
@@ -60,10 +61,44 @@ static const svc_handler certs_handlers[] = {
         {"GetCrl", certs_get_crl},
         {"Ocsp", certs_ocsp},
         {"Timestamp", certs_timestamp},
+        /* certmgmt */
+        {"ListMyCertificates", certs_list_mine},
+        {"ListEnterpriseCertificates", certs_list_enterprise},
+        {"GetMyCertificate", certs_get_mine},
+        {"GetEnterpriseCertificate", certs_get_enterprise},
+        {"DownloadMyCertificate", certs_download_mine},
+        {"DownloadEnterpriseCertificate", certs_download_enterprise},
+        {"RevokeMyCertificate", certs_revoke_mine},
+        {"RevokeEnterpriseCertificate", certs_revoke_enterprise},
+        {"CreateBindingChallenge", certs_challenge_bind},
+        {"BindMyCertificate", certs_bind_mine},
+        {"BindEnterpriseCertificate", certs_bind_enterprise},
+        {"CreateLoginChallenge", certs_challenge_login},
+        {"CertificateLogin", certs_login},
+        {"SignWithCloudKey", certs_cloud_sign},
+        {"DevSignWithCloudKey", certs_dev_cloud_sign},
+        {"DevRunCertJobs", certs_dev_run_jobs},
+        {"DevStoreCloudKey", certs_dev_store_cloud_key},
 };
 
+/* certmgmt: the enterprise scope reads memberships from enterprise's events. */
+static const svc_subscription certs_subs[] = {{"enterprise", memberproj_apply}};
+
+/* certmgmt: revocations by holders take an Idempotency-Key. */
+static const char *const certs_idempotent[] = {"RevokeMyCertificate", "RevokeEnterpriseCertificate",
+                                               NULL};
+
 /* Issuance and revocation are for the services (applications, next slice). */
-static const char *const certs_bus_only[] = {"IssueCertificate", "RevokeCertificate", NULL};
+static const char *const certs_bus_only[] = {"IssueCertificate", "RevokeCertificate",
+                                             "SignWithCloudKey", NULL};
+
+/* The daily jobs of pki (CRL, responders) and of certmgmt (auto-revocation, expiry
+ * notices): each claims its own run (common/jobs.h); wait for the sooner. */
+static int certs_tick(svc_ctx *ctx)
+{
+	int a = certs_pki_tick(ctx), b = certs_jobs_tick(ctx);
+	return a < b ? a : b;
+}
 
 int main(int argc, char **argv)
 {
@@ -77,15 +112,19 @@ int main(int argc, char **argv)
 	         "public URL of the OCSP responder written into certificates", &app.ocsp_url},
 	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
 	};
-	svc_api apis[] = {
-	        SVC_API(&certs__certs__descriptor, certs_handlers, .bus_only = certs_bus_only),
-	        SVC_API(&certs__cert_applications__descriptor, certs_app_handlers,
-	                .idempotent = certs_app_idempotent)};
+	svc_api apis[] = {SVC_API(&certs__certs__descriptor, certs_handlers,
+	                          .bus_only = certs_bus_only, .idempotent = certs_idempotent),
+	                  SVC_API(&certs__cert_applications__descriptor, certs_app_handlers,
+	                          .idempotent = certs_app_idempotent)};
 	svc_def def = {.name = "certs",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],
+	               .migrations = &memberproj_migration,
+	               .nmigrations = 1,
+	               .subs = certs_subs,
+	               .nsubs = sizeof certs_subs / sizeof certs_subs[0],
 	               .start = certs_start,
-	               .tick = certs_pki_tick,
+	               .tick = certs_tick,
 	               .app = &app};
 	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
 	certs_store_free(&app);

@@ -26,6 +26,12 @@
 	             who "：打印申请回执（PDF）", GW_FILE_REPLY),                                  \
 	        CAPP("GET", base "/{id}/pkcs12", "Get" side "Pkcs12", 0,                           \
 	             who "：下载软证书（PKCS#12，仅一次）", GW_FILE_REPLY)
+/* certmgmt's rows. */
+#define CRT(m, p, rpc, auth, created, summary, effect, flags, limit)                               \
+	{                                                                                          \
+		m, p, "certs", &certs__certs__descriptor, rpc, auth, created, summary, effect,     \
+		        NULL, flags, limit                                                         \
+	}
 
 static gw_route routes[] = {
         {"GET", "/pki/{file}", "certs", &certs__certs__descriptor, "GetCrl", GW_AUTH_NONE, 0,
@@ -65,6 +71,48 @@ static gw_route routes[] = {
              0, "证书审核员：可领取", 0),
         CAPP("POST", "/api/v1/operator/certificate-applications/{id}/completion",
              "CompleteApplication", 0, "证书审核员：已完成", 0),
+        /* certmgmt: 证书管理, binding, certificate login, development helpers. */
+        CRT("GET", "/api/v1/me/certificates", "ListMyCertificates", GW_AUTH_SESSION, 0,
+            "我的证书（个人证书及绑定到我的证书）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
+        CRT("GET", "/api/v1/me/certificates/{serial}", "GetMyCertificate", GW_AUTH_SESSION, 0,
+            "我的证书详情", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
+        CRT("GET", "/api/v1/me/certificates/{serial}/{file}", "DownloadMyCertificate",
+            GW_AUTH_SESSION, 0, "下载证书：certificate.pem、certificate.der 或 chain.pem",
+            GW_SESSION_KEEP, GW_FILE_REPLY, GW_LIMIT_NONE),
+        CRT("POST", "/api/v1/me/certificates/{serial}/revocations", "RevokeMyCertificate",
+            GW_AUTH_SESSION, 0, "吊销我的证书（RFC 5280 吊销原因）", GW_SESSION_KEEP, 0,
+            GW_LIMIT_NONE),
+        CRT("GET", "/api/v1/enterprise/certificates", "ListEnterpriseCertificates", GW_AUTH_SESSION,
+            0, "企业证书（当前企业身份，成员可见）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
+        CRT("GET", "/api/v1/enterprise/certificates/{serial}", "GetEnterpriseCertificate",
+            GW_AUTH_SESSION, 0, "企业证书详情", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
+        CRT("GET", "/api/v1/enterprise/certificates/{serial}/{file}",
+            "DownloadEnterpriseCertificate", GW_AUTH_SESSION, 0,
+            "下载企业证书：certificate.pem、certificate.der 或 chain.pem", GW_SESSION_KEEP,
+            GW_FILE_REPLY, GW_LIMIT_NONE),
+        CRT("POST", "/api/v1/enterprise/certificates/{serial}/revocations",
+            "RevokeEnterpriseCertificate", GW_AUTH_SESSION, 0, "吊销企业证书（持有人或企业管理员）",
+            GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
+        CRT("POST", "/api/v1/me/certificate-bindings/challenges", "CreateBindingChallenge",
+            GW_AUTH_SESSION, 1, "获取绑定证书的校验码（5 分钟内一次有效）", GW_SESSION_KEEP, 0,
+            GW_LIMIT_NONE),
+        CRT("POST", "/api/v1/me/certificate-bindings", "BindMyCertificate", GW_AUTH_SESSION, 0,
+            "绑定个人证书（证书 + 对校验码的签名）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
+        CRT("POST", "/api/v1/enterprise/certificate-bindings/challenges", "CreateBindingChallenge",
+            GW_AUTH_SESSION, 1, "获取绑定企业证书的校验码", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
+        CRT("POST", "/api/v1/enterprise/certificate-bindings", "BindEnterpriseCertificate",
+            GW_AUTH_SESSION, 0, "绑定企业证书（企业管理员；证书 + 对校验码的签名）",
+            GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
+        CRT("POST", "/api/v1/sessions/certificate-challenges", "CreateLoginChallenge", GW_AUTH_NONE,
+            1, "获取证书登录的校验码（5 分钟内一次有效）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
+        CRT("POST", "/api/v1/sessions/certificate", "CertificateLogin", GW_AUTH_NONE, 0,
+            "证书登录（证书 + 对校验码的签名）", GW_SESSION_ISSUE, 0, GW_LIMIT_LOGIN),
+        CRT("POST", "/api/v1/dev/certs/cloud-keys", "DevStoreCloudKey", GW_AUTH_DEV, 1,
+            "开发环境：保存云证书私钥（测试用）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
+        CRT("POST", "/api/v1/dev/certs/cloud-signatures", "DevSignWithCloudKey", GW_AUTH_DEV, 0,
+            "开发环境：以云证书签名（测试用）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
+        CRT("POST", "/api/v1/dev/certs/jobs", "DevRunCertJobs", GW_AUTH_DEV, 0,
+            "开发环境：立即运行证书定时任务（测试用）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
 };
 
 const gw_route_table gw_routes_certs = {routes, sizeof routes / sizeof routes[0]};

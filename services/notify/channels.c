@@ -40,6 +40,9 @@ static const notify_channel notify_channel_table[] = {
         {"certs.application.rejected", "certificates", 1, 1, NOTIFY_TO_RECIPIENT, NULL},
         {"certs.application.ready", "certificates", 1, 0, NOTIFY_TO_RECIPIENT, NULL},
         {"certs.application.shipped", "certificates", 1, 1, NOTIFY_TO_RECIPIENT, NULL},
+        {"certs.certificate.issued", "certificates", 0, 1, NOTIFY_TO_RECIPIENT, NULL},
+        {"certs.certificate.revoked", "certificates", 1, 1, NOTIFY_TO_RECIPIENT, NULL},
+        {"certs.certificate.expiring", "certificates", 1, 1, NOTIFY_TO_RECIPIENT, NULL},
 };
 
 /* The row of type whose audience is a or b. */

@@ -4,6 +4,7 @@
 #include "accounts.pb-c.h"
 #include "billfin.pb-c.h"
 #include "certs_apps.pb-c.h"
+#include "certs.pb-c.h"
 #include "enterprise_kyb.pb-c.h"
 #include "enterprise_members.pb-c.h"
 #include "market.pb-c.h"
@@ -612,6 +613,70 @@ static int notify_certapp(const Events__Event *ev, arena *a, notify_message *out
 	return 1;
 }
 
+/* ---- certificates (数字证书): certs.certificate.* ---------------------------------------- */
+
+/* The certificate's holder: its enterprise when it has one, else the person; 0 when it
+ * names neither (issued before holders existed: no message). */
+static int notify_x509_event(const Events__Event *ev, arena *a, notify_message *out,
+                             const Certs__CertificateEvent **o)
+{
+	*o = notify_payload(ev, &certs__certificate_event__descriptor, a);
+	if (!*o || !notify_has((*o)->serial))
+		return -1;
+	if (notify_has((*o)->holder_enterprise_id))
+		out->enterprise_id = (*o)->holder_enterprise_id;
+	else if (notify_has((*o)->holder_account_id))
+		out->person_id = (*o)->holder_account_id;
+	else
+		return 0;
+	return 1;
+}
+
+/* "2027-12-07" from the certificate's RFC 3339 notAfter. */
+static const char *notify_x509_date(const char *t, arena *a)
+{
+	return notify_has(t) && strlen(t) >= 10 ? arena_printf(a, "%.10s", t) : "—";
+}
+
+static int notify_x509_issued(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Certs__CertificateEvent *o;
+	int r = notify_x509_event(ev, a, out, &o);
+	if (r <= 0)
+		return r;
+	out->title = "数字证书已签发";
+	out->body = arena_printf(a, "您的数字证书（序列号 %s）已签发，有效期至 %s。", o->serial,
+	                         notify_x509_date(o->not_after, a));
+	return 1;
+}
+
+static int notify_x509_revoked(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Certs__CertificateEvent *o;
+	int r = notify_x509_event(ev, a, out, &o);
+	if (r <= 0)
+		return r;
+	out->title = "数字证书已吊销";
+	out->body = arena_printf(a,
+	                         "您的数字证书（序列号 %s）已吊销，不能再用于登录和签名。"
+	                         "如非本人操作，请立即联系平台客服。",
+	                         o->serial);
+	return 1;
+}
+
+static int notify_x509_expiring(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Certs__CertificateEvent *o;
+	int r = notify_x509_event(ev, a, out, &o);
+	if (r <= 0)
+		return r;
+	out->title = "数字证书即将到期";
+	out->body = arena_printf(
+	        a, "您的数字证书（序列号 %s）将于 %s 到期（%d 天内），请及时办理更新。", o->serial,
+	        notify_x509_date(o->not_after, a), o->has_days_left ? (int)o->days_left : 30);
+	return 1;
+}
+
 typedef int (*notify_render_fn)(const Events__Event *ev, arena *a, notify_message *out);
 
 /* Event types that give an in-site message; any other type is ignored. */
@@ -647,6 +712,9 @@ static const struct {
         {"certs.application.shipped", notify_certapp},
         {"certs.application.completed", notify_certapp},
         {"certs.application.rejected", notify_certapp},
+        {"certs.certificate.issued", notify_x509_issued},
+        {"certs.certificate.revoked", notify_x509_revoked},
+        {"certs.certificate.expiring", notify_x509_expiring},
 };
 
 int notify_template_render(const Events__Event *ev, arena *a, notify_message *out)
