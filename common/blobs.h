@@ -3,7 +3,8 @@
  * (AES-256-GCM, aad "<service>.file_blobs.data/<sha256>") and stored once per SHA-256 of
  * the plaintext in the service's table file_blobs (sha256, data, size). The service keeps
  * its own rows naming each upload's owner; this module holds the bytes only. Used by
- * certs (application materials); billfin's files.c stores the same way and can move here.
+ * certs (application materials) and billfin (an order's uploads); enterprise's files.c
+ * (certification materials) predates it and stores the same way.
  */
 #ifndef COMMON_BLOBS_H
 #define COMMON_BLOBS_H

@@ -1,72 +1,37 @@
 /*
- * Uploads of an order (the bill's front, the trade contract, the invoice): judged by
- * content and named by common/upload.h, sealed at rest (AES-256-GCM) and stored once per
- * SHA-256 in file_blobs, one row of files per upload; downloaded by whoever may see the
- * order (the handlers check it first).
+ * Uploads of an order (the bill's front, the trade contract, the invoice): the bytes judged,
+ * sealed and stored once per SHA-256 by common/blobs.h, one row of files per upload;
+ * downloaded by whoever may see the order (the handlers check it first).
  */
 #include "billfin.h"
 
+#include "blobs.h"
 #include "change.h"
 #include "dbrow.h"
-#include "log.h"
 #include "status.h"
-#include "upload.h"
 #include "validate.h"
 
-#include <openssl/crypto.h>
-
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-static const char *files_aad(svc_ctx *ctx, const char *sha)
-{
-	return arena_printf(ctx->arena, "billfin.file_blobs.data/%s", sha);
-}
 
 int billfin_file_store(svc_ctx *ctx, const Files__Upload *up, const char *field,
                        const char *order_id, const char *kind, const char *person_id,
                        const char **file_id)
 {
-	const char *ct = NULL, *ext = NULL;
-	char sha[65], name[128], size[24];
+	blobs_info b;
+	char size[24];
 	PGresult *r = NULL;
-	int rv;
-	if (!up)
-		return status_err(ST_FIELD_REQUIRED, field);
-	size_t n = up->has_data ? up->data.len : 0;
-	if (n == 0)
-		return status_err(ST_FILE_EMPTY, field);
-	if (n > UPLOAD_MAX_BYTES)
-		return status_err(ST_FILE_TOO_LARGE, field);
-	if (upload_judge(up->data.data, n, &ct, &ext) != 0)
-		return status_err(ST_FILE_TYPE, field);
-	if (crypto_sha256_hex(up->data.data, n, sha) != 0)
-		return status_err(ST_INTERNAL, NULL);
-	upload_clean_name(up->name, kind, ext, name, sizeof name);
-	snprintf(size, sizeof size, "%zu", n);
-	unsigned char *sealed = NULL;
-	size_t sealed_len = 0;
-	if (crypto_seal(&BILLFIN_APP(ctx)->keys, up->data.data, n, files_aad(ctx, sha), &sealed,
-	                &sealed_len) != 0)
-		return status_err(ST_INTERNAL, NULL);
-	const char *v1[] = {sha, (const char *)sealed, size};
-	const int lens[] = {0, (int)sealed_len, 0};
-	const int fmts[] = {0, 1, 0};
-	rv = change_query(ctx,
-	                  "INSERT INTO file_blobs (sha256, data, size) VALUES ($1, $2, $3::bigint)"
-	                  " ON CONFLICT (sha256) DO NOTHING",
-	                  3, v1, lens, fmts, NULL);
-	free(sealed);
+	int rv = blobs_put(ctx, &BILLFIN_APP(ctx)->keys, "billfin", up, field, kind, &b);
 	if (rv != ST_OK)
 		return rv;
-	const char *v2[] = {order_id, kind, name, ct, size, sha, person_id};
+	snprintf(size, sizeof size, "%zu", b.size);
+	const char *v[] = {order_id, kind, b.name, b.content_type, size, b.sha256, person_id};
 	if ((rv = change_exec(
 	             ctx,
 	             "INSERT INTO files (order_id, kind, name, content_type, size, sha256,"
 	             " uploaded_by) VALUES ($1::uuid, $2, $3, $4, $5::bigint, $6, $7::uuid)"
 	             " RETURNING id::text",
-	             7, v2, &r)) != ST_OK)
+	             7, v, &r)) != ST_OK)
 		return rv;
 	*file_id = dbrow_text(ctx->arena, r, 0, 0);
 	PQclear(r);
@@ -76,7 +41,9 @@ int billfin_file_store(svc_ctx *ctx, const Files__Upload *up, const char *field,
 int billfin_file_download(svc_ctx *ctx, const char *order_id, const char *file_id,
                           ProtobufCMessage **out)
 {
-	PGresult *r = NULL, *b = NULL;
+	PGresult *r = NULL;
+	unsigned char *data = NULL;
+	size_t len = 0;
 	int rv;
 	if (!file_id || !validate_uuid(file_id))
 		return status_err(ST_NOT_FOUND, "file_id");
@@ -90,33 +57,16 @@ int billfin_file_download(svc_ctx *ctx, const char *order_id, const char *file_i
 		rv = status_err(ST_NOT_FOUND, "file_id");
 		goto out;
 	}
-	const char *sha = PQgetvalue(r, 0, 2);
-	const char *v2[] = {sha};
-	if ((rv = db_query(ctx->db, "SELECT data FROM file_blobs WHERE sha256 = $1", 1, v2, NULL,
-	                   NULL, 1, &b)) != ST_OK) {
-		rv = status_err(rv, NULL);
+	if ((rv = blobs_get(ctx, &BILLFIN_APP(ctx)->keys, "billfin", PQgetvalue(r, 0, 2), &data,
+	                    &len)) != ST_OK)
 		goto out;
-	}
-	char *plain = NULL;
-	size_t len = 0;
-	if (PQntuples(b) != 1 ||
-	    crypto_open(&BILLFIN_APP(ctx)->keys, (const unsigned char *)PQgetvalue(b, 0, 0),
-	                (size_t)PQgetlength(b, 0, 0), files_aad(ctx, sha), &plain, &len) != 0) {
-		log_kv(LOGL_ERROR, ctx->request_id, "file blob missing or does not open", "file_id",
-		       file_id, NULL);
-		rv = status_err(ST_INTERNAL, NULL);
-		goto out;
-	}
 	Files__Download *d = arena_alloc(ctx->arena, sizeof *d);
 	files__download__init(d);
 	d->name = dbrow_text(ctx->arena, r, 0, 0);
 	d->content_type = dbrow_text(ctx->arena, r, 0, 1);
 	d->has_data = 1;
 	d->data.len = len;
-	d->data.data = arena_alloc(ctx->arena, len ? len : 1);
-	memcpy(d->data.data, plain, len);
-	OPENSSL_cleanse(plain, len);
-	free(plain);
+	d->data.data = data;
 	/* Images show in the browser; a PDF is saved (it may carry scripts). */
 	d->has_inline_ = 1;
 	d->inline_ = strncmp(d->content_type, "image/", 6) == 0;
@@ -124,6 +74,5 @@ int billfin_file_download(svc_ctx *ctx, const char *order_id, const char *file_i
 	rv = ST_OK;
 out:
 	PQclear(r);
-	PQclear(b);
 	return rv;
 }
