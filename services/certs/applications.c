@@ -295,9 +295,15 @@ static int one_of(const char *v, const char *const *set)
 	return 0;
 }
 
-/* The CN (and O, when present) of the CSR's subject must be the registry's name. */
-static int csr_subject_check(const char *csr, const char *name)
+/* The CN (and O, when present) of the CSR's subject must be the registry's name; an
+ * identifier typed into it must be the registry's too: organizationIdentifier the USCC
+ * (enterprise), serialNumber the ID number (personal), neither on the other profile. One
+ * CSR only: a second one in the text would be what nobody checked. */
+static int csr_subject_check(const char *csr, const applications_subject *subj, int enterprise)
 {
+	const char *first = strstr(csr, "-----BEGIN");
+	if (first && strstr(first + 1, "-----BEGIN"))
+		return status_err(ST_CERT_CSR_INVALID, "csr");
 	BIO *b = BIO_new_mem_buf(csr, -1);
 	X509_REQ *req = b ? PEM_read_bio_X509_REQ(b, NULL, NULL, NULL) : NULL;
 	int rv = ST_OK;
@@ -305,18 +311,29 @@ static int csr_subject_check(const char *csr, const char *name)
 	if (!req)
 		return status_err(ST_CERT_CSR_INVALID, "csr");
 	X509_NAME *n = X509_REQ_get_subject_name(req);
-	int nids[] = {NID_commonName, NID_organizationName};
-	for (int k = 0; k < 2 && rv == ST_OK; k++) {
-		int i = X509_NAME_get_index_by_NID(n, nids[k], -1);
+	const struct {
+		int nid;
+		const char *want; /* NULL: must be absent */
+		int required;
+	} rules[] = {
+	        {NID_commonName, subj->name, 1},
+	        {NID_organizationName, subj->name, 0},
+	        {NID_organizationIdentifier, enterprise ? subj->code : NULL, 0},
+	        {NID_serialNumber, enterprise ? NULL : subj->code, 0},
+	};
+	for (size_t k = 0; k < sizeof rules / sizeof rules[0] && rv == ST_OK; k++) {
+		int i = X509_NAME_get_index_by_NID(n, rules[k].nid, -1);
 		if (i < 0) {
-			if (k == 0)
+			if (rules[k].required)
 				rv = status_err(ST_CERTAPP_SUBJECT, "csr");
 			continue;
 		}
+		const char *want = rules[k].want;
 		unsigned char *u = NULL;
 		int len = ASN1_STRING_to_UTF8(&u,
 		                              X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i)));
-		if (len < 0 || (size_t)len != strlen(name) || memcmp(u, name, (size_t)len) != 0)
+		if (!want || len < 0 || (size_t)len != strlen(want) ||
+		    memcmp(u, want, (size_t)len) != 0)
 			rv = status_err(ST_CERTAPP_SUBJECT, "csr");
 		OPENSSL_free(u);
 	}
@@ -391,7 +408,7 @@ static int form_check(svc_ctx *ctx, const scope *s, form *f, const applications_
 		EVP_PKEY_free(pub);
 		if (rv != ST_OK)
 			return rv;
-		if ((rv = csr_subject_check(f->csr, subj->name)) != ST_OK)
+		if ((rv = csr_subject_check(f->csr, subj, s->enterprise)) != ST_OK)
 			return rv;
 		PGresult *r = NULL;
 		const char *v[] = {f->spki};

@@ -4,7 +4,8 @@
  * serialNumber (the ID number's blind index) must be the caller's, as accounts keeps
  * it. Enterprise: the caller is the admin of its active enterprise, and the certificate
  * names that enterprise (its recorded holder, or else its organisation name is the
- * enterprise's certified name). A certificate bound to another account stays theirs.
+ * enterprise's certified name). A certificate bound to another account stays theirs, but
+ * an enterprise's certificate whose holder has left it goes to the admin who binds it.
  */
 #include "certs.h"
 #include "accounts.pb-c.h"
@@ -46,12 +47,15 @@ static int bind_tx(svc_ctx *ctx, void *arg)
 	const char *v[] = {t->serial, t->person, t->enterprise};
 	int rv = change_guard(
 	        ctx, ST_CERT_BOUND_ELSEWHERE, "certificate_pem",
-	        "UPDATE certificates SET holder_account_id = coalesce(holder_account_id, $2),"
-	        " holder_enterprise_id = coalesce(holder_enterprise_id, NULLIF($3, ''))"
-	        " WHERE serial = $1 AND revoked_at IS NULL"
-	        " AND (holder_account_id IS NULL OR holder_account_id = $2"
-	        "      OR ($3 <> '' AND holder_enterprise_id = $3))"
-	        " RETURNING serial",
+	        "UPDATE certificates SET holder_account_id = CASE WHEN"
+	        " " CERTS_HOLDER_LIVE(
+	                "certificates") " THEN coalesce(holder_account_id, $2) ELSE $2 END,"
+	                                " holder_enterprise_id = coalesce(holder_enterprise_id, "
+	                                "NULLIF($3, ''))"
+	                                " WHERE serial = $1 AND revoked_at IS NULL"
+	                                " AND (holder_account_id IS NULL OR holder_account_id = $2"
+	                                "      OR ($3 <> '' AND holder_enterprise_id = $3))"
+	                                " RETURNING serial",
 	        3, v, NULL);
 	if (rv != ST_OK)
 		return rv;

@@ -128,6 +128,15 @@ int certs_app_officer_complete(svc_ctx *ctx, const ProtobufCMessage *in, Protobu
 void certs_pdf_shutdown(void);
 /* ---- certmgmt ---------------------------------------------------------------------- */
 
+/* SQL over table or alias t of certificates: its holder account still holds it. A personal
+ * certificate always; an enterprise one while the holder is a member of that enterprise
+ * (the projection enterprise_memberships): a member who left keeps no hold on the
+ * enterprise's certificate (not seen or revoked under /me, no login, no cloud signature). */
+#define CERTS_HOLDER_LIVE(t)                                                                       \
+	"(" t ".holder_enterprise_id IS NULL OR EXISTS (SELECT 1 FROM enterprise_memberships hm"   \
+	" WHERE hm.person_id::text = " t ".holder_account_id"                                      \
+	" AND hm.enterprise_id::text = " t ".holder_enterprise_id))"
+
 /* Who sees which certificates: the person alone (/me: enterprise_id "") or the members of
  * the caller's active enterprise (admin: its admin). */
 typedef struct certs_scope {

@@ -111,12 +111,15 @@ int certs_possession_check(svc_ctx *ctx, const Certs__CertificateProof *p, const
 	if ((rv = proof_cert_serial(x, h.serial)) != ST_OK)
 		goto out;
 	const char *v[] = {h.serial};
-	if ((rv = db_query(ctx->db,
-	                   "SELECT cert_der, revoked_at IS NOT NULL,"
-	                   " now() BETWEEN not_before AND not_after, profile,"
-	                   " coalesce(holder_account_id, ''), coalesce(holder_enterprise_id, '')"
-	                   " FROM certificates WHERE serial = $1",
-	                   1, v, NULL, NULL, 1, &r)) != ST_OK)
+	if ((rv = db_query(
+	             ctx->db,
+	             "SELECT cert_der, revoked_at IS NOT NULL,"
+	             " now() BETWEEN not_before AND not_after, profile,"
+	             " CASE WHEN " CERTS_HOLDER_LIVE(
+	                     "certificates") " THEN coalesce(holder_account_id, '') ELSE '' END,"
+	                                     " coalesce(holder_enterprise_id, '')"
+	                                     " FROM certificates WHERE serial = $1",
+	             1, v, NULL, NULL, 1, &r)) != ST_OK)
 		goto out;
 	int len = ca_cert_der(x, &der, &derlen) == ST_OK ? 1 : 0;
 	/* Ours: the very certificate we issued under that serial, byte for byte. */

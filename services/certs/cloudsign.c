@@ -79,7 +79,8 @@ int certs_cloud_sign(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage 
 	                   "SELECT c.ca, c.revoked_at IS NOT NULL, now() BETWEEN c.not_before AND"
 	                   " c.not_after, coalesce(c.medium, '') = 'cloud', k.key_sealed"
 	                   " FROM certificates c LEFT JOIN cloud_keys k ON k.serial = c.serial"
-	                   " WHERE c.serial = $1 AND c.holder_account_id = $2",
+	                   " WHERE c.serial = $1 AND c.holder_account_id = $2"
+	                   " AND " CERTS_HOLDER_LIVE("c"),
 	                   2, v, NULL, NULL, 1, &r)) != ST_OK)
 		return rv;
 	if (PQntuples(r) != 1) {

@@ -30,7 +30,7 @@
 /* Which certificates a scope sees: $1 the person, $2 the enterprise ('' for /me). */
 #define MANAGE_WHERE                                                                               \
 	" WHERE CASE WHEN $2 = '' THEN holder_account_id = $1"                                     \
-	" ELSE holder_enterprise_id = $2 END"
+	" AND " CERTS_HOLDER_LIVE("certificates") " ELSE holder_enterprise_id = $2 END"
 
 int certs_scope_me(svc_ctx *ctx, certs_scope *s)
 {
