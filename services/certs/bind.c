@@ -10,7 +10,6 @@
 #include "certs.h"
 #include "accounts.pb-c.h"
 #include "change.h"
-#include "memberproj.h"
 #include "status.h"
 
 #include <string.h>
@@ -106,7 +105,6 @@ int certs_bind_enterprise(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMes
 {
 	certs_scope s;
 	certs_held h;
-	memberproj_row m;
 	int rv = certs_scope_enterprise(ctx, &s);
 	if (rv != ST_OK)
 		return rv;
@@ -117,14 +115,9 @@ int certs_bind_enterprise(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMes
 		return rv;
 	if (strcmp(h.profile, "enterprise") != 0)
 		return status_err(ST_CERT_OTHER_HOLDER, "certificate_pem");
-	if (*h.holder_enterprise) {
-		if (strcmp(h.holder_enterprise, s.enterprise_id) != 0)
-			return status_err(ST_CERT_OTHER_HOLDER, "certificate_pem");
-	} else {
-		if ((rv = memberproj_get(ctx, s.person_id, s.enterprise_id, &m)) != ST_OK)
-			return rv == ST_NOT_FOUND ? status_err(ST_FORBIDDEN, NULL) : rv;
-		if (strcmp(m.enterprise_name, h.organization) != 0)
-			return status_err(ST_CERT_OTHER_HOLDER, "certificate_pem");
-	}
+	/* Only the enterprise recorded at issuance (from the registry, by the application):
+	 * an O naming the enterprise proves nothing — anyone may type a name. */
+	if (!*h.holder_enterprise || strcmp(h.holder_enterprise, s.enterprise_id) != 0)
+		return status_err(ST_CERT_OTHER_HOLDER, "certificate_pem");
 	return bind_finish(ctx, &s, &h, out);
 }
