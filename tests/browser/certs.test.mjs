@@ -221,6 +221,50 @@ await test('吊销证书: the confirmation dialog (取消 keeps it), 确认吊�
   await page.locator('tr', { hasText: serial }).locator('.tag', { hasText: '已吊销' }).waitFor();
 }, all);
 
+await test('a cloud certificate applied for, the officer rejects it with a reason → 已驳回 with the reason in the list → 修改并重新提交 → 待审核 → 删除申请', async () => {
+  const page = applicant.page;
+  await page.goto(BASE + '/#/me/cert-applications/new');
+  await page.getByRole('tab', { name: /企业证书/, selected: true }).waitFor();
+  await page.getByLabel('证书介质').selectOption('cloud');
+  if (await page.getByLabel('证书请求（CSR，PEM）').isVisible() || await page.getByLabel('PKCS#12 文件密码').isVisible())
+    throw new Error('a cloud certificate asks for a CSR or a file password');
+  await page.getByLabel('领取人姓名').fill('网页证书');
+  await page.getByLabel('领取人手机号').fill(APPLICANT);
+  await page.getByLabel('电子邮箱').fill('cert-web@example.com');
+  await page.getByLabel(/我已阅读并同意/).check();
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await page.waitForURL(/#\/me\/cert-applications\/enterprise\//);
+  await page.locator('main h1', { hasText: /CA\d{14}/ }).waitFor();
+  const no = (await page.locator('main h1').innerText()).match(/CA\d{14}/)[0];
+  const path2 = new URL(page.url()).hash.slice(1).split('?')[0];
+
+  const op = officer.page;
+  await op.goto(BASE + '/#/op/cert-applications');
+  await op.getByRole('link', { name: no }).click();
+  await op.getByLabel('驳回原因').fill('授权书未加盖公章，请重新上传');
+  await op.getByRole('button', { name: '驳回', exact: true }).click();
+  await op.locator('main h1 .tag', { hasText: '已驳回' }).waitFor();
+
+  await page.goto(BASE + '/#/me/cert-applications');
+  const row = page.locator('tr', { hasText: no });
+  await row.locator('.tag', { hasText: '已驳回' }).waitFor();
+  await row.getByText('授权书未加盖公章').waitFor();
+  await shot(applicant, 'certs-07-rejected');
+  await page.goto(BASE + '/#' + path2);
+  await page.getByText('申请已驳回：授权书未加盖公章').waitFor();
+  await page.getByRole('button', { name: '修改并重新提交' }).click();
+  await page.getByLabel('有效期', { exact: true }).selectOption('3');
+  await page.getByLabel(/我已阅读并同意/).check();
+  await page.getByRole('button', { name: '修改并重新提交' }).click();
+  await page.locator('main h1 .tag', { hasText: '待审核' }).waitFor();
+  await page.getByText('3 年').waitFor();
+  await page.getByRole('button', { name: '删除申请' }).click();
+  await page.getByRole('dialog', { name: '删除申请单' }).getByRole('button', { name: '删除' }).click();
+  await page.waitForURL(/#\/me\/cert-applications\?side=enterprise/);
+  await page.getByRole('link', { name: appNo }).waitFor();
+  if (await page.getByRole('link', { name: no }).count()) throw new Error('the deleted application is still listed');
+}, all);
+
 await test('数字证书申请, the application, 证书管理 and the certificate at 390×844 without sideways scrolling', async () => {
   const phone = await person('phone', { width: 390, height: 844 });
   people.push(phone);

@@ -42,18 +42,20 @@ export default {
             v => { if (!v.reason) throw invalid('reason', '请填写驳回原因'); return { reason: v.reason }; })));
       }
       if (a.state === 'issued') {
+        const mailed = a.medium === 'usbkey';
         parts.push(section('发放',
-          a.medium === 'usbkey' ? h('p', {}, '邮寄：填写快递公司与运单号；或通知申请人到服务点领取。') : h('p', {}, '证书已签发，申请人可在证书管理中下载；确认后标记为已完成或可领取。'),
-          h('h3', {}, '已寄出'),
-          step(base, '/shipment', '标记已寄出', draw,
-            [field({ name: 'carrier', label: '快递公司', required: true, maxlength: 50, placeholder: '顺丰速运' }),
-              field({ name: 'tracking_no', label: '运单号', required: true, maxlength: 32 })],
-            v => {
-              if (!v.carrier) throw invalid('carrier', '请填写快递公司');
-              if (!/^[A-Za-z0-9]{6,32}$/.test(v.tracking_no)) throw invalid('tracking_no', '运单号为 6–32 位字母或数字');
-              return { carrier: v.carrier, tracking_no: v.tracking_no };
-            }),
-          h('h3', {}, '可领取'),
+          h('p', {}, mailed ? '邮寄：填写快递公司与运单号；或通知申请人携带回执到服务点领取。'
+            : '证书已签发，申请人可在证书管理中下载（平台生成密钥的软证书另有一次性的 PKCS#12 下载）；通知可领取后再标记完成。'),
+          mailed ? [h('h3', {}, '已寄出'),
+            step(base, '/shipment', '标记已寄出', draw,
+              [field({ name: 'carrier', label: '快递公司', required: true, maxlength: 50, placeholder: '顺丰速运' }),
+                field({ name: 'tracking_no', label: '运单号', required: true, maxlength: 32 })],
+              v => {
+                if (!v.carrier) throw invalid('carrier', '请填写快递公司');
+                if (!/^[A-Za-z0-9]{6,32}$/.test(v.tracking_no)) throw invalid('tracking_no', '运单号为 6–32 位字母或数字');
+                return { carrier: v.carrier, tracking_no: v.tracking_no };
+              }),
+            h('h3', {}, '可领取')] : null,
           step(base, '/readiness', '通知可领取', draw)));
       }
       if (a.state === 'ready' || a.state === 'shipped')
