@@ -273,12 +273,14 @@ await test('数字证书申请, the application, 证书管理 and the certificat
   await phone.page.locator('.namemenu summary').click();
   await phone.page.getByRole('menuitemradio', { name: new RegExp(ENTERPRISE) }).click();
   await phone.page.locator('.namemenu summary', { hasText: ENTERPRISE }).waitFor({ state: 'attached' });
-  for (const [hash, name] of [['/me/cert-applications', 'cert-applications'], [appPath, 'cert-application'],
-    ['/me/cert-applications/new', 'cert-application-new'], ['/me/certificates', 'certificates'],
-    ['/me/certificates/enterprise/' + serial, 'certificate']]) {
+  /* Each page waited for by what it shows (a hash change keeps the previous page until then). */
+  for (const [hash, name, shown] of [['/me/cert-applications', 'cert-applications', () => phone.page.getByRole('link', { name: appNo })],
+    [appPath, 'cert-application', () => phone.page.locator('main h1', { hasText: appNo })],
+    ['/me/cert-applications/new', 'cert-application-new', () => phone.page.getByRole('button', { name: '提交申请' })],
+    ['/me/certificates', 'certificates', () => phone.page.locator('tr', { hasText: serial })],
+    ['/me/certificates/enterprise/' + serial, 'certificate', () => phone.page.locator('main h1', { hasText: ENTERPRISE })]]) {
     await phone.page.goto(BASE + '/#' + hash);
-    await phone.page.locator('main h1').first().waitFor();
-    await phone.page.locator('main .muted', { hasText: '正在加载' }).waitFor({ state: 'detached' });
+    await shown().waitFor();
     const wide = await phone.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
     if (wide) throw new Error(`${hash} scrolls sideways at 390 px`);
     await shot(phone, 'phone-' + name);
