@@ -8,7 +8,7 @@
 #   3. stack up      a throw-away stack (deploy/local/stack.sh) in a temporary
 #                    VAR_DIR on free ports, torn down whatever happens
 #   4. api           api-test --self-test, then tests/api/cases/*.json
-#   4b. browser      tests/browser/portal, content and bill .test.mjs in Debian's chromium
+#   4b. browser      tests/browser/portal, content, bill and certs .test.mjs in Debian's chromium
 #   5. phases        tests/api/phases/<NN-name>/: setup.sh (sourced), its
 #                    *.json cases, teardown.sh (sourced) when present
 #   6. integration   every executable in BUILD_DIR/itests/
@@ -362,7 +362,7 @@ phase_browser() {
 	fi
 	local out=$VAR_DIR/test-output/browser rc=0 t log=$VAR_DIR/test-output/browser.log p=0 f=0
 	: >"$log"
-	for t in portal content bill; do
+	for t in portal content bill certs; do
 		BROWSER_OUT_DIR=$out limited "$BROWSER_TIMEOUT" node "tests/browser/$t.test.mjs" 2>&1 | tee -a "$log"
 		((PIPESTATUS[0] == 0)) || rc=1
 	done

@@ -63,7 +63,7 @@ function renderNav() {
     link('关于我们', '/about'),
     link('个人中心', '/me/profile'),
   ];
-  if (isOperator()) items.push(link('运营后台', onlyContent() ? '/op/articles' : '/op/certifications'));
+  if (isOperator()) items.push(link('运营后台', consoleHome()));
   if (isStaff()) items.push(link('机构工作台', staffRole() === 'bill_quoter' ? '/inst/bills' : '/inst/demands'));
   const right = [];
   if (!me) {
@@ -87,8 +87,9 @@ function renderNav() {
   mount(nav, h('div', { class: 'nav-main' }, items), h('div', { class: 'nav-user' }, right));
 }
 
-/* An operator whose only role is content_editor starts the console at 内容管理. */
-const onlyContent = () => session.me.operator_roles.every(r => r === 'content_editor');
+/* The console starts at the first entry the operator's roles show (内容管理 for a
+ * content_editor alone, 数字证书申请 for a ca_officer alone). */
+const consoleHome = () => (menuFor('op', '', session.me.operator_roles)[0] || [])[1] || '/op/certifications';
 
 function renderMenu(which) {
   if (!which || !session.me) {

@@ -22,6 +22,12 @@ export const routes = [
   ['/me/bills/inquiry', 'bill-inquiry'],
   ['/me/bills/orders', 'bill-orders'],
   ['/me/bills/orders/:id', 'bill-order'],
+  ['/me/cert-applications', 'cert-applications'],
+  ['/me/cert-applications/new', 'cert-application-new'],
+  ['/me/cert-applications/:side/:id', 'cert-application'],
+  ['/me/certificates', 'certificates'],
+  ['/me/certificates/bind', 'cert-binding'],
+  ['/me/certificates/:side/:serial', 'certificate'],
   ['/me/security', 'me-security'],
   ['/me/messages', 'me-messages'],
   ['/op/certifications', 'op-certifications'],
@@ -42,6 +48,8 @@ export const routes = [
   ['/op/bills', 'op-bills'],
   ['/op/bills/:id', 'op-bill'],
   ['/op/holidays', 'op-holidays'],
+  ['/op/cert-applications', 'cert-op-applications'],
+  ['/op/cert-applications/:id', 'cert-op-application'],
 ];
 
 /* The left menus of 个人中心 and the two consoles. A fourth element names who sees the
@@ -58,6 +66,8 @@ export const menus = {
     ['融资需求管理', '/me/demands'],
     ['商票融资 · 我要询价', '/me/bills/inquiry'],
     ['商票融资 · 融资订单', '/me/bills/orders'],
+    ['数字证书申请', '/me/cert-applications'],
+    ['证书管理', '/me/certificates'],
     ['账号管理', '/me/security'],
     ['我的消息', '/me/messages', 'unread'],
   ],
@@ -66,6 +76,7 @@ export const menus = {
     ['金融机构', '/op/institutions', null, ['market_admin']],
     ['商票融资订单', '/op/bills', null, ['quoter', 'reviewer', 'finance', 'admin']],
     ['节假日年度', '/op/holidays', null, ['quoter', 'reviewer', 'finance', 'admin']],
+    ['数字证书申请', '/op/cert-applications', null, ['ca_officer']],
     ['内容管理', '/op/articles', null, ['content_editor']],
     ['站点设置', '/op/site', null, ['content_editor']],
   ],

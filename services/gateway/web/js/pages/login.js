@@ -1,13 +1,16 @@
-/* 登录: password, SMS code, or password then SMS; the captcha appears when the API asks. */
+/* 登录: password, SMS code, or password then SMS; the captcha appears when the API asks.
+ * 证书登录: a challenge signed with a bound certificate's key, pasted back (cert-binding.js). */
 import { h, tabs } from '../ui.js';
 import { api } from '../api.js';
 import { form, field, smsField, showError, clearErrors } from '../forms.js';
 import { refresh } from '../session.js';
+import { proofForm } from './cert-binding.js';
 
 const METHODS = [
   { key: 'password', label: '密码登录' },
   { key: 'sms', label: '验证码登录' },
   { key: 'password_sms', label: '密码+短信验证' },
+  { key: 'certificate', label: '证书登录' },
 ];
 
 export default {
@@ -47,7 +50,16 @@ export default {
       box.replaceChildren(h('h1', {}, '登录'), f);
     }
 
+    function drawCertificate() {
+      const f = proofForm({ challengePath: '/api/v1/sessions/certificate-challenges', submit: '证书登录',
+        onProof: async proof => done(await api.post('/api/v1/sessions/certificate', proof, { quiet401: true })) });
+      box.replaceChildren(h('h1', {}, '登录'),
+        tabs(METHODS, method, k => { method = k; captchaBox.hidden = true; draw(); }),
+        h('p', { class: 'hint' }, '使用已绑定到账号的数字证书登录：获取校验码，用证书私钥签名后粘贴签名与证书。'), f);
+    }
+
     function draw() {
+      if (method === 'certificate') return drawCertificate();
       const fields = [field({ name: 'phone', label: '手机号', required: true, inputmode: 'numeric', maxlength: 11, autocomplete: 'username' })];
       if (method !== 'sms') fields.push(field({ name: 'password', label: '密码', type: 'password', required: true, autocomplete: 'current-password' }));
       if (method === 'sms') fields.push(smsField({ purpose: 'login', api }));
