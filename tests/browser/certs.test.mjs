@@ -49,13 +49,6 @@ await test('申请证书: a CSR naming another enterprise refused beside its fie
   const pid = (await r.json()).person.id;
   const F = 'tests/api/phases/60-enterprise-walk/fixture.sh';
   sh(`bash ${F} verify ${pid} 网*书 && bash ${F} certify ${USCC} ${ENTERPRISE} ${pid}`);
-  /* The fixture writes accounts' and notify's membership projections, not certs' (证书管理
-   * reads its own, common/memberproj.h): the row enterprise's event would leave there. */
-  sh(`source tests/api/fixtures/superuser.sh && q -v pid=${pid} -v uscc=${USCC} <<'SQL'
-INSERT INTO certs.enterprise_memberships (person_id, enterprise_id, enterprise_name, role)
-SELECT :'pid'::uuid, id, name, 'admin' FROM enterprise.enterprises WHERE uscc = :'uscc'
-ON CONFLICT (person_id, enterprise_id) DO NOTHING;
-SQL`);
   applicant = await person('applicant');
   people.push(applicant);
   const page = applicant.page;
