@@ -2,7 +2,7 @@
  * Certificate applications (申请单), the applicant's side: a person for themself (real-name
  * verified) or a member of a certified enterprise for it. Create (the subject from the
  * registry, the CSR checked against it), list, detail, edit and delete while 待审核 (an
- * edit of a 已驳回 one resubmits it), scanned materials, the PKCS#12 downloaded once.
+ * edit of a 已驳回 one resubmits it); materials and the PKCS#12 are applications_files.c's.
  * Outside the enterprise, or another person's application: 404.
  */
 #include "applications.h"
@@ -23,9 +23,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-#define CALL_MIN_MS 200
-#define CALL_MAX_MS 3000
 
 #define AAD_NAME    "certs.cert_applications.contact_name"
 #define AAD_PHONE   "certs.cert_applications.contact_phone"
@@ -130,16 +127,6 @@ int applications_materials(svc_ctx *ctx, Certs__Application *o)
 	return ST_OK;
 }
 
-int applications_call_ms(const svc_ctx *ctx)
-{
-	if (!ctx->deadline_ms)
-		return CALL_MAX_MS;
-	int64_t left = ctx->deadline_ms - bus_now_ms() - 100;
-	if (left > CALL_MAX_MS)
-		return CALL_MAX_MS;
-	return left < CALL_MIN_MS ? CALL_MIN_MS : (int)left;
-}
-
 int applications_subject_of(svc_ctx *ctx, const char *enterprise_id, const char *person_id,
                             applications_subject *s)
 {
@@ -150,9 +137,10 @@ int applications_subject_of(svc_ctx *ctx, const char *enterprise_id, const char 
 		Enterprise__GetEnterpriseRequest q = ENTERPRISE__GET_ENTERPRISE_REQUEST__INIT;
 		q.id = (char *)enterprise_id;
 		if ((rv = bus_call(app->enterprise, "GetEnterprise", ctx->caller,
-		                   applications_call_ms(ctx), &q.base,
-		                   &enterprise__enterprise_info__descriptor, ctx->arena, &out)) !=
-		    ST_OK)
+		                   bus_call_timeout_ms(ctx->deadline_ms, BUS_CALL_MIN_MS,
+		                                       BUS_CALL_MAX_MS),
+		                   &q.base, &enterprise__enterprise_info__descriptor, ctx->arena,
+		                   &out)) != ST_OK)
 			return rv == ST_NOT_FOUND
 			               ? status_err(ST_CERTAPP_NOT_CERTIFIED, "enterprise")
 			               : rv;
@@ -166,7 +154,8 @@ int applications_subject_of(svc_ctx *ctx, const char *enterprise_id, const char 
 	}
 	Accounts__GetCertSubjectRequest q = ACCOUNTS__GET_CERT_SUBJECT_REQUEST__INIT;
 	q.person_id = (char *)person_id;
-	if ((rv = bus_call(app->accounts, "GetCertSubject", ctx->caller, applications_call_ms(ctx),
+	if ((rv = bus_call(app->accounts, "GetCertSubject", ctx->caller,
+	                   bus_call_timeout_ms(ctx->deadline_ms, BUS_CALL_MIN_MS, BUS_CALL_MAX_MS),
 	                   &q.base, &accounts__cert_subject__descriptor, ctx->arena, &out)) !=
 	    ST_OK)
 		return rv;
@@ -201,14 +190,7 @@ int applications_record(svc_ctx *ctx, const char *actor, const Certs__Applicatio
 
 /* ---- the caller's scope ------------------------------------------------------------- */
 
-typedef struct scope {
-	int enterprise;
-	const char *pid, *eid, *actor;
-} scope;
-
-/* Personal: the logged-in person. Enterprise: the session's enterprise identity, checked
- * live: not a member → 404, not certified → 403. */
-static int scope_of(svc_ctx *ctx, int enterprise, scope *s)
+int applications_scope_of(svc_ctx *ctx, int enterprise, applications_scope *s)
 {
 	const char *claim;
 	ProtobufCMessage *out = NULL;
@@ -226,8 +208,9 @@ static int scope_of(svc_ctx *ctx, int enterprise, scope *s)
 	q.enterprise_id = (char *)claim;
 	q.person_id = (char *)s->pid;
 	if ((rv = bus_call(CERTS_APP(ctx)->enterprise, "Readiness", ctx->caller,
-	                   applications_call_ms(ctx), &q.base,
-	                   &enterprise__readiness_report__descriptor, ctx->arena, &out)) != ST_OK)
+	                   bus_call_timeout_ms(ctx->deadline_ms, BUS_CALL_MIN_MS, BUS_CALL_MAX_MS),
+	                   &q.base, &enterprise__readiness_report__descriptor, ctx->arena, &out)) !=
+	    ST_OK)
 		return rv;
 	Enterprise__ReadinessReport *r = (Enterprise__ReadinessReport *)out;
 	if (!r->member)
@@ -239,13 +222,14 @@ static int scope_of(svc_ctx *ctx, int enterprise, scope *s)
 }
 
 /* The scope's condition over $2 for table alias a. */
-static const char *scope_sql(const scope *s)
+const char *applications_scope_sql(const applications_scope *s)
 {
 	return s->enterprise ? "a.enterprise_id = $2::uuid"
 	                     : "a.applicant_id = $2::uuid AND a.enterprise_id IS NULL";
 }
 
-static int load(svc_ctx *ctx, const scope *s, const char *id, int lock, Certs__Application **o)
+int applications_load(svc_ctx *ctx, const applications_scope *s, const char *id, int lock,
+                      Certs__Application **o)
 {
 	PGresult *r = NULL;
 	if (!id || !validate_uuid(id))
@@ -255,7 +239,7 @@ static int load(svc_ctx *ctx, const scope *s, const char *id, int lock, Certs__A
 	                     arena_printf(ctx->arena,
 	                                  "SELECT %s FROM cert_applications a WHERE a.id = $1::uuid"
 	                                  " AND %s%s",
-	                                  applications_cols, scope_sql(s),
+	                                  applications_cols, applications_scope_sql(s),
 	                                  lock ? " FOR UPDATE" : ""),
 	                     2, v, &r);
 	if (rv != ST_OK)
@@ -287,7 +271,7 @@ static int seal(svc_ctx *ctx, const char *plain, const char *aad, unsigned char 
 	return ST_OK;
 }
 
-static int one_of(const char *v, const char *const *set)
+int applications_one_of(const char *v, const char *const *set)
 {
 	for (; v && *set; set++)
 		if (strcmp(v, *set) == 0)
@@ -345,12 +329,13 @@ static const char *const kinds[] = {"new", "renewal", NULL};
 static const char *const media[] = {"usbkey", "cloud", "software", NULL};
 
 /* The whole form's rules; subject is the registry's (the CSR's subject must match it). */
-static int form_check(svc_ctx *ctx, const scope *s, form *f, const applications_subject *subj)
+static int form_check(svc_ctx *ctx, const applications_scope *s, form *f,
+                      const applications_subject *subj)
 {
 	int rv;
-	if (!one_of(f->kind, kinds))
+	if (!applications_one_of(f->kind, kinds))
 		return status_err(f->kind ? ST_CERTAPP_KIND : ST_FIELD_REQUIRED, "kind");
-	if (!one_of(f->medium, media))
+	if (!applications_one_of(f->medium, media))
 		return status_err(f->medium ? ST_CERTAPP_MEDIUM : ST_FIELD_REQUIRED, "medium");
 	if (!f->algorithm || ca_alg_parse(f->algorithm) < 0)
 		return status_err(f->algorithm ? ST_CERT_ALGORITHM : ST_FIELD_REQUIRED,
@@ -479,7 +464,7 @@ static int contact_seal(svc_ctx *ctx, const form *f, sealed *z)
 /* ---- create ---------------------------------------------------------------------------- */
 
 struct create {
-	const scope *s;
+	const applications_scope *s;
 	form f;
 	applications_subject subj;
 	sealed z;
@@ -570,9 +555,9 @@ static int create_tx(svc_ctx *ctx, void *arg)
 static int create(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Certs__ApplicationForm *q = (const Certs__ApplicationForm *)in;
-	scope s;
+	applications_scope s;
 	struct create c = {0};
-	int rv = scope_of(ctx, enterprise, &s);
+	int rv = applications_scope_of(ctx, enterprise, &s);
 	if (rv != ST_OK)
 		return rv;
 	if (!q->has_agreement_accepted || !q->agreement_accepted)
@@ -610,7 +595,7 @@ static int create(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, Prot
 /* ---- update (待审核, or 已驳回: resubmitted) ------------------------------------------- */
 
 struct update {
-	const scope *s;
+	const applications_scope *s;
 	const Certs__ApplicationForm *q;
 	applications_subject subj;
 	form f;
@@ -624,7 +609,7 @@ static int update_tx(svc_ctx *ctx, void *arg)
 	const Certs__ApplicationForm *q = u->q;
 	Certs__Application *old = NULL;
 	PGresult *r = NULL;
-	int rv = load(ctx, u->s, q->id, 1, &old);
+	int rv = applications_load(ctx, u->s, q->id, 1, &old);
 	if (rv != ST_OK)
 		return rv;
 	if (strcmp(old->state, "pending") != 0 && strcmp(old->state, "rejected") != 0)
@@ -733,9 +718,9 @@ static int update_tx(svc_ctx *ctx, void *arg)
 static int update(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Certs__ApplicationForm *q = (const Certs__ApplicationForm *)in;
-	scope s;
+	applications_scope s;
 	struct update u = {0};
-	int rv = scope_of(ctx, enterprise, &s);
+	int rv = applications_scope_of(ctx, enterprise, &s);
 	if (rv != ST_OK)
 		return rv;
 	if ((rv = contact_check(q, 0)) != ST_OK)
@@ -759,7 +744,7 @@ static int update(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, Prot
 /* ---- delete, get, list --------------------------------------------------------------- */
 
 struct del {
-	const scope *s;
+	const applications_scope *s;
 	const char *id;
 	Certs__Application *o;
 };
@@ -767,7 +752,7 @@ struct del {
 static int del_tx(svc_ctx *ctx, void *arg)
 {
 	struct del *d = arg;
-	int rv = load(ctx, d->s, d->id, 1, &d->o);
+	int rv = applications_load(ctx, d->s, d->id, 1, &d->o);
 	if (rv != ST_OK)
 		return rv;
 	const char *v[] = {d->id};
@@ -784,8 +769,8 @@ static int del_tx(svc_ctx *ctx, void *arg)
 static int del(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Certs__ApplicationRef *q = (const Certs__ApplicationRef *)in;
-	scope s;
-	int rv = scope_of(ctx, enterprise, &s);
+	applications_scope s;
+	int rv = applications_scope_of(ctx, enterprise, &s);
 	if (rv != ST_OK)
 		return rv;
 	struct del d = {&s, q->id, NULL};
@@ -798,10 +783,10 @@ static int del(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, Protobu
 static int get(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Certs__ApplicationRef *q = (const Certs__ApplicationRef *)in;
-	scope s;
+	applications_scope s;
 	Certs__Application *o = NULL;
-	int rv = scope_of(ctx, enterprise, &s);
-	if (rv != ST_OK || (rv = load(ctx, &s, q->id, 0, &o)) != ST_OK ||
+	int rv = applications_scope_of(ctx, enterprise, &s);
+	if (rv != ST_OK || (rv = applications_load(ctx, &s, q->id, 0, &o)) != ST_OK ||
 	    (rv = applications_materials(ctx, o)) != ST_OK)
 		return rv;
 	*out = &o->base;
@@ -817,9 +802,9 @@ static ProtobufCMessage *list_row(svc_ctx *ctx, const PGresult *r, int row, void
 static int list(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Certs__ListApplicationsRequest *q = (const Certs__ListApplicationsRequest *)in;
-	scope s;
+	applications_scope s;
 	dblist_page pg;
-	int rv = scope_of(ctx, enterprise, &s);
+	int rv = applications_scope_of(ctx, enterprise, &s);
 	if (rv != ST_OK)
 		return rv;
 	if ((rv = dblist_page_init(q->has_page, q->page, q->has_page_size, q->page_size, &pg)) !=
@@ -827,8 +812,9 @@ static int list(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, Protob
 		return rv;
 	const char *st = q->state && *q->state ? q->state : NULL;
 	const char *v[] = {st, s.enterprise ? s.eid : s.pid, pg.limit, pg.offset};
-	const char *where = arena_printf(
-	        ctx->arena, "WHERE ($1::text IS NULL OR a.state = $1) AND %s", scope_sql(&s));
+	const char *where =
+	        arena_printf(ctx->arena, "WHERE ($1::text IS NULL OR a.state = $1) AND %s",
+	                     applications_scope_sql(&s));
 	return dblist_query(
 	        ctx, &certs__application_list__descriptor, &pg,
 	        arena_printf(ctx->arena, "SELECT count(*) FROM cert_applications a %s", where), 2,
@@ -839,175 +825,10 @@ static int list(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, Protob
 	        4, v, list_row, NULL, out);
 }
 
-/* ---- materials ------------------------------------------------------------------------ */
-
-static const char *const enterprise_materials[] = {"business_license", "authorization", "agent_id",
-                                                   NULL};
-static const char *const personal_materials[] = {"id_card", NULL};
-
-struct material {
-	const scope *s;
-	const Certs__UploadMaterialRequest *q;
-	Files__FileInfo *info;
-};
-
-static int material_tx(svc_ctx *ctx, void *arg)
-{
-	struct material *m = arg;
-	Certs__Application *o = NULL;
-	blobs_info b;
-	PGresult *r = NULL;
-	int rv = load(ctx, m->s, m->q->id, 1, &o);
-	if (rv != ST_OK)
-		return rv;
-	if (strcmp(o->state, "pending") != 0 && strcmp(o->state, "rejected") != 0)
-		return status_err(ST_CERTAPP_LOCKED, "state");
-	if ((rv = blobs_put(ctx, &CERTS_APP(ctx)->pii, "certs", m->q->file, "file", m->q->kind,
-	                    &b)) != ST_OK)
-		return rv;
-	char size[24];
-	snprintf(size, sizeof size, "%zu", b.size);
-	const char *v[] = {o->id, m->q->kind, b.name, b.content_type, size, b.sha256, m->s->pid};
-	if ((rv = change_exec(
-	             ctx,
-	             "INSERT INTO cert_app_files (application_id, kind, name, content_type,"
-	             " size, sha256, uploaded_by) VALUES ($1::uuid, $2, $3, $4, $5::bigint,"
-	             " $6, $7::uuid) ON CONFLICT (application_id, kind) DO UPDATE SET"
-	             " id = gen_random_uuid(), name = $3, content_type = $4,"
-	             " size = $5::bigint, sha256 = $6, uploaded_by = $7::uuid,"
-	             " created_at = now() RETURNING id::text",
-	             7, v, &r)) != ST_OK)
-		return rv;
-	Files__FileInfo *f = arena_alloc(ctx->arena, sizeof *f);
-	files__file_info__init(f);
-	f->id = dbrow_text(ctx->arena, r, 0, 0);
-	PQclear(r);
-	f->name = arena_strdup(ctx->arena, b.name);
-	f->content_type = (char *)b.content_type;
-	f->has_size = 1;
-	f->size = (int64_t)b.size;
-	f->sha256 = arena_strdup(ctx->arena, b.sha256);
-	m->info = f;
-	return change_record(ctx, m->s->actor,
-	                     arena_printf(ctx->arena, "certificate_application/%s", o->id),
-	                     "application.material_uploaded",
-	                     json_pack("{s:s,s:s}", "kind", m->q->kind, "sha256", b.sha256), NULL);
-}
-
-static int material(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in,
-                    ProtobufCMessage **out)
-{
-	const Certs__UploadMaterialRequest *q = (const Certs__UploadMaterialRequest *)in;
-	scope s;
-	int rv = scope_of(ctx, enterprise, &s);
-	if (rv != ST_OK)
-		return rv;
-	if (!q->kind || !*q->kind)
-		return status_err(ST_FIELD_REQUIRED, "kind");
-	if (!one_of(q->kind, enterprise ? enterprise_materials : personal_materials))
-		return status_err(ST_CERTAPP_MATERIAL_KIND, "kind");
-	struct material m = {&s, q, NULL};
-	if ((rv = change_run(ctx, material_tx, &m)) != ST_OK)
-		return rv;
-	*out = &m.info->base;
-	return ST_CREATED;
-}
-
-/* ---- the PKCS#12, once ----------------------------------------------------------------- */
-
-struct pkcs12 {
-	const scope *s;
-	const char *id;
-	Certs__Application *o;
-	unsigned char *der; /* ctx->arena */
-	size_t len;
-};
-
-static int pkcs12_tx(svc_ctx *ctx, void *arg)
-{
-	struct pkcs12 *p = arg;
-	PGresult *r = NULL;
-	char *plain = NULL;
-	size_t n = 0, box_len = 0;
-	int rv = load(ctx, p->s, p->id, 1, &p->o);
-	if (rv != ST_OK)
-		return rv;
-	const char *v[] = {p->id};
-	if ((rv = change_exec(ctx,
-	                      "SELECT pkcs12_sealed, pkcs12_downloaded_at IS NOT NULL FROM"
-	                      " cert_applications WHERE id = $1::uuid",
-	                      1, v, &r)) != ST_OK)
-		return rv;
-	int gone = PQgetvalue(r, 0, 1)[0] == 't', none = PQgetisnull(r, 0, 0);
-	if (none) {
-		PQclear(r);
-		return status_err(gone ? ST_CERTAPP_PKCS12_GONE : ST_CERTAPP_PKCS12_NONE, "id");
-	}
-	unsigned char *box = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 0), &box_len);
-	PQclear(r);
-	/* Opened inside the transaction: a copy that does not open is not spent. */
-	int bad = !box ||
-	          crypto_open(&CERTS_APP(ctx)->ca_seal, box, box_len,
-	                      arena_printf(ctx->arena, "certs.cert_applications.pkcs12/%s", p->id),
-	                      &plain, &n) != 0;
-	PQfreemem(box);
-	if (bad)
-		return status_err(ST_INTERNAL, NULL);
-	p->der = arena_alloc(ctx->arena, n ? n : 1);
-	memcpy(p->der, plain, n);
-	p->len = n;
-	OPENSSL_cleanse(plain, n);
-	free(plain);
-	/* Handed out once: the sealed copy goes in the same transaction. */
-	if ((rv = change_guard(ctx, ST_CERTAPP_PKCS12_GONE, "id",
-	                       "UPDATE cert_applications SET pkcs12_sealed = NULL,"
-	                       " pkcs12_downloaded_at = now() WHERE id = $1::uuid"
-	                       " AND pkcs12_sealed IS NOT NULL RETURNING id",
-	                       1, v, NULL)) != ST_OK)
-		return rv;
-	return change_record(ctx, p->s->actor,
-	                     arena_printf(ctx->arena, "certificate_application/%s", p->id),
-	                     "application.pkcs12_downloaded",
-	                     json_pack("{s:s}", "serial", p->o->certificate_serial), NULL);
-}
-
-static int pkcs12(svc_ctx *ctx, int enterprise, const ProtobufCMessage *in, ProtobufCMessage **out)
-{
-	const Certs__ApplicationRef *q = (const Certs__ApplicationRef *)in;
-	scope s;
-	int rv = scope_of(ctx, enterprise, &s);
-	if (rv != ST_OK)
-		return rv;
-	struct pkcs12 p = {&s, q->id, NULL, NULL, 0};
-	if ((rv = change_run(ctx, pkcs12_tx, &p)) != ST_OK)
-		return rv;
-	Files__Download *d = arena_alloc(ctx->arena, sizeof *d);
-	files__download__init(d);
-	d->name = arena_printf(ctx->arena, "%s.p12", p.o->no);
-	d->content_type = "application/x-pkcs12";
-	d->has_data = 1;
-	d->data.len = p.len;
-	d->data.data = p.der;
-	*out = &d->base;
-	return ST_OK;
-}
-
 /* ---- the handlers ---------------------------------------------------------------------- */
 
-#define BOTH(fn)                                                                                   \
-	int certs_app_my_##fn(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)    \
-	{                                                                                          \
-		return fn(ctx, 0, in, out);                                                        \
-	}                                                                                          \
-	int certs_app_ent_##fn(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)   \
-	{                                                                                          \
-		return fn(ctx, 1, in, out);                                                        \
-	}
-
-BOTH(create)
-BOTH(list)
-BOTH(get)
-BOTH(update)
-BOTH(del)
-BOTH(material)
-BOTH(pkcs12)
+APPLICATIONS_BOTH(create)
+APPLICATIONS_BOTH(list)
+APPLICATIONS_BOTH(get)
+APPLICATIONS_BOTH(update)
+APPLICATIONS_BOTH(del)

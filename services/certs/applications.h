@@ -17,8 +17,34 @@ Certs__Application *applications_row(svc_ctx *ctx, const PGresult *r, int row);
 /* The materials of application id into o. */
 int applications_materials(svc_ctx *ctx, Certs__Application *o);
 
-/* The deadline of a bus call made while serving this request. */
-int applications_call_ms(const svc_ctx *ctx);
+/* The caller's side of applications: personal (the logged-in person) or enterprise (the
+ * session's enterprise identity, checked live: not a member → 404, not certified → 403). */
+typedef struct applications_scope {
+	int enterprise;
+	const char *pid, *eid, *actor;
+} applications_scope;
+int applications_scope_of(svc_ctx *ctx, int enterprise, applications_scope *s);
+/* The scope's condition over $2 for table alias a. */
+const char *applications_scope_sql(const applications_scope *s);
+/* Application id within scope s into *o (lock: FOR UPDATE, inside change_run);
+ * ST_CERTAPP_NOT_FOUND "id" otherwise. */
+int applications_load(svc_ctx *ctx, const applications_scope *s, const char *id, int lock,
+                      Certs__Application **o);
+
+/* 1 when v is one of the NULL-terminated set. */
+int applications_one_of(const char *v, const char *const *set);
+
+/* The personal (certs_app_my_<fn>) and enterprise (certs_app_ent_<fn>) handlers of a
+ * side-taking fn(ctx, enterprise, in, out). */
+#define APPLICATIONS_BOTH(fn)                                                                      \
+	int certs_app_my_##fn(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)    \
+	{                                                                                          \
+		return fn(ctx, 0, in, out);                                                        \
+	}                                                                                          \
+	int certs_app_ent_##fn(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)   \
+	{                                                                                          \
+		return fn(ctx, 1, in, out);                                                        \
+	}
 
 /* The registry's subject of an application: the certified enterprise's name and USCC
  * (enterprise_id set) or the verified person's name and ID number. */
