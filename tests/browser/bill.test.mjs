@@ -2,7 +2,7 @@
  * micro-deposit → 我要询价 (a refused acceptor beside its field) → the funder's quoter quotes in
  * the institution console → 确认交易 → the operator reviews → 完成背书 → the funder signs for
  * the bill and records the payment → 已完成 seen from both sides; list and detail at 390 px. */
-import { setDefaultTimeout, start, stop, person, shot, sh, test, summary, fieldError, BASE, OUT } from './lib.mjs';
+import { setDefaultTimeout, start, stop, person, shot, sh, test, summary, fieldError, imageWidth, BASE, OUT } from './lib.mjs';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC', 'base64');
 const PDF = Buffer.from('JVBERi0xLjQKMSAwIG9iajw8L1R5cGUvQ2F0YWxvZy9QYWdlcyAyIDAgUj4+ZW5kb2JqIDIgMCBvYmo8PC9UeXBlL1BhZ2VzL0tpZHNbXS9Db3VudCAwPj5lbmRvYmoKdHJhaWxlcjw8L1Jvb3QgMSAwIFI+PgolJUVPRgo=', 'base64');
@@ -139,11 +139,7 @@ await test('the operator adds a bill quoter to the funder; the quoter finds 机�
    * invoice are the reviewers'. The image must load: a failed request fails the test. */
   const front = page.getByRole('img', { name: '票面正面图' });
   await front.waitFor();
-  /* Not waitForFunction: its polling evaluates a string, which the page's CSP (no
-   * unsafe-eval) refuses whenever the image is not complete at the first look. */
-  const width = await page.locator('figure.doc img').evaluate((i) => i.complete ? i.naturalWidth
-    : new Promise((ok) => { i.addEventListener('load', () => ok(i.naturalWidth), { once: true }); i.addEventListener('error', () => ok(0), { once: true }); }));
-  if (!(width > 0)) throw new Error('the bill front did not load');
+  if (!(await imageWidth(page.locator('figure.doc img')) > 0)) throw new Error('the bill front did not load');
   if (await page.getByText('贸易合同').count()) throw new Error('the funder is shown the trade contract');
   await page.getByLabel('年贴现率（%/年）').fill('3.00');
   await page.getByRole('button', { name: '报价', exact: true }).click();
@@ -173,8 +169,7 @@ await test('the operator reviews with the documents shown and approves with the 
   await page.getByRole('tab', { name: /待审核/ }).click();
   await page.getByRole('link', { name: orderNo }).click();
   const img = page.locator('.doc img').first();
-  await img.waitFor();
-  if (!(await img.evaluate(el => el.complete && el.naturalWidth > 0))) throw new Error('the bill image does not display');
+  if (!(await imageWidth(img) > 0)) throw new Error('the bill image does not display');
   if (await page.locator('.doc', { hasText: '贸易合同' }).count() !== 1) throw new Error('the contract is not listed');
   await page.getByLabel('被背书人', { exact: true }).fill(FUNDER_NAME);
   await page.getByLabel('被背书人账号').fill('110061234018800012345');

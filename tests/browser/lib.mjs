@@ -106,3 +106,12 @@ export async function fieldError(page, label) {
   const id = await input.getAttribute('aria-describedby');
   return page.locator('#' + id.split(' ')[0]).innerText();
 }
+
+/* The image's natural width once it has loaded (0 when it failed): waits for its load
+ * event rather than polling, which page.waitForFunction would do by evaluating a string
+ * that the pages' CSP (no unsafe-eval) refuses. */
+export async function imageWidth(img) {
+  await img.waitFor();
+  return img.evaluate((i) => i.complete ? i.naturalWidth
+    : new Promise((ok) => { i.addEventListener('load', () => ok(i.naturalWidth), { once: true }); i.addEventListener('error', () => ok(0), { once: true }); }));
+}

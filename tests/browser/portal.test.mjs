@@ -1,5 +1,5 @@
 /* The manuals' paths through the web UI as new people walk them (tests/browser/README.md). */
-import { setDefaultTimeout, start, stop, person, shot, smsCode, sh, test, summary, fieldError, BASE, OUT } from './lib.mjs';
+import { setDefaultTimeout, start, stop, person, shot, smsCode, sh, test, summary, fieldError, imageWidth, BASE, OUT } from './lib.mjs';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC', 'base64');
 const PDF = Buffer.from('JVBERi0xLjQKMSAwIG9iajw8L1R5cGUvQ2F0YWxvZy9QYWdlcyAyIDAgUj4+ZW5kb2JqIDIgMCBvYmo8PC9UeXBlL1BhZ2VzL0tpZHNbXS9Db3VudCAwPj5lbmRvYmoKdHJhaWxlcjw8L1Jvb3QgMSAwIFI+PgolJUVPRgo=', 'base64');
@@ -133,8 +133,7 @@ await test('the operator approves in the console (files viewable); the portal sh
   await op.page.getByRole('link', { name: '运营后台' }).click();
   await op.page.getByRole('link', { name: ENTERPRISE }).click();
   const img = op.page.locator('.doc img').first();
-  await img.waitFor();
-  if (!(await img.evaluate(el => el.complete && el.naturalWidth > 0))) throw new Error('the licence image does not display');
+  if (!(await imageWidth(img) > 0)) throw new Error('the licence image does not display');
   await op.page.getByRole('button', { name: '通过', exact: true }).click();
   await op.page.locator('.tag.ok', { hasText: '已通过' }).waitFor();
   await shot(op, '04-operator-approved');
