@@ -234,14 +234,15 @@ int applications_load(svc_ctx *ctx, const applications_scope *s, const char *id,
 	PGresult *r = NULL;
 	if (!id || !validate_uuid(id))
 		return status_err(ST_CERTAPP_NOT_FOUND, "id");
-	const char *v[] = {id, s->enterprise ? s->eid : s->pid};
+	const char *v[] = {id, s ? (s->enterprise ? s->eid : s->pid) : NULL};
 	int rv = change_exec(ctx,
 	                     arena_printf(ctx->arena,
 	                                  "SELECT %s FROM cert_applications a WHERE a.id = $1::uuid"
-	                                  " AND %s%s",
-	                                  applications_cols, applications_scope_sql(s),
+	                                  "%s%s%s",
+	                                  applications_cols, s ? " AND " : "",
+	                                  s ? applications_scope_sql(s) : "",
 	                                  lock ? " FOR UPDATE" : ""),
-	                     2, v, &r);
+	                     s ? 2 : 1, v, &r);
 	if (rv != ST_OK)
 		return rv;
 	if (PQntuples(r) != 1) {

@@ -26,8 +26,8 @@ typedef struct applications_scope {
 int applications_scope_of(svc_ctx *ctx, int enterprise, applications_scope *s);
 /* The scope's condition over $2 for table alias a. */
 const char *applications_scope_sql(const applications_scope *s);
-/* Application id within scope s into *o (lock: FOR UPDATE, inside change_run);
- * ST_CERTAPP_NOT_FOUND "id" otherwise. */
+/* Application id within scope s (NULL: any, for the ca_officer) into *o (lock: FOR
+ * UPDATE, inside change_run); ST_CERTAPP_NOT_FOUND "id" otherwise. */
 int applications_load(svc_ctx *ctx, const applications_scope *s, const char *id, int lock,
                       Certs__Application **o);
 

@@ -35,29 +35,6 @@ static int officer(svc_ctx *ctx, const char **pid)
 	return ST_OK;
 }
 
-static int load(svc_ctx *ctx, const char *id, int lock, Certs__Application **o)
-{
-	PGresult *r = NULL;
-	if (!id || !validate_uuid(id))
-		return status_err(ST_CERTAPP_NOT_FOUND, "id");
-	const char *v[] = {id};
-	int rv = change_exec(
-	        ctx,
-	        arena_printf(ctx->arena,
-	                     "SELECT %s FROM cert_applications a WHERE a.id = $1::uuid%s",
-	                     applications_cols, lock ? " FOR UPDATE" : ""),
-	        1, v, &r);
-	if (rv != ST_OK)
-		return rv;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		return status_err(ST_CERTAPP_NOT_FOUND, "id");
-	}
-	*o = applications_row(ctx, r, 0);
-	PQclear(r);
-	return ST_OK;
-}
-
 static ProtobufCMessage *list_row(svc_ctx *ctx, const PGresult *r, int row, void *arg)
 {
 	(void)arg;
@@ -94,7 +71,7 @@ int certs_app_officer_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMes
 	const char *pid;
 	Certs__Application *o = NULL;
 	int rv = officer(ctx, &pid);
-	if (rv != ST_OK || (rv = load(ctx, q->id, 0, &o)) != ST_OK ||
+	if (rv != ST_OK || (rv = applications_load(ctx, NULL, q->id, 0, &o)) != ST_OK ||
 	    (rv = applications_materials(ctx, o)) != ST_OK)
 		return rv;
 	*out = &o->base;
@@ -156,7 +133,7 @@ static int step_tx(svc_ctx *ctx, void *arg)
 	struct step *s = arg;
 	PGresult *r = NULL;
 	Certs__Application *o = NULL;
-	int rv = load(ctx, s->id, 1, &o);
+	int rv = applications_load(ctx, NULL, s->id, 1, &o);
 	if (rv != ST_OK)
 		return rv;
 	const char *v[] = {s->id, s->from, s->to, s->reason, s->carrier, s->tracking};
@@ -396,7 +373,7 @@ int certs_app_officer_accept(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 	int rv = officer(ctx, &pid);
 	if (rv != ST_OK)
 		return rv;
-	if ((rv = load(ctx, q->id, 0, &o)) != ST_OK)
+	if ((rv = applications_load(ctx, NULL, q->id, 0, &o)) != ST_OK)
 		return rv;
 	if (strcmp(o->state, "pending") != 0)
 		return status_err(ST_CERTAPP_STATE, "state");
