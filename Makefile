@@ -82,6 +82,9 @@ SVC_LIST_O   := $(B)/gen/service_list.o
 GW_TABLES_O  := $(B)/gen/gw_route_tables.o
 # Generated objects a service's binary and unit tests link besides its own.
 SVC_GEN_gateway := $(GW_TABLES_O)
+# The provider simulator (a development tool) signs and verifies with the payment adapters'
+# primitives (services/payments/provider.c), tested against outside vectors.
+SVC_GEN_paysim  := $(B)/obj/services/payments/provider.o
 
 $(GEN)/service_list.c: $(SERVICE_LIST) $(SERVICES_SH)
 	@mkdir -p $(GEN)

@@ -21,6 +21,10 @@ ROOT=${SERVICES_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 LIST=services/services.list
 # The daemons every deployment has besides the listed services.
 readonly FIXED_DAEMONS=(bus gateway)
+# Development tools with a daemon folder that are no platform service: never in compose or
+# k8s, started only by deploy/local/stack.sh in development (paysim: the payment providers'
+# simulator, services/paysim/README.md).
+readonly DEV_TOOLS=(paysim)
 # Containers of docker-compose.yml that are not daemons of this repository.
 readonly COMPOSE_EXTRA=(postgres redis)
 readonly BUS_TCP_BASE=7000 # the bus's tcp base in docker-compose.yml and deploy/k8s
@@ -327,7 +331,7 @@ check_folders() {
 	for dir in "$ROOT"/services/*/; do
 		s=$(basename "$dir")
 		[[ -f $dir/main.c ]] || continue
-		listed "$s" "${FIXED_DAEMONS[@]}" || problem "services/$s/main.c exists, but $LIST does not list $s"
+		listed "$s" "${FIXED_DAEMONS[@]}" "${DEV_TOOLS[@]}" || problem "services/$s/main.c exists, but $LIST does not list $s"
 	done
 	for dir in "$ROOT"/services/gateway/routes_*.c; do
 		[[ -f $dir ]] || continue
