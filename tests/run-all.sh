@@ -424,13 +424,17 @@ main() {
 	fi
 
 	if ! GATEWAY_PORT=$(pick_port) || ! PG_PORT=$(pick_port "$GATEWAY_PORT") ||
-		! REDIS_PORT=$(pick_port "$GATEWAY_PORT" "$PG_PORT"); then
+		! REDIS_PORT=$(pick_port "$GATEWAY_PORT" "$PG_PORT") ||
+		! PAYSIM_PORT=$(pick_port "$GATEWAY_PORT" "$PG_PORT" "$REDIS_PORT"); then
 		fail_phase "stack up" "no free TCP port found"
 		FINISHED=1
 		print_summary
 		return 1
 	fi
-	export VAR_DIR GATEWAY_PORT PG_PORT REDIS_PORT
+	export VAR_DIR GATEWAY_PORT PG_PORT REDIS_PORT PAYSIM_PORT
+	# The payment providers' simulator (services/paysim) for the online payments' cases and
+	# phases; a payment whose notify does not come is queried after 2 s, not a minute.
+	export PAYSIM_URL=http://127.0.0.1:$PAYSIM_PORT PAY_QUERY_AFTER_S=2
 	export BIN_DIR=$BUILD_DIR/bin GATEWAY_ADDR=127.0.0.1 STACK_QUIET=1 BUS_COUNT=1
 	export PLATFORM_MODE=development LOG_LEVEL=debug
 	# api-test speaks for one client address per case file (X-Forwarded-For), so

@@ -19,7 +19,7 @@ readonly STOP_TIMEOUT=10  # seconds between SIGTERM and SIGKILL
 # Settings `up` records in $VAR_DIR/run/stack.env; the other commands use them
 # when the environment does not set them (so `restart gateway` keeps the port).
 readonly SAVED_SETTINGS=(BIN_DIR GATEWAY_PORT GATEWAY_ADDR PG_PORT REDIS_PORT BUS_COUNT REPLICAS LOG_LEVEL
-	PLATFORM_MODE)
+	PLATFORM_MODE PAYSIM_PORT)
 
 say() { [[ ${STACK_QUIET:-0} == 1 ]] || printf 'stack: %s\n' "$*"; }
 warn() { printf 'stack: %s\n' "$*" >&2; }
@@ -82,13 +82,14 @@ settings() {
 	GATEWAY_ADDR=${GATEWAY_ADDR:-127.0.0.1}
 	PG_PORT=${PG_PORT:-5433}
 	REDIS_PORT=${REDIS_PORT:-6380}
+	PAYSIM_PORT=${PAYSIM_PORT:-8090}
 	BUS_COUNT=${BUS_COUNT:-1}
 	REPLICAS=${REPLICAS:-1}
 	LOG_LEVEL=${LOG_LEVEL:-info}
 	PLATFORM_MODE=${PLATFORM_MODE:-development}
 	STACK_QUIET=${STACK_QUIET:-0}
 	local p
-	for p in GATEWAY_PORT PG_PORT REDIS_PORT; do
+	for p in GATEWAY_PORT PG_PORT REDIS_PORT PAYSIM_PORT; do
 		if [[ ! ${!p} =~ ^[0-9]+$ ]] || ((${!p} < 1 || ${!p} > 65535)); then
 			die "$p=${!p} is not a TCP port"
 		fi
@@ -143,6 +144,8 @@ ensure_secrets() {
 	want PII_ENC_KEY "$(hex 32)"
 	want PII_MAC_KEY "$(hex 32)"
 	want CERTS_CA_KEY "$(hex 32)"
+	# WeChat Pay's APIv3 key (32 characters), shared by payments and the simulator.
+	want PAY_WECHAT_APIV3_KEY "$(hex 16)"
 	for svc in $(db_services); do
 		want "${svc^^}_DB_PASSWORD" "$(hex 16)"
 	done
@@ -189,6 +192,62 @@ conninfo_value() {
 		v=${v//\\/\\\\}
 		printf "'%s'" "${v//\'/\\\'}"
 	fi
+}
+
+# ---- the payment providers' simulator (development) ------------------------------
+
+# The simulator's own keys and the merchant's, under $VAR_DIR/paysim (made once): each
+# side gets only the other's public half, as with the real providers.
+paysim_keys() {
+	local d=$VAR_DIR/paysim k
+	mkdir -p "$d"
+	for k in wechat_platform merchant_wechat alipay merchant_alipay; do
+		[[ -f $d/${k}_key.pem ]] && continue
+		openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$d/${k}_key.pem" 2>/dev/null ||
+			die "openssl could not make the simulator's keys"
+		openssl pkey -in "$d/${k}_key.pem" -pubout -out "$d/${k}_pub.pem" 2>/dev/null
+	done
+	[[ -f $d/wechat_platform_cert.pem ]] ||
+		openssl req -new -x509 -key "$d/wechat_platform_key.pem" -days 3650 \
+			-subj "/CN=Tenpay.com Root CA (simulated)/O=paysim" -out "$d/wechat_platform_cert.pem" 2>/dev/null ||
+		die "openssl could not make the simulated platform certificate"
+}
+
+# payments' settings that point it at the simulator (development only).
+paysim_payments_env() {
+	local d=$VAR_DIR/paysim
+	export PAY_NOTIFY_BASE_URL="http://$(probe_host):$GATEWAY_PORT"
+	export PAY_WECHAT_BASE_URL="http://127.0.0.1:$PAYSIM_PORT"
+	export PAY_WECHAT_KEY_FILE=$d/merchant_wechat_key.pem
+	export PAY_WECHAT_PLATFORM_CERT_FILE=$d/wechat_platform_cert.pem
+	export PAY_WECHAT_APIV3_KEY=${SECRET[PAY_WECHAT_APIV3_KEY]}
+	export PAY_ALIPAY_GATEWAY_URL="http://127.0.0.1:$PAYSIM_PORT/gateway.do"
+	export PAY_ALIPAY_KEY_FILE=$d/merchant_alipay_key.pem
+	export PAY_ALIPAY_PUBLIC_KEY_FILE=$d/alipay_pub.pem
+}
+
+paysim_start() {
+	local pid bin=$BIN_DIR/paysim d=$VAR_DIR/paysim
+	[[ $PLATFORM_MODE == development && -x $bin ]] || return 0
+	if pid=$(pid_of "$RUN_DIR/paysim.pid" paysim); then
+		say "paysim already running (pid $pid)"
+		return 0
+	fi
+	paysim_keys
+	(
+		cd "$ROOT"
+		export PAYSIM_PORT PAYSIM_PUBLIC_URL="http://127.0.0.1:$PAYSIM_PORT" LOG_LEVEL PLATFORM_MODE
+		export PAYSIM_WECHAT_APIV3_KEY=${SECRET[PAY_WECHAT_APIV3_KEY]}
+		export PAYSIM_WECHAT_PLATFORM_KEY=$d/wechat_platform_key.pem
+		export PAYSIM_WECHAT_PLATFORM_CERT=$d/wechat_platform_cert.pem
+		export PAYSIM_WECHAT_MCH_PUBLIC_KEY=$d/merchant_wechat_pub.pem
+		export PAYSIM_ALIPAY_KEY=$d/alipay_key.pem
+		export PAYSIM_ALIPAY_APP_PUBLIC_KEY=$d/merchant_alipay_pub.pem
+		exec setsid "$bin" </dev/null >>"$LOG_DIR/paysim.log" 2>&1
+	) &
+	pid=$!
+	printf '%s\n' "$pid" >"$RUN_DIR/paysim.pid"
+	say "paysim started (pid $pid, http://127.0.0.1:$PAYSIM_PORT/, log $LOG_DIR/paysim.log)"
 }
 
 # ---- processes ----------------------------------------------------------------
@@ -484,6 +543,10 @@ start_daemon() {
 			export BUS_KEY=${SECRET[BUS_KEY_${base^^}]} BUS_PEER_KEYS=$peer_keys
 			# The CA keys' sealing key goes to certs alone.
 			[[ $base == certs ]] && export CERTS_CA_KEY=${SECRET[CERTS_CA_KEY]}
+			# In development payments pays through the simulator (paysim_start).
+			if [[ $base == payments && $PLATFORM_MODE == development && -x $BIN_DIR/paysim ]]; then
+				paysim_payments_env
+			fi
 			# A service's own settings default to paths under the repository, its cwd.
 			if [[ ${SERVICE_DB[$base]} == yes ]]; then
 				export DB_URL
@@ -597,6 +660,7 @@ cmd_up() {
 	pg_start
 	pg_setup
 	redis_start
+	paysim_start
 
 	local name program
 	for name in $(daemon_names); do
@@ -640,6 +704,8 @@ cmd_up() {
 
 	if [[ $STACK_QUIET != 1 ]]; then
 		echo "http://127.0.0.1:$GATEWAY_PORT/"
+		[[ $PLATFORM_MODE != development || ! -x $BIN_DIR/paysim ]] ||
+			echo "payment providers' simulator (WeChat Pay, Alipay): http://127.0.0.1:$PAYSIM_PORT/"
 		if [[ -x $BIN_DIR/accounts && -f $VAR_DIR/demo-accounts.txt ]]; then
 			cat "$VAR_DIR/demo-accounts.txt"
 		fi

@@ -95,6 +95,37 @@ static int gw_set_bytes(const ProtobufCMessageDescriptor *d, ProtobufCMessage *m
 	return ST_OK;
 }
 
+/*
+ * A raw-body protocol whose meaning travels in headers too (WeChat Pay's notify signs with
+ * Wechatpay-Timestamp/Nonce/Signature/Serial): each string field header_<name> of the input
+ * gets the request header <name> ('_' read as '-', any case), when sent and free of control
+ * characters (a value cut short by a NUL would be checked as another value).
+ */
+static int gw_set_headers(const gw_input_request *x, const ProtobufCMessageDescriptor *d,
+                          ProtobufCMessage *msg, arena *a)
+{
+	struct evkeyvalq *h = evhttp_request_get_input_headers(x->req);
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		if (f->type != PROTOBUF_C_TYPE_STRING || f->label == PROTOBUF_C_LABEL_REPEATED ||
+		    strncmp(f->name, "header_", 7) != 0)
+			continue;
+		char name[64];
+		snprintf(name, sizeof name, "%s", f->name + 7);
+		for (char *c = name; *c; c++)
+			if (*c == '_')
+				*c = '-';
+		const char *v = evhttp_find_header(h, name);
+		if (!v)
+			continue;
+		for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+			if (*c < 0x20 || *c == 0x7F)
+				return status_err(ST_TEXT_CONTROL_CHAR, name);
+		*(char **)((char *)msg + f->offset) = arena_strdup(a, v);
+	}
+	return ST_OK;
+}
+
 /* Query and path parameters, then the JSON body, into the method's input message. */
 int gw_input_build(const gw_input_request *x, const gw_match *m, arena *a, ProtobufCMessage **msg)
 {
@@ -110,6 +141,8 @@ int gw_input_build(const gw_input_request *x, const gw_match *m, arena *a, Proto
 		*msg = pbjson_new(d, a);
 		if (x->bytes_in > 0 && (rv = gw_set_bytes(d, *msg, "body", evbuffer_pullup(in, -1),
 		                                          x->bytes_in, a)) != ST_OK)
+			return rv;
+		if ((rv = gw_set_headers(x, d, *msg, a)) != ST_OK)
 			return rv;
 	} else if (x->bytes_in > 0 && strcmp(x->method, "GET") != 0 &&
 	           strcmp(x->method, "DELETE") != 0) {

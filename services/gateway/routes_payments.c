@@ -1,6 +1,7 @@
 /* Routes of the payments service: payment intents (the payer, finance), bank transfer,
  * refunds and the ledger (issue 18). online and invoices add their rows in their blocks. */
 #include "payments.pb-c.h"
+#include "payments_online.pb-c.h"
 #include "routes.h"
 
 #define PYX(m, p, rpc, auth, created, summary, flags)                                              \
@@ -35,6 +36,31 @@ static gw_route routes[] = {
         PYX("POST", "/api/v1/dev/payments/intents", "DevCreateIntent", GW_AUTH_DEV, 1,
             "开发环境：创建属于 dev 的支付单（测试用）", 0),
         /* online */
+        {"POST", "/api/v1/payments/intents/{id}/online", "payments",
+         &payments_online__payments_online__descriptor, "StartOnline", GW_AUTH_SESSION, 1,
+         "付款人：发起在线支付（微信支付 Native 二维码 code_url，或支付宝网页支付 pay_url）",
+         GW_SESSION_KEEP, NULL, 0, GW_LIMIT_NONE},
+        {"GET", "/api/v1/payments/intents/{id}/qr.png", "payments",
+         &payments_online__payments_online__descriptor, "GetOnlineQr", GW_AUTH_SESSION, 0,
+         "付款人：微信支付二维码（PNG）", GW_SESSION_KEEP, NULL, GW_FILE_REPLY, GW_LIMIT_NONE},
+        {"POST", "/api/v1/payments/notify/wechat", "payments",
+         &payments_online__payments_online__descriptor, "WechatNotify", GW_AUTH_NONE, 0,
+         "微信支付：支付结果通知（验签、解密后入账；应答 204 或 FAIL）", GW_SESSION_KEEP, NULL,
+         GW_RAW_BODY | GW_FILE_REPLY, GW_LIMIT_NONE},
+        {"POST", "/api/v1/payments/notify/alipay", "payments",
+         &payments_online__payments_online__descriptor, "AlipayNotify", GW_AUTH_NONE, 0,
+         "支付宝：异步通知（验签后入账；应答 success）", GW_SESSION_KEEP, NULL,
+         GW_RAW_BODY | GW_FILE_REPLY, GW_LIMIT_NONE},
+        {"GET", "/api/v1/operator/payments/reconciliation", "payments",
+         &payments_online__payments_online__descriptor, "ListReconciliation", GW_AUTH_SESSION, 0,
+         "财务：对账差异（渠道对账单与总账）", GW_SESSION_KEEP, NULL, 0, GW_LIMIT_NONE},
+        {"POST", "/api/v1/operator/payments/reconciliation/runs", "payments",
+         &payments_online__payments_online__descriptor, "RunReconciliation", GW_AUTH_SESSION, 1,
+         "财务：立即对账（默认今天）", GW_SESSION_KEEP, NULL, 0, GW_LIMIT_NONE},
+        {"POST", "/api/v1/dev/payments/intents/{id}/closure", "payments",
+         &payments_online__payments_online__descriptor, "DevCloseIntent", GW_AUTH_DEV, 0,
+         "开发环境：关闭属于 dev 的支付单（测试迟到的支付）", GW_SESSION_KEEP, NULL, 0,
+         GW_LIMIT_NONE},
         /* invoices */
 };
 

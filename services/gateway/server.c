@@ -511,7 +511,9 @@ static void gw_file_reply(struct gw_exchange *x, const ProtobufCMessage *out)
 	}
 	/* A protocol answer (OCSP, TSA) has no name: no Content-Disposition. */
 	if (!f->name || !*f->name) {
-		gw_finish_typed(x, 200,
+		/* A protocol may answer with its own status (a payment notify refused: 4xx). */
+		int code = f->has_status && f->status >= 200 && f->status <= 599 ? f->status : 200;
+		gw_finish_typed(x, code,
 		                f->content_type && *f->content_type ? f->content_type
 		                                                    : "application/octet-stream",
 		                (const char *)f->data.data, f->has_data ? f->data.len : 0, NULL);

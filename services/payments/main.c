@@ -2,6 +2,8 @@
 #include "memberproj.h"
 #include "payments.h"
 #include "status.h"
+/* online */
+#include "online.h"
 
 static struct payments_app app;
 static config_common common;
@@ -13,8 +15,22 @@ static int payments_start(svc_ctx *ctx)
 	app.development = config_is_development(&common);
 	if (crypto_keys_from_hex(&app.pii, pii_enc, pii_mac) != 0)
 		return ST_INTERNAL;
-	/* online: payments_refunder_register("wechat", …), ("alipay", …) here */
+	/* online: the providers opened, their refunders registered */
+	int rv = online_start(ctx);
+	if (rv != ST_OK)
+		return rv;
 	return ST_OK;
+}
+
+/* Background work of the parts of the service, one after the other; the shortest wait wins. */
+static int payments_tick(svc_ctx *ctx)
+{
+	int wait = 5000;
+	/* online: queries of payments without a notify, refunds owed, daily reconciliation */
+	int w = online_tick(ctx);
+	if (w < wait)
+		wait = w;
+	return wait;
 }
 
 static const svc_handler payments_handlers[] = {
@@ -37,6 +53,14 @@ static const char *const payments_bus_only[] = {"CreateIntent", "GetIntent", "Cl
 static const char *const payments_idempotent[] = {"DevCreateIntent", "UploadSlip", "RecordReceipt",
                                                   "RefundIntent", NULL};
 
+/* online */
+static const svc_handler online_handlers[] = {
+        {"StartOnline", online_start_payment},     {"GetOnlineQr", online_qr},
+        {"WechatNotify", online_wechat_notify},    {"AlipayNotify", online_alipay_notify},
+        {"ListReconciliation", online_recon_list}, {"RunReconciliation", online_recon_run},
+};
+static const char *const online_idempotent[] = {"StartOnline", "RunReconciliation", NULL};
+
 /* The payer's scope reads memberships from enterprise's events; billfin's completed
  * orders are posted to the ledger. */
 static const svc_subscription payments_subs[] = {{"enterprise", memberproj_apply},
@@ -53,10 +77,14 @@ int main(int argc, char **argv)
 	        {"PAYMENTS_ACCOUNT_NO", CFG_STR, "0200001234567890123", 0, 0,
 	         "the receiving account's number (账号)", &app.account_no},
 	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
+	        /* online */
+	        ONLINE_CONFIG_ITEMS(&online_cfg),
 	};
 	svc_api apis[] = {SVC_API(&payments__payments__descriptor, payments_handlers,
-	                          .bus_only = payments_bus_only,
-	                          .idempotent = payments_idempotent)};
+	                          .bus_only = payments_bus_only, .idempotent = payments_idempotent),
+	                  /* online */
+	                  SVC_API(&payments_online__payments_online__descriptor, online_handlers,
+	                          .idempotent = online_idempotent)};
 	svc_def def = {.name = "payments",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],
@@ -65,6 +93,7 @@ int main(int argc, char **argv)
 	               .subs = payments_subs,
 	               .nsubs = sizeof payments_subs / sizeof payments_subs[0],
 	               .start = payments_start,
+	               .tick = payments_tick,
 	               .app = &app};
 	return svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
 }

@@ -67,6 +67,49 @@ void paysim_deliver_push(sim_msg *m)
 	pthread_mutex_unlock(&deliver_mu);
 }
 
+/* The answers per trade, for the tests' control API (storms are counted apart). */
+typedef struct answers {
+	char trade[65];
+	int status[16];
+	int n;
+} answers;
+static pthread_mutex_t answers_mu = PTHREAD_MUTEX_INITIALIZER;
+static answers *answer_log;
+static size_t nanswers;
+
+static void answers_add(const char *trade, int status)
+{
+	pthread_mutex_lock(&answers_mu);
+	answers *a = NULL;
+	for (size_t i = 0; i < nanswers && !a; i++)
+		if (strcmp(answer_log[i].trade, trade) == 0)
+			a = &answer_log[i];
+	if (!a) {
+		answer_log = xrealloc(answer_log, (nanswers + 1) * sizeof *answer_log);
+		a = &answer_log[nanswers++];
+		memset(a, 0, sizeof *a);
+		snprintf(a->trade, sizeof a->trade, "%s", trade);
+	}
+	if (a->n < 16)
+		a->status[a->n++] = status;
+	pthread_mutex_unlock(&answers_mu);
+}
+
+char *paysim_answers_json(const char *out_trade_no)
+{
+	char buf[256] = "[";
+	size_t len = 1;
+	pthread_mutex_lock(&answers_mu);
+	for (size_t i = 0; i < nanswers; i++)
+		if (strcmp(answer_log[i].trade, out_trade_no) == 0)
+			for (int k = 0; k < answer_log[i].n; k++)
+				len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%d",
+				                        k ? "," : "", answer_log[i].status[k]);
+	pthread_mutex_unlock(&answers_mu);
+	snprintf(buf + len, sizeof buf - len, "]");
+	return xstrdup(buf);
+}
+
 static void deliver_one(sim_msg *m)
 {
 	const char *headers[4];
@@ -90,6 +133,8 @@ static void deliver_one(sim_msg *m)
 	          strcmp(r.body, "success") == 0);
 	log_kv(ok || m->bad ? LOGL_DEBUG : LOGL_WARN, NULL, "notify delivered", "url", m->url,
 	       "status", hr == HTTPC_OK ? (ok ? "accepted" : "refused") : r.error, NULL);
+	if (!m->storm && m->trade[0])
+		answers_add(m->trade, hr == HTTPC_OK ? (int)r.status : 0);
 	if (m->storm) {
 		sim_storm *st = m->storm;
 		if (hr != HTTPC_OK)
@@ -165,6 +210,7 @@ void paysim_deliver_stop(void)
 	for (size_t i = 0; i < nstorms; i++)
 		free(storms[i]);
 	free(storms);
+	free(answer_log);
 }
 
 sim_storm *paysim_storm_new(size_t deliveries)

@@ -97,6 +97,7 @@ typedef struct sim_msg {
 	int bad; /* sent with a bad signature on purpose (counted apart) */
 	int64_t due_ms;
 	sim_storm *storm;
+	char trade[65]; /* the out_trade_no, for the record of answers (not in storms) */
 } sim_msg;
 int paysim_deliver_start(int threads);
 void paysim_deliver_stop(void);
@@ -106,5 +107,8 @@ int64_t paysim_now_ms(void);
 sim_storm *paysim_storm_new(size_t deliveries);
 char *paysim_storm_json(long id);
 long paysim_storm_id(const sim_storm *st);
+/* The merchant's HTTP answers to the notifies of a trade so far, as a JSON array of
+ * statuses (0: no answer), malloc'd. */
+char *paysim_answers_json(const char *out_trade_no);
 
 #endif

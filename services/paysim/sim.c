@@ -253,6 +253,7 @@ void paysim_notify_paid(paysim *s, const sim_trade *t, const sim_script *sc)
 		sim_msg *m = xcalloc(1, sizeof *m);
 		paysim_notify_build(s, t, sc->bad_sig, sc->mismatch, m);
 		m->due_ms = paysim_now_ms() + sc->delay_ms + i * 50;
+		snprintf(m->trade, sizeof m->trade, "%s", t->out_trade_no);
 		paysim_deliver_push(m);
 	}
 }
@@ -405,6 +406,9 @@ static void sim_trade_json(struct evhttp_request *req, const sim_trade *t)
 	                  "transaction_id", t->transaction_id, "state", states[t->state],
 	                  "amount_fen", (json_int_t)t->amount_fen, "refunded_fen",
 	                  (json_int_t)t->refunded_fen, "fee_fen", (json_int_t)t->fee_fen);
+	char *answers = paysim_answers_json(t->out_trade_no);
+	json_object_set_new(o, "notify_answers", json_loads(answers, 0, NULL));
+	free(answers);
 	char *txt = json_dumps(o, JSON_COMPACT);
 	paysim_reply(req, 200, "application/json", txt, strlen(txt));
 	free(txt);
