@@ -58,6 +58,7 @@ static const svc_handler online_handlers[] = {
         {"StartOnline", online_start_payment},     {"GetOnlineQr", online_qr},
         {"WechatNotify", online_wechat_notify},    {"AlipayNotify", online_alipay_notify},
         {"ListReconciliation", online_recon_list}, {"RunReconciliation", online_recon_run},
+        {"DevCloseIntent", online_dev_close},
 };
 static const char *const online_idempotent[] = {"StartOnline", "RunReconciliation", NULL};
 

@@ -379,7 +379,6 @@ static int online_start_tx(svc_ctx *ctx, void *arg)
 	rv = change_record(ctx, x->actor,
 	                   arena_printf(ctx->arena, "payment_intent/%s", x->intent_id),
 	                   "online.started", detail, NULL);
-	json_decref(detail);
 	return rv;
 }
 

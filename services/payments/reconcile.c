@@ -99,7 +99,6 @@ static int recon_store_tx(svc_ctx *ctx, void *arg)
 	rv = change_record(ctx, "system:reconciliation",
 	                   arena_printf(ctx->arena, "reconciliation/%s", x->id), "reconciled",
 	                   detail, NULL);
-	json_decref(detail);
 	return rv;
 }
 
