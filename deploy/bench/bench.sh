@@ -73,6 +73,9 @@ VAR_DIR=$(mktemp -d)
 chmod 0711 "$VAR_DIR"
 GATEWAY_PORT=$(free_port)
 PG_PORT=$(free_port)
+# The payment providers' simulator (the callbacks figure, deploy/bench/callbacks.sh).
+export PAYSIM_PORT
+PAYSIM_PORT=$(free_port)
 REDIS_PORT=$(free_port)
 NGINX_PORT=$(free_port)
 SCRATCH=$(mktemp -d)
@@ -606,6 +609,10 @@ EXTRA_FIGURES+=(bench_deliveries)
 # shellcheck source=deploy/bench/certs.sh
 source "$ROOT/deploy/bench/certs.sh"
 EXTRA_FIGURES+=(bench_certs)
+# Payment notifies verified and credited per second beside TPC-B (deploy/bench/callbacks.sh).
+# shellcheck source=deploy/bench/callbacks.sh
+source "$ROOT/deploy/bench/callbacks.sh"
+EXTRA_FIGURES+=(bench_callbacks)
 # BENCH_EXTRAS=0: the read path only (a quicker run while working on it).
 [[ ${BENCH_EXTRAS:-1} == 1 ]] || EXTRA_FIGURES=()
 for figure in "${EXTRA_FIGURES[@]}"; do
