@@ -50,6 +50,7 @@ export const routes = [
   ['/op/holidays', 'op-holidays'],
   ['/op/cert-applications', 'cert-op-applications'],
   ['/op/cert-applications/:id', 'cert-op-application'],
+  ['/me/payments/:id/transfer', 'pay-transfer'],
   ['/op/payments', 'op-payments'],
   ['/op/payments/:id', 'op-payments-intent'],
   ['/op/payments-ledger', 'op-payments-ledger'],
