@@ -364,7 +364,7 @@ phase_browser() {
 	fi
 	local out=$VAR_DIR/test-output/browser rc=0 t log=$VAR_DIR/test-output/browser.log p=0 f=0
 	: >"$log"
-	for t in portal content bill certs; do
+	for t in portal content bill certs payments; do
 		BROWSER_OUT_DIR=$out limited "$BROWSER_TIMEOUT" node "tests/browser/$t.test.mjs" 2>&1 | tee -a "$log"
 		((PIPESTATUS[0] == 0)) || rc=1
 	done

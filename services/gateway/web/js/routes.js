@@ -51,6 +51,7 @@ export const routes = [
   ['/op/cert-applications', 'cert-op-applications'],
   ['/op/cert-applications/:id', 'cert-op-application'],
   ['/me/payments/:id/transfer', 'pay-transfer'],
+  ['/me/payments/:id/pay', 'pay'],
   ['/op/payments', 'op-payments'],
   ['/op/payments/:id', 'op-payments-intent'],
   ['/op/payments-ledger', 'op-payments-ledger'],
