@@ -628,6 +628,27 @@ int online_start(svc_ctx *ctx)
 	return ST_OK;
 }
 
+struct closed {
+	const char *no, *intent_id, *method;
+};
+
+/* The provider closed an unpaid attempt (expired, or the payer's payment failed): the attempt
+ * is closed and the owner told (payments.payment.failed); the intent stays open. */
+static int online_closed_tx(svc_ctx *ctx, void *arg)
+{
+	struct closed *c = arg;
+	const char *v[] = {c->no};
+	int rv = change_guard(ctx, ST_CONFLICT, "out_trade_no",
+	                      "UPDATE online_attempts SET state = 'closed', settled_at = now()"
+	                      " WHERE out_trade_no = $1 AND state = 'pending'",
+	                      1, v, NULL);
+	if (rv != ST_OK)
+		return rv;
+	return payments_intent_record(ctx, c->intent_id, "failed",
+	                              arena_printf(ctx->arena, "provider:%s", c->method),
+	                              "payment_intent.online_failed");
+}
+
 /* Attempts whose notify has not come by query_after: asked of the provider, each claimed by
  * moving its query_after (doubling, at most an hour), so replicas do not ask twice. */
 static void online_query_due(svc_ctx *ctx)
@@ -639,7 +660,8 @@ static void online_query_due(svc_ctx *ctx)
 	            " make_interval(secs => least(3600, $1::int * power(2, least(queries, 12))))"
 	            " WHERE out_trade_no IN (SELECT out_trade_no FROM online_attempts"
 	            " WHERE state = 'pending' AND query_after <= now() ORDER BY query_after"
-	            " LIMIT 20 FOR UPDATE SKIP LOCKED) RETURNING out_trade_no, method",
+	            " LIMIT 20 FOR UPDATE SKIP LOCKED) RETURNING out_trade_no, method,"
+	            " intent_id::text",
 	            1, v, &r) != ST_OK)
 		return;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -654,12 +676,8 @@ static void online_query_due(svc_ctx *ctx)
 			       "online payment settled by query", "method", method, "out_trade_no",
 			       no, "code", status_code_name(rv), NULL);
 		} else if (t.state == PROVIDER_TRADE_CLOSED || t.state == PROVIDER_TRADE_FAILED) {
-			const char *cv[] = {no};
-			online_exec(
-			        ctx,
-			        "UPDATE online_attempts SET state = 'closed', settled_at = now()"
-			        " WHERE out_trade_no = $1 AND state = 'pending'",
-			        1, cv);
+			struct closed c = {no, PQgetvalue(r, i, 2), method};
+			change_run(ctx, online_closed_tx, &c);
 		}
 	}
 	PQclear(r);
