@@ -62,8 +62,8 @@ static void test_worked_examples(void **state)
 	for (size_t i = 0; i < sizeof TABLE / sizeof TABLE[0]; i++) {
 		assert_int_equal(capitals_fen(TABLE[i].fen, buf, sizeof buf), 0);
 		if (strcmp(buf, TABLE[i].want) != 0)
-			fail_msg("%lld fen (%s): got %s, want %s", (long long)TABLE[i].fen, TABLE[i].rule,
-			         buf, TABLE[i].want);
+			fail_msg("%lld fen (%s): got %s, want %s", (long long)TABLE[i].fen,
+			         TABLE[i].rule, buf, TABLE[i].want);
 	}
 }
 
