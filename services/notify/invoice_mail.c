@@ -38,15 +38,16 @@ int notify_payments_apply(svc_ctx *ctx, const Events__Event *ev)
 	                        : NULL;
 	/* A payload that cannot name its invoice would hold back every later event. */
 	if (!p || !p->invoice_id || !validate_uuid(p->invoice_id) || !p->no) {
-		log_kv(LOGL_WARN, ev->id, "invoice event without a usable invoice, no e-mail", "type",
-		       ev->type, NULL);
+		log_kv(LOGL_WARN, ev->id, "invoice event without a usable invoice, no e-mail",
+		       "type", ev->type, NULL);
 		return ST_OK;
 	}
 	const char *v[] = {ev->id, ev->type, p->invoice_id, p->no};
-	return change_exec(ctx,
-	                   "INSERT INTO invoice_mails (event_id, event_type, invoice_id, invoice_no)"
-	                   " VALUES ($1, $2, $3::uuid, $4) ON CONFLICT (event_id) DO NOTHING",
-	                   4, v, NULL);
+	return change_exec(
+	        ctx,
+	        "INSERT INTO invoice_mails (event_id, event_type, invoice_id, invoice_no)"
+	        " VALUES ($1, $2, $3::uuid, $4) ON CONFLICT (event_id) DO NOTHING",
+	        4, v, NULL);
 }
 
 struct invoice_try {
@@ -65,9 +66,10 @@ static void invoice_mail_send(svc_ctx *ctx, struct invoice_try *t)
 	ProtobufCMessage *got = NULL;
 	req.id = (char *)t->invoice_id;
 	caller.request_id = arena_printf(ctx->arena, "invoice-mail-%s", t->id);
-	int rv = app->payments ? bus_call(app->payments, "GetInvoiceMail", &caller, 10000, &req.base,
-	                                  &payments__invoice_mail__descriptor, ctx->arena, &got)
-	                       : ST_UNAVAILABLE;
+	int rv = app->payments
+	                 ? bus_call(app->payments, "GetInvoiceMail", &caller, 10000, &req.base,
+	                            &payments__invoice_mail__descriptor, ctx->arena, &got)
+	                 : ST_UNAVAILABLE;
 	if (rv == ST_INVOICE_NO_EMAIL) {
 		status_clear();
 		t->state = "skipped";
@@ -112,14 +114,15 @@ static int invoice_finish_tx(svc_ctx *ctx, void *arg)
 	snprintf(tries, sizeof tries, "%d", t->tries);
 	snprintf(delay, sizeof delay, "%lld", t->delay_ms);
 	const char *v[] = {t->id, t->state, delay, t->provider, t->error, tries};
-	return change_exec(ctx,
-	                   "UPDATE invoice_mails SET state = $2, lease_until = NULL,"
-	                   " next_at = CASE WHEN $2 = 'pending'"
-	                   " THEN now() + make_interval(secs => $3::bigint / 1000.0) ELSE next_at END,"
-	                   " provider = COALESCE($4, provider), last_error = $5,"
-	                   " sent_at = CASE WHEN $2 = 'sent' THEN now() END"
-	                   " WHERE id = $1::uuid AND state = 'sending' AND tries = $6::int",
-	                   6, v, NULL);
+	return change_exec(
+	        ctx,
+	        "UPDATE invoice_mails SET state = $2, lease_until = NULL,"
+	        " next_at = CASE WHEN $2 = 'pending'"
+	        " THEN now() + make_interval(secs => $3::bigint / 1000.0) ELSE next_at END,"
+	        " provider = COALESCE($4, provider), last_error = $5,"
+	        " sent_at = CASE WHEN $2 = 'sent' THEN now() END"
+	        " WHERE id = $1::uuid AND state = 'sending' AND tries = $6::int",
+	        6, v, NULL);
 }
 
 int notify_invoice_mail_tick(svc_ctx *ctx)
@@ -161,12 +164,12 @@ int notify_invoice_mail_tick(svc_ctx *ctx)
 			}
 		}
 		if (change_run(ctx, invoice_finish_tx, &t) != ST_OK) {
-			log_kv(LOGL_ERROR, t.id, "invoice e-mail outcome not recorded; its lease will end",
-			       NULL);
+			log_kv(LOGL_ERROR, t.id,
+			       "invoice e-mail outcome not recorded; its lease will end", NULL);
 			status_clear();
 		} else if (strcmp(t.state, "sent") != 0) {
-			log_kv(LOGL_WARN, t.id, "invoice e-mail not sent", "state", t.state, "error",
-			       t.error ? t.error : "", NULL);
+			log_kv(LOGL_WARN, t.id, "invoice e-mail not sent", "state", t.state,
+			       "error", t.error ? t.error : "", NULL);
 		}
 	}
 	PQclear(r);

@@ -51,12 +51,10 @@ static const svc_handler notify_handlers[] = {
 
 /* In-site messages come from these sources' events (durable: outbox and replay);
  * enterprise's also keep the membership projection, so notify calls no service. */
-static const svc_subscription notify_subs[] = {{"accounts", notify_accounts_apply},
-                                               {"enterprise", notify_enterprise_apply},
-                                               {"market", notify_market_apply},
-                                               {"billfin", notify_billfin_apply},
-                                               {"certs", notify_certs_apply},
-                                               {"payments", notify_payments_apply}};
+static const svc_subscription notify_subs[] = {
+        {"accounts", notify_accounts_apply}, {"enterprise", notify_enterprise_apply},
+        {"market", notify_market_apply},     {"billfin", notify_billfin_apply},
+        {"certs", notify_certs_apply},       {"payments", notify_payments_apply}};
 
 /* Asked by accounts only (it checks the codes it asked for): no gateway route. */
 static const char *const notify_bus_only[] = {"VerifySmsCode", NULL};

@@ -30,14 +30,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define INVOICE_BATCH 16
+#define INVOICE_BATCH     16
 #define INVOICE_MAX_ITEMS 64
 
 static const payments_invoices_cfg *cfg;
 
-void payments_invoices_setup(const payments_invoices_cfg *c)
+int payments_invoices_setup(const payments_invoices_cfg *c)
 {
+	char no[32];
+	if (invoice_calc_no(0, c->region, 1, no, sizeof no) != 0) {
+		log_kv(LOGL_ERROR, NULL, "INVOICE_REGION must be 2 digits", NULL);
+		return ST_INTERNAL;
+	}
+	if (!c->seller_name || !*c->seller_name || !c->seller_tax_id || !*c->seller_tax_id) {
+		log_kv(LOGL_ERROR, NULL,
+		       "INVOICE_SELLER_NAME and INVOICE_SELLER_TAX_ID are required", NULL);
+		return ST_INTERNAL;
+	}
 	cfg = c;
+	return ST_OK;
 }
 
 /* ---- loading ------------------------------------------------------------------------ */
@@ -90,10 +101,11 @@ static int invoice_items_attach(svc_ctx *ctx, Payments__Invoice **vs, size_t n)
 	PGresult *r = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const char *v[] = {vs[i]->id};
-		int rv = db_exec(ctx->db,
-		                 "SELECT name, quantity, unit_price_fen, amount_fen, tax_rate_bp,"
-		                 " tax_fen FROM invoice_items WHERE invoice_id = $1::uuid ORDER BY pos",
-		                 1, v, &r);
+		int rv = db_exec(
+		        ctx->db,
+		        "SELECT name, quantity, unit_price_fen, amount_fen, tax_rate_bp,"
+		        " tax_fen FROM invoice_items WHERE invoice_id = $1::uuid ORDER BY pos",
+		        1, v, &r);
 		if (rv != ST_OK)
 			return status_err(rv, NULL);
 		int m = PQntuples(r);
@@ -124,8 +136,8 @@ static int invoice_load(svc_ctx *ctx, const char *id, Payments__Invoice **out)
 	if (!id || !validate_uuid(id))
 		return status_err(ST_NOT_FOUND, "id");
 	const char *v[] = {id};
-	int rv = db_exec(ctx->db, "SELECT " INVOICE_COLS INVOICE_FROM " WHERE v.id = $1::uuid", 1, v,
-	                 &r);
+	int rv = db_exec(ctx->db, "SELECT " INVOICE_COLS INVOICE_FROM " WHERE v.id = $1::uuid", 1,
+	                 v, &r);
 	if (rv != ST_OK)
 		return status_err(rv, NULL);
 	if (PQntuples(r) != 1) {
@@ -201,13 +213,14 @@ static int invoice_insert(svc_ctx *ctx, const struct issue *is, const char *kind
 	                   capitals};
 	/* A blue invoice already there (another replica's tick): nothing, no error. A red one
 	 * of the same refund conflicts on refund_id the same way. */
-	rv = change_exec(ctx,
-	                 "INSERT INTO invoices (no, kind, intent_id, blue_id, refund_id, issued_on,"
-	                 " seller_name, seller_tax_id, buyer_name, buyer_tax_id_masked, total_fen,"
-	                 " tax_fen, total_capitals) VALUES ($1, $2, $3::uuid, $4::uuid, $5::uuid,"
-	                 " (now() AT TIME ZONE 'Asia/Shanghai')::date, $6, $7, $8, $9,"
-	                 " $10::bigint, $11::bigint, $12) ON CONFLICT DO NOTHING RETURNING id::text",
-	                 12, v, &r);
+	rv = change_exec(
+	        ctx,
+	        "INSERT INTO invoices (no, kind, intent_id, blue_id, refund_id, issued_on,"
+	        " seller_name, seller_tax_id, buyer_name, buyer_tax_id_masked, total_fen,"
+	        " tax_fen, total_capitals) VALUES ($1, $2, $3::uuid, $4::uuid, $5::uuid,"
+	        " (now() AT TIME ZONE 'Asia/Shanghai')::date, $6, $7, $8, $9,"
+	        " $10::bigint, $11::bigint, $12) ON CONFLICT DO NOTHING RETURNING id::text",
+	        12, v, &r);
 	if (rv != ST_OK)
 		return rv;
 	if (PQntuples(r) == 0) {
@@ -217,14 +230,14 @@ static int invoice_insert(svc_ctx *ctx, const struct issue *is, const char *kind
 	const char *inv = dbrow_text(ctx->arena, r, 0, 0);
 	PQclear(r);
 	for (size_t i = 0; i < n; i++) {
-		char pos[16], q[16], price[24], amount[24], rate[16], t[24];
+		char pos[24], q[16], price[24], amount[24], rate[16], t[24];
 		snprintf(pos, sizeof pos, "%zu", i + 1);
 		snprintf(q, sizeof q, "%d", l[i].quantity);
 		snprintf(price, sizeof price, "%lld", (long long)l[i].unit_price_fen);
 		snprintf(amount, sizeof amount, "%lld", (long long)l[i].amount_fen);
 		snprintf(rate, sizeof rate, "%d", l[i].rate_bp);
 		snprintf(t, sizeof t, "%lld", (long long)l[i].tax_fen);
-		const char *w[] = {inv, pos, l[i].name, q, l[i].has_price ? price : NULL,
+		const char *w[] = {inv,    pos,  l[i].name, q, l[i].has_price ? price : NULL,
 		                   amount, rate, t};
 		if ((rv = change_exec(ctx,
 		                      "INSERT INTO invoice_items (invoice_id, pos, name, quantity,"
@@ -314,8 +327,8 @@ static int blue_tx(svc_ctx *ctx, void *arg)
 	PQclear(r);
 	if (n == 0) {
 		/* An intent without items: one line of its purpose at the default rate. */
-		l[0] = (struct invoice_line){purpose, 1, 1, amount, amount, 0,
-		                             (int32_t)cfg->default_rate_bp};
+		l[0] = (struct invoice_line){
+		        purpose, 1, 1, amount, amount, 0, (int32_t)cfg->default_rate_bp};
 		l[0].tax_fen = invoice_calc_tax(amount, l[0].rate_bp);
 		n = 1;
 	}
@@ -410,8 +423,8 @@ static void invoice_issue(svc_ctx *ctx, const char *intent_id, const char *refun
 		rv = change_run(ctx, refund_id ? red_tx : blue_tx, &is);
 	}
 	if (rv != ST_OK) {
-		log_kv(LOGL_ERROR, intent_id, "invoice not issued; retried on the next round", "error",
-		       status_code_name(rv), "kind", refund_id ? "red" : "blue", NULL);
+		log_kv(LOGL_ERROR, intent_id, "invoice not issued; retried on the next round",
+		       "error", status_code_name(rv), "kind", refund_id ? "red" : "blue", NULL);
 		status_clear();
 	} else if (is.issued) {
 		log_kv(LOGL_INFO, intent_id, "invoice issued", "kind", refund_id ? "red" : "blue",
@@ -457,7 +470,8 @@ int payments_invoices_tick(svc_ctx *ctx)
 	n = PQntuples(r);
 	busy |= n >= INVOICE_BATCH;
 	for (int i = 0; i < n; i++)
-		invoice_issue(ctx, dbrow_text(ctx->arena, r, i, 1), dbrow_text(ctx->arena, r, i, 0));
+		invoice_issue(ctx, dbrow_text(ctx->arena, r, i, 1),
+		              dbrow_text(ctx->arena, r, i, 0));
 	PQclear(r);
 	return busy ? 0 : (int)cfg->poll_ms;
 }
@@ -591,16 +605,16 @@ int payments_invoice_mail(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMe
 	payments__invoice_mail__init(m);
 	m->to = (char *)email;
 	m->subject = arena_printf(ctx->arena, "%s电子发票 %s", red ? "红字" : "", inv->no);
-	m->text = arena_printf(ctx->arena,
-	                       "您好：\n\n%s开具的%s（发票号码 %s，开票日期 %s，价税合计 ¥%s，"
-	                       "%s）已随本邮件附上，请查收。\n购买方：%s\n%s",
-	                       inv->seller_name, red ? "红字电子发票" : "电子发票", inv->no,
-	                       inv->issued_on, total, inv->total_capitals, inv->buyer_name,
-	                       red ? (inv->blue_no ? arena_printf(ctx->arena,
-	                                                          "对应蓝字发票号码：%s\n",
-	                                                          inv->blue_no)
-	                                           : "")
-	                           : "");
+	m->text = arena_printf(
+	        ctx->arena,
+	        "您好：\n\n%s开具的%s（发票号码 %s，开票日期 %s，价税合计 ¥%s，"
+	        "%s）已随本邮件附上，请查收。\n购买方：%s\n%s",
+	        inv->seller_name, red ? "红字电子发票" : "电子发票", inv->no, inv->issued_on, total,
+	        inv->total_capitals, inv->buyer_name,
+	        red ? (inv->blue_no
+	                       ? arena_printf(ctx->arena, "对应蓝字发票号码：%s\n", inv->blue_no)
+	                       : "")
+	            : "");
 	m->pdf = d;
 	*out = &m->base;
 	return ST_OK;

@@ -20,9 +20,9 @@ typedef struct payments_invoices_cfg {
 	long poll_ms;              /* INVOICE_POLL_MS: the tick's wait when nothing is due */
 } payments_invoices_cfg;
 
-/* Keeps cfg (which must outlive the service) for the tick and the PDF; from the start
- * hook, before workers run. */
-void payments_invoices_setup(const payments_invoices_cfg *cfg);
+/* Checks cfg and keeps it (it must outlive the service) for the tick and the handlers; from
+ * the start hook, before workers run. ST_OK, or ST_INTERNAL (logged, naming the setting). */
+int payments_invoices_setup(const payments_invoices_cfg *cfg);
 
 /* One round of the invoice tick (svc_def.tick): blue invoices of paid intents without one,
  * then red ones of refunds without one, a batch each; the ms to wait before the next. */

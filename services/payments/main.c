@@ -1,4 +1,5 @@
 /* payments: wires config, the handlers and the subscriptions. */
+#include "invoices.h"
 #include "memberproj.h"
 #include "payments.h"
 #include "status.h"
@@ -6,6 +7,9 @@
 static struct payments_app app;
 static config_common common;
 static const char *pii_enc, *pii_mac;
+/* invoices */
+static payments_invoices_cfg invoices_cfg;
+static long invoice_ticks;
 
 static int payments_start(svc_ctx *ctx)
 {
@@ -14,8 +18,22 @@ static int payments_start(svc_ctx *ctx)
 	if (crypto_keys_from_hex(&app.pii, pii_enc, pii_mac) != 0)
 		return ST_INTERNAL;
 	/* online: payments_refunder_register("wechat", …), ("alipay", …) here */
-	return ST_OK;
+	/* invoices */
+	return payments_invoices_setup(&invoices_cfg);
 }
+
+/* invoices: service Invoices (proto/payments_invoices.proto). */
+static const svc_handler invoices_handlers[] = {
+        {"ListIntentInvoices", payments_invoices_of_intent},
+        {"GetInvoicePdf", payments_invoice_pdf},
+        {"ListOperatorInvoices", payments_invoices_operator_list},
+        {"GetInvoiceMail", payments_invoice_mail},
+};
+/* notify's delivery thread only (the answer holds the e-mail address). */
+static const char *const invoices_bus_only[] = {"GetInvoiceMail", NULL};
+
+/* The background round of every replica: invoices issued after payment and refund. */
+static int payments_tick(svc_ctx *ctx) { return payments_invoices_tick(ctx); }
 
 static const svc_handler payments_handlers[] = {
         {"CreateIntent", payments_create_intent},
@@ -53,10 +71,29 @@ int main(int argc, char **argv)
 	        {"PAYMENTS_ACCOUNT_NO", CFG_STR, "0200001234567890123", 0, 0,
 	         "the receiving account's number (账号)", &app.account_no},
 	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
+	        /* invoices */
+	        {"INVOICE_SELLER_NAME", CFG_STR, "中小企业融资服务平台有限公司", 0, 0,
+	         "the seller (销售方) printed on every e-invoice: name", &invoices_cfg.seller_name},
+	        {"INVOICE_SELLER_TAX_ID", CFG_STR, "91110102MA01PAYX18", 0, 0,
+	         "the seller's unified social credit code (纳税人识别号)",
+	         &invoices_cfg.seller_tax_id},
+	        {"INVOICE_REGION", CFG_STR, "11", 0, 0,
+	         "2 digits: the seller's province code (GB/T 2260), digits 3-4 of invoice numbers",
+	         &invoices_cfg.region},
+	        {"INVOICE_DEFAULT_TAX_RATE_BP", CFG_INT, "600", 0, 10000,
+	         "tax rate (basis points) of an intent that has no items",
+	         &invoices_cfg.default_rate_bp},
+	        {"INVOICE_POLL_MS", CFG_INT, "500", 50, 60000,
+	         "how often an idle invoice thread looks for paid intents and refunds to invoice",
+	         &invoices_cfg.poll_ms},
+	        {"INVOICE_TICKS", CFG_INT, "1", 0, 8,
+	         "threads issuing invoices (0: this replica issues none)", &invoice_ticks},
 	};
 	svc_api apis[] = {SVC_API(&payments__payments__descriptor, payments_handlers,
-	                          .bus_only = payments_bus_only,
-	                          .idempotent = payments_idempotent)};
+	                          .bus_only = payments_bus_only, .idempotent = payments_idempotent),
+	                  /* invoices */
+	                  SVC_API(&payments__invoices__descriptor, invoices_handlers,
+	                          .bus_only = invoices_bus_only)};
 	svc_def def = {.name = "payments",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],
@@ -65,6 +102,8 @@ int main(int argc, char **argv)
 	               .subs = payments_subs,
 	               .nsubs = sizeof payments_subs / sizeof payments_subs[0],
 	               .start = payments_start,
-	               .app = &app};
+	               .app = &app,
+	               .tick = payments_tick,
+	               .ntick = &invoice_ticks};
 	return svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
 }
