@@ -2,6 +2,7 @@
 #include "invoices.h"
 #include "memberproj.h"
 #include "payments.h"
+#include "pdfdoc.h"
 #include "status.h"
 
 static struct payments_app app;
@@ -105,5 +106,8 @@ int main(int argc, char **argv)
 	               .app = &app,
 	               .tick = payments_tick,
 	               .ntick = &invoice_ticks};
-	return svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
+	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
+	/* invoices: the PDF's font caches, released for the leak checker */
+	pdfdoc_shutdown();
+	return rv;
 }
