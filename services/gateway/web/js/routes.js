@@ -50,6 +50,8 @@ export const routes = [
   ['/op/holidays', 'op-holidays'],
   ['/op/cert-applications', 'cert-op-applications'],
   ['/op/cert-applications/:id', 'cert-op-application'],
+  ['/me/payments/:id/invoices', 'invoices'],
+  ['/op/invoices', 'op-invoices'],
 ];
 
 /* The left menus of 个人中心 and the two consoles. A fourth element names who sees the
@@ -79,6 +81,7 @@ export const menus = {
     ['数字证书申请', '/op/cert-applications', null, ['ca_officer']],
     ['内容管理', '/op/articles', null, ['content_editor']],
     ['站点设置', '/op/site', null, ['content_editor']],
+    ['电子发票', '/op/invoices', null, ['finance']],
   ],
   inst: [
     ['融资需求', '/inst/demands'],
