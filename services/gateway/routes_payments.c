@@ -2,6 +2,7 @@
  * refunds and the ledger (issue 18). online and invoices add their rows in their blocks. */
 #include "payments.pb-c.h"
 #include "payments_online.pb-c.h"
+#include "payments_invoices.pb-c.h"
 #include "routes.h"
 
 #define PYX(m, p, rpc, auth, created, summary, flags)                                              \
@@ -62,6 +63,16 @@ static gw_route routes[] = {
          "开发环境：关闭属于 dev 的支付单（测试迟到的支付）", GW_SESSION_KEEP, NULL, 0,
          GW_LIMIT_NONE},
         /* invoices */
+        {"GET", "/api/v1/payments/intents/{id}/invoices", "payments",
+         &payments__invoices__descriptor, "ListIntentInvoices", GW_AUTH_SESSION, 0,
+         "付款人：支付单的电子发票（蓝字、红字）", GW_SESSION_KEEP, NULL, 0, GW_LIMIT_NONE},
+        {"GET", "/api/v1/payments/invoices/{id}/pdf", "payments", &payments__invoices__descriptor,
+         "GetInvoicePdf", GW_AUTH_SESSION, 0, "付款人或财务：下载电子发票（PDF）", GW_SESSION_KEEP,
+         NULL, GW_FILE_REPLY, GW_LIMIT_NONE},
+        {"GET", "/api/v1/operator/payments/invoices", "payments", &payments__invoices__descriptor,
+         "ListOperatorInvoices", GW_AUTH_SESSION, 0,
+         "财务：电子发票（按蓝字/红字、发票号码、支付单号或购买方筛选）", GW_SESSION_KEEP, NULL, 0,
+         GW_LIMIT_NONE},
 };
 
 const gw_route_table gw_routes_payments = {routes, sizeof routes / sizeof routes[0]};

@@ -19,7 +19,17 @@ static int notify_start(svc_ctx *ctx)
 	/* Addresses come from accounts at send time, on the delivery threads only. */
 	if (rv == ST_OK && bus_client_open(&app.accounts, common.bus_urls, "accounts") != 0)
 		rv = ST_INTERNAL;
+	/* invoices (issue 18): payments' invoice e-mails, asked from the delivery threads. */
+	if (rv == ST_OK && bus_client_open(&app.payments, common.bus_urls, "payments") != 0)
+		rv = ST_INTERNAL;
 	return rv;
+}
+
+/* The delivery threads' round: the queue of deliveries, then the invoice e-mails. */
+static int notify_tick(svc_ctx *ctx)
+{
+	int wait = notify_deliveries_tick(ctx);
+	return notify_invoice_mail_tick(ctx) ? 0 : wait;
 }
 
 /* Service Notify of proto/notify.proto, bound by method name. */
@@ -41,11 +51,10 @@ static const svc_handler notify_handlers[] = {
 
 /* In-site messages come from these sources' events (durable: outbox and replay);
  * enterprise's also keep the membership projection, so notify calls no service. */
-static const svc_subscription notify_subs[] = {{"accounts", notify_accounts_apply},
-                                               {"enterprise", notify_enterprise_apply},
-                                               {"market", notify_market_apply},
-                                               {"billfin", notify_billfin_apply},
-                                               {"certs", notify_certs_apply}};
+static const svc_subscription notify_subs[] = {
+        {"accounts", notify_accounts_apply}, {"enterprise", notify_enterprise_apply},
+        {"market", notify_market_apply},     {"billfin", notify_billfin_apply},
+        {"certs", notify_certs_apply},       {"payments", notify_payments_apply}};
 
 /* Asked by accounts only (it checks the codes it asked for): no gateway route. */
 static const char *const notify_bus_only[] = {"VerifySmsCode", NULL};
@@ -122,11 +131,12 @@ int main(int argc, char **argv)
 	               .nsubs = sizeof notify_subs / sizeof notify_subs[0],
 	               .start = notify_start,
 	               .app = &app,
-	               .tick = notify_deliveries_tick,
+	               .tick = notify_tick,
 	               .ntick = &delivery_workers};
 	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
 	notify_mail_teardown(&app);
 	notify_sms_teardown(&app);
 	bus_client_close(app.accounts);
+	bus_client_close(app.payments);
 	return rv;
 }

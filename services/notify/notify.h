@@ -11,6 +11,7 @@
  *                 failover (svc_def.tick), digests, the operator's list and retry
  *   prefs.c       GET/PUT notification preferences
  *   mail_dev.c    the development mail sink and ListDevMail; mail_smtp.c the SMTP provider
+ *   invoice_mail.c payments' invoices e-mailed with their PDF (issue 18)
  */
 #ifndef NOTIFY_NOTIFY_H
 #define NOTIFY_NOTIFY_H
@@ -37,6 +38,7 @@ struct notify_app {
 	notify_mail_smtp_config smtp; /* MAIL_SMTP_*, MAIL_FROM */
 	char mail_sink_path[1024];    /* $VAR_DIR/mail/outbox.jsonl */
 	bus_client *accounts;         /* GetContacts, from the delivery threads only */
+	bus_client *payments;         /* GetInvoiceMail, from the delivery threads only */
 	long delivery_batch;          /* DELIVERY_BATCH: rows one claim takes */
 	long delivery_max_tries;      /* DELIVERY_MAX_TRIES */
 	long delivery_backoff_ms;     /* DELIVERY_BACKOFF_MS: the wait after the first failed try */
@@ -122,5 +124,13 @@ int notify_market_apply(svc_ctx *ctx, const Events__Event *ev);
  * disbursement), and for a new inquiry one to each bill quoter of the addressed funder, or
  * of every bill funder for an inquiry to any (notify's projection of market's staff). */
 int notify_billfin_apply(svc_ctx *ctx, const Events__Event *ev);
+
+/* payments' events: the in-site messages, then, for payments.invoice.issued | reversed, the
+ * invoice's e-mail queued (invoice_mails), in the subscriber's transaction. */
+int notify_payments_apply(svc_ctx *ctx, const Events__Event *ev);
+/* One round of the invoice e-mails on a delivery thread: a batch claimed, each one's
+ * address and PDF asked of payments, sent, recorded. 1 when the batch was full (more may
+ * be due), else 0. */
+int notify_invoice_mail_tick(svc_ctx *ctx);
 
 #endif

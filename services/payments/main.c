@@ -1,6 +1,8 @@
 /* payments: wires config, the handlers and the subscriptions. */
+#include "invoices.h"
 #include "memberproj.h"
 #include "payments.h"
+#include "pdfdoc.h"
 #include "status.h"
 /* online */
 #include "online.h"
@@ -8,6 +10,9 @@
 static struct payments_app app;
 static config_common common;
 static const char *pii_enc, *pii_mac;
+static long tick_threads;
+/* invoices */
+static payments_invoices_cfg invoices_cfg;
 
 static int payments_start(svc_ctx *ctx)
 {
@@ -19,7 +24,8 @@ static int payments_start(svc_ctx *ctx)
 	int rv = online_start(ctx);
 	if (rv != ST_OK)
 		return rv;
-	return ST_OK;
+	/* invoices */
+	return payments_invoices_setup(&invoices_cfg);
 }
 
 /* Background work of the parts of the service, one after the other; the shortest wait wins. */
@@ -28,6 +34,10 @@ static int payments_tick(svc_ctx *ctx)
 	int wait = 5000;
 	/* online: queries of payments without a notify, refunds owed, daily reconciliation */
 	int w = online_tick(ctx);
+	if (w < wait)
+		wait = w;
+	/* invoices: issued after payment and refund */
+	w = payments_invoices_tick(ctx);
 	if (w < wait)
 		wait = w;
 	return wait;
@@ -62,6 +72,16 @@ static const svc_handler online_handlers[] = {
 };
 static const char *const online_idempotent[] = {"StartOnline", "RunReconciliation", NULL};
 
+/* invoices: service Invoices (proto/payments_invoices.proto). */
+static const svc_handler invoices_handlers[] = {
+        {"ListIntentInvoices", payments_invoices_of_intent},
+        {"GetInvoicePdf", payments_invoice_pdf},
+        {"ListOperatorInvoices", payments_invoices_operator_list},
+        {"GetInvoiceMail", payments_invoice_mail},
+};
+/* notify's delivery thread only (the answer holds the e-mail address). */
+static const char *const invoices_bus_only[] = {"GetInvoiceMail", NULL};
+
 /* The payer's scope reads memberships from enterprise's events; billfin's completed
  * orders are posted to the ledger. */
 static const svc_subscription payments_subs[] = {{"enterprise", memberproj_apply},
@@ -80,12 +100,34 @@ int main(int argc, char **argv)
 	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
 	        /* online */
 	        ONLINE_CONFIG_ITEMS(&online_cfg),
+	        /* invoices */
+	        {"INVOICE_SELLER_NAME", CFG_STR, "中小企业融资服务平台有限公司", 0, 0,
+	         "the seller (销售方) printed on every e-invoice: name", &invoices_cfg.seller_name},
+	        {"INVOICE_SELLER_TAX_ID", CFG_STR, "91110102MA01PAYX18", 0, 0,
+	         "the seller's unified social credit code (纳税人识别号)",
+	         &invoices_cfg.seller_tax_id},
+	        {"INVOICE_REGION", CFG_STR, "11", 0, 0,
+	         "2 digits: the seller's province code (GB/T 2260), digits 3-4 of invoice numbers",
+	         &invoices_cfg.region},
+	        {"INVOICE_DEFAULT_TAX_RATE_BP", CFG_INT, "600", 0, 10000,
+	         "tax rate (basis points) of an intent that has no items",
+	         &invoices_cfg.default_rate_bp},
+	        {"INVOICE_POLL_MS", CFG_INT, "500", 50, 60000,
+	         "how often an idle invoice thread looks for paid intents and refunds to invoice",
+	         &invoices_cfg.poll_ms},
+	        {"PAYMENTS_TICKS", CFG_INT, "1", 0, 8,
+	         "background threads (invoices to issue, online payments to query, refunds owed, "
+	         "reconciliation; 0: none on this replica)",
+	         &tick_threads},
 	};
 	svc_api apis[] = {SVC_API(&payments__payments__descriptor, payments_handlers,
 	                          .bus_only = payments_bus_only, .idempotent = payments_idempotent),
 	                  /* online */
 	                  SVC_API(&payments_online__payments_online__descriptor, online_handlers,
-	                          .idempotent = online_idempotent)};
+	                          .idempotent = online_idempotent),
+	                  /* invoices */
+	                  SVC_API(&payments__invoices__descriptor, invoices_handlers,
+	                          .bus_only = invoices_bus_only)};
 	svc_def def = {.name = "payments",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],
@@ -95,6 +137,10 @@ int main(int argc, char **argv)
 	               .nsubs = sizeof payments_subs / sizeof payments_subs[0],
 	               .start = payments_start,
 	               .tick = payments_tick,
+	               .ntick = &tick_threads,
 	               .app = &app};
-	return svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
+	int rv = svc_main(&def, argc, argv, &common, items, sizeof items / sizeof items[0]);
+	/* invoices: the PDF's font caches, released for the leak checker */
+	pdfdoc_shutdown();
+	return rv;
 }

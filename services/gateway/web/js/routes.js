@@ -55,6 +55,8 @@ export const routes = [
   ['/op/payments', 'op-payments'],
   ['/op/payments/:id', 'op-payments-intent'],
   ['/op/payments-ledger', 'op-payments-ledger'],
+  ['/me/payments/:id/invoices', 'invoices'],
+  ['/op/invoices', 'op-invoices'],
 ];
 
 /* The left menus of 个人中心 and the two consoles. A fourth element names who sees the
@@ -86,6 +88,7 @@ export const menus = {
     ['站点设置', '/op/site', null, ['content_editor']],
     ['支付单 · 对公转账', '/op/payments', null, ['finance']],
     ['总账', '/op/payments-ledger', null, ['finance']],
+    ['电子发票', '/op/invoices', null, ['finance']],
   ],
   inst: [
     ['融资需求', '/inst/demands'],
