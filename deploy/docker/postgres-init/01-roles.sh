@@ -17,7 +17,7 @@ set -euo pipefail
 # The services of services/services.list with a database (`make deploy-files`): this
 # directory is all the postgres container sees.
 # >>> generated: services (from services/services.list)
-services=(accounts enterprise market billfin certs notify)
+services=(accounts enterprise market billfin payments certs notify)
 # <<< generated: services
 db=${POSTGRES_DB:-sme}
 admin=${POSTGRES_USER:-postgres}
