@@ -770,7 +770,8 @@ static int del_tx(svc_ctx *ctx, void *arg)
 	int rv = applications_load(ctx, d->s, d->id, 1, &d->o);
 	if (rv != ST_OK)
 		return rv;
-	if (d->o->order_id)
+	if (d->o->order_id &&
+	    (strcmp(d->o->state, "pending") == 0 || strcmp(d->o->state, "rejected") == 0))
 		return status_err(ST_CERTORDER_IN_ORDER, "order_id");
 	const char *v[] = {d->id};
 	if ((rv = change_guard(ctx, ST_CERTAPP_LOCKED, "state",
