@@ -691,18 +691,27 @@ struct cancel {
 static int cancel_tx(svc_ctx *ctx, void *arg)
 {
 	struct cancel *c = arg;
+	PGresult *r = NULL;
 	const char *v[] = {c->id};
-	int rv = change_guard(ctx, ST_CERTORDER_STATE, "state",
-	                      "UPDATE cert_orders SET state = 'cancelled', updated_at = now()"
-	                      " WHERE id = $1::uuid AND state = 'unpaid'",
-	                      1, v, NULL);
+	int rv = change_exec(ctx,
+	                     "UPDATE cert_orders SET state = 'cancelled', updated_at = now()"
+	                     " WHERE id = $1::uuid AND state = 'unpaid'",
+	                     1, v, &r);
 	if (rv != ST_OK)
 		return rv;
+	long moved = change_rows(r);
+	PQclear(r);
+	if ((rv = order_reload(ctx, c->id, &c->o)) != ST_OK)
+		return rv;
+	if (!moved)
+		/* payments' closed event, applied since the intent was closed, cancelled it
+		 * already (and recorded it): the same outcome; anything else lost the race. */
+		return strcmp(c->o->state, "cancelled") == 0
+		               ? ST_OK
+		               : status_err(ST_CERTORDER_STATE, "state");
 	if ((rv = change_exec(ctx,
 	                      "UPDATE cert_order_lines SET open = false WHERE order_id = $1::uuid",
 	                      1, v, NULL)) != ST_OK)
-		return rv;
-	if ((rv = order_reload(ctx, c->id, &c->o)) != ST_OK)
 		return rv;
 	return order_record(ctx, c->actor, c->o, "order.cancelled", NULL);
 }
