@@ -134,7 +134,8 @@ CREATE TABLE ledger_lines (
 CREATE INDEX ledger_lines_entry ON ledger_lines (entry_id);
 CREATE INDEX ledger_lines_account ON ledger_lines (account);
 
-CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql
+    SET search_path FROM CURRENT AS $$
 BEGIN
     RAISE EXCEPTION 'ledger is append-only: % on % refused', TG_OP, TG_TABLE_NAME
         USING ERRCODE = 'restrict_violation';
@@ -151,7 +152,9 @@ CREATE TRIGGER ledger_lines_no_truncate BEFORE TRUNCATE ON ledger_lines
 
 -- An entry balances and has lines, checked when the transaction commits (after all its
 -- lines are in), whatever wrote them.
-CREATE FUNCTION ledger_check_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+-- search_path fixed at creation: the trigger fires for any session, the superuser's too.
+CREATE FUNCTION ledger_check_balanced() RETURNS trigger LANGUAGE plpgsql
+    SET search_path FROM CURRENT AS $$
 DECLARE
     d bigint;
     c bigint;

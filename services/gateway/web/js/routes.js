@@ -53,6 +53,10 @@ export const routes = [
   ['/op/holidays', 'op-holidays'],
   ['/op/cert-applications', 'cert-op-applications'],
   ['/op/cert-applications/:id', 'cert-op-application'],
+  ['/me/payments/:id/transfer', 'pay-transfer'],
+  ['/op/payments', 'op-payments'],
+  ['/op/payments/:id', 'op-payments-intent'],
+  ['/op/payments-ledger', 'op-payments-ledger'],
 ];
 
 /* The left menus of 个人中心 and the two consoles. A fourth element names who sees the
@@ -83,6 +87,8 @@ export const menus = {
     ['数字证书申请', '/op/cert-applications', null, ['ca_officer']],
     ['内容管理', '/op/articles', null, ['content_editor']],
     ['站点设置', '/op/site', null, ['content_editor']],
+    ['支付单 · 对公转账', '/op/payments', null, ['finance']],
+    ['总账', '/op/payments-ledger', null, ['finance']],
   ],
   inst: [
     ['融资需求', '/inst/demands'],
