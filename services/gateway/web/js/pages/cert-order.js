@@ -56,11 +56,17 @@ export default {
     if (p && p.state === 'open' && (p.methods || []).some(m => m === 'wechat' || m === 'alipay'))
       out.push(section('在线支付', h('a', { class: 'btn btn-primary', href: '#/pay/' + encodeURIComponent(p.intent_id) }, '去支付（微信 / 支付宝）')));
     if (p && (o.state === 'paid' || o.state === 'refunded')) {
-      let inv = [];
-      try { inv = (await api.get('/api/v1/payments/intents/' + encodeURIComponent(p.intent_id) + '/invoices')).items || []; } catch { inv = []; }
-      out.push(section('电子发票', inv.length
-        ? h('ul', {}, inv.map(i => h('li', {}, h('a', { href: '/api/v1/payments/invoices/' + encodeURIComponent(i.id) + '/pdf', target: '_blank' }, '电子发票下载 ' + (i.no || '')))))
-        : h('p', { class: 'muted' }, '电子发票开具后可在此下载。')));
+      /* The invoices are asked for on demand: issued after payment by payments' invoicing. */
+      const list = h('div', { class: 'invoices', 'aria-live': 'polite' });
+      const btn = h('button', { type: 'button', class: 'btn btn-secondary' }, '电子发票下载');
+      btn.addEventListener('click', async () => {
+        let inv = [];
+        try { inv = (await api.get('/api/v1/payments/intents/' + encodeURIComponent(p.intent_id) + '/invoices')).items || []; } catch { inv = []; }
+        list.replaceChildren(inv.length
+          ? h('ul', {}, inv.map(i => h('li', {}, h('a', { href: '/api/v1/payments/invoices/' + encodeURIComponent(i.id) + '/pdf', target: '_blank' }, '电子发票 ' + (i.no || '') + '（PDF）'))))
+          : h('p', { class: 'muted' }, '电子发票尚未开具，开具后可在此下载。'));
+      });
+      out.push(section('电子发票', btn, list));
     }
     if (o.state === 'unpaid') {
       const cancel = h('button', { type: 'button', class: 'btn btn-secondary' }, '取消订单');
