@@ -30,6 +30,11 @@
 #define AAD_ADDRESS "certs.cert_applications.address"
 #define AAD_P12PW   "certs.cert_applications.p12_password"
 
+/* certorders: a column of the open or paid order holding application a. */
+#define APPLICATIONS_ORDER(col)                                                                    \
+	"(SELECT " col " FROM cert_order_lines l JOIN cert_orders o ON o.id = l.order_id"          \
+	" WHERE l.application_id = a.id AND l.open LIMIT 1)"
+
 const char applications_cols[] =
         "a.id::text, a.no, a.profile, a.kind, a.renews_serial, a.medium, a.algorithm,"
         " a.validity_years, a.agreement_version, a.state, a.enterprise_id::text,"
@@ -41,7 +46,10 @@ const char applications_cols[] =
         "  FROM certificates c WHERE c.serial = a.certificate_serial),"
         " a.pkcs12_sealed IS NOT NULL,"
         " to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-        " to_char(a.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+        " to_char(a.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+        " " APPLICATIONS_ORDER("o.id::text") ", " APPLICATIONS_ORDER("o.no") ","
+                                                                             " " APPLICATIONS_ORDER(
+                                                                                     "o.state");
 
 static const char *const state_labels[][2] = {
         {"pending", "待审核"},  {"accepted", "申请受理中"}, {"issued", "已制证"},
@@ -92,6 +100,9 @@ Certs__Application *applications_row(svc_ctx *ctx, const PGresult *r, int i)
 	o->pkcs12_available = PQgetvalue(r, i, 26)[0] == 't';
 	o->created_at = opt_text(ctx, r, i, 27);
 	o->updated_at = opt_text(ctx, r, i, 28);
+	o->order_id = opt_text(ctx, r, i, 29);
+	o->order_no = opt_text(ctx, r, i, 30);
+	o->order_state = opt_text(ctx, r, i, 31);
 	return o;
 }
 
@@ -615,6 +626,9 @@ static int update_tx(svc_ctx *ctx, void *arg)
 		return rv;
 	if (strcmp(old->state, "pending") != 0 && strcmp(old->state, "rejected") != 0)
 		return status_err(ST_CERTAPP_LOCKED, "state");
+	/* The order's lines priced it as it is: no edit while it is in an order. */
+	if (old->order_id)
+		return status_err(ST_CERTORDER_IN_ORDER, "order_id");
 	int resubmit = strcmp(old->state, "rejected") == 0;
 	form *f = &u->f;
 	const char *v0[] = {q->id};
@@ -756,6 +770,9 @@ static int del_tx(svc_ctx *ctx, void *arg)
 	int rv = applications_load(ctx, d->s, d->id, 1, &d->o);
 	if (rv != ST_OK)
 		return rv;
+	if (d->o->order_id &&
+	    (strcmp(d->o->state, "pending") == 0 || strcmp(d->o->state, "rejected") == 0))
+		return status_err(ST_CERTORDER_IN_ORDER, "order_id");
 	const char *v[] = {d->id};
 	if ((rv = change_guard(ctx, ST_CERTAPP_LOCKED, "state",
 	                       "DELETE FROM cert_applications WHERE id = $1::uuid"

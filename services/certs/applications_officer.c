@@ -1,15 +1,17 @@
 /*
  * Certificate applications, the ca_officer's side: the queue, the detail, accept (the
- * certificate issued at once, in the same transaction: payments do not exist yet, and
- * one step leaves no application accepted and never issued), reject with a reason,
- * ready for pickup or shipped (carrier, tracking number), completed. Issuance takes the
- * subject from the registry again, the key from the stored CSR or generated here: a
+ * certificate issued in the same transaction when the application's order is paid;
+ * otherwise it waits, accepted, and the payment's event issues it: whichever of the two
+ * comes second issues, in its own transaction), reject with a reason,
+ * ready for pickup or shipped (carrier, tracking number), completed. Acceptance takes
+ * the subject from the registry again (kept, the identifier sealed, for the issuance);
+ * issuance takes the key from the stored CSR or generated here: a
  * software certificate's key goes out once as PKCS#12 (AES-256, the password the
  * applicant set, sealed until now), a cloud certificate's key is sealed into cloud_keys.
  * A renewal runs from the old certificate's expiry. To anyone else these routes do not
  * exist (404).
  */
-#include "applications.h"
+#include "orders.h"
 
 #include "blobs.h"
 #include "caller.h"
@@ -229,7 +231,9 @@ int certs_app_officer_complete(svc_ctx *ctx, const ProtobufCMessage *in, Protobu
 
 /* ---- accept and issue ------------------------------------------------------------------ */
 
-struct accept {
+#define AAD_SUBJECT "certs.cert_applications.subject_code"
+
+struct issue {
 	const char *id, *actor;
 	Certs__Application *o;
 	certs_issued t;
@@ -237,60 +241,10 @@ struct accept {
 	size_t cloud_len, p12_len;
 };
 
-static int accept_tx(svc_ctx *ctx, void *arg)
-{
-	struct accept *a = arg;
-	PGresult *r = NULL;
-	int rv;
-	const char *v[] = {a->id};
-	if ((rv = change_guard(
-	             ctx, ST_CERTAPP_STATE, "state",
-	             arena_printf(ctx->arena,
-	                          "WITH a AS (UPDATE cert_applications SET state = 'accepted',"
-	                          " updated_at = now() WHERE id = $1::uuid AND state = 'pending'"
-	                          " RETURNING *) SELECT %s FROM a",
-	                          applications_cols),
-	             1, v, &r)) != ST_OK)
-		return rv;
-	Certs__Application *o = applications_row(ctx, r, 0);
-	PQclear(r);
-	if ((rv = applications_record(ctx, a->actor, o, "application.accepted", NULL)) != ST_OK)
-		return rv;
-	if ((rv = certs_issue_store(ctx, &a->t)) != ST_OK)
-		return rv;
-	if (a->cloud_key) {
-		const char *vc[] = {a->t.serial, (const char *)a->cloud_key};
-		const int lens[] = {0, (int)a->cloud_len}, fmts[] = {0, 1};
-		if ((rv = change_query(
-		             ctx, "INSERT INTO cloud_keys (serial, key_sealed) VALUES ($1, $2)", 2,
-		             vc, lens, fmts, NULL)) != ST_OK)
-			return rv;
-	}
-	const char *vi[] = {a->id, a->t.serial, (const char *)a->p12};
-	const int li[] = {0, 0, (int)a->p12_len}, fi[] = {0, 0, 1};
-	if ((rv = change_guard_query(
-	             ctx, ST_CERTAPP_STATE, "state",
-	             arena_printf(ctx->arena,
-	                          "WITH a AS (UPDATE cert_applications SET state = 'issued',"
-	                          " certificate_serial = $2, pkcs12_sealed = $3,"
-	                          " p12_password_enc = NULL, updated_at = now()"
-	                          " WHERE id = $1::uuid AND state = 'accepted' RETURNING *)"
-	                          " SELECT %s FROM a",
-	                          applications_cols),
-	             3, vi, li, fi, &r)) != ST_OK)
-		return rv;
-	a->o = applications_row(ctx, r, 0);
-	PQclear(r);
-	/* The certificate row is committed with this statement, so its expiry reads here. */
-	a->o->certificate_not_after = (char *)a->t.na;
-	return applications_record(ctx, a->actor, a->o, "application.issued",
-	                           json_pack("{s:s}", "serial", a->t.serial));
-}
-
-/* What accept reads besides the application: its CSR, the sealed PKCS#12 password and,
+/* What issuance reads besides the application: its CSR, the sealed PKCS#12 password and,
  * for a renewal, the new expiry (the old one plus the years, epoch seconds). */
-static int accept_inputs(svc_ctx *ctx, const char *id, char **csr, unsigned char **pw,
-                         size_t *pwlen, time_t *not_after)
+static int issue_inputs(svc_ctx *ctx, const char *id, char **csr, unsigned char **pw, size_t *pwlen,
+                        time_t *not_after)
 {
 	PGresult *r = NULL;
 	const char *v[] = {id};
@@ -330,7 +284,7 @@ static int accept_inputs(svc_ctx *ctx, const char *id, char **csr, unsigned char
 
 /* The PKCS#12 of the certificate, its chain and key under pw: PBES2 AES-256-CBC for
  * both the key and the certificates, SHA-256 MAC. */
-static int accept_pkcs12(svc_ctx *ctx, struct accept *a, EVP_PKEY *key, const char *pw)
+static int issue_pkcs12(svc_ctx *ctx, struct issue *a, EVP_PKEY *key, const char *pw)
 {
 	struct certs_app *app = CERTS_APP(ctx);
 	struct certs_ca *c = &app->ca[ca_alg_parse(a->t.ca)];
@@ -357,40 +311,74 @@ out:
 	return rv;
 }
 
-int certs_app_officer_accept(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+/* Stores what issue_make made: the certificate, the cloud key, the application issued. */
+static int issue_store(svc_ctx *ctx, struct issue *a)
 {
-	const Certs__ApplicationRef *q = (const Certs__ApplicationRef *)in;
+	PGresult *r = NULL;
+	int rv;
+	if ((rv = certs_issue_store(ctx, &a->t)) != ST_OK)
+		return rv;
+	if (a->cloud_key) {
+		const char *vc[] = {a->t.serial, (const char *)a->cloud_key};
+		const int lens[] = {0, (int)a->cloud_len}, fmts[] = {0, 1};
+		if ((rv = change_query(
+		             ctx, "INSERT INTO cloud_keys (serial, key_sealed) VALUES ($1, $2)", 2,
+		             vc, lens, fmts, NULL)) != ST_OK)
+			return rv;
+	}
+	const char *vi[] = {a->id, a->t.serial, (const char *)a->p12};
+	const int li[] = {0, 0, (int)a->p12_len}, fi[] = {0, 0, 1};
+	if ((rv = change_guard_query(
+	             ctx, ST_CERTAPP_STATE, "state",
+	             arena_printf(ctx->arena,
+	                          "WITH a AS (UPDATE cert_applications SET state = 'issued',"
+	                          " certificate_serial = $2, pkcs12_sealed = $3,"
+	                          " p12_password_enc = NULL, updated_at = now()"
+	                          " WHERE id = $1::uuid AND state = 'accepted' RETURNING *)"
+	                          " SELECT %s FROM a",
+	                          applications_cols),
+	             3, vi, li, fi, &r)) != ST_OK)
+		return rv;
+	a->o = applications_row(ctx, r, 0);
+	PQclear(r);
+	/* The certificate row is written with this transaction, so its expiry reads here. */
+	a->o->certificate_not_after = (char *)a->t.na;
+	return applications_record(ctx, a->actor, a->o, "application.issued",
+	                           json_pack("{s:s}", "serial", a->t.serial));
+}
+
+int applications_issue_tx(svc_ctx *ctx, const char *id, const char *actor, Certs__Application **out)
+{
 	struct certs_app *app = CERTS_APP(ctx);
-	const char *pid;
 	Certs__Application *o = NULL;
-	applications_subject subj;
+	PGresult *r = NULL;
 	EVP_PKEY *key = NULL;
-	char *csr = NULL, *pw = NULL;
+	char *csr = NULL, *pw = NULL, *code = NULL;
 	unsigned char *pw_sealed = NULL, *kder = NULL;
 	size_t pw_len = 0, pwn = 0, klen = 0;
 	time_t not_after = 0;
-	struct accept a = {0};
-	int rv = officer(ctx, &pid);
+	struct issue a = {.id = id, .actor = actor};
+	int rv = applications_load(ctx, NULL, id, 1, &o);
 	if (rv != ST_OK)
 		return rv;
-	if ((rv = applications_load(ctx, NULL, q->id, 0, &o)) != ST_OK)
-		return rv;
-	if (strcmp(o->state, "pending") != 0)
+	if (strcmp(o->state, "accepted") != 0)
 		return status_err(ST_CERTAPP_STATE, "state");
-	if ((rv = applications_materials(ctx, o)) != ST_OK)
+	const char *v[] = {id};
+	if ((rv = change_exec(ctx,
+	                      "SELECT subject_name, subject_code_enc FROM cert_applications"
+	                      " WHERE id = $1::uuid AND subject_code_enc IS NOT NULL",
+	                      1, v, &r)) != ST_OK)
 		return rv;
-	int enterprise = o->enterprise_id != NULL, have = 0;
-	for (size_t i = 0; i < o->n_materials; i++)
-		have |= strcmp(o->materials[i]->kind,
-		               enterprise ? "business_license" : "id_card") == 0
-		                ? 1
-		        : strcmp(o->materials[i]->kind, "authorization") == 0 ? 2
-		                                                              : 0;
-	if (have != (enterprise ? 3 : 1))
-		return status_err(ST_CERTAPP_MATERIALS, "materials");
-	if ((rv = applications_subject_of(ctx, o->enterprise_id, o->applicant_id, &subj)) != ST_OK)
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return status_err(ST_INTERNAL, NULL);
+	}
+	const char *name = dbrow_text(ctx->arena, r, 0, 0);
+	rv = dbrow_open(ctx, &app->pii, r, 0, 1, AAD_SUBJECT, &code);
+	PQclear(r);
+	if (rv != ST_OK)
 		return rv;
-	if ((rv = accept_inputs(ctx, q->id, &csr, &pw_sealed, &pw_len, &not_after)) != ST_OK)
+	if ((rv = issue_inputs(ctx, id, &csr, &pw_sealed, &pw_len, &not_after)) != ST_OK)
 		return rv;
 	int server = strcmp(o->key_source, "server") == 0;
 	if (server && (rv = ca_keygen((ca_alg)ca_alg_parse(o->algorithm), &key)) != ST_OK)
@@ -401,19 +389,17 @@ int certs_app_officer_accept(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 	ir.csr = csr;
 	ir.has_validity_years = 1;
 	ir.validity_years = o->validity_years;
-	ir.common_name = (char *)subj.name;
-	if (enterprise) {
-		ir.organization = (char *)subj.name;
-		ir.uscc = (char *)subj.code;
+	ir.common_name = (char *)name;
+	if (o->enterprise_id) {
+		ir.organization = (char *)name;
+		ir.uscc = code;
 	} else
-		ir.id_number = (char *)subj.code;
-	ir.actor = arena_printf(ctx->arena, "person:%s", pid);
+		ir.id_number = code;
+	ir.actor = (char *)actor;
 	ir.holder_account_id = o->applicant_id;
 	ir.holder_enterprise_id = o->enterprise_id;
 	ir.medium = o->medium;
 	ir.application_id = o->id;
-	a.id = q->id;
-	a.actor = ir.actor;
 	a.o = o;
 	if ((rv = certs_issue_make(ctx, &ir, key, not_after, &a.t)) != ST_OK)
 		goto out;
@@ -435,17 +421,15 @@ int certs_app_officer_accept(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufC
 		char *pwz = arena_alloc(ctx->arena, pwn + 1);
 		memcpy(pwz, pw, pwn);
 		pwz[pwn] = '\0';
-		rv = accept_pkcs12(ctx, &a, key, pwz);
+		rv = issue_pkcs12(ctx, &a, key, pwz);
 		OPENSSL_cleanse(pwz, pwn);
 		if (rv != ST_OK)
 			goto out;
 	}
-	if ((rv = change_run(ctx, accept_tx, &a)) != ST_OK)
+	if ((rv = issue_store(ctx, &a)) != ST_OK)
 		goto out;
-	if ((rv = applications_materials(ctx, a.o)) != ST_OK)
-		goto out;
-	*out = &a.o->base;
-	rv = ST_OK;
+	if (out)
+		*out = a.o;
 out:
 	if (pw) {
 		OPENSSL_cleanse(pw, pwn);
@@ -460,4 +444,87 @@ out:
 	certs_issued_free(&a.t);
 	EVP_PKEY_free(key);
 	return rv;
+}
+
+struct accept {
+	const char *id, *actor, *name;
+	unsigned char *code;
+	size_t code_len;
+	Certs__Application *o;
+};
+
+/* Accepted with the subject as the registry gives it now; issued at once when its order
+ * is paid, else when the payment arrives (orders_events.c). The order's row is locked
+ * first, so a payment applied at the same moment either sees this acceptance or is seen
+ * by it. */
+static int accept_tx(svc_ctx *ctx, void *arg)
+{
+	struct accept *a = arg;
+	PGresult *r = NULL;
+	const char *order_state = NULL;
+	int rv = orders_lock_of_application(ctx, a->id, &order_state);
+	if (rv != ST_OK)
+		return rv;
+	const char *v[] = {a->id, a->name, (const char *)a->code};
+	const int lens[] = {0, 0, (int)a->code_len}, fmts[] = {0, 0, 1};
+	if ((rv = change_guard_query(
+	             ctx, ST_CERTAPP_STATE, "state",
+	             arena_printf(ctx->arena,
+	                          "WITH a AS (UPDATE cert_applications SET state = 'accepted',"
+	                          " subject_name = $2, subject_code_enc = $3, updated_at = now()"
+	                          " WHERE id = $1::uuid AND state = 'pending' RETURNING *)"
+	                          " SELECT %s FROM a",
+	                          applications_cols),
+	             3, v, lens, fmts, &r)) != ST_OK)
+		return rv;
+	a->o = applications_row(ctx, r, 0);
+	PQclear(r);
+	if ((rv = applications_record(ctx, a->actor, a->o, "application.accepted", NULL)) != ST_OK)
+		return rv;
+	if (order_state && strcmp(order_state, "paid") == 0)
+		return applications_issue_tx(ctx, a->id, a->actor, &a->o);
+	return ST_OK;
+}
+
+int certs_app_officer_accept(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__ApplicationRef *q = (const Certs__ApplicationRef *)in;
+	const char *pid;
+	Certs__Application *o = NULL;
+	applications_subject subj;
+	struct accept a = {0};
+	int rv = officer(ctx, &pid);
+	if (rv != ST_OK)
+		return rv;
+	if ((rv = applications_load(ctx, NULL, q->id, 0, &o)) != ST_OK)
+		return rv;
+	if (strcmp(o->state, "pending") != 0)
+		return status_err(ST_CERTAPP_STATE, "state");
+	if ((rv = applications_materials(ctx, o)) != ST_OK)
+		return rv;
+	int enterprise = o->enterprise_id != NULL, have = 0;
+	for (size_t i = 0; i < o->n_materials; i++)
+		have |= strcmp(o->materials[i]->kind,
+		               enterprise ? "business_license" : "id_card") == 0
+		                ? 1
+		        : strcmp(o->materials[i]->kind, "authorization") == 0 ? 2
+		                                                              : 0;
+	if (have != (enterprise ? 3 : 1))
+		return status_err(ST_CERTAPP_MATERIALS, "materials");
+	if ((rv = applications_subject_of(ctx, o->enterprise_id, o->applicant_id, &subj)) != ST_OK)
+		return rv;
+	if (crypto_seal(&CERTS_APP(ctx)->pii, subj.code, strlen(subj.code), AAD_SUBJECT, &a.code,
+	                &a.code_len) != 0)
+		return status_err(ST_INTERNAL, NULL);
+	a.id = q->id;
+	a.name = subj.name;
+	a.actor = arena_printf(ctx->arena, "person:%s", pid);
+	rv = change_run(ctx, accept_tx, &a);
+	free(a.code);
+	if (rv != ST_OK)
+		return rv;
+	if ((rv = applications_materials(ctx, a.o)) != ST_OK)
+		return rv;
+	*out = &a.o->base;
+	return ST_OK;
 }

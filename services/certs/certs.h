@@ -13,6 +13,8 @@
  *   applications.c          certificate applications (申请单), the applicant's side
  *   applications_officer.c  the ca_officer's review; issuance on acceptance
  *   pdf.c                   the application form and receipt as PDF
+ *   orders*.c   certorders: prices, orders paid through payments, issuance when paid
+ *               AND accepted (orders.h)
  *   proof.c     certmgmt: proof of possession (signature over a challenge), reasons; pure
  *   challenge.c certmgmt: single-use challenges and the possession check of a certificate
  *   manage.c    certmgmt: the holder's certificates (list, get, download, revoke)
@@ -48,6 +50,8 @@ struct certs_app {
 	/* applications: the certified enterprise (Readiness, GetEnterprise) and the verified
 	 * person (GetCertSubject); certmgmt: sessions of certificate login, holders' checks */
 	bus_client *enterprise, *accounts;
+	/* certorders: the orders' payment intents (CreateIntent, GetIntent, CloseIntent) */
+	bus_client *payments;
 };
 
 #define CERTS_APP(ctx) ((struct certs_app *)(ctx)->app)

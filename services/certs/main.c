@@ -1,7 +1,9 @@
 /* certs: wires config, the CA keys and the handlers. */
 #include "certs.h"
 #include "certs_apps.pb-c.h"
+#include "certs_orders.pb-c.h"
 #include "memberproj.h"
+#include "orders.h"
 #include "status.h"
 
 static struct certs_app app;
@@ -15,7 +17,8 @@ static int certs_start(svc_ctx *ctx)
 	    crypto_keys_from_hex(&app.ca_seal, ca_key, pii_mac) != 0)
 		return ST_INTERNAL;
 	if (bus_client_open(&app.enterprise, common.bus_urls, "enterprise") != 0 ||
-	    bus_client_open(&app.accounts, common.bus_urls, "accounts") != 0)
+	    bus_client_open(&app.accounts, common.bus_urls, "accounts") != 0 ||
+	    bus_client_open(&app.payments, common.bus_urls, "payments") != 0)
 		return ST_INTERNAL;
 	int rv = certs_store_start(ctx);
 	return rv == ST_OK ? certs_pki_start(ctx) : rv;
@@ -53,6 +56,21 @@ static const svc_handler certs_app_handlers[] = {
 static const char *const certs_app_idempotent[] = {"CreateMyApplication",
                                                    "CreateEnterpriseApplication", NULL};
 
+/* Certificate orders (certorders: orders*.c). */
+static const svc_handler certs_order_handlers[] = {
+        {"ListCertificatePrices", certs_orders_prices},
+        {"CreateMyOrder", certs_order_my_create},
+        {"ListMyOrders", certs_order_my_list},
+        {"GetMyOrder", certs_order_my_get},
+        {"CancelMyOrder", certs_order_my_cancel},
+        {"CreateEnterpriseOrder", certs_order_ent_create},
+        {"ListEnterpriseOrders", certs_order_ent_list},
+        {"GetEnterpriseOrder", certs_order_ent_get},
+        {"CancelEnterpriseOrder", certs_order_ent_cancel},
+};
+static const char *const certs_order_idempotent[] = {"CreateMyOrder", "CreateEnterpriseOrder",
+                                                     NULL};
+
 static const svc_handler certs_handlers[] = {
         {"IssueCertificate", certs_issue},
         {"RevokeCertificate", certs_revoke},
@@ -81,8 +99,10 @@ static const svc_handler certs_handlers[] = {
         {"DevStoreCloudKey", certs_dev_store_cloud_key},
 };
 
-/* certmgmt: the enterprise scope reads memberships from enterprise's events. */
-static const svc_subscription certs_subs[] = {{"enterprise", memberproj_apply}};
+/* certmgmt: the enterprise scope reads memberships from enterprise's events; certorders:
+ * orders follow their intents' events. */
+static const svc_subscription certs_subs[] = {{"enterprise", memberproj_apply},
+                                              {"payments", certs_orders_payments_apply}};
 
 /* certmgmt: revocations by holders take an Idempotency-Key. */
 static const char *const certs_idempotent[] = {"RevokeMyCertificate", "RevokeEnterpriseCertificate",
@@ -93,11 +113,13 @@ static const char *const certs_bus_only[] = {"IssueCertificate", "RevokeCertific
                                              "SignWithCloudKey", NULL};
 
 /* The daily jobs of pki (CRL, responders) and of certmgmt (auto-revocation, expiry
- * notices): each claims its own run (common/jobs.h); wait for the sooner. */
+ * notices): each claims its own run (common/jobs.h); certorders: orders still without an
+ * intent. Wait for the sooner. */
 static int certs_tick(svc_ctx *ctx)
 {
-	int a = certs_pki_tick(ctx), b = certs_jobs_tick(ctx);
-	return a < b ? a : b;
+	int a = certs_pki_tick(ctx), b = certs_jobs_tick(ctx), c = certs_orders_tick(ctx);
+	a = a < b ? a : b;
+	return a < c ? a : c;
 }
 
 int main(int argc, char **argv)
@@ -115,7 +137,9 @@ int main(int argc, char **argv)
 	svc_api apis[] = {SVC_API(&certs__certs__descriptor, certs_handlers,
 	                          .bus_only = certs_bus_only, .idempotent = certs_idempotent),
 	                  SVC_API(&certs__cert_applications__descriptor, certs_app_handlers,
-	                          .idempotent = certs_app_idempotent)};
+	                          .idempotent = certs_app_idempotent),
+	                  SVC_API(&certs__cert_orders__descriptor, certs_order_handlers,
+	                          .idempotent = certs_order_idempotent)};
 	svc_def def = {.name = "certs",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],
@@ -130,6 +154,7 @@ int main(int argc, char **argv)
 	certs_store_free(&app);
 	bus_client_close(app.enterprise);
 	bus_client_close(app.accounts);
+	bus_client_close(app.payments);
 	certs_pdf_shutdown();
 	return rv;
 }

@@ -1,6 +1,7 @@
 /* Routes of the certs service: the platform CA's public PKI files (issue 17). */
 #include "certs.pb-c.h"
 #include "certs_apps.pb-c.h"
+#include "certs_orders.pb-c.h"
 #include "routes.h"
 
 /* Certificate applications (certapps). */
@@ -26,6 +27,20 @@
 	             who "：打印申请回执（PDF）", GW_FILE_REPLY),                                  \
 	        CAPP("GET", base "/{id}/pkcs12", "Get" side "Pkcs12", 0,                           \
 	             who "：下载软证书（PKCS#12，仅一次）", GW_FILE_REPLY)
+/* Certificate orders (certorders). */
+#define CORD(m, p, rpc, auth, created, summary)                                                    \
+	{                                                                                          \
+		m, p, "certs", &certs__cert_orders__descriptor, rpc, auth, created, summary,       \
+		        GW_SESSION_KEEP, NULL, 0, GW_LIMIT_NONE                                    \
+	}
+#define CORD_SIDE(base, side, who)                                                                 \
+	CORD("POST", base, "Create" side "Order", GW_AUTH_SESSION, 1,                              \
+	     who "：下单缴费（同一持有人的申请单；新办仅对公转账，续费可在线支付）"),              \
+	        CORD("GET", base, "List" side "Orders", GW_AUTH_SESSION, 0, who "：订单管理"),     \
+	        CORD("GET", base "/{id}", "Get" side "Order", GW_AUTH_SESSION, 0,                  \
+	             who "：订单详情（含支付状态与转账信息）"),                                    \
+	        CORD("POST", base "/{id}/cancellation", "Cancel" side "Order", GW_AUTH_SESSION, 0, \
+	             who "：取消未付款的订单（申请单可重新下单）")
 /* certmgmt's rows. */
 #define CRT(m, p, rpc, auth, created, summary, effect, flags, limit)                               \
 	{                                                                                          \
@@ -71,6 +86,11 @@ static gw_route routes[] = {
              0, "证书审核员：可领取", 0),
         CAPP("POST", "/api/v1/operator/certificate-applications/{id}/completion",
              "CompleteApplication", 0, "证书审核员：已完成", 0),
+        /* certorders: prices, 下单缴费, 订单管理. */
+        CORD("GET", "/api/v1/certificate-prices", "ListCertificatePrices", GW_AUTH_NONE, 0,
+             "数字证书价格表（办理类型 × 介质 × 年限，含税率）"),
+        CORD_SIDE("/api/v1/me/certificate-orders", "My", "个人"),
+        CORD_SIDE("/api/v1/enterprise/certificate-orders", "Enterprise", "企业"),
         /* certmgmt: 证书管理, binding, certificate login, development helpers. */
         CRT("GET", "/api/v1/me/certificates", "ListMyCertificates", GW_AUTH_SESSION, 0,
             "我的证书（个人证书及绑定到我的证书）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),

@@ -40,6 +40,10 @@ static const notify_channel notify_channel_table[] = {
         {"certs.application.rejected", "certificates", 1, 1, NOTIFY_TO_RECIPIENT, NULL},
         {"certs.application.ready", "certificates", 1, 0, NOTIFY_TO_RECIPIENT, NULL},
         {"certs.application.shipped", "certificates", 1, 1, NOTIFY_TO_RECIPIENT, NULL},
+        /* certorders: money the payer moved reaches them by SMS and e-mail. */
+        {"certs.order.partial", "payments", 1, 0, NOTIFY_TO_RECIPIENT, NULL},
+        {"certs.order.paid", "payments", 1, 1, NOTIFY_TO_RECIPIENT, NULL},
+        {"certs.order.refunded", "payments", 1, 1, NOTIFY_TO_RECIPIENT, NULL},
         {"certs.certificate.issued", "certificates", 0, 1, NOTIFY_TO_RECIPIENT, NULL},
         {"certs.certificate.revoked", "certificates", 1, 1, NOTIFY_TO_RECIPIENT, NULL},
         {"certs.certificate.expiring", "certificates", 1, 1, NOTIFY_TO_RECIPIENT, NULL},

@@ -5,6 +5,7 @@
 #include "billfin.pb-c.h"
 #include "certs_apps.pb-c.h"
 #include "certs.pb-c.h"
+#include "certs_orders.pb-c.h"
 #include "enterprise_kyb.pb-c.h"
 #include "enterprise_members.pb-c.h"
 #include "market.pb-c.h"
@@ -613,6 +614,46 @@ static int notify_certapp(const Events__Event *ev, arena *a, notify_message *out
 	return 1;
 }
 
+/* ---- certificate orders (证书订单, certorders): certs.order.* ---------------------------- */
+
+/* The person who placed the order hears of its payment. */
+static int notify_certorder(const Events__Event *ev, arena *a, notify_message *out)
+{
+	const Certs__OrderEvent *o = notify_payload(ev, &certs__order_event__descriptor, a);
+	if (!o || !notify_has(o->created_by) || !notify_has(o->no) || !notify_has(o->state))
+		return -1;
+	const char *st = o->state, *title, *what;
+	if (strcmp(st, "unpaid") == 0) {
+		title = "证书订单已生成";
+		what = arena_printf(
+		        a, "已生成，应付%s。对公转账请在附言中填写订单页的识别码并上传汇款底单。",
+		        notify_yuan(o->total_fen, a));
+	} else if (strcmp(st, "partial") == 0) {
+		title = "证书订单部分到账";
+		what = arena_printf(a, "已到账%s，尚需支付%s。", notify_yuan(o->received_fen, a),
+		                    notify_yuan(o->due_fen, a));
+	} else if (strcmp(st, "paid") == 0) {
+		title = "证书订单已支付";
+		what = o->excess_fen > 0
+		               ? arena_printf(
+		                         a,
+		                         "已支付，多付的%s将由财务退回。证书在申请单受理后制作。",
+		                         notify_yuan(o->excess_fen, a))
+		               : "已支付，证书在申请单受理后制作。";
+	} else if (strcmp(st, "cancelled") == 0) {
+		title = "证书订单已取消";
+		what = "已取消，订单内的申请单可重新下单缴费。";
+	} else if (strcmp(st, "refunded") == 0) {
+		title = "证书订单已退款";
+		what = arena_printf(a, "已退款%s。", notify_yuan(o->refunded_fen, a));
+	} else
+		return -1;
+	out->person_id = o->created_by;
+	out->title = title;
+	out->body = arena_printf(a, "您的数字证书订单（编号%s）%s", o->no, what);
+	return 1;
+}
+
 /* ---- certificates (数字证书): certs.certificate.* ---------------------------------------- */
 
 /* The certificate's holder: its enterprise when it has one, else the person; 0 when it
@@ -712,6 +753,11 @@ static const struct {
         {"certs.application.shipped", notify_certapp},
         {"certs.application.completed", notify_certapp},
         {"certs.application.rejected", notify_certapp},
+        {"certs.order.unpaid", notify_certorder},
+        {"certs.order.partial", notify_certorder},
+        {"certs.order.paid", notify_certorder},
+        {"certs.order.cancelled", notify_certorder},
+        {"certs.order.refunded", notify_certorder},
         {"certs.certificate.issued", notify_x509_issued},
         {"certs.certificate.revoked", notify_x509_revoked},
         {"certs.certificate.expiring", notify_x509_expiring},

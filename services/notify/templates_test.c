@@ -5,6 +5,7 @@
 #include "enterprise_kyb.pb-c.h"
 #include "enterprise_members.pb-c.h"
 #include "billfin.pb-c.h"
+#include "certs_orders.pb-c.h"
 #include "market.pb-c.h"
 
 #include <setjmp.h>
@@ -546,6 +547,39 @@ static void test_bill_inquiry_reaches_the_addressed_funder_or_any(void **state)
 	arena_free(a);
 }
 
+/* certorders: the person who placed the order hears what arrived and what is still due. */
+static void test_order_payment_reaches_the_orderer_with_amounts(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	notify_message m;
+	Certs__OrderEvent o = CERTS__ORDER_EVENT__INIT;
+	o.order_id = "00000000-0000-4000-8000-000000000001";
+	o.no = "CO20261207000001";
+	o.created_by = "00000000-0000-4000-8000-0000000000aa";
+	o.enterprise_id = "00000000-0000-4000-8000-0000000000bb";
+	o.state = "partial";
+	o.has_received_fen = o.has_due_fen = o.has_excess_fen = 1;
+	o.received_fen = 5000;
+	o.due_fen = 15000;
+	assert_int_equal(
+	        notify_template_render(event_with(a, "certs.order.partial", &o.base), a, &m), 1);
+	assert_string_equal(m.person_id, "00000000-0000-4000-8000-0000000000aa");
+	assert_null(m.enterprise_id);
+	assert_string_equal(m.title, "证书订单部分到账");
+	assert_non_null(strstr(m.body, "CO20261207000001"));
+	assert_non_null(strstr(m.body, "已到账50.00元，尚需支付150.00元"));
+	o.state = "paid";
+	o.excess_fen = 5000;
+	assert_int_equal(notify_template_render(event_with(a, "certs.order.paid", &o.base), a, &m),
+	                 1);
+	assert_non_null(strstr(m.body, "多付的50.00元"));
+	o.created_by = NULL;
+	assert_int_equal(notify_template_render(event_with(a, "certs.order.paid", &o.base), a, &m),
+	                 -1);
+	arena_free(a);
+}
+
 static void test_beijing_time_text(void **state)
 {
 	(void)state;
@@ -578,6 +612,7 @@ int main(void)
 	                test_demand_events_reach_the_enterprise_and_submitted_the_officers),
 	        cmocka_unit_test(test_bill_quote_review_and_disbursement_reach_the_enterprise),
 	        cmocka_unit_test(test_bill_inquiry_reaches_the_addressed_funder_or_any),
+	        cmocka_unit_test(test_order_payment_reaches_the_orderer_with_amounts),
 	        cmocka_unit_test(test_beijing_time_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

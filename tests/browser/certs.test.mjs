@@ -1,7 +1,8 @@
 /* 数字证书 through the web UI (tests/browser/README.md): an enterprise's 经办人 applies (a CSR
  * naming another enterprise refused beside its field, then a software certificate with a
- * server-generated key), uploads the materials → the ca_officer accepts in the console (the
- * certificate is issued) and hands it over → the applicant downloads the PKCS#12 once (the
+ * server-generated key), uploads the materials → orders it (下单缴费, bank transfer: the
+ * reference code, the slip uploaded; finance confirms through the API) → the ca_officer
+ * accepts in the console (paid and accepted: the certificate is issued) and hands it over → the applicant downloads the PKCS#12 once (the
  * second attempt refused with its message on the page) → 证书管理 lists it, the PEM downloads
  * → 证书登录 with the key from that PKCS#12 → the certificate revoked after the confirmation
  * dialog; list and detail at 390 px. */
@@ -107,6 +108,44 @@ await test('申请证书: a CSR naming another enterprise refused beside its fie
   await page.getByRole('link', { name: '← 数字证书申请' }).click();
   await page.getByRole('link', { name: appNo }).waitFor();
   await page.locator('tr', { hasText: appNo }).locator('.tag', { hasText: '待审核' }).waitFor();
+}, all);
+
+await test('下单缴费: the applicant orders the application (bank transfer), sees the transfer instructions with the reference code and uploads the slip; finance confirms the amount (API): 已支付', async () => {
+  const page = applicant.page;
+  await page.goto(BASE + '/#/me/cert-orders/new?side=enterprise');
+  await page.locator('main h1', { hasText: '下单缴费' }).waitFor();
+  await page.getByRole('checkbox', { name: new RegExp(appNo) }).check();
+  await page.getByLabel('发票抬头').fill(ENTERPRISE);
+  await page.getByLabel('纳税识别号').fill('91350100M000100Y43');
+  await page.getByLabel('电子邮箱').fill('invoice@example.com');
+  await page.getByLabel('领取人姓名').fill('王小明');
+  await page.getByLabel('领取人手机号').fill('17102009999');
+  await page.getByLabel('邮寄地址').fill('湖南省长沙市岳麓区麓谷大道 1 号');
+  await page.getByRole('button', { name: '生成订单' }).click();
+  await page.waitForURL(/#\/me\/cert-orders\/enterprise\//);
+  const orderPath = new URL(page.url()).hash.slice(1).split('?')[0];
+  await page.locator('main h1 .tag', { hasText: '待支付' }).waitFor();
+  /* The intent is asked of payments after the order is written: reload until it shows. */
+  for (let i = 0; i < 50 && !(await page.locator('.reference-code').count()); i++) {
+    await page.waitForTimeout(200);
+    await page.goto(BASE + '/#' + orderPath + '?t=' + i);
+    await page.locator('main h1 .tag').waitFor();
+  }
+  const code = (await page.locator('.reference-code').innerText()).trim();
+  if (!/^[A-Z0-9]{8}$/.test(code)) throw new Error('no transfer reference code: ' + code);
+  await page.getByLabel(/汇款底单/).setInputFiles({ name: '汇款底单.png', mimeType: 'image/png', buffer: PNG });
+  await page.getByRole('button', { name: '上传汇款底单' }).click();
+  await page.getByText('汇款底单已上传').waitFor();
+  await shot(applicant, 'certs-01b-order');
+  const o = await (await page.request.get(BASE + '/api/v1/enterprise/certificate-orders/' + orderPath.split('/').pop())).json();
+  sh(`bash tests/api/fixtures/certorder.sh receipt ${o.intent_id} ${o.total_fen}`);
+  for (let i = 0; i < 50; i++) {
+    await page.goto(BASE + '/#' + orderPath + '?p=' + i);
+    await page.locator('main h1 .tag').waitFor();
+    if (await page.locator('main h1 .tag', { hasText: '已支付' }).count()) break;
+    await page.waitForTimeout(200);
+  }
+  await page.locator('main h1 .tag', { hasText: '已支付' }).waitFor();
 }, all);
 
 await test('the ca_officer finds the application in 运营后台, opens a material and accepts it: 已制证, then 可领取 → 已完成', async () => {

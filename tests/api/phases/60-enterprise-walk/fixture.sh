@@ -37,6 +37,11 @@ ON CONFLICT (person_id, enterprise_id) DO NOTHING;
 INSERT INTO certs.enterprise_memberships (person_id, enterprise_id, enterprise_name, role)
 SELECT :'admin'::uuid, id, name, 'admin' FROM enterprise.enterprises WHERE uscc = :'uscc'
 ON CONFLICT (person_id, enterprise_id) DO NOTHING;
+-- certorders: the enterprise pays its certificate orders (payments' payer check reads its own
+-- projection)
+INSERT INTO payments.enterprise_memberships (person_id, enterprise_id, enterprise_name, role)
+SELECT :'admin'::uuid, id, name, 'admin' FROM enterprise.enterprises WHERE uscc = :'uscc'
+ON CONFLICT (person_id, enterprise_id) DO NOTHING;
 COMMIT;
 SQL
 	;;

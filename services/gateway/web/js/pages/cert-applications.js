@@ -31,7 +31,8 @@ export default {
     return [...head,
       h('p', { class: 'toolbar' },
         h('span', { class: 'muted' }, side === 'enterprise' ? '企业证书由经办人代企业申请，受理时需营业执照与授权书。' : '个人证书须先完成实名认证，受理时需身份证。'),
-        h('a', { class: 'btn btn-primary', href: '#/me/cert-applications/new?side=' + side }, '申请证书')),
+        h('a', { class: 'btn btn-primary', href: '#/me/cert-applications/new?side=' + side }, '申请证书'),
+        h('a', { class: 'btn btn-secondary', href: '#/me/cert-orders/new?side=' + side }, '下单缴费')),
       tabs(APP_STATES, state, k => nav({ state: k, page: '' })),
       table([
         { title: '申请单号', cell: a => h('a', { href: detail(a) }, a.no) },
