@@ -164,6 +164,7 @@ FUZZ_SRC_markdown  := services/market/markdown.c
 FUZZ_SRC_holidays  := services/billfin/calendar.c services/billfin/provisional.c
 FUZZ_SRC_csr       := services/certs/ca.c
 FUZZ_SRC_ocsp      := services/certs/pki.c services/certs/ca.c
+FUZZ_SRC_pdfdoc    := services/certs/pdfdoc.c
 FUZZ_SECONDS   ?= 60
 FUZZ_BINS      := $(addprefix $(B)/fuzz/,$(FUZZERS))
 

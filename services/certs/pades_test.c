@@ -24,26 +24,33 @@
 
 #include <cmocka.h>
 
-/* A classic file of two pages, its objects at the offsets the table names. */
+/* A classic file of the n objects (numbered from 1) at the offsets its table names. */
+static void build_pdf(pdfdoc_buf *b, const char *const *objs, int n)
+{
+	size_t off[16];
+	pdfdoc_buf_put(b, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n", 15);
+	for (int i = 0; i < n; i++) {
+		off[i] = b->len;
+		pdfdoc_buf_printf(b, "%d 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+	}
+	size_t x = b->len;
+	pdfdoc_buf_printf(b, "xref\n0 %d\n0000000000 65535 f\r\n", n + 1);
+	for (int i = 0; i < n; i++)
+		pdfdoc_buf_printf(b, "%010zu 00000 n\r\n", off[i]);
+	pdfdoc_buf_printf(b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+	                  n + 1, x);
+}
+
+/* Two pages; the first has a title holding ">>" and an escaped parenthesis. */
 static void classic_pdf(pdfdoc_buf *b)
 {
-	const char *objs[] = {
+	const char *const objs[] = {
 	        "<< /Type /Catalog /Pages 2 0 R >>",
 	        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
 	        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Title (a >> b \\) c) >>",
 	        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [] >>",
 	};
-	size_t off[4];
-	pdfdoc_buf_put(b, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n", 15);
-	for (int i = 0; i < 4; i++) {
-		off[i] = b->len;
-		pdfdoc_buf_printf(b, "%d 0 obj\n%s\nendobj\n", i + 1, objs[i]);
-	}
-	size_t x = b->len;
-	pdfdoc_buf_printf(b, "xref\n0 5\n0000000000 65535 f\r\n");
-	for (int i = 0; i < 4; i++)
-		pdfdoc_buf_printf(b, "%010zu 00000 n\r\n", off[i]);
-	pdfdoc_buf_printf(b, "trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", x);
+	build_pdf(b, objs, 4);
 }
 
 /* The same document behind a cross-reference stream (unfiltered, W [1 2 1]). */
@@ -146,6 +153,19 @@ static void refuses_what_it_cannot_read(void **state)
 	pdfdoc_buf_printf(&l, "/Root 1 0 R /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n", x, x);
 	assert_int_equal(pdfdoc_open(l.p, l.len, &d), ST_OK);
 	pdfdoc_free(d);
+	/* A page tree that lists itself: refused within the depth and visit bounds. */
+	const char *const cyc[] = {
+	        "<< /Type /Catalog /Pages 2 0 R >>",
+	        "<< /Type /Pages /Kids [2 0 R 2 0 R 2 0 R 2 0 R 2 0 R 2 0 R 2 0 R 2 0 R] >>",
+	};
+	pdfdoc_buf c = {0};
+	build_pdf(&c, cyc, 2);
+	assert_int_equal(pdfdoc_open(c.p, c.len, &d), ST_OK);
+	long num = 0;
+	const pdfo *page = NULL;
+	assert_int_equal(pdfdoc_page(d, 0, &num, &page), ST_PDF_INVALID);
+	pdfdoc_free(d);
+	free(c.p);
 	free(b.p);
 	free(e.p);
 	free(l.p);

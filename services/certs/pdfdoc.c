@@ -15,6 +15,11 @@
 #define PDF_MAX_SECTIONS 256
 #define PDF_MAX_OBJECTS  (8 * 1024 * 1024)
 #define PDF_MAX_INFLATE  (256u * 1024 * 1024)
+/* Object streams opened inside one another (a /Length in another stream) and page-tree
+ * nodes visited in one walk (a node listing itself many times would otherwise take
+ * exponential time within the depth bound). */
+#define PDF_MAX_NESTED_STREAMS 4
+#define PDF_MAX_VISITS         200000
 
 typedef struct xref_entry {
 	unsigned char type; /* 0 unset/free, 1 in file, 2 in an object stream */
@@ -40,6 +45,7 @@ struct pdfdoc {
 	size_t startxref;
 	int xref_stream;
 	objstm *streams;
+	int nesting;
 };
 
 void pdfdoc_buf_put(pdfdoc_buf *b, const void *data, size_t n)
@@ -280,7 +286,12 @@ static pdfo *parse_obj(lex *l, int depth)
 		return NULL;
 	l->pos += n;
 	pdfo *o = parse_scalar(l, PDFO_NUM, start);
-	o->num = strtol(s, NULL, 10);
+	/* The integer part, read within the token (the buffer has no terminating NUL). */
+	size_t k = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+	long v = 0;
+	for (; k < n && s[k] >= '0' && s[k] <= '9' && v < 100000000000L; k++)
+		v = v * 10 + (s[k] - '0');
+	o->num = s[0] == '-' ? -v : v;
 	return o;
 }
 
@@ -799,6 +810,8 @@ static objstm *objstm_get(pdfdoc *d, long num)
 			return s;
 	if (num < 0 || num >= d->nx || d->x[num].type != 1)
 		return NULL;
+	if (d->nesting >= PDF_MAX_NESTED_STREAMS)
+		return NULL;
 	size_t end;
 	pdfo *o = object_at(d, d->x[num].off, num, &end);
 	if (!o || o->type != PDFO_DICT || !pdfo_is_name(pdfo_get(o, "Type"), "ObjStm"))
@@ -808,7 +821,10 @@ static objstm *objstm_get(pdfdoc *d, long num)
 	    first->num < 0)
 		return NULL;
 	objstm *s = xcalloc(1, sizeof *s);
-	if (stream_data(d, o, end, &s->data, &s->len) != ST_OK || (size_t)first->num > s->len) {
+	d->nesting++;
+	int rv = stream_data(d, o, end, &s->data, &s->len);
+	d->nesting--;
+	if (rv != ST_OK || (size_t)first->num > s->len) {
 		free(s->data);
 		free(s);
 		return NULL;
@@ -865,10 +881,11 @@ const pdfo *pdfdoc_resolve(pdfdoc *d, const pdfo *o)
 
 /* ---- the page tree ----------------------------------------------------------- */
 
-/* Walks node for the page of index *i (counting down); depth bounds the tree. */
-static int page_walk(pdfdoc *d, const pdfo *ref, int *i, int depth, long *num, const pdfo **page)
+/* Walks node for the page of index *i (counting down); depth and *visits bound the walk. */
+static int page_walk(pdfdoc *d, const pdfo *ref, int *i, int depth, long *visits, long *num,
+                     const pdfo **page)
 {
-	if (depth > PDF_MAX_DEPTH || !ref || ref->type != PDFO_REF)
+	if (depth > PDF_MAX_DEPTH || ++*visits > PDF_MAX_VISITS || !ref || ref->type != PDFO_REF)
 		return ST_PDF_INVALID;
 	const pdfo *node = pdfdoc_get(d, ref->num);
 	if (!node || node->type != PDFO_DICT)
@@ -892,7 +909,7 @@ static int page_walk(pdfdoc *d, const pdfo *ref, int *i, int depth, long *num, c
 	if (!kids || kids->type != PDFO_ARRAY)
 		return ST_PDF_INVALID;
 	for (size_t k = 0; k < kids->n; k++) {
-		int rv = page_walk(d, kids->items[k], i, depth + 1, num, page);
+		int rv = page_walk(d, kids->items[k], i, depth + 1, visits, num, page);
 		if (rv != ST_PDF_PAGE)
 			return rv;
 	}
@@ -912,7 +929,8 @@ int pdfdoc_page(pdfdoc *d, int i, long *num, const pdfo **page)
 	const pdfo *pages = pages_root(d);
 	if (!pages)
 		return ST_PDF_INVALID;
-	return page_walk(d, pages, &i, 0, num, page);
+	long visits = 0;
+	return page_walk(d, pages, &i, 0, &visits, num, page);
 }
 
 int pdfdoc_page_count(pdfdoc *d)
