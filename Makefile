@@ -137,7 +137,8 @@ $(B)/itests/%: $(B)/obj/tests/integration/%.o $(LIBCOMMON) $(LIBTESTPB)
 
 # An integration test that links the certs service's pure signing modules besides libcommon.
 ITEST_SRC_pades_test := services/certs/pades.c services/certs/cades.c services/certs/pdfdoc.c \
-                        services/certs/seal_image.c services/certs/ca.c services/certs/pki.c
+                        services/certs/seal_image.c services/certs/proof.c services/certs/ca.c \
+                        services/certs/pki.c
 $(B)/itests/pades_test: $(B)/obj/tests/integration/pades_test.o $(patsubst %.c,$(B)/obj/%.o,$(ITEST_SRC_pades_test)) $(LIBCOMMON) $(LIBTESTPB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) $(TESTLIBS)

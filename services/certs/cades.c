@@ -2,6 +2,7 @@
 #include "cades.h"
 #include "mem.h"
 #include "pdfdoc.h"
+#include "proof.h"
 #include "status.h"
 
 #include <openssl/bn.h>
@@ -119,7 +120,7 @@ static int der_cmp(const void *x, const void *y)
 
 /* ---- keys ----------------------------------------------------------------------- */
 
-typedef enum { KEY_RSA, KEY_ECDSA, KEY_OTHER } key_kind;
+typedef enum { KEY_RSA, KEY_ECDSA, KEY_SM2, KEY_OTHER } key_kind;
 
 static key_kind kind_of(X509 *cert)
 {
@@ -128,44 +129,42 @@ static key_kind kind_of(X509 *cert)
 		return KEY_OTHER;
 	if (EVP_PKEY_is_a(k, "RSA"))
 		return KEY_RSA;
+	if (EVP_PKEY_is_a(k, "SM2"))
+		return KEY_SM2;
 	if (EVP_PKEY_is_a(k, "EC")) {
 		char curve[64];
 		size_t n = 0;
-		if (EVP_PKEY_get_utf8_string_param(k, "group", curve, sizeof curve, &n) &&
-		    strcmp(curve, "prime256v1") == 0)
+		if (!EVP_PKEY_get_utf8_string_param(k, "group", curve, sizeof curve, &n))
+			return KEY_OTHER;
+		if (strcmp(curve, "prime256v1") == 0)
 			return KEY_ECDSA;
+		if (strcmp(curve, "SM2") == 0)
+			return KEY_SM2;
 	}
 	return KEY_OTHER;
 }
 
 int cades_cert_supported(X509 *cert) { return kind_of(cert) != KEY_OTHER; }
 
+const EVP_MD *cades_md(X509 *cert)
+{
+	key_kind k = kind_of(cert);
+	return k == KEY_OTHER ? NULL : k == KEY_SM2 ? EVP_sm3() : EVP_sha256();
+}
+
 int cades_key_sign(void *arg, const unsigned char *digest, size_t dlen, unsigned char **sig,
                    size_t *siglen)
 {
-	EVP_PKEY *key = arg;
-	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(key, NULL);
 	unsigned char *s = NULL;
 	size_t n = 0;
-	int rv = ST_INTERNAL;
-	if (!c || EVP_PKEY_sign_init(c) <= 0)
-		goto out;
-	if (EVP_PKEY_is_a(key, "RSA") && EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) <= 0)
-		goto out;
-	if (EVP_PKEY_CTX_set_signature_md(c, EVP_sha256()) <= 0 ||
-	    EVP_PKEY_sign(c, NULL, &n, digest, dlen) <= 0)
-		goto out;
-	s = xmalloc(n);
-	if (EVP_PKEY_sign(c, s, &n, digest, dlen) <= 0)
-		goto out;
-	*sig = s;
+	int rv = proof_sign_digest(arg, digest, dlen, &s, &n);
+	if (rv != ST_OK)
+		return rv;
+	*sig = xmalloc(n);
+	memcpy(*sig, s, n);
 	*siglen = n;
-	s = NULL;
-	rv = ST_OK;
-out:
-	free(s);
-	EVP_PKEY_CTX_free(c);
-	return rv;
+	OPENSSL_free(s);
+	return ST_OK;
 }
 
 /* ---- time stamps ---------------------------------------------------------------- */
@@ -316,11 +315,18 @@ int cades_sign(X509 *cert, STACK_OF(X509) * chain, const unsigned char content_d
 	int rv = ST_INTERNAL;
 	if (kind == KEY_OTHER)
 		return ST_SIGN_ALG_UNSUPPORTED;
+	int dnid = kind == KEY_SM2 ? NID_sm3 : NID_sha256;
 	if (signed_attrs(&attrs, cert, content_digest) != 0)
 		goto out;
-	/* The signature covers the attributes as a SET (tag 0x31), RFC 5652 5.4. */
+	/* The signature covers the attributes as a SET (tag 0x31), RFC 5652 5.4; for SM2 the
+	 * digest signed is e = SM3(Z || attributes), Z from the GM ID and the key. */
 	der_tlv(&set, 0x31, attrs.p, attrs.len);
-	SHA256(set.p, set.len, md);
+	if (kind == KEY_SM2) {
+		if (proof_sm2_e(X509_get0_pubkey(cert), set.p, set.len, md) != ST_OK)
+			goto out;
+	} else {
+		SHA256(set.p, set.len, md);
+	}
 	if ((rv = sign(sign_arg, md, sizeof md, &sig, &siglen)) != ST_OK)
 		goto out;
 	SHA256(sig, siglen, imprint);
@@ -337,10 +343,12 @@ int cades_sign(X509 *cert, STACK_OF(X509) * chain, const unsigned char content_d
 	if (der_name(&t, X509_get_issuer_name(cert)) != 0 || der_serial(&t, cert) != 0)
 		goto out;
 	der_wrap(&si, 0x30, &t);
-	der_alg(&si, NID_sha256, 0);
+	der_alg(&si, dnid, 0);
 	der_tlv(&si, 0xA0, attrs.p, attrs.len);
 	if (kind == KEY_RSA)
 		der_alg(&si, NID_rsaEncryption, 1);
+	else if (kind == KEY_SM2)
+		der_alg(&si, NID_SM2_with_SM3, 0);
 	else
 		der_alg(&si, NID_ecdsa_with_SHA256, 0);
 	der_tlv(&si, 0x04, sig, siglen);
@@ -349,7 +357,7 @@ int cades_sign(X509 *cert, STACK_OF(X509) * chain, const unsigned char content_d
 
 	/* SignedData */
 	pdfdoc_buf_put(&sd, "\x02\x01\x01", 3);
-	der_alg(&t, NID_sha256, 0);
+	der_alg(&t, dnid, 0);
 	der_wrap(&sd, 0x31, &t);
 	der_oid(&t, NID_pkcs7_data); /* detached: eContent absent */
 	der_wrap(&sd, 0x30, &t);

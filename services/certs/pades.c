@@ -389,9 +389,9 @@ int pades_sign(const pades_input *in, unsigned char **out, size_t *out_len)
 	pades_byterange(u.b.len, contents_at, contents_len, br);
 	snprintf(digits, sizeof digits, "%010zu %010zu %010zu", br[1], br[2], br[3]);
 	memcpy(u.b.p + br_at, digits, 32);
-	unsigned char md[SHA256_DIGEST_LENGTH];
+	unsigned char md[EVP_MAX_MD_SIZE];
 	EVP_MD_CTX *mc = EVP_MD_CTX_new();
-	int ok = mc && EVP_DigestInit_ex(mc, EVP_sha256(), NULL) &&
+	int ok = mc && EVP_DigestInit_ex(mc, cades_md(in->cert), NULL) &&
 	         EVP_DigestUpdate(mc, u.b.p, br[1]) && EVP_DigestUpdate(mc, u.b.p + br[2], br[3]) &&
 	         EVP_DigestFinal_ex(mc, md, NULL);
 	EVP_MD_CTX_free(mc);

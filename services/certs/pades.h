@@ -39,8 +39,8 @@ typedef struct pades_input {
 /*
  * The PDF with one more signature appended. ST_OK with *out (malloc'd; the caller frees)
  * and *out_len; ST_PDF_INVALID, ST_PDF_ENCRYPTED, ST_PDF_PAGE, ST_PDF_RECT,
- * ST_SEAL_IMAGE_INVALID, ST_SIGN_ALG_UNSUPPORTED (SM2), ST_SIGN_TIMESTAMP, or what the
- * signing callback returned.
+ * ST_SEAL_IMAGE_INVALID, ST_SIGN_ALG_UNSUPPORTED (not RSA, P-256 or SM2), ST_SIGN_TIMESTAMP, or
+ * what the signing callback returned.
  */
 int pades_sign(const pades_input *in, unsigned char **out, size_t *out_len);
 

@@ -375,6 +375,141 @@ static void signature_covers_all_but_its_contents(void **state)
 	free(png.p);
 }
 
+/* DER SET OF order for the re-encoded attributes. */
+static int der_order(const void *x, const void *y)
+{
+	const pdfdoc_buf *a = x, *b = y;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->p, b->p, n);
+	return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* SM2 (OpenSSL 3.0's CMS cannot make or check it): SM3 digests, and the signature over the
+ * DER signed attributes verifies with SM3 and the GM ID (and not with the empty ID). The
+ * attributes are taken apart by OpenSSL's parser and encoded again, not read from our
+ * own bytes. */
+static void sm2_signature_verifies_with_the_gm_id(void **state)
+{
+	(void)state;
+	EVP_PKEY *rk = NULL, *k = NULL;
+	X509 *root = NULL, *leaf = NULL;
+	char serial[33];
+	X509_NAME *n = X509_NAME_new();
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)"SM2 签署人", -1,
+	                           -1, 0);
+	ca_ee_spec spec = {.subject = n, .days = 10, .key_usage = "critical,nonRepudiation"};
+	assert_int_equal(ca_keygen(CA_SM2, &rk), ST_OK);
+	assert_int_equal(ca_keygen(CA_SM2, &k), ST_OK);
+	assert_int_equal(ca_make_ca(CA_SM2, "sm2 root", 10, 0, NULL, rk, rk, &root), ST_OK);
+	assert_int_equal(ca_issue(CA_SM2, root, rk, k, &spec, &leaf, serial), ST_OK);
+	X509_NAME_free(n);
+	ca_cert_set_id(CA_SM2, leaf);
+
+	pdfdoc_buf pdf = {0}, png = {0};
+	classic_pdf(&pdf);
+	seal_png(&png, 64);
+	pades_input in = input_for(&pdf, &png);
+	in.cert = leaf;
+	in.sign_arg = k;
+	unsigned char *out = NULL;
+	size_t len = 0;
+	assert_int_equal(pades_sign(&in, &out, &len), ST_OK);
+
+	pdfdoc *d = NULL;
+	assert_int_equal(pdfdoc_open(out, len, &d), ST_OK);
+	long num = 0;
+	const pdfo *page = NULL;
+	assert_int_equal(pdfdoc_page(d, 1, &num, &page), ST_OK);
+	const pdfo *w = pdfdoc_resolve(d, pdfo_get(page, "Annots")->items[0]);
+	const pdfo *c = pdfo_get(pdfdoc_resolve(d, pdfo_get(w, "V")), "Contents");
+	size_t at = (size_t)(c->raw - (const char *)out), dn = (c->rawlen - 2) / 2;
+	unsigned char *der = malloc(dn);
+	for (size_t i = 0; i < dn; i++) {
+		unsigned int v;
+		assert_int_equal(sscanf(c->raw + 1 + 2 * i, "%2x", &v), 1);
+		der[i] = (unsigned char)v;
+	}
+	const unsigned char *p = der;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)dn);
+	assert_non_null(cms);
+	CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+	X509_ALGOR *dig = NULL, *sig = NULL;
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, &sig);
+	assert_int_equal(OBJ_obj2nid(dig->algorithm), NID_sm3);
+	assert_int_equal(OBJ_obj2nid(sig->algorithm), NID_SM2_with_SM3);
+
+	/* message-digest: SM3 of the two ranges. */
+	unsigned char md[32];
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(m, EVP_sm3(), NULL);
+	EVP_DigestUpdate(m, out, at);
+	EVP_DigestUpdate(m, out + at + c->rawlen, len - at - c->rawlen);
+	EVP_DigestFinal_ex(m, md, NULL);
+	EVP_MD_CTX_free(m);
+	ASN1_OCTET_STRING *mdattr = CMS_signed_get0_data_by_OBJ(
+	        si, OBJ_nid2obj(NID_pkcs9_messageDigest), -3, V_ASN1_OCTET_STRING);
+	assert_non_null(mdattr);
+	assert_int_equal(ASN1_STRING_length(mdattr), 32);
+	assert_memory_equal(ASN1_STRING_get0_data(mdattr), md, 32);
+
+	/* The signed attributes as signed: a DER SET OF the attributes. */
+	int na = CMS_signed_get_attr_count(si);
+	assert_int_equal(na, 3);
+	pdfdoc_buf attr[3] = {{0}}, all = {0}, set = {0};
+	for (int i = 0; i < na; i++) {
+		unsigned char *e = NULL;
+		int el = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &e);
+		assert_true(el > 0);
+		pdfdoc_buf_put(&attr[i], e, (size_t)el);
+		OPENSSL_free(e);
+	}
+	qsort(attr, 3, sizeof attr[0], der_order);
+	for (int i = 0; i < 3; i++)
+		pdfdoc_buf_put(&all, attr[i].p, attr[i].len);
+	assert_true(all.len < 65536);
+	unsigned char hdr[4] = {0x31, 0x82, (unsigned char)(all.len >> 8), (unsigned char)all.len};
+	size_t hl = 4;
+	if (all.len < 128) {
+		hdr[1] = (unsigned char)all.len;
+		hl = 2;
+	} else if (all.len < 256) {
+		hdr[1] = 0x81;
+		hdr[2] = (unsigned char)all.len;
+		hl = 3;
+	}
+	pdfdoc_buf_put(&set, hdr, hl);
+	pdfdoc_buf_put(&set, all.p, all.len);
+	ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
+	for (int with_id = 1; with_id >= 0; with_id--) {
+		EVP_MD_CTX *v = EVP_MD_CTX_new();
+		EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new(X509_get0_pubkey(leaf), NULL);
+		if (with_id)
+			assert_true(EVP_PKEY_CTX_set1_id(pc, CA_SM2_ID, CA_SM2_ID_LEN) > 0);
+		EVP_MD_CTX_set_pkey_ctx(v, pc);
+		assert_int_equal(
+		        EVP_DigestVerifyInit(v, NULL, EVP_sm3(), NULL, X509_get0_pubkey(leaf)), 1);
+		int ok = EVP_DigestVerify(v, ASN1_STRING_get0_data(sv),
+		                          (size_t)ASN1_STRING_length(sv), set.p, set.len);
+		assert_int_equal(ok, with_id ? 1 : 0);
+		EVP_MD_CTX_free(v);
+		EVP_PKEY_CTX_free(pc);
+	}
+	for (int i = 0; i < 3; i++)
+		free(attr[i].p);
+	free(all.p);
+	free(set.p);
+	CMS_ContentInfo_free(cms);
+	free(der);
+	pdfdoc_free(d);
+	free(out);
+	free(pdf.p);
+	free(png.p);
+	X509_free(root);
+	X509_free(leaf);
+	EVP_PKEY_free(rk);
+	EVP_PKEY_free(k);
+}
+
 static void refuses_bad_input(void **state)
 {
 	(void)state;
@@ -398,6 +533,17 @@ static void refuses_bad_input(void **state)
 	in = input_for(&pdf, &png);
 	in.pdf_len = 100;
 	assert_int_equal(pades_sign(&in, &out, &len), ST_PDF_INVALID);
+	/* An EC key on another curve than P-256 or SM2: not signed with. */
+	EVP_PKEY *p384 = EVP_EC_gen("secp384r1");
+	X509 *x384 = NULL;
+	assert_non_null(p384);
+	assert_int_equal(ca_make_ca(CA_ECDSA, "p384", 10, 0, NULL, p384, p384, &x384), ST_OK);
+	in = input_for(&pdf, &png);
+	in.cert = x384;
+	in.sign_arg = p384;
+	assert_int_equal(pades_sign(&in, &out, &len), ST_SIGN_ALG_UNSUPPORTED);
+	X509_free(x384);
+	EVP_PKEY_free(p384);
 	assert_null(out);
 	free(pdf.p);
 	free(png.p);
@@ -413,6 +559,7 @@ int main(void)
 	        cmocka_unit_test(objects_parse_and_write_back),
 	        cmocka_unit_test(byte_range_arithmetic),
 	        cmocka_unit_test(signature_covers_all_but_its_contents),
+	        cmocka_unit_test(sm2_signature_verifies_with_the_gm_id),
 	        cmocka_unit_test(refuses_bad_input),
 	};
 	return cmocka_run_group_tests(tests, keys_setup, keys_teardown);
