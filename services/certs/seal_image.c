@@ -3,13 +3,15 @@
 #include "mem.h"
 #include "status.h"
 
-#include <pango/pangocairo.h>
+#include <cairo.h>
+#include <glib.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SEAL_FONT "WenQuanYi Micro Hei Bold"
+#define SEAL_FONT "WenQuanYi Micro Hei"
 /* Seal red (朱红), a little transparent at the edges only through antialiasing. */
 #define SEAL_R 0.86
 #define SEAL_G 0.08
@@ -51,25 +53,27 @@ static long text_chars(const char *s)
 	return n;
 }
 
-/* One character (its UTF-8 bytes at p) centred on the origin, at size pt (pixels). */
+/* One character (its UTF-8 bytes at p) centred on the origin, at size pt (pixels). A seal
+ * shows single CJK characters, which need no shaping: cairo's own text API (fontconfig,
+ * FreeType) rather than pango, whose font map finishes work on a thread of its own. */
 static void glyph(cairo_t *cr, const char *p, double size, double xscale)
 {
-	const char *next = g_utf8_next_char(p);
-	PangoLayout *l = pango_cairo_create_layout(cr);
-	PangoFontDescription *d = pango_font_description_from_string(SEAL_FONT);
-	pango_font_description_set_absolute_size(d, size * PANGO_SCALE);
-	pango_layout_set_font_description(l, d);
-	pango_layout_set_text(l, p, (int)(next - p));
-	PangoRectangle ink, logical;
-	pango_layout_get_pixel_extents(l, &ink, &logical);
+	char ch[8];
+	size_t n = (size_t)(g_utf8_next_char(p) - p);
+	if (n >= sizeof ch)
+		return;
+	memcpy(ch, p, n);
+	ch[n] = 0;
+	cairo_select_font_face(cr, SEAL_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+	cairo_set_font_size(cr, size);
+	cairo_text_extents_t e;
+	cairo_text_extents(cr, ch, &e);
 	cairo_save(cr);
 	cairo_scale(cr, xscale, 1.0);
-	/* Centred on its ink: CJK glyphs sit unevenly in their logical boxes. */
-	cairo_move_to(cr, -(ink.x + ink.width / 2.0), -(ink.y + ink.height / 2.0));
-	pango_cairo_show_layout(cr, l);
+	/* Centred on its ink: CJK glyphs sit unevenly in their advance boxes. */
+	cairo_move_to(cr, -(e.x_bearing + e.width / 2.0), -(e.y_bearing + e.height / 2.0));
+	cairo_show_text(cr, ch);
 	cairo_restore(cr);
-	pango_font_description_free(d);
-	g_object_unref(l);
 }
 
 /* A line of text centred on (x, y), fitted into width w. */

@@ -1,6 +1,7 @@
 /*
- * Seal images (印章) drawn with cairo and pango (WenQuanYi Micro Hei, as pdf.c): red on a
- * transparent background, PNG out, ready for pades_input.png. Pure: text in, bytes out.
+ * Seal images (印章) drawn with cairo (WenQuanYi Micro Hei through fontconfig, the font
+ * pdf.c uses): red on a transparent background, PNG out, ready for pades_input.png. Pure:
+ * text in, bytes out.
  */
 #ifndef CERTS_SEAL_IMAGE_H
 #define CERTS_SEAL_IMAGE_H

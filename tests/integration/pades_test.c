@@ -30,7 +30,6 @@
 #include <openssl/cms.h>
 #include <fontconfig/fontconfig.h>
 #include <openssl/pem.h>
-#include <pango/pangocairo.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -330,8 +329,7 @@ static int pades_teardown(void **state)
 	EVP_PKEY_free(P.tsak);
 	if (!getenv("PADES_TEST_KEEP"))
 		free(run(NULL, "rm -rf %s", P.dir));
-	/* pango's and fontconfig's process-wide caches, released for the leak checker. */
-	pango_cairo_font_map_set_default(NULL);
+	/* cairo's and fontconfig's process-wide caches, released for the leak checker. */
 	cairo_debug_reset_static_data();
 	FcFini();
 	return 0;
