@@ -12,7 +12,7 @@
 VARIANT  ?= release
 B        := build/$(VARIANT)
 GEN      := build/gen
-PKGS     := libprotobuf-c libevent libevent_pthreads jansson hiredis libpq openssl libcurl libcmark pangocairo libqrencode fontconfig
+PKGS     := libprotobuf-c libevent libevent_pthreads jansson hiredis libpq openssl libcurl libcmark pangocairo libqrencode fontconfig zlib
 CC       ?= cc
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wformat=2
@@ -138,6 +138,15 @@ $(B)/itests/%: $(B)/obj/tests/integration/%.o $(LIBCOMMON) $(LIBTESTPB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) $(TESTLIBS)
 
+# An integration test that links the certs service's pure signing modules besides libcommon.
+ITEST_SRC_pades_test := services/certs/pades.c services/certs/cades.c services/certs/pdfdoc.c \
+                        services/certs/seal_image.c services/certs/proof.c services/certs/ca.c \
+                        services/certs/pki.c
+$(B)/itests/pades_test: $(B)/obj/tests/integration/pades_test.o $(patsubst %.c,$(B)/obj/%.o,$(ITEST_SRC_pades_test)) $(LIBCOMMON) $(LIBTESTPB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) $(TESTLIBS)
+$(B)/obj/tests/integration/pades_test.o: CFLAGS += -iquote services/certs
+
 $(B)/bin/api-test: $(patsubst %.c,$(B)/obj/%.o,$(API_SRC)) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
@@ -159,6 +168,7 @@ FUZZ_SRC_markdown  := services/market/markdown.c
 FUZZ_SRC_holidays  := services/billfin/calendar.c services/billfin/provisional.c
 FUZZ_SRC_csr       := services/certs/ca.c
 FUZZ_SRC_ocsp      := services/certs/pki.c services/certs/ca.c
+FUZZ_SRC_pdfdoc    := services/certs/pdfdoc.c
 FUZZ_SECONDS   ?= 60
 FUZZ_BINS      := $(addprefix $(B)/fuzz/,$(FUZZERS))
 

@@ -10,15 +10,17 @@ set -euo pipefail
 readonly RUN_PKGS=(
 	build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev libnng-dev
 	libevent-dev libjansson-dev libhiredis-dev libpq-dev libssl-dev libcurl4-openssl-dev libcmark-dev
-	libpango1.0-dev libcairo2-dev libfontconfig-dev libqrencode-dev fonts-wqy-microhei
+	libpango1.0-dev libcairo2-dev libfontconfig-dev libqrencode-dev fonts-wqy-microhei zlib1g-dev
 	postgresql-15 redis-server curl ca-certificates procps util-linux iproute2
 )
 # The browser tests (tests/browser/): Debian's chromium driven by playwright-core from npm, and
 # a CJK font so the screenshots show Chinese. clang and libclang-rt-14-dev: the libFuzzer
 # harnesses of tests/fuzz/ (`make fuzz`, and briefly in `make test`). poppler-utils (pdftotext) and
-# qpdf: the checks of the certificate application PDFs (tests/api/cases/cert-applications.json).
+# qpdf: the checks of the certificate application PDFs (tests/api/cases/cert-applications.json)
+# and of signed PDFs (tests/integration/pades_test.c, with libnss3-tools' certutil for a
+# throw-away NSS database trusting the test root).
 readonly TEST_PKGS=(libcmocka-dev clang-format clang libclang-rt-14-dev docker-compose jq python3 perl
-	prometheus mtail chromium nodejs fonts-wqy-microhei poppler-utils qpdf)
+	prometheus mtail chromium nodejs fonts-wqy-microhei poppler-utils qpdf libnss3-tools)
 # `make monitor` (deploy/monitoring/): Prometheus (promtool), mtail, lnav to read the logs.
 readonly MONITOR_PKGS=(prometheus mtail lnav jq)
 # No kubectl from Debian: its kubernetes-client (1.20) embeds kustomize v2, too old

@@ -1,0 +1,425 @@
+/* A PAdES B-T signature appended to a PDF as an incremental update (see pades.h). */
+#include "pades.h"
+#include "mem.h"
+#include "pdfdoc.h"
+#include "status.h"
+
+#include <cairo.h>
+#include <openssl/sha.h>
+#include <zlib.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEAL_MIN_PX 16
+#define SEAL_MAX_PX 2000
+/* The widest rectangle accepted: 200 inches, PDF's default user-space limit. */
+#define RECT_MAX_PT        14400.0
+#define UPDATE_MAX_OBJECTS 16
+
+void pades_byterange(size_t total, size_t at, size_t len, size_t br[4])
+{
+	br[0] = 0;
+	br[1] = at;
+	br[2] = at + len;
+	br[3] = total - (at + len);
+}
+
+void pades_date(time_t t, char out[32])
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "D:%Y%m%d%H%M%S+00'00'", &tm);
+}
+
+/* ---- the seal image --------------------------------------------------------------- */
+
+typedef struct png_src {
+	const unsigned char *p;
+	size_t len, pos;
+} png_src;
+
+static cairo_status_t png_read(void *arg, unsigned char *data, unsigned int n)
+{
+	png_src *s = arg;
+	if (s->len - s->pos < n)
+		return CAIRO_STATUS_READ_ERROR;
+	memcpy(data, s->p + s->pos, n);
+	s->pos += n;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+typedef struct seal_px {
+	int w, h;
+	unsigned char *rgb, *alpha; /* deflated (xmalloc'd) */
+	size_t rgb_len, alpha_len;
+} seal_px;
+
+static int deflate_buf(const unsigned char *in, size_t n, unsigned char **out, size_t *outlen)
+{
+	uLongf cap = compressBound((uLong)n);
+	unsigned char *p = xmalloc(cap);
+	if (compress2(p, &cap, in, (uLong)n, Z_BEST_COMPRESSION) != Z_OK) {
+		free(p);
+		return ST_INTERNAL;
+	}
+	*out = p;
+	*outlen = cap;
+	return ST_OK;
+}
+
+/* The PNG as RGB and alpha planes (cairo holds premultiplied ARGB: undone here). */
+static int seal_decode(const unsigned char *png, size_t len, seal_px *px)
+{
+	png_src src = {png, len, 0};
+	unsigned char *rgb = NULL, *alpha = NULL;
+	int rv = ST_SEAL_IMAGE_INVALID;
+	if (!png || len < 8 || memcmp(png, "\x89PNG\r\n\x1a\n", 8) != 0)
+		return rv;
+	cairo_surface_t *s = cairo_image_surface_create_from_png_stream(png_read, &src);
+	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
+		goto out;
+	cairo_surface_flush(s);
+	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+	if (w < SEAL_MIN_PX || h < SEAL_MIN_PX || w > SEAL_MAX_PX || h > SEAL_MAX_PX)
+		goto out;
+	cairo_format_t f = cairo_image_surface_get_format(s);
+	int stride = cairo_image_surface_get_stride(s);
+	const unsigned char *data = cairo_image_surface_get_data(s);
+	rgb = xmalloc((size_t)w * (size_t)h * 3);
+	alpha = xmalloc((size_t)w * (size_t)h);
+	for (int y = 0; y < h; y++) {
+		const uint32_t *row =
+		        (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+		for (int x = 0; x < w; x++) {
+			uint32_t v = row[x];
+			unsigned a = f == CAIRO_FORMAT_ARGB32 ? v >> 24 : 255;
+			unsigned c[3] = {(v >> 16) & 255, (v >> 8) & 255, v & 255};
+			size_t i = (size_t)y * (size_t)w + (size_t)x;
+			for (int k = 0; k < 3; k++)
+				rgb[i * 3 + (size_t)k] =
+				        (unsigned char)(a ? (c[k] * 255 + a / 2) / a : 255);
+			alpha[i] = (unsigned char)a;
+		}
+	}
+	if ((rv = deflate_buf(rgb, (size_t)w * (size_t)h * 3, &px->rgb, &px->rgb_len)) != ST_OK)
+		goto out;
+	if ((rv = deflate_buf(alpha, (size_t)w * (size_t)h, &px->alpha, &px->alpha_len)) != ST_OK)
+		goto out;
+	px->w = w;
+	px->h = h;
+out:
+	free(rgb);
+	free(alpha);
+	cairo_surface_destroy(s);
+	return rv;
+}
+
+/* ---- the update ----------------------------------------------------------------------- */
+
+typedef struct update {
+	pdfdoc *d;
+	arena *a;
+	pdfdoc_buf b; /* the whole new file */
+	long next;    /* the next free object number */
+	struct {
+		long num, gen;
+		size_t off;
+	} obj[UPDATE_MAX_OBJECTS];
+	int nobj;
+} update;
+
+static void obj_begin(update *u, long num, long gen)
+{
+	u->obj[u->nobj].num = num;
+	u->obj[u->nobj].gen = gen;
+	u->obj[u->nobj].off = u->b.len;
+	u->nobj++;
+	pdfdoc_buf_printf(&u->b, "%ld %ld obj\n", num, gen);
+}
+
+static void obj_write(update *u, long num, const pdfo *o)
+{
+	obj_begin(u, num, pdfdoc_gen(u->d, num));
+	pdfo_write(&u->b, o);
+	pdfdoc_buf_put(&u->b, "\nendobj\n", 8);
+}
+
+static void stream_write(update *u, long num, const char *dict, const void *data, size_t len)
+{
+	obj_begin(u, num, 0);
+	pdfdoc_buf_printf(&u->b, "<< %s /Length %zu >>\nstream\n", dict, len);
+	pdfdoc_buf_put(&u->b, data, len);
+	pdfdoc_buf_put(&u->b, "\nendstream\nendobj\n", 18);
+}
+
+/* array (a direct array, a reference to one, or absent) with ref added: *set is the new
+ * value for its owner, or NULL when the array is an object of its own, rewritten here. */
+static int array_with(update *u, const pdfo *array, long ref, pdfo **set)
+{
+	pdfo *r = pdfo_ref(u->a, ref);
+	*set = NULL;
+	if (!array) {
+		*set = pdfo_array_add(u->a, NULL, r);
+	} else if (array->type == PDFO_ARRAY) {
+		*set = pdfo_array_add(u->a, array, r);
+	} else if (array->type == PDFO_REF) {
+		const pdfo *arr = pdfdoc_get(u->d, array->num);
+		if (!arr || arr->type != PDFO_ARRAY)
+			return ST_PDF_INVALID;
+		obj_write(u, array->num, pdfo_array_add(u->a, arr, r));
+	} else {
+		return ST_PDF_INVALID;
+	}
+	return ST_OK;
+}
+
+/* The page's /Annots and the catalog's /AcroForm /Fields gain the widget. */
+static int link_widget(update *u, long page_num, const pdfo *page, long widget)
+{
+	pdfo *annots, *fields;
+	int rv = array_with(u, pdfo_get(page, "Annots"), widget, &annots);
+	if (rv != ST_OK)
+		return rv;
+	if (annots)
+		obj_write(u, page_num, pdfo_dict_set(u->a, page, "Annots", annots));
+
+	const pdfo *root_ref = pdfo_get(pdfdoc_trailer(u->d), "Root");
+	const pdfo *catalog = pdfdoc_resolve(u->d, root_ref);
+	if (!root_ref || root_ref->type != PDFO_REF || !catalog || catalog->type != PDFO_DICT)
+		return ST_PDF_INVALID;
+	const pdfo *af = pdfo_get(catalog, "AcroForm");
+	const pdfo *form = pdfdoc_resolve(u->d, af);
+	if (af && (!form || form->type != PDFO_DICT))
+		return ST_PDF_INVALID;
+	if ((rv = array_with(u, pdfo_get(form, "Fields"), widget, &fields)) != ST_OK)
+		return rv;
+	pdfo *nform = (pdfo *)(form ? form : pdfo_new(u->a, PDFO_DICT));
+	if (fields)
+		nform = pdfo_dict_set(u->a, nform, "Fields", fields);
+	/* SignaturesExist | AppendOnly: readers then keep later changes incremental. */
+	nform = pdfo_dict_set(u->a, nform, "SigFlags", pdfo_raw(u->a, PDFO_NUM, "3"));
+	if (af && af->type == PDFO_REF) {
+		obj_write(u, af->num, nform);
+	} else if (af) {
+		obj_write(u, root_ref->num, pdfo_dict_set(u->a, catalog, "AcroForm", nform));
+	} else {
+		long n = u->next++;
+		obj_write(u, n, nform);
+		obj_write(u, root_ref->num,
+		          pdfo_dict_set(u->a, catalog, "AcroForm", pdfo_ref(u->a, n)));
+	}
+	return ST_OK;
+}
+
+static int entry_cmp(const void *x, const void *y)
+{
+	long a = *(const long *)x, b = *(const long *)y;
+	return (a > b) - (a < b);
+}
+
+/* The trailer's keys an update carries over (/Root, /Info, /ID) into dict text. */
+static void trailer_keys(update *u, pdfdoc_buf *t)
+{
+	const char *keys[] = {"Root", "Info", "ID"};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const pdfo *v = pdfo_get(pdfdoc_trailer(u->d), keys[i]);
+		if (!v)
+			continue;
+		pdfdoc_buf_printf(t, " /%s ", keys[i]);
+		pdfo_write(t, v);
+	}
+}
+
+/* The cross-reference section of the update, in the form of the previous one. */
+static void xref_write(update *u)
+{
+	/* Sorted by number: (num, index into obj) pairs. */
+	long order[UPDATE_MAX_OBJECTS + 1][2];
+	pdfdoc_buf t = {0};
+	int n = u->nobj;
+	size_t start = u->b.len;
+	int stream = pdfdoc_xref_is_stream(u->d);
+	long xs = stream ? u->next++ : -1;
+	for (int i = 0; i < n; i++) {
+		order[i][0] = u->obj[i].num;
+		order[i][1] = i;
+	}
+	qsort(order, (size_t)n, sizeof order[0], entry_cmp);
+	trailer_keys(u, &t);
+	if (!stream) {
+		pdfdoc_buf_put(&u->b, "xref\n", 5);
+		for (int i = 0; i < n; i++) {
+			int k = (int)order[i][1];
+			pdfdoc_buf_printf(&u->b, "%ld 1\n%010zu %05ld n\r\n", u->obj[k].num,
+			                  u->obj[k].off, u->obj[k].gen);
+		}
+		pdfdoc_buf_printf(&u->b, "trailer\n<< /Size %ld /Prev %zu", u->next,
+		                  pdfdoc_startxref(u->d));
+		pdfdoc_buf_put(&u->b, t.p, t.len);
+		pdfdoc_buf_printf(&u->b, " >>\nstartxref\n%zu\n%%%%EOF\n", start);
+		free(t.p);
+		return;
+	}
+	/* A cross-reference stream, unfiltered: W [1 4 2], its own entry included. */
+	order[n][0] = xs;
+	order[n][1] = -1;
+	n++;
+	pdfdoc_buf idx = {0}, rows = {0};
+	for (int i = 0; i < n; i++) {
+		int k = (int)order[i][1];
+		size_t off = k < 0 ? start : u->obj[k].off;
+		long gen = k < 0 ? 0 : u->obj[k].gen;
+		unsigned char row[7] = {1,
+		                        (unsigned char)(off >> 24),
+		                        (unsigned char)(off >> 16),
+		                        (unsigned char)(off >> 8),
+		                        (unsigned char)off,
+		                        (unsigned char)(gen >> 8),
+		                        (unsigned char)gen};
+		pdfdoc_buf_printf(&idx, " %ld 1", order[i][0]);
+		pdfdoc_buf_put(&rows, row, sizeof row);
+	}
+	pdfdoc_buf_printf(&u->b,
+	                  "%ld 0 obj\n<< /Type /XRef /Size %ld /W [1 4 2] /Index [%s ] /Prev %zu",
+	                  xs, u->next, idx.p, pdfdoc_startxref(u->d));
+	pdfdoc_buf_put(&u->b, t.p, t.len);
+	pdfdoc_buf_printf(&u->b, " /Length %zu >>\nstream\n", rows.len);
+	pdfdoc_buf_put(&u->b, rows.p, rows.len);
+	pdfdoc_buf_printf(&u->b, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", start);
+	free(idx.p);
+	free(rows.p);
+	free(t.p);
+}
+
+static int rect_ok(const pades_input *in)
+{
+	return isfinite(in->x) && isfinite(in->y) && isfinite(in->w) && isfinite(in->h) &&
+	       in->w > 0 && in->h > 0 && in->w <= RECT_MAX_PT && in->h <= RECT_MAX_PT &&
+	       fabs(in->x) <= RECT_MAX_PT && fabs(in->y) <= RECT_MAX_PT;
+}
+
+static size_t certs_der_len(const pades_input *in)
+{
+	size_t n = (size_t)i2d_X509(in->cert, NULL);
+	for (int i = 0; in->chain && i < sk_X509_num(in->chain); i++)
+		n += (size_t)i2d_X509(sk_X509_value(in->chain, i), NULL);
+	return n;
+}
+
+int pades_sign(const pades_input *in, unsigned char **out, size_t *out_len)
+{
+	update u = {0};
+	seal_px px = {0};
+	unsigned char *cms = NULL;
+	size_t cmslen = 0;
+	const pdfo *page = NULL;
+	long page_num = 0;
+	int rv;
+	if (!in->cert || !cades_cert_supported(in->cert))
+		return ST_SIGN_ALG_UNSUPPORTED;
+	if (!rect_ok(in))
+		return ST_PDF_RECT;
+	if ((rv = pdfdoc_open(in->pdf, in->pdf_len, &u.d)) != ST_OK)
+		return rv;
+	u.a = pdfdoc_arena(u.d);
+	if ((rv = pdfdoc_page(u.d, in->page, &page_num, &page)) != ST_OK)
+		goto out;
+	if ((rv = seal_decode(in->png, in->png_len, &px)) != ST_OK)
+		goto out;
+	u.next = pdfdoc_size(u.d);
+	long widget = u.next++, sig = u.next++, ap = u.next++, img = u.next++, mask = u.next++;
+
+	pdfdoc_buf_put(&u.b, in->pdf, in->pdf_len);
+	if (in->pdf[in->pdf_len - 1] != '\n' && in->pdf[in->pdf_len - 1] != '\r')
+		pdfdoc_buf_put(&u.b, "\n", 1);
+
+	/* The field and its widget in one dictionary; F 132: Print | Locked. */
+	obj_begin(&u, widget, 0);
+	pdfdoc_buf_printf(&u.b,
+	                  "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%ld) /V %ld 0 R"
+	                  " /Rect [%.2f %.2f %.2f %.2f] /F 132 /P %ld %ld R /AP << /N %ld 0 R >> >>"
+	                  "\nendobj\n",
+	                  widget, sig, in->x, in->y, in->x + in->w, in->y + in->h, page_num,
+	                  pdfdoc_gen(u.d, page_num), ap);
+
+	char date[32];
+	pades_date(in->when ? in->when : time(NULL), date);
+	size_t reserve = certs_der_len(in) + PADES_CMS_RESERVE;
+	obj_begin(&u, sig, 0);
+	pdfdoc_buf_printf(&u.b,
+	                  "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached"
+	                  " /M (%s) /ByteRange [0 0000000000 0000000000 0000000000] /Contents ",
+	                  date);
+	size_t br_at = u.b.len - strlen("0000000000 0000000000 0000000000] /Contents ");
+	size_t contents_at = u.b.len;
+	pdfdoc_buf_put(&u.b, "<", 1);
+	for (size_t i = 0; i < reserve * 2; i++)
+		pdfdoc_buf_put(&u.b, "0", 1);
+	pdfdoc_buf_put(&u.b, ">", 1);
+	size_t contents_len = u.b.len - contents_at;
+	pdfdoc_buf_put(&u.b, " >>\nendobj\n", 11);
+
+	char *dict = arena_printf(u.a,
+	                          "/Type /XObject /Subtype /Form /BBox [0 0 %.2f %.2f]"
+	                          " /Resources << /XObject << /Im0 %ld 0 R >> >>",
+	                          in->w, in->h, img);
+	char *draw = arena_printf(u.a, "q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q", in->w, in->h);
+	stream_write(&u, ap, dict, draw, strlen(draw));
+	dict = arena_printf(u.a,
+	                    "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace"
+	                    " /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /SMask %ld 0 R",
+	                    px.w, px.h, mask);
+	stream_write(&u, img, dict, px.rgb, px.rgb_len);
+	dict = arena_printf(u.a,
+	                    "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace"
+	                    " /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+	                    px.w, px.h);
+	stream_write(&u, mask, dict, px.alpha, px.alpha_len);
+
+	if ((rv = link_widget(&u, page_num, page, widget)) != ST_OK)
+		goto out;
+	xref_write(&u);
+
+	/* The byte range is now known; its digits take the zeros' place. */
+	size_t br[4];
+	char digits[40];
+	pades_byterange(u.b.len, contents_at, contents_len, br);
+	snprintf(digits, sizeof digits, "%010zu %010zu %010zu", br[1], br[2], br[3]);
+	memcpy(u.b.p + br_at, digits, 32);
+	unsigned char md[EVP_MAX_MD_SIZE];
+	EVP_MD_CTX *mc = EVP_MD_CTX_new();
+	int ok = mc && EVP_DigestInit_ex(mc, cades_md(in->cert), NULL) &&
+	         EVP_DigestUpdate(mc, u.b.p, br[1]) && EVP_DigestUpdate(mc, u.b.p + br[2], br[3]) &&
+	         EVP_DigestFinal_ex(mc, md, NULL);
+	EVP_MD_CTX_free(mc);
+	if (!ok) {
+		rv = ST_INTERNAL;
+		goto out;
+	}
+	if ((rv = cades_sign(in->cert, in->chain, md, in->sign, in->sign_arg, in->tsa, in->tsa_arg,
+	                     &cms, &cmslen)) != ST_OK)
+		goto out;
+	if (cmslen > reserve) {
+		rv = ST_INTERNAL;
+		goto out;
+	}
+	static const char hex[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < cmslen; i++) {
+		u.b.p[contents_at + 1 + 2 * i] = (unsigned char)hex[cms[i] >> 4];
+		u.b.p[contents_at + 2 + 2 * i] = (unsigned char)hex[cms[i] & 15];
+	}
+	*out = u.b.p;
+	*out_len = u.b.len;
+	u.b.p = NULL;
+	rv = ST_OK;
+out:
+	free(cms);
+	free(u.b.p);
+	free(px.rgb);
+	free(px.alpha);
+	pdfdoc_free(u.d);
+	return rv;
+}
