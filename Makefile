@@ -139,7 +139,7 @@ $(B)/itests/%: $(B)/obj/tests/integration/%.o $(LIBCOMMON) $(LIBTESTPB)
 	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) $(TESTLIBS)
 
 # An integration test that links the certs service's pure signing modules besides libcommon.
-ITEST_SRC_pades_test := services/certs/pades.c services/certs/cades.c services/certs/pdfdoc.c \
+ITEST_SRC_pades_test := services/certs/pades.c services/certs/cades.c services/certs/pdfread.c \
                         services/certs/seal_image.c services/certs/proof.c services/certs/ca.c \
                         services/certs/pki.c
 $(B)/itests/pades_test: $(B)/obj/tests/integration/pades_test.o $(patsubst %.c,$(B)/obj/%.o,$(ITEST_SRC_pades_test)) $(LIBCOMMON) $(LIBTESTPB)
@@ -168,7 +168,7 @@ FUZZ_SRC_markdown  := services/market/markdown.c
 FUZZ_SRC_holidays  := services/billfin/calendar.c services/billfin/provisional.c
 FUZZ_SRC_csr       := services/certs/ca.c
 FUZZ_SRC_ocsp      := services/certs/pki.c services/certs/ca.c
-FUZZ_SRC_pdfdoc    := services/certs/pdfdoc.c
+FUZZ_SRC_pdfread    := services/certs/pdfread.c
 FUZZ_SECONDS   ?= 60
 FUZZ_BINS      := $(addprefix $(B)/fuzz/,$(FUZZERS))
 

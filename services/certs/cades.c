@@ -1,7 +1,7 @@
 /* CMS SignedData for PAdES B-T, written in DER by hand (see cades.h). */
 #include "cades.h"
 #include "mem.h"
-#include "pdfdoc.h"
+#include "pdfread.h"
 #include "proof.h"
 #include "status.h"
 
@@ -18,7 +18,7 @@
 /* ---- DER ---------------------------------------------------------------------- */
 
 /* tag, definite length, value. */
-static void der_tlv(pdfdoc_buf *b, unsigned char tag, const void *v, size_t n)
+static void der_tlv(pdfread_buf *b, unsigned char tag, const void *v, size_t n)
 {
 	unsigned char h[6];
 	size_t k = 0;
@@ -38,59 +38,59 @@ static void der_tlv(pdfdoc_buf *b, unsigned char tag, const void *v, size_t n)
 		h[k++] = (unsigned char)(n >> 8);
 		h[k++] = (unsigned char)n;
 	}
-	pdfdoc_buf_put(b, h, k);
-	pdfdoc_buf_put(b, v, n);
+	pdfread_buf_put(b, h, k);
+	pdfread_buf_put(b, v, n);
 }
 
 /* Wraps inner as the value of tag into b, and empties inner. */
-static void der_wrap(pdfdoc_buf *b, unsigned char tag, pdfdoc_buf *inner)
+static void der_wrap(pdfread_buf *b, unsigned char tag, pdfread_buf *inner)
 {
 	der_tlv(b, tag, inner->p, inner->len);
 	inner->len = 0;
 }
 
-static void der_oid(pdfdoc_buf *b, int nid)
+static void der_oid(pdfread_buf *b, int nid)
 {
 	const ASN1_OBJECT *o = OBJ_nid2obj(nid);
 	der_tlv(b, 0x06, OBJ_get0_data(o), OBJ_length(o));
 }
 
 /* AlgorithmIdentifier: the OID, with NULL parameters when null_params. */
-static void der_alg(pdfdoc_buf *b, int nid, int null_params)
+static void der_alg(pdfread_buf *b, int nid, int null_params)
 {
-	pdfdoc_buf in = {0};
+	pdfread_buf in = {0};
 	der_oid(&in, nid);
 	if (null_params)
-		pdfdoc_buf_put(&in, "\x05\x00", 2);
+		pdfread_buf_put(&in, "\x05\x00", 2);
 	der_wrap(b, 0x30, &in);
 	free(in.p);
 }
 
 /* An OpenSSL object's own DER (a Name, an INTEGER). */
-static int der_i2d(pdfdoc_buf *b, int len, unsigned char *p)
+static int der_i2d(pdfread_buf *b, int len, unsigned char *p)
 {
 	if (len <= 0 || !p)
 		return -1;
-	pdfdoc_buf_put(b, p, (size_t)len);
+	pdfread_buf_put(b, p, (size_t)len);
 	OPENSSL_free(p);
 	return 0;
 }
 
-static int der_name(pdfdoc_buf *b, const X509_NAME *n)
+static int der_name(pdfread_buf *b, const X509_NAME *n)
 {
 	unsigned char *p = NULL;
 	int len = i2d_X509_NAME(n, &p);
 	return der_i2d(b, len, p);
 }
 
-static int der_serial(pdfdoc_buf *b, X509 *x)
+static int der_serial(pdfread_buf *b, X509 *x)
 {
 	unsigned char *p = NULL;
 	int len = i2d_ASN1_INTEGER(X509_get0_serialNumber(x), &p);
 	return der_i2d(b, len, p);
 }
 
-static int der_cert(pdfdoc_buf *b, X509 *x)
+static int der_cert(pdfread_buf *b, X509 *x)
 {
 	unsigned char *p = NULL;
 	int len = i2d_X509(x, &p);
@@ -98,12 +98,12 @@ static int der_cert(pdfdoc_buf *b, X509 *x)
 }
 
 /* Attribute ::= SEQUENCE { type, SET { value } }, value already DER. */
-static void der_attr(pdfdoc_buf *b, int nid, const unsigned char *v, size_t n)
+static void der_attr(pdfread_buf *b, int nid, const unsigned char *v, size_t n)
 {
-	pdfdoc_buf in = {0}, set = {0};
+	pdfread_buf in = {0}, set = {0};
 	der_oid(&in, nid);
 	der_tlv(&set, 0x31, v, n);
-	pdfdoc_buf_put(&in, set.p, set.len);
+	pdfread_buf_put(&in, set.p, set.len);
 	der_wrap(b, 0x30, &in);
 	free(in.p);
 	free(set.p);
@@ -112,7 +112,7 @@ static void der_attr(pdfdoc_buf *b, int nid, const unsigned char *v, size_t n)
 /* DER orders a SET OF by the encodings (X.690 11.6): shorter ones padded with zeros. */
 static int der_cmp(const void *x, const void *y)
 {
-	const pdfdoc_buf *a = x, *b = y;
+	const pdfread_buf *a = x, *b = y;
 	size_t n = a->len < b->len ? a->len : b->len;
 	int c = memcmp(a->p, b->p, n);
 	return c ? c : (a->len > b->len) - (a->len < b->len);
@@ -249,11 +249,11 @@ static int token_matches(const unsigned char *token, size_t len, const unsigned 
 /* ---- SignedData ------------------------------------------------------------------- */
 
 /* signing-certificate-v2's value: SigningCertificateV2 { certs { ESSCertIDv2 } }. */
-static int signing_cert_v2(pdfdoc_buf *b, X509 *cert)
+static int signing_cert_v2(pdfread_buf *b, X509 *cert)
 {
 	unsigned char h[SHA256_DIGEST_LENGTH];
 	unsigned int hl = 0;
-	pdfdoc_buf id = {0}, is = {0}, gn = {0}, t = {0};
+	pdfread_buf id = {0}, is = {0}, gn = {0}, t = {0};
 	int rv = -1;
 	if (!X509_digest(cert, EVP_sha256(), h, &hl) || hl != sizeof h)
 		goto out;
@@ -279,9 +279,9 @@ out:
 }
 
 /* The signed attributes, DER-sorted, concatenated (without the SET header). */
-static int signed_attrs(pdfdoc_buf *out, X509 *cert, const unsigned char digest[32])
+static int signed_attrs(pdfread_buf *out, X509 *cert, const unsigned char digest[32])
 {
-	pdfdoc_buf a[3] = {{0}}, v = {0};
+	pdfread_buf a[3] = {{0}}, v = {0};
 	int rv = -1;
 	der_oid(&v, NID_pkcs7_data);
 	der_attr(&a[0], NID_pkcs9_contentType, v.p, v.len);
@@ -294,7 +294,7 @@ static int signed_attrs(pdfdoc_buf *out, X509 *cert, const unsigned char digest[
 	der_attr(&a[2], NID_id_smime_aa_signingCertificateV2, v.p, v.len);
 	qsort(a, 3, sizeof a[0], der_cmp);
 	for (int i = 0; i < 3; i++)
-		pdfdoc_buf_put(out, a[i].p, a[i].len);
+		pdfread_buf_put(out, a[i].p, a[i].len);
 	rv = 0;
 out:
 	for (int i = 0; i < 3; i++)
@@ -308,7 +308,7 @@ int cades_sign(X509 *cert, STACK_OF(X509) * chain, const unsigned char content_d
                unsigned char **der, size_t *len)
 {
 	key_kind kind = kind_of(cert);
-	pdfdoc_buf attrs = {0}, set = {0}, si = {0}, t = {0}, sd = {0}, ci = {0};
+	pdfread_buf attrs = {0}, set = {0}, si = {0}, t = {0}, sd = {0}, ci = {0};
 	unsigned char *sig = NULL, *token = NULL;
 	size_t siglen = 0, toklen = 0;
 	unsigned char md[SHA256_DIGEST_LENGTH], imprint[SHA256_DIGEST_LENGTH];
@@ -339,7 +339,7 @@ int cades_sign(X509 *cert, STACK_OF(X509) * chain, const unsigned char content_d
 	rv = ST_INTERNAL;
 
 	/* SignerInfo */
-	pdfdoc_buf_put(&si, "\x02\x01\x01", 3); /* version 1: issuerAndSerialNumber */
+	pdfread_buf_put(&si, "\x02\x01\x01", 3); /* version 1: issuerAndSerialNumber */
 	if (der_name(&t, X509_get_issuer_name(cert)) != 0 || der_serial(&t, cert) != 0)
 		goto out;
 	der_wrap(&si, 0x30, &t);
@@ -356,7 +356,7 @@ int cades_sign(X509 *cert, STACK_OF(X509) * chain, const unsigned char content_d
 	der_wrap(&si, 0xA1, &t);
 
 	/* SignedData */
-	pdfdoc_buf_put(&sd, "\x02\x01\x01", 3);
+	pdfread_buf_put(&sd, "\x02\x01\x01", 3);
 	der_alg(&t, dnid, 0);
 	der_wrap(&sd, 0x31, &t);
 	der_oid(&t, NID_pkcs7_data); /* detached: eContent absent */

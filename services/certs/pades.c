@@ -1,7 +1,7 @@
 /* A PAdES B-T signature appended to a PDF as an incremental update (see pades.h). */
 #include "pades.h"
 #include "mem.h"
-#include "pdfdoc.h"
+#include "pdfread.h"
 #include "status.h"
 
 #include <cairo.h>
@@ -120,9 +120,9 @@ out:
 /* ---- the update ----------------------------------------------------------------------- */
 
 typedef struct update {
-	pdfdoc *d;
+	pdfread *d;
 	arena *a;
-	pdfdoc_buf b; /* the whole new file */
+	pdfread_buf b; /* the whole new file */
 	long next;    /* the next free object number */
 	struct {
 		long num, gen;
@@ -137,22 +137,22 @@ static void obj_begin(update *u, long num, long gen)
 	u->obj[u->nobj].gen = gen;
 	u->obj[u->nobj].off = u->b.len;
 	u->nobj++;
-	pdfdoc_buf_printf(&u->b, "%ld %ld obj\n", num, gen);
+	pdfread_buf_printf(&u->b, "%ld %ld obj\n", num, gen);
 }
 
 static void obj_write(update *u, long num, const pdfo *o)
 {
-	obj_begin(u, num, pdfdoc_gen(u->d, num));
+	obj_begin(u, num, pdfread_gen(u->d, num));
 	pdfo_write(&u->b, o);
-	pdfdoc_buf_put(&u->b, "\nendobj\n", 8);
+	pdfread_buf_put(&u->b, "\nendobj\n", 8);
 }
 
 static void stream_write(update *u, long num, const char *dict, const void *data, size_t len)
 {
 	obj_begin(u, num, 0);
-	pdfdoc_buf_printf(&u->b, "<< %s /Length %zu >>\nstream\n", dict, len);
-	pdfdoc_buf_put(&u->b, data, len);
-	pdfdoc_buf_put(&u->b, "\nendstream\nendobj\n", 18);
+	pdfread_buf_printf(&u->b, "<< %s /Length %zu >>\nstream\n", dict, len);
+	pdfread_buf_put(&u->b, data, len);
+	pdfread_buf_put(&u->b, "\nendstream\nendobj\n", 18);
 }
 
 /* array (a direct array, a reference to one, or absent) with ref added: *set is the new
@@ -166,7 +166,7 @@ static int array_with(update *u, const pdfo *array, long ref, pdfo **set)
 	} else if (array->type == PDFO_ARRAY) {
 		*set = pdfo_array_add(u->a, array, r);
 	} else if (array->type == PDFO_REF) {
-		const pdfo *arr = pdfdoc_get(u->d, array->num);
+		const pdfo *arr = pdfread_get(u->d, array->num);
 		if (!arr || arr->type != PDFO_ARRAY)
 			return ST_PDF_INVALID;
 		obj_write(u, array->num, pdfo_array_add(u->a, arr, r));
@@ -186,12 +186,12 @@ static int link_widget(update *u, long page_num, const pdfo *page, long widget)
 	if (annots)
 		obj_write(u, page_num, pdfo_dict_set(u->a, page, "Annots", annots));
 
-	const pdfo *root_ref = pdfo_get(pdfdoc_trailer(u->d), "Root");
-	const pdfo *catalog = pdfdoc_resolve(u->d, root_ref);
+	const pdfo *root_ref = pdfo_get(pdfread_trailer(u->d), "Root");
+	const pdfo *catalog = pdfread_resolve(u->d, root_ref);
 	if (!root_ref || root_ref->type != PDFO_REF || !catalog || catalog->type != PDFO_DICT)
 		return ST_PDF_INVALID;
 	const pdfo *af = pdfo_get(catalog, "AcroForm");
-	const pdfo *form = pdfdoc_resolve(u->d, af);
+	const pdfo *form = pdfread_resolve(u->d, af);
 	if (af && (!form || form->type != PDFO_DICT))
 		return ST_PDF_INVALID;
 	if ((rv = array_with(u, pdfo_get(form, "Fields"), widget, &fields)) != ST_OK)
@@ -221,14 +221,14 @@ static int entry_cmp(const void *x, const void *y)
 }
 
 /* The trailer's keys an update carries over (/Root, /Info, /ID) into dict text. */
-static void trailer_keys(update *u, pdfdoc_buf *t)
+static void trailer_keys(update *u, pdfread_buf *t)
 {
 	const char *keys[] = {"Root", "Info", "ID"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		const pdfo *v = pdfo_get(pdfdoc_trailer(u->d), keys[i]);
+		const pdfo *v = pdfo_get(pdfread_trailer(u->d), keys[i]);
 		if (!v)
 			continue;
-		pdfdoc_buf_printf(t, " /%s ", keys[i]);
+		pdfread_buf_printf(t, " /%s ", keys[i]);
 		pdfo_write(t, v);
 	}
 }
@@ -238,10 +238,10 @@ static void xref_write(update *u)
 {
 	/* Sorted by number: (num, index into obj) pairs. */
 	long order[UPDATE_MAX_OBJECTS + 1][2];
-	pdfdoc_buf t = {0};
+	pdfread_buf t = {0};
 	int n = u->nobj;
 	size_t start = u->b.len;
-	int stream = pdfdoc_xref_is_stream(u->d);
+	int stream = pdfread_xref_is_stream(u->d);
 	long xs = stream ? u->next++ : -1;
 	for (int i = 0; i < n; i++) {
 		order[i][0] = u->obj[i].num;
@@ -250,16 +250,16 @@ static void xref_write(update *u)
 	qsort(order, (size_t)n, sizeof order[0], entry_cmp);
 	trailer_keys(u, &t);
 	if (!stream) {
-		pdfdoc_buf_put(&u->b, "xref\n", 5);
+		pdfread_buf_put(&u->b, "xref\n", 5);
 		for (int i = 0; i < n; i++) {
 			int k = (int)order[i][1];
-			pdfdoc_buf_printf(&u->b, "%ld 1\n%010zu %05ld n\r\n", u->obj[k].num,
+			pdfread_buf_printf(&u->b, "%ld 1\n%010zu %05ld n\r\n", u->obj[k].num,
 			                  u->obj[k].off, u->obj[k].gen);
 		}
-		pdfdoc_buf_printf(&u->b, "trailer\n<< /Size %ld /Prev %zu", u->next,
-		                  pdfdoc_startxref(u->d));
-		pdfdoc_buf_put(&u->b, t.p, t.len);
-		pdfdoc_buf_printf(&u->b, " >>\nstartxref\n%zu\n%%%%EOF\n", start);
+		pdfread_buf_printf(&u->b, "trailer\n<< /Size %ld /Prev %zu", u->next,
+		                  pdfread_startxref(u->d));
+		pdfread_buf_put(&u->b, t.p, t.len);
+		pdfread_buf_printf(&u->b, " >>\nstartxref\n%zu\n%%%%EOF\n", start);
 		free(t.p);
 		return;
 	}
@@ -267,7 +267,7 @@ static void xref_write(update *u)
 	order[n][0] = xs;
 	order[n][1] = -1;
 	n++;
-	pdfdoc_buf idx = {0}, rows = {0};
+	pdfread_buf idx = {0}, rows = {0};
 	for (int i = 0; i < n; i++) {
 		int k = (int)order[i][1];
 		size_t off = k < 0 ? start : u->obj[k].off;
@@ -279,16 +279,16 @@ static void xref_write(update *u)
 		                        (unsigned char)off,
 		                        (unsigned char)(gen >> 8),
 		                        (unsigned char)gen};
-		pdfdoc_buf_printf(&idx, " %ld 1", order[i][0]);
-		pdfdoc_buf_put(&rows, row, sizeof row);
+		pdfread_buf_printf(&idx, " %ld 1", order[i][0]);
+		pdfread_buf_put(&rows, row, sizeof row);
 	}
-	pdfdoc_buf_printf(&u->b,
+	pdfread_buf_printf(&u->b,
 	                  "%ld 0 obj\n<< /Type /XRef /Size %ld /W [1 4 2] /Index [%s ] /Prev %zu",
-	                  xs, u->next, idx.p, pdfdoc_startxref(u->d));
-	pdfdoc_buf_put(&u->b, t.p, t.len);
-	pdfdoc_buf_printf(&u->b, " /Length %zu >>\nstream\n", rows.len);
-	pdfdoc_buf_put(&u->b, rows.p, rows.len);
-	pdfdoc_buf_printf(&u->b, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", start);
+	                  xs, u->next, idx.p, pdfread_startxref(u->d));
+	pdfread_buf_put(&u->b, t.p, t.len);
+	pdfread_buf_printf(&u->b, " /Length %zu >>\nstream\n", rows.len);
+	pdfread_buf_put(&u->b, rows.p, rows.len);
+	pdfread_buf_printf(&u->b, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", start);
 	free(idx.p);
 	free(rows.p);
 	free(t.p);
@@ -322,45 +322,45 @@ int pades_sign(const pades_input *in, unsigned char **out, size_t *out_len)
 		return ST_SIGN_ALG_UNSUPPORTED;
 	if (!rect_ok(in))
 		return ST_PDF_RECT;
-	if ((rv = pdfdoc_open(in->pdf, in->pdf_len, &u.d)) != ST_OK)
+	if ((rv = pdfread_open(in->pdf, in->pdf_len, &u.d)) != ST_OK)
 		return rv;
-	u.a = pdfdoc_arena(u.d);
-	if ((rv = pdfdoc_page(u.d, in->page, &page_num, &page)) != ST_OK)
+	u.a = pdfread_arena(u.d);
+	if ((rv = pdfread_page(u.d, in->page, &page_num, &page)) != ST_OK)
 		goto out;
 	if ((rv = seal_decode(in->png, in->png_len, &px)) != ST_OK)
 		goto out;
-	u.next = pdfdoc_size(u.d);
+	u.next = pdfread_size(u.d);
 	long widget = u.next++, sig = u.next++, ap = u.next++, img = u.next++, mask = u.next++;
 
-	pdfdoc_buf_put(&u.b, in->pdf, in->pdf_len);
+	pdfread_buf_put(&u.b, in->pdf, in->pdf_len);
 	if (in->pdf[in->pdf_len - 1] != '\n' && in->pdf[in->pdf_len - 1] != '\r')
-		pdfdoc_buf_put(&u.b, "\n", 1);
+		pdfread_buf_put(&u.b, "\n", 1);
 
 	/* The field and its widget in one dictionary; F 132: Print | Locked. */
 	obj_begin(&u, widget, 0);
-	pdfdoc_buf_printf(&u.b,
+	pdfread_buf_printf(&u.b,
 	                  "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%ld) /V %ld 0 R"
 	                  " /Rect [%.2f %.2f %.2f %.2f] /F 132 /P %ld %ld R /AP << /N %ld 0 R >> >>"
 	                  "\nendobj\n",
 	                  widget, sig, in->x, in->y, in->x + in->w, in->y + in->h, page_num,
-	                  pdfdoc_gen(u.d, page_num), ap);
+	                  pdfread_gen(u.d, page_num), ap);
 
 	char date[32];
 	pades_date(in->when ? in->when : time(NULL), date);
 	size_t reserve = certs_der_len(in) + PADES_CMS_RESERVE;
 	obj_begin(&u, sig, 0);
-	pdfdoc_buf_printf(&u.b,
+	pdfread_buf_printf(&u.b,
 	                  "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached"
 	                  " /M (%s) /ByteRange [0 0000000000 0000000000 0000000000] /Contents ",
 	                  date);
 	size_t br_at = u.b.len - strlen("0000000000 0000000000 0000000000] /Contents ");
 	size_t contents_at = u.b.len;
-	pdfdoc_buf_put(&u.b, "<", 1);
+	pdfread_buf_put(&u.b, "<", 1);
 	for (size_t i = 0; i < reserve * 2; i++)
-		pdfdoc_buf_put(&u.b, "0", 1);
-	pdfdoc_buf_put(&u.b, ">", 1);
+		pdfread_buf_put(&u.b, "0", 1);
+	pdfread_buf_put(&u.b, ">", 1);
 	size_t contents_len = u.b.len - contents_at;
-	pdfdoc_buf_put(&u.b, " >>\nendobj\n", 11);
+	pdfread_buf_put(&u.b, " >>\nendobj\n", 11);
 
 	char *dict = arena_printf(u.a,
 	                          "/Type /XObject /Subtype /Form /BBox [0 0 %.2f %.2f]"
@@ -420,6 +420,6 @@ out:
 	free(u.b.p);
 	free(px.rgb);
 	free(px.alpha);
-	pdfdoc_free(u.d);
+	pdfread_free(u.d);
 	return rv;
 }

@@ -1,5 +1,5 @@
 /*
- * The signing engine's pure parts (pdfdoc.c, pades.c, cades.c): finding the last
+ * The signing engine's pure parts (pdfread.c, pades.c, cades.c): finding the last
  * cross-reference section (table, stream, /Prev chain), objects and pages; the ByteRange
  * arithmetic; and a signature made in process whose byte range covers all but its
  * /Contents and whose CMS OpenSSL verifies over exactly those bytes. pdfsig, qpdf and
@@ -8,7 +8,7 @@
 #include "cades.h"
 #include "ca.h"
 #include "pades.h"
-#include "pdfdoc.h"
+#include "pdfread.h"
 #include "pki.h"
 #include "status.h"
 
@@ -25,24 +25,24 @@
 #include <cmocka.h>
 
 /* A classic file of the n objects (numbered from 1) at the offsets its table names. */
-static void build_pdf(pdfdoc_buf *b, const char *const *objs, int n)
+static void build_pdf(pdfread_buf *b, const char *const *objs, int n)
 {
 	size_t off[16];
-	pdfdoc_buf_put(b, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n", 15);
+	pdfread_buf_put(b, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n", 15);
 	for (int i = 0; i < n; i++) {
 		off[i] = b->len;
-		pdfdoc_buf_printf(b, "%d 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+		pdfread_buf_printf(b, "%d 0 obj\n%s\nendobj\n", i + 1, objs[i]);
 	}
 	size_t x = b->len;
-	pdfdoc_buf_printf(b, "xref\n0 %d\n0000000000 65535 f\r\n", n + 1);
+	pdfread_buf_printf(b, "xref\n0 %d\n0000000000 65535 f\r\n", n + 1);
 	for (int i = 0; i < n; i++)
-		pdfdoc_buf_printf(b, "%010zu 00000 n\r\n", off[i]);
-	pdfdoc_buf_printf(b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+		pdfread_buf_printf(b, "%010zu 00000 n\r\n", off[i]);
+	pdfread_buf_printf(b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
 	                  n + 1, x);
 }
 
 /* Two pages; the first has a title holding ">>" and an escaped parenthesis. */
-static void classic_pdf(pdfdoc_buf *b)
+static void classic_pdf(pdfread_buf *b)
 {
 	const char *const objs[] = {
 	        "<< /Type /Catalog /Pages 2 0 R >>",
@@ -54,7 +54,7 @@ static void classic_pdf(pdfdoc_buf *b)
 }
 
 /* The same document behind a cross-reference stream (unfiltered, W [1 2 1]). */
-static void stream_pdf(pdfdoc_buf *b)
+static void stream_pdf(pdfread_buf *b)
 {
 	const char *objs[] = {
 	        "<< /Type /Catalog /Pages 2 0 R >>",
@@ -62,10 +62,10 @@ static void stream_pdf(pdfdoc_buf *b)
 	        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
 	};
 	size_t off[4];
-	pdfdoc_buf_put(b, "%PDF-1.7\n", 9);
+	pdfread_buf_put(b, "%PDF-1.7\n", 9);
 	for (int i = 0; i < 3; i++) {
 		off[i] = b->len;
-		pdfdoc_buf_printf(b, "%d 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+		pdfread_buf_printf(b, "%d 0 obj\n%s\nendobj\n", i + 1, objs[i]);
 	}
 	off[3] = b->len;
 	unsigned char rows[5][4] = {{0, 0, 0, 255}};
@@ -75,54 +75,54 @@ static void stream_pdf(pdfdoc_buf *b)
 		rows[i + 1][2] = (unsigned char)off[i];
 		rows[i + 1][3] = 0;
 	}
-	pdfdoc_buf_printf(b, "4 0 obj\n<< /Type /XRef /Size 5 /W [1 2 1] /Root 1 0 R /Length 20 >>"
+	pdfread_buf_printf(b, "4 0 obj\n<< /Type /XRef /Size 5 /W [1 2 1] /Root 1 0 R /Length 20 >>"
 	                     "\nstream\n");
-	pdfdoc_buf_put(b, rows, sizeof rows);
-	pdfdoc_buf_printf(b, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", off[3]);
+	pdfread_buf_put(b, rows, sizeof rows);
+	pdfread_buf_printf(b, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", off[3]);
 }
 
 static void finds_the_classic_table_and_pages(void **state)
 {
 	(void)state;
-	pdfdoc_buf b = {0};
+	pdfread_buf b = {0};
 	classic_pdf(&b);
-	pdfdoc *d = NULL;
-	assert_int_equal(pdfdoc_open(b.p, b.len, &d), ST_OK);
-	assert_int_equal(pdfdoc_xref_is_stream(d), 0);
-	assert_memory_equal(b.p + pdfdoc_startxref(d), "xref", 4);
-	assert_int_equal(pdfdoc_size(d), 5);
-	assert_int_equal(pdfdoc_page_count(d), 2);
+	pdfread *d = NULL;
+	assert_int_equal(pdfread_open(b.p, b.len, &d), ST_OK);
+	assert_int_equal(pdfread_xref_is_stream(d), 0);
+	assert_memory_equal(b.p + pdfread_startxref(d), "xref", 4);
+	assert_int_equal(pdfread_size(d), 5);
+	assert_int_equal(pdfread_page_count(d), 2);
 	long num = 0;
 	const pdfo *page = NULL;
-	assert_int_equal(pdfdoc_page(d, 1, &num, &page), ST_OK);
+	assert_int_equal(pdfread_page(d, 1, &num, &page), ST_OK);
 	assert_int_equal(num, 4);
 	assert_non_null(pdfo_get(page, "Annots"));
-	assert_int_equal(pdfdoc_page(d, 0, &num, &page), ST_OK);
+	assert_int_equal(pdfread_page(d, 0, &num, &page), ST_OK);
 	assert_int_equal(num, 3);
 	/* A string holding ">>" and an escaped parenthesis does not end the dictionary. */
 	const pdfo *t = pdfo_get(page, "Title");
 	assert_non_null(t);
 	assert_int_equal(t->rawlen, strlen("(a >> b \\) c)"));
-	assert_int_equal(pdfdoc_page(d, 2, &num, &page), ST_PDF_PAGE);
-	assert_int_equal(pdfdoc_page(d, -1, &num, &page), ST_PDF_PAGE);
-	pdfdoc_free(d);
+	assert_int_equal(pdfread_page(d, 2, &num, &page), ST_PDF_PAGE);
+	assert_int_equal(pdfread_page(d, -1, &num, &page), ST_PDF_PAGE);
+	pdfread_free(d);
 	free(b.p);
 }
 
 static void finds_a_cross_reference_stream(void **state)
 {
 	(void)state;
-	pdfdoc_buf b = {0};
+	pdfread_buf b = {0};
 	stream_pdf(&b);
-	pdfdoc *d = NULL;
-	assert_int_equal(pdfdoc_open(b.p, b.len, &d), ST_OK);
-	assert_int_equal(pdfdoc_xref_is_stream(d), 1);
-	assert_true(pdfo_is_name(pdfo_get(pdfdoc_trailer(d), "Type"), "XRef"));
+	pdfread *d = NULL;
+	assert_int_equal(pdfread_open(b.p, b.len, &d), ST_OK);
+	assert_int_equal(pdfread_xref_is_stream(d), 1);
+	assert_true(pdfo_is_name(pdfo_get(pdfread_trailer(d), "Type"), "XRef"));
 	long num = 0;
 	const pdfo *page = NULL;
-	assert_int_equal(pdfdoc_page(d, 0, &num, &page), ST_OK);
+	assert_int_equal(pdfread_page(d, 0, &num, &page), ST_OK);
 	assert_int_equal(num, 3);
-	pdfdoc_free(d);
+	pdfread_free(d);
 	free(b.p);
 }
 
@@ -130,41 +130,41 @@ static void finds_a_cross_reference_stream(void **state)
 static void refuses_what_it_cannot_read(void **state)
 {
 	(void)state;
-	pdfdoc *d = NULL;
+	pdfread *d = NULL;
 	const char *junk = "not a pdf at all, not even close to one; no startxref";
-	assert_int_equal(pdfdoc_open((const unsigned char *)junk, strlen(junk), &d),
+	assert_int_equal(pdfread_open((const unsigned char *)junk, strlen(junk), &d),
 	                 ST_PDF_INVALID);
 	const char *nowhere = "%PDF-1.4\n1 0 obj << >> endobj\nstartxref\n99999\n%%EOF\n";
-	assert_int_equal(pdfdoc_open((const unsigned char *)nowhere, strlen(nowhere), &d),
+	assert_int_equal(pdfread_open((const unsigned char *)nowhere, strlen(nowhere), &d),
 	                 ST_PDF_INVALID);
-	pdfdoc_buf b = {0};
+	pdfread_buf b = {0};
 	classic_pdf(&b);
 	char *tr = memmem(b.p, b.len, "/Root 1 0 R >>", 14);
 	assert_non_null(tr);
 	/* Same length: "/Root 1 0 R >>" → "/Encrypt 1 0 R" needs the Root too: a new trailer. */
-	pdfdoc_buf e = {0};
-	pdfdoc_buf_put(&e, b.p, (size_t)((unsigned char *)tr - b.p));
+	pdfread_buf e = {0};
+	pdfread_buf_put(&e, b.p, (size_t)((unsigned char *)tr - b.p));
 	size_t x = (size_t)(strstr((char *)b.p, "xref\n") - (char *)b.p);
-	pdfdoc_buf_printf(&e, "/Root 1 0 R /Encrypt 2 0 R >>\nstartxref\n%zu\n%%%%EOF\n", x);
-	assert_int_equal(pdfdoc_open(e.p, e.len, &d), ST_PDF_ENCRYPTED);
+	pdfread_buf_printf(&e, "/Root 1 0 R /Encrypt 2 0 R >>\nstartxref\n%zu\n%%%%EOF\n", x);
+	assert_int_equal(pdfread_open(e.p, e.len, &d), ST_PDF_ENCRYPTED);
 	/* A /Prev naming its own section: read once, not forever. */
-	pdfdoc_buf l = {0};
-	pdfdoc_buf_put(&l, b.p, (size_t)((unsigned char *)tr - b.p));
-	pdfdoc_buf_printf(&l, "/Root 1 0 R /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n", x, x);
-	assert_int_equal(pdfdoc_open(l.p, l.len, &d), ST_OK);
-	pdfdoc_free(d);
+	pdfread_buf l = {0};
+	pdfread_buf_put(&l, b.p, (size_t)((unsigned char *)tr - b.p));
+	pdfread_buf_printf(&l, "/Root 1 0 R /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n", x, x);
+	assert_int_equal(pdfread_open(l.p, l.len, &d), ST_OK);
+	pdfread_free(d);
 	/* A page tree that lists itself: refused within the depth and visit bounds. */
 	const char *const cyc[] = {
 	        "<< /Type /Catalog /Pages 2 0 R >>",
 	        "<< /Type /Pages /Kids [2 0 R 2 0 R 2 0 R 2 0 R 2 0 R 2 0 R 2 0 R 2 0 R] >>",
 	};
-	pdfdoc_buf c = {0};
+	pdfread_buf c = {0};
 	build_pdf(&c, cyc, 2);
-	assert_int_equal(pdfdoc_open(c.p, c.len, &d), ST_OK);
+	assert_int_equal(pdfread_open(c.p, c.len, &d), ST_OK);
 	long num = 0;
 	const pdfo *page = NULL;
-	assert_int_equal(pdfdoc_page(d, 0, &num, &page), ST_PDF_INVALID);
-	pdfdoc_free(d);
+	assert_int_equal(pdfread_page(d, 0, &num, &page), ST_PDF_INVALID);
+	pdfread_free(d);
 	free(c.p);
 	free(b.p);
 	free(e.p);
@@ -183,7 +183,7 @@ static void objects_parse_and_write_back(void **state)
 	assert_int_equal(pdfo_get(o, "B")->n, 7);
 	pdfo *o2 = pdfo_dict_set(a, o, "A", pdfo_raw(a, PDFO_NUM, "7"));
 	o2 = pdfo_dict_set(a, o2, "F", pdfo_array_add(a, NULL, pdfo_ref(a, 9)));
-	pdfdoc_buf b = {0};
+	pdfread_buf b = {0};
 	pdfo_write(&b, o2);
 	assert_string_equal((char *)b.p,
 	                    "<< /A 7 /B [ 1 -2.5 (x) <414243> /N true null ] /C << /D /E >>"
@@ -238,11 +238,11 @@ static int tsa_here(void *arg, const unsigned char imprint[32], unsigned char **
 
 static cairo_status_t png_put(void *arg, const unsigned char *data, unsigned int n)
 {
-	pdfdoc_buf_put(arg, data, n);
+	pdfread_buf_put(arg, data, n);
 	return CAIRO_STATUS_SUCCESS;
 }
 
-static void seal_png(pdfdoc_buf *b, int size)
+static void seal_png(pdfread_buf *b, int size)
 {
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, size, size);
 	cairo_t *c = cairo_create(s);
@@ -283,7 +283,7 @@ static int keys_teardown(void **state)
 	return 0;
 }
 
-static pades_input input_for(const pdfdoc_buf *pdf, const pdfdoc_buf *png)
+static pades_input input_for(const pdfread_buf *pdf, const pdfread_buf *png)
 {
 	pades_input in = {.pdf = pdf->p,
 	                  .pdf_len = pdf->len,
@@ -305,7 +305,7 @@ static pades_input input_for(const pdfdoc_buf *pdf, const pdfdoc_buf *png)
 static void signature_covers_all_but_its_contents(void **state)
 {
 	(void)state;
-	pdfdoc_buf pdf = {0}, png = {0};
+	pdfread_buf pdf = {0}, png = {0};
 	classic_pdf(&pdf);
 	seal_png(&png, 64);
 	pades_input in = input_for(&pdf, &png);
@@ -314,18 +314,18 @@ static void signature_covers_all_but_its_contents(void **state)
 	assert_int_equal(pades_sign(&in, &out, &len), ST_OK);
 	assert_memory_equal(out, pdf.p, pdf.len);
 
-	pdfdoc *d = NULL;
-	assert_int_equal(pdfdoc_open(out, len, &d), ST_OK);
-	assert_int_equal(pdfdoc_startxref(d) > pdf.len, 1);
+	pdfread *d = NULL;
+	assert_int_equal(pdfread_open(out, len, &d), ST_OK);
+	assert_int_equal(pdfread_startxref(d) > pdf.len, 1);
 	long num = 0;
 	const pdfo *page = NULL;
-	assert_int_equal(pdfdoc_page(d, 1, &num, &page), ST_OK);
+	assert_int_equal(pdfread_page(d, 1, &num, &page), ST_OK);
 	const pdfo *annots = pdfo_get(page, "Annots");
 	assert_int_equal(annots->n, 1);
-	const pdfo *w = pdfdoc_resolve(d, annots->items[0]);
+	const pdfo *w = pdfread_resolve(d, annots->items[0]);
 	assert_true(pdfo_is_name(pdfo_get(w, "FT"), "Sig"));
 	assert_int_equal(pdfo_get(w, "P")->num, num);
-	const pdfo *sig = pdfdoc_resolve(d, pdfo_get(w, "V"));
+	const pdfo *sig = pdfread_resolve(d, pdfo_get(w, "V"));
 	assert_true(pdfo_is_name(pdfo_get(sig, "SubFilter"), "ETSI.CAdES.detached"));
 	const pdfo *m = pdfo_get(sig, "M");
 	assert_int_equal(m->rawlen, strlen("(D:20231114221320+00'00')"));
@@ -337,8 +337,8 @@ static void signature_covers_all_but_its_contents(void **state)
 	assert_int_equal(br->items[1]->num, (long)at);
 	assert_int_equal(br->items[2]->num, (long)(at + c->rawlen));
 	assert_int_equal(br->items[3]->num, (long)(len - at - c->rawlen));
-	const pdfo *form = pdfdoc_resolve(
-	        d, pdfo_get(pdfdoc_resolve(d, pdfo_get(pdfdoc_trailer(d), "Root")), "AcroForm"));
+	const pdfo *form = pdfread_resolve(
+	        d, pdfo_get(pdfread_resolve(d, pdfo_get(pdfread_trailer(d), "Root")), "AcroForm"));
 	assert_int_equal(pdfo_get(form, "Fields")->n, 1);
 
 	/* The CMS verifies over the two ranges and nothing else. */
@@ -369,7 +369,7 @@ static void signature_covers_all_but_its_contents(void **state)
 	BIO_free(content);
 	CMS_ContentInfo_free(cms);
 	free(der);
-	pdfdoc_free(d);
+	pdfread_free(d);
 	free(out);
 	free(pdf.p);
 	free(png.p);
@@ -378,7 +378,7 @@ static void signature_covers_all_but_its_contents(void **state)
 /* DER SET OF order for the re-encoded attributes. */
 static int der_order(const void *x, const void *y)
 {
-	const pdfdoc_buf *a = x, *b = y;
+	const pdfread_buf *a = x, *b = y;
 	size_t n = a->len < b->len ? a->len : b->len;
 	int c = memcmp(a->p, b->p, n);
 	return c ? c : (a->len > b->len) - (a->len < b->len);
@@ -405,7 +405,7 @@ static void sm2_signature_verifies_with_the_gm_id(void **state)
 	X509_NAME_free(n);
 	ca_cert_set_id(CA_SM2, leaf);
 
-	pdfdoc_buf pdf = {0}, png = {0};
+	pdfread_buf pdf = {0}, png = {0};
 	classic_pdf(&pdf);
 	seal_png(&png, 64);
 	pades_input in = input_for(&pdf, &png);
@@ -415,13 +415,13 @@ static void sm2_signature_verifies_with_the_gm_id(void **state)
 	size_t len = 0;
 	assert_int_equal(pades_sign(&in, &out, &len), ST_OK);
 
-	pdfdoc *d = NULL;
-	assert_int_equal(pdfdoc_open(out, len, &d), ST_OK);
+	pdfread *d = NULL;
+	assert_int_equal(pdfread_open(out, len, &d), ST_OK);
 	long num = 0;
 	const pdfo *page = NULL;
-	assert_int_equal(pdfdoc_page(d, 1, &num, &page), ST_OK);
-	const pdfo *w = pdfdoc_resolve(d, pdfo_get(page, "Annots")->items[0]);
-	const pdfo *c = pdfo_get(pdfdoc_resolve(d, pdfo_get(w, "V")), "Contents");
+	assert_int_equal(pdfread_page(d, 1, &num, &page), ST_OK);
+	const pdfo *w = pdfread_resolve(d, pdfo_get(page, "Annots")->items[0]);
+	const pdfo *c = pdfo_get(pdfread_resolve(d, pdfo_get(w, "V")), "Contents");
 	size_t at = (size_t)(c->raw - (const char *)out), dn = (c->rawlen - 2) / 2;
 	unsigned char *der = malloc(dn);
 	for (size_t i = 0; i < dn; i++) {
@@ -455,17 +455,17 @@ static void sm2_signature_verifies_with_the_gm_id(void **state)
 	/* The signed attributes as signed: a DER SET OF the attributes. */
 	int na = CMS_signed_get_attr_count(si);
 	assert_int_equal(na, 3);
-	pdfdoc_buf attr[3] = {{0}}, all = {0}, set = {0};
+	pdfread_buf attr[3] = {{0}}, all = {0}, set = {0};
 	for (int i = 0; i < na; i++) {
 		unsigned char *e = NULL;
 		int el = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &e);
 		assert_true(el > 0);
-		pdfdoc_buf_put(&attr[i], e, (size_t)el);
+		pdfread_buf_put(&attr[i], e, (size_t)el);
 		OPENSSL_free(e);
 	}
 	qsort(attr, 3, sizeof attr[0], der_order);
 	for (int i = 0; i < 3; i++)
-		pdfdoc_buf_put(&all, attr[i].p, attr[i].len);
+		pdfread_buf_put(&all, attr[i].p, attr[i].len);
 	assert_true(all.len < 65536);
 	unsigned char hdr[4] = {0x31, 0x82, (unsigned char)(all.len >> 8), (unsigned char)all.len};
 	size_t hl = 4;
@@ -477,8 +477,8 @@ static void sm2_signature_verifies_with_the_gm_id(void **state)
 		hdr[2] = (unsigned char)all.len;
 		hl = 3;
 	}
-	pdfdoc_buf_put(&set, hdr, hl);
-	pdfdoc_buf_put(&set, all.p, all.len);
+	pdfread_buf_put(&set, hdr, hl);
+	pdfread_buf_put(&set, all.p, all.len);
 	ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
 	for (int with_id = 1; with_id >= 0; with_id--) {
 		EVP_MD_CTX *v = EVP_MD_CTX_new();
@@ -500,7 +500,7 @@ static void sm2_signature_verifies_with_the_gm_id(void **state)
 	free(set.p);
 	CMS_ContentInfo_free(cms);
 	free(der);
-	pdfdoc_free(d);
+	pdfread_free(d);
 	free(out);
 	free(pdf.p);
 	free(png.p);
@@ -513,7 +513,7 @@ static void sm2_signature_verifies_with_the_gm_id(void **state)
 static void refuses_bad_input(void **state)
 {
 	(void)state;
-	pdfdoc_buf pdf = {0}, png = {0}, tiny = {0};
+	pdfread_buf pdf = {0}, png = {0}, tiny = {0};
 	classic_pdf(&pdf);
 	seal_png(&png, 64);
 	seal_png(&tiny, 8);

@@ -20,7 +20,7 @@
 #include "ca.h"
 #include "cades.h"
 #include "pades.h"
-#include "pdfdoc.h"
+#include "pdfread.h"
 #include "pki.h"
 #include "seal_image.h"
 #include "status.h"
@@ -59,12 +59,12 @@ static pki_set P;
 
 static cairo_status_t buf_write(void *arg, const unsigned char *data, unsigned int n)
 {
-	pdfdoc_buf_put(arg, data, n);
+	pdfread_buf_put(arg, data, n);
 	return CAIRO_STATUS_SUCCESS;
 }
 
 /* A two-page A4 document; its title is the marker the tamper test changes. */
-static void make_pdf(pdfdoc_buf *b)
+static void make_pdf(pdfread_buf *b)
 {
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(buf_write, b, 595, 842);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "contract-original");
@@ -81,14 +81,14 @@ static void make_pdf(pdfdoc_buf *b)
 
 /* The seal images the platform draws (seal_image.c): an enterprise's round contract seal
  * for the first signer, a person's square name seal for the second. */
-static void make_png(pdfdoc_buf *b, int who)
+static void make_png(pdfread_buf *b, int who)
 {
 	unsigned char *png = NULL;
 	size_t len = 0;
 	int rv = who ? seal_image_square("李四", 200, &png, &len)
 	             : seal_image_round("甲公司科技有限公司", "合同专用章", 300, &png, &len);
 	assert_int_equal(rv, ST_OK);
-	pdfdoc_buf_put(b, png, len);
+	pdfread_buf_put(b, png, len);
 	free(png);
 }
 
@@ -141,12 +141,12 @@ static char *run(int *status, const char *fmt, ...)
 	strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
 	FILE *f = popen(cmd, "r");
 	assert_non_null(f);
-	pdfdoc_buf b = {0};
+	pdfread_buf b = {0};
 	char chunk[4096];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		pdfdoc_buf_put(&b, chunk, n);
-	pdfdoc_buf_put(&b, "", 0);
+		pdfread_buf_put(&b, chunk, n);
+	pdfread_buf_put(&b, "", 0);
 	int st = pclose(f);
 	if (status)
 		*status = st;
@@ -175,7 +175,7 @@ static char *pdfsig(const char *file)
 static int sign_with(int who, int page, const unsigned char *pdf, size_t len, unsigned char **out,
                      size_t *outlen)
 {
-	pdfdoc_buf png = {0};
+	pdfread_buf png = {0};
 	make_png(&png, who);
 	pades_input in = {
 	        .pdf = pdf,
@@ -203,15 +203,15 @@ static int sign_with(int who, int page, const unsigned char *pdf, size_t len, un
 static void signature_of(const unsigned char *pdf, size_t len, int i, unsigned char **cms,
                          size_t *cmslen)
 {
-	pdfdoc *d = NULL;
-	assert_int_equal(pdfdoc_open(pdf, len, &d), ST_OK);
-	const pdfo *cat = pdfdoc_resolve(d, pdfo_get(pdfdoc_trailer(d), "Root"));
-	const pdfo *form = pdfdoc_resolve(d, pdfo_get(cat, "AcroForm"));
-	const pdfo *fields = pdfdoc_resolve(d, pdfo_get(form, "Fields"));
+	pdfread *d = NULL;
+	assert_int_equal(pdfread_open(pdf, len, &d), ST_OK);
+	const pdfo *cat = pdfread_resolve(d, pdfo_get(pdfread_trailer(d), "Root"));
+	const pdfo *form = pdfread_resolve(d, pdfo_get(cat, "AcroForm"));
+	const pdfo *fields = pdfread_resolve(d, pdfo_get(form, "Fields"));
 	assert_non_null(fields);
 	assert_true((size_t)i < fields->n);
-	const pdfo *w = pdfdoc_resolve(d, fields->items[i]);
-	const pdfo *v = pdfdoc_resolve(d, pdfo_get(w, "V"));
+	const pdfo *w = pdfread_resolve(d, fields->items[i]);
+	const pdfo *v = pdfread_resolve(d, pdfo_get(w, "V"));
 	const pdfo *c = pdfo_get(v, "Contents");
 	assert_non_null(c);
 	assert_true(c->type == PDFO_STR && c->raw[0] == '<');
@@ -225,7 +225,7 @@ static void signature_of(const unsigned char *pdf, size_t len, int i, unsigned c
 	}
 	*cms = bin;
 	*cmslen = nhex / 2;
-	pdfdoc_free(d);
+	pdfread_free(d);
 }
 
 /* The signature value and time-stamp token of a CMS, written to files for openssl ts. */
@@ -342,7 +342,7 @@ static int pades_teardown(void **state)
 static void two_signatures_stay_valid_and_detect_change(void **state)
 {
 	(void)state;
-	pdfdoc_buf pdf = {0};
+	pdfread_buf pdf = {0};
 	make_pdf(&pdf);
 	unsigned char *one = NULL, *two = NULL;
 	size_t onelen = 0, twolen = 0;
@@ -414,7 +414,7 @@ static void two_signatures_stay_valid_and_detect_change(void **state)
 static void xref_stream_document_signs(void **state)
 {
 	(void)state;
-	pdfdoc_buf pdf = {0}, packed = {0};
+	pdfread_buf pdf = {0}, packed = {0};
 	make_pdf(&pdf);
 	char f[128], g[128];
 	snprintf(f, sizeof f, "%s/plain.pdf", P.dir);
@@ -428,12 +428,12 @@ static void xref_stream_document_signs(void **state)
 	char chunk[4096];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof chunk, in)) > 0)
-		pdfdoc_buf_put(&packed, chunk, n);
+		pdfread_buf_put(&packed, chunk, n);
 	fclose(in);
-	pdfdoc *d = NULL;
-	assert_int_equal(pdfdoc_open(packed.p, packed.len, &d), ST_OK);
-	assert_int_equal(pdfdoc_xref_is_stream(d), 1);
-	pdfdoc_free(d);
+	pdfread *d = NULL;
+	assert_int_equal(pdfread_open(packed.p, packed.len, &d), ST_OK);
+	assert_int_equal(pdfread_xref_is_stream(d), 1);
+	pdfread_free(d);
 
 	unsigned char *one = NULL, *two = NULL;
 	size_t onelen = 0, twolen = 0;
@@ -476,7 +476,7 @@ static void sm2_signature_then_rsa_beside_it(void **state)
 	                   .key_usage = "critical,digitalSignature,nonRepudiation"};
 	assert_int_equal(ca_issue(CA_SM2, root, rk, k, &spec, &leaf, serial), ST_OK);
 	X509_NAME_free(spec.subject);
-	pdfdoc_buf pdf = {0}, png = {0};
+	pdfread_buf pdf = {0}, png = {0};
 	make_pdf(&pdf);
 	make_png(&png, 0);
 	pades_input in = {.pdf = pdf.p,

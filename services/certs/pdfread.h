@@ -4,10 +4,10 @@
  * /XRefStm), objects by number (in the file or in object streams, FlateDecode with PNG
  * predictors), the page tree, and a writer of objects back to text. Pure: bytes in, no I/O.
  * Everything a document hands out lives in its arena and points into its buffer (or into
- * inflated streams it keeps): valid until pdfdoc_free; the buffer must outlive the document.
+ * inflated streams it keeps): valid until pdfread_free; the buffer must outlive the document.
  */
-#ifndef CERTS_PDFDOC_H
-#define CERTS_PDFDOC_H
+#ifndef CERTS_PDFREAD_H
+#define CERTS_PDFREAD_H
 
 #include "mem.h"
 
@@ -34,38 +34,38 @@ typedef struct pdfo {
 } pdfo;
 
 /* A growable byte buffer (xmalloc: never fails); free p when done. */
-typedef struct pdfdoc_buf {
+typedef struct pdfread_buf {
 	unsigned char *p;
 	size_t len, cap;
-} pdfdoc_buf;
-void pdfdoc_buf_put(pdfdoc_buf *b, const void *data, size_t n);
-void pdfdoc_buf_printf(pdfdoc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+} pdfread_buf;
+void pdfread_buf_put(pdfread_buf *b, const void *data, size_t n);
+void pdfread_buf_printf(pdfread_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-typedef struct pdfdoc pdfdoc;
+typedef struct pdfread pdfread;
 
 /*
  * Opens buf: finds startxref, reads every cross-reference section of the /Prev chain (the
- * newest entry of an object wins). ST_OK with *out (pdfdoc_free), ST_PDF_INVALID when the
+ * newest entry of an object wins). ST_OK with *out (pdfread_free), ST_PDF_INVALID when the
  * bytes are not a PDF this reader understands, ST_PDF_ENCRYPTED when the trailer names
  * /Encrypt.
  */
-int pdfdoc_open(const unsigned char *buf, size_t len, pdfdoc **out);
-void pdfdoc_free(pdfdoc *d);
+int pdfread_open(const unsigned char *buf, size_t len, pdfread **out);
+void pdfread_free(pdfread *d);
 
 /* The newest trailer (for a cross-reference stream: its dictionary). */
-const pdfo *pdfdoc_trailer(const pdfdoc *d);
+const pdfo *pdfread_trailer(const pdfread *d);
 /* The byte offset startxref names; 1 when that section is a cross-reference stream. */
-size_t pdfdoc_startxref(const pdfdoc *d);
-int pdfdoc_xref_is_stream(const pdfdoc *d);
+size_t pdfread_startxref(const pdfread *d);
+int pdfread_xref_is_stream(const pdfread *d);
 /* One more than the highest object number in use (the trailer's /Size at least). */
-long pdfdoc_size(const pdfdoc *d);
+long pdfread_size(const pdfread *d);
 
 /* The generation of object num (0 in object streams). */
-long pdfdoc_gen(const pdfdoc *d, long num);
+long pdfread_gen(const pdfread *d, long num);
 /* Object num (NULL when free, absent or unreadable). */
-const pdfo *pdfdoc_get(pdfdoc *d, long num);
+const pdfo *pdfread_get(pdfread *d, long num);
 /* o itself, or the object a reference names (NULL when it names nothing). */
-const pdfo *pdfdoc_resolve(pdfdoc *d, const pdfo *o);
+const pdfo *pdfread_resolve(pdfread *d, const pdfo *o);
 /* The value of key (without the slash) in dictionary o, unresolved; NULL when absent. */
 const pdfo *pdfo_get(const pdfo *dict, const char *key);
 /* 1 when o is the name /name (name without the slash). */
@@ -73,15 +73,15 @@ int pdfo_is_name(const pdfo *o, const char *name);
 
 /* The page of 0-based index i: its object number and dictionary. ST_OK,
  * ST_PDF_PAGE (no such page) or ST_PDF_INVALID (a broken page tree). */
-int pdfdoc_page(pdfdoc *d, int i, long *num, const pdfo **page);
+int pdfread_page(pdfread *d, int i, long *num, const pdfo **page);
 /* The number of pages (0 when the tree cannot be read). */
-int pdfdoc_page_count(pdfdoc *d);
+int pdfread_page_count(pdfread *d);
 
 /* Parses one object from text (no references resolved); NULL when it is not one. The
  * result lives in a (its raw tokens point into text). */
 pdfo *pdfo_parse(arena *a, const char *text, size_t len);
 /* o written back as PDF text: scalars verbatim, arrays and dictionaries re-spaced. */
-void pdfo_write(pdfdoc_buf *b, const pdfo *o);
+void pdfo_write(pdfread_buf *b, const pdfo *o);
 
 /* Building objects for an update (allocated in a). */
 pdfo *pdfo_new(arena *a, pdfo_type t);
@@ -94,6 +94,6 @@ pdfo *pdfo_array_add(arena *a, const pdfo *array, pdfo *v);
 pdfo *pdfo_raw(arena *a, pdfo_type t, const char *text);
 
 /* The document's arena (objects built for its update live there). */
-arena *pdfdoc_arena(pdfdoc *d);
+arena *pdfread_arena(pdfread *d);
 
 #endif

@@ -1,10 +1,10 @@
-/* Fuzzes the PDF reader of the signing engine (services/certs/pdfdoc.c): pdfdoc_open on
+/* Fuzzes the PDF reader of the signing engine (services/certs/pdfread.c): pdfread_open on
  * the bytes (startxref, xref tables and streams, /Prev chains, object streams), then every
  * page of the tree (at most 64) and the objects the trailer names. Only ST_OK,
  * ST_PDF_INVALID, ST_PDF_ENCRYPTED and ST_PDF_PAGE come back; a page found is a
  * dictionary; any object parsed and written back parses again to the same text. */
 #include "fuzz.h"
-#include "pdfdoc.h"
+#include "pdfread.h"
 #include "status.h"
 
 #include <stdlib.h>
@@ -13,7 +13,7 @@
 /* write(parse(text)) is a fixed point of parse-then-write. */
 static void round_trip(arena *a, const pdfo *o)
 {
-	pdfdoc_buf b1 = {0}, b2 = {0};
+	pdfread_buf b1 = {0}, b2 = {0};
 	pdfo_write(&b1, o);
 	pdfo *again = pdfo_parse(a, (const char *)b1.p, b1.len);
 	if (!again)
@@ -31,16 +31,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pdfo *o = pdfo_parse(a, (const char *)data, size);
 	if (o)
 		round_trip(a, o);
-	pdfdoc *d = NULL;
-	int rv = pdfdoc_open(data, size, &d);
+	pdfread *d = NULL;
+	int rv = pdfread_open(data, size, &d);
 	if (rv == ST_OK) {
-		if (!pdfdoc_trailer(d))
+		if (!pdfread_trailer(d))
 			abort();
-		round_trip(a, pdfdoc_trailer(d));
+		round_trip(a, pdfread_trailer(d));
 		for (int i = 0; i < 64; i++) {
 			long num = 0;
 			const pdfo *page = NULL;
-			int st = pdfdoc_page(d, i, &num, &page);
+			int st = pdfread_page(d, i, &num, &page);
 			if (st == ST_OK && (!page || page->type != PDFO_DICT))
 				abort();
 			if (st != ST_OK && st != ST_PDF_PAGE && st != ST_PDF_INVALID)
@@ -49,8 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 			round_trip(a, page);
 		}
-		(void)pdfdoc_page_count(d);
-		pdfdoc_free(d);
+		(void)pdfread_page_count(d);
+		pdfread_free(d);
 	} else if (rv != ST_PDF_INVALID && rv != ST_PDF_ENCRYPTED) {
 		abort();
 	}

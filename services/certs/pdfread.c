@@ -1,5 +1,5 @@
-/* Reading a PDF's cross-reference chain, objects and page tree (see pdfdoc.h). */
-#include "pdfdoc.h"
+/* Reading a PDF's cross-reference chain, objects and page tree (see pdfread.h). */
+#include "pdfread.h"
 #include "status.h"
 
 #include <zlib.h>
@@ -35,7 +35,7 @@ typedef struct objstm {
 	struct objstm *next;
 } objstm;
 
-struct pdfdoc {
+struct pdfread {
 	const unsigned char *buf;
 	size_t len;
 	arena *a;
@@ -48,7 +48,7 @@ struct pdfdoc {
 	int nesting;
 };
 
-void pdfdoc_buf_put(pdfdoc_buf *b, const void *data, size_t n)
+void pdfread_buf_put(pdfread_buf *b, const void *data, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;
@@ -63,7 +63,7 @@ void pdfdoc_buf_put(pdfdoc_buf *b, const void *data, size_t n)
 	b->p[b->len] = 0;
 }
 
-void pdfdoc_buf_printf(pdfdoc_buf *b, const char *fmt, ...)
+void pdfread_buf_printf(pdfread_buf *b, const char *fmt, ...)
 {
 	char small[256];
 	va_list ap;
@@ -73,14 +73,14 @@ void pdfdoc_buf_printf(pdfdoc_buf *b, const char *fmt, ...)
 	if (n < 0)
 		return;
 	if ((size_t)n < sizeof small) {
-		pdfdoc_buf_put(b, small, (size_t)n);
+		pdfread_buf_put(b, small, (size_t)n);
 		return;
 	}
 	char *big = xmalloc((size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	pdfdoc_buf_put(b, big, (size_t)n);
+	pdfread_buf_put(b, big, (size_t)n);
 	free(big);
 }
 
@@ -320,24 +320,24 @@ int pdfo_is_name(const pdfo *o, const char *name)
 	return o && o->type == PDFO_NAME && o->rawlen == k + 1 && memcmp(o->raw + 1, name, k) == 0;
 }
 
-void pdfo_write(pdfdoc_buf *b, const pdfo *o)
+void pdfo_write(pdfread_buf *b, const pdfo *o)
 {
 	switch (o->type) {
 	case PDFO_REF:
-		pdfdoc_buf_printf(b, "%ld %ld R", o->num, o->gen);
+		pdfread_buf_printf(b, "%ld %ld R", o->num, o->gen);
 		break;
 	case PDFO_ARRAY:
 	case PDFO_DICT:
-		pdfdoc_buf_put(b, o->type == PDFO_DICT ? "<<" : "[", o->type == PDFO_DICT ? 2 : 1);
+		pdfread_buf_put(b, o->type == PDFO_DICT ? "<<" : "[", o->type == PDFO_DICT ? 2 : 1);
 		for (size_t i = 0; i < o->n; i++) {
-			pdfdoc_buf_put(b, " ", 1);
+			pdfread_buf_put(b, " ", 1);
 			pdfo_write(b, o->items[i]);
 		}
-		pdfdoc_buf_put(b, o->type == PDFO_DICT ? " >>" : " ]",
+		pdfread_buf_put(b, o->type == PDFO_DICT ? " >>" : " ]",
 		               o->type == PDFO_DICT ? 3 : 2);
 		break;
 	default:
-		pdfdoc_buf_put(b, o->raw, o->rawlen);
+		pdfread_buf_put(b, o->raw, o->rawlen);
 	}
 }
 
@@ -478,7 +478,7 @@ static int inflate_all(const unsigned char *in, size_t inlen, unsigned char **ou
 
 /* The decoded data of the stream whose dictionary dict was parsed ending at *pos.
  * ST_OK with *out (xmalloc'd), or ST_PDF_INVALID. */
-static int stream_data(pdfdoc *d, const pdfo *dict, size_t pos, unsigned char **out, size_t *outlen)
+static int stream_data(pdfread *d, const pdfo *dict, size_t pos, unsigned char **out, size_t *outlen)
 {
 	lex l = {(const char *)d->buf, d->len, pos, d->a};
 	skip_ws(&l);
@@ -489,19 +489,19 @@ static int stream_data(pdfdoc *d, const pdfo *dict, size_t pos, unsigned char **
 		l.pos++;
 	if (l.pos < l.len && l.s[l.pos] == '\n')
 		l.pos++;
-	const pdfo *lo = pdfdoc_resolve(d, pdfo_get(dict, "Length"));
+	const pdfo *lo = pdfread_resolve(d, pdfo_get(dict, "Length"));
 	if (!lo || lo->type != PDFO_NUM || lo->num < 0 || (size_t)lo->num > d->len - l.pos)
 		return ST_PDF_INVALID;
 	const unsigned char *raw = d->buf + l.pos;
 	size_t rawlen = (size_t)lo->num;
-	const pdfo *f = pdfdoc_resolve(d, pdfo_get(dict, "Filter"));
-	const pdfo *parms = pdfdoc_resolve(d, pdfo_get(dict, "DecodeParms"));
+	const pdfo *f = pdfread_resolve(d, pdfo_get(dict, "Filter"));
+	const pdfo *parms = pdfread_resolve(d, pdfo_get(dict, "DecodeParms"));
 	if (f && f->type == PDFO_ARRAY) {
 		if (f->n > 1)
 			return ST_PDF_INVALID;
 		f = f->n ? f->items[0] : NULL;
 		if (parms && parms->type == PDFO_ARRAY)
-			parms = parms->n ? pdfdoc_resolve(d, parms->items[0]) : NULL;
+			parms = parms->n ? pdfread_resolve(d, parms->items[0]) : NULL;
 	}
 	unsigned char *p = NULL;
 	size_t n = 0;
@@ -532,7 +532,7 @@ static int stream_data(pdfdoc *d, const pdfo *dict, size_t pos, unsigned char **
 }
 
 /* "num gen obj" at off: the object after it, and the position past it. */
-static pdfo *object_at(pdfdoc *d, size_t off, long want, size_t *end)
+static pdfo *object_at(pdfread *d, size_t off, long want, size_t *end)
 {
 	if (off >= d->len)
 		return NULL;
@@ -559,7 +559,7 @@ static pdfo *object_at(pdfdoc *d, size_t off, long want, size_t *end)
 
 /* ---- cross-reference sections ---------------------------------------------- */
 
-static void xref_set(pdfdoc *d, long num, int type, size_t off, long idx)
+static void xref_set(pdfread *d, long num, int type, size_t off, long idx)
 {
 	if (num < 0 || num >= PDF_MAX_OBJECTS)
 		return;
@@ -593,7 +593,7 @@ static size_t be_field(const unsigned char *p, long w)
 }
 
 /* A cross-reference stream at off; its dictionary into *dict. */
-static int read_xref_stream(pdfdoc *d, size_t off, const pdfo **dict)
+static int read_xref_stream(pdfread *d, size_t off, const pdfo **dict)
 {
 	size_t end;
 	pdfo *o = object_at(d, off, -1, &end);
@@ -647,7 +647,7 @@ static int read_xref_stream(pdfdoc *d, size_t off, const pdfo **dict)
 }
 
 /* A classic table at off ("xref" … "trailer" dict); the trailer into *dict. */
-static int read_xref_table(pdfdoc *d, size_t off, const pdfo **dict)
+static int read_xref_table(pdfread *d, size_t off, const pdfo **dict)
 {
 	lex l = {(const char *)d->buf, d->len, off, d->a};
 	skip_ws(&l);
@@ -693,7 +693,7 @@ static int read_xref_table(pdfdoc *d, size_t off, const pdfo **dict)
 	return ST_OK;
 }
 
-static int read_chain(pdfdoc *d, size_t off)
+static int read_chain(pdfread *d, size_t off)
 {
 	size_t seen[PDF_MAX_SECTIONS];
 	int nseen = 0;
@@ -728,7 +728,7 @@ static int read_chain(pdfdoc *d, size_t off)
 	}
 }
 
-int pdfdoc_open(const unsigned char *buf, size_t len, pdfdoc **out)
+int pdfread_open(const unsigned char *buf, size_t len, pdfread **out)
 {
 	if (len < 32 || memcmp(buf, "%PDF-", 5) != 0)
 		return ST_PDF_INVALID;
@@ -742,7 +742,7 @@ int pdfdoc_open(const unsigned char *buf, size_t len, pdfdoc **out)
 		}
 	if (!found)
 		return ST_PDF_INVALID;
-	pdfdoc *d = xcalloc(1, sizeof *d);
+	pdfread *d = xcalloc(1, sizeof *d);
 	d->buf = buf;
 	d->len = len;
 	d->a = arena_new();
@@ -756,7 +756,7 @@ int pdfdoc_open(const unsigned char *buf, size_t len, pdfdoc **out)
 	if (rv == ST_OK && pdfo_get(d->trailer, "Encrypt"))
 		rv = ST_PDF_ENCRYPTED;
 	if (rv != ST_OK) {
-		pdfdoc_free(d);
+		pdfread_free(d);
 		return rv;
 	}
 	d->startxref = (size_t)off;
@@ -764,7 +764,7 @@ int pdfdoc_open(const unsigned char *buf, size_t len, pdfdoc **out)
 	return ST_OK;
 }
 
-void pdfdoc_free(pdfdoc *d)
+void pdfread_free(pdfread *d)
 {
 	if (!d)
 		return;
@@ -778,20 +778,20 @@ void pdfdoc_free(pdfdoc *d)
 	free(d);
 }
 
-const pdfo *pdfdoc_trailer(const pdfdoc *d) { return d->trailer; }
+const pdfo *pdfread_trailer(const pdfread *d) { return d->trailer; }
 
-size_t pdfdoc_startxref(const pdfdoc *d) { return d->startxref; }
+size_t pdfread_startxref(const pdfread *d) { return d->startxref; }
 
-int pdfdoc_xref_is_stream(const pdfdoc *d) { return d->xref_stream; }
+int pdfread_xref_is_stream(const pdfread *d) { return d->xref_stream; }
 
-long pdfdoc_gen(const pdfdoc *d, long num)
+long pdfread_gen(const pdfread *d, long num)
 {
 	return num >= 0 && num < d->nx && d->x[num].type == 1 ? d->x[num].idx : 0;
 }
 
-arena *pdfdoc_arena(pdfdoc *d) { return d->a; }
+arena *pdfread_arena(pdfread *d) { return d->a; }
 
-long pdfdoc_size(const pdfdoc *d)
+long pdfread_size(const pdfread *d)
 {
 	const pdfo *s = pdfo_get(d->trailer, "Size");
 	long n = s && s->type == PDFO_NUM ? s->num : 0;
@@ -803,7 +803,7 @@ long pdfdoc_size(const pdfdoc *d)
 	return n;
 }
 
-static objstm *objstm_get(pdfdoc *d, long num)
+static objstm *objstm_get(pdfread *d, long num)
 {
 	for (objstm *s = d->streams; s; s = s->next)
 		if (s->num == num)
@@ -837,7 +837,7 @@ static objstm *objstm_get(pdfdoc *d, long num)
 	return s;
 }
 
-const pdfo *pdfdoc_get(pdfdoc *d, long num)
+const pdfo *pdfread_get(pdfread *d, long num)
 {
 	if (num < 0 || num >= d->nx)
 		return NULL;
@@ -873,21 +873,21 @@ const pdfo *pdfdoc_get(pdfdoc *d, long num)
 	return parse_obj(&b, 0);
 }
 
-const pdfo *pdfdoc_resolve(pdfdoc *d, const pdfo *o)
+const pdfo *pdfread_resolve(pdfread *d, const pdfo *o)
 {
 	/* A reference to a reference is not valid PDF; one step is all. */
-	return o && o->type == PDFO_REF ? pdfdoc_get(d, o->num) : o;
+	return o && o->type == PDFO_REF ? pdfread_get(d, o->num) : o;
 }
 
 /* ---- the page tree ----------------------------------------------------------- */
 
 /* Walks node for the page of index *i (counting down); depth and *visits bound the walk. */
-static int page_walk(pdfdoc *d, const pdfo *ref, int *i, int depth, long *visits, long *num,
+static int page_walk(pdfread *d, const pdfo *ref, int *i, int depth, long *visits, long *num,
                      const pdfo **page)
 {
 	if (depth > PDF_MAX_DEPTH || ++*visits > PDF_MAX_VISITS || !ref || ref->type != PDFO_REF)
 		return ST_PDF_INVALID;
-	const pdfo *node = pdfdoc_get(d, ref->num);
+	const pdfo *node = pdfread_get(d, ref->num);
 	if (!node || node->type != PDFO_DICT)
 		return ST_PDF_INVALID;
 	const pdfo *type = pdfo_get(node, "Type");
@@ -900,12 +900,12 @@ static int page_walk(pdfdoc *d, const pdfo *ref, int *i, int depth, long *visits
 		return ST_PDF_PAGE;
 	}
 	/* A subtree wholly before the page is skipped by its /Count. */
-	const pdfo *count = pdfdoc_resolve(d, pdfo_get(node, "Count"));
+	const pdfo *count = pdfread_resolve(d, pdfo_get(node, "Count"));
 	if (count && count->type == PDFO_NUM && count->num >= 0 && count->num <= *i) {
 		*i -= (int)count->num;
 		return ST_PDF_PAGE;
 	}
-	const pdfo *kids = pdfdoc_resolve(d, pdfo_get(node, "Kids"));
+	const pdfo *kids = pdfread_resolve(d, pdfo_get(node, "Kids"));
 	if (!kids || kids->type != PDFO_ARRAY)
 		return ST_PDF_INVALID;
 	for (size_t k = 0; k < kids->n; k++) {
@@ -916,13 +916,13 @@ static int page_walk(pdfdoc *d, const pdfo *ref, int *i, int depth, long *visits
 	return ST_PDF_PAGE;
 }
 
-static const pdfo *pages_root(pdfdoc *d)
+static const pdfo *pages_root(pdfread *d)
 {
-	const pdfo *root = pdfdoc_resolve(d, pdfo_get(d->trailer, "Root"));
+	const pdfo *root = pdfread_resolve(d, pdfo_get(d->trailer, "Root"));
 	return root && root->type == PDFO_DICT ? pdfo_get(root, "Pages") : NULL;
 }
 
-int pdfdoc_page(pdfdoc *d, int i, long *num, const pdfo **page)
+int pdfread_page(pdfread *d, int i, long *num, const pdfo **page)
 {
 	if (i < 0)
 		return ST_PDF_PAGE;
@@ -933,9 +933,9 @@ int pdfdoc_page(pdfdoc *d, int i, long *num, const pdfo **page)
 	return page_walk(d, pages, &i, 0, &visits, num, page);
 }
 
-int pdfdoc_page_count(pdfdoc *d)
+int pdfread_page_count(pdfread *d)
 {
-	const pdfo *pages = pdfdoc_resolve(d, pages_root(d));
-	const pdfo *c = pdfdoc_resolve(d, pdfo_get(pages, "Count"));
+	const pdfo *pages = pdfread_resolve(d, pages_root(d));
+	const pdfo *c = pdfread_resolve(d, pdfo_get(pages, "Count"));
 	return c && c->type == PDFO_NUM && c->num > 0 && c->num < 1000000 ? (int)c->num : 0;
 }
