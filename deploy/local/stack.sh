@@ -233,7 +233,14 @@ paysim_start() {
 		say "paysim already running (pid $pid)"
 		return 0
 	fi
+	# A second stack beside the first (the replicated phases) finds the port taken: its
+	# payments (with keys of its own) then reaches the first one's simulator, which refuses
+	# its signatures as a provider would refuse a stranger's.
 	paysim_keys
+	if (exec 3<>"/dev/tcp/127.0.0.1/$PAYSIM_PORT") 2>/dev/null; then
+		say "paysim: port $PAYSIM_PORT is taken, not started"
+		return 0
+	fi
 	(
 		cd "$ROOT"
 		export PAYSIM_PORT PAYSIM_PUBLIC_URL="http://127.0.0.1:$PAYSIM_PORT" LOG_LEVEL PLATFORM_MODE

@@ -90,14 +90,21 @@ int main(int argc, char **argv)
 	int rv = config_init("paysim", argc, argv, &common, items, sizeof items / sizeof items[0]);
 	if (rv != 0)
 		return rv > 0 ? 0 : 2;
+	struct event_base *base = NULL;
+	struct evhttp *http = NULL;
+	struct event *sigterm = NULL, *sigint = NULL;
+	int threads = 0, curl = 0;
+	rv = 1;
 	if (!config_is_development(&common)) {
 		log_kv(LOGL_ERROR, NULL, "paysim is a development tool: refused in production",
 		       NULL);
-		return 2;
+		rv = 2;
+		goto out;
 	}
 	if (strlen(c->wechat_apiv3_key) != 32) {
 		log_kv(LOGL_ERROR, NULL, "PAYSIM_WECHAT_APIV3_KEY must be 32 characters", NULL);
-		return 2;
+		rv = 2;
+		goto out;
 	}
 	s.wx_platform = provider_key_read(c->wechat_platform_key_file, 1, NULL);
 	EVP_PKEY *cert = provider_key_read(c->wechat_platform_cert_file, 0, &s.wx_platform_serial);
@@ -110,36 +117,46 @@ int main(int argc, char **argv)
 		log_kv(LOGL_ERROR, NULL, "paysim: a key file is missing or unreadable",
 		       "platform_key", c->wechat_platform_key_file, "alipay_key",
 		       c->alipay_key_file, NULL);
-		return 1;
+		goto out;
 	}
 	paysim_random_hex(s.bill_token, 16);
 	if (httpc_global_init() != 0)
-		return 1;
+		goto out;
+	curl = 1;
 	evthread_use_pthreads();
 	signal(SIGPIPE, SIG_IGN);
-	struct event_base *base = event_base_new();
-	struct evhttp *http = evhttp_new(base);
+	base = event_base_new();
+	http = evhttp_new(base);
 	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
 	evhttp_set_max_body_size(http, 1 << 20);
 	evhttp_set_gencb(http, paysim_route, &s);
 	if (evhttp_bind_socket(http, addr, (ev_uint16_t)port) != 0) {
 		log_kv(LOGL_ERROR, NULL, "paysim: cannot listen", "addr", addr, NULL);
-		return 1;
+		goto out;
 	}
 	if (paysim_deliver_start((int)c->threads) != 0)
-		return 1;
-	struct event *sigterm = evsignal_new(base, SIGTERM, paysim_on_signal, base);
-	struct event *sigint = evsignal_new(base, SIGINT, paysim_on_signal, base);
+		goto out;
+	threads = 1;
+	sigterm = evsignal_new(base, SIGTERM, paysim_on_signal, base);
+	sigint = evsignal_new(base, SIGINT, paysim_on_signal, base);
 	event_add(sigterm, NULL);
 	event_add(sigint, NULL);
 	log_kv(LOGL_INFO, NULL, "paysim listening", "url", c->public_url, NULL);
 	event_base_dispatch(base);
-	paysim_deliver_stop();
-	event_free(sigterm);
-	event_free(sigint);
-	evhttp_free(http);
-	event_base_free(base);
-	httpc_global_cleanup();
+	rv = 0;
+out:
+	if (threads)
+		paysim_deliver_stop();
+	if (sigterm)
+		event_free(sigterm);
+	if (sigint)
+		event_free(sigint);
+	if (http)
+		evhttp_free(http);
+	if (base)
+		event_base_free(base);
+	if (curl)
+		httpc_global_cleanup();
 	EVP_PKEY_free(s.wx_platform);
 	EVP_PKEY_free(s.wx_mch_pub);
 	EVP_PKEY_free(s.ali_key);
@@ -147,6 +164,7 @@ int main(int argc, char **argv)
 	free(s.wx_platform_serial);
 	free(s.trades);
 	free(s.refunds);
-	log_kv(LOGL_INFO, NULL, "paysim stopped", NULL);
-	return 0;
+	if (rv == 0)
+		log_kv(LOGL_INFO, NULL, "paysim stopped", NULL);
+	return rv;
 }
