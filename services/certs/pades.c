@@ -123,7 +123,7 @@ typedef struct update {
 	pdfread *d;
 	arena *a;
 	pdfread_buf b; /* the whole new file */
-	long next;    /* the next free object number */
+	long next;     /* the next free object number */
 	struct {
 		long num, gen;
 		size_t off;
@@ -254,10 +254,10 @@ static void xref_write(update *u)
 		for (int i = 0; i < n; i++) {
 			int k = (int)order[i][1];
 			pdfread_buf_printf(&u->b, "%ld 1\n%010zu %05ld n\r\n", u->obj[k].num,
-			                  u->obj[k].off, u->obj[k].gen);
+			                   u->obj[k].off, u->obj[k].gen);
 		}
 		pdfread_buf_printf(&u->b, "trailer\n<< /Size %ld /Prev %zu", u->next,
-		                  pdfread_startxref(u->d));
+		                   pdfread_startxref(u->d));
 		pdfread_buf_put(&u->b, t.p, t.len);
 		pdfread_buf_printf(&u->b, " >>\nstartxref\n%zu\n%%%%EOF\n", start);
 		free(t.p);
@@ -283,8 +283,8 @@ static void xref_write(update *u)
 		pdfread_buf_put(&rows, row, sizeof row);
 	}
 	pdfread_buf_printf(&u->b,
-	                  "%ld 0 obj\n<< /Type /XRef /Size %ld /W [1 4 2] /Index [%s ] /Prev %zu",
-	                  xs, u->next, idx.p, pdfread_startxref(u->d));
+	                   "%ld 0 obj\n<< /Type /XRef /Size %ld /W [1 4 2] /Index [%s ] /Prev %zu",
+	                   xs, u->next, idx.p, pdfread_startxref(u->d));
 	pdfread_buf_put(&u->b, t.p, t.len);
 	pdfread_buf_printf(&u->b, " /Length %zu >>\nstream\n", rows.len);
 	pdfread_buf_put(&u->b, rows.p, rows.len);
@@ -338,21 +338,22 @@ int pades_sign(const pades_input *in, unsigned char **out, size_t *out_len)
 
 	/* The field and its widget in one dictionary; F 132: Print | Locked. */
 	obj_begin(&u, widget, 0);
-	pdfread_buf_printf(&u.b,
-	                  "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%ld) /V %ld 0 R"
-	                  " /Rect [%.2f %.2f %.2f %.2f] /F 132 /P %ld %ld R /AP << /N %ld 0 R >> >>"
-	                  "\nendobj\n",
-	                  widget, sig, in->x, in->y, in->x + in->w, in->y + in->h, page_num,
-	                  pdfread_gen(u.d, page_num), ap);
+	pdfread_buf_printf(
+	        &u.b,
+	        "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%ld) /V %ld 0 R"
+	        " /Rect [%.2f %.2f %.2f %.2f] /F 132 /P %ld %ld R /AP << /N %ld 0 R >> >>"
+	        "\nendobj\n",
+	        widget, sig, in->x, in->y, in->x + in->w, in->y + in->h, page_num,
+	        pdfread_gen(u.d, page_num), ap);
 
 	char date[32];
 	pades_date(in->when ? in->when : time(NULL), date);
 	size_t reserve = certs_der_len(in) + PADES_CMS_RESERVE;
 	obj_begin(&u, sig, 0);
 	pdfread_buf_printf(&u.b,
-	                  "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached"
-	                  " /M (%s) /ByteRange [0 0000000000 0000000000 0000000000] /Contents ",
-	                  date);
+	                   "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached"
+	                   " /M (%s) /ByteRange [0 0000000000 0000000000 0000000000] /Contents ",
+	                   date);
 	size_t br_at = u.b.len - strlen("0000000000 0000000000 0000000000] /Contents ");
 	size_t contents_at = u.b.len;
 	pdfread_buf_put(&u.b, "<", 1);

@@ -38,7 +38,7 @@ static void build_pdf(pdfread_buf *b, const char *const *objs, int n)
 	for (int i = 0; i < n; i++)
 		pdfread_buf_printf(b, "%010zu 00000 n\r\n", off[i]);
 	pdfread_buf_printf(b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
-	                  n + 1, x);
+	                   n + 1, x);
 }
 
 /* Two pages; the first has a title holding ">>" and an escaped parenthesis. */
@@ -76,7 +76,7 @@ static void stream_pdf(pdfread_buf *b)
 		rows[i + 1][3] = 0;
 	}
 	pdfread_buf_printf(b, "4 0 obj\n<< /Type /XRef /Size 5 /W [1 2 1] /Root 1 0 R /Length 20 >>"
-	                     "\nstream\n");
+	                      "\nstream\n");
 	pdfread_buf_put(b, rows, sizeof rows);
 	pdfread_buf_printf(b, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", off[3]);
 }

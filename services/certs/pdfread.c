@@ -334,7 +334,7 @@ void pdfo_write(pdfread_buf *b, const pdfo *o)
 			pdfo_write(b, o->items[i]);
 		}
 		pdfread_buf_put(b, o->type == PDFO_DICT ? " >>" : " ]",
-		               o->type == PDFO_DICT ? 3 : 2);
+		                o->type == PDFO_DICT ? 3 : 2);
 		break;
 	default:
 		pdfread_buf_put(b, o->raw, o->rawlen);
@@ -478,7 +478,8 @@ static int inflate_all(const unsigned char *in, size_t inlen, unsigned char **ou
 
 /* The decoded data of the stream whose dictionary dict was parsed ending at *pos.
  * ST_OK with *out (xmalloc'd), or ST_PDF_INVALID. */
-static int stream_data(pdfread *d, const pdfo *dict, size_t pos, unsigned char **out, size_t *outlen)
+static int stream_data(pdfread *d, const pdfo *dict, size_t pos, unsigned char **out,
+                       size_t *outlen)
 {
 	lex l = {(const char *)d->buf, d->len, pos, d->a};
 	skip_ws(&l);
