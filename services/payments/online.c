@@ -207,8 +207,23 @@ struct settle {
 static int online_settle_tx(svc_ctx *ctx, void *arg)
 {
 	struct settle *x = arg;
-	int rv = payments_credit_tx(ctx, &x->c, &x->res);
+	PGresult *r = NULL;
+	const char *av[] = {x->out_trade_no};
+	/* One trade is paid once: another transaction named for a settled trade is money the
+	 * provider does not hold (its own replay is the same transaction, credited once). The
+	 * attempt's row lock orders two notifies of one trade. */
+	int rv = change_exec(ctx,
+	                     "SELECT transaction_id FROM online_attempts WHERE out_trade_no = $1"
+	                     " FOR UPDATE",
+	                     1, av, &r);
 	if (rv != ST_OK)
+		return rv;
+	int other = PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) &&
+	            strcmp(PQgetvalue(r, 0, 0), x->c.external_id) != 0;
+	PQclear(r);
+	if (other)
+		return status_err(ST_PAY_NOTIFY_MISMATCH, "transaction_id");
+	if ((rv = payments_credit_tx(ctx, &x->c, &x->res)) != ST_OK)
 		return rv;
 	const char *v[] = {x->out_trade_no, x->c.external_id};
 	if ((rv = change_exec(ctx,

@@ -75,23 +75,26 @@ int payments_refund_record_tx(svc_ctx *ctx, const payments_refund *f)
 	        excess = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
 	char *owner = arena_strdup(ctx->arena, PQgetvalue(r, 0, 3));
 	PQclear(r);
-	const char *dv[] = {f->method, f->external_refund_id};
+	char amt[24], ex[24];
+	snprintf(amt, sizeof amt, "%lld", (long long)f->amount_fen);
+	const char *dv[] = {f->method, f->external_refund_id, f->intent_id, amt};
 	if ((rv = change_exec(ctx,
-	                      "SELECT 1 FROM refunds WHERE method = $1 AND external_refund_id = $2",
-	                      2, dv, &r)) != ST_OK)
+	                      "SELECT intent_id = $3::uuid AND amount_fen = $4::bigint FROM refunds"
+	                      " WHERE method = $1 AND external_refund_id = $2",
+	                      4, dv, &r)) != ST_OK)
 		return rv;
-	int seen = PQntuples(r) > 0;
+	int seen = PQntuples(r) > 0, same = seen && PQgetvalue(r, 0, 0)[0] == 't';
 	PQclear(r);
+	/* the same refund again (a provider's retry) is harmless; the number of another refund
+	 * is not this one's: answered as such, never as a success that refunded nothing */
 	if (seen)
-		return ST_OK;
+		return same ? ST_OK : status_err(ST_PAY_REFUND_RECORDED, "bank_txn_no");
 	if (received == 0)
 		return status_err(ST_PAY_NOTHING_RECEIVED, "amount_fen");
 	if (f->amount_fen > received - refunded)
 		return status_err(ST_PAY_REFUND_TOO_MUCH, "amount_fen");
 	/* from the excess held first: it was never the owner's */
 	int64_t from_excess = f->amount_fen < excess ? f->amount_fen : excess;
-	char amt[24], ex[24];
-	snprintf(amt, sizeof amt, "%lld", (long long)f->amount_fen);
 	snprintf(ex, sizeof ex, "%lld", (long long)from_excess);
 	const char *iv[] = {f->intent_id, f->method, f->external_refund_id,         amt,
 	                    ex,           f->reason, f->actor ? f->actor : "system"};
