@@ -54,7 +54,7 @@ export default {
       query.get('slip') ? notice('汇款底单已上传。', 'ok') : null, slip));
     }
     if (p && p.state === 'open' && (p.methods || []).some(m => m === 'wechat' || m === 'alipay'))
-      out.push(section('在线支付', h('a', { class: 'btn btn-primary', href: '#/pay/' + encodeURIComponent(p.intent_id) }, '去支付（微信 / 支付宝）')));
+      out.push(section('在线支付', h('a', { class: 'btn btn-primary', href: '#/me/payments/' + encodeURIComponent(p.intent_id) + '/pay' }, '去支付（微信 / 支付宝）')));
     if (p && (o.state === 'paid' || o.state === 'refunded')) {
       /* The invoices are asked for on demand: issued after payment by payments' invoicing. */
       const list = h('div', { class: 'invoices', 'aria-live': 'polite' });

@@ -39,7 +39,7 @@ export default {
       }
       return section('支付宝支付',
         h('p', {}, '在支付宝收银台完成支付；支付成功后本页自动更新。'),
-        h('p', {}, h('a', { href: attempt.pay_url, target: '_blank', rel: 'noopener', class: 'button pay-link' },
+        h('p', {}, h('a', { href: attempt.pay_url, target: '_blank', rel: 'noopener', class: 'btn btn-primary pay-link' },
           '打开支付宝收银台')));
     }
 
@@ -55,7 +55,7 @@ export default {
           ['已收（元）', yuan(o.received_fen)], ['待付（元）', yuan(o.due_fen)],
           o.refunded_fen ? ['已退款（元）', yuan(o.refunded_fen)] : null])),
         open && online.length ? section('支付方式', h('p', { class: 'actions' },
-          online.map(m => h('button', { type: 'button', class: attempt && attempt.method === m ? 'primary' : '',
+          online.map(m => h('button', { type: 'button', class: attempt && attempt.method === m ? 'btn btn-primary' : 'btn btn-secondary',
             onclick: () => start(m) }, METHODS[m])))) : null,
         open && !online.length ? notice('该支付单不支持在线支付，请使用对公转账。', 'info') : null,
         open ? payBox() : null);
