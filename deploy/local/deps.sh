@@ -18,9 +18,12 @@ readonly RUN_PKGS=(
 # harnesses of tests/fuzz/ (`make fuzz`, and briefly in `make test`). poppler-utils (pdftotext) and
 # qpdf: the checks of the certificate application PDFs (tests/api/cases/cert-applications.json)
 # and of signed PDFs (tests/integration/pades_test.c, with libnss3-tools' certutil for a
-# throw-away NSS database trusting the test root).
+# throw-away NSS database trusting the test root). python3-cryptography: the payment attack
+# cases sign WeChat and Alipay notifies independently of the C adapters
+# (tests/api/fixtures/payattack.sh).
 readonly TEST_PKGS=(libcmocka-dev clang-format clang libclang-rt-14-dev docker-compose jq python3 perl
-	prometheus mtail chromium nodejs fonts-wqy-microhei poppler-utils qpdf libnss3-tools)
+	prometheus mtail chromium nodejs fonts-wqy-microhei poppler-utils qpdf libnss3-tools
+	python3-cryptography)
 # `make monitor` (deploy/monitoring/): Prometheus (promtool), mtail, lnav to read the logs.
 readonly MONITOR_PKGS=(prometheus mtail lnav jq)
 # No kubectl from Debian: its kubernetes-client (1.20) embeds kustomize v2, too old
