@@ -60,6 +60,29 @@ await test('在线支付: 微信支付 shows the QR code, the simulator\'s page 
   await shot(payer, 'pay-wechat-paid');
 }, all);
 
+await test('对账差异: finance runs today\'s reconciliation from the console; the WeChat statement (from the simulator) is compared with the ledger', async () => {
+  const FIN = '17105' + String((Number(run) + 500000) % 1000000).padStart(6, '0');
+  sh(`bash deploy/local/demo-data.sh admin create-operator --phone ${FIN} --password '${PASSWORD}' --roles finance --name 网页财务 --reset-password`);
+  const fin = await person('finance');
+  people.push(fin);
+  const page = fin.page;
+  await page.goto(BASE + '/#/login');
+  await page.getByLabel('手机号', { exact: true }).fill(FIN);
+  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByRole('link', { name: '运营后台' }).click();
+  await page.getByRole('link', { name: '对账差异' }).click();
+  await page.locator('main h1', { hasText: '对账差异' }).waitFor();
+  await page.getByRole('button', { name: '立即对账', exact: true }).click();
+  /* One row per configured provider; WeChat's statement holds at least the payment above. */
+  const row = page.locator('main table tr', { hasText: '微信支付' }).first();
+  await row.waitFor();
+  const cells = await row.locator('td').allInnerTexts();
+  if (!['一致', '有差异'].includes(cells[1])) throw new Error('the WeChat run did not complete: ' + cells.join(' | '));
+  if (Number(cells[2]) < 1) throw new Error('the WeChat statement is empty: ' + cells.join(' | '));
+  await shot(fin, 'pay-recon-run');
+}, all);
+
 await stop();
 console.log(`# ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 process.exit(summary() ? 1 : 0);

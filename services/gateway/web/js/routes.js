@@ -58,6 +58,7 @@ export const routes = [
   ['/op/payments', 'op-payments'],
   ['/op/payments/:id', 'op-payments-intent'],
   ['/op/payments-ledger', 'op-payments-ledger'],
+  ['/op/payments-recon', 'op-payments-recon'],
   ['/me/payments/:id/invoices', 'invoices'],
   ['/op/invoices', 'op-invoices'],
 ];
@@ -92,6 +93,7 @@ export const menus = {
     ['站点设置', '/op/site', null, ['content_editor']],
     ['支付单 · 对公转账', '/op/payments', null, ['finance']],
     ['总账', '/op/payments-ledger', null, ['finance']],
+    ['对账差异', '/op/payments-recon', null, ['finance']],
     ['电子发票', '/op/invoices', null, ['finance']],
   ],
   inst: [
