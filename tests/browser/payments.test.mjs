@@ -75,7 +75,7 @@ await test('对账差异: finance runs today\'s reconciliation from the console;
   await page.locator('main h1', { hasText: '对账差异' }).waitFor();
   await page.getByRole('button', { name: '立即对账', exact: true }).click();
   /* One row per configured provider; WeChat's statement holds at least the payment above. */
-  const row = page.locator('main table tr', { hasText: '微信支付' }).first();
+  const row = page.locator('main section', { hasText: '立即对账' }).locator('table tr', { hasText: '微信支付' }).first();
   await row.waitFor();
   const cells = await row.locator('td').allInnerTexts();
   if (!['一致', '有差异'].includes(cells[1])) throw new Error('the WeChat run did not complete: ' + cells.join(' | '));

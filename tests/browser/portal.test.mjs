@@ -22,6 +22,11 @@ let user, op, officer, demandNo;
 async function login(p, phone, password) {
   const page = p.page;
   await page.goto(BASE + '/#/login');
+  /* Right after registering, the app's own redirect to #/login may still be rendering (the
+   * goto to the same URL does not wait for it): the register form, which has a 手机号 field
+   * too, would take the phone and then be replaced. Wait for the login form itself. */
+  await page.locator('main h1', { hasText: '登录' }).waitFor();
+  await page.getByRole('button', { name: '登录', exact: true }).waitFor();
   await page.getByLabel('手机号', { exact: true }).fill(phone);
   await page.getByLabel('密码', { exact: true }).fill(password);
   await page.getByRole('button', { name: '登录', exact: true }).click();
