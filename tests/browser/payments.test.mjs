@@ -9,6 +9,7 @@ const run = String(Date.now() % 1000000).padStart(6, '0');
 const PAYER = '17105' + run, PASSWORD = 'Pay-Web-2024';
 
 let people = [];
+let intentId = null, finPhone = null;
 const all = () => people;
 
 await start();
@@ -26,6 +27,7 @@ await test('在线支付: 微信支付 shows the QR code, the simulator\'s page 
       items: [{ name: '数字证书续期', quantity: 1, unit_price_fen: 35000, amount_fen: 35000, tax_rate_bp: 600 }] } }) });
   if (ir.status !== 201) throw new Error('intent not created: ' + ir.status);
   const intent = await ir.json();
+  intentId = intent.id;
 
   const payer = await person('payer');
   people.push(payer);
@@ -62,6 +64,7 @@ await test('在线支付: 微信支付 shows the QR code, the simulator\'s page 
 
 await test('对账差异: finance runs today\'s reconciliation from the console; the WeChat statement (from the simulator) is compared with the ledger', async () => {
   const FIN = '17105' + String((Number(run) + 500000) % 1000000).padStart(6, '0');
+  finPhone = FIN;
   sh(`bash deploy/local/demo-data.sh admin create-operator --phone ${FIN} --password '${PASSWORD}' --roles finance --name 网页财务 --reset-password`);
   const fin = await person('finance');
   people.push(fin);
@@ -81,6 +84,48 @@ await test('对账差异: finance runs today\'s reconciliation from the console;
   if (!['一致', '有差异'].includes(cells[1])) throw new Error('the WeChat run did not complete: ' + cells.join(' | '));
   if (Number(cells[2]) < 1) throw new Error('the WeChat statement is empty: ' + cells.join(' | '));
   await shot(fin, 'pay-recon-run');
+}, all);
+
+/* Phone width: every payment page of the payer and of finance without sideways scrolling. */
+async function phoneLogin(p, phone) {
+  await p.page.goto(BASE + '/#/login');
+  await p.page.getByLabel('手机号', { exact: true }).fill(phone);
+  await p.page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+  await p.page.getByRole('button', { name: '登录', exact: true }).click();
+  await p.page.waitForURL(/#\/(me|op)\//);
+}
+
+async function phonePages(p, pages) {
+  for (const [hash, name, shown] of pages) {
+    await p.page.goto(BASE + '/#' + hash);
+    await shown().waitFor();
+    const wide = await p.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    if (wide) throw new Error(`${hash} scrolls sideways at 390 px`);
+    await shot(p, 'phone-' + name);
+  }
+}
+
+await test('the payer\'s 在线支付 and 电子发票 pages at 390×844 without sideways scrolling', async () => {
+  if (!intentId) throw new Error('no intent: the first test failed');
+  const phone = await person('payer-phone', { width: 390, height: 844 });
+  people.push(phone);
+  await phoneLogin(phone, PAYER);
+  const h1 = (t) => () => phone.page.locator('main h1', { hasText: t });
+  await phonePages(phone, [[`/me/payments/${intentId}/pay`, 'pay', h1('已支付')],
+    [`/me/payments/${intentId}/invoices`, 'invoices', h1('电子发票')]]);
+}, all);
+
+await test('finance\'s 支付单, the intent, 总账, 对账差异 and 电子发票 at 390×844 without sideways scrolling', async () => {
+  if (!intentId || !finPhone) throw new Error('no intent or finance operator: an earlier test failed');
+  const phone = await person('finance-phone', { width: 390, height: 844 });
+  people.push(phone);
+  await phoneLogin(phone, finPhone);
+  const h1 = (t) => () => phone.page.locator('main h1', { hasText: t });
+  await phonePages(phone, [['/op/payments', 'op-payments', h1('支付单')],
+    [`/op/payments/${intentId}`, 'op-payments-intent', () => phone.page.getByText('350.00').first()],
+    ['/op/payments-ledger', 'op-payments-ledger', h1('总账')],
+    ['/op/payments-recon', 'op-payments-recon', h1('对账差异')],
+    ['/op/invoices', 'op-invoices', h1('电子发票')]]);
 }, all);
 
 await stop();
