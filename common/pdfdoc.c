@@ -116,6 +116,5 @@ int pdfdoc_finish(pdfdoc *d, unsigned char **out, size_t *len)
 void pdfdoc_shutdown(void)
 {
 	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
 	FcFini();
 }
