@@ -465,6 +465,47 @@ static void test_non_finite_floats_use_proto3_spellings(void **state)
 	expect_error("{\"fl\":1e39}", ST_FIELD_RANGE, "fl", *state);
 }
 
+/* pbjson_dump writes its text directly; jansson's compact dump of pbjson_to_json is the
+ * reference it must equal byte for byte (ETags are digests of that text). */
+static void assert_dump_equals_jansson(const ProtobufCMessage *m)
+{
+	size_t len = 0;
+	char *text = pbjson_dump(m, &len);
+	json_t *j = pbjson_to_json(m);
+	char *want = json_dumps(j, JSON_COMPACT);
+	assert_string_equal(text, want);
+	assert_int_equal(len, strlen(want));
+	free(want);
+	json_decref(j);
+	free(text);
+}
+
+static void test_dump_equals_janssons_dump_for_every_type(void **state)
+{
+	Pbtest__AllTypes *m = parse_ok(
+	        "{\"text\":\"q\\\" b\\\\ s/ \\b\\f\\n\\r\\t \\u0001\\u001f 中文 \\ud83d\\ude00\","
+	        "\"data\":\"AAEC/w==\",\"flag\":true,\"i32\":-2147483648,\"si32\":-7,"
+	        "\"sf32\":2147483647,\"u32\":4294967295,\"f32\":1,\"i64\":-9007199254740991,"
+	        "\"si64\":9007199254740991,\"sf64\":-1,\"u64\":\"9007199254740991\","
+	        "\"f64\":42,\"fl\":1.5,\"db\":0.1,\"color\":\"COLOR_GREEN\","
+	        "\"inner\":{\"name\":\"\",\"value\":0,\"child\":{\"child\":{}}},"
+	        "\"ri32\":[1,-1,0],\"ri64\":[5],\"ru64\":[0,7],"
+	        "\"rdb\":[1e300,-2.5e-7,3,123456789012345678,\"NaN\",\"-Infinity\"],"
+	        "\"rflag\":[false,true],\"colors\":[\"COLOR_RED\",3],\"rtext\":[\"\",\"x\"],"
+	        "\"rdata\":[\"\",\"/w==\"],\"items\":[{},{\"name\":\"张三\",\"value\":-3}],"
+	        "\"choice_inner\":{\"name\":\"c\"}}",
+	        *state);
+	assert_dump_equals_jansson(&m->base);
+	m->color = 99; /* not a value of the enum: its number */
+	m->fl = 0.3f;
+	m->u64 = UINT64_MAX; /* past json_int_t: a decimal string */
+	m->ru64[1] = UINT64_C(9223372036854775808);
+	m->db = 1e-320;
+	m->text = arena_strdup(*state, "a\377b\344\270\"");
+	assert_dump_equals_jansson(&m->base);
+	assert_dump_equals_jansson(pbjson_new(ALL, *state));
+}
+
 static void test_set_from_string_parses_int(void **state)
 {
 	Pbtest__AllTypes *m = (Pbtest__AllTypes *)pbjson_new(ALL, *state);
@@ -607,6 +648,7 @@ int main(void)
 	        T(test_nesting_of_32_messages_is_accepted_and_33_refused),
 	        T(test_required_field_absent_is_field_required),
 	        T(test_non_finite_floats_use_proto3_spellings),
+	        T(test_dump_equals_janssons_dump_for_every_type),
 	        T(test_set_from_string_parses_int),
 	        T(test_set_from_string_parses_bool),
 	        T(test_set_from_string_bad_int_12a_is_wrong_type),

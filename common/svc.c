@@ -41,6 +41,7 @@ struct svc_worker {
 	pthread_t thread;
 	nng_ctx ctx;
 	nng_aio *aio;
+	nng_aio *saio; /* the reply in flight, sent while the worker takes the next request */
 	db_conn *db;
 	redis_conn *redis;
 	arena *arena;
@@ -485,6 +486,16 @@ reply:;
 	return reply;
 }
 
+/* Waits for the worker's last reply to leave; a reply the bus did not take is dropped
+ * (the caller times out). */
+static void svc_worker_send_wait(struct svc_worker *w)
+{
+	nng_aio_wait(w->saio);
+	if (nng_aio_result(w->saio) != 0)
+		nng_msg_free(nng_aio_get_msg(w->saio));
+	nng_aio_set_msg(w->saio, NULL);
+}
+
 static void *svc_worker_main(void *arg)
 {
 	struct svc_worker *w = arg;
@@ -500,17 +511,21 @@ static void *svc_worker_main(void *arg)
 		nng_msg *reply = svc_handle(w, req);
 		atomic_fetch_sub(&w->server->busy, 1);
 		nng_msg_free(req);
-		if (!reply) {
-			/* Unanswered: the next receive on this context abandons the request. */
-			arena_reset(w->arena);
-			continue;
-		}
-		/* A reply the bus cannot take within a second is dropped: the caller times out. */
-		nng_aio_set_timeout(w->aio, 1000);
-		if (bus_ctx_send(w->ctx, w->aio, reply) != 0)
-			nng_msg_free(reply);
 		arena_reset(w->arena);
+		if (!reply)
+			continue; /* unanswered: the next receive on this context abandons it */
+		/*
+		 * Sent without waiting: the worker goes back to receive while the reply is
+		 * written (while the connection is busy with another worker's reply it waits
+		 * in nng's queue; waiting for it here cost a thread wake-up per reply). One
+		 * reply in flight per context: the previous one has left before the next send.
+		 */
+		svc_worker_send_wait(w);
+		nng_aio_set_timeout(w->saio, 1000);
+		nng_aio_set_msg(w->saio, reply);
+		nng_ctx_send(w->ctx, w->saio);
 	}
+	svc_worker_send_wait(w);
 	return NULL;
 }
 
@@ -618,6 +633,7 @@ static void svc_workers_free(svc_server *s)
 {
 	for (long i = 0; i < s->nworkers; i++) {
 		nng_aio_free(s->workers[i].aio);
+		nng_aio_free(s->workers[i].saio);
 		redis_close(s->workers[i].redis);
 		db_close(s->workers[i].db);
 		arena_free(s->workers[i].arena);
@@ -677,7 +693,8 @@ int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **o
 		w->arena = arena_new();
 		w->db = db_open(set->db_url);
 		if (!w->db || nng_ctx_open(&w->ctx, s->sock) != 0 ||
-		    nng_aio_alloc(&w->aio, NULL, NULL) != 0) {
+		    nng_aio_alloc(&w->aio, NULL, NULL) != 0 ||
+		    nng_aio_alloc(&w->saio, NULL, NULL) != 0) {
 			rv = ST_DB;
 			goto fail_workers;
 		}

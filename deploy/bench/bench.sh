@@ -613,6 +613,10 @@ EXTRA_FIGURES+=(bench_certs)
 # shellcheck source=deploy/bench/callbacks.sh
 source "$ROOT/deploy/bench/callbacks.sh"
 EXTRA_FIGURES+=(bench_callbacks)
+# PAdES signatures per second beside pdfsig and openssl speed (deploy/bench/pades.sh).
+# shellcheck source=deploy/bench/pades.sh
+source "$ROOT/deploy/bench/pades.sh"
+EXTRA_FIGURES+=(bench_pades)
 # BENCH_EXTRAS=0: the read path only (a quicker run while working on it).
 [[ ${BENCH_EXTRAS:-1} == 1 ]] || EXTRA_FIGURES=()
 for figure in "${EXTRA_FIGURES[@]}"; do

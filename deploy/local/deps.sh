@@ -28,7 +28,7 @@ readonly TEST_PKGS=(libcmocka-dev clang-format clang libclang-rt-14-dev docker-c
 readonly MONITOR_PKGS=(prometheus mtail lnav jq)
 # No kubectl from Debian: its kubernetes-client (1.20) embeds kustomize v2, too old
 # for deploy/k8s; tests/deploy-check.sh uses a kubectl that is already there.
-readonly BENCH_PKGS=(wrk nginx-light postgresql-contrib jq python3 strace)
+readonly BENCH_PKGS=(wrk nginx-light postgresql-contrib jq python3 strace poppler-utils libnss3-tools)
 
 usage() {
 	echo "usage: bash deploy/local/deps.sh run|test|bench|monitor" >&2
