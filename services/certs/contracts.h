@@ -56,17 +56,20 @@ typedef struct certs_contract_row {
 } certs_contract_row;
 
 /* The columns of a contract row over alias c, in the order certs_contract_row_read reads. */
-#define CERTS_CONTRACT_COLS                                                                                                                      \
-	"c.id::text, c.number, c.title, c.state, c.order_mode, " DBROW_CST(                                                                      \
-	        "c.expires_at") ", (c.expires_at IS NOT NULL AND c.expires_at <= now()), "                                                       \
-	                        "c.doc_sha256, c.original_sha256,"                                                                               \
-	                        " c.doc_version, c.pages, c.size, c.initiator_person_id::text,"                                                  \
-	                        " c.initiator_enterprise_id::text, c.file_name, " DBROW_CST("c."                                                 \
-	                                                                                    "crea"                                               \
-	                                                                                    "ted_"                                               \
-	                                                                                    "at") ", " DBROW_CST("c.updated_at") ", " DBROW_CST( \
-	                                "c.sent_at") ", " DBROW_CST("c.completed_at") ","                                                        \
-	                                                                              " " DBROW_CST("c.voided_at") ", c.void_reason, c.refuse_reason"
+#define CERTS_CONTRACT_COLS                                                                                                                        \
+	"c.id::text, c.number, c.title, c.state, c.order_mode, " DBROW_CST(                                                                        \
+	        "c.expires_at") ", (c.expires_at IS NOT NULL AND c.expires_at <= now()), "                                                         \
+	                        "c.doc_sha256, c.original_sha256,"                                                                                 \
+	                        " c.doc_version, c.pages, c.size, c.initiator_person_id::text,"                                                    \
+	                        " c.initiator_enterprise_id::text, c.file_name, " DBROW_CST(                                                       \
+	                                "c."                                                                                                       \
+	                                "crea"                                                                                                     \
+	                                "ted_"                                                                                                     \
+	                                "at") ", " DBROW_CST("c.updated_at") ", " DBROW_CST("c."                                                   \
+	                                                                                    "sent"                                                 \
+	                                                                                    "_at") ", " DBROW_CST("c.completed_at") ","            \
+	                                                                                                                            " " DBROW_CST( \
+	                                                                                                                                    "c.voided_at") ", c.void_reason, c.refuse_reason"
 
 /* Row i of a result selecting CERTS_CONTRACT_COLS into *out, with its signers read.
  * ST_OK or ST_DB. */
