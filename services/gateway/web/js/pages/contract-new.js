@@ -56,20 +56,22 @@ function draftForm(c, go) {
   let signers = (c.signers || []).map(s => ({ name: s.name, enterprise_id: s.enterprise_id, enterprise_name: s.enterprise_name, phone_masked: s.phone_masked }));
   if (signers.length === 0) signers = [{}];
   const list = h('div', { class: 'signers' });
-  const collect = el => signers.map((_, i) => ({
-    phone: el.elements['phone' + i].value.trim(),
-    name: el.elements['name' + i].value.trim(),
-    enterprise_id: el.elements['ent' + i].value.trim() || undefined,
-  }));
+  /* The rows as typed (a row not drawn yet gives nothing). */
+  const collect = el => signers.map((_, i) => {
+    const v = n => (el.elements[n + i] ? el.elements[n + i].value.trim() : '');
+    return { phone: v('phone'), name: v('name'), enterprise_id: v('ent') || undefined };
+  });
   let formEl;
   const draw = () => {
-    const keep = formEl ? collect(formEl) : null;
-    if (keep) signers = signers.map((s, i) => ({ ...s, ...keep[i] }));
-    list.replaceChildren(...signers.map((s, i) => signerRow(i, s, () => { signers.splice(i, 1); draw(); })));
+    list.replaceChildren(...signers.map((s, i) => signerRow(i, s, () => { keep(); signers.splice(i, 1); draw(); })));
   };
   const add = h('button', { type: 'button', class: 'btn btn-secondary' }, '添加签署方');
+  const keep = () => {
+    const typed = collect(formEl);
+    signers = signers.map((s, i) => ({ ...s, ...typed[i] }));
+  };
   add.addEventListener('click', () => {
-    if (formEl) signers = signers.map((s, i) => ({ ...s, ...collect(formEl)[i] }));
+    keep();
     signers.push({});
     draw();
   });

@@ -14,7 +14,7 @@ function preview(c) {
   const prev = h('button', { type: 'button', class: 'btn btn-secondary' }, '上一页');
   const next = h('button', { type: 'button', class: 'btn btn-secondary' }, '下一页');
   const show = () => {
-    img.src = apiPath(c.id) + '/pages/' + n + '?v=' + (c.doc_version || 0);
+    img.src = apiPath(c.id) + '/pages/' + n + '?version=' + (c.doc_version || 0);
     img.alt = `${c.title} 第 ${n} 页`;
     label.textContent = ` 第 ${n} / ${c.pages} 页 `;
     prev.disabled = n <= 1;
