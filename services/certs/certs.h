@@ -22,6 +22,8 @@
  *   login.c     certmgmt: certificate login (the session is opened by accounts)
  *   cloudsign.c certmgmt: SignWithCloudKey (bus-only), after the holder's SMS code
  *   cert_jobs.c certmgmt: auto-revocation 90 days past expiry, expiry notices (tick)
+ *   contracts*.c contracts (合同): upload, signers, send, void, views, pages, expiry
+ *               (contracts.h)
  */
 #ifndef CERTS_CERTS_H
 #define CERTS_CERTS_H

@@ -2,6 +2,7 @@
 #include "certs.h"
 #include "certs_apps.pb-c.h"
 #include "certs_orders.pb-c.h"
+#include "contracts.h"
 #include "memberproj.h"
 #include "orders.h"
 #include "status.h"
@@ -71,6 +72,22 @@ static const svc_handler certs_order_handlers[] = {
 static const char *const certs_order_idempotent[] = {"CreateMyOrder", "CreateEnterpriseOrder",
                                                      NULL};
 
+/* Contracts (合同: contracts*.c). */
+static const svc_handler certs_contract_handlers[] = {
+        {"UploadContract", certs_contract_upload},
+        {"UpdateContract", certs_contract_update},
+        {"SendContract", certs_contract_send},
+        {"VoidContract", certs_contract_void},
+        {"DeleteContract", certs_contract_delete},
+        {"ListContracts", certs_contract_list},
+        {"CountContracts", certs_contract_counts},
+        {"GetContract", certs_contract_get},
+        {"GetContractDocument", certs_contract_document},
+        {"GetContractPage", certs_contract_page},
+        {"GetContractTrail", certs_contract_trail},
+};
+static const char *const certs_contract_idempotent[] = {"UploadContract", NULL};
+
 static const svc_handler certs_handlers[] = {
         {"IssueCertificate", certs_issue},
         {"RevokeCertificate", certs_revoke},
@@ -114,12 +131,15 @@ static const char *const certs_bus_only[] = {"IssueCertificate", "RevokeCertific
 
 /* The daily jobs of pki (CRL, responders) and of certmgmt (auto-revocation, expiry
  * notices): each claims its own run (common/jobs.h); certorders: orders still without an
- * intent. Wait for the sooner. */
+ * intent; contracts: expiry. Wait for the soonest. */
 static int certs_tick(svc_ctx *ctx)
 {
 	int a = certs_pki_tick(ctx), b = certs_jobs_tick(ctx), c = certs_orders_tick(ctx);
 	a = a < b ? a : b;
-	return a < c ? a : c;
+	a = a < c ? a : c;
+	/* contracts: signing past expires_at → expired */
+	int d = certs_contracts_tick(ctx);
+	return a < d ? a : d;
 }
 
 int main(int argc, char **argv)
@@ -139,7 +159,10 @@ int main(int argc, char **argv)
 	                  SVC_API(&certs__cert_applications__descriptor, certs_app_handlers,
 	                          .idempotent = certs_app_idempotent),
 	                  SVC_API(&certs__cert_orders__descriptor, certs_order_handlers,
-	                          .idempotent = certs_order_idempotent)};
+	                          .idempotent = certs_order_idempotent),
+	                  /* contracts */
+	                  SVC_API(&certs__contracts__descriptor, certs_contract_handlers,
+	                          .idempotent = certs_contract_idempotent)};
 	svc_def def = {.name = "certs",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],
@@ -155,6 +178,11 @@ int main(int argc, char **argv)
 	bus_client_close(app.enterprise);
 	bus_client_close(app.accounts);
 	bus_client_close(app.payments);
-	certs_pdf_shutdown();
+	/* contracts: once poppler rendered a page its fonts live in cairo until exit, where
+	 * pdfdoc_shutdown's reset of cairo's static data would abort */
+	if (certs_contract_rendered())
+		certs_contract_render_shutdown();
+	else
+		certs_pdf_shutdown();
 	return rv;
 }
