@@ -4,6 +4,8 @@
 #include "certs_orders.pb-c.h"
 #include "memberproj.h"
 #include "orders.h"
+#include "certs_signing.pb-c.h" /* signing */
+#include "signing.h"
 #include "status.h"
 
 static struct certs_app app;
@@ -70,6 +72,19 @@ static const svc_handler certs_order_handlers[] = {
 };
 static const char *const certs_order_idempotent[] = {"CreateMyOrder", "CreateEnterpriseOrder",
                                                      NULL};
+
+/* The signing flow (signing: placements.c, signing.c, completion.c). */
+static const svc_handler certs_signing_handlers[] = {
+        {"ListPlacements", certs_placements_list},
+        {"CreatePlacement", certs_placement_create},
+        {"UpdatePlacement", certs_placement_update},
+        {"DeletePlacement", certs_placement_delete},
+        {"SignContract", certs_signing_sign},
+        {"RefuseContract", certs_signing_refuse},
+        {"GetCompletionCertificate", certs_completion_get},
+};
+static const char *const certs_signing_idempotent[] = {"CreatePlacement", "SignContract",
+                                                       "RefuseContract", NULL};
 
 static const svc_handler certs_handlers[] = {
         {"IssueCertificate", certs_issue},
@@ -139,7 +154,10 @@ int main(int argc, char **argv)
 	                  SVC_API(&certs__cert_applications__descriptor, certs_app_handlers,
 	                          .idempotent = certs_app_idempotent),
 	                  SVC_API(&certs__cert_orders__descriptor, certs_order_handlers,
-	                          .idempotent = certs_order_idempotent)};
+	                          .idempotent = certs_order_idempotent),
+	                  /* signing */
+	                  SVC_API(&certs__contract_signing__descriptor, certs_signing_handlers,
+	                          .idempotent = certs_signing_idempotent)};
 	svc_def def = {.name = "certs",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],
