@@ -22,6 +22,8 @@
  *   login.c     certmgmt: certificate login (the session is opened by accounts)
  *   cloudsign.c certmgmt: SignWithCloudKey (bus-only), after the holder's SMS code
  *   cert_jobs.c certmgmt: auto-revocation 90 days past expiry, expiry notices (tick)
+ *   contracts*.c contracts (合同): upload, signers, send, void, views, pages, expiry
+ *               (contracts.h)
  *   placements.c, signing.c, completion.c  signing: seal placements, the confirmation by
  *               SMS (PAdES B-T per seal), refusal, the completion certificate (signing.h)
  */
