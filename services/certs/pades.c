@@ -455,12 +455,14 @@ int pades_sign(const pades_input *in, unsigned char **out, size_t *out_len)
 		if (nw > 1) {
 			const pades_widget *r = w[i].in;
 			obj_begin(&u, w[i].num, 0);
+			/* No /Parent: poppler (22.12) reads a kid that names its parent as a
+			 * field of its own and then finds it unsigned; /Kids say whose it is. */
 			pdfread_buf_printf(&u.b,
-			                   "<< /Type /Annot /Subtype /Widget /Parent %ld 0 R"
+			                   "<< /Type /Annot /Subtype /Widget"
 			                   " /Rect [%.2f %.2f %.2f %.2f] /F 132 /P %ld %ld R"
 			                   " /AP << /N %ld 0 R >> >>\nendobj\n",
-			                   field, r->x, r->y, r->x + r->w, r->y + r->h,
-			                   w[i].page_num, pdfread_gen(u.d, w[i].page_num), w[i].ap);
+			                   r->x, r->y, r->x + r->w, r->y + r->h, w[i].page_num,
+			                   pdfread_gen(u.d, w[i].page_num), w[i].ap);
 		}
 		widget_appearance(&u, &w[i]);
 	}
