@@ -12,6 +12,7 @@
 #include "certs.h"
 #include "change.h"
 #include "contracts.h"
+#include "certs_signing.pb-c.h"
 #include "files.pb-c.h"
 #include "pades.h"
 #include "pdfdoc.h"
