@@ -22,6 +22,7 @@
  *   login.c     certmgmt: certificate login (the session is opened by accounts)
  *   cloudsign.c certmgmt: SignWithCloudKey (bus-only), after the holder's SMS code
  *   cert_jobs.c certmgmt: auto-revocation 90 days past expiry, expiry notices (tick)
+ *   seals*.c    seals (印章) and their grants, certs_seal_use_check (seals.h)
  */
 #ifndef CERTS_CERTS_H
 #define CERTS_CERTS_H
