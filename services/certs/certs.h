@@ -22,6 +22,7 @@
  *   login.c     certmgmt: certificate login (the session is opened by accounts)
  *   cloudsign.c certmgmt: SignWithCloudKey (bus-only), after the holder's SMS code
  *   cert_jobs.c certmgmt: auto-revocation 90 days past expiry, expiry notices (tick)
+ *   seals*.c    seals (印章) and their grants, certs_seal_use_check (seals.h)
  *   contracts*.c contracts (合同): upload, signers, send, void, views, pages, expiry
  *               (contracts.h)
  *   placements.c, signing.c, completion.c  signing: seal placements, the confirmation by
