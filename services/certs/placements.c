@@ -61,6 +61,8 @@ static Certs__Placement *placement_row(svc_ctx *ctx, PGresult *r, int i)
 	return p;
 }
 
+static int current_doc(svc_ctx *ctx, const char *cid, unsigned char **pdf, size_t *len);
+
 static int placements_reply(svc_ctx *ctx, const signing_signer *s, ProtobufCMessage **out)
 {
 	PGresult *r = NULL;
@@ -87,12 +89,35 @@ static int placements_reply(svc_ctx *ctx, const signing_signer *s, ProtobufCMess
 	return ST_OK;
 }
 
+/* The list with every page's size (the signing page places by scale). */
+static int placements_reply_boxes(svc_ctx *ctx, const signing_signer *s, ProtobufCMessage **out)
+{
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	int rv = placements_reply(ctx, s, out);
+	if (rv != ST_OK || (rv = current_doc(ctx, s->contract_id, &pdf, &len)) != ST_OK)
+		return rv;
+	Certs__PlacementList *o = (Certs__PlacementList *)*out;
+	int n = s->pages > 0 && s->pages <= 10000 ? s->pages : 0;
+	o->page_boxes = arena_alloc(ctx->arena, (size_t)(n ? n : 1) * sizeof *o->page_boxes);
+	for (int i = 0; i < n; i++) {
+		Certs__PageBox *b = arena_alloc(ctx->arena, sizeof *b);
+		certs__page_box__init(b);
+		b->has_page = b->has_w = b->has_h = 1;
+		b->page = i + 1;
+		if ((rv = signing_page_size(pdf, len, i, &b->w, &b->h)) != ST_OK)
+			return rv;
+		o->page_boxes[o->n_page_boxes++] = b;
+	}
+	return ST_OK;
+}
+
 int certs_placements_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Certs__PlacementsRequest *q = (const Certs__PlacementsRequest *)in;
 	signing_signer s;
 	int rv = signing_signer_get(ctx, q->contract_id, 0, &s);
-	return rv == ST_OK ? placements_reply(ctx, &s, out) : rv;
+	return rv == ST_OK ? placements_reply_boxes(ctx, &s, out) : rv;
 }
 
 /* The placement as it will be stored, checked against the document. */

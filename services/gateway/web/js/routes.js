@@ -61,6 +61,7 @@ export const routes = [
   ['/op/payments-recon', 'op-payments-recon'],
   ['/me/payments/:id/invoices', 'invoices'],
   ['/op/invoices', 'op-invoices'],
+  ['/me/contracts/:id/sign', 'contract-sign'],
 ];
 
 /* The left menus of 个人中心 and the two consoles. A fourth element names who sees the
