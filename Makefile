@@ -12,7 +12,7 @@
 VARIANT  ?= release
 B        := build/$(VARIANT)
 GEN      := build/gen
-PKGS     := libprotobuf-c libevent libevent_pthreads jansson hiredis libpq openssl libcurl libcmark pangocairo libqrencode fontconfig zlib
+PKGS     := libprotobuf-c libevent libevent_pthreads jansson hiredis libpq openssl libcurl libcmark pangocairo libqrencode fontconfig zlib poppler-glib
 CC       ?= cc
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wformat=2

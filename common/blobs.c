@@ -20,6 +20,12 @@ static const char *blobs_aad(svc_ctx *ctx, const char *service, const char *sha)
 int blobs_put(svc_ctx *ctx, const crypto_keys *k, const char *service, const Files__Upload *up,
               const char *field, const char *fallback, blobs_info *info)
 {
+	return blobs_put_max(ctx, k, service, up, field, fallback, UPLOAD_MAX_BYTES, info);
+}
+
+int blobs_put_max(svc_ctx *ctx, const crypto_keys *k, const char *service, const Files__Upload *up,
+                  const char *field, const char *fallback, size_t max, blobs_info *info)
+{
 	const char *ext = NULL;
 	char size[24];
 	unsigned char *sealed = NULL;
@@ -29,7 +35,7 @@ int blobs_put(svc_ctx *ctx, const crypto_keys *k, const char *service, const Fil
 	size_t n = up->has_data ? up->data.len : 0;
 	if (n == 0)
 		return status_err(ST_FILE_EMPTY, field);
-	if (n > UPLOAD_MAX_BYTES)
+	if (n > max)
 		return status_err(ST_FILE_TOO_LARGE, field);
 	if (upload_judge(up->data.data, n, &info->content_type, &ext) != 0)
 		return status_err(ST_FILE_TYPE, field);

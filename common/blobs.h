@@ -30,6 +30,11 @@ typedef struct blobs_info {
  */
 int blobs_put(svc_ctx *ctx, const crypto_keys *k, const char *service, const Files__Upload *up,
               const char *field, const char *fallback, blobs_info *info);
+/* The same with its own size cap instead of UPLOAD_MAX_BYTES, for a caller that checked
+ * the size itself against a larger limit of its own (certs: a contract's PDF, 20 MiB,
+ * and its signed revisions); blobs_put is the rule everywhere else. */
+int blobs_put_max(svc_ctx *ctx, const crypto_keys *k, const char *service, const Files__Upload *up,
+                  const char *field, const char *fallback, size_t max, blobs_info *info);
 
 /*
  * The bytes of sha256 opened into *data (ctx->arena) and *len. ST_OK, or ST_INTERNAL

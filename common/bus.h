@@ -46,8 +46,9 @@ size_t bus_bases(const char *bus_urls, arena *a, char **out);
 int bus_endpoint(const char *base, const char *name, char *out, size_t outlen);
 /* Dials endpoint name on every base of bus_urls with a non-blocking dial, so a
  * bus that is not up yet is reached when it starts. 0 ok, -1 bad address. */
-/* The largest message any bus socket accepts: an upload (5 MiB) and its envelope fit. */
-#define BUS_MAX_MSG (16u << 20)
+/* The largest message any bus socket accepts: a contract's document (20 MiB, certs) and
+ * its envelope fit, with room for the signatures its revisions add. */
+#define BUS_MAX_MSG (32u << 20)
 /* Applies the platform's socket defaults (BUS_MAX_MSG) before dialing or listening. */
 void bus_socket_defaults(nng_socket s);
 

@@ -5,6 +5,8 @@
 #include "status.h"
 #include "validate.h"
 
+#include <string.h>
+
 int accounts_person_find(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Accounts__FindPersonRequest *req = (const Accounts__FindPersonRequest *)in;
@@ -18,10 +20,11 @@ int accounts_person_find(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMess
 	if (accounts_phone_hash(ACCOUNTS_APP(ctx), req->phone, hash) != 0)
 		return status_err(ST_INTERNAL, NULL);
 	const char *vals[] = {hash};
-	if ((rv = db_exec(ctx->db,
-	                  "SELECT id::text, phone_masked, verified_at IS NOT NULL FROM persons"
-	                  " WHERE phone_hash = $1",
-	                  1, vals, &res)) != ST_OK)
+	if ((rv = db_exec(
+	             ctx->db,
+	             "SELECT id::text, phone_masked, verified_at IS NOT NULL, name FROM persons"
+	             " WHERE phone_hash = $1",
+	             1, vals, &res)) != ST_OK)
 		return status_err(rv, NULL);
 	if (PQntuples(res) != 1) {
 		rv = status_err(ST_NOT_FOUND, "phone");
@@ -33,6 +36,11 @@ int accounts_person_find(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMess
 	p->phone_masked = arena_strdup(ctx->arena, PQgetvalue(res, 0, 1));
 	p->has_verified = 1;
 	p->verified = PQgetvalue(res, 0, 2)[0] == 't';
+	if (req->name) {
+		p->has_name_matches = 1;
+		p->name_matches = p->verified && !PQgetisnull(res, 0, 3) &&
+		                  strcmp(PQgetvalue(res, 0, 3), req->name) == 0;
+	}
 	*out = &p->base;
 	rv = ST_OK;
 out:

@@ -9,12 +9,16 @@
  */
 #include "contracts.h"
 
+#include "accounts.pb-c.h"
 #include "blobs.h"
+#include "bus.h"
 #include "caller.h"
 #include "certs.h"
 #include "change.h"
 #include "dbrow.h"
 #include "log.h"
+#include "memberproj.h"
+#include "pdfread.h"
 #include "status.h"
 #include "validate.h"
 
@@ -24,17 +28,7 @@
 
 #define SYSTEM_ACTOR "system:certs.contracts"
 
-static const char
-        contract_cols[] =
-                "c.id::text, c.number, c.title, c.state, c.order_mode, " DBROW_CST(
-                        "c.expires_at") ", (c.expires_at IS NOT NULL AND c.expires_at <= now()),"
-                                        " c.doc_sha256, c.original_sha256, c.doc_version, c.pages, "
-                                        "c.size,"
-                                        " c.initiator_person_id::text, "
-                                        "c.initiator_enterprise_id::text,"
-                                        " c.file_name, " DBROW_CST("c.created_at") ", " DBROW_CST("c.updated_at") ", " DBROW_CST(
-                                                "c.sent_at") ", " DBROW_CST("c.completed_at") ","
-                                                                                              " " DBROW_CST("c.voided_at") ", c.void_reason, c.refuse_reason";
+static const char contract_cols[] = CERTS_CONTRACT_COLS;
 
 /* SQL: person $2 is a party to contract c (the initiator, or a signer — for an enterprise
  * only while an active member of it). */
@@ -106,6 +100,12 @@ static void row_fill(svc_ctx *ctx, const PGresult *r, int i, certs_contract_row 
 	c->voided_at = dbrow_text(a, r, i, 19);
 	c->void_reason = dbrow_text(a, r, i, 20);
 	c->refuse_reason = dbrow_text(a, r, i, 21);
+}
+
+int certs_contract_row_read(svc_ctx *ctx, const PGresult *r, int i, certs_contract_row *out)
+{
+	row_fill(ctx, r, i, out);
+	return signers_load(ctx, out);
 }
 
 /* The contract id with its signers: for person_id when a party (NULL: anyone). */
@@ -261,4 +261,652 @@ Certs__Contract *certs_contract_message(svc_ctx *ctx, const certs_contract_row *
 	             : signer            ? "signer"
 	                                 : NULL;
 	return m;
+}
+
+/* ---- shared by the handlers ------------------------------------------------------------ */
+
+#define AAD_PHONE          "certs.contract_signers.phone_enc"
+#define CONTRACTS_MAX_SIGN 20
+#define TITLE_MAX          100
+#define REASON_MAX         200
+
+static const char *client_ip(const svc_ctx *ctx)
+{
+	return ctx->caller && ctx->caller->client_ip && *ctx->caller->client_ip
+	               ? ctx->caller->client_ip
+	               : NULL;
+}
+
+/* One trail row of contracts' own actions, inside the caller's transaction. */
+static int trail_add(svc_ctx *ctx, const char *id, const char *person, const char *enterprise,
+                     const char *action, const char *sha, const char *detail)
+{
+	const char *v[] = {id, person, enterprise, action, client_ip(ctx), sha, detail};
+	return change_exec(
+	        ctx,
+	        "INSERT INTO signing_trail (contract_id, person_id, enterprise_id, action,"
+	        " ip, doc_sha256_before, doc_sha256_after, detail)"
+	        " VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $6, $7)",
+	        7, v, NULL);
+}
+
+static int audit(svc_ctx *ctx, const char *actor, const char *id, const char *action,
+                 json_t *detail)
+{
+	return change_record(ctx, arena_printf(ctx->arena, "person:%s", actor),
+	                     arena_printf(ctx->arena, "contract/%s", id), action, detail, NULL);
+}
+
+/* The caller's contract as its initiator: 404 unless a party, 403 for a party who did not
+ * initiate it. */
+static int load_as_initiator(svc_ctx *ctx, const char *id, const char *pid, certs_contract_row *c)
+{
+	int rv = certs_contract_for_party(ctx, id, pid, c);
+	if (rv != ST_OK)
+		return rv;
+	if (strcmp(c->initiator_person_id, pid) != 0)
+		return status_err(ST_CONTRACT_NOT_INITIATOR, "id");
+	return ST_OK;
+}
+
+static int reply(svc_ctx *ctx, const char *id, const char *pid, ProtobufCMessage **out)
+{
+	certs_contract_row c;
+	int rv = certs_contract_for_party(ctx, id, pid, &c);
+	if (rv != ST_OK)
+		return rv;
+	*out = &certs_contract_message(ctx, &c, pid, 1)->base;
+	return ST_OK;
+}
+
+/* ---- upload ---------------------------------------------------------------------------- */
+
+struct upload {
+	const Certs__ContractUpload *q;
+	const char *pid, *eid, *title;
+	int pages;
+	const char *id;
+};
+
+static int upload_tx(svc_ctx *ctx, void *arg)
+{
+	struct upload *u = arg;
+	blobs_info info;
+	int rv = blobs_put_max(ctx, &CERTS_APP(ctx)->pii, "certs", u->q->file, "file", "contract",
+	                       CERTS_CONTRACT_MAX_BYTES, &info);
+	if (rv != ST_OK)
+		return rv;
+	PGresult *nr = NULL;
+	if ((rv = change_exec(ctx,
+	                      "INSERT INTO contract_numbers AS n (day, last)"
+	                      " VALUES ((now() AT TIME ZONE 'Asia/Shanghai')::date, 1)"
+	                      " ON CONFLICT (day) DO UPDATE SET last = n.last + 1"
+	                      " WHERE n.last < 999999"
+	                      " RETURNING to_char(day, 'YYYYMMDD'), last",
+	                      0, NULL, &nr)) != ST_OK)
+		return rv;
+	char number[24];
+	if (PQntuples(nr) != 1 ||
+	    certs_contract_number(PQgetvalue(nr, 0, 0), (int)strtol(PQgetvalue(nr, 0, 1), NULL, 10),
+	                          number, sizeof number) != 0) {
+		PQclear(nr);
+		return status_err(ST_CONTRACT_DAILY_FULL, NULL);
+	}
+	PQclear(nr);
+	char pages[16], size[24];
+	snprintf(pages, sizeof pages, "%d", u->pages);
+	snprintf(size, sizeof size, "%zu", info.size);
+	const char *v[] = {number, u->title, u->pid, u->eid, info.sha256, pages, size, info.name};
+	PGresult *r = NULL;
+	if ((rv = change_exec(ctx,
+	                      "INSERT INTO contracts (number, title, initiator_person_id,"
+	                      " initiator_enterprise_id, original_sha256, doc_sha256, pages, size,"
+	                      " file_name) VALUES ($1, $2, $3::uuid, $4::uuid, $5, $5, $6::int,"
+	                      " $7::bigint, $8) RETURNING id::text",
+	                      8, v, &r)) != ST_OK)
+		return rv;
+	u->id = dbrow_text(ctx->arena, r, 0, 0);
+	PQclear(r);
+	if ((rv = trail_add(ctx, u->id, u->pid, u->eid, "created", info.sha256, NULL)) != ST_OK)
+		return rv;
+	return audit(ctx, u->pid, u->id, "contract.created",
+	             json_pack("{s:s,s:s,s:i}", "number", number, "sha256", info.sha256, "pages",
+	                       u->pages));
+}
+
+/* The title: given, else the file's name without its extension; 1..100 characters. */
+static const char *title_of(svc_ctx *ctx, const char *title, const Files__Upload *f)
+{
+	if (title && *title)
+		return title;
+	if (!f || !f->name || !*f->name)
+		return NULL;
+	const char *base = strrchr(f->name, '/') ? strrchr(f->name, '/') + 1 : f->name;
+	char *t = arena_strdup(ctx->arena, base);
+	char *dot = strrchr(t, '.');
+	if (dot && dot != t)
+		*dot = '\0';
+	return t;
+}
+
+int certs_contract_upload(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__ContractUpload *q = (const Certs__ContractUpload *)in;
+	struct upload u = {.q = q};
+	int rv = caller_person(ctx, &u.pid);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	const char *claim = caller_enterprise_claim(ctx);
+	if (claim && *claim) {
+		memberproj_row m;
+		if ((rv = memberproj_get(ctx, u.pid, claim, &m)) != ST_OK)
+			return rv == ST_NOT_FOUND ? status_err(ST_FORBIDDEN, "enterprise_id") : rv;
+		u.eid = claim;
+	}
+	if (!q->file || !q->file->has_data || q->file->data.len == 0)
+		return status_err(q->file ? ST_FILE_EMPTY : ST_FIELD_REQUIRED, "file");
+	if (q->file->data.len > CERTS_CONTRACT_MAX_BYTES)
+		return status_err(ST_CONTRACT_TOO_LARGE, "file");
+	pdfread *d = NULL;
+	if ((rv = pdfread_open(q->file->data.data, q->file->data.len, &d)) != ST_OK)
+		return status_err(rv == ST_PDF_ENCRYPTED ? ST_PDF_ENCRYPTED : ST_PDF_INVALID,
+		                  "file");
+	u.pages = pdfread_page_count(d);
+	pdfread_free(d);
+	if (u.pages <= 0)
+		return status_err(ST_PDF_INVALID, "file");
+	u.title = title_of(ctx, q->title, q->file);
+	if (!u.title || validate_text(u.title, TITLE_MAX) != 0)
+		return status_err(ST_CONTRACT_TITLE, "title");
+	if ((rv = change_run(ctx, upload_tx, &u)) != ST_OK)
+		return rv;
+	if ((rv = reply(ctx, u.id, u.pid, out)) != ST_OK)
+		return rv;
+	return ST_CREATED;
+}
+
+/* ---- the draft ------------------------------------------------------------------------- */
+
+struct signer_in {
+	const char *person_id, *enterprise_id, *enterprise_name, *name, *masked;
+	unsigned char *sealed;
+	size_t sealed_len;
+};
+
+struct update {
+	const Certs__ContractDraft *q;
+	const char *pid, *mode;
+	struct signer_in *s;
+	size_t n;
+};
+
+static int update_tx(svc_ctx *ctx, void *arg)
+{
+	struct update *u = arg;
+	const Certs__ContractDraft *q = u->q;
+	const char *v[] = {q->id, q->title && *q->title ? q->title : NULL, u->mode,
+	                   q->expires_at && *q->expires_at ? q->expires_at : NULL};
+	int rv = change_guard(ctx, ST_CONTRACT_STATE, "state",
+	                      "UPDATE contracts SET title = coalesce($2, title), order_mode = $3,"
+	                      " expires_at = $4::timestamptz, updated_at = now()"
+	                      " WHERE id = $1::uuid AND state = 'draft'",
+	                      4, v, NULL);
+	if (rv != ST_OK)
+		return rv;
+	if ((rv = change_exec(ctx, "DELETE FROM contract_signers WHERE contract_id = $1::uuid", 1,
+	                      v, NULL)) != ST_OK)
+		return rv;
+	for (size_t i = 0; i < u->n; i++) {
+		const struct signer_in *s = &u->s[i];
+		char seq[24];
+		snprintf(seq, sizeof seq, "%zu", i + 1);
+		const char *sv[] = {q->id,
+		                    seq,
+		                    s->person_id,
+		                    s->enterprise_id,
+		                    s->enterprise_name,
+		                    s->name,
+		                    (const char *)s->sealed,
+		                    s->masked};
+		const int lens[] = {0, 0, 0, 0, 0, 0, (int)s->sealed_len, 0};
+		const int fmts[] = {0, 0, 0, 0, 0, 0, 1, 0};
+		if ((rv = change_unique(
+		             ctx, ST_CONTRACT_SIGNER_DUPLICATE, "signers",
+		             "INSERT INTO contract_signers (contract_id, seq, person_id,"
+		             " enterprise_id, enterprise_name, name, phone_enc, phone_masked)"
+		             " VALUES ($1::uuid, $2::int, $3::uuid, $4::uuid, $5, $6, $7, $8)",
+		             8, sv, lens, fmts, NULL)) != ST_OK)
+			return rv;
+	}
+	return audit(ctx, u->pid, q->id, "contract.updated",
+	             json_pack("{s:s,s:i}", "order_mode", u->mode, "signers", (int)u->n));
+}
+
+/* One signer of the form checked: the person of the phone, verified, whose verified name it
+ * is (one answer for an unknown phone and a wrong name: the form reveals no registration),
+ * an active member of the enterprise named, if any. */
+static int signer_check(svc_ctx *ctx, const Certs__ContractSignerForm *f, size_t i,
+                        struct signer_in *s)
+{
+	const char *field = arena_printf(ctx->arena, "signers[%zu]", i);
+	if (!f->phone || validate_mobile(f->phone) != 0)
+		return status_err(ST_CONTRACT_SIGNER_PHONE,
+		                  arena_printf(ctx->arena, "%s.phone", field));
+	if (!f->name || validate_text(f->name, 30) != 0 || !*f->name)
+		return status_err(ST_CONTRACT_SIGNER_UNKNOWN,
+		                  arena_printf(ctx->arena, "%s.name", field));
+	Accounts__FindPersonRequest q = ACCOUNTS__FIND_PERSON_REQUEST__INIT;
+	q.phone = f->phone;
+	q.name = f->name;
+	ProtobufCMessage *o = NULL;
+	int rv = bus_call(CERTS_APP(ctx)->accounts, "FindPerson", ctx->caller,
+	                  bus_call_timeout_ms(ctx->deadline_ms, BUS_CALL_MIN_MS, BUS_CALL_MAX_MS),
+	                  &q.base, &accounts__found_person__descriptor, ctx->arena, &o);
+	if (rv == ST_NOT_FOUND || (rv == ST_OK && !((Accounts__FoundPerson *)o)->name_matches)) {
+		status_clear();
+		return status_err(ST_CONTRACT_SIGNER_UNKNOWN,
+		                  arena_printf(ctx->arena, "%s.name", field));
+	}
+	if (rv != ST_OK)
+		return rv;
+	Accounts__FoundPerson *p = (Accounts__FoundPerson *)o;
+	s->person_id = p->person_id;
+	s->name = f->name;
+	if (f->enterprise_id && *f->enterprise_id) {
+		memberproj_row m;
+		rv = memberproj_get(ctx, p->person_id, f->enterprise_id, &m);
+		if (rv == ST_NOT_FOUND)
+			return status_err(ST_CONTRACT_SIGNER_ENTERPRISE,
+			                  arena_printf(ctx->arena, "%s.enterprise_id", field));
+		if (rv != ST_OK)
+			return rv;
+		s->enterprise_id = f->enterprise_id;
+		s->enterprise_name = m.enterprise_name;
+	}
+	char masked[16];
+	validate_mask_mobile(f->phone, masked);
+	s->masked = arena_strdup(ctx->arena, masked);
+	if (crypto_seal(&CERTS_APP(ctx)->pii, f->phone, strlen(f->phone), AAD_PHONE, &s->sealed,
+	                &s->sealed_len) != 0)
+		return status_err(ST_INTERNAL, NULL);
+	return ST_OK;
+}
+
+/* expires_at: RFC 3339, in the future and at most a year ahead (the database's clock). */
+static int expires_check(svc_ctx *ctx, const char *t)
+{
+	if (!certs_contract_time_valid(t))
+		return status_err(ST_CONTRACT_EXPIRES, "expires_at");
+	PGresult *r = NULL;
+	const char *v[] = {t};
+	int rv = db_exec(
+	        ctx->db,
+	        "SELECT $1::timestamptz > now() AND $1::timestamptz <= now() + interval '1 year'",
+	        1, v, &r);
+	if (rv != ST_OK)
+		return status_err(ST_CONTRACT_EXPIRES, "expires_at");
+	int ok = PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	return ok ? ST_OK : status_err(ST_CONTRACT_EXPIRES, "expires_at");
+}
+
+int certs_contract_update(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__ContractDraft *q = (const Certs__ContractDraft *)in;
+	struct update u = {.q = q};
+	certs_contract_row c;
+	int rv = caller_person(ctx, &u.pid);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if ((rv = load_as_initiator(ctx, q->id, u.pid, &c)) != ST_OK)
+		return rv;
+	if (strcmp(c.state, "draft") != 0)
+		return status_err(ST_CONTRACT_STATE, "state");
+	if (q->title && (!*q->title || validate_text(q->title, TITLE_MAX) != 0))
+		return status_err(ST_CONTRACT_TITLE, "title");
+	u.mode = q->order_mode && *q->order_mode ? q->order_mode : "sequential";
+	if (strcmp(u.mode, "sequential") != 0 && strcmp(u.mode, "parallel") != 0)
+		return status_err(ST_CONTRACT_ORDER_MODE, "order_mode");
+	if (q->expires_at && *q->expires_at && (rv = expires_check(ctx, q->expires_at)) != ST_OK)
+		return rv;
+	if (q->n_signers > CONTRACTS_MAX_SIGN)
+		return status_err(ST_CONTRACT_SIGNERS, "signers");
+	u.n = q->n_signers;
+	u.s = arena_alloc(ctx->arena, sizeof *u.s * (u.n ? u.n : 1));
+	memset(u.s, 0, sizeof *u.s * (u.n ? u.n : 1));
+	for (size_t i = 0; i < u.n && rv == ST_OK; i++) {
+		rv = signer_check(ctx, q->signers[i], i, &u.s[i]);
+		for (size_t k = 0; k < i && rv == ST_OK; k++)
+			if (strcmp(u.s[k].person_id, u.s[i].person_id) == 0 &&
+			    !!u.s[k].enterprise_id == !!u.s[i].enterprise_id &&
+			    (!u.s[k].enterprise_id ||
+			     strcmp(u.s[k].enterprise_id, u.s[i].enterprise_id) == 0))
+				rv = status_err(ST_CONTRACT_SIGNER_DUPLICATE,
+				                arena_printf(ctx->arena, "signers[%zu]", i));
+	}
+	if (rv == ST_OK)
+		rv = change_run(ctx, update_tx, &u);
+	for (size_t i = 0; i < u.n; i++)
+		free(u.s[i].sealed);
+	if (rv != ST_OK)
+		return rv;
+	return reply(ctx, q->id, u.pid, out);
+}
+
+/* ---- send, void, delete ---------------------------------------------------------------- */
+
+struct move {
+	const char *id, *pid, *eid, *reason, *sha;
+};
+
+static int send_tx(svc_ctx *ctx, void *arg)
+{
+	struct move *m = arg;
+	const char *v[] = {m->id};
+	/* Checked again under the guard: the form may have changed since the caller read it. */
+	int rv =
+	        change_guard(ctx, ST_CONTRACT_STATE, "state",
+	                     "UPDATE contracts SET state = 'signing', sent_at = now(), updated_at ="
+	                     " now() WHERE id = $1::uuid AND state = 'draft'"
+	                     " AND expires_at > now() AND expires_at <= now() + interval '1 year'"
+	                     " AND EXISTS (SELECT 1 FROM contract_signers s"
+	                     " WHERE s.contract_id = contracts.id)",
+	                     1, v, NULL);
+	if (rv != ST_OK)
+		return rv;
+	if ((rv = trail_add(ctx, m->id, m->pid, m->eid, "sent", m->sha, NULL)) != ST_OK)
+		return rv;
+	return certs_contract_event(ctx, "sent", m->id, m->pid, NULL);
+}
+
+int certs_contract_send(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__ContractRef *q = (const Certs__ContractRef *)in;
+	certs_contract_row c;
+	struct move m = {0};
+	int rv = caller_person(ctx, &m.pid);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if ((rv = load_as_initiator(ctx, q->id, m.pid, &c)) != ST_OK)
+		return rv;
+	if (strcmp(c.state, "draft") != 0)
+		return status_err(ST_CONTRACT_STATE, "state");
+	if (c.nsigners == 0)
+		return status_err(ST_CONTRACT_SIGNERS, "signers");
+	if (!c.expires_at)
+		return status_err(ST_CONTRACT_EXPIRES, "expires_at");
+	if ((rv = expires_check(ctx, c.expires_at)) != ST_OK)
+		return rv;
+	m.id = c.id;
+	m.eid = c.initiator_enterprise_id;
+	m.sha = c.doc_sha256;
+	if ((rv = change_run(ctx, send_tx, &m)) != ST_OK)
+		return rv;
+	return reply(ctx, c.id, m.pid, out);
+}
+
+static int void_tx(svc_ctx *ctx, void *arg)
+{
+	struct move *m = arg;
+	const char *v[] = {m->id, m->reason};
+	int rv = change_guard(ctx, ST_CONTRACT_STATE, "state",
+	                      "UPDATE contracts SET state = 'voided', voided_at = now(),"
+	                      " void_reason = $2, updated_at = now()"
+	                      " WHERE id = $1::uuid AND state = 'signing'",
+	                      2, v, NULL);
+	if (rv != ST_OK)
+		return rv;
+	if ((rv = trail_add(ctx, m->id, m->pid, m->eid, "voided", m->sha, m->reason)) != ST_OK)
+		return rv;
+	return certs_contract_event(ctx, "voided", m->id, m->pid, m->reason);
+}
+
+int certs_contract_void(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__VoidContractRequest *q = (const Certs__VoidContractRequest *)in;
+	certs_contract_row c;
+	struct move m = {0};
+	int rv = caller_person(ctx, &m.pid);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if ((rv = load_as_initiator(ctx, q->id, m.pid, &c)) != ST_OK)
+		return rv;
+	if (!q->reason || !*q->reason || validate_text(q->reason, REASON_MAX) != 0)
+		return status_err(ST_CONTRACT_VOID_REASON, "reason");
+	if (strcmp(c.state, "signing") != 0)
+		return status_err(ST_CONTRACT_STATE, "state");
+	m.id = c.id;
+	m.eid = c.initiator_enterprise_id;
+	m.sha = c.doc_sha256;
+	m.reason = q->reason;
+	if ((rv = change_run(ctx, void_tx, &m)) != ST_OK)
+		return rv;
+	return reply(ctx, c.id, m.pid, out);
+}
+
+static int delete_tx(svc_ctx *ctx, void *arg)
+{
+	struct move *m = arg;
+	const char *v[] = {m->id};
+	int rv = change_guard(ctx, ST_CONTRACT_STATE, "state",
+	                      "DELETE FROM contracts WHERE id = $1::uuid AND state = 'draft'", 1, v,
+	                      NULL);
+	if (rv != ST_OK)
+		return rv;
+	return audit(ctx, m->pid, m->id, "contract.deleted", NULL);
+}
+
+int certs_contract_delete(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__ContractRef *q = (const Certs__ContractRef *)in;
+	certs_contract_row c;
+	struct move m = {0};
+	int rv = caller_person(ctx, &m.pid);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	if ((rv = load_as_initiator(ctx, q->id, m.pid, &c)) != ST_OK)
+		return rv;
+	if (strcmp(c.state, "draft") != 0)
+		return status_err(ST_CONTRACT_STATE, "state");
+	m.id = c.id;
+	if ((rv = change_run(ctx, delete_tx, &m)) != ST_OK)
+		return rv;
+	Certs__Contract *o = certs_contract_message(ctx, &c, m.pid, 1);
+	o->state = "deleted";
+	o->state_label = "已删除";
+	*out = &o->base;
+	return ST_OK;
+}
+
+/* ---- reading ----------------------------------------------------------------------------- */
+
+int certs_contract_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__ContractRef *q = (const Certs__ContractRef *)in;
+	const char *pid = NULL;
+	int rv = caller_person(ctx, &pid);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	certs_contract_row c;
+	if ((rv = certs_contract_for_party(ctx, q->id, pid, &c)) != ST_OK)
+		return rv;
+	Certs__Contract *m = certs_contract_message(ctx, &c, pid, 1);
+	/* The initiator's display name: the signer row's verified name when they sign too. */
+	for (size_t i = 0; i < c.nsigners; i++)
+		if (strcmp(c.signers[i].person_id, c.initiator_person_id) == 0)
+			m->initiator_name = (char *)c.signers[i].name;
+	*out = &m->base;
+	return ST_OK;
+}
+
+/* The bytes of the current revision, or the original (version 0). */
+static int document_bytes(svc_ctx *ctx, const certs_contract_row *c, int has_version, int version,
+                          unsigned char **data, size_t *len)
+{
+	const char *sha = c->doc_sha256;
+	if (has_version) {
+		if (version == 0)
+			sha = c->original_sha256;
+		else if (version != c->doc_version)
+			return status_err(ST_CONTRACT_VERSION, "version");
+	}
+	return blobs_get(ctx, &CERTS_APP(ctx)->pii, "certs", sha, data, len);
+}
+
+int certs_contract_document(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__ContractDocumentRequest *q = (const Certs__ContractDocumentRequest *)in;
+	const char *pid = NULL;
+	int rv = caller_person(ctx, &pid);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	certs_contract_row c;
+	if ((rv = certs_contract_for_party(ctx, q->id, pid, &c)) != ST_OK)
+		return rv;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	if ((rv = document_bytes(ctx, &c, q->has_version, q->version, &data, &len)) != ST_OK)
+		return rv;
+	Files__Download *d = arena_alloc(ctx->arena, sizeof *d);
+	files__download__init(d);
+	int original = q->has_version && q->version == 0 && c.doc_version != 0;
+	d->name = arena_printf(ctx->arena, "%s%s.pdf", c.number, original ? "-original" : "");
+	d->content_type = "application/pdf";
+	d->has_data = 1;
+	d->data.data = data;
+	d->data.len = len;
+	*out = &d->base;
+	return ST_OK;
+}
+
+int certs_contract_page(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__ContractPageRequest *q = (const Certs__ContractPageRequest *)in;
+	const char *pid = NULL;
+	int rv = caller_person(ctx, &pid);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	certs_contract_row c;
+	if ((rv = certs_contract_for_party(ctx, q->id, pid, &c)) != ST_OK)
+		return rv;
+	if (!q->has_n || q->n < 1 || q->n > c.pages)
+		return status_err(ST_CONTRACT_PAGE, "n");
+	unsigned char *data = NULL, *png = NULL;
+	size_t len = 0, png_len = 0;
+	if ((rv = document_bytes(ctx, &c, q->has_version, q->version, &data, &len)) != ST_OK)
+		return rv;
+	if ((rv = certs_contract_render(data, len, q->n - 1, 110, &png, &png_len)) != ST_OK)
+		return status_err(rv, "n");
+	Files__Download *d = arena_alloc(ctx->arena, sizeof *d);
+	files__download__init(d);
+	d->content_type = "image/png";
+	d->has_inline_ = d->inline_ = 1;
+	d->has_data = 1;
+	d->data.data = arena_alloc(ctx->arena, png_len);
+	memcpy(d->data.data, png, png_len);
+	d->data.len = png_len;
+	free(png);
+	*out = &d->base;
+	return ST_OK;
+}
+
+int certs_contract_trail(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__ContractRef *q = (const Certs__ContractRef *)in;
+	const char *pid = NULL;
+	int rv = caller_person(ctx, &pid);
+	if (rv != ST_OK)
+		return status_err(rv, NULL);
+	certs_contract_row c;
+	if ((rv = certs_contract_for_party(ctx, q->id, pid, &c)) != ST_OK)
+		return rv;
+	PGresult *r = NULL;
+	const char *v[] = {c.id};
+	if ((rv = db_exec(
+	             ctx->db,
+	             "SELECT id, " DBROW_CST(
+	                     "at") ", person_id::text, enterprise_id::text,"
+	                           " action, ip, doc_sha256_before, doc_sha256_after, cert_serial,"
+	                           " seal_id::text, " DBROW_CST(
+	                                   "sms_confirmed_at") ", detail"
+	                                                       " FROM signing_trail WHERE "
+	                                                       "contract_id = $1::uuid ORDER BY id",
+	             1, v, &r)) != ST_OK)
+		return status_err(rv, NULL);
+	int n = PQntuples(r);
+	Certs__ContractTrail *t = arena_alloc(ctx->arena, sizeof *t);
+	certs__contract_trail__init(t);
+	t->items = arena_alloc(ctx->arena, sizeof *t->items * (size_t)(n ? n : 1));
+	t->n_items = (size_t)n;
+	t->has_total = 1;
+	t->total = n;
+	arena *a = ctx->arena;
+	for (int i = 0; i < n; i++) {
+		Certs__TrailEntry *e = arena_alloc(a, sizeof *e);
+		certs__trail_entry__init(e);
+		e->has_id = 1;
+		e->id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+		e->at = dbrow_text(a, r, i, 1);
+		e->person_id = dbrow_text(a, r, i, 2);
+		e->enterprise_id = dbrow_text(a, r, i, 3);
+		e->action = dbrow_text(a, r, i, 4);
+		e->action_label = (char *)certs_contract_action_label(e->action);
+		e->ip = dbrow_text(a, r, i, 5);
+		e->doc_sha256_before = dbrow_text(a, r, i, 6);
+		e->doc_sha256_after = dbrow_text(a, r, i, 7);
+		e->cert_serial = dbrow_text(a, r, i, 8);
+		e->seal_id = dbrow_text(a, r, i, 9);
+		e->sms_confirmed_at = dbrow_text(a, r, i, 10);
+		e->detail = dbrow_text(a, r, i, 11);
+		/* Who: the party's name as the contract knows it. */
+		for (size_t k = 0; e->person_id && k < c.nsigners; k++)
+			if (strcmp(c.signers[k].person_id, e->person_id) == 0)
+				e->person_name = (char *)c.signers[k].name;
+		t->items[i] = e;
+	}
+	PQclear(r);
+	*out = &t->base;
+	return ST_OK;
+}
+
+/* ---- expiry ---------------------------------------------------------------------------- */
+
+static int expire_tx(svc_ctx *ctx, void *arg)
+{
+	const char *id = arg;
+	const char *v[] = {id};
+	PGresult *r = NULL;
+	/* Guarded: of two replicas (or a signature racing the tick) one moves it. */
+	int rv = change_guard(ctx, ST_CONTRACT_STATE, "state",
+	                      "UPDATE contracts SET state = 'expired', updated_at = now()"
+	                      " WHERE id = $1::uuid AND state = 'signing' AND expires_at <= now()"
+	                      " RETURNING doc_sha256",
+	                      1, v, &r);
+	if (rv != ST_OK)
+		return rv;
+	const char *sha = dbrow_text(ctx->arena, r, 0, 0);
+	PQclear(r);
+	if ((rv = trail_add(ctx, id, NULL, NULL, "expired", sha, NULL)) != ST_OK)
+		return rv;
+	return certs_contract_event(ctx, "expired", id, NULL, NULL);
+}
+
+int certs_contracts_tick(svc_ctx *ctx)
+{
+	PGresult *r = NULL;
+	if (db_exec(ctx->db,
+	            "SELECT id::text FROM contracts WHERE state = 'signing' AND expires_at <= now()"
+	            " ORDER BY expires_at LIMIT 50",
+	            0, NULL, &r) != ST_OK) {
+		status_clear();
+		return 30000;
+	}
+	int n = PQntuples(r);
+	for (int i = 0; i < n; i++) {
+		char *id = arena_strdup(ctx->arena, PQgetvalue(r, i, 0));
+		if (change_run(ctx, expire_tx, id) != ST_OK)
+			status_clear(); /* another replica or a signature was first */
+	}
+	PQclear(r);
+	return n == 50 ? 1000 : 5000;
 }

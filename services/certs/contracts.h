@@ -12,8 +12,10 @@
 #define CERTS_CONTRACTS_H
 
 #include "certs_contracts.pb-c.h"
+#include "dbrow.h"
 #include "svc.h"
 
+#include <libpq-fe.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -52,6 +54,26 @@ typedef struct certs_contract_row {
 	certs_contract_signer *signers;          /* by seq */
 	size_t nsigners;
 } certs_contract_row;
+
+/* The columns of a contract row over alias c, in the order certs_contract_row_read reads. */
+#define CERTS_CONTRACT_COLS                                                                                                                        \
+	"c.id::text, c.number, c.title, c.state, c.order_mode, " DBROW_CST(                                                                        \
+	        "c.expires_at") ", (c.expires_at IS NOT NULL AND c.expires_at <= now()), "                                                         \
+	                        "c.doc_sha256, c.original_sha256,"                                                                                 \
+	                        " c.doc_version, c.pages, c.size, c.initiator_person_id::text,"                                                    \
+	                        " c.initiator_enterprise_id::text, c.file_name, " DBROW_CST(                                                       \
+	                                "c."                                                                                                       \
+	                                "crea"                                                                                                     \
+	                                "ted_"                                                                                                     \
+	                                "at") ", " DBROW_CST("c.updated_at") ", " DBROW_CST("c."                                                   \
+	                                                                                    "sent"                                                 \
+	                                                                                    "_at") ", " DBROW_CST("c.completed_at") ","            \
+	                                                                                                                            " " DBROW_CST( \
+	                                                                                                                                    "c.voided_at") ", c.void_reason, c.refuse_reason"
+
+/* Row i of a result selecting CERTS_CONTRACT_COLS into *out, with its signers read.
+ * ST_OK or ST_DB. */
+int certs_contract_row_read(svc_ctx *ctx, const PGresult *r, int i, certs_contract_row *out);
 
 /*
  * The contract contract_id when person_id is a party to it: its initiator, or one of its
@@ -92,6 +114,10 @@ int certs_contract_number(const char *day_yyyymmdd, int seq, char *out, size_t o
 const char *certs_contract_state_label(const char *state);
 const char *certs_contract_signer_label(const char *state);
 const char *certs_contract_action_label(const char *action);
+
+/* 1 when s is an RFC 3339 instant with its offset: 2026-12-31T18:00:00+08:00 (seconds
+ * optional fraction; Z or ±hh:mm). Field ranges checked loosely; the database parses. */
+int certs_contract_time_valid(const char *s);
 
 /* 1 when view is one of the seven (to_me, to_others, completed, voided, initiated, drafts,
  * expiring). */

@@ -2,6 +2,7 @@
 #include "certs.h"
 #include "certs_apps.pb-c.h"
 #include "certs_orders.pb-c.h"
+#include "contracts.h"
 #include "memberproj.h"
 #include "orders.h"
 #include "certs_signing.pb-c.h" /* signing */
@@ -73,6 +74,21 @@ static const svc_handler certs_order_handlers[] = {
 static const char *const certs_order_idempotent[] = {"CreateMyOrder", "CreateEnterpriseOrder",
                                                      NULL};
 
+/* Contracts (合同: contracts*.c). */
+static const svc_handler certs_contract_handlers[] = {
+        {"UploadContract", certs_contract_upload},
+        {"UpdateContract", certs_contract_update},
+        {"SendContract", certs_contract_send},
+        {"VoidContract", certs_contract_void},
+        {"DeleteContract", certs_contract_delete},
+        {"ListContracts", certs_contract_list},
+        {"CountContracts", certs_contract_counts},
+        {"GetContract", certs_contract_get},
+        {"GetContractDocument", certs_contract_document},
+        {"GetContractPage", certs_contract_page},
+        {"GetContractTrail", certs_contract_trail},
+};
+static const char *const certs_contract_idempotent[] = {"UploadContract", NULL};
 /* The signing flow (signing: placements.c, signing.c, completion.c). */
 static const svc_handler certs_signing_handlers[] = {
         {"ListPlacements", certs_placements_list},
@@ -129,12 +145,15 @@ static const char *const certs_bus_only[] = {"IssueCertificate", "RevokeCertific
 
 /* The daily jobs of pki (CRL, responders) and of certmgmt (auto-revocation, expiry
  * notices): each claims its own run (common/jobs.h); certorders: orders still without an
- * intent. Wait for the sooner. */
+ * intent; contracts: expiry. Wait for the soonest. */
 static int certs_tick(svc_ctx *ctx)
 {
 	int a = certs_pki_tick(ctx), b = certs_jobs_tick(ctx), c = certs_orders_tick(ctx);
 	a = a < b ? a : b;
-	return a < c ? a : c;
+	a = a < c ? a : c;
+	/* contracts: signing past expires_at → expired */
+	int d = certs_contracts_tick(ctx);
+	return a < d ? a : d;
 }
 
 int main(int argc, char **argv)
@@ -155,6 +174,9 @@ int main(int argc, char **argv)
 	                          .idempotent = certs_app_idempotent),
 	                  SVC_API(&certs__cert_orders__descriptor, certs_order_handlers,
 	                          .idempotent = certs_order_idempotent),
+	                  /* contracts */
+	                  SVC_API(&certs__contracts__descriptor, certs_contract_handlers,
+	                          .idempotent = certs_contract_idempotent),
 	                  /* signing */
 	                  SVC_API(&certs__contract_signing__descriptor, certs_signing_handlers,
 	                          .idempotent = certs_signing_idempotent)};

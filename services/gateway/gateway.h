@@ -15,7 +15,8 @@ typedef struct gw_config {
 	long port;
 	const char *web_dir;
 	long max_body;
-	long max_upload; /* multipart routes */
+	long max_upload;   /* multipart routes */
+	long max_document; /* multipart routes flagged GW_DOCUMENT (contracts) */
 	long max_headers;
 	long deadline_ms;
 	long idle_timeout_s;

@@ -64,6 +64,9 @@ typedef struct gw_route {
  * `name` (any route may use it). Combine with GW_FILE_REPLY for a raw answer. */
 #define GW_RAW_BODY      8u
 #define GW_RAW_MAX_BYTES 16384
+/* With GW_MULTIPART: the route takes a document larger than other uploads (a contract's
+ * PDF of up to 20 MiB), its body up to GATEWAY_MAX_DOCUMENT_BYTES instead. */
+#define GW_DOCUMENT 16u
 
 typedef struct gw_match {
 	const gw_route *route;

@@ -1,6 +1,7 @@
 /* Routes of the certs service: the platform CA's public PKI files (issue 17). */
 #include "certs.pb-c.h"
 #include "certs_apps.pb-c.h"
+#include "certs_contracts.pb-c.h"
 #include "certs_orders.pb-c.h"
 #include "certs_signing.pb-c.h"
 #include "routes.h"
@@ -42,11 +43,24 @@
 	             who "：订单详情（含支付状态与转账信息）"),                                    \
 	        CORD("POST", base "/{id}/cancellation", "Cancel" side "Order", GW_AUTH_SESSION, 0, \
 	             who "：取消未付款的订单（申请单可重新下单）")
+/* Contracts (合同). */
+#define CTR(m, p, rpc, created, summary, flags)                                                    \
+	{                                                                                          \
+		m, p, "certs", &certs__contracts__descriptor, rpc, GW_AUTH_SESSION, created,       \
+		        summary, GW_SESSION_KEEP, NULL, flags, GW_LIMIT_NONE                       \
+	}
 /* certmgmt's rows. */
 #define CRT(m, p, rpc, auth, created, summary, effect, flags, limit)                               \
 	{                                                                                          \
 		m, p, "certs", &certs__certs__descriptor, rpc, auth, created, summary, effect,     \
 		        NULL, flags, limit                                                         \
+	}
+
+/* signing's rows. */
+#define CSIGN(m, p, rpc, created, summary, flags)                                                  \
+	{                                                                                          \
+		m, p, "certs", &certs__contract_signing__descriptor, rpc, GW_AUTH_SESSION, created, \
+		        summary, GW_SESSION_KEEP, NULL, flags, GW_LIMIT_NONE                       \
 	}
 
 static gw_route routes[] = {
@@ -134,12 +148,28 @@ static gw_route routes[] = {
             "开发环境：以云证书签名（测试用）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
         CRT("POST", "/api/v1/dev/certs/jobs", "DevRunCertJobs", GW_AUTH_DEV, 0,
             "开发环境：立即运行证书定时任务（测试用）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
-/* signing: placements, the confirmation by SMS code, refusal, the completion certificate. */
-#define CSIGN(m, p, rpc, created, summary, flags)                                                  \
-	{                                                                                          \
-		m, p, "certs", &certs__contract_signing__descriptor, rpc, GW_AUTH_SESSION, created, \
-		        summary, GW_SESSION_KEEP, NULL, flags, GW_LIMIT_NONE                       \
-	}
+        /* contracts: 合同 (upload, signers, send, void, the seven views, preview, trail). */
+        CTR("POST", "/api/v1/contracts", "UploadContract", 1,
+            "上传合同文件（PDF，不超过 20 MB，未加密）→ 草稿", GW_MULTIPART | GW_DOCUMENT),
+        CTR("GET", "/api/v1/contracts", "ListContracts", 0,
+            "合同列表：view=to_me 待我签署、to_others 待他人签署、completed、voided、initiated、"
+            "drafts、expiring 即将过期",
+            0),
+        CTR("GET", "/api/v1/contracts/counts", "CountContracts", 0, "合同各列表的数量", 0),
+        CTR("GET", "/api/v1/contracts/{id}", "GetContract", 0, "合同详情（签署方及其状态）", 0),
+        CTR("PUT", "/api/v1/contracts/{id}", "UpdateContract", 0,
+            "编辑草稿：名称、签署顺序、截止时间、签署方（手机号 + 实名姓名，可选企业身份）", 0),
+        CTR("DELETE", "/api/v1/contracts/{id}", "DeleteContract", 0, "删除草稿", 0),
+        CTR("POST", "/api/v1/contracts/{id}/send", "SendContract", 0, "发起签署（草稿 → 签署中）",
+            0),
+        CTR("POST", "/api/v1/contracts/{id}/void", "VoidContract", 0,
+            "作废签署中的合同（发起人，须填写原因）", 0),
+        CTR("GET", "/api/v1/contracts/{id}/document", "GetContractDocument", 0,
+            "下载合同文档（当前版本；version=0 为原始文件）", GW_FILE_REPLY),
+        CTR("GET", "/api/v1/contracts/{id}/pages/{n}", "GetContractPage", 0,
+            "合同第 n 页的预览图（PNG）", GW_FILE_REPLY),
+        CTR("GET", "/api/v1/contracts/{id}/trail", "GetContractTrail", 0, "签署轨迹", 0),
+        /* signing: placements, the confirmation by SMS code, refusal, the completion certificate. */
         CSIGN("GET", "/api/v1/contracts/{contract_id}/placements", "ListPlacements", 0,
               "签署方在合同上放置的签章（确认签署前可调整）", 0),
         CSIGN("POST", "/api/v1/contracts/{contract_id}/placements", "CreatePlacement", 1,

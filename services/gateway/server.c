@@ -808,6 +808,8 @@ static void gw_api(struct gw_exchange *x, const char *path)
 	}
 	size_t cap =
 	        (size_t)((x->route->flags & GW_MULTIPART) ? x->cfg->max_upload : x->cfg->max_body);
+	if ((x->route->flags & GW_MULTIPART) && (x->route->flags & GW_DOCUMENT))
+		cap = (size_t)x->cfg->max_document;
 	if (x->route->flags & GW_RAW_BODY)
 		cap = GW_RAW_MAX_BYTES;
 	if (x->bytes_in > cap) {
@@ -967,6 +969,8 @@ void gw_server_setup(struct evhttp *http, const gw_config *cfg)
 	 * no hook before the body is read (evhttp_set_newreqcb and evhttp_set_errorcb are
 	 * 2.2), so past these evhttp answers alone, with its HTML page. */
 	long hard = cfg->max_body * 4 > cfg->max_upload ? cfg->max_body * 4 : cfg->max_upload;
+	if (cfg->max_document > hard)
+		hard = cfg->max_document;
 	evhttp_set_max_body_size(http, (ev_ssize_t)(hard + (1 << 20)));
 	evhttp_set_max_headers_size(http, (ev_ssize_t)cfg->max_headers * 4 + GW_MAX_URI_BYTES);
 	evhttp_set_timeout(http, (int)cfg->idle_timeout_s);

@@ -47,6 +47,13 @@ static const notify_channel notify_channel_table[] = {
         {"certs.certificate.issued", "certificates", 0, 1, NOTIFY_TO_RECIPIENT, NULL},
         {"certs.certificate.revoked", "certificates", 1, 1, NOTIFY_TO_RECIPIENT, NULL},
         {"certs.certificate.expiring", "certificates", 1, 1, NOTIFY_TO_RECIPIENT, NULL},
+        /* contracts: the persons the event names — whose turn it is, or every party. A void
+         * is told in-site only (nobody has anything left to do). */
+        {"certs.contract.sent", "signing", 1, 0, NOTIFY_TO_NAMED, NULL},
+        {"certs.contract.signed", "signing", 1, 0, NOTIFY_TO_NAMED, NULL},
+        {"certs.contract.completed", "signing", 1, 0, NOTIFY_TO_NAMED, NULL},
+        {"certs.contract.refused", "signing", 1, 0, NOTIFY_TO_NAMED, NULL},
+        {"certs.contract.expired", "signing", 1, 0, NOTIFY_TO_NAMED, NULL},
 };
 
 /* The row of type whose audience is a or b. */
@@ -69,7 +76,7 @@ const notify_channel *notify_channel_find(const char *type)
 
 const notify_channel *notify_channel_find_staff(const char *type, enum notify_audience who)
 {
-	if (who != NOTIFY_TO_OFFICERS && who != NOTIFY_TO_OPERATORS)
+	if (who != NOTIFY_TO_OFFICERS && who != NOTIFY_TO_OPERATORS && who != NOTIFY_TO_NAMED)
 		return NULL;
 	return notify_channel_lookup(type, who, who);
 }

@@ -21,6 +21,9 @@ enum notify_audience {
 	NOTIFY_TO_OFFICERS,
 	/* the operators holding role (notify's projection of accounts' operator roles) */
 	NOTIFY_TO_OPERATORS,
+	/* the persons the event itself names (certs.contract.*: notify_person_ids, the signers
+	 * whose turn it is or every party) */
+	NOTIFY_TO_NAMED,
 };
 
 typedef struct notify_channel {
@@ -42,7 +45,8 @@ typedef struct notify_category {
 /* The row of type for the event's own recipient (the person, the enterprise's admins or
  * members), or NULL when it gives them no SMS or e-mail. */
 const notify_channel *notify_channel_find(const char *type);
-/* The row of type for staff: who (NOTIFY_TO_OFFICERS or NOTIFY_TO_OPERATORS), or NULL. */
+/* The row of type for staff or the persons an event names: who (NOTIFY_TO_OFFICERS,
+ * NOTIFY_TO_OPERATORS or NOTIFY_TO_NAMED), or NULL. */
 const notify_channel *notify_channel_find_staff(const char *type, enum notify_audience who);
 /* The category named name, or NULL. */
 const notify_category *notify_category_find(const char *name);

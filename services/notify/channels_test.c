@@ -78,6 +78,13 @@ static void test_staff_rows_name_their_audience_and_role(void **state)
 	assert_null(notify_channel_find_staff("enterprise.certification.submitted",
 	                                      NOTIFY_TO_OFFICERS));
 	assert_null(notify_channel_find_staff("market.demand.approved", NOTIFY_TO_RECIPIENT));
+	/* contracts: the named persons get an SMS for their turn, not for a void */
+	c = notify_channel_find_staff("certs.contract.sent", NOTIFY_TO_NAMED);
+	assert_non_null(c);
+	assert_true(c->sms);
+	assert_string_equal(c->category, "signing");
+	assert_null(notify_channel_find_staff("certs.contract.voided", NOTIFY_TO_NAMED));
+	assert_null(notify_channel_find("certs.contract.sent"));
 }
 
 /* The five categories of the issue plus security; only security locked; only the

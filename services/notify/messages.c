@@ -283,8 +283,22 @@ int notify_enterprise_apply(svc_ctx *ctx, const Events__Event *ev)
 
 int notify_certs_apply(svc_ctx *ctx, const Events__Event *ev)
 {
+	notify_message msg;
+	char **persons = NULL;
+	size_t n = 0;
 	int rv = notify_messages_apply(ctx, ev);
-	return rv != ST_OK ? rv : notify_operators_notify(ctx, ev);
+	if (rv == ST_OK)
+		rv = notify_operators_notify(ctx, ev);
+	if (rv != ST_OK)
+		return rv;
+	/* contracts: the persons the event names, each their message (and SMS per the table). */
+	int r = notify_template_named(ev, ctx->arena, &msg, &persons, &n);
+	if (r < 0)
+		log_kv(LOGL_WARN, ev->id, "contract event payload unusable, no message", "type",
+		       ev->type, NULL);
+	if (r <= 0)
+		return ST_OK;
+	return notify_messages_to_staff(ctx, ev, &msg, persons, n, NOTIFY_TO_NAMED);
 }
 
 /* ---- requests ------------------------------------------------------------------------ */

@@ -4,6 +4,7 @@
 #include "accounts.pb-c.h"
 #include "billfin.pb-c.h"
 #include "certs_apps.pb-c.h"
+#include "certs_contracts.pb-c.h"
 #include "certs.pb-c.h"
 #include "certs_orders.pb-c.h"
 #include "enterprise_kyb.pb-c.h"
@@ -715,6 +716,52 @@ static int notify_x509_expiring(const Events__Event *ev, arena *a, notify_messag
 	out->body = arena_printf(
 	        a, "您的数字证书（序列号 %s）将于 %s 到期（%d 天内），请及时办理更新。", o->serial,
 	        notify_x509_date(o->not_after, a), o->has_days_left ? (int)o->days_left : 30);
+	return 1;
+}
+
+/* ---- contracts (合同): certs.contract.* ------------------------------------------------ */
+
+int notify_template_named(const Events__Event *ev, arena *a, notify_message *out, char ***persons,
+                          size_t *n)
+{
+	static const char prefix[] = "certs.contract.";
+	if (!ev->type || strncmp(ev->type, prefix, sizeof prefix - 1) != 0)
+		return 0;
+	const char *t = ev->type + sizeof prefix - 1;
+	const Certs__ContractEvent *c = notify_payload(ev, &certs__contract_event__descriptor, a);
+	if (!c || !notify_has(c->number) || !notify_has(c->title))
+		return -1;
+	const char *name = arena_printf(a, "《%s》（编号%s）", c->title, c->number);
+	const char *reason = notify_has(c->reason) ? c->reason : "无";
+	memset(out, 0, sizeof *out);
+	if (strcmp(t, "sent") == 0) {
+		out->title = "有合同待您签署";
+		out->body =
+		        arena_printf(a, "合同%s已发起，请登录平台在“合同-待我签署”中签署。", name);
+	} else if (strcmp(t, "signed") == 0) {
+		out->title = "合同签署进展";
+		out->body = arena_printf(
+		        a, "合同%s已有签署方完成签署；轮到您签署时，请在“合同-待我签署”中签署。",
+		        name);
+	} else if (strcmp(t, "completed") == 0) {
+		out->title = "合同已签署完成";
+		out->body =
+		        arena_printf(a, "合同%s各方已完成签署，可在平台下载已签署的合同。", name);
+	} else if (strcmp(t, "refused") == 0) {
+		out->title = "合同已被拒签";
+		out->body = arena_printf(a, "合同%s已被签署方拒签，原因：%s。", name, reason);
+	} else if (strcmp(t, "voided") == 0) {
+		out->title = "合同已作废";
+		out->body = arena_printf(a, "合同%s已由发起方作废，原因：%s。", name, reason);
+	} else if (strcmp(t, "expired") == 0) {
+		out->title = "合同已过期";
+		out->body = arena_printf(a, "合同%s已超过签署截止时间，未完成签署。", name);
+	} else
+		return 0;
+	if (c->n_notify_person_ids == 0)
+		return 0;
+	*persons = c->notify_person_ids;
+	*n = c->n_notify_person_ids;
 	return 1;
 }
 

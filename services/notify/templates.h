@@ -69,6 +69,14 @@ int notify_template_funders(const Events__Event *ev, arena *a, notify_message *o
  */
 int notify_template_operators(const Events__Event *ev, arena *a, notify_message *out);
 
+/*
+ * The message of a certs.contract.* event to the persons it names (notify_person_ids):
+ * your turn to sign, signed, completed, refused, voided, expired. Returns 1 with *out's
+ * title and body and *persons (n; in a), 0 for other types or when it names nobody, -1
+ * when the payload is malformed.
+ */
+int notify_template_named(const Events__Event *ev, arena *a, notify_message *out, char ***persons,
+                          size_t *n);
 /* A Unix time in ms as Beijing time for texts: "2026年12月02日 10:15". */
 void notify_format_cst(int64_t ms, char *out, size_t outlen);
 

@@ -5,6 +5,7 @@
 #include "enterprise_kyb.pb-c.h"
 #include "enterprise_members.pb-c.h"
 #include "billfin.pb-c.h"
+#include "certs_contracts.pb-c.h"
 #include "certs_orders.pb-c.h"
 #include "market.pb-c.h"
 
@@ -580,6 +581,45 @@ static void test_order_payment_reaches_the_orderer_with_amounts(void **state)
 	arena_free(a);
 }
 
+/* A contract's event reaches exactly the persons it names, with the number and title;
+ * it gives no single-recipient message (the named list is the recipients). */
+static void test_contract_events_reach_the_named_persons(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	notify_message msg;
+	char **persons = NULL;
+	size_t n = 0;
+	char *ids[] = {"p-1", "p-2"};
+	Certs__ContractEvent c = CERTS__CONTRACT_EVENT__INIT;
+	c.contract_id = "c-1";
+	c.number = "HT20261207000001";
+	c.title = "采购合同";
+	c.state = "signing";
+	c.notify_person_ids = ids;
+	c.n_notify_person_ids = 2;
+	const Events__Event *ev = event_with(a, "certs.contract.sent", &c.base);
+	assert_int_equal(notify_template_render(ev, a, &msg), 0);
+	assert_int_equal(notify_template_named(ev, a, &msg, &persons, &n), 1);
+	assert_int_equal(n, 2);
+	assert_string_equal(persons[1], "p-2");
+	assert_string_equal(msg.title, "有合同待您签署");
+	assert_non_null(strstr(msg.body, "《采购合同》（编号HT20261207000001）"));
+	c.reason = "条款有误";
+	ev = event_with(a, "certs.contract.voided", &c.base);
+	assert_int_equal(notify_template_named(ev, a, &msg, &persons, &n), 1);
+	assert_non_null(strstr(msg.body, "原因：条款有误"));
+	c.n_notify_person_ids = 0;
+	ev = event_with(a, "certs.contract.expired", &c.base);
+	assert_int_equal(notify_template_named(ev, a, &msg, &persons, &n), 0);
+	c.number = NULL;
+	ev = event_with(a, "certs.contract.completed", &c.base);
+	assert_int_equal(notify_template_named(ev, a, &msg, &persons, &n), -1);
+	ev = event_with(a, "certs.order.paid", &c.base);
+	assert_int_equal(notify_template_named(ev, a, &msg, &persons, &n), 0);
+	arena_free(a);
+}
+
 static void test_beijing_time_text(void **state)
 {
 	(void)state;
@@ -614,6 +654,7 @@ int main(void)
 	        cmocka_unit_test(test_bill_inquiry_reaches_the_addressed_funder_or_any),
 	        cmocka_unit_test(test_order_payment_reaches_the_orderer_with_amounts),
 	        cmocka_unit_test(test_beijing_time_text),
+	        cmocka_unit_test(test_contract_events_reach_the_named_persons),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
