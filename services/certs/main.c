@@ -2,9 +2,11 @@
 #include "certs.h"
 #include "certs_apps.pb-c.h"
 #include "certs_orders.pb-c.h"
-#include "contracts.h"
+#include "certs_seals.pb-c.h"
 #include "memberproj.h"
 #include "orders.h"
+#include "seals.h"
+#include "contracts.h"
 #include "certs_signing.pb-c.h" /* signing */
 #include "signing.h"
 #include "status.h"
@@ -74,6 +76,25 @@ static const svc_handler certs_order_handlers[] = {
 static const char *const certs_order_idempotent[] = {"CreateMyOrder", "CreateEnterpriseOrder",
                                                      NULL};
 
+/* Seals (印章) and their grants (seals.c, seals_grants.c). */
+static const svc_handler certs_seal_handlers[] = {
+        {"ListEnterpriseSeals", certs_seals_ent_list},
+        {"CreateEnterpriseSeal", certs_seals_ent_create},
+        {"UploadEnterpriseSeal", certs_seals_ent_upload},
+        {"GetEnterpriseSeal", certs_seals_ent_get},
+        {"GetEnterpriseSealImage", certs_seals_ent_image},
+        {"DisableEnterpriseSeal", certs_seals_ent_disable},
+        {"ListSealGrants", certs_seals_grants_list},
+        {"GrantSeal", certs_seals_grant},
+        {"RevokeSealGrant", certs_seals_revoke},
+        {"ListMySeals", certs_seals_my_list},
+        {"CreateMySeal", certs_seals_my_create},
+        {"GetMySealImage", certs_seals_my_image},
+        {"DisableMySeal", certs_seals_my_disable},
+        {"ListUsableSeals", certs_seals_usable},
+};
+static const char *const certs_seal_idempotent[] = {"CreateEnterpriseSeal", "UploadEnterpriseSeal",
+                                                    "CreateMySeal", "GrantSeal", NULL};
 /* Contracts (合同: contracts*.c). */
 static const svc_handler certs_contract_handlers[] = {
         {"UploadContract", certs_contract_upload},
@@ -174,6 +195,9 @@ int main(int argc, char **argv)
 	                          .idempotent = certs_app_idempotent),
 	                  SVC_API(&certs__cert_orders__descriptor, certs_order_handlers,
 	                          .idempotent = certs_order_idempotent),
+	                  /* seals */
+	                  SVC_API(&certs__cert_seals__descriptor, certs_seal_handlers,
+	                          .idempotent = certs_seal_idempotent),
 	                  /* contracts */
 	                  SVC_API(&certs__contracts__descriptor, certs_contract_handlers,
 	                          .idempotent = certs_contract_idempotent),

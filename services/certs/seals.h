@@ -36,6 +36,23 @@ typedef struct certs_seal_use {
 int certs_seal_use_check(svc_ctx *ctx, const char *seal_id, const char *person_id,
                          const char *enterprise_id, certs_seal_use *out);
 
+/* The caller: a person (/me: enterprise_id NULL) or an active member of the session's
+ * enterprise (403 ST_FORBIDDEN otherwise; with admin, 403 ST_SEAL_ADMIN_REQUIRED unless its
+ * admin). actor is "person:<id>". */
+typedef struct certs_seal_scope {
+	const char *person_id, *enterprise_id, *actor;
+	int admin;
+} certs_seal_scope;
+int certs_seals_scope(svc_ctx *ctx, int enterprise, int admin, certs_seal_scope *s);
+/* The seal id of the scope (the enterprise's, or the person's own), else 404
+ * ST_SEAL_NOT_FOUND naming "id". *out in the arena (Certs__Seal). */
+int certs_seals_load(svc_ctx *ctx, const certs_seal_scope *sc, const char *id, void **out);
+/* Inside a change_run: the audit entry (subject seal/<id>) and the event type (payload
+ * certs.SealEvent: ids only). */
+int certs_seals_event(svc_ctx *ctx, const char *actor, const char *type, const char *seal_id,
+                      const char *kind, const char *enterprise_id, const char *person_id,
+                      void *detail);
+
 /* seals.c: the routes' handlers (CertSeals in proto/certs_seals.proto) */
 int certs_seals_ent_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int certs_seals_ent_create(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);

@@ -3,6 +3,7 @@
 #include "certs_apps.pb-c.h"
 #include "certs_contracts.pb-c.h"
 #include "certs_orders.pb-c.h"
+#include "certs_seals.pb-c.h"
 #include "certs_signing.pb-c.h"
 #include "routes.h"
 
@@ -43,6 +44,12 @@
 	             who "：订单详情（含支付状态与转账信息）"),                                    \
 	        CORD("POST", base "/{id}/cancellation", "Cancel" side "Order", GW_AUTH_SESSION, 0, \
 	             who "：取消未付款的订单（申请单可重新下单）")
+/* Seals (印章) and their grants. */
+#define SEAL(m, p, rpc, created, summary, flags)                                                   \
+	{                                                                                          \
+		m, p, "certs", &certs__cert_seals__descriptor, rpc, GW_AUTH_SESSION, created,      \
+		        summary, GW_SESSION_KEEP, NULL, flags, GW_LIMIT_NONE                       \
+	}
 /* Contracts (合同). */
 #define CTR(m, p, rpc, created, summary, flags)                                                    \
 	{                                                                                          \
@@ -148,6 +155,34 @@ static gw_route routes[] = {
             "开发环境：以云证书签名（测试用）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
         CRT("POST", "/api/v1/dev/certs/jobs", "DevRunCertJobs", GW_AUTH_DEV, 0,
             "开发环境：立即运行证书定时任务（测试用）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
+        /* seals: 印章管理 (enterprise seals, grants), the personal signature, usable seals. */
+        SEAL("GET", "/api/v1/enterprise/seals", "ListEnterpriseSeals", 0,
+             "企业印章列表（成员可见；?state=active|disabled）", 0),
+        SEAL("POST", "/api/v1/enterprise/seals", "CreateEnterpriseSeal", 1,
+             "申请印章：企业管理员以企业云证书生成印章（公章、合同专用章、财务专用章、法定代表人章"
+             "）",
+             0),
+        SEAL("POST", "/api/v1/enterprise/seals/upload", "UploadEnterpriseSeal", 1,
+             "上传印章图片（透明背景 PNG）并绑定企业云证书（企业管理员）", GW_MULTIPART),
+        SEAL("GET", "/api/v1/enterprise/seals/{id}", "GetEnterpriseSeal", 0, "企业印章详情", 0),
+        SEAL("GET", "/api/v1/enterprise/seals/{id}/image", "GetEnterpriseSealImage", 0,
+             "企业印章图片（PNG）", GW_FILE_REPLY),
+        SEAL("POST", "/api/v1/enterprise/seals/{id}/disable", "DisableEnterpriseSeal", 0,
+             "停用企业印章（企业管理员）", 0),
+        SEAL("GET", "/api/v1/enterprise/seals/{id}/grants", "ListSealGrants", 0,
+             "印章授权记录（企业管理员）", 0),
+        SEAL("POST", "/api/v1/enterprise/seals/{id}/grants", "GrantSeal", 1,
+             "授权成员使用印章（企业管理员）", 0),
+        SEAL("POST", "/api/v1/enterprise/seals/{id}/grants/{person_id}/revoke", "RevokeSealGrant",
+             0, "撤销成员的印章使用授权（企业管理员）", 0),
+        SEAL("GET", "/api/v1/me/seals", "ListMySeals", 0, "我的个人签名", 0),
+        SEAL("POST", "/api/v1/me/seals", "CreateMySeal", 1, "以个人云证书生成个人签名（每人一枚）",
+             0),
+        SEAL("GET", "/api/v1/me/seals/{id}/image", "GetMySealImage", 0, "个人签名图片（PNG）",
+             GW_FILE_REPLY),
+        SEAL("POST", "/api/v1/me/seals/{id}/disable", "DisableMySeal", 0, "停用个人签名", 0),
+        SEAL("GET", "/api/v1/me/usable-seals", "ListUsableSeals", 0,
+             "当前可用的印章（?enterprise_id= 以该企业身份；不带则为个人签名）", 0),
         /* contracts: 合同 (upload, signers, send, void, the seven views, preview, trail). */
         CTR("POST", "/api/v1/contracts", "UploadContract", 1,
             "上传合同文件（PDF，不超过 20 MB，未加密）→ 草稿", GW_MULTIPART | GW_DOCUMENT),
