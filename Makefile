@@ -169,6 +169,7 @@ FUZZ_SRC_holidays  := services/billfin/calendar.c services/billfin/provisional.c
 FUZZ_SRC_csr       := services/certs/ca.c
 FUZZ_SRC_ocsp      := services/certs/pki.c services/certs/ca.c
 FUZZ_SRC_pdfread    := services/certs/pdfread.c
+FUZZ_SRC_pdftext    := services/certs/pdftext.c services/certs/pdfread.c
 FUZZ_SECONDS   ?= 60
 FUZZ_BINS      := $(addprefix $(B)/fuzz/,$(FUZZERS))
 
