@@ -104,7 +104,7 @@ EVP_PKEY *certs_store_open(struct certs_app *app, const char *name, const unsign
 /* crl_job.c: the OCSP responders' and the TSA's certificates made or renewed (fewer than
  * PKI_OCSP_RENEW_DAYS left) inside the caller's transaction; a signer loaded by its row's
  * name ("<alg>-ocsp", PKI_TSA_NAME); the daily job (svc_def.tick). */
-#define PKI_TSA_NAME "rsa-tsa"
+#define PKI_TSA_NAME        "rsa-tsa"
 #define PKI_DOC_SIGNER_NAME "rsa-docsign" /* signing: completion certificates */
 int certs_pki_signers_tx(svc_ctx *ctx, int *renewed);
 int certs_pki_start(svc_ctx *ctx);

@@ -56,8 +56,7 @@ static int cloud_audit_tx(svc_ctx *ctx, void *arg)
 	        json_pack("{s:s,s:s}", "digest_algorithm", a->alg, "digest", a->digest_hex), NULL);
 }
 
-int certs_cloud_key_find(svc_ctx *ctx, const char *serial, const char *holder,
-                         certs_cloud_key *out)
+int certs_cloud_key_find(svc_ctx *ctx, const char *serial, const char *holder, certs_cloud_key *out)
 {
 	PGresult *r = NULL;
 	int rv;
@@ -65,13 +64,14 @@ int certs_cloud_key_find(svc_ctx *ctx, const char *serial, const char *holder,
 	if (!serial || strlen(serial) != 32 || strspn(serial, "0123456789ABCDEF") != 32)
 		return status_err(ST_CERT_NOT_FOUND, "serial");
 	const char *v[] = {serial, holder ? holder : ""};
-	if ((rv = db_query(ctx->db,
-	                   "SELECT c.ca, c.revoked_at IS NOT NULL, now() BETWEEN c.not_before AND"
-	                   " c.not_after, coalesce(c.medium, '') = 'cloud', k.key_sealed, c.cert_der"
-	                   " FROM certificates c LEFT JOIN cloud_keys k ON k.serial = c.serial"
-	                   " WHERE c.serial = $1 AND ($2 = '' OR (c.holder_account_id = $2"
-	                   " AND " CERTS_HOLDER_LIVE("c") "))",
-	                   2, v, NULL, NULL, 1, &r)) != ST_OK)
+	if ((rv = db_query(
+	             ctx->db,
+	             "SELECT c.ca, c.revoked_at IS NOT NULL, now() BETWEEN c.not_before AND"
+	             " c.not_after, coalesce(c.medium, '') = 'cloud', k.key_sealed, c.cert_der"
+	             " FROM certificates c LEFT JOIN cloud_keys k ON k.serial = c.serial"
+	             " WHERE c.serial = $1 AND ($2 = '' OR (c.holder_account_id = $2"
+	             " AND " CERTS_HOLDER_LIVE("c") "))",
+	             2, v, NULL, NULL, 1, &r)) != ST_OK)
 		return rv;
 	if (PQntuples(r) != 1) {
 		rv = status_err(ST_CERT_NOT_FOUND, "serial");
@@ -184,7 +184,7 @@ int certs_cloud_sign(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage 
 	Certs__SignWithCloudKeyResponse *o = arena_alloc(ctx->arena, sizeof *o);
 	certs__sign_with_cloud_key_response__init(o);
 	o->serial = arena_strdup(ctx->arena, serial);
-	o->signature_algorithm = sm2                ? "sm2-with-sm3"
+	o->signature_algorithm = sm2               ? "sm2-with-sm3"
 	                         : k.alg == CA_RSA ? "sha256WithRSAEncryption"
 	                                           : "ecdsa-with-SHA256";
 	o->has_signature = 1;

@@ -26,12 +26,14 @@
 #include <string.h>
 
 #define PLATFORM_NAME "中小企业融资服务平台"
-#define FONT PDFDOC_SANS " 9"
-#define FONT_MONO "DejaVu Sans Mono, " PDFDOC_SANS " 7"
+#define FONT          PDFDOC_SANS " 9"
+#define FONT_MONO     "DejaVu Sans Mono, " PDFDOC_SANS " 7"
 
 static const char *state_label(const char *s)
 {
-	return strcmp(s, "signed") == 0 ? "已签署" : strcmp(s, "refused") == 0 ? "已拒签" : "待签署";
+	return strcmp(s, "signed") == 0    ? "已签署"
+	       : strcmp(s, "refused") == 0 ? "已拒签"
+	                                   : "待签署";
 }
 
 /* The page, from the contract's rows. */
@@ -49,19 +51,20 @@ static int completion_render(svc_ctx *ctx, const char *cid, unsigned char **pdf,
 	        1, v, &c);
 	if (rv != ST_OK)
 		return rv;
-	if ((rv = change_exec(ctx,
-	                      "SELECT s.seq, s.name, s.state, coalesce(to_char(s.signed_at AT TIME"
-	                      " ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS'), ''),"
-	                      " s.enterprise_id IS NOT NULL, coalesce(t.ip, ''),"
-	                      " coalesce(to_char(t.sms_confirmed_at AT TIME ZONE 'Asia/Shanghai',"
-	                      " 'YYYY-MM-DD HH24:MI:SS'), '')"
-	                      " FROM contract_signers s LEFT JOIN LATERAL (SELECT ip, sms_confirmed_at"
-	                      " FROM signing_trail t WHERE t.contract_id = s.contract_id"
-	                      " AND t.person_id = s.person_id AND t.action = 'signed'"
-	                      " AND t.enterprise_id IS NOT DISTINCT FROM s.enterprise_id"
-	                      " ORDER BY t.at DESC LIMIT 1) t ON true"
-	                      " WHERE s.contract_id = $1 ORDER BY s.seq",
-	                      1, v, &s)) != ST_OK ||
+	if ((rv = change_exec(
+	             ctx,
+	             "SELECT s.seq, s.name, s.state, coalesce(to_char(s.signed_at AT TIME"
+	             " ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS'), ''),"
+	             " s.enterprise_id IS NOT NULL, coalesce(t.ip, ''),"
+	             " coalesce(to_char(t.sms_confirmed_at AT TIME ZONE 'Asia/Shanghai',"
+	             " 'YYYY-MM-DD HH24:MI:SS'), '')"
+	             " FROM contract_signers s LEFT JOIN LATERAL (SELECT ip, sms_confirmed_at"
+	             " FROM signing_trail t WHERE t.contract_id = s.contract_id"
+	             " AND t.person_id = s.person_id AND t.action = 'signed'"
+	             " AND t.enterprise_id IS NOT DISTINCT FROM s.enterprise_id"
+	             " ORDER BY t.at DESC LIMIT 1) t ON true"
+	             " WHERE s.contract_id = $1 ORDER BY s.seq",
+	             1, v, &s)) != ST_OK ||
 	    (rv = change_exec(ctx,
 	                      "SELECT revision, seq, cert_serial, algorithm, subject,"
 	                      " to_char(signed_at AT TIME ZONE 'Asia/Shanghai',"
@@ -80,7 +83,8 @@ static int completion_render(svc_ctx *ctx, const char *cid, unsigned char **pdf,
 	const char *rows[][2] = {
 	        {"合同编号", PQgetvalue(c, 0, 0)},
 	        {"合同名称", PQgetvalue(c, 0, 1)},
-	        {"签署顺序", strcmp(PQgetvalue(c, 0, 2), "parallel") == 0 ? "无序签署" : "顺序签署"},
+	        {"签署顺序",
+	         strcmp(PQgetvalue(c, 0, 2), "parallel") == 0 ? "无序签署" : "顺序签署"},
 	        {"发起签署时间", PQgetvalue(c, 0, 6)},
 	        {"完成时间", PQgetvalue(c, 0, 7)},
 	        {"页数", PQgetvalue(c, 0, 8)},
@@ -96,11 +100,13 @@ static int completion_render(svc_ctx *ctx, const char *cid, unsigned char **pdf,
 	for (int i = 0; i < PQntuples(s); i++) {
 		snprintf(line, sizeof line, "%s. %s（%s）%s  签署时间：%s  短信确认：%s  IP：%s",
 		         PQgetvalue(s, i, 0), PQgetvalue(s, i, 1),
-		         PQgetvalue(s, i, 4)[0] == 't' ? "代表企业" : "个人", state_label(PQgetvalue(s, i, 2)),
-		         PQgetvalue(s, i, 3), PQgetvalue(s, i, 6), PQgetvalue(s, i, 5));
+		         PQgetvalue(s, i, 4)[0] == 't' ? "代表企业" : "个人",
+		         state_label(PQgetvalue(s, i, 2)), PQgetvalue(s, i, 3), PQgetvalue(s, i, 6),
+		         PQgetvalue(s, i, 5));
 		y = pdfdoc_text(d, 50, y, FONT, line) + 3;
 	}
-	y = pdfdoc_text(d, 50, y + 8, PDFDOC_SANS " Bold 11", "数字签名（PAdES B-T，按签署先后）") + 3;
+	y = pdfdoc_text(d, 50, y + 8, PDFDOC_SANS " Bold 11", "数字签名（PAdES B-T，按签署先后）") +
+	    3;
 	for (int i = 0; i < PQntuples(g) && y < PDFDOC_A4_H - 190; i++) {
 		snprintf(line, sizeof line, "#%s 签署方 %s  %s  证书序列号 %s  算法 %s",
 		         PQgetvalue(g, i, 0), PQgetvalue(g, i, 1), PQgetvalue(g, i, 5),
@@ -137,7 +143,8 @@ int signing_completion_make_tx(svc_ctx *ctx, const char *contract_id, signing_ts
 	                         sk_X509_push(chain, app->ca[CA_RSA].root)
 	                 ? ST_OK
 	                 : status_err(ST_INTERNAL, NULL);
-	if (rv != ST_OK || (rv = certs_pki_signer(ctx, PKI_DOC_SIGNER_NAME, &cert, &key)) != ST_OK ||
+	if (rv != ST_OK ||
+	    (rv = certs_pki_signer(ctx, PKI_DOC_SIGNER_NAME, &cert, &key)) != ST_OK ||
 	    (rv = completion_render(ctx, contract_id, &page, &plen)) != ST_OK ||
 	    (rv = seal_image_round(PLATFORM_NAME, "", 300, &png, &pnglen)) != ST_OK)
 		goto out;
@@ -194,10 +201,11 @@ int certs_completion_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMess
 	if ((rv = certs_contract_for_party(ctx, q->id, pid, &row)) != ST_OK)
 		return rv;
 	const char *v[] = {q->id};
-	if ((rv = db_query(ctx->db,
-	                   "SELECT m.pdf_sha256, c.number FROM contracts c JOIN contract_completions m"
-	                   " ON m.contract_id = c.id WHERE c.id = $1 AND c.state = 'completed'",
-	                   1, v, NULL, NULL, 0, &r)) != ST_OK)
+	if ((rv = db_query(
+	             ctx->db,
+	             "SELECT m.pdf_sha256, c.number FROM contracts c JOIN contract_completions m"
+	             " ON m.contract_id = c.id WHERE c.id = $1 AND c.state = 'completed'",
+	             1, v, NULL, NULL, 0, &r)) != ST_OK)
 		return rv;
 	if (PQntuples(r) != 1) {
 		rv = status_err(ST_COMPLETION_NOT_READY, "id");

@@ -22,11 +22,11 @@
 #include <string.h>
 
 #define PLACEMENTS_MAX 20
-#define SEAL_PT 120.0     /* a round seal of 42 mm */
-#define PERSONAL_PT 80.0  /* a square name seal */
-#define DATE_W_PT 120.0   /* the date stamp */
-#define DATE_H_PT 24.0
-#define KEYWORD_HITS 16
+#define SEAL_PT        120.0 /* a round seal of 42 mm */
+#define PERSONAL_PT    80.0  /* a square name seal */
+#define DATE_W_PT      120.0 /* the date stamp */
+#define DATE_H_PT      24.0
+#define KEYWORD_HITS   16
 
 #define PLACEMENT_COLS                                                                             \
 	"p.id, p.contract_id, p.seq, p.kind, p.seal_id, coalesce(s.name, ''), p.page,"             \
@@ -69,11 +69,12 @@ static int placements_reply(svc_ctx *ctx, const signing_signer *s, ProtobufCMess
 	char seq[16];
 	snprintf(seq, sizeof seq, "%d", s->seq);
 	const char *v[] = {s->contract_id, seq};
-	int rv = db_query(ctx->db,
-	                  "SELECT " PLACEMENT_COLS " FROM contract_placements p"
-	                  " LEFT JOIN seals s ON s.id = p.seal_id"
-	                  " WHERE p.contract_id = $1 AND p.seq = $2::int ORDER BY p.created_at, p.id",
-	                  2, v, NULL, NULL, 0, &r);
+	int rv = db_query(
+	        ctx->db,
+	        "SELECT " PLACEMENT_COLS " FROM contract_placements p"
+	        " LEFT JOIN seals s ON s.id = p.seal_id"
+	        " WHERE p.contract_id = $1 AND p.seq = $2::int ORDER BY p.created_at, p.id",
+	        2, v, NULL, NULL, 0, &r);
 	if (rv != ST_OK)
 		return rv;
 	Certs__PlacementList *o = arena_alloc(ctx->arena, sizeof *o);
@@ -241,15 +242,23 @@ static int create_tx(svc_ctx *ctx, void *arg)
 	PQclear(r);
 	if (n >= PLACEMENTS_MAX)
 		return status_err(ST_PLACEMENT_TOO_MANY, "placements");
-	const char *v[] = {p->s.contract_id, seq,           p->seal_id,     p->kind,
-	                   page,             num(ctx, p->x), num(ctx, p->y), num(ctx, p->w),
-	                   num(ctx, p->h),   p->keyword};
-	if ((rv = change_exec(ctx,
-	                      "INSERT INTO contract_placements (id, contract_id, seq, seal_id, kind,"
-	                      " page, x, y, w, h, keyword) VALUES (gen_random_uuid(), $1, $2::int,"
-	                      " $3::uuid, $4, $5::int, $6::numeric, $7::numeric, $8::numeric,"
-	                      " $9::numeric, $10) RETURNING id",
-	                      10, v, &r)) != ST_OK)
+	const char *v[] = {p->s.contract_id,
+	                   seq,
+	                   p->seal_id,
+	                   p->kind,
+	                   page,
+	                   num(ctx, p->x),
+	                   num(ctx, p->y),
+	                   num(ctx, p->w),
+	                   num(ctx, p->h),
+	                   p->keyword};
+	if ((rv = change_exec(
+	             ctx,
+	             "INSERT INTO contract_placements (id, contract_id, seq, seal_id, kind,"
+	             " page, x, y, w, h, keyword) VALUES (gen_random_uuid(), $1, $2::int,"
+	             " $3::uuid, $4, $5::int, $6::numeric, $7::numeric, $8::numeric,"
+	             " $9::numeric, $10) RETURNING id",
+	             10, v, &r)) != ST_OK)
 		return rv;
 	p->id = arena_strdup(ctx->arena, PQgetvalue(r, 0, 0));
 	PQclear(r);
@@ -325,7 +334,8 @@ static int placement_mine(svc_ctx *ctx, const char *pid, struct place *p)
 	else {
 		p->id = pid;
 		p->kind = arena_strdup(ctx->arena, PQgetvalue(r, 0, 0));
-		p->seal_id = PQgetisnull(r, 0, 1) ? NULL : arena_strdup(ctx->arena, PQgetvalue(r, 0, 1));
+		p->seal_id =
+		        PQgetisnull(r, 0, 1) ? NULL : arena_strdup(ctx->arena, PQgetvalue(r, 0, 1));
 	}
 	PQclear(r);
 	return rv;
@@ -336,7 +346,7 @@ static int update_tx(svc_ctx *ctx, void *arg)
 	struct place *p = arg;
 	char page[16];
 	snprintf(page, sizeof page, "%d", p->page);
-	const char *v[] = {p->id,         page,           num(ctx, p->x), num(ctx, p->y),
+	const char *v[] = {p->id,          page,           num(ctx, p->x), num(ctx, p->y),
 	                   num(ctx, p->w), num(ctx, p->h), p->keyword};
 	return change_guard(ctx, ST_PLACEMENT_NOT_FOUND, "placement_id",
 	                    "UPDATE contract_placements SET page = $2::int, x = $3::numeric,"
@@ -352,7 +362,8 @@ int certs_placement_update(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMe
 	int rv = signing_signer_get(ctx, q->contract_id, 1, &p.s);
 	if (rv != ST_OK || (rv = placement_mine(ctx, q->placement_id, &p)) != ST_OK)
 		return rv;
-	if ((rv = place_check(ctx, q, &p)) != ST_OK || (rv = change_run(ctx, update_tx, &p)) != ST_OK)
+	if ((rv = place_check(ctx, q, &p)) != ST_OK ||
+	    (rv = change_run(ctx, update_tx, &p)) != ST_OK)
 		return rv;
 	return placement_reply_one(ctx, p.id, out);
 }
@@ -361,9 +372,10 @@ static int delete_tx(svc_ctx *ctx, void *arg)
 {
 	struct place *p = arg;
 	const char *v[] = {p->id};
-	return change_guard(ctx, ST_PLACEMENT_NOT_FOUND, "placement_id",
-	                    "DELETE FROM contract_placements WHERE id = $1::uuid AND signed_at IS NULL",
-	                    1, v, NULL);
+	return change_guard(
+	        ctx, ST_PLACEMENT_NOT_FOUND, "placement_id",
+	        "DELETE FROM contract_placements WHERE id = $1::uuid AND signed_at IS NULL", 1, v,
+	        NULL);
 }
 
 int certs_placement_delete(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)

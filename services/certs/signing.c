@@ -35,7 +35,7 @@
 #include <time.h>
 
 #define SIGN_MAX_SEALS 20
-#define DATE_PX 480 /* the date stamp's width in pixels */
+#define DATE_PX        480 /* the date stamp's width in pixels */
 
 /* ---- the signer and their turn ------------------------------------------------------- */
 
@@ -202,7 +202,8 @@ int signing_page_size(const unsigned char *pdf, size_t len, int page, double *w,
 	int rv = pdfread_open(pdf, len, &d);
 	if (rv != ST_OK)
 		return status_err(rv, "document");
-	if (page < 0 || page >= pdfread_page_count(d) || pdfread_page(d, page, &num, &pg) != ST_OK) {
+	if (page < 0 || page >= pdfread_page_count(d) ||
+	    pdfread_page(d, page, &num, &pg) != ST_OK) {
 		rv = status_err(ST_PDF_PAGE, "page");
 		goto out;
 	}
@@ -251,10 +252,11 @@ int signing_doc_put(svc_ctx *ctx, const unsigned char *pdf, size_t len, char sha
 	const char *v[] = {sha256, (const char *)sealed, size};
 	const int lens[] = {0, (int)sealed_len, 0};
 	const int fmts[] = {0, 1, 0};
-	int rv = change_query(ctx,
-	                      "INSERT INTO file_blobs (sha256, data, size) VALUES ($1, $2, $3::bigint)"
-	                      " ON CONFLICT (sha256) DO NOTHING",
-	                      3, v, lens, fmts, NULL);
+	int rv = change_query(
+	        ctx,
+	        "INSERT INTO file_blobs (sha256, data, size) VALUES ($1, $2, $3::bigint)"
+	        " ON CONFLICT (sha256) DO NOTHING",
+	        3, v, lens, fmts, NULL);
 	free(sealed);
 	return rv;
 }
@@ -384,8 +386,8 @@ static int keys_open(svc_ctx *ctx, sign_job *j)
 			continue;
 		if (!s->use.companion_serial || !*s->use.companion_serial)
 			return status_err(ST_SIGN_COMPANION_MISSING, "seal_id");
-		if ((rv = certs_cloud_key_find(ctx, s->use.companion_serial, NULL, &s->companion)) ==
-		    ST_OK)
+		if ((rv = certs_cloud_key_find(ctx, s->use.companion_serial, NULL,
+		                               &s->companion)) == ST_OK)
 			rv = certs_cloud_key_open(ctx, &s->companion);
 		s->has_companion = rv == ST_OK;
 	}
@@ -428,12 +430,13 @@ static int sign_one(svc_ctx *ctx, sign_job *j, sign_seal *s, certs_cloud_key *ke
 		memcpy(all, wg, nw * sizeof *wg);
 		n = nw;
 	} else {
-		all[n++] = (pades_widget){s->p->page, s->p->x, s->p->y, s->p->w, s->p->h,
-		                          s->use.png, s->use.png_len};
+		all[n++] = (pades_widget){s->p->page, s->p->x,    s->p->y,       s->p->w,
+		                          s->p->h,    s->use.png, s->use.png_len};
 	}
 	for (size_t i = 0; i < s->ndates; i++) {
 		const sign_place *d = s->dates[i];
-		all[n++] = (pades_widget){d->page, d->x, d->y, d->w, d->h, j->date_png, j->date_len};
+		all[n++] =
+		        (pades_widget){d->page, d->x, d->y, d->w, d->h, j->date_png, j->date_len};
 	}
 	pades_input in = {.pdf = *pdf,
 	                  .pdf_len = *len,
@@ -456,7 +459,8 @@ static int sign_one(svc_ctx *ctx, sign_job *j, sign_seal *s, certs_cloud_key *ke
 		rv = status_err(rv, "placements");
 		goto out;
 	}
-	if (crypto_sha256_hex(*pdf, *len, before) != 0 || crypto_sha256_hex(out, outlen, after) != 0) {
+	if (crypto_sha256_hex(*pdf, *len, before) != 0 ||
+	    crypto_sha256_hex(out, outlen, after) != 0) {
 		rv = status_err(ST_INTERNAL, NULL);
 		goto out;
 	}
@@ -465,15 +469,16 @@ static int sign_one(svc_ctx *ctx, sign_job *j, sign_seal *s, certs_cloud_key *ke
 	snprintf(seq, sizeof seq, "%d", j->s.seq);
 	char subj[512] = "";
 	X509_NAME_oneline(X509_get_subject_name(key->cert), subj, sizeof subj);
-	const char *v[] = {j->s.contract_id, rev,     seq,  j->s.person_id, j->s.enterprise_id,
-	                   s->use.id,        key->serial, subj, alg_names[key->alg], before,
-	                   after};
-	if ((rv = change_exec(ctx,
-	                      "INSERT INTO contract_signatures (contract_id, revision, seq, person_id,"
-	                      " enterprise_id, seal_id, cert_serial, subject, algorithm,"
-	                      " doc_sha256_before, doc_sha256_after) VALUES ($1, $2::int, $3::int,"
-	                      " $4::uuid, $5::uuid, $6::uuid, $7, $8, $9, $10, $11)",
-	                      11, v, NULL)) != ST_OK)
+	const char *v[] = {j->s.contract_id,    rev,       seq,         j->s.person_id,
+	                   j->s.enterprise_id,  s->use.id, key->serial, subj,
+	                   alg_names[key->alg], before,    after};
+	if ((rv = change_exec(
+	             ctx,
+	             "INSERT INTO contract_signatures (contract_id, revision, seq, person_id,"
+	             " enterprise_id, seal_id, cert_serial, subject, algorithm,"
+	             " doc_sha256_before, doc_sha256_after) VALUES ($1, $2::int, $3::int,"
+	             " $4::uuid, $5::uuid, $6::uuid, $7, $8, $9, $10, $11)",
+	             11, v, NULL)) != ST_OK)
 		goto out;
 	Certs__SignatureMade *m = arena_alloc(ctx->arena, sizeof *m);
 	certs__signature_made__init(m);
@@ -550,15 +555,16 @@ static int sign_tx(svc_ctx *ctx, void *arg)
 		size_t at = strlen(seals);
 		snprintf(seals + at, sizeof seals - at, "%s%s", i ? "," : "", j->seals[i].use.id);
 	}
-	const char *tv[] = {j->s.contract_id, j->s.person_id, j->s.enterprise_id, j->ip,
-	                    j->before,        j->after,       serials,            j->seals[0].use.id,
-	                    j->sms_at,        seals};
-	if ((rv = change_exec(ctx,
-	                      "INSERT INTO signing_trail (contract_id, at, person_id, enterprise_id,"
-	                      " action, ip, doc_sha256_before, doc_sha256_after, cert_serial, seal_id,"
-	                      " sms_confirmed_at, detail) VALUES ($1, now(), $2::uuid, $3::uuid,"
-	                      " 'signed', $4, $5, $6, $7, $8::uuid, $9::timestamptz, $10)",
-	                      10, tv, NULL)) != ST_OK)
+	const char *tv[] = {
+	        j->s.contract_id, j->s.person_id, j->s.enterprise_id, j->ip,     j->before,
+	        j->after,         serials,        j->seals[0].use.id, j->sms_at, seals};
+	if ((rv = change_exec(
+	             ctx,
+	             "INSERT INTO signing_trail (contract_id, at, person_id, enterprise_id,"
+	             " action, ip, doc_sha256_before, doc_sha256_after, cert_serial, seal_id,"
+	             " sms_confirmed_at, detail) VALUES ($1, now(), $2::uuid, $3::uuid,"
+	             " 'signed', $4, $5, $6, $7, $8::uuid, $9::timestamptz, $10)",
+	             10, tv, NULL)) != ST_OK)
 		return rv;
 	if ((rv = certs_contract_event(ctx, "signed", j->s.contract_id, j->actor, NULL)) != ST_OK)
 		return rv;
@@ -575,11 +581,13 @@ static int sign_tx(svc_ctx *ctx, void *arg)
 	if (!j->completed)
 		return ST_OK;
 	const char *cv2[] = {j->s.contract_id, j->after};
-	if ((rv = change_exec(ctx,
-	                      "INSERT INTO signing_trail (contract_id, at, action, doc_sha256_before,"
-	                      " doc_sha256_after) VALUES ($1, now(), 'completed', $2, $2)",
-	                      2, cv2, NULL)) != ST_OK ||
-	    (rv = certs_contract_event(ctx, "completed", j->s.contract_id, j->actor, NULL)) != ST_OK)
+	if ((rv = change_exec(
+	             ctx,
+	             "INSERT INTO signing_trail (contract_id, at, action, doc_sha256_before,"
+	             " doc_sha256_after) VALUES ($1, now(), 'completed', $2, $2)",
+	             2, cv2, NULL)) != ST_OK ||
+	    (rv = certs_contract_event(ctx, "completed", j->s.contract_id, j->actor, NULL)) !=
+	            ST_OK)
 		return rv;
 	return signing_completion_make_tx(ctx, j->s.contract_id, &j->tsa);
 }
@@ -665,13 +673,14 @@ static int refuse_tx(svc_ctx *ctx, void *arg)
 	                       " WHERE id = $1 AND state = 'signing'",
 	                       2, cv, NULL)) != ST_OK)
 		return rv;
-	const char *tv[] = {f->s.contract_id, f->s.person_id, f->s.enterprise_id, f->ip, f->doc,
-	                    f->reason};
-	if ((rv = change_exec(ctx,
-	                      "INSERT INTO signing_trail (contract_id, at, person_id, enterprise_id,"
-	                      " action, ip, doc_sha256_before, doc_sha256_after, detail)"
-	                      " VALUES ($1, now(), $2::uuid, $3::uuid, 'refused', $4, $5, $5, $6)",
-	                      6, tv, NULL)) != ST_OK)
+	const char *tv[] = {f->s.contract_id, f->s.person_id, f->s.enterprise_id, f->ip,
+	                    f->doc,           f->reason};
+	if ((rv = change_exec(
+	             ctx,
+	             "INSERT INTO signing_trail (contract_id, at, person_id, enterprise_id,"
+	             " action, ip, doc_sha256_before, doc_sha256_after, detail)"
+	             " VALUES ($1, now(), $2::uuid, $3::uuid, 'refused', $4, $5, $5, $6)",
+	             6, tv, NULL)) != ST_OK)
 		return rv;
 	return certs_contract_event(ctx, "refused", f->s.contract_id, f->actor, f->reason);
 }

@@ -66,8 +66,8 @@
 /* signing's rows. */
 #define CSIGN(m, p, rpc, created, summary, flags)                                                  \
 	{                                                                                          \
-		m, p, "certs", &certs__contract_signing__descriptor, rpc, GW_AUTH_SESSION, created, \
-		        summary, GW_SESSION_KEEP, NULL, flags, GW_LIMIT_NONE                       \
+		m, p, "certs", &certs__contract_signing__descriptor, rpc, GW_AUTH_SESSION,         \
+		        created, summary, GW_SESSION_KEEP, NULL, flags, GW_LIMIT_NONE              \
 	}
 
 static gw_route routes[] = {
@@ -204,23 +204,24 @@ static gw_route routes[] = {
         CTR("GET", "/api/v1/contracts/{id}/pages/{n}", "GetContractPage", 0,
             "合同第 n 页的预览图（PNG）", GW_FILE_REPLY),
         CTR("GET", "/api/v1/contracts/{id}/trail", "GetContractTrail", 0, "签署轨迹", 0),
-        /* signing: placements, the confirmation by SMS code, refusal, the completion certificate. */
+        /* signing: placements, the confirmation by SMS code, refusal, the completion certificate.
+         */
         CSIGN("GET", "/api/v1/contracts/{contract_id}/placements", "ListPlacements", 0,
               "签署方在合同上放置的签章（确认签署前可调整）", 0),
         CSIGN("POST", "/api/v1/contracts/{contract_id}/placements", "CreatePlacement", 1,
               "放置签章：印章（seal_id）、日期章（kind date）或骑缝章（kind cross_page），"
               "页码与坐标（PDF 点）或关键字",
               0),
-        CSIGN("PUT", "/api/v1/contracts/{contract_id}/placements/{placement_id}",
-              "UpdatePlacement", 0, "移动签章（页码、坐标或关键字）", 0),
+        CSIGN("PUT", "/api/v1/contracts/{contract_id}/placements/{placement_id}", "UpdatePlacement",
+              0, "移动签章（页码、坐标或关键字）", 0),
         CSIGN("DELETE", "/api/v1/contracts/{contract_id}/placements/{placement_id}",
               "DeletePlacement", 0, "删除签章", 0),
         CSIGN("POST", "/api/v1/contracts/{contract_id}/sign", "SignContract", 0,
               "确认签署（短信验证码，用途 sign）：每枚印章一个 PAdES B-T 签名", 0),
         CSIGN("POST", "/api/v1/contracts/{contract_id}/refuse", "RefuseContract", 0,
               "拒签（填写原因）", 0),
-        CSIGN("GET", "/api/v1/contracts/{id}/completion-certificate", "GetCompletionCertificate",
-              0, "签署完成证明（PDF，平台签名）", GW_FILE_REPLY),
+        CSIGN("GET", "/api/v1/contracts/{id}/completion-certificate", "GetCompletionCertificate", 0,
+              "签署完成证明（PDF，平台签名）", GW_FILE_REPLY),
 };
 
 const gw_route_table gw_routes_certs = {routes, sizeof routes / sizeof routes[0]};
