@@ -184,52 +184,6 @@ int signing_tsa_cb(void *arg, const unsigned char imprint[32], unsigned char **t
 	return rv == ST_OK ? ST_OK : status_err(rv, NULL);
 }
 
-static double pdfo_number(const pdfo *o)
-{
-	char buf[64];
-	if (!o || o->type != PDFO_NUM || o->rawlen >= sizeof buf)
-		return NAN;
-	memcpy(buf, o->raw, o->rawlen);
-	buf[o->rawlen] = 0;
-	return strtod(buf, NULL);
-}
-
-int signing_page_size(const unsigned char *pdf, size_t len, int page, double *w, double *h)
-{
-	pdfread *d = NULL;
-	const pdfo *pg = NULL;
-	long num = 0;
-	int rv = pdfread_open(pdf, len, &d);
-	if (rv != ST_OK)
-		return status_err(rv, "document");
-	if (page < 0 || page >= pdfread_page_count(d) ||
-	    pdfread_page(d, page, &num, &pg) != ST_OK) {
-		rv = status_err(ST_PDF_PAGE, "page");
-		goto out;
-	}
-	/* /MediaBox is inheritable: walk up the page tree (at most 32 levels). */
-	const pdfo *box = NULL;
-	for (int i = 0; pg && i < 32 && !box; i++) {
-		box = pdfread_resolve(d, pdfo_get(pg, "/MediaBox"));
-		if (!box)
-			pg = pdfread_resolve(d, pdfo_get(pg, "/Parent"));
-	}
-	double b[4] = {NAN, NAN, NAN, NAN};
-	for (size_t i = 0; box && box->type == PDFO_ARRAY && box->n == 4 && i < 4; i++)
-		b[i] = pdfo_number(pdfread_resolve(d, box->items[i]));
-	if (!isfinite(b[0] + b[1] + b[2] + b[3])) {
-		b[0] = b[1] = 0; /* the default of PDF 1.7 §7.7.3.3 is none: assume A4 */
-		b[2] = 595;
-		b[3] = 842;
-	}
-	*w = fabs(b[2] - b[0]);
-	*h = fabs(b[3] - b[1]);
-	rv = ST_OK;
-out:
-	pdfread_free(d);
-	return rv;
-}
-
 int signing_doc_get(svc_ctx *ctx, const char *sha256, unsigned char **pdf, size_t *len)
 {
 	return blobs_get(ctx, &CERTS_APP(ctx)->pii, "certs", sha256, pdf, len);
@@ -356,19 +310,15 @@ static int seals_check(svc_ctx *ctx, sign_job *j)
 		const sign_place *d = &j->places[i];
 		if (d->seal_id)
 			continue;
-		sign_seal *best = NULL;
-		double bestd = INFINITY;
+		signing_spot spots[SIGN_MAX_SEALS];
 		for (size_t k = 0; k < j->nseals; k++) {
 			const sign_place *p = j->seals[k].p;
-			int other = strcmp(p->kind, "cross_page") == 0 || p->page != d->page;
-			double dist = hypot(p->x - d->x, p->y - d->y) + (other ? 1e7 : 0);
-			if (dist < bestd && j->seals[k].ndates < SIGN_MAX_SEALS) {
-				bestd = dist;
-				best = &j->seals[k];
-			}
+			spots[k] = (signing_spot){p->page, p->x, p->y,
+			                          strcmp(p->kind, "cross_page") == 0};
 		}
-		if (best)
-			best->dates[best->ndates++] = d;
+		size_t k =
+		        signing_nearest(spots, j->nseals, &(signing_spot){d->page, d->x, d->y, 0});
+		j->seals[k].dates[j->seals[k].ndates++] = d;
 	}
 	return ST_OK;
 }

@@ -7,6 +7,7 @@
  *                 top of the current document (SM2: and one by its RSA/ECDSA companion),
  *                 the trail, the events signed/completed; refusal
  *   completion.c  the completion certificate (完成证明) of a completed contract
+ *   signing_rules.c  pure: a page's size, the seal a date stamp rides with
  * Whose turn: sequential, the lowest seq still waiting; parallel, every waiting signer.
  */
 #ifndef CERTS_SIGNING_H
@@ -50,9 +51,20 @@ void signing_tsa_close(signing_tsa *t);
 int signing_tsa_cb(void *arg, const unsigned char imprint[32], unsigned char **token,
                    size_t *toklen);
 
-/* The page's size (its /MediaBox, inherited through /Parent) in points; 0-based page.
- * ST_OK, ST_PDF_INVALID, ST_PDF_PAGE. */
+/* ---- pure (signing_rules.c, signing_rules_test.c) ---- */
+/* The page's size (its /MediaBox, inherited through /Parent; A4 when none) in points;
+ * 0-based page. ST_OK, ST_PDF_INVALID, ST_PDF_ENCRYPTED (field "document"), ST_PDF_PAGE
+ * ("page"). */
 int signing_page_size(const unsigned char *pdf, size_t len, int page, double *w, double *h);
+/* Where a placement sits: its page (0-based), bottom-left corner, 1 for a cross-page seal. */
+typedef struct signing_spot {
+	int page;
+	double x, y;
+	int cross;
+} signing_spot;
+/* The seal (index into seals, n ≥ 1) whose signature a date stamp at date rides in: the
+ * nearest on the same page, else the nearest anywhere (cross-page seals last). */
+size_t signing_nearest(const signing_spot *seals, size_t n, const signing_spot *date);
 
 /* The current document's bytes (ctx->arena) and stores of new ones into file_blobs. */
 int signing_doc_get(svc_ctx *ctx, const char *sha256, unsigned char **pdf, size_t *len);
