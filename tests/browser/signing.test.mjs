@@ -79,13 +79,13 @@ await test('签章: the pages as images, the 公章 dragged onto page 2 and move
   await actFor(signer, false);
   await page.goto(`${BASE}/#/me/contracts/${cid}/sign`);
   const p2 = page.locator('.page[data-page="2"]');
-  await p2.locator('img').waitFor();
-  await page.locator('.page[data-page="1"] img').evaluate(i => i.complete || new Promise(ok => i.addEventListener('load', ok, { once: true })));
-  await p2.locator('img').evaluate(i => i.complete || new Promise(ok => i.addEventListener('load', ok, { once: true })));
+  await p2.locator(':scope > img').waitFor();
+  await page.locator('.page[data-page="1"] > img').evaluate(i => i.complete || new Promise(ok => i.addEventListener('load', ok, { once: true })));
+  await p2.locator(':scope > img').evaluate(i => i.complete || new Promise(ok => i.addEventListener('load', ok, { once: true })));
   const seal = page.locator('.palette-seal').filter({ has: page.locator('img') }).first();
   await seal.waitFor();
   await p2.scrollIntoViewIfNeeded();
-  await dragTo(page, seal.locator('img'), p2.locator('img'), 0.3, 0.5);
+  await dragTo(page, seal.locator('img'), p2.locator(':scope > img'), 0.3, 0.5);
   await page.getByText('已放置印章。').waitFor();
   await p2.locator('.placement-seal').waitFor();
   const before = await api('GET', `/api/v1/contracts/${cid}/placements`);
@@ -94,14 +94,14 @@ await test('签章: the pages as images, the 公章 dragged onto page 2 and move
   /* the seal's bottom edge at about half the page height: y ≈ 842 / 2 - 60 in points */
   if (Math.abs(first.y + first.h / 2 - 421) > 40) throw new Error('not where it was dropped: y ' + first.y);
   /* moved by dragging: lower on the page */
-  await dragTo(page, p2.locator('.placement-seal'), p2.locator('img'), 0.3, 0.62);
+  await dragTo(page, p2.locator('.placement-seal'), p2.locator(':scope > img'), 0.3, 0.62);
   await page.getByText('签章已移动。').waitFor();
   const moved = (await api('GET', `/api/v1/contracts/${cid}/placements`)).items[0];
   if (!(moved.y < first.y - 50)) throw new Error(`not moved down: ${first.y} → ${moved.y}`);
   await p2.scrollIntoViewIfNeeded();
-  await dragTo(page, page.locator('.palette-date .date-face'), p2.locator('img'), 0.3, 0.72);
+  await dragTo(page, page.locator('.palette-date .date-face'), p2.locator(':scope > img'), 0.3, 0.72);
   await page.getByText('已放置日期章。').waitFor();
-  await dragTo(page, seal.locator('img'), page.locator('.page[data-page="1"] img'), 0.7, 0.2);
+  await dragTo(page, seal.locator('img'), page.locator('.page[data-page="1"] > img'), 0.7, 0.2);
   await page.getByText('已放置印章。').waitFor();
   await page.locator('.page[data-page="1"] .placement-del').click();
   await page.getByText('已删除签章。').waitFor();
@@ -116,7 +116,7 @@ await test('the signing page at 390×844 (the seals above the pages, the placeme
   await login(small);
   await actFor(small, true);
   await small.page.goto(`${BASE}/#/me/contracts/${cid}/sign`);
-  await small.page.locator('.page[data-page="2"] img').waitFor();
+  await small.page.locator('.page[data-page="2"] > img').waitFor();
   await small.page.locator('.page[data-page="2"] .placement-seal').waitFor();
   await small.page.getByRole('button', { name: '确认签署' }).waitFor();
   const wide = await small.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
@@ -133,7 +133,7 @@ await test('确认签署 with the SMS code: 已完成, the downloads, one valid 
   const code = await smsCode(phone, 'sign');
   await page.getByLabel('短信验证码').fill(code);
   await page.getByRole('button', { name: '确认签署' }).click();
-  await page.getByText(/签署完成/).waitFor();
+  await page.locator('.notice-ok', { hasText: '签署完成' }).waitFor();
   await page.getByRole('link', { name: '下载签署完成的合同' }).waitFor();
   await page.getByRole('link', { name: '下载签署完成证明' }).waitFor();
   await shot(signer, 'signing-completed');

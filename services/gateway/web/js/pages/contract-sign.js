@@ -132,6 +132,8 @@ export default {
         const pageEl = h('div', { class: 'page', dataset: { page: n } }, img, h('div', { class: 'page-no' }, `第 ${n} / ${c.pages} 页`));
         const put = () => {
           for (const old of pageEl.querySelectorAll('.placement')) old.remove();
+          /* once signed, the page image itself shows the seals */
+          if (!c.can_sign_now) return;
           for (const p of placements.filter(p => p.page === n || (p.kind === 'cross_page' && n === 1))) pageEl.append(placed(p, pageEl));
         };
         if (img.complete) queueMicrotask(put);
