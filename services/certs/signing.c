@@ -236,7 +236,7 @@ typedef struct sign_seal {
 
 typedef struct sign_job {
 	signing_signer s;
-	const char *actor, *ip;
+	const char *ip;
 	sign_place *places;
 	size_t nplaces;
 	sign_seal seals[SIGN_MAX_SEALS];
@@ -516,7 +516,8 @@ static int sign_tx(svc_ctx *ctx, void *arg)
 	             " 'signed', $4, $5, $6, $7, $8::uuid, $9::timestamptz, $10)",
 	             10, tv, NULL)) != ST_OK)
 		return rv;
-	if ((rv = certs_contract_event(ctx, "signed", j->s.contract_id, j->actor, NULL)) != ST_OK)
+	if ((rv = certs_contract_event(ctx, "signed", j->s.contract_id, j->s.person_id, NULL)) !=
+	    ST_OK)
 		return rv;
 	/* The last signer completes the contract. */
 	const char *v1[] = {j->s.contract_id};
@@ -536,7 +537,7 @@ static int sign_tx(svc_ctx *ctx, void *arg)
 	             "INSERT INTO signing_trail (contract_id, at, action, doc_sha256_before,"
 	             " doc_sha256_after) VALUES ($1, now(), 'completed', $2, $2)",
 	             2, cv2, NULL)) != ST_OK ||
-	    (rv = certs_contract_event(ctx, "completed", j->s.contract_id, j->actor, NULL)) !=
+	    (rv = certs_contract_event(ctx, "completed", j->s.contract_id, j->s.person_id, NULL)) !=
 	            ST_OK)
 		return rv;
 	return signing_completion_make_tx(ctx, j->s.contract_id, &j->tsa);
@@ -549,7 +550,6 @@ int certs_signing_sign(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessag
 	int rv = signing_signer_get(ctx, q->contract_id, 1, &j->s);
 	if (rv != ST_OK)
 		return rv;
-	j->actor = arena_printf(ctx->arena, "person:%s", j->s.person_id);
 	j->ip = ctx->caller->client_ip && *ctx->caller->client_ip ? ctx->caller->client_ip : NULL;
 	if ((rv = places_load(ctx, j)) != ST_OK || (rv = seals_check(ctx, j)) != ST_OK)
 		return rv;
@@ -594,7 +594,7 @@ out:
 
 struct refuse {
 	signing_signer s;
-	const char *reason, *actor, *ip;
+	const char *reason, *ip;
 	char doc[65];
 };
 
@@ -632,7 +632,7 @@ static int refuse_tx(svc_ctx *ctx, void *arg)
 	             " VALUES ($1, now(), $2::uuid, $3::uuid, 'refused', $4, $5, $5, $6)",
 	             6, tv, NULL)) != ST_OK)
 		return rv;
-	return certs_contract_event(ctx, "refused", f->s.contract_id, f->actor, f->reason);
+	return certs_contract_event(ctx, "refused", f->s.contract_id, f->s.person_id, f->reason);
 }
 
 int certs_signing_refuse(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
@@ -645,7 +645,6 @@ int certs_signing_refuse(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMess
 	if (!q->reason || !*q->reason || validate_text(q->reason, 200) != 0)
 		return status_err(ST_REFUSE_REASON, "reason");
 	f.reason = q->reason;
-	f.actor = arena_printf(ctx->arena, "person:%s", f.s.person_id);
 	f.ip = ctx->caller->client_ip && *ctx->caller->client_ip ? ctx->caller->client_ip : NULL;
 	if ((rv = change_run(ctx, refuse_tx, &f)) != ST_OK)
 		return rv;

@@ -82,7 +82,8 @@ await test('签章: the pages as images, the 公章 dragged onto page 2 and move
   await p2.locator(':scope > img').waitFor();
   await page.locator('.page[data-page="1"] > img').evaluate(i => i.complete || new Promise(ok => i.addEventListener('load', ok, { once: true })));
   await p2.locator(':scope > img').evaluate(i => i.complete || new Promise(ok => i.addEventListener('load', ok, { once: true })));
-  const seal = page.locator('.palette-seal').filter({ has: page.locator('img') }).first();
+  /* the 公章 (RSA); the API cases may have left an SM2 财务专用章 usable too */
+  const seal = page.locator('.palette-seal').filter({ hasText: /^公章$/ }).first();
   await seal.waitFor();
   await p2.scrollIntoViewIfNeeded();
   await dragTo(page, seal.locator('img'), p2.locator(':scope > img'), 0.3, 0.5);
@@ -101,7 +102,8 @@ await test('签章: the pages as images, the 公章 dragged onto page 2 and move
   await p2.scrollIntoViewIfNeeded();
   await dragTo(page, page.locator('.palette-date .date-face'), p2.locator(':scope > img'), 0.3, 0.72);
   await page.getByText('已放置日期章。').waitFor();
-  await dragTo(page, seal.locator('img'), page.locator('.page[data-page="1"] > img'), 0.7, 0.2);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await dragTo(page, seal.locator('img'), page.locator('.page[data-page="1"] > img'), 0.7, 0.1);
   await page.getByText('已放置印章。').waitFor();
   await page.locator('.page[data-page="1"] .placement-del').click();
   await page.getByText('已删除签章。').waitFor();
