@@ -9,6 +9,11 @@ import { form, field, smsField } from '../forms.js';
 import { confirmDialog } from './cert-common.js';
 
 const DATE_W = 120, DATE_H = 24;
+/* The date stamp as the signature will draw it (China Standard Time): 2026年12月07日. */
+function today() {
+  const d = new Date(Date.now() + 8 * 3600e3), p = n => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}年${p(d.getUTCMonth() + 1)}月${p(d.getUTCDate())}日`;
+}
 
 export default {
   title: '签署合同',
@@ -42,7 +47,7 @@ export default {
       const s = img.clientWidth / b.w;
       const seal = p.seal_id ? sealById(p.seal_id) : null;
       const face = p.kind === 'date'
-        ? h('span', { class: 'date-face' }, new Date().toLocaleDateString('zh-CN'))
+        ? h('span', { class: 'date-face' }, today())
         : h('img', { src: seal ? seal.image_url : '', alt: p.seal_name || '印章', draggable: 'false' });
       const del = h('button', { type: 'button', class: 'placement-del', title: '删除', 'aria-label': '删除签章' }, '×');
       const el = h('div', { class: 'placement placement-' + p.kind, dataset: { id: p.id } }, face, del);
@@ -116,7 +121,7 @@ export default {
         return el;
       });
       const date = h('div', { class: 'palette-seal palette-date', title: '拖到合同页面上' },
-        h('span', { class: 'date-face' }, new Date().toLocaleDateString('zh-CN')), h('span', {}, '日期章'));
+        h('span', { class: 'date-face' }, today()), h('span', {}, '日期章'));
       date.addEventListener('pointerdown', ev => drag(ev, date.querySelector('.date-face'), async (page, x, y) => {
         await act(() => api.post(base + '/placements', { kind: 'date', page, x, y }, { key: newKey() }), '已放置日期章。');
       }, DATE_W, DATE_H));
@@ -128,7 +133,7 @@ export default {
     function pages() {
       const list = [];
       for (let n = 1; n <= (c.pages || 0); n++) {
-        const img = h('img', { src: `${base}/pages/${n}`, alt: `第 ${n} 页`, draggable: 'false' });
+        const img = h('img', { src: `${base}/pages/${n}?version=${c.doc_version || 0}`, alt: `第 ${n} 页`, draggable: 'false' });
         const pageEl = h('div', { class: 'page', dataset: { page: n } }, img, h('div', { class: 'page-no' }, `第 ${n} / ${c.pages} 页`));
         const put = () => {
           for (const old of pageEl.querySelectorAll('.placement')) old.remove();
