@@ -138,79 +138,91 @@ int certs_seals_scope(svc_ctx *ctx, int enterprise, int admin, certs_seal_scope 
 /* ---- reading seals -------------------------------------------------------------------- */
 
 /* The columns seal_row reads; $1 is the caller (granted_to_me). */
-#define SEAL_COLS                                                                                                                                                     \
-	"s.id, s.kind, s.name, s.enterprise_id, s.person_id, s.source, s.cert_serial, "                                                                               \
-	"c.ca, " DBROW_CST("c.not_after") ", s.companion_serial, s.disabled_at IS NOT "                                                                               \
-	                                  "NULL, " DBROW_CST("s.disabled_at") ", "                                                                                    \
-	                                                                      "s.created_by,"                                                                         \
-	                                                                      " " DBROW_CST(                                                                          \
-	                                                                              "s.created_"                                                                    \
-	                                                                              "at") ", "                                                                      \
-	                                                                                    "s."                                                                      \
-	                                                                                    "imag"                                                                    \
-	                                                                                    "e_"                                                                      \
-	                                                                                    "sha2"                                                                    \
-	                                                                                    "56,"                                                                     \
-	                                                                                    " ("                                                                      \
-	                                                                                    "SELE"                                                                    \
-	                                                                                    "CT "                                                                     \
-	                                                                                    "coun"                                                                    \
-	                                                                                    "t(*)"                                                                    \
-	                                                                                    " FRO"                                                                    \
-	                                                                                    "M "                                                                      \
-	                                                                                    "seal"                                                                    \
-	                                                                                    "_gra"                                                                    \
-	                                                                                    "nts "                                                                    \
-	                                                                                    "g "                                                                      \
-	                                                                                    "JOIN"                                                                    \
-	                                                                                    " ent"                                                                    \
-	                                                                                    "erpr"                                                                    \
-	                                                                                    "ise_"                                                                    \
-	                                                                                    "memb"                                                                    \
-	                                                                                    "ersh"                                                                    \
-	                                                                                    "ips"                                                                     \
-	                                                                                    " m "                                                                     \
-	                                                                                    "ON "                                                                     \
-	                                                                                    "m."                                                                      \
-	                                                                                    "pers"                                                                    \
-	                                                                                    "on_"                                                                     \
-	                                                                                    "id "                                                                     \
-	                                                                                    "= "                                                                      \
-	                                                                                    "g."                                                                      \
-	                                                                                    "pers"                                                                    \
-	                                                                                    "on_"                                                                     \
-	                                                                                    "id "                                                                     \
-	                                                                                    "AND "                                                                    \
-	                                                                                    "m."                                                                      \
-	                                                                                    "ente"                                                                    \
-	                                                                                    "rpri"                                                                    \
-	                                                                                    "se_"                                                                     \
-	                                                                                    "id ="                                                                    \
-	                                                                                    " s."                                                                     \
-	                                                                                    "ente"                                                                    \
-	                                                                                    "rpri"                                                                    \
-	                                                                                    "se_"                                                                     \
-	                                                                                    "id "                                                                     \
-	                                                                                    "WHER"                                                                    \
-	                                                                                    "E "                                                                      \
-	                                                                                    "g."                                                                      \
-	                                                                                    "seal"                                                                    \
-	                                                                                    "_id "                                                                    \
-	                                                                                    "= "                                                                      \
-	                                                                                    "s."                                                                      \
-	                                                                                    "id "                                                                     \
-	                                                                                    "AND "                                                                    \
-	                                                                                    "g."                                                                      \
-	                                                                                    "revo"                                                                    \
-	                                                                                    "ked_"                                                                    \
-	                                                                                    "at "                                                                     \
-	                                                                                    "IS"                                                                      \
-	                                                                                    " NUL"                                                                    \
-	                                                                                    "L),"                                                                     \
-	                                                                                    " " SEAL_CERT_USABLE("c") " AND (cc.serial IS NULL OR " SEAL_CERT_USABLE( \
-	                                                                                            "cc") "), EXISTS (SELECT 1 FROM seal_grants g"                    \
-	                                                                                                  " WHERE g.seal_id = s.id AND g.person_id"                   \
-	                                                                                                  " = $1::uuid AND g.revoked_at IS NULL)"
+#define SEAL_COLS                                                                                                                               \
+	"s.id, s.kind, s.name, s.enterprise_id, s.person_id, s.source, s.cert_serial, "                                                         \
+	"c.ca, " DBROW_CST(                                                                                                                     \
+	        "c.not_after") ", s.companion_serial, s.disabled_at IS NOT "                                                                    \
+	                       "NULL, " DBROW_CST(                                                                                              \
+	                               "s.disabled_at") ", "                                                                                    \
+	                                                "s.created_by,"                                                                         \
+	                                                " " DBROW_CST(                                                                          \
+	                                                        "s.created_"                                                                    \
+	                                                        "at") ", "                                                                      \
+	                                                              "s."                                                                      \
+	                                                              "imag"                                                                    \
+	                                                              "e_"                                                                      \
+	                                                              "sha2"                                                                    \
+	                                                              "56,"                                                                     \
+	                                                              " ("                                                                      \
+	                                                              "SELE"                                                                    \
+	                                                              "CT "                                                                     \
+	                                                              "coun"                                                                    \
+	                                                              "t(*)"                                                                    \
+	                                                              " FRO"                                                                    \
+	                                                              "M "                                                                      \
+	                                                              "seal"                                                                    \
+	                                                              "_gra"                                                                    \
+	                                                              "nts "                                                                    \
+	                                                              "g "                                                                      \
+	                                                              "JOIN"                                                                    \
+	                                                              " ent"                                                                    \
+	                                                              "erpr"                                                                    \
+	                                                              "ise_"                                                                    \
+	                                                              "memb"                                                                    \
+	                                                              "ersh"                                                                    \
+	                                                              "ips"                                                                     \
+	                                                              " m "                                                                     \
+	                                                              "ON "                                                                     \
+	                                                              "m."                                                                      \
+	                                                              "pers"                                                                    \
+	                                                              "on_"                                                                     \
+	                                                              "id "                                                                     \
+	                                                              "= "                                                                      \
+	                                                              "g."                                                                      \
+	                                                              "pers"                                                                    \
+	                                                              "on_"                                                                     \
+	                                                              "id "                                                                     \
+	                                                              "AND "                                                                    \
+	                                                              "m."                                                                      \
+	                                                              "ente"                                                                    \
+	                                                              "rpri"                                                                    \
+	                                                              "se_"                                                                     \
+	                                                              "id ="                                                                    \
+	                                                              " s."                                                                     \
+	                                                              "ente"                                                                    \
+	                                                              "rpri"                                                                    \
+	                                                              "se_"                                                                     \
+	                                                              "id "                                                                     \
+	                                                              "WHER"                                                                    \
+	                                                              "E "                                                                      \
+	                                                              "g."                                                                      \
+	                                                              "seal"                                                                    \
+	                                                              "_id "                                                                    \
+	                                                              "= "                                                                      \
+	                                                              "s."                                                                      \
+	                                                              "id "                                                                     \
+	                                                              "AND "                                                                    \
+	                                                              "g."                                                                      \
+	                                                              "revo"                                                                    \
+	                                                              "ked_"                                                                    \
+	                                                              "at "                                                                     \
+	                                                              "IS"                                                                      \
+	                                                              " NUL"                                                                    \
+	                                                              "L),"                                                                     \
+	                                                              " " SEAL_CERT_USABLE("c") " AND (cc.serial IS NULL OR " SEAL_CERT_USABLE( \
+	                                                                      "cc") "), EXISTS "                                                \
+	                                                                            "(SELECT 1 "                                                \
+	                                                                            "FROM "                                                     \
+	                                                                            "seal_grants "                                              \
+	                                                                            "g"                                                         \
+	                                                                            " WHERE "                                                   \
+	                                                                            "g.seal_id = "                                              \
+	                                                                            "s.id AND "                                                 \
+	                                                                            "g.person_id"                                               \
+	                                                                            " = $1::uuid "                                              \
+	                                                                            "AND "                                                      \
+	                                                                            "g.revoked_"                                                \
+	                                                                            "at IS NULL)"
 #define SEAL_FROM                                                                                  \
 	" FROM seals s JOIN certificates c ON c.serial = s.cert_serial"                            \
 	" LEFT JOIN certificates cc ON cc.serial = s.companion_serial"

@@ -10,6 +10,12 @@
 #define SEAL_PNG_MIN 16
 #define SEAL_PNG_MAX 2000
 
+static int png_refused(void)
+{
+	return status_errmsg(ST_SEAL_IMAGE_INVALID, "image",
+	                     "印章图片应为透明背景的 PNG（宽、高 16–2000 像素，可完整解码）");
+}
+
 static const struct {
 	const char *kind, *label;
 } seal_kinds[] = {
@@ -58,10 +64,10 @@ int certs_seal_png_check(const unsigned char *png, size_t len)
 	/* The signature, then IHDR first with its 13 bytes. */
 	if (!png || len < 33 || memcmp(png, "\x89PNG\r\n\x1a\n", 8) != 0 || be32(png + 8) != 13 ||
 	    memcmp(png + 12, "IHDR", 4) != 0)
-		return status_err(ST_SEAL_IMAGE_INVALID, "image");
+		return png_refused();
 	unsigned long w = be32(png + 16), h = be32(png + 20);
 	if (w < SEAL_PNG_MIN || h < SEAL_PNG_MIN || w > SEAL_PNG_MAX || h > SEAL_PNG_MAX)
-		return status_err(ST_SEAL_IMAGE_INVALID, "image");
+		return png_refused();
 	/* Decoded whole, and transparent somewhere: a seal is stamped over the text. */
 	png_src src = {png, len, 0};
 	cairo_surface_t *s = cairo_image_surface_create_from_png_stream(png_read, &src);
@@ -82,5 +88,5 @@ int certs_seal_png_check(const unsigned char *png, size_t len)
 		ok = clear > 0 && clear < (long)sw * sh;
 	}
 	cairo_surface_destroy(s);
-	return ok ? ST_OK : status_err(ST_SEAL_IMAGE_INVALID, "image");
+	return ok ? ST_OK : png_refused();
 }
