@@ -12,7 +12,7 @@
 VARIANT  ?= release
 B        := build/$(VARIANT)
 GEN      := build/gen
-PKGS     := libprotobuf-c libevent libevent_pthreads jansson hiredis libpq openssl libcurl libcmark pangocairo libqrencode fontconfig zlib poppler-glib
+PKGS     := libprotobuf-c libevent libevent_pthreads jansson hiredis libpq openssl libcurl libcmark pangocairo libqrencode fontconfig zlib
 CC       ?= cc
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wformat=2
@@ -32,6 +32,9 @@ endif
 CFLAGS   := $(BASEFLAGS) $(OPTFLAGS) $(WARN)
 GENFLAGS := $(BASEFLAGS) $(OPTFLAGS) -Wall -Werror
 LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lnng -lpthread -lm
+# certs alone renders PDF pages (contracts_render.c: poppler-glib onto cairo).
+LDLIBS_certs := $(shell pkg-config --libs poppler-glib 2>/dev/null)
+$(B)/obj/services/certs/contracts_render.o: CFLAGS += $(shell pkg-config --cflags poppler-glib 2>/dev/null)
 NPROC    := $(shell nproc 2>/dev/null || echo 2)
 TESTLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
@@ -118,7 +121,7 @@ $(LIBTESTPB): $(patsubst $(GEN)/%.c,$(B)/gen/%.o,$(GEN_TEST_C))
 define service_rules
 $(B)/bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$(filter-out %_test.c,$(wildcard services/$(1)/*.c))) $(SVC_GEN_$(1)) $(LIBCOMMON)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(LDSAN) -o $$@ $$^ $$(LDLIBS)
+	$$(CC) $$(LDSAN) -o $$@ $$^ $$(LDLIBS) $$(LDLIBS_$(1))
 endef
 $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
 
@@ -126,7 +129,7 @@ $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
 define svc_test_rules
 $(B)/tests/$(2)_$(basename $(notdir $(1))): $(B)/obj/$(basename $(1)).o $(TEST_SUPPORT) $(patsubst %.c,$(B)/obj/%.o,$(filter-out %_test.c services/$(2)/main.c,$(wildcard services/$(2)/*.c))) $(SVC_GEN_$(2)) $(LIBCOMMON)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(LDSAN) -o $$@ $$^ $$(LDLIBS) $$(TESTLIBS)
+	$$(CC) $$(LDSAN) -o $$@ $$^ $$(LDLIBS) $$(LDLIBS_$(2)) $$(TESTLIBS)
 endef
 $(foreach t,$(SVC_TESTS),$(eval $(call svc_test_rules,$(t),$(notdir $(patsubst %/,%,$(dir $(t)))))))
 

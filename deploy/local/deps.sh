@@ -11,6 +11,7 @@ readonly RUN_PKGS=(
 	build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev libnng-dev
 	libevent-dev libjansson-dev libhiredis-dev libpq-dev libssl-dev libcurl4-openssl-dev libcmark-dev
 	libpango1.0-dev libcairo2-dev libfontconfig-dev libqrencode-dev fonts-wqy-microhei zlib1g-dev
+	libpoppler-glib-dev
 	postgresql-15 redis-server curl ca-certificates procps util-linux iproute2
 )
 # The browser tests (tests/browser/): Debian's chromium driven by playwright-core from npm, and

@@ -30,10 +30,11 @@
 
 static const char contract_cols[] = CERTS_CONTRACT_COLS;
 
-/* SQL: person $2 is a party to contract c (the initiator, or a signer — for an enterprise
- * only while an active member of it). */
+/* SQL: person $2 is a party to contract c (the initiator, or a signer of a contract sent —
+ * for an enterprise only while an active member of it). A draft is its initiator's alone. */
 #define PARTY_SQL                                                                                  \
-	"(c.initiator_person_id = $2::uuid OR EXISTS (SELECT 1 FROM contract_signers ps"           \
+	"(c.initiator_person_id = $2::uuid OR c.state <> 'draft' AND EXISTS (SELECT 1 FROM"        \
+	" contract_signers ps"                                                                     \
 	" WHERE ps.contract_id = c.id AND ps.person_id = $2::uuid AND (ps.enterprise_id IS NULL"   \
 	" OR EXISTS (SELECT 1 FROM enterprise_memberships pm WHERE pm.person_id = ps.person_id"    \
 	" AND pm.enterprise_id = ps.enterprise_id))))"

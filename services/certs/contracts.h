@@ -77,10 +77,10 @@ int certs_contract_row_read(svc_ctx *ctx, const PGresult *r, int i, certs_contra
 
 /*
  * The contract contract_id when person_id is a party to it: its initiator, or one of its
- * signers — a signer for an enterprise only while still an active member of it
- * (memberproj). ST_OK with *out, else ST_CONTRACT_NOT_FOUND (also for an id that is no
- * uuid: a non-party learns nothing) or ST_DB. May run inside a transaction (then it reads
- * the transaction's view; it takes no lock).
+ * signers once it was sent (a draft is its initiator's alone) — a signer for an enterprise
+ * only while still an active member of it (memberproj). ST_OK with *out, else ST_CONTRACT_NOT_FOUND
+ * (also for an id that is no uuid: a non-party learns nothing) or ST_DB. May run inside a
+ * transaction (then it reads the transaction's view; it takes no lock).
  */
 int certs_contract_for_party(svc_ctx *ctx, const char *contract_id, const char *person_id,
                              certs_contract_row *out);
@@ -135,6 +135,13 @@ int certs_contract_view_valid(const char *view);
  * ST_CONTRACT_RENDER. */
 int certs_contract_render(const unsigned char *pdf, size_t len, int n, int dpi, unsigned char **png,
                           size_t *png_len);
+
+/* At exit, instead of pdfdoc_shutdown() when a page was rendered: poppler's fonts stay
+ * cached in cairo for the process's life, so cairo's static data cannot be reset (its
+ * debug reset asserts); pango's font map and fontconfig's data are released. */
+void certs_contract_render_shutdown(void);
+/* 1 once a page was rendered in this process. */
+int certs_contract_rendered(void);
 
 /* ---- handlers and jobs ---------------------------------------------------------------- */
 

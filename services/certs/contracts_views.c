@@ -109,7 +109,8 @@ int certs_contract_view_valid(const char *view)
 	  " enterprise_memberships vm WHERE vm.person_id = " s                                     \
 	  ".person_id AND vm.enterprise_id = " s ".enterprise_id))"
 #define PARTY                                                                                      \
-	"(c.initiator_person_id = $1::uuid OR EXISTS (SELECT 1 FROM contract_signers vs WHERE"     \
+	"(c.initiator_person_id = $1::uuid OR c.state <> 'draft' AND EXISTS (SELECT 1 FROM"        \
+	" contract_signers vs WHERE"                                                               \
 	" vs.contract_id = c.id AND " LIVE_SIGNER("vs") "))"
 /* A seat of the person whose turn it is now. */
 #define MY_TURN                                                                                    \

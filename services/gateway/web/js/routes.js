@@ -62,6 +62,9 @@ export const routes = [
   ['/op/payments-recon', 'op-payments-recon'],
   ['/me/payments/:id/invoices', 'invoices'],
   ['/op/invoices', 'op-invoices'],
+  ['/me/contracts', 'contracts'],
+  ['/me/contracts/new', 'contract-new'],
+  ['/me/contracts/:id', 'contract'],
   ['/me/contracts/:id/sign', 'contract-sign'],
 ];
 
@@ -83,6 +86,7 @@ export const menus = {
     ['证书管理', '/me/certificates'],
     ['订单管理', '/me/cert-orders'],
     ['印章管理', '/me/seals'],
+    ['合同', '/me/contracts'],
     ['账号管理', '/me/security'],
     ['我的消息', '/me/messages', 'unread'],
   ],
