@@ -22,6 +22,10 @@
  *   login.c     certmgmt: certificate login (the session is opened by accounts)
  *   cloudsign.c certmgmt: SignWithCloudKey (bus-only), after the holder's SMS code
  *   cert_jobs.c certmgmt: auto-revocation 90 days past expiry, expiry notices (tick)
+ *   pades.c, cades.c, pdfread.c, seal_image.c  the signing engine (pure; README)
+ *   pdftext.c   engine: keyword positions in a PDF's text (pure; pdftext.h)
+ *   pades_verify.c  engine: verification of a PDF's signatures (pure; pades_verify.h)
+ *   verify.c    engine: VerifySignatures, 验签 of an uploaded PDF (verify.h)
  */
 #ifndef CERTS_CERTS_H
 #define CERTS_CERTS_H

@@ -2,9 +2,11 @@
 #include "certs.h"
 #include "certs_apps.pb-c.h"
 #include "certs_orders.pb-c.h"
+#include "certs_verify.pb-c.h"
 #include "memberproj.h"
 #include "orders.h"
 #include "status.h"
+#include "verify.h"
 
 static struct certs_app app;
 static config_common common;
@@ -70,6 +72,12 @@ static const svc_handler certs_order_handlers[] = {
 };
 static const char *const certs_order_idempotent[] = {"CreateMyOrder", "CreateEnterpriseOrder",
                                                      NULL};
+
+/* engine (sigengine): 验签, verification of any uploaded PDF's signatures (verify.c);
+ * nothing is created, so no Idempotency-Key. */
+static const svc_handler certs_verify_handlers[] = {
+        {"VerifySignatures", certs_verify_signatures},
+};
 
 static const svc_handler certs_handlers[] = {
         {"IssueCertificate", certs_issue},
@@ -139,7 +147,10 @@ int main(int argc, char **argv)
 	                  SVC_API(&certs__cert_applications__descriptor, certs_app_handlers,
 	                          .idempotent = certs_app_idempotent),
 	                  SVC_API(&certs__cert_orders__descriptor, certs_order_handlers,
-	                          .idempotent = certs_order_idempotent)};
+	                          .idempotent = certs_order_idempotent),
+	                  /* engine (sigengine) */
+	                  SVC_API(&certs__signature_verification__descriptor,
+	                          certs_verify_handlers)};
 	svc_def def = {.name = "certs",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],

@@ -26,6 +26,21 @@ const char *pades_later_name(pades_later l)
 	                                          : "content_changed";
 }
 
+const char *pades_verdict(const pades_sig *s, const char *status, time_t revoked_at)
+{
+	int ts_good = s->timestamp && s->timestamp_ok && s->timestamp_imprint_ok;
+	/* Broken bytes or a broken signature: invalid, whoever signed. */
+	if (!s->byterange_ok || !s->digest_ok || !s->signature_ok || s->signing_cert == 0 ||
+	    s->later == PADES_LATER_CONTENT_CHANGED || (s->timestamp && !s->timestamp_imprint_ok))
+		return "invalid";
+	/* Revoked: still valid only when a time-stamp proves it was made before. */
+	if (strcmp(status, "revoked") == 0 && !(ts_good && s->timestamp_at < revoked_at))
+		return "invalid";
+	if (!s->chain_ok || strcmp(status, "unknown_issuer") == 0)
+		return "unknown";
+	return "valid";
+}
+
 void pades_verify_free(pades_sig *s, size_t n)
 {
 	for (size_t i = 0; s && i < n; i++)
@@ -421,7 +436,7 @@ static void check_timestamp(CMS_SignerInfo *si, X509_STORE *trust, pades_sig *s,
 	const ASN1_GENERALIZEDTIME *gt = TS_TST_INFO_get_time(info);
 	asn1_iso(gt, s->timestamp_time);
 	if (gt && ASN1_TIME_to_tm(gt, &tm) == 1)
-		*gen = timegm(&tm);
+		*gen = s->timestamp_at = timegm(&tm);
 	TS_MSG_IMPRINT *mi = TS_TST_INFO_get_msg_imprint(info);
 	X509_ALGOR *alg = TS_MSG_IMPRINT_get_algo(mi);
 	ASN1_OCTET_STRING *want = TS_MSG_IMPRINT_get_msg(mi);
@@ -757,6 +772,7 @@ int pades_verify(const unsigned char *pdf, size_t len, X509_STORE *trust, pades_
 			most = s[i].covered;
 	}
 	doc->size = len;
+	doc->pages = pdfread_page_count(d);
 	doc->revisions = count_eof(pdf, 0, len);
 	doc->modified_after_last_signature = nf > 0 && most < len;
 	free(f);

@@ -17,6 +17,7 @@
 #include <openssl/x509.h>
 
 #include <stddef.h>
+#include <time.h>
 
 /* Signatures reported at most (a document with more reports the first ones). */
 #define PADES_VERIFY_MAX 64
@@ -47,6 +48,7 @@ typedef struct pades_sig {
 	int timestamp_ok;  /* its signature and TSA certificate verify against the trust store */
 	int timestamp_imprint_ok; /* its imprint is the hash of this signature value */
 	char timestamp_time[32];  /* its genTime */
+	time_t timestamp_at;      /* the same (0: none) */
 	char tsa_subject[512];
 	size_t covered;      /* the bytes the ranges span: 0 … b + c */
 	size_t bytes_after;  /* the file's size minus covered */
@@ -58,6 +60,7 @@ typedef struct pades_sig {
 
 typedef struct pades_doc {
 	size_t size;
+	int pages;
 	int revisions;                     /* %%EOF markers */
 	int modified_after_last_signature; /* bytes follow the signature that covers the most */
 } pades_doc;
@@ -70,6 +73,17 @@ typedef struct pades_doc {
 int pades_verify(const unsigned char *pdf, size_t len, X509_STORE *trust, pades_sig **out,
                  size_t *n, pades_doc *doc);
 void pades_verify_free(pades_sig *s, size_t n);
+
+/*
+ * The verdict on one signature given its certificate's status in the platform's tables
+ * (good | revoked | expired | unknown_issuer) and, when revoked, since when:
+ *   "invalid" — the ranges, the digest, the signature, signing-certificate or the
+ *               time-stamp's imprint fail, later revisions change content, or the
+ *               certificate was revoked and no valid time-stamp shows the signature older;
+ *   "unknown" — sound, but the signer does not chain to the trust store or is not ours;
+ *   "valid"   — otherwise (an expired certificate included: validity is judged when signed).
+ */
+const char *pades_verdict(const pades_sig *s, const char *status, time_t revoked_at);
 
 /* The wire names of pades_later: "none", "signatures_only", "content_changed". */
 const char *pades_later_name(pades_later l);

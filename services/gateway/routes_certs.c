@@ -2,6 +2,7 @@
 #include "certs.pb-c.h"
 #include "certs_apps.pb-c.h"
 #include "certs_orders.pb-c.h"
+#include "certs_verify.pb-c.h"
 #include "routes.h"
 
 /* Certificate applications (certapps). */
@@ -133,6 +134,11 @@ static gw_route routes[] = {
             "开发环境：以云证书签名（测试用）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
         CRT("POST", "/api/v1/dev/certs/jobs", "DevRunCertJobs", GW_AUTH_DEV, 0,
             "开发环境：立即运行证书定时任务（测试用）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
+        /* engine (sigengine): 验签 — any uploaded PDF, nothing stored. */
+        {"POST", "/api/v1/signature-verifications", "certs",
+         &certs__signature_verification__descriptor, "VerifySignatures", GW_AUTH_SESSION, 0,
+         "验签：上传已签署的 PDF，逐个查看签名的验证结果（文件不保存）", GW_SESSION_KEEP, NULL,
+         GW_MULTIPART, GW_LIMIT_VERIFY},
 };
 
 const gw_route_table gw_routes_certs = {routes, sizeof routes / sizeof routes[0]};

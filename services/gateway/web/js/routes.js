@@ -61,6 +61,7 @@ export const routes = [
   ['/op/payments-recon', 'op-payments-recon'],
   ['/me/payments/:id/invoices', 'invoices'],
   ['/op/invoices', 'op-invoices'],
+  ['/me/verify', 'verify'],
 ];
 
 /* The left menus of 个人中心 and the two consoles. A fourth element names who sees the
@@ -80,6 +81,7 @@ export const menus = {
     ['数字证书申请', '/me/cert-applications'],
     ['证书管理', '/me/certificates'],
     ['订单管理', '/me/cert-orders'],
+    ['验签', '/me/verify'],
     ['账号管理', '/me/security'],
     ['我的消息', '/me/messages', 'unread'],
   ],
