@@ -65,7 +65,8 @@ static int cert_status(svc_ctx *ctx, const pades_sig *s, Certs__VerifiedSignatur
 		return rv;
 	if (PQntuples(r) == 1) {
 		size_t n = 0;
-		unsigned char *der = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 0), &n);
+		unsigned char *der =
+		        PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 0), &n);
 		int ours = der && n == s->cert_len && memcmp(der, s->cert_der, n) == 0;
 		PQfreemem(der);
 		if (ours) {
@@ -75,8 +76,9 @@ static int cert_status(svc_ctx *ctx, const pades_sig *s, Certs__VerifiedSignatur
 				v->revoked_at = arena_strdup(ctx->arena, PQgetvalue(r, 0, 2));
 				*revoked_at = (time_t)strtoll(PQgetvalue(r, 0, 3), NULL, 10);
 			} else {
-				v->certificate_status =
-				        strcmp(PQgetvalue(r, 0, 4), "true") == 0 ? "expired" : "good";
+				v->certificate_status = strcmp(PQgetvalue(r, 0, 4), "true") == 0
+				                                ? "expired"
+				                                : "good";
 			}
 		}
 	}
@@ -103,8 +105,9 @@ static Certs__VerifiedSignature *sig_message(svc_ctx *ctx, const pades_sig *s, i
 	v->byte_range_valid = s->byterange_ok;
 	v->digest_matches = s->digest_ok;
 	v->signature_valid = s->signature_ok;
-	v->signing_certificate = s->signing_cert > 0 ? "matches" : s->signing_cert == 0 ? "mismatch"
-	                                                                                : "absent";
+	v->signing_certificate = s->signing_cert > 0    ? "matches"
+	                         : s->signing_cert == 0 ? "mismatch"
+	                                                : "absent";
 	v->has_chain_trusted = 1;
 	v->chain_trusted = s->chain_ok;
 	t->has_present = t->has_valid = t->has_imprint_matches = 1;

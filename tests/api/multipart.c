@@ -10,8 +10,8 @@
 #include <string.h>
 
 static const char *const text_keys[] = {"name", "value", NULL};
-static const char *const file_keys[] = {"name", "filename", "content_type", "base64",
-                                        "hex",  "text",     "pad_to",       "path", NULL};
+static const char *const file_keys[] = {"name", "filename", "content_type", "base64", "hex",
+                                        "text", "pad_to",   "path",         NULL};
 static const char *const content_keys[] = {"base64", "hex", "text", "path", NULL};
 
 static int part_err(char *err, size_t errlen, size_t i, const char *fmt, ...)
@@ -91,7 +91,8 @@ static int file_content(const json_t *vars, const json_t *part, size_t i, struct
 		if (!json_object_get(part, content_keys[j]))
 			continue;
 		if (key)
-			return part_err(err, errlen, i, ": give only one of base64, hex, text and path");
+			return part_err(err, errlen, i,
+			                ": give only one of base64, hex, text and path");
 		key = content_keys[j];
 	}
 	if (pad_to && (!json_is_integer(pad_to) || json_integer_value(pad_to) < 0 ||

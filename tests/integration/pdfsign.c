@@ -16,6 +16,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <openssl/pem.h>
 
 #include <stdio.h>
@@ -194,13 +195,19 @@ static int tamper(const char *in, const char *out)
 
 int main(int argc, char **argv)
 {
+	int rv = 2;
 	if (argc == 3 && strcmp(argv[1], "make") == 0)
-		return make(argv[2]) ? 1 : 0;
-	if ((argc == 8 || argc == 9) && strcmp(argv[1], "sign") == 0)
-		return sign(argv, argc);
-	if (argc == 4 && strcmp(argv[1], "tamper") == 0)
-		return tamper(argv[2], argv[3]);
-	fprintf(stderr, "usage: pdfsign make OUT | sign IN OUT KEY CERT CHAIN TSA_URL [PAGE] | "
-	                "tamper IN OUT\n");
-	return 2;
+		rv = make(argv[2]) ? 1 : 0;
+	else if ((argc == 8 || argc == 9) && strcmp(argv[1], "sign") == 0)
+		rv = sign(argv, argc);
+	else if (argc == 4 && strcmp(argv[1], "tamper") == 0)
+		rv = tamper(argv[2], argv[3]);
+	else
+		fprintf(stderr,
+		        "usage: pdfsign make OUT | sign IN OUT KEY CERT CHAIN TSA_URL [PAGE] | "
+		        "tamper IN OUT\n");
+	/* cairo's and fontconfig's process-wide caches, released for the leak checker. */
+	cairo_debug_reset_static_data();
+	FcFini();
+	return rv;
 }
