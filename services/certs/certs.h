@@ -27,6 +27,10 @@
  *               (contracts.h)
  *   placements.c, signing.c, completion.c  signing: seal placements, the confirmation by
  *               SMS (PAdES B-T per seal), refusal, the completion certificate (signing.h)
+ *   pades.c, cades.c, pdfread.c, seal_image.c  the signing engine (pure; README)
+ *   pdftext.c   engine: keyword positions in a PDF's text (pure; pdftext.h)
+ *   pades_verify.c  engine: verification of a PDF's signatures (pure; pades_verify.h)
+ *   verify.c    engine: VerifySignatures, 验签 of an uploaded PDF (verify.h)
  */
 #ifndef CERTS_CERTS_H
 #define CERTS_CERTS_H

@@ -3,6 +3,7 @@
 #include "certs_apps.pb-c.h"
 #include "certs_orders.pb-c.h"
 #include "certs_seals.pb-c.h"
+#include "certs_verify.pb-c.h"
 #include "memberproj.h"
 #include "orders.h"
 #include "seals.h"
@@ -10,6 +11,7 @@
 #include "certs_signing.pb-c.h" /* signing */
 #include "signing.h"
 #include "status.h"
+#include "verify.h"
 
 static struct certs_app app;
 static config_common common;
@@ -122,6 +124,11 @@ static const svc_handler certs_signing_handlers[] = {
 };
 static const char *const certs_signing_idempotent[] = {"CreatePlacement", "SignContract",
                                                        "RefuseContract", NULL};
+/* engine (sigengine): 验签, verification of any uploaded PDF's signatures (verify.c);
+ * nothing is created, so no Idempotency-Key. */
+static const svc_handler certs_verify_handlers[] = {
+        {"VerifySignatures", certs_verify_signatures},
+};
 
 static const svc_handler certs_handlers[] = {
         {"IssueCertificate", certs_issue},
@@ -203,7 +210,9 @@ int main(int argc, char **argv)
 	                          .idempotent = certs_contract_idempotent),
 	                  /* signing */
 	                  SVC_API(&certs__contract_signing__descriptor, certs_signing_handlers,
-	                          .idempotent = certs_signing_idempotent)};
+	                          .idempotent = certs_signing_idempotent),
+	                  /* engine (sigengine) */
+	                  SVC_API(&certs__signature_verification__descriptor, certs_verify_handlers)};
 	svc_def def = {.name = "certs",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],

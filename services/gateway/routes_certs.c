@@ -5,6 +5,7 @@
 #include "certs_orders.pb-c.h"
 #include "certs_seals.pb-c.h"
 #include "certs_signing.pb-c.h"
+#include "certs_verify.pb-c.h"
 #include "routes.h"
 
 /* Certificate applications (certapps). */
@@ -222,6 +223,11 @@ static gw_route routes[] = {
               "拒签（填写原因）", 0),
         CSIGN("GET", "/api/v1/contracts/{id}/completion-certificate", "GetCompletionCertificate", 0,
               "签署完成证明（PDF，平台签名）", GW_FILE_REPLY),
+        /* engine (sigengine): 验签 — any uploaded PDF, nothing stored. */
+        {"POST", "/api/v1/signature-verifications", "certs",
+         &certs__signature_verification__descriptor, "VerifySignatures", GW_AUTH_SESSION, 0,
+         "验签：上传已签署的 PDF，逐个查看签名的验证结果（文件不保存）", GW_SESSION_KEEP, NULL,
+         GW_MULTIPART, GW_LIMIT_VERIFY},
 };
 
 const gw_route_table gw_routes_certs = {routes, sizeof routes / sizeof routes[0]};

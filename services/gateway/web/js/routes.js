@@ -66,6 +66,7 @@ export const routes = [
   ['/me/contracts/new', 'contract-new'],
   ['/me/contracts/:id', 'contract'],
   ['/me/contracts/:id/sign', 'contract-sign'],
+  ['/me/verify', 'verify'],
 ];
 
 /* The left menus of 个人中心 and the two consoles. A fourth element names who sees the
@@ -87,6 +88,7 @@ export const menus = {
     ['订单管理', '/me/cert-orders'],
     ['印章管理', '/me/seals'],
     ['合同', '/me/contracts'],
+    ['验签', '/me/verify'],
     ['账号管理', '/me/security'],
     ['我的消息', '/me/messages', 'unread'],
   ],
