@@ -196,23 +196,24 @@ int main(int argc, char **argv)
 	         "public URL of the OCSP responder written into certificates", &app.ocsp_url},
 	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
 	};
-	svc_api apis[] = {SVC_API(&certs__certs__descriptor, certs_handlers,
-	                          .bus_only = certs_bus_only, .idempotent = certs_idempotent),
-	                  SVC_API(&certs__cert_applications__descriptor, certs_app_handlers,
-	                          .idempotent = certs_app_idempotent),
-	                  SVC_API(&certs__cert_orders__descriptor, certs_order_handlers,
-	                          .idempotent = certs_order_idempotent),
-	                  /* seals */
-	                  SVC_API(&certs__cert_seals__descriptor, certs_seal_handlers,
-	                          .idempotent = certs_seal_idempotent),
-	                  /* contracts */
-	                  SVC_API(&certs__contracts__descriptor, certs_contract_handlers,
-	                          .idempotent = certs_contract_idempotent),
-	                  /* signing */
-	                  SVC_API(&certs__contract_signing__descriptor, certs_signing_handlers,
-	                          .idempotent = certs_signing_idempotent),
-	                  /* engine (sigengine) */
-	                  SVC_API(&certs__signature_verification__descriptor, certs_verify_handlers)};
+	svc_api apis[] = {
+	        SVC_API(&certs__certs__descriptor, certs_handlers, .bus_only = certs_bus_only,
+	                .idempotent = certs_idempotent),
+	        SVC_API(&certs__cert_applications__descriptor, certs_app_handlers,
+	                .idempotent = certs_app_idempotent),
+	        SVC_API(&certs__cert_orders__descriptor, certs_order_handlers,
+	                .idempotent = certs_order_idempotent),
+	        /* seals */
+	        SVC_API(&certs__cert_seals__descriptor, certs_seal_handlers,
+	                .idempotent = certs_seal_idempotent),
+	        /* contracts */
+	        SVC_API(&certs__contracts__descriptor, certs_contract_handlers,
+	                .idempotent = certs_contract_idempotent),
+	        /* signing */
+	        SVC_API(&certs__contract_signing__descriptor, certs_signing_handlers,
+	                .idempotent = certs_signing_idempotent),
+	        /* engine (sigengine) */
+	        SVC_API(&certs__signature_verification__descriptor, certs_verify_handlers)};
 	svc_def def = {.name = "certs",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],
