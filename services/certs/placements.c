@@ -175,7 +175,10 @@ static int place_check(svc_ctx *ctx, const Certs__PlacementForm *q, struct place
 	if (!fnum(p->w) || p->w < 8 || !fnum(p->h) || p->h < 8)
 		return status_err(ST_PDF_RECT, q->has_w ? "w" : "h");
 	if (strcmp(p->kind, "cross_page") == 0) {
-		/* every page's right edge, drawn at signing: only the size matters */
+		/* every page's right edge, drawn at signing: only the size matters (the engine
+		 * cuts 20–400 pt) */
+		if (p->w < 20 || p->w > 400)
+			return status_err(ST_PDF_RECT, "w");
 		p->page = 0;
 		p->x = p->y = 0;
 		p->h = p->w;

@@ -444,10 +444,8 @@ static int sign_one(svc_ctx *ctx, sign_job *j, sign_seal *s, certs_cloud_key *ke
 	rv = ST_OK;
 out:
 	free(out);
-	for (size_t i = 0; i < nslices; i++)
-		free(slices[i]);
-	free(slices);
-	free(wg);
+	if (wg)
+		pades_cross_page_free(wg, slices, nslices);
 	return rv;
 }
 
