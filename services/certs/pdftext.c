@@ -15,10 +15,10 @@
 #define MAX_ARRAY      4096
 #define MAX_QDEPTH     64
 #define MAX_FORM_DEPTH 6
-#define MAX_CHARS      (256 * 1024) /* per page */
+#define MAX_CHARS      (256 * 1024)  /* per page */
 #define MAX_OPS        (1024 * 1024) /* per page, forms included */
 #define MAX_FORM_RUNS  512           /* Form XObjects drawn per page */
-#define MAX_MAP        65536 /* ToUnicode and /W entries per font */
+#define MAX_MAP        65536         /* ToUnicode and /W entries per font */
 #define MAX_FONTS      256
 
 /* ---- tokens ------------------------------------------------------------------------ */
