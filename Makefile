@@ -181,6 +181,8 @@ FUZZ_SRC_csr       := services/certs/ca.c
 FUZZ_SRC_ocsp      := services/certs/pki.c services/certs/ca.c
 FUZZ_SRC_pdfread    := services/certs/pdfread.c
 FUZZ_SRC_pdftext    := services/certs/pdftext.c services/certs/pdfread.c
+FUZZ_SRC_pades_verify := services/certs/pades_verify.c services/certs/pdfread.c \
+                         services/certs/proof.c services/certs/ca.c
 FUZZ_SECONDS   ?= 60
 FUZZ_BINS      := $(addprefix $(B)/fuzz/,$(FUZZERS))
 

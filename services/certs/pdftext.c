@@ -15,9 +15,10 @@
 #define MAX_ARRAY      4096
 #define MAX_QDEPTH     64
 #define MAX_FORM_DEPTH 6
-#define MAX_CHARS      (256 * 1024) /* per page */
-#define MAX_OPS        (4 * 1024 * 1024)
-#define MAX_MAP        65536 /* ToUnicode and /W entries per font */
+#define MAX_CHARS      (256 * 1024)  /* per page */
+#define MAX_OPS        (1024 * 1024) /* per page, forms included */
+#define MAX_FORM_RUNS  512           /* Form XObjects drawn per page */
+#define MAX_MAP        65536         /* ToUnicode and /W entries per font */
 #define MAX_FONTS      256
 
 /* ---- tokens ------------------------------------------------------------------------ */
@@ -644,6 +645,8 @@ typedef struct interp {
 	mat tm, tlm;
 	tok arr[MAX_ARRAY];
 	size_t narr;
+	long forms[MAX_FORM_DEPTH]; /* the forms being drawn (a form drawing itself is skipped) */
+	int nforms, form_runs;
 } interp;
 
 static font *font_for(interp *in, const pdfo *res, const tok *name)
@@ -741,8 +744,12 @@ static void do_xobject(interp *in, const pdfo *res, const tok *name, int depth)
 		if (xo->items[i]->rawlen == name->n + 1 &&
 		    memcmp(xo->items[i]->raw + 1, name->p, name->n) == 0)
 			ref = xo->items[i + 1];
-	if (!ref || ref->type != PDFO_REF)
+	if (!ref || ref->type != PDFO_REF || in->form_runs >= MAX_FORM_RUNS)
 		return;
+	for (int i = 0; i < in->nforms; i++)
+		if (in->forms[i] == ref->num)
+			return;
+	in->form_runs++;
 	const pdfo *dict = pdfread_get(in->d, ref->num);
 	if (!dict || !pdfo_is_name(pdfread_resolve(in->d, pdfo_get(dict, "Subtype")), "Form"))
 		return;
@@ -761,7 +768,9 @@ static void do_xobject(interp *in, const pdfo *res, const tok *name, int depth)
 		          num_of(in->d, m->items[4], 0), num_of(in->d, m->items[5], 0)};
 		in->g.ctm = mat_mul(fm, in->g.ctm);
 	}
+	in->forms[in->nforms++] = ref->num;
 	run(in, data, n, fres && fres->type == PDFO_DICT ? fres : res, depth + 1);
+	in->nforms--;
 	in->g = saved;
 	in->tm = savedtm;
 	in->tlm = savedtlm;
@@ -1043,6 +1052,8 @@ int pdftext_find(const unsigned char *pdf, size_t len, const char *keyword_utf8,
 		page_content(d, page, &content);
 		in->nch = 0;
 		in->ops = 0;
+		in->form_runs = 0;
+		in->nforms = 0;
 		in->depth = 0;
 		in->narr = 0;
 		in->g = (gstate){IDENT, 0, 0, 1, 0, 0, 0, NULL};

@@ -30,8 +30,9 @@
 	" AND " c ".medium = 'cloud' AND EXISTS (SELECT 1 FROM cloud_keys k WHERE k.serial = " c   \
 	".serial))"
 
-int certs_seal_use_check(svc_ctx *ctx, const char *seal_id, const char *person_id,
-                         const char *enterprise_id, certs_seal_use *out)
+/* certs_seal_use_check's decision; the image only with_png (the usable list needs none). */
+static int seal_use_decide(svc_ctx *ctx, const char *seal_id, const char *person_id,
+                           const char *enterprise_id, int with_png, certs_seal_use *out)
 {
 	PGresult *r = NULL;
 	int rv;
@@ -96,11 +97,18 @@ int certs_seal_use_check(svc_ctx *ctx, const char *seal_id, const char *person_i
 	out->enterprise_id = *ent ? dbrow_text(a, r, 0, 2) : NULL;
 	out->cert_serial = dbrow_text(a, r, 0, 4);
 	out->companion_serial = dbrow_text(a, r, 0, 5);
-	rv = blobs_get(ctx, &CERTS_APP(ctx)->pii, "certs", PQgetvalue(r, 0, 6), &out->png,
-	               &out->png_len);
+	rv = with_png ? blobs_get(ctx, &CERTS_APP(ctx)->pii, "certs", PQgetvalue(r, 0, 6),
+	                          &out->png, &out->png_len)
+	              : ST_OK;
 out:
 	PQclear(r);
 	return rv;
+}
+
+int certs_seal_use_check(svc_ctx *ctx, const char *seal_id, const char *person_id,
+                         const char *enterprise_id, certs_seal_use *out)
+{
+	return seal_use_decide(ctx, seal_id, person_id, enterprise_id, 1, out);
 }
 
 /* ---- the caller's scope --------------------------------------------------------------- */
@@ -349,39 +357,50 @@ int certs_seals_my_list(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessa
 	return seal_list(ctx, &sc, "s.person_id = $1::uuid AND $2 = ''", q->state, NULL, out);
 }
 
+/* The caller's usable seals: every candidate (the enterprise's seals, or the caller's own
+ * signature) put through certs_seal_use_check's own decision, so the signing page offers
+ * exactly what signing will accept. */
 int certs_seals_usable(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
 	const Certs__UsableSealsRequest *q = (const Certs__UsableSealsRequest *)in;
 	certs_seal_scope sc;
-	memberproj_row m;
+	certs_seal_use u;
+	PGresult *r = NULL;
 	int rv = certs_seals_scope(ctx, 0, 0, &sc);
 	if (rv != ST_OK)
 		return rv;
 	const char *ent = q->enterprise_id && *q->enterprise_id ? q->enterprise_id : NULL;
-	if (!ent)
-		return seal_list(
-		        ctx, &sc, "s.person_id = $1::uuid AND $2 = ''", "active",
-		        " AND " SEAL_CERT_USABLE(
-		                "c") " AND (cc.serial IS NULL OR " SEAL_CERT_USABLE("cc") ")",
-		        out);
-	/* For an enterprise: only while a member of it, only the seals granted to the caller
-	 * (the same rule as certs_seal_use_check). Not a member: nothing to use. */
-	rv = memberproj_get(ctx, sc.person_id, ent, &m);
-	if (rv != ST_OK && rv != ST_NOT_FOUND)
+	if (ent && !validate_uuid(ent))
+		return status_err(ST_VALIDATION, "enterprise_id");
+	const char *v[] = {ent ? ent : sc.person_id};
+	if ((rv = change_exec(ctx,
+	                      ent ? "SELECT id FROM seals WHERE enterprise_id = $1::uuid"
+	                            " AND disabled_at IS NULL ORDER BY created_at DESC LIMIT 50"
+	                          : "SELECT id FROM seals WHERE person_id = $1::uuid"
+	                            " AND disabled_at IS NULL ORDER BY created_at DESC LIMIT 50",
+	                      1, v, &r)) != ST_OK)
 		return rv;
-	if (rv == ST_NOT_FOUND) {
-		ProtobufCMessage *list = dblist_new(ctx, &certs__seal_list__descriptor);
-		dblist_total(list, 0, NULL);
-		*out = list;
-		return ST_OK;
-	}
+	Certs__SealList *list = (Certs__SealList *)dblist_new(ctx, &certs__seal_list__descriptor);
+	list->items = arena_alloc(ctx->arena, sizeof *list->items * (size_t)(PQntuples(r) + 1));
 	sc.enterprise_id = ent;
-	return seal_list(
-	        ctx, &sc, "s.enterprise_id = $2::uuid", "active",
-	        " AND " SEAL_CERT_USABLE("c") " AND (cc.serial IS NULL OR " SEAL_CERT_USABLE(
-	                "cc") ") AND EXISTS (SELECT 1 FROM seal_grants g WHERE g.seal_id ="
-	                      " s.id AND g.person_id = $1::uuid AND g.revoked_at IS NULL)",
-	        out);
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *id = PQgetvalue(r, i, 0);
+		Certs__Seal *s = NULL;
+		rv = seal_use_decide(ctx, id, sc.person_id, ent, 0, &u);
+		if (rv == ST_SEAL_NOT_FOUND || rv == ST_SEAL_NOT_AUTHORISED ||
+		    rv == ST_SEAL_DISABLED || rv == ST_SEAL_CERT_UNAVAILABLE)
+			continue;
+		if (rv != ST_OK || (rv = seal_load(ctx, &sc, id, &s)) != ST_OK)
+			goto out;
+		list->items[list->n_items++] = s;
+	}
+	status_clear();
+	dblist_total(&list->base, (long long)list->n_items, NULL);
+	*out = &list->base;
+	rv = ST_OK;
+out:
+	PQclear(r);
+	return rv;
 }
 
 int certs_seals_ent_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
