@@ -5,7 +5,7 @@
  * dragging, the date seal dragged under it, a third placement deleted with × → the page at 390×844 → 确认签署
  * with the SMS code (purpose sign) → 已完成 with the downloads; the signed document holds
  * one valid signature (pdfsig through signing.sh check). */
-import { setDefaultTimeout, start, stop, person, shot, sh, test, summary, smsCode, BASE } from './lib.mjs';
+import { setDefaultTimeout, start, stop, person, shot, sh, test, summary, smsCode, imageWidth, BASE } from './lib.mjs';
 
 const FX = 'bash tests/api/fixtures/signing.sh';
 const v = name => sh(`${FX} var ${name}`).trim();
@@ -78,9 +78,9 @@ await test('签章: the pages as images, the 公章 dragged onto page 2 and move
   await login(signer);
   await actFor(signer, false);
   await page.goto(`${BASE}/#/me/contracts/${cid}/sign`);
-  const p2 = page.locator('.page[data-page="2"]');
+  const p2 = page.locator('.doc-page[data-page="2"]');
   await p2.locator(':scope > img').waitFor();
-  await page.locator('.page[data-page="1"] > img').evaluate(i => i.complete || new Promise(ok => i.addEventListener('load', ok, { once: true })));
+  await page.locator('.doc-page[data-page="1"] > img').evaluate(i => i.complete || new Promise(ok => i.addEventListener('load', ok, { once: true })));
   await p2.locator(':scope > img').evaluate(i => i.complete || new Promise(ok => i.addEventListener('load', ok, { once: true })));
   /* the 公章 (RSA); the API cases may have left an SM2 财务专用章 usable too */
   const seal = page.locator('.palette-seal').filter({ hasText: /^公章$/ }).first();
@@ -103,9 +103,9 @@ await test('签章: the pages as images, the 公章 dragged onto page 2 and move
   await dragTo(page, page.locator('.palette-date .date-face'), p2.locator(':scope > img'), 0.3, 0.72);
   await page.getByText('已放置日期章。').waitFor();
   await page.evaluate(() => window.scrollTo(0, 0));
-  await dragTo(page, seal.locator('img'), page.locator('.page[data-page="1"] > img'), 0.7, 0.1);
+  await dragTo(page, seal.locator('img'), page.locator('.doc-page[data-page="1"] > img'), 0.7, 0.1);
   await page.getByText('已放置印章。').waitFor();
-  await page.locator('.page[data-page="1"] .placement-del').click();
+  await page.locator('.doc-page[data-page="1"] .placement-del').click();
   await page.getByText('已删除签章。').waitFor();
   const after = await api('GET', `/api/v1/contracts/${cid}/placements`);
   if (after.total !== 2 || !after.items.some(p => p.kind === 'date')) throw new Error('placements: ' + JSON.stringify(after.items));
@@ -118,8 +118,8 @@ await test('the signing page at 390×844 (the seals above the pages, the placeme
   await login(small);
   await actFor(small, true);
   await small.page.goto(`${BASE}/#/me/contracts/${cid}/sign`);
-  await small.page.locator('.page[data-page="2"] > img').waitFor();
-  await small.page.locator('.page[data-page="2"] .placement-seal').waitFor();
+  await small.page.locator('.doc-page[data-page="2"] > img').waitFor();
+  await small.page.locator('.doc-page[data-page="2"] .placement-seal').waitFor();
   await small.page.getByRole('button', { name: '确认签署' }).waitFor();
   const wide = await small.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
   if (wide) throw new Error('the signing page scrolls sideways at 390 px');
@@ -138,6 +138,8 @@ await test('确认签署 with the SMS code: 已完成, the downloads, one valid 
   await page.locator('.notice-ok', { hasText: '签署完成' }).waitFor();
   await page.getByRole('link', { name: '下载签署完成的合同' }).waitFor();
   await page.getByRole('link', { name: '下载签署完成证明' }).waitFor();
+  /* the signed revision's page, the seal drawn by its signature widget */
+  if (!(await imageWidth(page.locator('.doc-page[data-page="2"] > img')))) throw new Error('the signed page does not load');
   await shot(signer, 'signing-completed');
   const out = sh(`${FX} check ${cid} ${token} 1`);
   if (!out.includes('Signature is Valid.')) throw new Error(out);

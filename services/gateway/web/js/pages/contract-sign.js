@@ -83,7 +83,7 @@ export default {
         document.removeEventListener('pointermove', move);
         document.removeEventListener('pointerup', up);
         ghost.remove();
-        const pageEl = document.elementsFromPoint(e.clientX, e.clientY).map(n => n.closest && n.closest('.page')).find(Boolean);
+        const pageEl = document.elementsFromPoint(e.clientX, e.clientY).map(n => n.closest && n.closest('.doc-page')).find(Boolean);
         if (!pageEl) return;
         const page = Number(pageEl.dataset.page), b = boxOf(page);
         const img = pageEl.querySelector('img'), r = img.getBoundingClientRect();
@@ -134,7 +134,7 @@ export default {
       const list = [];
       for (let n = 1; n <= (c.pages || 0); n++) {
         const img = h('img', { src: `${base}/pages/${n}?version=${c.doc_version || 0}`, alt: `第 ${n} 页`, draggable: 'false' });
-        const pageEl = h('div', { class: 'page', dataset: { page: n } }, img, h('div', { class: 'page-no' }, `第 ${n} / ${c.pages} 页`));
+        const pageEl = h('div', { class: 'doc-page', dataset: { page: n } }, img, h('div', { class: 'page-no' }, `第 ${n} / ${c.pages} 页`));
         const put = () => {
           for (const old of pageEl.querySelectorAll('.placement')) old.remove();
           /* once signed, the page image itself shows the seals */
