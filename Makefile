@@ -65,7 +65,7 @@ INT_BINS    := $(patsubst tests/integration/%.c,$(B)/itests/%,$(INT_TESTS))
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all build: daemons $(B)/bin/api-test
+all build: daemons $(B)/bin/api-test $(B)/bin/pdfsign
 
 # What `make up` and `make bench` run: every daemon, not the test tools.
 daemons: $(BINS)
@@ -150,6 +150,14 @@ $(B)/itests/pades_test: $(B)/obj/tests/integration/pades_test.o $(patsubst %.c,$
 	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) $(TESTLIBS)
 $(B)/obj/tests/integration/pades_test.o: CFLAGS += -iquote services/certs
 
+# The API cases' signer of PDFs (tests/api/fixtures/sigverify.sh): the engine itself.
+PDFSIGN_SRC := services/certs/pades.c services/certs/cades.c services/certs/pdfread.c \
+               services/certs/seal_image.c services/certs/proof.c services/certs/ca.c
+$(B)/bin/pdfsign: $(B)/obj/tests/integration/pdfsign.o $(patsubst %.c,$(B)/obj/%.o,$(PDFSIGN_SRC)) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
+$(B)/obj/tests/integration/pdfsign.o: CFLAGS += -iquote services/certs
+
 $(B)/bin/api-test: $(patsubst %.c,$(B)/obj/%.o,$(API_SRC)) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
@@ -180,6 +188,9 @@ FUZZ_SRC_holidays  := services/billfin/calendar.c services/billfin/provisional.c
 FUZZ_SRC_csr       := services/certs/ca.c
 FUZZ_SRC_ocsp      := services/certs/pki.c services/certs/ca.c
 FUZZ_SRC_pdfread    := services/certs/pdfread.c
+FUZZ_SRC_pdftext    := services/certs/pdftext.c services/certs/pdfread.c
+FUZZ_SRC_pades_verify := services/certs/pades_verify.c services/certs/pdfread.c \
+                         services/certs/proof.c services/certs/ca.c
 FUZZ_SECONDS   ?= 60
 FUZZ_BINS      := $(addprefix $(B)/fuzz/,$(FUZZERS))
 

@@ -8,7 +8,7 @@
 #   3. stack up      a throw-away stack (deploy/local/stack.sh) in a temporary
 #                    VAR_DIR on free ports, torn down whatever happens
 #   4. api           api-test --self-test, then tests/api/cases/*.json
-#   4b. browser      tests/browser/portal, content, bill and certs .test.mjs in Debian's chromium
+#   4b. browser      tests/browser/portal, content, bill, certs, payments and signing .test.mjs in Debian's chromium
 #   5. phases        tests/api/phases/<NN-name>/: setup.sh (sourced), its
 #                    *.json cases, teardown.sh (sourced) when present
 #   6. integration   every executable in BUILD_DIR/itests/
@@ -40,7 +40,7 @@ API_TEST=$BUILD_DIR/bin/api-test
 # Time limits in seconds: the whole run must stay well under 15 minutes.
 STACK_UP_TIMEOUT=180
 STACK_DOWN_TIMEOUT=120
-API_TIMEOUT=600 # with the payments cases (issue 18) a loaded machine needed 474 s
+API_TIMEOUT=900 # 474 s with the payments cases (issue 18); past 600 s on a loaded machine with issue 19's seals, contracts, signing and verification cases
 ITEST_TIMEOUT=180
 BROWSER_TIMEOUT=300
 LOG_TAIL_LINES=60
@@ -364,7 +364,7 @@ phase_browser() {
 	fi
 	local out=$VAR_DIR/test-output/browser rc=0 t log=$VAR_DIR/test-output/browser.log p=0 f=0
 	: >"$log"
-	for t in portal content bill certs payments; do
+	for t in portal content bill certs payments signing; do
 		BROWSER_OUT_DIR=$out limited "$BROWSER_TIMEOUT" node "tests/browser/$t.test.mjs" 2>&1 | tee -a "$log"
 		((PIPESTATUS[0] == 0)) || rc=1
 	done
@@ -445,6 +445,9 @@ main() {
 	export GATEWAY_LOGIN_ATTEMPTS=100000
 	export GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT
 	export BUS_URLS=ipc://$VAR_DIR/run/bus0
+	# Certificates name this stack's own OCSP responder and CRLs, so that pdfsig (NSS)
+	# checking a signed contract reaches them (signing.json) instead of port 8080.
+	export CERTS_OCSP_URL=$GATEWAY_URL/pki/ocsp CERTS_CRL_BASE_URL=$GATEWAY_URL/pki
 
 	[[ -f $STACK ]] && STACK_STARTED=1
 	run_phase "stack up" stack_up

@@ -22,8 +22,15 @@
  *   login.c     certmgmt: certificate login (the session is opened by accounts)
  *   cloudsign.c certmgmt: SignWithCloudKey (bus-only), after the holder's SMS code
  *   cert_jobs.c certmgmt: auto-revocation 90 days past expiry, expiry notices (tick)
+ *   seals*.c    seals (印章) and their grants, certs_seal_use_check (seals.h)
  *   contracts*.c contracts (合同): upload, signers, send, void, views, pages, expiry
  *               (contracts.h)
+ *   placements.c, signing.c, completion.c  signing: seal placements, the confirmation by
+ *               SMS (PAdES B-T per seal), refusal, the completion certificate (signing.h)
+ *   pades.c, cades.c, pdfread.c, seal_image.c  the signing engine (pure; README)
+ *   pdftext.c   engine: keyword positions in a PDF's text (pure; pdftext.h)
+ *   pades_verify.c  engine: verification of a PDF's signatures (pure; pades_verify.h)
+ *   verify.c    engine: VerifySignatures, 验签 of an uploaded PDF (verify.h)
  */
 #ifndef CERTS_CERTS_H
 #define CERTS_CERTS_H
@@ -101,7 +108,8 @@ EVP_PKEY *certs_store_open(struct certs_app *app, const char *name, const unsign
 /* crl_job.c: the OCSP responders' and the TSA's certificates made or renewed (fewer than
  * PKI_OCSP_RENEW_DAYS left) inside the caller's transaction; a signer loaded by its row's
  * name ("<alg>-ocsp", PKI_TSA_NAME); the daily job (svc_def.tick). */
-#define PKI_TSA_NAME "rsa-tsa"
+#define PKI_TSA_NAME        "rsa-tsa"
+#define PKI_DOC_SIGNER_NAME "rsa-docsign" /* signing: completion certificates */
 int certs_pki_signers_tx(svc_ctx *ctx, int *renewed);
 int certs_pki_start(svc_ctx *ctx);
 int certs_pki_signer(svc_ctx *ctx, const char *name, X509 **cert, EVP_PKEY **key);
@@ -190,6 +198,26 @@ int certs_login(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out
 int certs_cloud_sign(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int certs_dev_cloud_sign(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 int certs_dev_store_cloud_key(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
+/* cloudsign.c, factored out for the signing flow (signing.c): the holder's SMS code of
+ * purpose sign checked and used up by accounts (CheckCertificateHolder); a cloud key found
+ * (holder: its holder account, live; NULL: any holder, the caller decided who may use it)
+ * and checked (ST_CERT_NOT_FOUND, ST_CERT_REVOKED, ST_CERT_EXPIRED, ST_CERT_NOT_CLOUD),
+ * then opened in process: key, certificate and chain (issuing CA, root: the app's), freed
+ * by certs_cloud_key_close (also on a failed open). */
+typedef struct certs_cloud_key {
+	char serial[33];
+	ca_alg alg;
+	unsigned char *sealed, *der; /* arena */
+	size_t sealed_len, der_len;
+	EVP_PKEY *key;
+	X509 *cert;
+	STACK_OF(X509) * chain;
+} certs_cloud_key;
+int certs_cloud_code_check(svc_ctx *ctx, const char *person_id, const char *code);
+int certs_cloud_key_find(svc_ctx *ctx, const char *serial, const char *holder,
+                         certs_cloud_key *out);
+int certs_cloud_key_open(svc_ctx *ctx, certs_cloud_key *k);
+void certs_cloud_key_close(certs_cloud_key *k);
 int certs_dev_run_jobs(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);
 /* svc_def.tick: the daily jobs once per Asia/Shanghai day (jobs_claim); ms to wait. */
 int certs_jobs_tick(svc_ctx *ctx);

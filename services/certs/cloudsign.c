@@ -26,7 +26,7 @@
 #define CLOUD_CALL_MS 3000
 
 /* The holder's SMS code (purpose sign), checked by accounts against the phone. */
-static int cloud_code_check(svc_ctx *ctx, const char *person_id, const char *code)
+int certs_cloud_code_check(svc_ctx *ctx, const char *person_id, const char *code)
 {
 	struct certs_app *app = CERTS_APP(ctx);
 	Accounts__CheckCertificateHolderRequest q =
@@ -56,38 +56,27 @@ static int cloud_audit_tx(svc_ctx *ctx, void *arg)
 	        json_pack("{s:s,s:s}", "digest_algorithm", a->alg, "digest", a->digest_hex), NULL);
 }
 
-int certs_cloud_sign(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+int certs_cloud_key_find(svc_ctx *ctx, const char *serial, const char *holder, certs_cloud_key *out)
 {
-	const Certs__SignWithCloudKeyRequest *q = (const Certs__SignWithCloudKeyRequest *)in;
-	struct certs_app *app = CERTS_APP(ctx);
 	PGresult *r = NULL;
-	char *plain = NULL;
-	unsigned char *sig = NULL;
-	size_t plainlen = 0, siglen = 0;
-	EVP_PKEY *k = NULL;
 	int rv;
-	const char *serial = q->serial ? q->serial : "";
-	if (strlen(serial) != 32 || strspn(serial, "0123456789ABCDEF") != 32)
+	memset(out, 0, sizeof *out);
+	if (!serial || strlen(serial) != 32 || strspn(serial, "0123456789ABCDEF") != 32)
 		return status_err(ST_CERT_NOT_FOUND, "serial");
-	if (!q->person_id || !*q->person_id)
-		return status_err(ST_FIELD_REQUIRED, "person_id");
-	const char *dalg = q->digest_algorithm ? q->digest_algorithm : "";
-	if (!q->has_digest || q->digest.len != 32)
-		return status_err(ST_CERT_DIGEST, "digest");
-	const char *v[] = {serial, q->person_id};
-	if ((rv = db_query(ctx->db,
-	                   "SELECT c.ca, c.revoked_at IS NOT NULL, now() BETWEEN c.not_before AND"
-	                   " c.not_after, coalesce(c.medium, '') = 'cloud', k.key_sealed"
-	                   " FROM certificates c LEFT JOIN cloud_keys k ON k.serial = c.serial"
-	                   " WHERE c.serial = $1 AND c.holder_account_id = $2"
-	                   " AND " CERTS_HOLDER_LIVE("c"),
-	                   2, v, NULL, NULL, 1, &r)) != ST_OK)
+	const char *v[] = {serial, holder ? holder : ""};
+	if ((rv = db_query(
+	             ctx->db,
+	             "SELECT c.ca, c.revoked_at IS NOT NULL, now() BETWEEN c.not_before AND"
+	             " c.not_after, coalesce(c.medium, '') = 'cloud', k.key_sealed, c.cert_der"
+	             " FROM certificates c LEFT JOIN cloud_keys k ON k.serial = c.serial"
+	             " WHERE c.serial = $1 AND ($2 = '' OR (c.holder_account_id = $2"
+	             " AND " CERTS_HOLDER_LIVE("c") "))",
+	             2, v, NULL, NULL, 1, &r)) != ST_OK)
 		return rv;
 	if (PQntuples(r) != 1) {
 		rv = status_err(ST_CERT_NOT_FOUND, "serial");
 		goto out;
 	}
-	int sm2 = strcmp(PQgetvalue(r, 0, 0), "sm2") == 0;
 	if (PQgetvalue(r, 0, 1)[0]) {
 		rv = status_err(ST_CERT_REVOKED, "serial");
 		goto out;
@@ -100,21 +89,87 @@ int certs_cloud_sign(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage 
 		rv = status_err(ST_CERT_NOT_CLOUD, "serial");
 		goto out;
 	}
-	if (strcmp(dalg, sm2 ? "sm3" : "sha256") != 0) {
-		rv = status_err(ST_CERT_DIGEST, "digest_algorithm");
-		goto out;
-	}
-	/* The code is used up before the key is touched. */
-	if ((rv = cloud_code_check(ctx, q->person_id, q->sms_code)) != ST_OK)
-		goto out;
-	char *aad = arena_printf(ctx->arena, "certs.cloud_keys/%s", serial);
-	if (crypto_open(&app->ca_seal, (const unsigned char *)PQgetvalue(r, 0, 4),
-	                (size_t)PQgetlength(r, 0, 4), aad, &plain, &plainlen) != 0 ||
-	    !(k = ca_key_from_der((const unsigned char *)plain, plainlen))) {
+	char alg[16];
+	snprintf(alg, sizeof alg, "%.*s", PQgetlength(r, 0, 0), PQgetvalue(r, 0, 0));
+	int a = ca_alg_parse(alg);
+	if (a < 0) {
 		rv = status_err(ST_INTERNAL, NULL);
 		goto out;
 	}
-	if ((rv = proof_sign_digest(k, q->digest.data, q->digest.len, &sig, &siglen)) != ST_OK)
+	snprintf(out->serial, sizeof out->serial, "%s", serial);
+	out->alg = (ca_alg)a;
+	out->sealed_len = (size_t)PQgetlength(r, 0, 4);
+	out->sealed = arena_alloc(ctx->arena, out->sealed_len ? out->sealed_len : 1);
+	memcpy(out->sealed, PQgetvalue(r, 0, 4), out->sealed_len);
+	out->der_len = (size_t)PQgetlength(r, 0, 5);
+	out->der = arena_alloc(ctx->arena, out->der_len ? out->der_len : 1);
+	memcpy(out->der, PQgetvalue(r, 0, 5), out->der_len);
+	rv = ST_OK;
+out:
+	PQclear(r);
+	return rv;
+}
+
+int certs_cloud_key_open(svc_ctx *ctx, certs_cloud_key *k)
+{
+	struct certs_app *app = CERTS_APP(ctx);
+	char *plain = NULL;
+	size_t plainlen = 0;
+	int rv = ST_OK;
+	char *aad = arena_printf(ctx->arena, "certs.cloud_keys/%s", k->serial);
+	if (crypto_open(&app->ca_seal, k->sealed, k->sealed_len, aad, &plain, &plainlen) != 0 ||
+	    !(k->key = ca_key_from_der((const unsigned char *)plain, plainlen)) ||
+	    !(k->cert = ca_cert_from_der(k->der, k->der_len)) || !(k->chain = sk_X509_new_null()) ||
+	    !sk_X509_push(k->chain, app->ca[k->alg].issuing) ||
+	    !sk_X509_push(k->chain, app->ca[k->alg].root))
+		rv = status_err(ST_INTERNAL, NULL);
+	else
+		ca_cert_set_id(k->alg, k->cert);
+	if (plain) {
+		OPENSSL_cleanse(plain, plainlen);
+		free(plain);
+	}
+	if (rv != ST_OK)
+		certs_cloud_key_close(k);
+	return rv;
+}
+
+void certs_cloud_key_close(certs_cloud_key *k)
+{
+	EVP_PKEY_free(k->key);
+	X509_free(k->cert);
+	sk_X509_free(k->chain); /* the CAs belong to the app */
+	k->key = NULL;
+	k->cert = NULL;
+	k->chain = NULL;
+}
+
+int certs_cloud_sign(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+	const Certs__SignWithCloudKeyRequest *q = (const Certs__SignWithCloudKeyRequest *)in;
+	certs_cloud_key k;
+	unsigned char *sig = NULL;
+	size_t siglen = 0;
+	int rv;
+	const char *serial = q->serial ? q->serial : "";
+	if (strlen(serial) != 32 || strspn(serial, "0123456789ABCDEF") != 32)
+		return status_err(ST_CERT_NOT_FOUND, "serial");
+	if (!q->person_id || !*q->person_id)
+		return status_err(ST_FIELD_REQUIRED, "person_id");
+	const char *dalg = q->digest_algorithm ? q->digest_algorithm : "";
+	if (!q->has_digest || q->digest.len != 32)
+		return status_err(ST_CERT_DIGEST, "digest");
+	if ((rv = certs_cloud_key_find(ctx, serial, q->person_id, &k)) != ST_OK)
+		return rv;
+	int sm2 = k.alg == CA_SM2;
+	if (strcmp(dalg, sm2 ? "sm3" : "sha256") != 0)
+		return status_err(ST_CERT_DIGEST, "digest_algorithm");
+	/* The code is used up before the key is touched. */
+	if ((rv = certs_cloud_code_check(ctx, q->person_id, q->sms_code)) != ST_OK)
+		return rv;
+	if ((rv = certs_cloud_key_open(ctx, &k)) != ST_OK)
+		return rv;
+	if ((rv = proof_sign_digest(k.key, q->digest.data, q->digest.len, &sig, &siglen)) != ST_OK)
 		goto out;
 	char hex[65];
 	for (size_t i = 0; i < 32; i++)
@@ -129,10 +184,9 @@ int certs_cloud_sign(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage 
 	Certs__SignWithCloudKeyResponse *o = arena_alloc(ctx->arena, sizeof *o);
 	certs__sign_with_cloud_key_response__init(o);
 	o->serial = arena_strdup(ctx->arena, serial);
-	o->signature_algorithm = sm2 ? "sm2-with-sm3"
-	                         : strcmp(PQgetvalue(r, 0, 0), "rsa") == 0
-	                                 ? "sha256WithRSAEncryption"
-	                                 : "ecdsa-with-SHA256";
+	o->signature_algorithm = sm2               ? "sm2-with-sm3"
+	                         : k.alg == CA_RSA ? "sha256WithRSAEncryption"
+	                                           : "ecdsa-with-SHA256";
 	o->has_signature = 1;
 	o->signature.len = siglen;
 	o->signature.data = arena_alloc(ctx->arena, siglen);
@@ -140,13 +194,8 @@ int certs_cloud_sign(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage 
 	*out = &o->base;
 	rv = ST_OK;
 out:
-	if (plain) {
-		OPENSSL_cleanse(plain, plainlen);
-		free(plain);
-	}
 	OPENSSL_free(sig);
-	EVP_PKEY_free(k);
-	PQclear(r);
+	certs_cloud_key_close(&k);
 	return rv;
 }
 

@@ -85,7 +85,11 @@ static int signer_renew(svc_ctx *ctx, pki_signer_kind kind, ca_alg alg, const ch
 	const char *v[] = {name};
 	if ((rv = change_exec(ctx, "DELETE FROM cas WHERE name = $1", 1, v, NULL)) != ST_OK)
 		goto out;
-	rv = certs_store_put(ctx, name, alg, kind == PKI_SIGNER_OCSP ? "ocsp" : "tsa", x, k);
+	rv = certs_store_put(ctx, name, alg,
+	                     kind == PKI_SIGNER_OCSP  ? "ocsp"
+	                     : kind == PKI_SIGNER_TSA ? "tsa"
+	                                              : "docsign",
+	                     x, k);
 	(*renewed)++;
 out:
 	X509_free(old);
@@ -106,6 +110,9 @@ int certs_pki_signers_tx(svc_ctx *ctx, int *renewed)
 	}
 	if (rv == ST_OK)
 		rv = signer_renew(ctx, PKI_SIGNER_TSA, CA_RSA, PKI_TSA_NAME, renewed);
+	/* signing: the platform's document signer (completion certificates), like the TSA */
+	if (rv == ST_OK)
+		rv = signer_renew(ctx, PKI_SIGNER_DOC, CA_RSA, PKI_DOC_SIGNER_NAME, renewed);
 	return rv;
 }
 

@@ -2,10 +2,16 @@
 #include "certs.h"
 #include "certs_apps.pb-c.h"
 #include "certs_orders.pb-c.h"
-#include "contracts.h"
+#include "certs_seals.pb-c.h"
+#include "certs_verify.pb-c.h"
 #include "memberproj.h"
 #include "orders.h"
+#include "seals.h"
+#include "contracts.h"
+#include "certs_signing.pb-c.h" /* signing */
+#include "signing.h"
 #include "status.h"
+#include "verify.h"
 
 static struct certs_app app;
 static config_common common;
@@ -72,6 +78,25 @@ static const svc_handler certs_order_handlers[] = {
 static const char *const certs_order_idempotent[] = {"CreateMyOrder", "CreateEnterpriseOrder",
                                                      NULL};
 
+/* Seals (印章) and their grants (seals.c, seals_grants.c). */
+static const svc_handler certs_seal_handlers[] = {
+        {"ListEnterpriseSeals", certs_seals_ent_list},
+        {"CreateEnterpriseSeal", certs_seals_ent_create},
+        {"UploadEnterpriseSeal", certs_seals_ent_upload},
+        {"GetEnterpriseSeal", certs_seals_ent_get},
+        {"GetEnterpriseSealImage", certs_seals_ent_image},
+        {"DisableEnterpriseSeal", certs_seals_ent_disable},
+        {"ListSealGrants", certs_seals_grants_list},
+        {"GrantSeal", certs_seals_grant},
+        {"RevokeSealGrant", certs_seals_revoke},
+        {"ListMySeals", certs_seals_my_list},
+        {"CreateMySeal", certs_seals_my_create},
+        {"GetMySealImage", certs_seals_my_image},
+        {"DisableMySeal", certs_seals_my_disable},
+        {"ListUsableSeals", certs_seals_usable},
+};
+static const char *const certs_seal_idempotent[] = {"CreateEnterpriseSeal", "UploadEnterpriseSeal",
+                                                    "CreateMySeal", "GrantSeal", NULL};
 /* Contracts (合同: contracts*.c). */
 static const svc_handler certs_contract_handlers[] = {
         {"UploadContract", certs_contract_upload},
@@ -87,6 +112,23 @@ static const svc_handler certs_contract_handlers[] = {
         {"GetContractTrail", certs_contract_trail},
 };
 static const char *const certs_contract_idempotent[] = {"UploadContract", NULL};
+/* The signing flow (signing: placements.c, signing.c, completion.c). */
+static const svc_handler certs_signing_handlers[] = {
+        {"ListPlacements", certs_placements_list},
+        {"CreatePlacement", certs_placement_create},
+        {"UpdatePlacement", certs_placement_update},
+        {"DeletePlacement", certs_placement_delete},
+        {"SignContract", certs_signing_sign},
+        {"RefuseContract", certs_signing_refuse},
+        {"GetCompletionCertificate", certs_completion_get},
+};
+static const char *const certs_signing_idempotent[] = {"CreatePlacement", "SignContract",
+                                                       "RefuseContract", NULL};
+/* engine (sigengine): 验签, verification of any uploaded PDF's signatures (verify.c);
+ * nothing is created, so no Idempotency-Key. */
+static const svc_handler certs_verify_handlers[] = {
+        {"VerifySignatures", certs_verify_signatures},
+};
 
 static const svc_handler certs_handlers[] = {
         {"IssueCertificate", certs_issue},
@@ -154,15 +196,24 @@ int main(int argc, char **argv)
 	         "public URL of the OCSP responder written into certificates", &app.ocsp_url},
 	        CRYPTO_KEY_CONFIG_ITEMS(&pii_enc, &pii_mac),
 	};
-	svc_api apis[] = {SVC_API(&certs__certs__descriptor, certs_handlers,
-	                          .bus_only = certs_bus_only, .idempotent = certs_idempotent),
-	                  SVC_API(&certs__cert_applications__descriptor, certs_app_handlers,
-	                          .idempotent = certs_app_idempotent),
-	                  SVC_API(&certs__cert_orders__descriptor, certs_order_handlers,
-	                          .idempotent = certs_order_idempotent),
-	                  /* contracts */
-	                  SVC_API(&certs__contracts__descriptor, certs_contract_handlers,
-	                          .idempotent = certs_contract_idempotent)};
+	svc_api apis[] = {
+	        SVC_API(&certs__certs__descriptor, certs_handlers, .bus_only = certs_bus_only,
+	                .idempotent = certs_idempotent),
+	        SVC_API(&certs__cert_applications__descriptor, certs_app_handlers,
+	                .idempotent = certs_app_idempotent),
+	        SVC_API(&certs__cert_orders__descriptor, certs_order_handlers,
+	                .idempotent = certs_order_idempotent),
+	        /* seals */
+	        SVC_API(&certs__cert_seals__descriptor, certs_seal_handlers,
+	                .idempotent = certs_seal_idempotent),
+	        /* contracts */
+	        SVC_API(&certs__contracts__descriptor, certs_contract_handlers,
+	                .idempotent = certs_contract_idempotent),
+	        /* signing */
+	        SVC_API(&certs__contract_signing__descriptor, certs_signing_handlers,
+	                .idempotent = certs_signing_idempotent),
+	        /* engine (sigengine) */
+	        SVC_API(&certs__signature_verification__descriptor, certs_verify_handlers)};
 	svc_def def = {.name = "certs",
 	               .apis = apis,
 	               .napis = sizeof apis / sizeof apis[0],

@@ -16,8 +16,7 @@
 #define SEAL_MIN_PX 16
 #define SEAL_MAX_PX 2000
 /* The widest rectangle accepted: 200 inches, PDF's default user-space limit. */
-#define RECT_MAX_PT        14400.0
-#define UPDATE_MAX_OBJECTS 16
+#define RECT_MAX_PT 14400.0
 
 void pades_byterange(size_t total, size_t at, size_t len, size_t br[4])
 {
@@ -124,15 +123,19 @@ typedef struct update {
 	arena *a;
 	pdfread_buf b; /* the whole new file */
 	long next;     /* the next free object number */
-	struct {
+	struct upd_obj {
 		long num, gen;
 		size_t off;
-	} obj[UPDATE_MAX_OBJECTS];
-	int nobj;
+	} * obj; /* xmalloc'd */
+	int nobj, cap;
 } update;
 
 static void obj_begin(update *u, long num, long gen)
 {
+	if (u->nobj == u->cap) {
+		u->cap = u->cap ? u->cap * 2 : 16;
+		u->obj = xrealloc(u->obj, (size_t)u->cap * sizeof *u->obj);
+	}
 	u->obj[u->nobj].num = num;
 	u->obj[u->nobj].gen = gen;
 	u->obj[u->nobj].off = u->b.len;
@@ -157,34 +160,63 @@ static void stream_write(update *u, long num, const char *dict, const void *data
 
 /* array (a direct array, a reference to one, or absent) with ref added: *set is the new
  * value for its owner, or NULL when the array is an object of its own, rewritten here. */
-static int array_with(update *u, const pdfo *array, long ref, pdfo **set)
+static int array_with(update *u, const pdfo *array, const long *refs, size_t nrefs, pdfo **set)
 {
-	pdfo *r = pdfo_ref(u->a, ref);
+	const pdfo *arr = NULL;
 	*set = NULL;
-	if (!array) {
-		*set = pdfo_array_add(u->a, NULL, r);
-	} else if (array->type == PDFO_ARRAY) {
-		*set = pdfo_array_add(u->a, array, r);
-	} else if (array->type == PDFO_REF) {
-		const pdfo *arr = pdfread_get(u->d, array->num);
+	if (array && array->type == PDFO_REF) {
+		arr = pdfread_get(u->d, array->num);
 		if (!arr || arr->type != PDFO_ARRAY)
 			return ST_PDF_INVALID;
-		obj_write(u, array->num, pdfo_array_add(u->a, arr, r));
-	} else {
+	} else if (array && array->type != PDFO_ARRAY) {
 		return ST_PDF_INVALID;
+	} else {
+		arr = array;
 	}
+	pdfo *grown = (pdfo *)arr;
+	for (size_t i = 0; i < nrefs; i++)
+		grown = pdfo_array_add(u->a, grown, pdfo_ref(u->a, refs[i]));
+	if (array && array->type == PDFO_REF)
+		obj_write(u, array->num, grown);
+	else
+		*set = grown;
 	return ST_OK;
 }
 
-/* The page's /Annots and the catalog's /AcroForm /Fields gain the widget. */
-static int link_widget(update *u, long page_num, const pdfo *page, long widget)
+/* One widget of the signature being written. */
+typedef struct wdraw {
+	const pades_widget *in;
+	long num, ap, img, mask;
+	long page_num;
+	const pdfo *page;
+	seal_px px;
+} wdraw;
+
+/* Every page's /Annots gains its widgets (a page rewritten once however many it holds),
+ * and the catalog's /AcroForm /Fields the field. */
+static int link_widgets(update *u, const wdraw *w, size_t nw, long field)
 {
 	pdfo *annots, *fields;
-	int rv = array_with(u, pdfo_get(page, "Annots"), widget, &annots);
+	long *refs = xmalloc(nw * sizeof *refs);
+	int rv = ST_OK;
+	for (size_t i = 0; i < nw; i++) {
+		size_t k = 0, j;
+		for (j = 0; j < i && w[j].page_num != w[i].page_num; j++)
+			;
+		if (j < i)
+			continue; /* that page was done with its first widget */
+		for (j = i; j < nw; j++)
+			if (w[j].page_num == w[i].page_num)
+				refs[k++] = w[j].num;
+		if ((rv = array_with(u, pdfo_get(w[i].page, "Annots"), refs, k, &annots)) != ST_OK)
+			break;
+		if (annots)
+			obj_write(u, w[i].page_num,
+			          pdfo_dict_set(u->a, w[i].page, "Annots", annots));
+	}
+	free(refs);
 	if (rv != ST_OK)
 		return rv;
-	if (annots)
-		obj_write(u, page_num, pdfo_dict_set(u->a, page, "Annots", annots));
 
 	const pdfo *root_ref = pdfo_get(pdfread_trailer(u->d), "Root");
 	const pdfo *catalog = pdfread_resolve(u->d, root_ref);
@@ -194,7 +226,7 @@ static int link_widget(update *u, long page_num, const pdfo *page, long widget)
 	const pdfo *form = pdfread_resolve(u->d, af);
 	if (af && (!form || form->type != PDFO_DICT))
 		return ST_PDF_INVALID;
-	if ((rv = array_with(u, pdfo_get(form, "Fields"), widget, &fields)) != ST_OK)
+	if ((rv = array_with(u, pdfo_get(form, "Fields"), &field, 1, &fields)) != ST_OK)
 		return rv;
 	pdfo *nform = (pdfo *)(form ? form : pdfo_new(u->a, PDFO_DICT));
 	if (fields)
@@ -237,7 +269,7 @@ static void trailer_keys(update *u, pdfread_buf *t)
 static void xref_write(update *u)
 {
 	/* Sorted by number: (num, index into obj) pairs. */
-	long order[UPDATE_MAX_OBJECTS + 1][2];
+	long(*order)[2] = xmalloc(((size_t)u->nobj + 1) * sizeof *order);
 	pdfread_buf t = {0};
 	int n = u->nobj;
 	size_t start = u->b.len;
@@ -261,6 +293,7 @@ static void xref_write(update *u)
 		pdfread_buf_put(&u->b, t.p, t.len);
 		pdfread_buf_printf(&u->b, " >>\nstartxref\n%zu\n%%%%EOF\n", start);
 		free(t.p);
+		free(order);
 		return;
 	}
 	/* A cross-reference stream, unfiltered: W [1 4 2], its own entry included. */
@@ -292,9 +325,10 @@ static void xref_write(update *u)
 	free(idx.p);
 	free(rows.p);
 	free(t.p);
+	free(order);
 }
 
-static int rect_ok(const pades_input *in)
+static int rect_ok(const pades_widget *in)
 {
 	return isfinite(in->x) && isfinite(in->y) && isfinite(in->w) && isfinite(in->h) &&
 	       in->w > 0 && in->h > 0 && in->w <= RECT_MAX_PT && in->h <= RECT_MAX_PT &&
@@ -309,42 +343,96 @@ static size_t certs_der_len(const pades_input *in)
 	return n;
 }
 
+/* The widget's appearance: a form XObject drawing the image (its alpha as /SMask). */
+static void widget_appearance(update *u, const wdraw *w)
+{
+	char *dict = arena_printf(u->a,
+	                          "/Type /XObject /Subtype /Form /BBox [0 0 %.2f %.2f]"
+	                          " /Resources << /XObject << /Im0 %ld 0 R >> >>",
+	                          w->in->w, w->in->h, w->img);
+	char *draw = arena_printf(u->a, "q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q", w->in->w, w->in->h);
+	stream_write(u, w->ap, dict, draw, strlen(draw));
+	dict = arena_printf(u->a,
+	                    "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace"
+	                    " /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /SMask %ld 0 R",
+	                    w->px.w, w->px.h, w->mask);
+	stream_write(u, w->img, dict, w->px.rgb, w->px.rgb_len);
+	dict = arena_printf(u->a,
+	                    "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace"
+	                    " /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+	                    w->px.w, w->px.h);
+	stream_write(u, w->mask, dict, w->px.alpha, w->px.alpha_len);
+}
+
 int pades_sign(const pades_input *in, unsigned char **out, size_t *out_len)
 {
 	update u = {0};
-	seal_px px = {0};
 	unsigned char *cms = NULL;
 	size_t cmslen = 0;
-	const pdfo *page = NULL;
-	long page_num = 0;
+	pades_widget single = {in->page, in->x, in->y, in->w, in->h, in->png, in->png_len};
+	const pades_widget *wins = in->nwidgets ? in->widgets : &single;
+	size_t nw = in->nwidgets ? in->nwidgets : 1;
+	wdraw *w = NULL;
 	int rv;
 	if (!in->cert || !cades_cert_supported(in->cert))
 		return ST_SIGN_ALG_UNSUPPORTED;
-	if (!rect_ok(in))
+	if (nw > PADES_MAX_WIDGETS || (in->nwidgets && !in->widgets))
 		return ST_PDF_RECT;
+	for (size_t i = 0; i < nw; i++)
+		if (!rect_ok(&wins[i]))
+			return ST_PDF_RECT;
 	if ((rv = pdfread_open(in->pdf, in->pdf_len, &u.d)) != ST_OK)
 		return rv;
 	u.a = pdfread_arena(u.d);
-	if ((rv = pdfread_page(u.d, in->page, &page_num, &page)) != ST_OK)
-		goto out;
-	if ((rv = seal_decode(in->png, in->png_len, &px)) != ST_OK)
-		goto out;
+	w = xcalloc(nw, sizeof *w);
+	for (size_t i = 0; i < nw; i++) {
+		w[i].in = &wins[i];
+		if ((rv = pdfread_page(u.d, wins[i].page, &w[i].page_num, &w[i].page)) != ST_OK)
+			goto out;
+		if ((rv = seal_decode(wins[i].png, wins[i].png_len, &w[i].px)) != ST_OK)
+			goto out;
+	}
 	u.next = pdfread_size(u.d);
-	long widget = u.next++, sig = u.next++, ap = u.next++, img = u.next++, mask = u.next++;
+	/* One widget: merged with its field (one dictionary). Several: a field whose /Kids
+	 * are the widgets, each with /Parent. */
+	long field = u.next++, sig = u.next++;
+	if (nw == 1) {
+		w[0].num = field;
+		w[0].ap = u.next++;
+		w[0].img = u.next++;
+		w[0].mask = u.next++;
+	} else {
+		for (size_t i = 0; i < nw; i++) {
+			w[i].num = u.next++;
+			w[i].ap = u.next++;
+			w[i].img = u.next++;
+			w[i].mask = u.next++;
+		}
+	}
 
 	pdfread_buf_put(&u.b, in->pdf, in->pdf_len);
 	if (in->pdf[in->pdf_len - 1] != '\n' && in->pdf[in->pdf_len - 1] != '\r')
 		pdfread_buf_put(&u.b, "\n", 1);
 
-	/* The field and its widget in one dictionary; F 132: Print | Locked. */
-	obj_begin(&u, widget, 0);
-	pdfread_buf_printf(
-	        &u.b,
-	        "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%ld) /V %ld 0 R"
-	        " /Rect [%.2f %.2f %.2f %.2f] /F 132 /P %ld %ld R /AP << /N %ld 0 R >> >>"
-	        "\nendobj\n",
-	        widget, sig, in->x, in->y, in->x + in->w, in->y + in->h, page_num,
-	        pdfread_gen(u.d, page_num), ap);
+	/* F 132: Print | Locked. */
+	if (nw == 1) {
+		const pades_widget *r = w[0].in;
+		obj_begin(&u, field, 0);
+		pdfread_buf_printf(
+		        &u.b,
+		        "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%ld) /V %ld 0 R"
+		        " /Rect [%.2f %.2f %.2f %.2f] /F 132 /P %ld %ld R /AP << /N %ld 0 R >> >>"
+		        "\nendobj\n",
+		        field, sig, r->x, r->y, r->x + r->w, r->y + r->h, w[0].page_num,
+		        pdfread_gen(u.d, w[0].page_num), w[0].ap);
+	} else {
+		obj_begin(&u, field, 0);
+		pdfread_buf_printf(&u.b, "<< /FT /Sig /T (Signature%ld) /V %ld 0 R /Kids [", field,
+		                   sig);
+		for (size_t i = 0; i < nw; i++)
+			pdfread_buf_printf(&u.b, " %ld 0 R", w[i].num);
+		pdfread_buf_put(&u.b, " ] >>\nendobj\n", 13);
+	}
 
 	char date[32];
 	pades_date(in->when ? in->when : time(NULL), date);
@@ -363,24 +451,22 @@ int pades_sign(const pades_input *in, unsigned char **out, size_t *out_len)
 	size_t contents_len = u.b.len - contents_at;
 	pdfread_buf_put(&u.b, " >>\nendobj\n", 11);
 
-	char *dict = arena_printf(u.a,
-	                          "/Type /XObject /Subtype /Form /BBox [0 0 %.2f %.2f]"
-	                          " /Resources << /XObject << /Im0 %ld 0 R >> >>",
-	                          in->w, in->h, img);
-	char *draw = arena_printf(u.a, "q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q", in->w, in->h);
-	stream_write(&u, ap, dict, draw, strlen(draw));
-	dict = arena_printf(u.a,
-	                    "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace"
-	                    " /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /SMask %ld 0 R",
-	                    px.w, px.h, mask);
-	stream_write(&u, img, dict, px.rgb, px.rgb_len);
-	dict = arena_printf(u.a,
-	                    "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace"
-	                    " /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
-	                    px.w, px.h);
-	stream_write(&u, mask, dict, px.alpha, px.alpha_len);
-
-	if ((rv = link_widget(&u, page_num, page, widget)) != ST_OK)
+	for (size_t i = 0; i < nw; i++) {
+		if (nw > 1) {
+			const pades_widget *r = w[i].in;
+			obj_begin(&u, w[i].num, 0);
+			/* No /Parent: poppler (22.12) reads a kid that names its parent as a
+			 * field of its own and then finds it unsigned; /Kids say whose it is. */
+			pdfread_buf_printf(&u.b,
+			                   "<< /Type /Annot /Subtype /Widget"
+			                   " /Rect [%.2f %.2f %.2f %.2f] /F 132 /P %ld %ld R"
+			                   " /AP << /N %ld 0 R >> >>\nendobj\n",
+			                   r->x, r->y, r->x + r->w, r->y + r->h, w[i].page_num,
+			                   pdfread_gen(u.d, w[i].page_num), w[i].ap);
+		}
+		widget_appearance(&u, &w[i]);
+	}
+	if ((rv = link_widgets(&u, w, nw, field)) != ST_OK)
 		goto out;
 	xref_write(&u);
 
@@ -419,8 +505,176 @@ int pades_sign(const pades_input *in, unsigned char **out, size_t *out_len)
 out:
 	free(cms);
 	free(u.b.p);
-	free(px.rgb);
-	free(px.alpha);
+	free(u.obj);
+	for (size_t i = 0; w && i < nw; i++) {
+		free(w[i].px.rgb);
+		free(w[i].px.alpha);
+	}
+	free(w);
 	pdfread_free(u.d);
+	return rv;
+}
+
+/* ---- the cross-page seal ---------------------------------------------------------- */
+
+#define CROSS_MIN_PT 20.0
+#define CROSS_MAX_PT 400.0
+
+/* A number object's value (integers and reals as written). */
+static int num_value(const pdfo *o, double *v)
+{
+	char t[64];
+	if (!o || o->type != PDFO_NUM || o->rawlen == 0 || o->rawlen >= sizeof t)
+		return 0;
+	memcpy(t, o->raw, o->rawlen);
+	t[o->rawlen] = 0;
+	char *end;
+	*v = strtod(t, &end);
+	return *end == 0 && isfinite(*v);
+}
+
+/* The page's visible box: /CropBox, else /MediaBox, each inherited through /Parent. */
+static int page_box(pdfread *d, const pdfo *page, double box[4])
+{
+	const char *keys[] = {"CropBox", "MediaBox"};
+	for (size_t k = 0; k < 2; k++) {
+		const pdfo *p = page;
+		for (int depth = 0; p && p->type == PDFO_DICT && depth < 32; depth++) {
+			const pdfo *b = pdfread_resolve(d, pdfo_get(p, keys[k]));
+			if (b && b->type == PDFO_ARRAY && b->n == 4 &&
+			    num_value(b->items[0], &box[0]) && num_value(b->items[1], &box[1]) &&
+			    num_value(b->items[2], &box[2]) && num_value(b->items[3], &box[3])) {
+				if (box[0] > box[2]) {
+					double t = box[0];
+					box[0] = box[2];
+					box[2] = t;
+				}
+				if (box[1] > box[3]) {
+					double t = box[1];
+					box[1] = box[3];
+					box[3] = t;
+				}
+				return 1;
+			}
+			if (b)
+				break;
+			p = pdfread_resolve(d, pdfo_get(p, "Parent"));
+		}
+	}
+	return 0;
+}
+
+typedef struct png_sink {
+	unsigned char *p;
+	size_t len, cap;
+} png_sink;
+
+static cairo_status_t png_write(void *arg, const unsigned char *data, unsigned int n)
+{
+	png_sink *o = arg;
+	if (o->len + n > o->cap) {
+		size_t cap = o->cap ? o->cap * 2 : 16384;
+		while (cap < o->len + n)
+			cap *= 2;
+		o->p = xrealloc(o->p, cap);
+		o->cap = cap;
+	}
+	memcpy(o->p + o->len, data, n);
+	o->len += n;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+void pades_cross_page_free(pades_widget *widgets, unsigned char **slices, size_t n)
+{
+	for (size_t i = 0; slices && i < n; i++)
+		free(slices[i]);
+	free(slices);
+	free(widgets);
+}
+
+int pades_cross_page_widgets(const unsigned char *pdf, size_t len, const unsigned char *png,
+                             size_t png_len, double size_pt, pades_widget **out, size_t *n,
+                             unsigned char ***slices)
+{
+	pdfread *d = NULL;
+	cairo_surface_t *src = NULL;
+	pades_widget *w = NULL;
+	unsigned char **sl = NULL;
+	png_src ps = {png, png_len, 0};
+	int pages = 0, rv;
+	*out = NULL;
+	*slices = NULL;
+	*n = 0;
+	if (!isfinite(size_pt) || size_pt < CROSS_MIN_PT || size_pt > CROSS_MAX_PT)
+		return ST_PDF_RECT;
+	if ((rv = pdfread_open(pdf, len, &d)) != ST_OK)
+		return rv;
+	pages = pdfread_page_count(d);
+	rv = ST_PDF_INVALID;
+	if (pages < 1)
+		goto out;
+	rv = ST_PDF_RECT;
+	if (pages > PADES_MAX_WIDGETS)
+		goto out;
+	rv = ST_SEAL_IMAGE_INVALID;
+	if (!png || png_len < 8 || memcmp(png, "\x89PNG\r\n\x1a\n", 8) != 0)
+		goto out;
+	src = cairo_image_surface_create_from_png_stream(png_read, &ps);
+	if (cairo_surface_status(src) != CAIRO_STATUS_SUCCESS)
+		goto out;
+	int W = cairo_image_surface_get_width(src), H = cairo_image_surface_get_height(src);
+	if (W < SEAL_MIN_PX || H < SEAL_MIN_PX || W > SEAL_MAX_PX || H > SEAL_MAX_PX || W < pages)
+		goto out;
+	w = xcalloc((size_t)pages, sizeof *w);
+	sl = xcalloc((size_t)pages, sizeof *sl);
+	for (int i = 0; i < pages; i++) {
+		long num;
+		const pdfo *page;
+		double box[4];
+		if (pdfread_page(d, i, &num, &page) != ST_OK || !page_box(d, page, box)) {
+			rv = ST_PDF_INVALID;
+			goto out;
+		}
+		int x0 = (int)((long)i * W / pages), x1 = (int)((long)(i + 1) * W / pages);
+		int sw = x1 - x0;
+		/* pades_sign takes images of 16 px and more: thin slices are scaled up. */
+		double scale = sw < SEAL_MIN_PX ? (double)SEAL_MIN_PX / sw : 1.0;
+		int ow = (int)ceil(sw * scale), oh = (int)ceil(H * scale);
+		if (oh > SEAL_MAX_PX) {
+			rv = ST_SEAL_IMAGE_INVALID;
+			goto out;
+		}
+		cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, ow, oh);
+		cairo_t *cr = cairo_create(s);
+		cairo_scale(cr, scale, scale);
+		cairo_set_source_surface(cr, src, -x0, 0);
+		cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+		cairo_paint(cr);
+		cairo_destroy(cr);
+		png_sink o = {0};
+		cairo_status_t st = cairo_surface_write_to_png_stream(s, png_write, &o);
+		cairo_surface_destroy(s);
+		if (st != CAIRO_STATUS_SUCCESS) {
+			free(o.p);
+			rv = ST_INTERNAL;
+			goto out;
+		}
+		sl[i] = o.p;
+		double wpt = size_pt * sw / W;
+		w[i] = (pades_widget){i,    box[2] - wpt, (box[1] + box[3]) / 2 - size_pt / 2,
+		                      wpt,  size_pt,      sl[i],
+		                      o.len};
+	}
+	*out = w;
+	*slices = sl;
+	*n = (size_t)pages;
+	w = NULL;
+	sl = NULL;
+	rv = ST_OK;
+out:
+	pades_cross_page_free(w, sl, (size_t)pages);
+	if (src)
+		cairo_surface_destroy(src);
+	pdfread_free(d);
 	return rv;
 }

@@ -20,9 +20,22 @@
  * and the time-stamp token with the TSA's two certificates). */
 #define PADES_CMS_RESERVE 12288
 
+/* One visible appearance of a signature: the image on a page's rectangle. */
+typedef struct pades_widget {
+	int page;          /* 0-based */
+	double x, y, w, h; /* in the page's user space (PDF points) */
+	const unsigned char *png;
+	size_t png_len;
+} pades_widget;
+
 typedef struct pades_input {
 	const unsigned char *pdf;
 	size_t pdf_len;
+	/* nwidgets > 0: these widgets, all kids of ONE signature field (the cross-page seal, a
+	 * seal with its date stamp); page/rect/png below are then ignored. nwidgets 0: the one
+	 * widget below, merged with its field (the output of the first slice, unchanged). */
+	const pades_widget *widgets;
+	size_t nwidgets;
 	int page;                 /* 0-based */
 	double x, y, w, h;        /* the seal's rectangle in the page's user space (PDF points) */
 	const unsigned char *png; /* the seal image (PNG; its alpha becomes an /SMask) */
@@ -43,6 +56,23 @@ typedef struct pades_input {
  * what the signing callback returned.
  */
 int pades_sign(const pades_input *in, unsigned char **out, size_t *out_len);
+
+/* At most this many widgets in one signature (a cross-page seal over as many pages). */
+#define PADES_MAX_WIDGETS 200
+
+/*
+ * The cross-page seal (骑缝章): the seal image cut into one vertical slice per page (the
+ * first page the leftmost slice), each slice size_pt / pages wide and size_pt high at the
+ * right edge of its page's /CropBox (else /MediaBox), vertically centred. Slices narrower
+ * than 16 px are scaled up. ST_OK with *out (malloc'd array of *n widgets, each png pointing
+ * into *slices) and *slices (malloc'd array of *n malloc'd PNGs): free them with
+ * pades_cross_page_free. ST_PDF_INVALID, ST_PDF_ENCRYPTED, ST_SEAL_IMAGE_INVALID,
+ * ST_PDF_RECT (size_pt not in 20–400, or more than PADES_MAX_WIDGETS pages).
+ */
+int pades_cross_page_widgets(const unsigned char *pdf, size_t len, const unsigned char *png,
+                             size_t png_len, double size_pt, pades_widget **out, size_t *n,
+                             unsigned char ***slices);
+void pades_cross_page_free(pades_widget *widgets, unsigned char **slices, size_t n);
 
 /* The /ByteRange of a signature whose /Contents hex string (with its < >) starts at
  * `at` and is `len` bytes long, in a file of `total` bytes: [0, at, at + len, rest]. */

@@ -940,3 +940,23 @@ int pdfread_page_count(pdfread *d)
 	const pdfo *c = pdfread_resolve(d, pdfo_get(pages, "Count"));
 	return c && c->type == PDFO_NUM && c->num > 0 && c->num < 1000000 ? (int)c->num : 0;
 }
+
+int pdfread_stream(pdfread *d, long num, unsigned char **out, size_t *len)
+{
+	/* Streams live in the file itself: objects in object streams cannot be streams. */
+	if (num < 0 || num >= d->nx || d->x[num].type != 1)
+		return ST_PDF_INVALID;
+	size_t end;
+	pdfo *o = object_at(d, d->x[num].off, num, &end);
+	if (!o || o->type != PDFO_DICT)
+		return ST_PDF_INVALID;
+	return stream_data(d, o, end, out, len);
+}
+
+int pdfread_entry(const pdfread *d, long num, size_t *where)
+{
+	if (num < 0 || num >= d->nx || !d->x[num].type)
+		return 0;
+	*where = d->x[num].off;
+	return d->x[num].type;
+}

@@ -71,6 +71,13 @@ const pdfo *pdfo_get(const pdfo *dict, const char *key);
 /* 1 when o is the name /name (name without the slash). */
 int pdfo_is_name(const pdfo *o, const char *name);
 
+/* The decoded data of stream object num (FlateDecode with predictors, or unfiltered):
+ * ST_OK with *out (xmalloc'd; the caller frees), or ST_PDF_INVALID. */
+int pdfread_stream(pdfread *d, long num, unsigned char **out, size_t *len);
+/* Where the newest cross-reference entry puts object num: 1 with *where its byte offset,
+ * 2 with *where the object stream's number, 0 when free or absent. */
+int pdfread_entry(const pdfread *d, long num, size_t *where);
+
 /* The page of 0-based index i: its object number and dictionary. ST_OK,
  * ST_PDF_PAGE (no such page) or ST_PDF_INVALID (a broken page tree). */
 int pdfread_page(pdfread *d, int i, long *num, const pdfo **page);

@@ -213,12 +213,14 @@ out:
 	return rv == ST_OK ? ST_OK : status_err(ST_INTERNAL, NULL);
 }
 
-static const char *const signer_cn[2][CA_NALG] = {{"SME Platform OCSP Responder (RSA)",
-                                                   "SME Platform OCSP Responder (ECDSA)",
-                                                   "SME Platform OCSP Responder (SM2)"},
-                                                  {"SME Platform Time-Stamping Authority (RSA)",
-                                                   "SME Platform Time-Stamping Authority (ECDSA)",
-                                                   "SME Platform Time-Stamping Authority (SM2)"}};
+static const char *const signer_cn[3][CA_NALG] = {
+        {"SME Platform OCSP Responder (RSA)", "SME Platform OCSP Responder (ECDSA)",
+         "SME Platform OCSP Responder (SM2)"},
+        {"SME Platform Time-Stamping Authority (RSA)",
+         "SME Platform Time-Stamping Authority (ECDSA)",
+         "SME Platform Time-Stamping Authority (SM2)"},
+        {"SME Platform Document Signing (RSA)", "SME Platform Document Signing (ECDSA)",
+         "SME Platform Document Signing (SM2)"}};
 
 int pki_signer_make(pki_signer_kind kind, ca_alg alg, X509 *issuer, EVP_PKEY *ikey, int days,
                     X509 **cert, EVP_PKEY **key)
@@ -237,12 +239,15 @@ int pki_signer_make(pki_signer_kind kind, ca_alg alg, X509 *issuer, EVP_PKEY *ik
 	    !X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
 	                                (const unsigned char *)signer_cn[kind][alg], -1, -1, 0))
 		goto out;
-	ca_ee_spec s = {
-	        .subject = n,
-	        .days = days,
-	        .key_usage = kind == PKI_SIGNER_OCSP ? "critical,digitalSignature"
-	                                             : "critical,digitalSignature,nonRepudiation",
-	        .ext_usage = kind == PKI_SIGNER_OCSP ? "OCSPSigning" : "critical,timeStamping"};
+	ca_ee_spec s = {.subject = n,
+	                .days = days,
+	                .key_usage = kind == PKI_SIGNER_OCSP
+	                                     ? "critical,digitalSignature"
+	                                     : "critical,digitalSignature,nonRepudiation",
+	                /* the document signer: no extendedKeyUsage, as the holders' certificates */
+	                .ext_usage = kind == PKI_SIGNER_OCSP  ? "OCSPSigning"
+	                             : kind == PKI_SIGNER_TSA ? "critical,timeStamping"
+	                                                      : NULL};
 	if (ca_keygen(alg, &k) != ST_OK || ca_issue(alg, issuer, ikey, k, &s, &x, serial) != ST_OK)
 		goto out;
 	/* id-pkix-ocsp-nocheck: clients need not ask about the responder itself (its short

@@ -78,10 +78,11 @@ int pki_tsa_answer(X509 *cert, EVP_PKEY *key, STACK_OF(X509) * chain, long long 
 
 /*
  * A signing certificate for the platform's own services, issued by the issuing CA of
- * alg: the OCSP responder (EKU OCSPSigning, id-pkix-ocsp-nocheck) or the TSA (EKU
- * timeStamping, critical). A fresh key into *key. ST_OK or ST_INTERNAL.
+ * alg: the OCSP responder (EKU OCSPSigning, id-pkix-ocsp-nocheck), the TSA (EKU
+ * timeStamping, critical) or the document signer of the completion certificates (no EKU). A fresh
+ * key into *key. ST_OK or ST_INTERNAL.
  */
-typedef enum { PKI_SIGNER_OCSP, PKI_SIGNER_TSA } pki_signer_kind;
+typedef enum { PKI_SIGNER_OCSP, PKI_SIGNER_TSA, PKI_SIGNER_DOC } pki_signer_kind;
 int pki_signer_make(pki_signer_kind kind, ca_alg alg, X509 *issuer, EVP_PKEY *ikey, int days,
                     X509 **cert, EVP_PKEY **key);
 

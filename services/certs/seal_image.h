@@ -7,6 +7,7 @@
 #define CERTS_SEAL_IMAGE_H
 
 #include <stddef.h>
+#include <time.h>
 
 /* Pixel sizes accepted (the side of the square image). */
 #define SEAL_IMAGE_MIN_PX 64
@@ -32,5 +33,13 @@ int seal_image_round(const char *name, const char *kind, int px, unsigned char *
  * ("name"), ST_FIELD_RANGE ("px").
  */
 int seal_image_square(const char *name, int px, unsigned char **png, size_t *len);
+
+/*
+ * The date stamp: when's date in China Standard Time (UTC+8) as 2026年12月07日, red on a
+ * transparent background, px wide and px / 5 high (px 80–1200). ST_OK with *png
+ * (malloc'd), ST_FIELD_RANGE ("px").
+ */
+#define SEAL_DATE_MIN_PX 80
+int seal_image_date(time_t when, int px, unsigned char **png, size_t *len);
 
 #endif

@@ -147,6 +147,42 @@ static void square_seal_frame_and_four_cells(void **state)
 	free(png);
 }
 
+/* The date stamp: px × px/5, the day in China Standard Time, red text across the width,
+ * transparent around it. 2026-12-06 20:00 UTC is already the 7th in Beijing. */
+static void date_stamp_of_the_beijing_day(void **state)
+{
+	(void)state;
+	unsigned char *png = NULL, *other = NULL;
+	size_t len = 0, olen = 0;
+	const int px = 400;
+	time_t t = 1796587200; /* 2026-12-06T20:00:00Z */
+	assert_int_equal(seal_image_date(t, px, &png, &len), ST_OK);
+	keep("date.png", png, len);
+	cairo_surface_t *img = decode(png, len);
+	assert_int_equal(cairo_image_surface_get_width(img), px);
+	assert_int_equal(cairo_image_surface_get_height(img), px / 5);
+	assert_int_equal(alpha_at(img, 0, 0), 0);
+	assert_int_equal(alpha_at(img, px - 1, px / 5 - 1), 0);
+	/* Ink in the left fifth (the year), the middle and the right fifth (日). */
+	assert_true(reds_in(img, 0, 0, px / 5, px / 5) > 100);
+	assert_true(reds_in(img, 2 * px / 5, 0, 3 * px / 5, px / 5) > 100);
+	assert_true(reds_in(img, 4 * px / 5, 0, px, px / 5) > 100);
+	cairo_surface_destroy(img);
+	/* Four hours earlier it is still the 6th in Beijing: another picture. */
+	assert_int_equal(seal_image_date(t - 4 * 3600 - 1, px, &other, &olen), ST_OK);
+	assert_false(olen == len && memcmp(png, other, len) == 0);
+	/* And one second after midnight Beijing time the same day as at 20:00 UTC. */
+	free(other);
+	assert_int_equal(seal_image_date(t - 4 * 3600 + 1, px, &other, &olen), ST_OK);
+	assert_true(olen == len && memcmp(png, other, len) == 0);
+	free(other);
+	free(png);
+	png = NULL;
+	assert_int_equal(seal_image_date(t, 79, &png, &len), ST_FIELD_RANGE);
+	assert_string_equal(status_field(), "px");
+	assert_null(png);
+}
+
 static void refuses_bad_text_and_sizes(void **state)
 {
 	(void)state;
@@ -180,6 +216,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(round_seal_ring_star_and_text),
 	        cmocka_unit_test(square_seal_frame_and_four_cells),
+	        cmocka_unit_test(date_stamp_of_the_beijing_day),
 	        cmocka_unit_test(refuses_bad_text_and_sizes),
 	};
 	return cmocka_run_group_tests(tests, NULL, done);

@@ -25,6 +25,7 @@ static struct gw_limit_class gw_classes[] = {
         [GW_LIMIT_REGISTRY] = {"registry", 1, 120, 3600, ST_RATE_LIMITED},
         [GW_LIMIT_DRAFT] = {"draft", 1, 30, 86400, ST_RATE_LIMITED},
         [GW_LIMIT_JOIN] = {"join", 1, 30, 86400, ST_RATE_LIMITED},
+        [GW_LIMIT_VERIFY] = {"verify", 1, 60, 3600, ST_RATE_LIMITED},
 };
 
 /* One round trip, atomic: the count after this request and the window's time left. */

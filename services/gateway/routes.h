@@ -27,6 +27,7 @@ enum gw_limit {
 	GW_LIMIT_REGISTRY, /* per person: searches of the business registry */
 	GW_LIMIT_DRAFT,    /* per person: new certification drafts */
 	GW_LIMIT_JOIN,     /* per person: join requests */
+	GW_LIMIT_VERIFY,   /* per person: signature verifications of uploaded PDFs */
 };
 
 #define GW_MAX_PARAMS 4

@@ -3,6 +3,9 @@
 #include "certs_apps.pb-c.h"
 #include "certs_contracts.pb-c.h"
 #include "certs_orders.pb-c.h"
+#include "certs_seals.pb-c.h"
+#include "certs_signing.pb-c.h"
+#include "certs_verify.pb-c.h"
 #include "routes.h"
 
 /* Certificate applications (certapps). */
@@ -42,6 +45,12 @@
 	             who "：订单详情（含支付状态与转账信息）"),                                    \
 	        CORD("POST", base "/{id}/cancellation", "Cancel" side "Order", GW_AUTH_SESSION, 0, \
 	             who "：取消未付款的订单（申请单可重新下单）")
+/* Seals (印章) and their grants. */
+#define SEAL(m, p, rpc, created, summary, flags)                                                   \
+	{                                                                                          \
+		m, p, "certs", &certs__cert_seals__descriptor, rpc, GW_AUTH_SESSION, created,      \
+		        summary, GW_SESSION_KEEP, NULL, flags, GW_LIMIT_NONE                       \
+	}
 /* Contracts (合同). */
 #define CTR(m, p, rpc, created, summary, flags)                                                    \
 	{                                                                                          \
@@ -53,6 +62,13 @@
 	{                                                                                          \
 		m, p, "certs", &certs__certs__descriptor, rpc, auth, created, summary, effect,     \
 		        NULL, flags, limit                                                         \
+	}
+
+/* signing's rows. */
+#define CSIGN(m, p, rpc, created, summary, flags)                                                  \
+	{                                                                                          \
+		m, p, "certs", &certs__contract_signing__descriptor, rpc, GW_AUTH_SESSION,         \
+		        created, summary, GW_SESSION_KEEP, NULL, flags, GW_LIMIT_NONE              \
 	}
 
 static gw_route routes[] = {
@@ -140,6 +156,34 @@ static gw_route routes[] = {
             "开发环境：以云证书签名（测试用）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
         CRT("POST", "/api/v1/dev/certs/jobs", "DevRunCertJobs", GW_AUTH_DEV, 0,
             "开发环境：立即运行证书定时任务（测试用）", GW_SESSION_KEEP, 0, GW_LIMIT_NONE),
+        /* seals: 印章管理 (enterprise seals, grants), the personal signature, usable seals. */
+        SEAL("GET", "/api/v1/enterprise/seals", "ListEnterpriseSeals", 0,
+             "企业印章列表（成员可见；?state=active|disabled）", 0),
+        SEAL("POST", "/api/v1/enterprise/seals", "CreateEnterpriseSeal", 1,
+             "申请印章：企业管理员以企业云证书生成印章（公章、合同专用章、财务专用章、法定代表人章"
+             "）",
+             0),
+        SEAL("POST", "/api/v1/enterprise/seals/upload", "UploadEnterpriseSeal", 1,
+             "上传印章图片（透明背景 PNG）并绑定企业云证书（企业管理员）", GW_MULTIPART),
+        SEAL("GET", "/api/v1/enterprise/seals/{id}", "GetEnterpriseSeal", 0, "企业印章详情", 0),
+        SEAL("GET", "/api/v1/enterprise/seals/{id}/image", "GetEnterpriseSealImage", 0,
+             "企业印章图片（PNG）", GW_FILE_REPLY),
+        SEAL("POST", "/api/v1/enterprise/seals/{id}/disable", "DisableEnterpriseSeal", 0,
+             "停用企业印章（企业管理员）", 0),
+        SEAL("GET", "/api/v1/enterprise/seals/{id}/grants", "ListSealGrants", 0,
+             "印章授权记录（企业管理员）", 0),
+        SEAL("POST", "/api/v1/enterprise/seals/{id}/grants", "GrantSeal", 1,
+             "授权成员使用印章（企业管理员）", 0),
+        SEAL("POST", "/api/v1/enterprise/seals/{id}/grants/{person_id}/revoke", "RevokeSealGrant",
+             0, "撤销成员的印章使用授权（企业管理员）", 0),
+        SEAL("GET", "/api/v1/me/seals", "ListMySeals", 0, "我的个人签名", 0),
+        SEAL("POST", "/api/v1/me/seals", "CreateMySeal", 1, "以个人云证书生成个人签名（每人一枚）",
+             0),
+        SEAL("GET", "/api/v1/me/seals/{id}/image", "GetMySealImage", 0, "个人签名图片（PNG）",
+             GW_FILE_REPLY),
+        SEAL("POST", "/api/v1/me/seals/{id}/disable", "DisableMySeal", 0, "停用个人签名", 0),
+        SEAL("GET", "/api/v1/me/usable-seals", "ListUsableSeals", 0,
+             "当前可用的印章（?enterprise_id= 以该企业身份；不带则为个人签名）", 0),
         /* contracts: 合同 (upload, signers, send, void, the seven views, preview, trail). */
         CTR("POST", "/api/v1/contracts", "UploadContract", 1,
             "上传合同文件（PDF，不超过 20 MB，未加密）→ 草稿", GW_MULTIPART | GW_DOCUMENT),
@@ -161,6 +205,29 @@ static gw_route routes[] = {
         CTR("GET", "/api/v1/contracts/{id}/pages/{n}", "GetContractPage", 0,
             "合同第 n 页的预览图（PNG）", GW_FILE_REPLY),
         CTR("GET", "/api/v1/contracts/{id}/trail", "GetContractTrail", 0, "签署轨迹", 0),
+        /* signing: placements, the confirmation by SMS code, refusal, the completion certificate.
+         */
+        CSIGN("GET", "/api/v1/contracts/{contract_id}/placements", "ListPlacements", 0,
+              "签署方在合同上放置的签章（确认签署前可调整）", 0),
+        CSIGN("POST", "/api/v1/contracts/{contract_id}/placements", "CreatePlacement", 1,
+              "放置签章：印章（seal_id）、日期章（kind date）或骑缝章（kind cross_page），"
+              "页码与坐标（PDF 点）或关键字",
+              0),
+        CSIGN("PUT", "/api/v1/contracts/{contract_id}/placements/{placement_id}", "UpdatePlacement",
+              0, "移动签章（页码、坐标或关键字）", 0),
+        CSIGN("DELETE", "/api/v1/contracts/{contract_id}/placements/{placement_id}",
+              "DeletePlacement", 0, "删除签章", 0),
+        CSIGN("POST", "/api/v1/contracts/{contract_id}/sign", "SignContract", 0,
+              "确认签署（短信验证码，用途 sign）：每枚印章一个 PAdES B-T 签名", 0),
+        CSIGN("POST", "/api/v1/contracts/{contract_id}/refuse", "RefuseContract", 0,
+              "拒签（填写原因）", 0),
+        CSIGN("GET", "/api/v1/contracts/{id}/completion-certificate", "GetCompletionCertificate", 0,
+              "签署完成证明（PDF，平台签名）", GW_FILE_REPLY),
+        /* engine (sigengine): 验签 — any uploaded PDF, nothing stored. */
+        {"POST", "/api/v1/signature-verifications", "certs",
+         &certs__signature_verification__descriptor, "VerifySignatures", GW_AUTH_SESSION, 0,
+         "验签：上传已签署的 PDF，逐个查看签名的验证结果（文件不保存）", GW_SESSION_KEEP, NULL,
+         GW_MULTIPART, GW_LIMIT_VERIFY},
 };
 
 const gw_route_table gw_routes_certs = {routes, sizeof routes / sizeof routes[0]};

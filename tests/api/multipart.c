@@ -10,9 +10,9 @@
 #include <string.h>
 
 static const char *const text_keys[] = {"name", "value", NULL};
-static const char *const file_keys[] = {"name", "filename", "content_type", "base64",
-                                        "hex",  "text",     "pad_to",       NULL};
-static const char *const content_keys[] = {"base64", "hex", "text", NULL};
+static const char *const file_keys[] = {"name", "filename", "content_type", "base64", "hex",
+                                        "text", "pad_to",   "path",         NULL};
+static const char *const content_keys[] = {"base64", "hex", "text", "path", NULL};
 
 static int part_err(char *err, size_t errlen, size_t i, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
@@ -91,7 +91,8 @@ static int file_content(const json_t *vars, const json_t *part, size_t i, struct
 		if (!json_object_get(part, content_keys[j]))
 			continue;
 		if (key)
-			return part_err(err, errlen, i, ": give only one of base64, hex and text");
+			return part_err(err, errlen, i,
+			                ": give only one of base64, hex, text and path");
 		key = content_keys[j];
 	}
 	if (pad_to && (!json_is_integer(pad_to) || json_integer_value(pad_to) < 0 ||
@@ -99,8 +100,24 @@ static int file_content(const json_t *vars, const json_t *part, size_t i, struct
 		return part_err(err, errlen, i, ".pad_to must be an integer from 0 to %lld",
 		                (long long)MULTIPART_PAD_MAX);
 	if (!key)
-		return part_err(err, errlen, i, ": a file part needs base64, hex or text");
-	if (strcmp(key, "text") == 0) {
+		return part_err(err, errlen, i, ": a file part needs base64, hex, text or path");
+	if (strcmp(key, "path") == 0) {
+		/* A file a fixture wrote (a signed PDF: binary, and larger than a saved output). */
+		char *path = expanded(vars, part, "path", i, err, errlen);
+		if (!path)
+			return -1;
+		FILE *f = fopen(path, "rb");
+		if (!f) {
+			part_err(err, errlen, i, ".path: cannot open %s", path);
+			free(path);
+			return -1;
+		}
+		size_t n;
+		while ((n = fread(pad, 1, sizeof pad, f)) > 0)
+			strbuf_add(out, pad, n);
+		fclose(f);
+		free(path);
+	} else if (strcmp(key, "text") == 0) {
 		char *text = expanded(vars, part, "text", i, err, errlen);
 		if (!text)
 			return -1;

@@ -14,7 +14,10 @@
  *     "Signature is Valid." for either signature;
  *   - a PDF with a cross-reference stream and object streams (qpdf's rewrite of the
  *     same document) signs and verifies too; an SM2 signature with an RSA one beside it
- *     leaves the RSA one valid and the document sound.
+ *     leaves the RSA one valid and the document sound;
+ *   - several widgets in one signature field: a seal with its date stamp on page 1, then
+ *     the cross-page seal (骑缝章) sliced over both pages: two signatures for pdfsig, both
+ *     valid, each page's /Annots holding its widgets, each field's /Kids its widgets.
  * Needs pdfsig (poppler-utils), qpdf, certutil (libnss3-tools), openssl; no stack.
  */
 #include "ca.h"
@@ -31,6 +34,7 @@
 #include <fontconfig/fontconfig.h>
 #include <openssl/pem.h>
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -534,12 +538,128 @@ static void sm2_signature_then_rsa_beside_it(void **state)
 	EVP_PKEY_free(k);
 }
 
+/* The widgets (/Annots entries) of page i. */
+static size_t annots_of(pdfread *d, int i)
+{
+	long num = 0;
+	const pdfo *page = NULL;
+	assert_int_equal(pdfread_page(d, i, &num, &page), ST_OK);
+	const pdfo *a = pdfread_resolve(d, pdfo_get(page, "Annots"));
+	return a && a->type == PDFO_ARRAY ? a->n : 0;
+}
+
+/*
+ * One signature with a seal and its date stamp (two widgets on page 1), then a second with
+ * the cross-page seal (one slice per page at the right edge): pdfsig sees two signatures,
+ * both valid, the last total; qpdf finds the structure sound; page 1 holds three widgets,
+ * page 2 one; each field's /Kids are its two widgets.
+ */
+static void seal_with_date_then_cross_page_seal(void **state)
+{
+	(void)state;
+	pdfread_buf pdf = {0}, seal = {0};
+	make_pdf(&pdf);
+	make_png(&seal, 0);
+	unsigned char *date = NULL;
+	size_t datelen = 0;
+	assert_int_equal(seal_image_date(1796587200, 400, &date, &datelen), ST_OK);
+	pades_widget ws[2] = {{0, 380, 80, 120, 120, seal.p, seal.len},
+	                      {0, 380, 60, 120, 24, date, datelen}};
+	pades_input in = {.pdf = pdf.p,
+	                  .pdf_len = pdf.len,
+	                  .widgets = ws,
+	                  .nwidgets = 2,
+	                  .cert = P.signer[0],
+	                  .chain = P.chain[0],
+	                  .sign = cades_key_sign,
+	                  .sign_arg = P.signerk[0],
+	                  .tsa = tsa_in_process,
+	                  .tsa_arg = &P};
+	unsigned char *one = NULL, *two = NULL;
+	size_t onelen = 0, twolen = 0;
+	assert_int_equal(pades_sign(&in, &one, &onelen), ST_OK);
+
+	pades_widget *cw = NULL;
+	unsigned char **slices = NULL;
+	size_t n = 0;
+	assert_int_equal(
+	        pades_cross_page_widgets(one, onelen, seal.p, seal.len, 120, &cw, &n, &slices),
+	        ST_OK);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		/* A4: the slice ends at the right edge, vertically centred, half the seal wide. */
+		assert_int_equal(cw[i].page, (int)i);
+		assert_true(fabs(cw[i].x + cw[i].w - 595) < 0.01);
+		assert_true(fabs(cw[i].w - 60) < 0.01);
+		assert_true(fabs(cw[i].y + cw[i].h / 2 - 421) < 0.01);
+		assert_true(cw[i].png == slices[i]);
+	}
+	in = (pades_input){.pdf = one,
+	                   .pdf_len = onelen,
+	                   .widgets = cw,
+	                   .nwidgets = n,
+	                   .cert = P.signer[1],
+	                   .chain = P.chain[1],
+	                   .sign = cades_key_sign,
+	                   .sign_arg = P.signerk[1],
+	                   .tsa = tsa_in_process,
+	                   .tsa_arg = &P};
+	assert_int_equal(pades_sign(&in, &two, &twolen), ST_OK);
+	pades_cross_page_free(cw, slices, n);
+
+	char f[128];
+	snprintf(f, sizeof f, "%s/cross.pdf", P.dir);
+	write_file(f, two, twolen);
+	char *out = pdfsig(f);
+	assert_int_equal(count(out, "Signature #"), 2);
+	assert_int_equal(count(out, "Signature is Valid."), 2);
+	assert_non_null(strstr(strstr(out, "Signature #2:"), "Total document signed"));
+	free(out);
+	int st = 0;
+	out = run(&st, "qpdf --check %s", f);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "No syntax or stream encoding errors found"));
+	free(out);
+
+	pdfread *d = NULL;
+	assert_int_equal(pdfread_open(two, twolen, &d), ST_OK);
+	assert_int_equal(annots_of(d, 0), 3);
+	assert_int_equal(annots_of(d, 1), 1);
+	const pdfo *cat = pdfread_resolve(d, pdfo_get(pdfread_trailer(d), "Root"));
+	const pdfo *fields = pdfread_resolve(
+	        d, pdfo_get(pdfread_resolve(d, pdfo_get(cat, "AcroForm")), "Fields"));
+	assert_int_equal(fields->n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		const pdfo *field = pdfread_resolve(d, fields->items[i]);
+		const pdfo *kids = pdfread_resolve(d, pdfo_get(field, "Kids"));
+		assert_true(pdfo_is_name(pdfo_get(field, "FT"), "Sig"));
+		assert_int_equal(kids->n, 2);
+		const pdfo *kid = pdfread_resolve(d, kids->items[1]);
+		assert_true(pdfo_is_name(pdfo_get(kid, "Subtype"), "Widget"));
+	}
+	pdfread_free(d);
+
+	/* Bad input: a size outside 20–400 pt, a broken image. */
+	assert_int_equal(
+	        pades_cross_page_widgets(one, onelen, seal.p, seal.len, 10, &cw, &n, &slices),
+	        ST_PDF_RECT);
+	assert_int_equal(pades_cross_page_widgets(one, onelen, seal.p, 20, 120, &cw, &n, &slices),
+	                 ST_SEAL_IMAGE_INVALID);
+	assert_null(cw);
+	free(one);
+	free(two);
+	free(date);
+	free(seal.p);
+	free(pdf.p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(two_signatures_stay_valid_and_detect_change),
 	        cmocka_unit_test(xref_stream_document_signs),
 	        cmocka_unit_test(sm2_signature_then_rsa_beside_it),
+	        cmocka_unit_test(seal_with_date_then_cross_page_seal),
 	};
 	return cmocka_run_group_tests(tests, pades_setup, pades_teardown);
 }

@@ -31,6 +31,7 @@ export const routes = [
   ['/me/cert-orders', 'cert-orders'],
   ['/me/cert-orders/new', 'cert-order-new'],
   ['/me/cert-orders/:side/:id', 'cert-order'],
+  ['/me/seals', 'seals'],
   ['/me/security', 'me-security'],
   ['/me/messages', 'me-messages'],
   ['/op/certifications', 'op-certifications'],
@@ -64,6 +65,8 @@ export const routes = [
   ['/me/contracts', 'contracts'],
   ['/me/contracts/new', 'contract-new'],
   ['/me/contracts/:id', 'contract'],
+  ['/me/contracts/:id/sign', 'contract-sign'],
+  ['/me/verify', 'verify'],
 ];
 
 /* The left menus of 个人中心 and the two consoles. A fourth element names who sees the
@@ -83,7 +86,9 @@ export const menus = {
     ['数字证书申请', '/me/cert-applications'],
     ['证书管理', '/me/certificates'],
     ['订单管理', '/me/cert-orders'],
+    ['印章管理', '/me/seals'],
     ['合同', '/me/contracts'],
+    ['验签', '/me/verify'],
     ['账号管理', '/me/security'],
     ['我的消息', '/me/messages', 'unread'],
   ],
