@@ -158,8 +158,8 @@ static void stream_write(update *u, long num, const char *dict, const void *data
 	pdfread_buf_put(&u->b, "\nendstream\nendobj\n", 18);
 }
 
-/* array (a direct array, a reference to one, or absent) with ref added: *set is the new
- * value for its owner, or NULL when the array is an object of its own, rewritten here. */
+/* array (a direct array, a reference to one, or absent) with refs appended: *set is the
+ * new value for its owner, or NULL when the array is an object of its own, rewritten here. */
 static int array_with(update *u, const pdfo *array, const long *refs, size_t nrefs, pdfo **set)
 {
 	const pdfo *arr = NULL;
