@@ -210,6 +210,21 @@ wait_http() {
 # wait_ready [SECONDS]: waits until the gateway's /readyz is 200.
 wait_ready() { wait_http "$GATEWAY_URL/readyz" 200 "${1:-60}"; }
 
+# wait_login PHONE PASSWORD [SECONDS]: after restarting accounts, /readyz can still count the
+# stopped replica as up (its last ping is fresh); a password login answered 200 is the proof
+# that the new one serves.
+wait_login() {
+	local body deadline=$((SECONDS + ${3:-60}))
+	body=$(printf '{"method":"password","phone":"%s","password":"%s"}' "$1" "$2")
+	while ((SECONDS < deadline)); do
+		[[ $(curl -s -o /dev/null -m 5 -w '%{http_code}' -H 'Content-Type: application/json' \
+			-d "$body" "$GATEWAY_URL/api/v1/sessions" 2>/dev/null) == 200 ]] && return 0
+		sleep 0.5
+	done
+	log "# no login of $1 within ${3:-60}s"
+	return 1
+}
+
 # ---- the stack -----------------------------------------------------------------
 
 # The value of KEY in $VAR_DIR/secrets.env (KEY=VALUE lines, optional export and quotes).

@@ -7,6 +7,7 @@
  */
 #include "certs.h"
 #include "certs_verify.pb-c.h"
+#include "contracts.h"
 #include "db.h"
 #include "caller.h"
 #include "pades_verify.h"
@@ -137,6 +138,8 @@ int certs_verify_signatures(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 		return rv;
 	if (!q->file || !q->file->has_data || q->file->data.len == 0)
 		return status_err(ST_FIELD_REQUIRED, "file");
+	if (q->file->data.len > CERTS_CONTRACT_MAX_BYTES)
+		return status_err(ST_VERIFY_TOO_LARGE, "file");
 	pades_sig *sigs = NULL;
 	size_t n = 0;
 	pades_doc doc;

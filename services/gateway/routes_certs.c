@@ -227,7 +227,7 @@ static gw_route routes[] = {
         {"POST", "/api/v1/signature-verifications", "certs",
          &certs__signature_verification__descriptor, "VerifySignatures", GW_AUTH_SESSION, 0,
          "验签：上传已签署的 PDF，逐个查看签名的验证结果（文件不保存）", GW_SESSION_KEEP, NULL,
-         GW_MULTIPART, GW_LIMIT_VERIFY},
+         GW_MULTIPART | GW_DOCUMENT, GW_LIMIT_VERIFY},
 };
 
 const gw_route_table gw_routes_certs = {routes, sizeof routes / sizeof routes[0]};

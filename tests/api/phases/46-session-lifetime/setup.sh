@@ -5,4 +5,5 @@
 bash deploy/local/demo-data.sh admin create-person --phone 13900009201 \
 	--password 'Passw0rd!Go' >/dev/null || return 1
 SESSION_IDLE_S=2 SESSION_ABSOLUTE_S=5 bash deploy/local/stack.sh restart accounts || return 1
-wait_ready 60
+wait_ready 60 || return 1
+wait_login 13900009201 'Passw0rd!Go' 60 || return 1
