@@ -426,6 +426,7 @@ main() {
 	trap 'exit 143' TERM
 
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+	export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 	export UBSAN_OPTIONS=print_stacktrace=1
 
 	run_phase unit phase_unit

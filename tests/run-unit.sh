@@ -7,6 +7,8 @@
 set -uo pipefail
 
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-300}
+# fontconfig's caches at exit are not ours (tests/lsan.supp says why).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp:print_suppressions=0}
 passed=0
 failed=0
 failures=()

@@ -136,13 +136,6 @@ int certs_contract_view_valid(const char *view);
 int certs_contract_render(const unsigned char *pdf, size_t len, int n, int dpi, unsigned char **png,
                           size_t *png_len);
 
-/* At exit, instead of pdfdoc_shutdown() when a page was rendered: poppler's fonts stay
- * cached in cairo for the process's life, so cairo's static data cannot be reset (its
- * debug reset asserts); pango's font map and fontconfig's data are released. */
-void certs_contract_render_shutdown(void);
-/* 1 once a page was rendered in this process. */
-int certs_contract_rendered(void);
-
 /* ---- handlers and jobs ---------------------------------------------------------------- */
 
 int certs_contract_upload(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessage **out);

@@ -11,9 +11,7 @@
 #include "status.h"
 
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <math.h>
-#include <pango/pangocairo.h>
 #include <poppler.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -22,7 +20,6 @@
 #define MIN_DPI 24
 
 static pthread_mutex_t render_mu = PTHREAD_MUTEX_INITIALIZER;
-static int rendered; /* under render_mu */
 
 struct pngbuf {
 	unsigned char *p;
@@ -122,7 +119,6 @@ int certs_contract_render(const unsigned char *pdf, size_t len, int n, int dpi, 
 {
 	struct pngbuf b = {0};
 	pthread_mutex_lock(&render_mu);
-	rendered = 1;
 	int rv = render_locked(pdf, len, n, dpi, &b);
 	pthread_mutex_unlock(&render_mu);
 	if (rv != ST_OK) {
@@ -132,18 +128,4 @@ int certs_contract_render(const unsigned char *pdf, size_t len, int n, int dpi, 
 	*png = b.p;
 	*png_len = b.len;
 	return ST_OK;
-}
-
-int certs_contract_rendered(void)
-{
-	pthread_mutex_lock(&render_mu);
-	int r = rendered;
-	pthread_mutex_unlock(&render_mu);
-	return r;
-}
-
-void certs_contract_render_shutdown(void)
-{
-	pango_cairo_font_map_set_default(NULL);
-	FcFini();
 }

@@ -1,6 +1,7 @@
 /* Page rendering (contracts_render.c): a page of a small PDF becomes a PNG of the expected
  * size, a page number out of range and an enormous page are refused, garbage is not
  * rendered. */
+#include "certs.h"
 #include "contracts.h"
 #include "status.h"
 
@@ -167,6 +168,6 @@ int main(void)
 	        cmocka_unit_test(a_large_page_is_scaled_down_to_the_limit),
 	};
 	int rv = cmocka_run_group_tests(tests, NULL, NULL);
-	certs_contract_render_shutdown();
+	certs_pdf_shutdown();
 	return rv;
 }

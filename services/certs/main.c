@@ -229,11 +229,6 @@ int main(int argc, char **argv)
 	bus_client_close(app.enterprise);
 	bus_client_close(app.accounts);
 	bus_client_close(app.payments);
-	/* contracts: once poppler rendered a page its fonts live in cairo until exit, where
-	 * pdfdoc_shutdown's reset of cairo's static data would abort */
-	if (certs_contract_rendered())
-		certs_contract_render_shutdown();
-	else
-		certs_pdf_shutdown();
+	certs_pdf_shutdown();
 	return rv;
 }
