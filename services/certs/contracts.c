@@ -307,6 +307,16 @@ static int load_as_initiator(svc_ctx *ctx, const char *id, const char *pid, cert
 		return rv;
 	if (strcmp(c->initiator_person_id, pid) != 0)
 		return status_err(ST_CONTRACT_NOT_INITIATOR, "id");
+	/* Editing, sending, voiding or deleting acts in the initiating enterprise's name: the
+	 * initiator must still be its member (a removed employee's session still claims it). */
+	if (c->initiator_enterprise_id) {
+		memberproj_row m;
+		rv = memberproj_get(ctx, pid, c->initiator_enterprise_id, &m);
+		if (rv == ST_NOT_FOUND)
+			return status_err(ST_CONTRACT_INITIATOR_LEFT, "id");
+		if (rv != ST_OK)
+			return rv;
+	}
 	return ST_OK;
 }
 
