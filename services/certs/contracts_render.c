@@ -7,6 +7,7 @@
  * safe for concurrent documents, so renders take turns.
  */
 #include "contracts.h"
+#include "seal_image.h"
 
 #include "status.h"
 
@@ -20,29 +21,6 @@
 #define MIN_DPI 24
 
 static pthread_mutex_t render_mu = PTHREAD_MUTEX_INITIALIZER;
-
-struct pngbuf {
-	unsigned char *p;
-	size_t len, cap;
-};
-
-static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int n)
-{
-	struct pngbuf *b = closure;
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 65536;
-		while (cap < b->len + n)
-			cap *= 2;
-		unsigned char *p = realloc(b->p, cap);
-		if (!p)
-			return CAIRO_STATUS_NO_MEMORY;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	return CAIRO_STATUS_SUCCESS;
-}
 
 /* The scale (pixels per point) for a page of w × h points at dpi, shrunk to the limits;
  * 0 when even MIN_DPI exceeds them. */
@@ -60,7 +38,8 @@ static double fit_scale(double w, double h, int dpi)
 	return s < MIN_DPI / 72.0 ? 0 : s;
 }
 
-static int render_locked(const unsigned char *pdf, size_t len, int n, int dpi, struct pngbuf *out)
+static int render_locked(const unsigned char *pdf, size_t len, int n, int dpi, unsigned char **png,
+                         size_t *png_len)
 {
 	int rv = ST_CONTRACT_RENDER;
 	GError *err = NULL;
@@ -95,8 +74,7 @@ static int render_locked(const unsigned char *pdf, size_t len, int n, int dpi, s
 	poppler_page_render(page, cr);
 	cairo_destroy(cr);
 	cr = NULL;
-	cairo_surface_flush(surf);
-	if (cairo_surface_write_to_png_stream(surf, png_write, out) != CAIRO_STATUS_SUCCESS)
+	if (seal_image_png(surf, png, png_len) != ST_OK)
 		goto out;
 	rv = ST_OK;
 out:
@@ -117,15 +95,8 @@ out:
 int certs_contract_render(const unsigned char *pdf, size_t len, int n, int dpi, unsigned char **png,
                           size_t *png_len)
 {
-	struct pngbuf b = {0};
 	pthread_mutex_lock(&render_mu);
-	int rv = render_locked(pdf, len, n, dpi, &b);
+	int rv = render_locked(pdf, len, n, dpi, png, png_len);
 	pthread_mutex_unlock(&render_mu);
-	if (rv != ST_OK) {
-		free(b.p);
-		return rv;
-	}
-	*png = b.p;
-	*png_len = b.len;
-	return ST_OK;
+	return rv;
 }

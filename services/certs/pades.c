@@ -2,6 +2,7 @@
 #include "pades.h"
 #include "mem.h"
 #include "pdfread.h"
+#include "seal_image.h"
 #include "status.h"
 
 #include <cairo.h>
@@ -564,26 +565,6 @@ static int page_box(pdfread *d, const pdfo *page, double box[4])
 	return 0;
 }
 
-typedef struct png_sink {
-	unsigned char *p;
-	size_t len, cap;
-} png_sink;
-
-static cairo_status_t png_write(void *arg, const unsigned char *data, unsigned int n)
-{
-	png_sink *o = arg;
-	if (o->len + n > o->cap) {
-		size_t cap = o->cap ? o->cap * 2 : 16384;
-		while (cap < o->len + n)
-			cap *= 2;
-		o->p = xrealloc(o->p, cap);
-		o->cap = cap;
-	}
-	memcpy(o->p + o->len, data, n);
-	o->len += n;
-	return CAIRO_STATUS_SUCCESS;
-}
-
 void pades_cross_page_free(pades_widget *widgets, unsigned char **slices, size_t n)
 {
 	for (size_t i = 0; slices && i < n; i++)
@@ -651,19 +632,15 @@ int pades_cross_page_widgets(const unsigned char *pdf, size_t len, const unsigne
 		cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
 		cairo_paint(cr);
 		cairo_destroy(cr);
-		png_sink o = {0};
-		cairo_status_t st = cairo_surface_write_to_png_stream(s, png_write, &o);
+		size_t slen = 0;
+		rv = seal_image_png(s, &sl[i], &slen);
 		cairo_surface_destroy(s);
-		if (st != CAIRO_STATUS_SUCCESS) {
-			free(o.p);
-			rv = ST_INTERNAL;
+		if (rv != ST_OK)
 			goto out;
-		}
-		sl[i] = o.p;
 		double wpt = size_pt * sw / W;
-		w[i] = (pades_widget){i,    box[2] - wpt, (box[1] + box[3]) / 2 - size_pt / 2,
-		                      wpt,  size_pt,      sl[i],
-		                      o.len};
+		w[i] = (pades_widget){i,   box[2] - wpt, (box[1] + box[3]) / 2 - size_pt / 2,
+		                      wpt, size_pt,      sl[i],
+		                      slen};
 	}
 	*out = w;
 	*slices = sl;

@@ -105,7 +105,7 @@ static void star(cairo_t *cr, double cx, double cy, double r)
 	cairo_fill(cr);
 }
 
-static int finish(cairo_surface_t *s, unsigned char **png, size_t *len)
+int seal_image_png(cairo_surface_t *s, unsigned char **png, size_t *len)
 {
 	png_out o = {0};
 	cairo_surface_flush(s);
@@ -158,7 +158,7 @@ int seal_image_round(const char *name, const char *kind, int px, unsigned char *
 	if (nk > 0)
 		line(cr, kind, c, c + px * 0.27, px * 0.09, r * 1.1);
 	cairo_destroy(cr);
-	int rv = finish(s, png, len);
+	int rv = seal_image_png(s, png, len);
 	cairo_surface_destroy(s);
 	return rv;
 }
@@ -199,7 +199,7 @@ int seal_image_square(const char *name, int px, unsigned char **png, size_t *len
 		cairo_restore(cr);
 	}
 	cairo_destroy(cr);
-	int rv = finish(s, png, len);
+	int rv = seal_image_png(s, png, len);
 	cairo_surface_destroy(s);
 	return rv;
 }
@@ -222,7 +222,7 @@ int seal_image_date(time_t when, int px, unsigned char **png, size_t *len)
 	/* Eleven characters, digits narrower than the CJK ones: fitted to 96% of the width. */
 	line(cr, text, px / 2.0, h / 2.0, fmin(h * 0.8, px * 0.096), px * 0.96);
 	cairo_destroy(cr);
-	int rv = finish(s, png, len);
+	int rv = seal_image_png(s, png, len);
 	cairo_surface_destroy(s);
 	return rv;
 }

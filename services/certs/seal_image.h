@@ -6,6 +6,7 @@
 #ifndef CERTS_SEAL_IMAGE_H
 #define CERTS_SEAL_IMAGE_H
 
+#include <cairo.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -40,6 +41,10 @@ int seal_image_square(const char *name, int px, unsigned char **png, size_t *len
  * (malloc'd), ST_FIELD_RANGE ("px").
  */
 #define SEAL_DATE_MIN_PX 80
+/* s (flushed here) as PNG bytes into *png (malloc'd, the caller frees) and *len: ST_OK, or
+ * ST_INTERNAL. The one PNG encoder of the signing engine (seals, slices, rendered pages). */
+int seal_image_png(cairo_surface_t *s, unsigned char **png, size_t *len);
+
 int seal_image_date(time_t when, int px, unsigned char **png, size_t *len);
 
 #endif
