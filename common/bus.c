@@ -4,10 +4,12 @@
 #include "log.h"
 #include "status.h"
 
+#include <errno.h>
 #include <nng/protocol/reqrep0/req.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 int64_t bus_now_ms(void)
@@ -130,6 +132,39 @@ int bus_dial_all(nng_socket s, const char *bus_urls, const char *name)
 	}
 	arena_free(a);
 	return rv;
+}
+
+int bus_listen(nng_socket s, const char *base, const char *name)
+{
+	char addr[512];
+	if (bus_endpoint(base, name, addr, sizeof addr) != 0)
+		return -1;
+	int rv = nng_listen(s, addr, NULL, 0);
+	if (rv != 0) {
+		log_kv(LOGL_ERROR, NULL, "cannot listen", "address", addr, "error",
+		       nng_strerror(rv), NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int bus_base_prepare(const char *base)
+{
+	if (strncmp(base, "ipc://", 6) != 0)
+		return 0;
+	char path[512];
+	snprintf(path, sizeof path, "%s", base + 6);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
 }
 
 int bus_ctx_send(nng_ctx ctx, nng_aio *aio, nng_msg *m)

@@ -685,6 +685,12 @@ int svc_server_start(const svc_def *def, const svc_settings *set, svc_server **o
 		log_kv(LOGL_ERROR, NULL, "bad bus address", "bus_urls", set->bus_urls, NULL);
 		goto fail_sock;
 	}
+	if (set->gateway_rpc_urls && *set->gateway_rpc_urls &&
+	    bus_dial_all(s->sock, set->gateway_rpc_urls, name) != 0) {
+		log_kv(LOGL_ERROR, NULL, "bad gateway address", "gateway_rpc_urls",
+		       set->gateway_rpc_urls, NULL);
+		goto fail_sock;
+	}
 	s->nworkers = set->workers > 0 ? set->workers : 1;
 	s->workers = xcalloc((size_t)s->nworkers, sizeof *s->workers);
 	for (long i = 0; i < s->nworkers; i++) {
@@ -825,6 +831,10 @@ int svc_main(const svc_def *def, int argc, char **argv, config_common *common,
 	         "how often to ask event sources for missed events", &set.replay_interval_ms},
 	        {"REDIS_URL", CFG_STR, "", 0, 0,
 	         "redis://[:password@]host:port/db for workers; empty: none", &set.redis_url},
+	        {"GATEWAY_RPC_URLS", CFG_STR, "", 0, 0,
+	         "gateways' GATEWAY_RPC_LISTEN bases, comma-separated, to take their requests "
+	         "from directly; empty: through the bus only",
+	         &set.gateway_rpc_urls},
 	        BUSAUTH_CONFIG_ITEMS(&bus_set),
 	};
 	size_t nbase = sizeof base / sizeof base[0];

@@ -110,6 +110,10 @@ typedef struct svc_def {
 
 typedef struct svc_settings {
 	const char *bus_urls;
+	/* Gateways' GATEWAY_RPC_LISTEN bases the workers also dial, so that a gateway's
+	 * requests skip the bus (services/gateway/README.md, "Direct requests"); NULL or
+	 * "": through the bus only. */
+	const char *gateway_rpc_urls;
 	const char *db_url;
 	const char *migrations_dir; /* NULL: none */
 	const char *redis_url;      /* NULL or "": workers get no Redis connection */

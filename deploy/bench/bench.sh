@@ -246,6 +246,26 @@ REGIONS_NOAUTH_RPS=$WRK_RPS
 row "regions, bus unauthenticated" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
 bus_auth_restart on
 
+# The same read with the gateway sending every request through the bus
+# (GATEWAY_DIRECT=0: it takes no direct connections from the services), the path
+# before issue 21's direct requests; then back to direct for what follows.
+gateway_direct_restart() {
+	GATEWAY_DIRECT=$1 bash "$ROOT/deploy/local/stack.sh" restart gateway >>"$RAW_DIR/stack.log" 2>&1 ||
+		die "stack.sh restart gateway failed; see $RAW_DIR/stack.log"
+	for _ in $(seq 1 60); do
+		[[ $(curl -s -o /dev/null -w '%{http_code}' "$REGIONS_URL" || true) == 200 ]] && sleep 1 && return 0
+		sleep 0.5
+	done
+	die "GET $REGIONS_URL did not answer 200 after restarting with GATEWAY_DIRECT=$1"
+}
+gateway_direct_restart 0
+log "(d') regions through the bus (GATEWAY_DIRECT=0): wrk ${WRK_ARGS[*]}"
+sample_begin
+wrk_run regions-bus "$REGIONS_URL"
+sample_end regionsbus "$WRK_N"
+layer regionsbus "(d') regions, gw→bus→service (no direct)" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
+gateway_direct_restart 1
+
 # ---- (b) nginx, the same bytes as a static file ------------------------------
 
 NGX=$SCRATCH/nginx
@@ -360,7 +380,7 @@ log "decomposition (b): gateway → bus → enterprise → reply, no database"
 sample_begin
 wrk_run nodb "$NODB_URL"
 sample_end nodb "$WRK_N"
-layer nodb "(b) gw→bus→service, no db (400 before SQL)" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
+layer nodb "(b) gw→service, no db (400 before SQL)" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
 
 # benchload_run KEY LABEL MODE CONNS PARENT [ENV...]: a benchload run as a layer.
 benchload_run() {
@@ -419,7 +439,7 @@ line ""
 line "decomposition of the read path (64 connections or contexts unless said; ×nginx: this run's nginx)"
 line "$(printf '%-44s %8s %7s %7s %6s | %-19s | %s' layer 'req/s' 'p50 ms' 'p99 ms' ×nginx \
 	'CPU µs/req gw bus ent pg' 'ctx switches/req gw bus ent pg')"
-for key in healthz nodb busnodb busdb regions pgq lookup nginx; do
+for key in healthz nodb busnodb busdb regions regionsbus pgq lookup nginx; do
 	[[ -n ${LAYER_ROW[$key]:-} ]] || continue
 	line "$(printf '%s %6s | %-19s | %s' "${LAYER_ROW[$key]}" "$(ratio "${LAYER_RPS[$key]}" "$NGINX_RPS")" \
 		"${LAYER_CPU[$key]}" "${LAYER_CS[$key]}")"

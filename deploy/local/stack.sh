@@ -85,6 +85,7 @@ settings() {
 	PAYSIM_PORT=${PAYSIM_PORT:-8090}
 	BUS_COUNT=${BUS_COUNT:-1}
 	REPLICAS=${REPLICAS:-1}
+	GATEWAY_DIRECT=${GATEWAY_DIRECT:-1}
 	LOG_LEVEL=${LOG_LEVEL:-info}
 	PLATFORM_MODE=${PLATFORM_MODE:-development}
 	STACK_QUIET=${STACK_QUIET:-0}
@@ -96,6 +97,7 @@ settings() {
 	done
 	[[ $BUS_COUNT =~ ^[1-9]$ ]] || die "BUS_COUNT=$BUS_COUNT: expected 1..9"
 	[[ $REPLICAS =~ ^[1-9]$ ]] || die "REPLICAS=$REPLICAS: expected 1..9"
+	[[ $GATEWAY_DIRECT =~ ^[01]$ ]] || die "GATEWAY_DIRECT=$GATEWAY_DIRECT: expected 0 or 1"
 }
 
 save_settings() {
@@ -513,6 +515,18 @@ bus_urls() {
 	printf '%s\n' "$urls"
 }
 
+# Where each gateway takes its services' direct connections (GATEWAY_RPC_LISTEN), and
+# the list every service dials (GATEWAY_RPC_URLS): services/gateway/README.md, "Direct
+# requests". A gateway started with GATEWAY_DIRECT=0 listens nowhere and sends every
+# request through the bus.
+gateway_rpc_base() { printf 'ipc://%s/rpc-%s\n' "$RUN_DIR" "$1"; }
+gateway_rpc_urls() {
+	local r urls
+	urls=$(gateway_rpc_base gateway)
+	for ((r = 2; r <= REPLICAS; r++)); do urls+=",$(gateway_rpc_base "gateway.$r")"; done
+	printf '%s\n' "$urls"
+}
+
 # start_daemon NAME: in the background, its own session, cwd the repository.
 start_daemon() {
 	local name=$1 program bin pid base port
@@ -534,7 +548,7 @@ start_daemon() {
 	esac
 	(
 		cd "$ROOT"
-		unset DB_URL BUS_LISTEN
+		unset DB_URL BUS_LISTEN GATEWAY_RPC_LISTEN GATEWAY_RPC_URLS
 		export BUS_URLS
 		BUS_URLS=$(bus_urls)
 		export REDIS_URL="redis://:${SECRET[REDIS_PASSWORD]}@127.0.0.1:$REDIS_PORT/0"
@@ -545,9 +559,15 @@ start_daemon() {
 		gateway)
 			export GATEWAY_ADDR GATEWAY_PORT=$port GATEWAY_WEB_DIR="$ROOT/services/gateway/web"
 			export BUS_KEY=${SECRET[BUS_KEY_GATEWAY]}
+			if ((GATEWAY_DIRECT)); then
+				export GATEWAY_RPC_LISTEN
+				GATEWAY_RPC_LISTEN=$(gateway_rpc_base "$name")
+			fi
 			;;
 		*)
 			export BUS_KEY=${SECRET[BUS_KEY_${base^^}]} BUS_PEER_KEYS=$peer_keys
+			export GATEWAY_RPC_URLS
+			GATEWAY_RPC_URLS=$(gateway_rpc_urls)
 			# The CA keys' sealing key goes to certs alone.
 			[[ $base == certs ]] && export CERTS_CA_KEY=${SECRET[CERTS_CA_KEY]}
 			# In development payments pays through the simulator (paysim_start).

@@ -4,7 +4,6 @@
 #include "bus.h"
 #include "log.h"
 
-#include <errno.h>
 #include <nng/protocol/pubsub0/pub.h>
 #include <nng/protocol/pubsub0/sub.h>
 #include <nng/protocol/reqrep0/rep.h>
@@ -13,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 struct bus_device {
 	char name[64];
@@ -35,40 +33,6 @@ static void *bus_device_main(void *arg)
 		log_kv(LOGL_ERROR, NULL, "device stopped", "device", d->name, "error",
 		       nng_strerror(rv), NULL);
 	return NULL;
-}
-
-static int bus_listen(nng_socket s, const char *base, const char *name)
-{
-	char addr[512];
-	if (bus_endpoint(base, name, addr, sizeof addr) != 0)
-		return -1;
-	int rv = nng_listen(s, addr, NULL, 0);
-	if (rv != 0) {
-		log_kv(LOGL_ERROR, NULL, "cannot listen", "address", addr, "error",
-		       nng_strerror(rv), NULL);
-		return -1;
-	}
-	return 0;
-}
-
-/* Creates the directory of an ipc base (mkdir -p); tcp needs nothing. */
-static int bus_base_prepare(const char *base)
-{
-	if (strncmp(base, "ipc://", 6) != 0)
-		return 0;
-	char path[512];
-	snprintf(path, sizeof path, "%s", base + 6);
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(path, 0755) != 0 && errno != EEXIST)
-		return -1;
-	return 0;
 }
 
 static int bus_device_open_events(struct bus_device *d, const char *base)

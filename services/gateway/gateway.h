@@ -21,6 +21,7 @@ typedef struct gw_config {
 	long deadline_ms;
 	long idle_timeout_s;
 	const char *redis_url;
+	const char *rpc_listen; /* GATEWAY_RPC_LISTEN: services connect here directly; "" none */
 	const char *trusted_proxies; /* whose X-Forwarded-For names the client */
 	long login_attempts;         /* per client address and window (limits.c) */
 	long max_connections;        /* open client connections; more are refused */

@@ -273,6 +273,14 @@ void gw_health_metrics(struct evbuffer *out)
 		evbuffer_add_printf(out, "gateway_service_up{service=\"%s\"} %d\n",
 		                    gw_health[i].service, up);
 	}
+	evbuffer_add_printf(out, "# HELP gateway_direct_replicas Replicas of the service connected "
+	                         "to this gateway directly (GATEWAY_RPC_LISTEN); 0: its requests "
+	                         "go through the bus.\n"
+	                         "# TYPE gateway_direct_replicas gauge\n");
+	for (size_t i = 0; i < gw_nhealth; i++)
+		evbuffer_add_printf(out, "gateway_direct_replicas{service=\"%s\"} %zu\n",
+		                    gw_health[i].service,
+		                    gw_upstream_direct_replicas(gw_health[i].service));
 	gw_health_gauges(out, now);
 	evbuffer_add_printf(out,
 	                    "# HELP gateway_redis_up Redis answered the session checks.\n"

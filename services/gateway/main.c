@@ -70,6 +70,11 @@ int main(int argc, char **argv)
 	         &cfg.access_log_file_max},
 	        {"REDIS_URL", CFG_STR, "redis://127.0.0.1:6379/0", 0, 0,
 	         "Redis holding the sessions (written by accounts)", &cfg.redis_url},
+	        {"GATEWAY_RPC_LISTEN", CFG_STR, "", 0, 0,
+	         "base (ipc://DIR or tcp://HOST:PORT) on which services' workers connect, so "
+	         "that requests skip the bus (services list it in GATEWAY_RPC_URLS); empty: "
+	         "every request through the bus",
+	         &cfg.rpc_listen},
 	        BUSAUTH_CONFIG_ITEMS(&bus_set),
 	};
 	int rv = config_init("gateway", argc, argv, &cfg.common, items,
@@ -105,8 +110,9 @@ int main(int argc, char **argv)
 	struct event *sighup = evsignal_new(base, SIGHUP, gw_on_hup, NULL);
 	event_add(sighup, NULL);
 	rv = 1;
-	if (gw_upstream_init(base, cfg.common.bus_urls, auth) != 0) {
-		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS", "bus_urls", cfg.common.bus_urls, NULL);
+	if (gw_upstream_init(base, cfg.common.bus_urls, cfg.rpc_listen, auth) != 0) {
+		log_kv(LOGL_ERROR, NULL, "bad BUS_URLS or GATEWAY_RPC_LISTEN", "bus_urls",
+		       cfg.common.bus_urls, "rpc_listen", cfg.rpc_listen, NULL);
 		goto out;
 	}
 	if (gw_sessions_init(base, cfg.redis_url) != 0) {
