@@ -52,6 +52,22 @@ static void bl_record(int64_t us, int ok)
 	atomic_fetch_add(ok ? &bl_done : &bl_failed, 1);
 }
 
+static double bl_percentile(double q);
+static int64_t bl_t0;
+
+/* The run's figures, printed as soon as it ends and before the teardown: nng 1.5.2 has been
+ * seen to hang in it (nng_aio_stop on a REQ context), and bench.sh then kills benchload
+ * with the figures already out. */
+static void bl_report(void)
+{
+	double secs = (double)(bl_now_us() - bl_t0) / 1e6;
+	printf("%.0f %.2f %.2f %llu %llu\n", (double)atomic_load(&bl_done) / secs,
+	       bl_percentile(0.50), bl_percentile(0.99),
+	       (unsigned long long)atomic_load(&bl_failed),
+	       (unsigned long long)atomic_load(&bl_done));
+	fflush(stdout);
+}
+
 static double bl_percentile(double q)
 {
 	uint64_t total = 0, seen = 0;
@@ -150,6 +166,7 @@ static int bl_bus(int conns, int seconds)
 		bl_bus_send(&cs[i]);
 	sleep((unsigned)seconds);
 	atomic_store(&bl_running, 0);
+	bl_report();
 	for (int i = 0; i < conns; i++)
 		nng_aio_stop(cs[i].aio);
 	nng_close(bl_sock);
@@ -200,6 +217,7 @@ static int bl_pg(int conns, int seconds)
 		pthread_create(&th[i], NULL, bl_pg_main, NULL);
 	sleep((unsigned)seconds);
 	atomic_store(&bl_running, 0);
+	bl_report();
 	for (int i = 0; i < conns; i++)
 		pthread_join(th[i], NULL);
 	return 0;
@@ -215,18 +233,11 @@ int main(int argc, char **argv)
 	if (conns < 1 || conns > BL_MAX_CONNS || seconds < 1)
 		return 2;
 	bl_parent = argv[4];
-	int64_t t0 = bl_now_us();
+	bl_t0 = bl_now_us();
 	int rv = strcmp(argv[1], "bus") == 0  ? bl_bus(conns, seconds)
 	         : strcmp(argv[1], "pg") == 0 ? bl_pg(conns, seconds)
 	                                      : 2;
-	if (rv != 0) {
+	if (rv != 0)
 		fprintf(stderr, "benchload: cannot start (%s)\n", argv[1]);
-		return rv;
-	}
-	double secs = (double)(bl_now_us() - t0) / 1e6;
-	printf("%.0f %.2f %.2f %llu %llu\n", (double)atomic_load(&bl_done) / secs,
-	       bl_percentile(0.50), bl_percentile(0.99),
-	       (unsigned long long)atomic_load(&bl_failed),
-	       (unsigned long long)atomic_load(&bl_done));
-	return 0;
+	return rv;
 }
