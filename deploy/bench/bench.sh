@@ -2,7 +2,7 @@
 # The platform's benchmark, run by `make bench` after the release build. On
 # loopback only, in one run, so that ratios between figures mean something
 # (FACTS.md: compare ratios measured in one run, never absolute figures across runs):
-#   (a) GET /api/v1/regions?parent=43 through the whole stack (gateway → bus →
+#   (a) GET /api/v1/regions?parent=43 through the whole stack (gateway → (direct) →
 #       enterprise → PostgreSQL), wrk -t2 -c64 -d10s --latency;
 #   (b) nginx serving a static file with exactly the bytes of that response, same wrk;
 #   (c) pgbench -S -M prepared -c16 -j2 -T10 over TCP on the stack's own PostgreSQL;
@@ -376,7 +376,7 @@ layer healthz "(a) gateway alone: /healthz" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
 NODB_URL="http://127.0.0.1:$GATEWAY_PORT/api/v1/regions?parent=x"
 [[ $(curl -s "$NODB_URL" | jq -r .error.code) == INVALID_REGION_CODE ]] ||
 	die "GET $NODB_URL did not answer INVALID_REGION_CODE"
-log "decomposition (b): gateway → bus → enterprise → reply, no database"
+log "decomposition (b): gateway → enterprise → reply, no database"
 sample_begin
 wrk_run nodb "$NODB_URL"
 sample_end nodb "$WRK_N"
