@@ -192,13 +192,9 @@ int certs_completion_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMess
 	PGresult *r = NULL;
 	unsigned char *pdf = NULL;
 	size_t len = 0;
-	int rv = caller_person(ctx, &pid);
-	if (rv != ST_OK)
-		return rv;
 	certs_contract_row row;
-	if (!q->id || !validate_uuid(q->id))
-		return status_err(ST_CONTRACT_NOT_FOUND, "id");
-	if ((rv = certs_contract_for_party(ctx, q->id, pid, &row)) != ST_OK)
+	int rv = certs_contract_for_caller(ctx, q->id, &pid, &row);
+	if (rv != ST_OK)
 		return rv;
 	const char *v[] = {q->id};
 	if ((rv = db_query(

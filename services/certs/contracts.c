@@ -141,6 +141,15 @@ int certs_contract_for_party(svc_ctx *ctx, const char *contract_id, const char *
 	return contract_load(ctx, contract_id, person_id, out);
 }
 
+int certs_contract_for_caller(svc_ctx *ctx, const char *contract_id, const char **person_id,
+                              certs_contract_row *out)
+{
+	int rv = caller_person(ctx, person_id);
+	if (rv != ST_OK)
+		return rv;
+	return certs_contract_for_party(ctx, contract_id, *person_id, out);
+}
+
 /* ---- events ---------------------------------------------------------------------------- */
 
 static void ids_add(char **ids, size_t *n, const char *id)
@@ -298,13 +307,14 @@ static int audit(svc_ctx *ctx, const char *actor, const char *id, const char *ac
 	                     arena_printf(ctx->arena, "contract/%s", id), action, detail, NULL);
 }
 
-/* The caller's contract as its initiator: 404 unless a party, 403 for a party who did not
- * initiate it. */
-static int load_as_initiator(svc_ctx *ctx, const char *id, const char *pid, certs_contract_row *c)
+/* The caller's contract as its initiator (*pidp: the calling person): 404 unless a party,
+ * 403 for a party who did not initiate it. */
+static int load_as_initiator(svc_ctx *ctx, const char *id, const char **pidp, certs_contract_row *c)
 {
-	int rv = certs_contract_for_party(ctx, id, pid, c);
+	int rv = certs_contract_for_caller(ctx, id, pidp, c);
 	if (rv != ST_OK)
 		return rv;
+	const char *pid = *pidp;
 	if (strcmp(c->initiator_person_id, pid) != 0)
 		return status_err(ST_CONTRACT_NOT_INITIATOR, "id");
 	/* Editing, sending, voiding or deleting acts in the initiating enterprise's name: the
@@ -566,10 +576,8 @@ int certs_contract_update(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMes
 	const Certs__ContractDraft *q = (const Certs__ContractDraft *)in;
 	struct update u = {.q = q};
 	certs_contract_row c;
-	int rv = caller_person(ctx, &u.pid);
+	int rv = load_as_initiator(ctx, q->id, &u.pid, &c);
 	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	if ((rv = load_as_initiator(ctx, q->id, u.pid, &c)) != ST_OK)
 		return rv;
 	if (strcmp(c.state, "draft") != 0)
 		return status_err(ST_CONTRACT_STATE, "state");
@@ -635,10 +643,8 @@ int certs_contract_send(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessa
 	const Certs__ContractRef *q = (const Certs__ContractRef *)in;
 	certs_contract_row c;
 	struct move m = {0};
-	int rv = caller_person(ctx, &m.pid);
+	int rv = load_as_initiator(ctx, q->id, &m.pid, &c);
 	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	if ((rv = load_as_initiator(ctx, q->id, m.pid, &c)) != ST_OK)
 		return rv;
 	if (strcmp(c.state, "draft") != 0)
 		return status_err(ST_CONTRACT_STATE, "state");
@@ -677,10 +683,8 @@ int certs_contract_void(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessa
 	const Certs__VoidContractRequest *q = (const Certs__VoidContractRequest *)in;
 	certs_contract_row c;
 	struct move m = {0};
-	int rv = caller_person(ctx, &m.pid);
+	int rv = load_as_initiator(ctx, q->id, &m.pid, &c);
 	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	if ((rv = load_as_initiator(ctx, q->id, m.pid, &c)) != ST_OK)
 		return rv;
 	if (!q->reason || !*q->reason || validate_text(q->reason, REASON_MAX) != 0)
 		return status_err(ST_CONTRACT_VOID_REASON, "reason");
@@ -712,10 +716,8 @@ int certs_contract_delete(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMes
 	const Certs__ContractRef *q = (const Certs__ContractRef *)in;
 	certs_contract_row c;
 	struct move m = {0};
-	int rv = caller_person(ctx, &m.pid);
+	int rv = load_as_initiator(ctx, q->id, &m.pid, &c);
 	if (rv != ST_OK)
-		return status_err(rv, NULL);
-	if ((rv = load_as_initiator(ctx, q->id, m.pid, &c)) != ST_OK)
 		return rv;
 	if (strcmp(c.state, "draft") != 0)
 		return status_err(ST_CONTRACT_STATE, "state");
@@ -735,11 +737,9 @@ int certs_contract_get(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessag
 {
 	const Certs__ContractRef *q = (const Certs__ContractRef *)in;
 	const char *pid = NULL;
-	int rv = caller_person(ctx, &pid);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
 	certs_contract_row c;
-	if ((rv = certs_contract_for_party(ctx, q->id, pid, &c)) != ST_OK)
+	int rv = certs_contract_for_caller(ctx, q->id, &pid, &c);
+	if (rv != ST_OK)
 		return rv;
 	Certs__Contract *m = certs_contract_message(ctx, &c, pid, 1);
 	/* The initiator's display name: the signer row's verified name when they sign too. */
@@ -768,11 +768,9 @@ int certs_contract_document(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCM
 {
 	const Certs__ContractDocumentRequest *q = (const Certs__ContractDocumentRequest *)in;
 	const char *pid = NULL;
-	int rv = caller_person(ctx, &pid);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
 	certs_contract_row c;
-	if ((rv = certs_contract_for_party(ctx, q->id, pid, &c)) != ST_OK)
+	int rv = certs_contract_for_caller(ctx, q->id, &pid, &c);
+	if (rv != ST_OK)
 		return rv;
 	unsigned char *data = NULL;
 	size_t len = 0;
@@ -794,11 +792,9 @@ int certs_contract_page(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMessa
 {
 	const Certs__ContractPageRequest *q = (const Certs__ContractPageRequest *)in;
 	const char *pid = NULL;
-	int rv = caller_person(ctx, &pid);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
 	certs_contract_row c;
-	if ((rv = certs_contract_for_party(ctx, q->id, pid, &c)) != ST_OK)
+	int rv = certs_contract_for_caller(ctx, q->id, &pid, &c);
+	if (rv != ST_OK)
 		return rv;
 	if (!q->has_n || q->n < 1 || q->n > c.pages)
 		return status_err(ST_CONTRACT_PAGE, "n");
@@ -825,11 +821,9 @@ int certs_contract_trail(svc_ctx *ctx, const ProtobufCMessage *in, ProtobufCMess
 {
 	const Certs__ContractRef *q = (const Certs__ContractRef *)in;
 	const char *pid = NULL;
-	int rv = caller_person(ctx, &pid);
-	if (rv != ST_OK)
-		return status_err(rv, NULL);
 	certs_contract_row c;
-	if ((rv = certs_contract_for_party(ctx, q->id, pid, &c)) != ST_OK)
+	int rv = certs_contract_for_caller(ctx, q->id, &pid, &c);
+	if (rv != ST_OK)
 		return rv;
 	PGresult *r = NULL;
 	const char *v[] = {c.id};

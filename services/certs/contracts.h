@@ -84,6 +84,10 @@ int certs_contract_row_read(svc_ctx *ctx, const PGresult *r, int i, certs_contra
  */
 int certs_contract_for_party(svc_ctx *ctx, const char *contract_id, const char *person_id,
                              certs_contract_row *out);
+/* The same for the calling person (*person_id set to theirs): ST_UNAUTHENTICATED without a
+ * person in the envelope. */
+int certs_contract_for_caller(svc_ctx *ctx, const char *contract_id, const char **person_id,
+                              certs_contract_row *out);
 
 /*
  * Inside the caller's change_run: records the audit entry and the outbox event

@@ -43,13 +43,9 @@ int signing_signer_get(svc_ctx *ctx, const char *contract_id, int turn, signing_
 {
 	const char *pid = NULL;
 	PGresult *r = NULL;
-	int rv = caller_person(ctx, &pid);
-	if (rv != ST_OK)
-		return rv;
-	if (!contract_id || !validate_uuid(contract_id))
-		return status_err(ST_CONTRACT_NOT_FOUND, "id");
 	certs_contract_row row;
-	if ((rv = certs_contract_for_party(ctx, contract_id, pid, &row)) != ST_OK)
+	int rv = certs_contract_for_caller(ctx, contract_id, &pid, &row);
+	if (rv != ST_OK)
 		return rv;
 	const char *claim = caller_enterprise_claim(ctx);
 	const char *v[] = {contract_id, pid, claim ? claim : ""};
