@@ -31,8 +31,11 @@
 /* In-flight calls: an id's low bits pick the slot, its high bits a generation,
  * so a late reply for a reused slot is recognised and dropped. */
 #define GW_SLOTS 4096
-/* Replicas counted on a direct socket, and pipes remembered as gone (below). */
+/* Pipes of a direct socket remembered as gone (below). */
 #define GW_DIRECT_MAX 64
+/* The direct endpoint's ipc file: a replica of another unix user would be handed the
+ * gateway's requests and could answer them (replies are not signed). */
+#define GW_DIRECT_IPC_MODE 0600
 
 struct gw_call {
 	uint32_t id; /* 0 when free */
@@ -56,8 +59,8 @@ struct gw_link {
  * pipe's later addition ignored. */
 struct gw_direct_pipes {
 	pthread_mutex_t lock;
-	uint32_t live[GW_DIRECT_MAX];
-	size_t nlive;
+	uint32_t *live; /* grows: every replica is counted, however many */
+	size_t nlive, cap;
 	uint32_t gone[GW_DIRECT_MAX];
 	size_t next_gone;
 	atomic_size_t connected; /* nlive, read by the loop without the lock */
@@ -131,8 +134,13 @@ static void gw_direct_pipe_event(nng_pipe pipe, nng_pipe_ev ev, void *arg)
 	if (ev == NNG_PIPE_EV_ADD_POST) {
 		for (i = 0; i < GW_DIRECT_MAX && p->gone[i] != id; i++)
 			;
-		if (i == GW_DIRECT_MAX && p->nlive < GW_DIRECT_MAX)
+		if (i == GW_DIRECT_MAX) {
+			if (p->nlive == p->cap) {
+				p->cap = p->cap ? 2 * p->cap : 8;
+				p->live = xrealloc(p->live, p->cap * sizeof *p->live);
+			}
 			p->live[p->nlive++] = id;
+		}
 	} else {
 		for (i = 0; i < p->nlive && p->live[i] != id; i++)
 			;
@@ -143,6 +151,27 @@ static void gw_direct_pipe_event(nng_pipe pipe, nng_pipe_ev ev, void *arg)
 	}
 	atomic_store(&p->connected, p->nlive);
 	pthread_mutex_unlock(&p->lock);
+}
+
+/* Listens on endpoint name of GATEWAY_RPC_LISTEN; an ipc file is the gateway user's
+ * alone, whatever the umask. 0, or -1 (logged). */
+static int gw_direct_listen(nng_socket s, const char *name)
+{
+	char addr[512];
+	nng_listener lst;
+	int rv;
+	if (bus_endpoint(gw_rpc_listen, name, addr, sizeof addr) != 0)
+		return -1;
+	if ((rv = nng_listener_create(&lst, s, addr)) == 0 &&
+	    (strncmp(addr, "ipc://", 6) != 0 ||
+	     (rv = nng_listener_set_int(lst, NNG_OPT_IPC_PERMISSIONS, GW_DIRECT_IPC_MODE)) == 0))
+		rv = nng_listener_start(lst, 0);
+	if (rv != 0) {
+		log_kv(LOGL_ERROR, NULL, "cannot listen", "address", addr, "error",
+		       nng_strerror(rv), NULL);
+		return -1;
+	}
+	return 0;
 }
 
 /* Opens a raw REQ socket for l: dialing every bus's rpc.<svc>.front, or listening on
@@ -164,7 +193,7 @@ static int gw_link_open(struct gw_link *l, struct gw_client *cl, int direct)
 		                    &cl->pipes) != 0 ||
 		    nng_pipe_notify(l->sock, NNG_PIPE_EV_REM_POST, gw_direct_pipe_event,
 		                    &cl->pipes) != 0 ||
-		    bus_listen(l->sock, gw_rpc_listen, name) != 0)
+		    gw_direct_listen(l->sock, name) != 0)
 			goto fail;
 	} else {
 		snprintf(name, sizeof name, "rpc.%s.front", cl->service);
@@ -196,6 +225,7 @@ static void gw_client_free(struct gw_client *cl)
 	gw_link_close(&cl->direct);
 	gw_link_close(&cl->bus);
 	pthread_mutex_destroy(&cl->pipes.lock);
+	free(cl->pipes.live);
 	free(cl);
 }
 
