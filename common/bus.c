@@ -137,9 +137,16 @@ int bus_dial_all(nng_socket s, const char *bus_urls, const char *name)
 int bus_listen(nng_socket s, const char *base, const char *name)
 {
 	char addr[512];
+	nng_listener lst;
+	int rv;
 	if (bus_endpoint(base, name, addr, sizeof addr) != 0)
 		return -1;
-	int rv = nng_listen(s, addr, NULL, 0);
+	/* An ipc endpoint is its owner's alone whatever the umask: whoever connects to a
+	 * request queue is handed requests and may answer them (replies are not signed). */
+	if ((rv = nng_listener_create(&lst, s, addr)) == 0 &&
+	    (strncmp(addr, "ipc://", 6) != 0 ||
+	     (rv = nng_listener_set_int(lst, NNG_OPT_IPC_PERMISSIONS, BUS_IPC_MODE)) == 0))
+		rv = nng_listener_start(lst, 0);
 	if (rv != 0) {
 		log_kv(LOGL_ERROR, NULL, "cannot listen", "address", addr, "error",
 		       nng_strerror(rv), NULL);

@@ -55,8 +55,10 @@ void bus_socket_defaults(nng_socket s);
 int bus_dial_all(nng_socket s, const char *bus_urls, const char *name);
 /* Creates the directory of an ipc base (mkdir -p); tcp needs nothing. 0, or -1. */
 int bus_base_prepare(const char *base);
-/* Listens on endpoint name of base (a bus, or a gateway's GATEWAY_RPC_LISTEN); 0, or
- * -1 after a log line naming the address. */
+/* Listens on endpoint name of base (a bus, or a gateway's GATEWAY_RPC_LISTEN), an ipc
+ * endpoint's file with mode BUS_IPC_MODE whatever the umask; 0, or -1 after a log line
+ * naming the address. */
+#define BUS_IPC_MODE 0600
 int bus_listen(nng_socket s, const char *base, const char *name);
 
 /* Blocking send and receive on a context through the caller's aio (created

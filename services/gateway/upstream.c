@@ -33,9 +33,6 @@
 #define GW_SLOTS 4096
 /* Pipes of a direct socket remembered as gone (below). */
 #define GW_DIRECT_MAX 64
-/* The direct endpoint's ipc file: a replica of another unix user would be handed the
- * gateway's requests and could answer them (replies are not signed). */
-#define GW_DIRECT_IPC_MODE 0600
 
 struct gw_call {
 	uint32_t id; /* 0 when free */
@@ -153,27 +150,6 @@ static void gw_direct_pipe_event(nng_pipe pipe, nng_pipe_ev ev, void *arg)
 	pthread_mutex_unlock(&p->lock);
 }
 
-/* Listens on endpoint name of GATEWAY_RPC_LISTEN; an ipc file is the gateway user's
- * alone, whatever the umask. 0, or -1 (logged). */
-static int gw_direct_listen(nng_socket s, const char *name)
-{
-	char addr[512];
-	nng_listener lst;
-	int rv;
-	if (bus_endpoint(gw_rpc_listen, name, addr, sizeof addr) != 0)
-		return -1;
-	if ((rv = nng_listener_create(&lst, s, addr)) == 0 &&
-	    (strncmp(addr, "ipc://", 6) != 0 ||
-	     (rv = nng_listener_set_int(lst, NNG_OPT_IPC_PERMISSIONS, GW_DIRECT_IPC_MODE)) == 0))
-		rv = nng_listener_start(lst, 0);
-	if (rv != 0) {
-		log_kv(LOGL_ERROR, NULL, "cannot listen", "address", addr, "error",
-		       nng_strerror(rv), NULL);
-		return -1;
-	}
-	return 0;
-}
-
 /* Opens a raw REQ socket for l: dialing every bus's rpc.<svc>.front, or listening on
  * rpc.<svc>.back of GATEWAY_RPC_LISTEN. 0, or -1 (logged). */
 static int gw_link_open(struct gw_link *l, struct gw_client *cl, int direct)
@@ -193,7 +169,7 @@ static int gw_link_open(struct gw_link *l, struct gw_client *cl, int direct)
 		                    &cl->pipes) != 0 ||
 		    nng_pipe_notify(l->sock, NNG_PIPE_EV_REM_POST, gw_direct_pipe_event,
 		                    &cl->pipes) != 0 ||
-		    gw_direct_listen(l->sock, name) != 0)
+		    bus_listen(l->sock, gw_rpc_listen, name) != 0)
 			goto fail;
 	} else {
 		snprintf(name, sizeof name, "rpc.%s.front", cl->service);
