@@ -134,6 +134,18 @@ static nng_socket replica_connect(void)
 	return s;
 }
 
+static int call_answered_by(nng_socket replica);
+
+/* The one replica of sock (already connected) is counted and answers a call; once it
+ * has gone the count is back to 0. */
+static void replica_serves_then_leaves(nng_socket sock)
+{
+	assert_int_equal(wait_replicas(1), 1);
+	assert_int_equal(call_answered_by(sock), 200);
+	nng_close(sock);
+	assert_int_equal(wait_replicas(0), 0);
+}
+
 /* The body of a reply: a bus.Response with status code (0: none, i.e. OK). */
 static void reply_set(nng_msg *m, int code)
 {
@@ -321,18 +333,11 @@ static void test_the_replica_count_survives_churn(void **state)
 		assert_int_equal(nng_dial(s, env.direct_url, NULL, 0), 0);
 		nng_close(s);
 	}
-	assert_int_equal(wait_replicas(1), 1);
-	assert_int_equal(call_answered_by(stay), 200);
-	nng_close(stay);
-	assert_int_equal(wait_replicas(0), 0);
+	replica_serves_then_leaves(stay);
 	/* None connected: the call goes through the bus (the fake bus answers it). */
 	assert_int_equal(call_answered_by(env.bus), 200);
 	replica_drain(env.bus);
-	nng_socket again = replica_connect();
-	assert_int_equal(wait_replicas(1), 1);
-	assert_int_equal(call_answered_by(again), 200);
-	nng_close(again);
-	assert_int_equal(wait_replicas(0), 0);
+	replica_serves_then_leaves(replica_connect());
 }
 
 /* Rule: replicas that go away in the middle of nng's handshake (200 of them, from a
@@ -365,18 +370,11 @@ static void test_replicas_gone_during_the_handshake_do_not_skew_the_count(void *
 	int ws = 0;
 	assert_int_equal(waitpid(pid, &ws, 0), pid);
 	assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
-	assert_int_equal(wait_replicas(1), 1);
-	assert_int_equal(call_answered_by(stay), 200);
-	nng_close(stay);
-	assert_int_equal(wait_replicas(0), 0);
+	replica_serves_then_leaves(stay);
 	assert_int_equal(call_answered_by(env.bus), 200);
 	replica_drain(env.bus);
 #if NNG_MAJOR_VERSION > 1 || NNG_MINOR_VERSION >= 6
-	nng_socket again = replica_connect();
-	assert_int_equal(wait_replicas(1), 1);
-	assert_int_equal(call_answered_by(again), 200);
-	nng_close(again);
-	assert_int_equal(wait_replicas(0), 0);
+	replica_serves_then_leaves(replica_connect());
 #endif
 }
 
