@@ -227,7 +227,9 @@ int notify_sms_dev_list(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMess
 	if (validate_mobile(in->phone) != 0)
 		return status_err(ST_MOBILE_INVALID, "phone");
 
-	/* The newest NOTIFY_DEV_LIST_MAX lines of this phone, in a ring. */
+	/* The newest NOTIFY_DEV_LIST_MAX lines of this phone (of that purpose), in a ring: a
+	 * code asked for just now is items[0] even when a notification SMS to the same phone
+	 * is written after it. */
 	json_t *ring[NOTIFY_DEV_LIST_MAX] = {0};
 	size_t seen = 0;
 	char *line = NULL;
@@ -237,7 +239,10 @@ int notify_sms_dev_list(svc_ctx *ctx, const ProtobufCMessage *in_, ProtobufCMess
 		while (getline(&line, &cap, f) > 0) {
 			json_t *o = json_loads(line, JSON_DISABLE_EOF_CHECK, NULL);
 			const char *phone = json_string_value(json_object_get(o, "phone"));
-			if (!phone || strcmp(phone, in->phone) != 0) {
+			const char *purpose = json_string_value(json_object_get(o, "purpose"));
+			if (!phone || strcmp(phone, in->phone) != 0 ||
+			    (in->purpose && *in->purpose &&
+			     (!purpose || strcmp(purpose, in->purpose) != 0))) {
 				json_decref(o);
 				continue;
 			}
