@@ -46,9 +46,9 @@ void pdfdoc_qr(pdfdoc *d, const char *text, double x, double y, double size);
  */
 int pdfdoc_finish(pdfdoc *d, unsigned char **out, size_t *len);
 
-/* Releases pango's font map and fontconfig's caches (at exit, so that the leak checker sees
- * only our own allocations); no document may be in use. cairo's static caches stay (still
- * reachable, so not leaks): resetting them asserts when a font is still referenced by the
+/* Releases pango's font map (at exit); no document may be in use. fontconfig's caches stay
+ * (FcFini asserts while pango's thread holds one; tests/lsan.supp). cairo's static caches stay
+ * (still reachable, so not leaks): resetting them asserts when a font is still referenced by the
  * font sorting pango 1.50 does on a thread of its own — about one run in forty under load. */
 void pdfdoc_shutdown(void);
 
